@@ -1,0 +1,33 @@
+"""``nianbao cells FILE``: every table cell as CSV ``table,row,column,value``."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+
+from nianbao.model import Report
+from nianbao.readers import read_report
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("cells", help="以 CSV 输出全部表格单元格", description="按标准顺序输出每个单元格。")
+    parser.add_argument("file", metavar="FILE")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    sys.stdout.write(cells_csv(read_report(args.file)))
+    return 0
+
+
+def cells_csv(report: Report) -> str:
+    """The report's cells in canonical order; blank cells have an empty value."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["table", "row", "column", "value"])
+    for cell in report.cells:
+        value = str(cell.value) if cell.value is not None else ("" if cell.is_blank else cell.raw)
+        writer.writerow([cell.table.value, cell.row, cell.column, value])
+    return out.getvalue()

@@ -1,0 +1,102 @@
+"""What every reader produces: the report's lines, in reading order, before any meaning.
+
+A line is either running text (one cell) or a table row (its cells, blanks kept). The parser
+(``nianbao.parse``) turns lines into a Report; readers only have to get the lines right.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Line:
+    """One line of a report: ``cells`` has one item for text, several for a table row."""
+
+    cells: list[str]
+    grid: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(c for c in self.cells if c.strip())
+
+
+@dataclass
+class Document:
+    """The lines of one file, and the name it came from."""
+
+    lines: list[Line] = field(default_factory=list)
+    source: str = ""
+    # True when the text is known to be cut at the page width (PDF); None: find out.
+    hard_wrapped: bool | None = None
+
+    def add_text(self, text: str) -> None:
+        for piece in text.split("\n"):
+            self.lines.append(Line([piece]))
+
+    def add_row(self, cells: list[str]) -> None:
+        self.lines.append(Line(list(cells), grid=True))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+
+
+_HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF5B) if chr(cp).isalnum()}
+_DIGIT_POINT = re.compile(r"(?<=\d)[．。](?=\d)")
+
+
+def clean(text: str) -> str:
+    """Full-width digits and letters to half-width, odd spaces to one space, trimmed.
+
+    Chinese punctuation is kept as written: it is part of the text a person reads.
+    """
+    text = _DIGIT_POINT.sub(".", text.translate(_HALF_WIDTH))
+    return _SPACES.sub(" ", text).strip()
+
+
+_ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+
+
+def looks_hard_wrapped(lines: list[str]) -> bool:
+    """True when text was cut into lines of a fixed width (pasted from a PDF)."""
+    lengths = [_width(s) for s in lines if _width(s) > 4]
+    if len(lengths) < 8:
+        return False
+    lengths.sort()
+    typical = lengths[len(lengths) * 3 // 4]
+    near_width = sum(1 for n in lengths if n >= typical * 0.8)
+    return typical <= 60 and near_width >= len(lengths) // 2
+
+
+def reflow(lines: list[str]) -> list[str]:
+    """Join lines hard-wrapped by a PDF back into paragraphs.
+
+    A line continues the previous one when the previous one ran to the usual width and this
+    one does not start a new item (一是, （二）, 3.). A blank line always ends a paragraph.
+    """
+    lengths = sorted(_width(s) for s in lines if _width(s) > 4)
+    width = lengths[len(lengths) * 3 // 4] if lengths else 0.0
+    paragraphs: list[str] = []
+    previous_length = 0.0
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            previous_length = 0.0
+            continue
+        full_line = previous_length >= width * 0.8
+        if paragraphs and full_line and not _ITEM_START.match(line):
+            paragraphs[-1] += line
+        else:
+            paragraphs.append(line)
+        previous_length = _width(line)
+    return paragraphs
+
+
+def _width(text: str) -> float:
+    """Printed width in CJK characters: Latin letters and digits take half a character."""
+    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in text.strip() if ch != " ")

@@ -1,0 +1,86 @@
+"""TXT and Markdown: tab-separated text, text pasted from a PDF, Markdown tables."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from nianbao.errors import ReadFailure, ReportReadError
+from nianbao.readers.document import Document
+
+_MARKDOWN_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
+_EMPHASIS = re.compile(r"(\*\*|__)")
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), then GB18030 (a superset of GBK)."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return _decode_as(data[len(bom) :], codec)
+    for codec in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _mostly_text(text):
+            return text
+    raise ReportReadError(
+        ReadFailure.UNKNOWN_ENCODING,
+        "无法识别文件的文字编码（既不是 UTF-8 也不是 GBK/GB18030），请另存为 UTF-8 文本后再试。",
+    )
+
+
+def _decode_as(data: bytes, codec: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as e:
+        raise ReportReadError(ReadFailure.UNKNOWN_ENCODING, "文件编码损坏，无法读取文字。") from e
+
+
+def _mostly_text(text: str) -> bool:
+    if not text:
+        return True
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+    return control <= len(text) * 0.01
+
+
+def read_text(data: bytes, source: str = "") -> Document:
+    """Read a TXT or Markdown report into lines."""
+    text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    return text_to_document(text, source)
+
+
+def text_to_document(text: str, source: str = "") -> Document:
+    """Split text into lines: tab rows and Markdown table rows become grid rows."""
+    document = Document(source=source)
+    raw_lines = text.split("\n")
+    prose: list[str] = []
+    for raw in raw_lines:
+        line = _EMPHASIS.sub("", _MARKDOWN_HEADING.sub("", raw.rstrip()))
+        if "\t" in line or line.lstrip().startswith("|"):
+            _flush_prose(document, prose)
+            cells = _row_cells(line)
+            if cells is not None:
+                document.add_row(cells)
+        else:
+            prose.append(line)
+    _flush_prose(document, prose)
+    return document
+
+
+def _row_cells(line: str) -> list[str] | None:
+    if line.lstrip().startswith("|"):
+        if _MARKDOWN_RULE.match(line.strip()):
+            return None
+        inner = line.strip().strip("|")
+        return [c.strip() for c in inner.split("|")]
+    return [c.strip() for c in line.split("\t")]
+
+
+def _flush_prose(document: Document, prose: list[str]) -> None:
+    for paragraph in prose:
+        document.add_text(paragraph)
+    prose.clear()

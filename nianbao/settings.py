@@ -1,0 +1,51 @@
+"""One validated Settings object; nothing else in the product reads os.environ."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Settings from the environment and .env (see .env.example)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
+    chat_model: str = Field(default="gpt-4o-mini", alias="NIANBAO_CHAT_MODEL")
+    llm: Literal["auto", "offline", "openai", "local"] = Field(default="auto", alias="NIANBAO_LLM")
+
+    embeddings: Literal["local", "openai"] = Field(default="local", alias="NIANBAO_EMBEDDINGS")
+    embedding_model: str = Field(default="text-embedding-3-small", alias="NIANBAO_EMBEDDING_MODEL")
+
+    data_dir: Path = Field(default=Path("data"), alias="NIANBAO_DATA_DIR")
+    chroma_host: str | None = Field(default=None, alias="CHROMA_HOST")
+    chroma_port: int | None = Field(default=None, alias="CHROMA_PORT")
+
+    admin_password: SecretStr | None = Field(default=None, alias="NIANBAO_ADMIN_PASSWORD")
+    max_file_mb: int = Field(default=20, alias="NIANBAO_MAX_FILE_MB")
+
+    @property
+    def uses_llm(self) -> bool:
+        """True when a real LLM endpoint is configured and not switched off."""
+        if self.llm == "offline":
+            return False
+        if self.llm == "local":
+            return True
+        key = self.openai_api_key.get_secret_value() if self.openai_api_key else ""
+        return bool(key or self.openai_base_url)
+
+    @property
+    def uses_chroma_server(self) -> bool:
+        return bool(self.chroma_host)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process (read once)."""
+    return Settings()
