@@ -1,0 +1,245 @@
+"""HTML as published on government sites: tables with rowspan/colspan, Word-exported pages.
+
+Tables become grid rows with every span expanded (a label spanning several rows or columns
+is repeated in each cell it covers, so every row carries its whole label); the text around
+the tables becomes lines in reading order. Nothing is rendered and no script is run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from nianbao.errors import ReadFailure, ReportReadError
+from nianbao.readers.document import Document
+from nianbao.readers.text import decode
+from nianbao.tables import is_value_token
+
+MAX_SPAN = 64
+MAX_COLUMNS = 128
+MAX_GRID_CELLS = 200_000
+
+_SKIPPED = frozenset({"head", "script", "style", "noscript", "template", "iframe", "object", "svg", "select", "xml"})
+_BLOCKS = frozenset(
+    {
+        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "section", "article", "header",
+        "footer", "main", "aside", "blockquote", "pre", "center", "dl", "dt", "dd", "address", "form", "fieldset",
+        "caption", "hr", "body", "html", "td", "th", "tbody", "thead", "tfoot", "figure", "figcaption", "nav",
+    }
+)  # fmt: skip
+# Site navigation and footers around the article: skipped by tag or by class/id.
+_CHROME_TAGS = frozenset({"nav", "footer"})
+_CHROME_NAMES = re.compile(r"nav|menu|crumb|foot|copyright|share", re.IGNORECASE)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_WRAP_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\r\n]*\n[ \t\r\n]*(?=[{_CJK}])")
+_WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
+_GB_NAMES = ("gb2312", "gbk", "gb18030", "x-gbk", "cp936", "gb_2312-80", "euc-cn")
+
+
+def read_html(data: bytes, source: str = "") -> Document:
+    """Read an HTML report into lines: table rows as grids, the rest as text."""
+    root = _parse(decode_html(data))
+    document = Document(source=source, hard_wrapped=False)
+    _Walker(document).walk(root)
+    return document
+
+
+def decode_html(data: bytes) -> str:
+    """The page's text: the charset its <meta> declares when it fits, else UTF-8 or GB18030."""
+    declared = _declared_charset(data[:4096])
+    if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        codec = "gb18030" if declared in _GB_NAMES else declared
+        try:
+            return data.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declaration is common: fall back to what the bytes are
+    return decode(data)
+
+
+def _declared_charset(head: bytes) -> str | None:
+    match = _CHARSET.search(head)
+    return match.group(1).decode("ascii", "replace").lower() if match else None
+
+
+def _parse(text: str):  # type: ignore[no-untyped-def]
+    import lxml.html
+    from lxml import etree
+
+    text = _XML_DECLARATION.sub("", text.replace("\x00", ""))
+    if not text.strip():
+        raise ReportReadError(ReadFailure.EMPTY, "网页文件中没有任何文字内容。")
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+    try:
+        return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
+        raise ReportReadError(ReadFailure.DAMAGED, "网页文件已损坏或无法解析。") from e
+
+
+def join_pieces(pieces: list[str]) -> str:
+    """Join text pieces (lines of one cell or paragraph); a line break between two Chinese characters vanishes."""
+    text = "\n".join(p for p in pieces if p and p.strip())
+    return _WHITESPACE.sub(" ", _WRAP_BETWEEN_CJK.sub("", text)).strip()
+
+
+def inline_text(text: str) -> str:
+    """Running HTML text as a browser shows it: source line breaks inside Chinese text vanish."""
+    return _WHITESPACE.sub(" ", _WRAP_BETWEEN_CJK.sub("", text))
+
+
+def _tag(element) -> str:  # type: ignore[no-untyped-def]
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+@dataclass
+class _Walker:
+    """Walks the tree without recursion (pages can nest thousands of levels deep)."""
+
+    document: Document
+    buffer: list[str] = field(default_factory=list)
+
+    def walk(self, root) -> None:  # type: ignore[no-untyped-def]
+        stack: list[tuple[object, bool]] = [(root, False)]
+        while stack:
+            element, leaving = stack.pop()
+            if leaving:
+                self._leave(element)
+                continue
+            self._enter(element, stack)
+        self._flush()
+
+    def _enter(self, element, stack: list[tuple[object, bool]]) -> None:  # type: ignore[no-untyped-def]
+        tag = _tag(element)
+        stack.append((element, True))
+        if tag in _SKIPPED or not tag or _is_page_chrome(element, tag):
+            return
+        if tag == "br":
+            self._flush()
+            return
+        if tag in _BLOCKS:
+            self._flush()
+        if tag == "table" and _is_data_table(element):
+            self._flush()
+            self._table(element)
+            return
+        if element.text:
+            self.buffer.append(element.text)
+        stack.extend((child, False) for child in reversed(element))
+
+    def _leave(self, element) -> None:  # type: ignore[no-untyped-def]
+        if _tag(element) in _BLOCKS:
+            self._flush()
+        if element.tail:
+            self.buffer.append(element.tail)
+
+    def _flush(self) -> None:
+        text = inline_text("".join(self.buffer)).strip()
+        self.buffer.clear()
+        if text:
+            self.document.add_text(text)
+
+    def _table(self, table) -> None:  # type: ignore[no-untyped-def]
+        grid = expand_spans(list(_html_rows(table)))
+        width = max((len(row) for row in grid), default=0)
+        for row in grid:
+            if width <= 1:
+                self.document.add_text(row[0] if row else "")
+            elif any(cell for cell in row):
+                self.document.add_row(row + [""] * (width - len(row)))
+
+
+def _is_page_chrome(element, tag: str) -> bool:  # type: ignore[no-untyped-def]
+    if tag in _CHROME_TAGS:
+        return True
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return bool(names.strip()) and bool(_CHROME_NAMES.search(names))
+
+
+def _is_data_table(table) -> bool:  # type: ignore[no-untyped-def]
+    """A table laid out for data, not a page layout: it holds no other table."""
+    return not any(True for _ in table.iterdescendants("table"))
+
+
+@dataclass
+class SpanCell:
+    """A cell as written in the source: its text and how many rows and columns it covers."""
+
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+def _html_rows(table) -> Iterator[list[SpanCell]]:  # type: ignore[no-untyped-def]
+    for tr in table.iter("tr"):
+        cells = [child for child in tr if _tag(child) in ("td", "th")]
+        yield [SpanCell(_cell_text(td), _span(td.get("rowspan")), _span(td.get("colspan"))) for td in cells]
+
+
+def _span(value: str | None) -> int:
+    try:
+        span = int(str(value).strip()) if value is not None else 1
+    except ValueError:
+        return 1
+    return min(max(span, 1), MAX_SPAN)
+
+
+def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
+    pieces: list[str] = []
+    current: list[str] = []
+    for event, element in _cell_events(cell):
+        if event == "text":
+            current.append(element)
+        elif current:
+            pieces.append(inline_text("".join(current)))
+            current = []
+    pieces.append(inline_text("".join(current)))
+    return join_pieces(pieces)
+
+
+def _cell_events(cell) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Text of a cell in order, with a 'break' event at each block boundary or <br>."""
+    stack: list[tuple[object, bool]] = [(cell, False)]
+    while stack:
+        element, leaving = stack.pop()
+        if leaving:
+            if _tag(element) in _BLOCKS or _tag(element) == "br":
+                yield "break", ""
+            if element is not cell and element.tail:
+                yield "text", element.tail
+            continue
+        stack.append((element, True))
+        if _tag(element) in _SKIPPED or not _tag(element):
+            continue
+        if element.text:
+            yield "text", element.text
+        stack.extend((child, False) for child in reversed(element))
+
+
+def expand_spans(rows: list[list[SpanCell]]) -> list[list[str]]:
+    """A rectangular grid: a spanned label fills every cell it covers, a spanned value only its first."""
+    taken: list[dict[int, str]] = [{} for _ in rows]
+    budget = MAX_GRID_CELLS
+    for r, row in enumerate(rows):
+        column = 0
+        for cell in row:
+            while column in taken[r]:
+                column += 1
+            budget -= cell.rowspan * cell.colspan
+            if column >= MAX_COLUMNS or budget < 0:
+                break
+            _cover(taken, r, column, cell)
+            column += cell.colspan
+    return [[cells.get(c, "") for c in range(max(cells) + 1)] if cells else [] for cells in taken]
+
+
+def _cover(taken: list[dict[int, str]], r: int, column: int, cell: SpanCell) -> None:
+    repeat = not is_value_token(cell.text)
+    for dr in range(min(cell.rowspan, len(taken) - r)):
+        for dc in range(min(cell.colspan, MAX_COLUMNS - column)):
+            first = dr == 0 and dc == 0
+            taken[r + dr][column + dc] = cell.text if first or repeat else ""
