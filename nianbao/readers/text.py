@@ -6,11 +6,16 @@ import codecs
 import re
 
 from nianbao.errors import ReadFailure, ReportReadError
-from nianbao.readers.document import Document
+from nianbao.readers.document import Document, looks_hard_wrapped
 
 _MARKDOWN_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
 _EMPHASIS = re.compile(r"(\*\*|__)")
+# A table row pasted from a PDF: a label and at least two numbers separated by spaces.
+_SPACED_ROW = re.compile(r"(?:\s[-+]?\d[\d,.]*){2,}\s*$")
+# Page numbers left in text pasted from a PDF: "- 3 -", "—3—", "第 3 页 共 6 页". A bare "3"
+# is kept: in pasted tables a number alone on a line can be a cell.
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)\s*$")
 
 
 def decode(data: bytes) -> str:
@@ -56,18 +61,22 @@ def read_text(data: bytes, source: str = "") -> Document:
 def text_to_document(text: str, source: str = "") -> Document:
     """Split text into lines: tab rows and Markdown table rows become grid rows."""
     document = Document(source=source)
-    raw_lines = text.split("\n")
     prose: list[str] = []
-    for raw in raw_lines:
+    for raw in text.split("\n"):
         line = _EMPHASIS.sub("", _MARKDOWN_HEADING.sub("", raw.rstrip()))
         if "\t" in line or line.lstrip().startswith("|"):
-            _flush_prose(document, prose)
             cells = _row_cells(line)
             if cells is not None:
                 document.add_row(cells)
-        else:
-            prose.append(line)
-    _flush_prose(document, prose)
+        elif not _PAGE_NUMBER.match(line):
+            document.add_text(line)
+            if not _SPACED_ROW.search(line):
+                prose.append(line)
+    # Text pasted from a PDF is cut at the page width everywhere, also in parts too short
+    # to tell on their own (a two-line 六); table rows are left out of the judgement, being
+    # short. Otherwise the parser judges part by part.
+    if looks_hard_wrapped(prose):
+        document.hard_wrapped = True
     return document
 
 
@@ -78,9 +87,3 @@ def _row_cells(line: str) -> list[str] | None:
         inner = line.strip().strip("|")
         return [c.strip() for c in inner.split("|")]
     return [c.strip() for c in line.split("\t")]
-
-
-def _flush_prose(document: Document, prose: list[str]) -> None:
-    for paragraph in prose:
-        document.add_text(paragraph)
-    prose.clear()

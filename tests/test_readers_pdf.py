@@ -1,0 +1,133 @@
+"""The PDF reader: text layer in page order, and clear refusals for PDFs it cannot read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from reportlab.lib.pdfencrypt import StandardEncryption
+
+from nianbao.commands.cells import cells_csv
+from nianbao.errors import ReadFailure, ReportReadError
+from nianbao.readers import read_report, read_report_bytes
+from nianbao.readers.pdf import MAX_PAGES, read_pdf
+from nianbao.schema import PART_NUMERALS, TableId
+from tests.pdfgen import image_only_pdf, many_pages_pdf, report_to_pdf, text_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+HUAIAN = ROOT / "corpus" / "huaian_2024.pdf"
+CORPUS_MODELS = ("luyi_2021.txt", "shuyang_2025.md", "huaian_2024.pdf")
+
+
+def _read_error(data: bytes, **limits: float) -> ReportReadError:
+    with pytest.raises(ReportReadError) as caught:
+        read_pdf(data, "test.pdf", **limits)  # type: ignore[arg-type]
+    return caught.value
+
+
+def test_page_numbers_are_dropped() -> None:
+    lines = [line.text.strip() for line in read_pdf(HUAIAN.read_bytes()).lines]
+    assert "- 4 -" not in lines
+    assert not any(line.startswith("- ") and line.endswith(" -") for line in lines)
+
+
+def test_table_crossing_a_page_break_keeps_its_rows() -> None:
+    # huaian_2024.pdf: page 4 ends inside （四）无法提供 (row 三.四.1), page 5 goes on with 三.四.2.
+    report = read_report(HUAIAN)
+    assert report.value(TableId.REQUESTS, "三.四.1", "总计") == 769
+    assert report.value(TableId.REQUESTS, "三.四.2", "自然人") == 11
+    assert report.value(TableId.REQUESTS, "三.四.3", "总计") == 1
+
+
+def test_encrypted_pdf_is_refused_as_password_protected() -> None:
+    data = text_pdf(["一、总体情况", "正文"], encrypt="secret")
+    error = _read_error(data)
+    assert error.reason is ReadFailure.ENCRYPTED
+    assert "密码" in error.message
+
+
+def test_pdf_whose_text_is_unmapped_glyphs_is_refused() -> None:
+    # With an owner password only, pdfminer leaves reportlab's encrypted CIDSystemInfo strings
+    # undecrypted, so the Chinese font has no character map and the text comes out as
+    # "(cid:4162)(cid:97)…": a text layer no one can read, as in PDFs whose fonts lack ToUnicode.
+    seed = read_report(ROOT / "corpus" / "luyi_2021.txt")
+    error = _read_error(report_to_pdf(seed, encrypt=StandardEncryption("", ownerPassword="owner")))
+    assert error.reason is ReadFailure.SCANNED
+    assert "无法识别" in error.message
+
+
+def test_scanned_pdf_without_text_layer_is_refused() -> None:
+    error = _read_error(image_only_pdf(page_count=2))
+    assert error.reason is ReadFailure.SCANNED
+    assert "扫描件" in error.message
+    assert "没有文字层" in error.message
+    assert "带文字的 PDF 或 Word" in error.message
+
+
+def test_pdf_with_only_page_numbers_counts_as_scanned() -> None:
+    error = _read_error(text_pdf(["- 1 -"]))
+    assert error.reason is ReadFailure.SCANNED
+
+
+@pytest.mark.parametrize("keep", [0.1, 0.5, 0.9])
+def test_truncated_pdf_is_damaged(keep: float) -> None:
+    data = HUAIAN.read_bytes()
+    error = _read_error(data[: int(len(data) * keep)])
+    assert error.reason is ReadFailure.DAMAGED
+    assert "损坏" in error.message
+
+
+def test_pdf_with_more_pages_than_the_cap_is_refused_before_reading() -> None:
+    error = _read_error(many_pages_pdf(40), max_pages=30)
+    assert error.reason is ReadFailure.TOO_LARGE
+    assert "30 页" in error.message
+
+
+def test_default_page_cap_applies_to_uploaded_bytes() -> None:
+    with pytest.raises(ReportReadError) as caught:
+        read_report_bytes(many_pages_pdf(MAX_PAGES + 1), "big.pdf")
+    assert caught.value.reason is ReadFailure.TOO_LARGE
+
+
+def test_reading_stops_at_the_deadline() -> None:
+    error = _read_error(many_pages_pdf(5), deadline_seconds=0)
+    assert error.reason is ReadFailure.TIMEOUT
+    assert "超时" in error.message
+
+
+@pytest.mark.parametrize("name", CORPUS_MODELS)
+def test_pdf_generated_from_a_report_reads_back_with_every_cell_equal(name: str) -> None:
+    model = read_report(ROOT / "corpus" / name)
+    back = read_report_bytes(report_to_pdf(model), f"{name}.pdf")
+    assert cells_csv(back) == cells_csv(model)
+    assert len(back.cells) == 200
+    assert (back.agency, back.year, back.format) == (model.agency, model.year, model.format)
+    assert [p.number for p in back.parts] == list(PART_NUMERALS)
+    assert back.reader_findings == []
+
+
+def test_generated_pdf_narrative_reads_back_as_the_same_paragraphs() -> None:
+    seed = read_report(ROOT / "corpus" / "luyi_2021.txt")
+    back = read_report_bytes(report_to_pdf(seed), "seed.pdf")
+    for number in ("一", "五", "六"):
+        assert back.part_text(number) == seed.part_text(number)
+
+
+def test_generated_pdf_really_crosses_a_page_break_inside_the_request_table(tmp_path: Path) -> None:
+    path = tmp_path / "seed.pdf"
+    path.write_bytes(report_to_pdf(read_report(ROOT / "corpus" / "luyi_2021.txt")))
+    with pdfplumber.open(path) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    before = next(i for i, text in enumerate(pages) if "保护第三方合法权益" in text)
+    assert "属于三类内部事务信息" not in pages[before]
+    assert "属于三类内部事务信息" in pages[before + 1]
+
+
+def test_generated_pdf_with_changed_numbers_reads_the_changed_numbers() -> None:
+    seed = read_report(ROOT / "corpus" / "luyi_2021.txt")
+    seed.set_value(TableId.REQUESTS, "三.六.1", "自然人", 4321)
+    seed.set_value(TableId.APPEALS, "行政诉讼/复议后起诉", "尚未审结", 17)
+    back = read_report_bytes(report_to_pdf(seed), "changed.pdf")
+    assert back.value(TableId.REQUESTS, "三.六.1", "自然人") == 4321
+    assert back.value(TableId.APPEALS, "行政诉讼/复议后起诉", "尚未审结") == 17
