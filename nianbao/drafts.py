@@ -1,0 +1,262 @@
+"""The draft store: each user's drafts (report, chat history, metadata) in SQLite in the data folder.
+
+One file, ``<data_dir>/drafts.sqlite3``, in WAL mode. Every save is one transaction, so a crash in
+the middle of a save leaves the previous version intact. A draft belongs to one user key; every
+operation takes the user key and never touches another user's drafts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from nianbao.errors import InvalidInputError, NianbaoError
+from nianbao.model import Report, blank_cells
+from nianbao.schema import REQUEST_COLUMNS, TableId
+
+DB_NAME = "drafts.sqlite3"
+_USER_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_MAX_NAME = 100
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS drafts (
+    id TEXT PRIMARY KEY,
+    user_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    agency TEXT,
+    year INTEGER,
+    report_json TEXT NOT NULL,
+    chat_json TEXT NOT NULL,
+    extra_json TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS drafts_by_user ON drafts (user_key, updated_at);
+"""
+
+
+class ChatMessage(BaseModel):
+    """One turn of the chat beside the draft."""
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class DraftInfo(BaseModel):
+    """What the list of drafts shows."""
+
+    id: str
+    name: str
+    agency: str | None = None
+    year: int | None = None
+    created_at: float
+    updated_at: float
+
+
+class StoredDraft(DraftInfo):
+    """A saved draft: its report, the chat that built it and free metadata (sources of parts …)."""
+
+    user_key: str
+    report: Report
+    chat: list[ChatMessage] = Field(default_factory=list)
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+
+class DraftNotFoundError(NianbaoError):
+    """The draft does not exist (or belongs to someone else, which looks the same)."""
+
+
+def new_user_key() -> str:
+    """A fresh random user key, kept in the browser's URL."""
+    return secrets.token_urlsafe(12)
+
+
+def is_user_key(text: str | None) -> bool:
+    return bool(text) and bool(_USER_KEY.match(text or ""))
+
+
+def default_name(agency: str | None, year: int | None) -> str:
+    """``鹿邑县人民政府 2022年度报告（草稿）``."""
+    who = agency or "未命名机关"
+    return f"{who} {year}年度报告（草稿）" if year else f"{who} 年度报告（草稿）"
+
+
+class DraftStore:
+    """Drafts in one SQLite file; safe to use from several threads and processes."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(_SCHEMA)
+
+    @classmethod
+    def in_data_dir(cls, data_dir: str | Path) -> DraftStore:
+        """The store of a data folder: ``<data_dir>/drafts.sqlite3``."""
+        return cls(Path(data_dir) / DB_NAME)
+
+    def create(
+        self,
+        user_key: str,
+        report: Report,
+        name: str | None = None,
+        chat: list[ChatMessage] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> StoredDraft:
+        """Save a new draft for this user and return it."""
+        _check_user(user_key)
+        now = time.time()
+        draft = StoredDraft(
+            id=uuid.uuid4().hex,
+            user_key=user_key,
+            name=_clean_name(name or default_name(report.agency, report.year)),
+            agency=report.agency,
+            year=report.year,
+            created_at=now,
+            updated_at=now,
+            report=report,
+            chat=list(chat or []),
+            extra=dict(extra or {}),
+        )
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO drafts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (draft.id, user_key, draft.name, draft.agency, draft.year, *_payload(draft), now, now),
+            )
+        return draft
+
+    def save(self, draft: StoredDraft) -> StoredDraft:
+        """Write the draft's report, chat and metadata in one transaction; the saved copy is returned."""
+        _check_user(draft.user_key)
+        saved = draft.model_copy(
+            update={"updated_at": time.time(), "agency": draft.report.agency, "year": draft.report.year}
+        )
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE drafts SET name = ?, agency = ?, year = ?, report_json = ?, chat_json = ?, extra_json = ?, "
+                "updated_at = ? WHERE id = ? AND user_key = ?",
+                (saved.name, saved.agency, saved.year, *_payload(saved), saved.updated_at, saved.id, saved.user_key),
+            )
+            if cursor.rowcount != 1:
+                raise DraftNotFoundError("找不到这份草稿，可能已被删除。")
+        return saved
+
+    def get(self, user_key: str, draft_id: str) -> StoredDraft:
+        """The draft with this id, if it belongs to this user."""
+        _check_user(user_key)
+        with self._connect() as conn:
+            row = conn.execute("SELECT * FROM drafts WHERE id = ? AND user_key = ?", (draft_id, user_key)).fetchone()
+        if row is None:
+            raise DraftNotFoundError("找不到这份草稿，可能已被删除。")
+        return _from_row(row)
+
+    def list_drafts(self, user_key: str) -> list[DraftInfo]:
+        """This user's drafts, most recently changed first."""
+        _check_user(user_key)
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT id, name, agency, year, created_at, updated_at FROM drafts "
+                "WHERE user_key = ? ORDER BY updated_at DESC",
+                (user_key,),
+            ).fetchall()
+        return [DraftInfo(**dict(row)) for row in rows]
+
+    def rename(self, user_key: str, draft_id: str, name: str) -> StoredDraft:
+        """Give a draft a new name."""
+        draft = self.get(user_key, draft_id)
+        return self.save(draft.model_copy(update={"name": _clean_name(name)}))
+
+    def duplicate_as_next_year(self, user_key: str, draft_id: str) -> StoredDraft:
+        """A new draft for the next year: narrative kept, tables blank, 上年结转 = this draft's 四."""
+        draft = self.get(user_key, draft_id)
+        report = next_year_report(draft.report)
+        return self.create(user_key, report, extra={"carried_from": draft.id})
+
+    def delete(self, user_key: str, draft_id: str) -> None:
+        """Delete a draft of this user."""
+        _check_user(user_key)
+        with self._transaction() as conn:
+            cursor = conn.execute("DELETE FROM drafts WHERE id = ? AND user_key = ?", (draft_id, user_key))
+            if cursor.rowcount != 1:
+                raise DraftNotFoundError("找不到这份草稿，可能已被删除。")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield conn
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except sqlite3.Error as e:
+            raise NianbaoError(f"无法打开草稿库（{self.path}）：{e}") from e
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA synchronous=FULL")
+        return conn
+
+
+def next_year_report(report: Report) -> Report:
+    """Next year's starting point: same body and narrative, blank tables, 二 上年结转 = this year's 四."""
+    year = report.year + 1 if report.year else None
+    following = report.model_copy(deep=True)
+    following.year = year
+    following.cells = blank_cells(report.format)
+    following.reader_findings = []
+    following.source = ""
+    if report.year and year:
+        following.title = report.title.replace(str(report.year), str(year))
+    for column in REQUEST_COLUMNS:
+        following.set_value(TableId.REQUESTS, "二", column, report.value(TableId.REQUESTS, "四", column))
+    return following
+
+
+def _payload(draft: StoredDraft) -> tuple[str, str, str]:
+    chat = json.dumps([m.model_dump() for m in draft.chat], ensure_ascii=False)
+    return draft.report.model_dump_json(), chat, json.dumps(draft.extra, ensure_ascii=False, default=str)
+
+
+def _from_row(row: sqlite3.Row) -> StoredDraft:
+    return StoredDraft(
+        id=row["id"],
+        user_key=row["user_key"],
+        name=row["name"],
+        agency=row["agency"],
+        year=row["year"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        report=Report.model_validate_json(row["report_json"]),
+        chat=[ChatMessage(**m) for m in json.loads(row["chat_json"])],
+        extra=json.loads(row["extra_json"]),
+    )
+
+
+def _check_user(user_key: str) -> None:
+    if not is_user_key(user_key):
+        raise InvalidInputError("用户标识无效，请刷新页面后重试。")
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidInputError("草稿名称不能为空。")
+    return cleaned[:_MAX_NAME]
