@@ -1,0 +1,225 @@
+"""The offline drafter: no LLM, no key, deterministic.
+
+Parts 一, 五 and 六 are built from the body's most recent report (or the newest peer's of
+the same level): the years rewritten, every figure tied to a cell replaced by this year's,
+each sentence with a figure that cannot be tied marked 【待核实】. 五 opens with
+上年度问题整改情况 and 六 always reports 信息处理费. Parts 二–四 are the tables, from the cells.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from decimal import Decimal
+
+from nianbao.drafting.figures import REQ, find_figures, format_value
+from nianbao.drafting.model import Draft, DraftParagraph, DraftPart, SourceRef
+from nianbao.drafting.rewrite import FigureRewriter, rename_body, shift_years
+from nianbao.drafting.sources import ReportSource, agency_level, grounding_report
+from nianbao.drafting.summary import appeals_sentence, requests_sentence
+from nianbao.drafting.verify import Facts, mark_failing, mark_sentence
+from nianbao.model import Part, Report
+from nianbao.schema import PART_NUMERALS, PART_TITLES, TableId
+
+logger = logging.getLogger(__name__)
+
+FEE = "信息处理费"
+_SUBJECTS = ("我县", "我市", "我区", "我省", "我局", "我委", "我办", "我厅", "我镇", "我乡", "本机关")
+_LEVEL_SUBJECT = {"province": "我省", "city": "我市", "county": "我县", "town": "我镇"}
+_PROBLEM_ITEM = re.compile(r"([一二三四五六七八九十])是([^。；;]+)")
+_FIX_HEADING = re.compile(r"整改")
+
+
+def draft_offline(
+    agency: str, year: int, cells: Report, source: ReportSource | None = None, facts: Facts | None = None
+) -> Draft:
+    """A complete draft of ``agency``'s report for ``year`` from this year's cells and past reports."""
+    base, own = grounding_report(source, agency, year) if source is not None else (None, False)
+    return OfflineDrafter(agency, year, cells, base, own, dict(facts or {})).draft()
+
+
+class OfflineDrafter:
+    """Drafts one report; ``base`` is the report it is grounded on (None: from the figures alone)."""
+
+    def __init__(self, agency: str, year: int, cells: Report, base: Report | None, own: bool, facts: Facts) -> None:
+        self.agency, self.year, self.base, self.own, self.facts = agency, year, base, own, facts
+        self.report = new_report(agency, year, cells)
+        self.subject = subject_of(base, agency)
+        self.rewriter = FigureRewriter(base if own else None, self.report, facts)
+
+    def draft(self) -> Draft:
+        parts = {"一": self.part_one(), "五": self.part_five(), "六": self.part_six()}
+        for number, drafted in parts.items():
+            self.report.parts[PART_NUMERALS.index(number)].text = drafted.text
+        notes = [] if self.base else ["没有找到本机关或同级机关的往年报告，叙述部分由本年度数据生成，请补充完善。"]
+        if self.base is not None and not self.own:
+            notes.append(f"本机关没有往年报告，叙述部分参照了{self.base.agency}{self.base.year}年度报告，请逐句核改。")
+        return Draft(report=self.report, parts=parts, notes=notes)
+
+    def part_one(self) -> DraftPart:
+        paragraphs = self.rewritten("一")
+        if not paragraphs:
+            paragraphs = [DraftParagraph(text=self.opening())]
+        summary = self.summary(paragraphs)
+        return DraftPart(number="一", paragraphs=paragraphs[:1] + summary + paragraphs[1:])
+
+    def part_five(self) -> DraftPart:
+        base_paragraphs = [p for p in self.rewritten("五") if not _FIX_HEADING.search(p.text[:20])]
+        fixes = DraftParagraph(text=self.fixes_text(), sources=self.refs("五"))
+        problems = base_paragraphs or [DraftParagraph(text=self.generic_problems())]
+        return DraftPart(
+            number="五",
+            paragraphs=[
+                DraftParagraph(text="（一）上年度问题整改情况"),
+                fixes,
+                DraftParagraph(text="（二）存在的主要问题及改进措施"),
+                *problems,
+            ],
+        )
+
+    def part_six(self) -> DraftPart:
+        paragraphs = self.rewritten("六")
+        if not any(FEE in p.text for p in paragraphs):
+            paragraphs.insert(0, DraftParagraph(text=self.fee_text()))
+        return DraftPart(number="六", paragraphs=paragraphs)
+
+    def rewritten(self, number: str) -> list[DraftParagraph]:
+        """The base report's paragraphs of a part, made about this year and checked."""
+        if self.base is None or self.base.year is None:
+            return []
+        refs = self.refs(number)
+        result = []
+        for text in self.base.part(number).paragraphs if self.base.part(number) else []:
+            text = rename_body(shift_years(text, self.base.year, self.year), self.base.agency, self.agency)
+            text, _ = mark_failing(self.rewriter.paragraph(text), self.report, self.facts, number)
+            if text.strip():
+                result.append(DraftParagraph(text=text, sources=refs))
+        return result
+
+    def refs(self, number: str) -> list[SourceRef]:
+        if self.base is None:
+            return []
+        return [
+            SourceRef(
+                source=self.base.source or f"{self.base.agency}{self.base.year}",
+                agency=self.base.agency,
+                year=self.base.year,
+                part=number,
+                own=self.own,
+            )
+        ]
+
+    def summary(self, paragraphs: list[DraftParagraph]) -> list[DraftParagraph]:
+        """This year's 依申请公开 and 复议诉讼 figures, when the text does not quote them already."""
+        quoted = {
+            address[0]
+            for p in paragraphs
+            for f in find_figures(p.text, self.report.format)
+            if f.quote
+            for option in f.quote.options
+            for address in option
+        }
+        sentences = []
+        if REQ not in quoted:
+            sentences.append(requests_sentence(self.report, self.year, self.subject))
+        if TableId.APPEALS not in quoted:
+            sentences.append(appeals_sentence(self.report))
+        text = "".join(s for s in sentences if s)
+        return [DraftParagraph(text=text)] if text else []
+
+    def opening(self) -> str:
+        return (
+            f"{self.year}年，{self.subject}认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、"
+            "不公开为例外，扎实推进主动公开、依申请公开、政府信息管理、平台建设和监督保障等各项工作。"
+        )
+
+    def fixes_text(self) -> str:
+        """上年度问题整改情况: last year's problems, turned into what was done about them."""
+        problems = last_year_problems(self.base) if self.base is not None and self.own else []
+        when = f"{self.base.year}年度报告" if self.base is not None and self.own else "上年度报告"
+        listed = "、".join(f"“{p}”" for p in problems)
+        named = f"中指出的{listed}等问题" if problems else "中指出的问题"
+        return (
+            f"针对{when}{named}，{self.subject}逐项明确整改措施和责任分工，按照上年度报告提出的改进措施"
+            "推进整改落实（整改成效请结合本年度工作补充完善）。"
+        )
+
+    def generic_problems(self) -> str:
+        return (
+            f"{self.year}年，{self.subject}政府信息公开工作取得一定成效，但对照上级要求和群众期待仍存在不足"
+            "（具体问题请补充）。下一步，将进一步加强政策解读、规范依申请公开办理、强化队伍建设，"
+            "持续提升政府信息公开工作质量。"
+        )
+
+    def fee_text(self) -> str:
+        """The 信息处理费 sentence: the user's figure when given, otherwise marked 【待核实】."""
+        fee = fee_fact(self.facts)
+        lead = f"{self.year}年，{self.subject}严格落实《政府信息公开信息处理费管理办法》"
+        if fee is None:
+            return mark_sentence(f"{lead}，收取信息处理费的情况。")
+        if fee == 0:
+            return f"{lead}，未收取信息处理费。"
+        return f"{lead}，共收取信息处理费{format_value(fee)}元。"
+
+
+def new_report(agency: str, year: int, cells: Report) -> Report:
+    """The draft's report: title, preamble, six parts with official headings, a copy of the cells."""
+    parts = [Part(number=n, heading=f"{n}、{PART_TITLES[n]}") for n in PART_NUMERALS]
+    return Report(
+        agency=agency,
+        year=year,
+        title=f"{agency}{year}年政府信息公开工作年度报告",
+        format=cells.format,
+        preamble=preamble(agency, year),
+        parts=parts,
+        cells=[cell.model_copy() for cell in cells.cells],
+        source="draft",
+    )
+
+
+def preamble(agency: str, year: int) -> str:
+    return (
+        "本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开工作"
+        f"年度报告格式》（国办公开办函〔2021〕30号）规定编制。本报告所列数据统计期限自{year}年1月1日至"
+        f"{year}年12月31日。现将{agency}{year}年政府信息公开工作年度报告向社会公布。"
+    )
+
+
+def subject_of(base: Report | None, agency: str) -> str:
+    """How the body refers to itself (我县, 我市, 本机关): as its past report did, or by its level."""
+    if base is not None:
+        text = "\n".join(base.part_text(n) for n in ("一", "五", "六"))
+        counts = {s: text.count(s) for s in _SUBJECTS}
+        best = max(counts, key=lambda s: counts[s])
+        if counts[best] and agency_level(base.agency) == agency_level(agency):
+            return best
+    if agency.endswith("区人民政府"):
+        return "我区"
+    return _LEVEL_SUBJECT.get(agency_level(agency), "本机关")
+
+
+def last_year_problems(base: Report) -> list[str]:
+    """The problems last year's 五 listed (一是…、二是…), each cut to its first clause."""
+    problems: list[str] = []
+    for paragraph in base.part("五").paragraphs if base.part("五") else []:
+        for match in _PROBLEM_ITEM.finditer(paragraph):
+            if match.group(1) == "一" and problems:
+                return problems
+            problems.append(_short(match.group(2)))
+    return problems
+
+
+def _short(text: str) -> str:
+    first = re.split(r"[，,：:]", text.strip())[0]
+    return first[:30].rstrip("。")
+
+
+def fee_fact(facts: Facts) -> Decimal | None:
+    """The 信息处理费 the user gave (in 元), if any."""
+    for name, value in facts.items():
+        if FEE in name:
+            try:
+                return Decimal(str(value))
+            except ArithmeticError:
+                logger.warning("信息处理费不是数字：%s", value)
+    return None

@@ -1,0 +1,114 @@
+"""Where past reports come from: the body's own reports first, then peers of the same level.
+
+``ReportSource`` is what the drafters need; ``ReportList`` serves it from reports in memory
+(tests, the CLI's ``--previous`` and the shipped corpus), and ``KnowledgeBaseSource`` from
+the knowledge base.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Protocol, runtime_checkable
+
+from pydantic import BaseModel
+
+from nianbao.model import Report
+
+_LEVEL_SUFFIXES = (
+    ("province", ("省人民政府", "自治区人民政府")),
+    ("city", ("市人民政府",)),
+    ("county", ("县人民政府", "区人民政府", "旗人民政府")),
+    ("town", ("镇人民政府", "乡人民政府", "街道办事处")),
+)
+_PLACE = re.compile(r"^(.{2,8}?)(?:省|自治区|市|县|区|旗|镇|乡|街道)")
+
+
+class Hit(BaseModel):
+    """A passage found by a search: its text and where it comes from."""
+
+    text: str
+    source: str
+    agency: str | None = None
+    year: int | None = None
+    part: str | None = None
+    score: float = 0.0
+
+
+@runtime_checkable
+class ReportSource(Protocol):
+    """Past reports for grounding a draft."""
+
+    def latest_report(self, agency: str, before_year: int) -> Report | None:
+        """The body's own most recent report for a year before ``before_year``."""
+        ...
+
+    def peer_reports(self, level: str, before_year: int) -> list[Report]:
+        """Reports of other bodies of the same level, for years before ``before_year``, newest first."""
+        ...
+
+    def search(self, query: str, agency: str | None = None, part: str | None = None, k: int = 5) -> list[Hit]:
+        """Passages about ``query``, optionally of one body and one part."""
+        ...
+
+
+def agency_level(agency: str | None) -> str:
+    """province / city / county / town for a people's government, department otherwise."""
+    name = (agency or "").replace(" ", "")
+    for level, suffixes in _LEVEL_SUFFIXES:
+        if name.endswith(suffixes):
+            return level
+    return "department"
+
+
+def place_name(agency: str | None) -> str:
+    """The place in a body's name (鹿邑 for 鹿邑县人民政府), or ''."""
+    match = _PLACE.match((agency or "").replace(" ", ""))
+    return match.group(1) if match else ""
+
+
+def same_agency(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and a.replace(" ", "") == b.replace(" ", "")
+
+
+class ReportList:
+    """A ReportSource over reports held in memory."""
+
+    def __init__(self, reports: Iterable[Report]) -> None:
+        self.reports = [r for r in reports if r.year is not None]
+
+    def latest_report(self, agency: str, before_year: int) -> Report | None:
+        own = [r for r in self.reports if same_agency(r.agency, agency) and r.year and r.year < before_year]
+        return max(own, key=lambda r: r.year or 0, default=None)
+
+    def peer_reports(self, level: str, before_year: int) -> list[Report]:
+        peers = [r for r in self.reports if agency_level(r.agency) == level and r.year and r.year < before_year]
+        return sorted(peers, key=lambda r: r.year or 0, reverse=True)
+
+    def search(self, query: str, agency: str | None = None, part: str | None = None, k: int = 5) -> list[Hit]:
+        hits = [hit for report in self.reports for hit in _paragraph_hits(report, agency, part)]
+        terms = [t for t in re.split(r"[\s，,、]+", query) if t]
+        for hit in hits:
+            hit.score = float(sum(hit.text.count(t) for t in terms))
+        ranked = sorted((h for h in hits if h.score > 0), key=lambda h: h.score, reverse=True)
+        return ranked[:k]
+
+
+def _paragraph_hits(report: Report, agency: str | None, part: str | None) -> list[Hit]:
+    if agency and not same_agency(report.agency, agency):
+        return []
+    return [
+        Hit(text=text, source=report.source, agency=report.agency, year=report.year, part=p.number)
+        for p in report.parts
+        if part is None or p.number == part
+        for text in p.paragraphs
+    ]
+
+
+def grounding_report(source: ReportSource, agency: str, year: int) -> tuple[Report | None, bool]:
+    """The report to draft from: the body's own latest, else the newest peer's; and whether it is its own."""
+    own = source.latest_report(agency, year)
+    if own is not None:
+        return own, True
+    peers = [r for r in source.peer_reports(agency_level(agency), year) if not same_agency(r.agency, agency)]
+    return (peers[0], False) if peers else (None, False)
