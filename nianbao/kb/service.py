@@ -1,0 +1,489 @@
+"""The knowledge base of past reports: add, list, show, remove, hybrid search, figures by year, reindex.
+
+The CLI (``nianbao kb``) and the app's admin page are thin layers over :class:`KnowledgeBase`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from nianbao.checker import check_report
+from nianbao.errors import NianbaoError
+from nianbao.kb.agency import agency_level, agency_region
+from nianbao.kb.chunks import PREAMBLE, ChunkText, chunk_report
+from nianbao.kb.embeddings import Embedder, embedder_from_settings
+from nianbao.kb.lexical import Bm25Index, LexicalDoc, tokenize
+from nianbao.kb.models import (
+    AddResult,
+    DuplicateReportError,
+    FigureRow,
+    FiguresTable,
+    KbStats,
+    KnowledgeBaseError,
+    MissingReportInfoError,
+    ReportDetail,
+    ReportNotFoundError,
+    SearchHit,
+    StoredReport,
+)
+from nianbao.kb.store import ChromaStore, Filters, Metadata
+from nianbao.model import Finding, Report
+from nianbao.readers import read_report
+from nianbao.schema import PART_NUMERALS, ReportFormat, TableId, addresses
+from nianbao.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+SearchMode = Literal["hybrid", "dense", "lexical"]
+RRF_K = 60
+REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
+KEY_TABLE_COLUMNS = {TableId.REQUESTS: {"总计"}, TableId.APPEALS: {"总计"}}
+
+
+class KnowledgeBase:
+    """Past reports in Chroma: their structured content and their narrative, searchable."""
+
+    def __init__(
+        self,
+        settings: Settings | Path | str | None = None,
+        *,
+        embedder: Embedder | None = None,
+        prefix: str = "nianbao",
+        pending_grace_seconds: float | None = None,
+    ) -> None:
+        self.settings = _settings(settings)
+        self.embedder = embedder or embedder_from_settings(self.settings)
+        self.store = ChromaStore(self.settings, self.embedder, prefix)
+        # On a shared server another instance may be in the middle of an add: leave its fresh chunks alone.
+        grace = pending_grace_seconds
+        self._grace = grace if grace is not None else (600.0 if self.store.is_server else 0.0)
+        self._lexical: Bm25Index | None = None
+        self._lexical_built_at = 0.0
+        self.recover()
+
+    # -- adding ------------------------------------------------------------------------------------------
+
+    def add(
+        self,
+        paths: Iterable[str | Path] | str | Path,
+        agency: str | None = None,
+        year: int | None = None,
+        replace: bool = False,
+        strict: bool = True,
+    ) -> list[AddResult]:
+        """Add report files (or every report file in folders); with ``strict`` the first failure is raised."""
+        results = []
+        for path in expand_paths(paths):
+            try:
+                results.append(self.add_file(path, agency, year, replace))
+            except NianbaoError as e:
+                if strict:
+                    raise
+                results.append(AddResult(path=str(path), status="failed", message=e.message))
+        return results
+
+    def add_file(
+        self, path: str | Path, agency: str | None = None, year: int | None = None, replace: bool = False
+    ) -> AddResult:
+        """Read, check and store one report; nothing is written when anything fails."""
+        path = Path(path)
+        report = read_report(path, self.settings.max_file_mb * 1024 * 1024)
+        content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+        same_file = self._records({"content_hash": [content_hash]})
+        if same_file:
+            return AddResult(
+                path=str(path), status="duplicate", report=same_file[0], message="该文件已在知识库中，未重复添加。"
+            )
+        _resolve_identity(report, agency, year)
+        old = self._slot(report)
+        if old is not None and not replace:
+            raise DuplicateReportError(
+                f"知识库中已有{old.agency} {old.year} 年度的报告（ID {old.id}，来自 {old.source}）。"
+                "如要用新文件替换，请加 --replace。"
+            )
+        stored = self._store(report, path, content_hash, old)
+        status = "replaced" if old else "added"
+        message = f"已替换原报告 {old.id}。" if old else "已添加。"
+        return AddResult(
+            path=str(path), status=status, report=stored, replaced_id=old.id if old else None, message=message
+        )
+
+    def _store(self, report: Report, path: Path, content_hash: str, old: StoredReport | None) -> StoredReport:
+        findings = check_report(report, self._previous(report)).findings
+        stored = _stored_report(report, path, content_hash, findings)
+        chunks = chunk_report(report)
+        stored.chunk_count = len(chunks)
+        ids, documents, metadatas = _chunk_rows(stored, chunks)
+        embeddings = self._embed_chunks(stored, chunks)
+        self.store.add_chunks(ids, documents, embeddings, [{**m, "pending": True} for m in metadatas])
+        try:
+            self.store.put_record(_record_id(stored), _record_document(report, findings), _record_metadata(stored))
+        except BaseException:
+            self.store.delete_chunks(ids)
+            raise
+        self._after_commit(stored, ids, metadatas, old)
+        return stored
+
+    def _after_commit(
+        self, stored: StoredReport, ids: list[str], metadatas: list[Metadata], old: StoredReport | None
+    ) -> None:
+        """Committed: drop the replaced report's chunks and make the new ones searchable."""
+        if old is not None:
+            old_ids = self.store.chunk_ids(old.id)
+            self.store.delete_chunks(old_ids)
+            self._lexical_remove(old_ids)
+        self.store.settle_chunks(ids)
+        if self._lexical is not None:
+            self._lexical.add(LexicalDoc(i, str(m["tokens"]).split(), m) for i, m in zip(ids, metadatas, strict=True))
+
+    def _embed_chunks(self, stored: StoredReport, chunks: list[ChunkText]) -> np.ndarray:
+        texts = [_embedding_text(stored.agency, stored.year, c) for c in chunks]
+        return np.asarray(self.embedder.embed(texts), dtype=np.float32).reshape(len(texts), -1)
+
+    def _previous(self, report: Report) -> Report | None:
+        if report.agency is None or report.year is None:
+            return None
+        previous = self._records({"agency": [report.agency], "year": [report.year - 1]})
+        return self.show(previous[0].id).report if previous else None
+
+    def _slot(self, report: Report) -> StoredReport | None:
+        found = self._records({"agency": [report.agency or ""], "year": [report.year or 0]})
+        return found[0] if found else None
+
+    def ensure_corpus(self, path: str | Path) -> list[AddResult]:
+        """Load the reference reports in ``path`` when the knowledge base is empty (``make run``)."""
+        if self._records():
+            return []
+        return self.add(path, strict=False)
+
+    # -- reading -----------------------------------------------------------------------------------------
+
+    def list(self) -> list[StoredReport]:
+        """Every stored report, by body then year."""
+        return sorted(self._records(), key=lambda r: (r.agency, r.year))
+
+    def show(self, report_id: str) -> ReportDetail:
+        """A stored report with its cells, parts and findings."""
+        stored = self._find(report_id)
+        rows = self.store.records({"report_id": [stored.id]}, with_documents=True)
+        payload = json.loads(rows[0][2] or "{}")
+        report = Report.model_validate(payload["report"])
+        findings = [Finding.model_validate(f) for f in payload.get("findings", [])]
+        return ReportDetail(stored=stored, report=report, findings=findings)
+
+    def remove(self, report_id: str) -> StoredReport:
+        """Remove a report and its chunks."""
+        stored = self._find(report_id)
+        self.store.delete_record(_record_id(stored))
+        ids = self.store.chunk_ids(stored.id)
+        self.store.delete_chunks(ids)
+        self._lexical_remove(ids)
+        return stored
+
+    def figures(self, agency: str, all_cells: bool = False) -> FiguresTable:
+        """A body's table figures by year (key figures, or every cell with ``all_cells``)."""
+        name = self._one_agency(agency)
+        stored = sorted(self._records({"agency": [name]}), key=lambda r: r.year)
+        reports = {s.year: self.show(s.id).report for s in stored}
+        table = FiguresTable(agency=name, years=sorted(reports), report_ids={s.year: s.id for s in stored})
+        table.rows = _figure_rows(reports, all_cells)
+        return table
+
+    def stats(self) -> KbStats:
+        """Bodies, years, counts, size on disk and the embedding the store was built with."""
+        records = self._records()
+        levels: dict[str, int] = {}
+        for record in records:
+            levels[record.level] = levels.get(record.level, 0) + 1
+        recorded = self.store.recorded_embedding() or (self.embedder.name, 0)
+        return KbStats(
+            reports=len(records),
+            chunks=self.store.chunk_count(),
+            bodies=sorted({r.agency for r in records}),
+            years=sorted({r.year for r in records}),
+            reports_by_level=levels,
+            size_bytes=self.store.size_on_disk(),
+            embedding=recorded[0],
+            dimension=recorded[1],
+            location=self.store.location,
+        )
+
+    # -- search ------------------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        agency: str | None = None,
+        year: int | None = None,
+        section: str | None = None,
+        level: str | None = None,
+        mode: SearchMode = "hybrid",
+    ) -> list[SearchHit]:
+        """The ``k`` paragraphs that best answer a query: vector similarity and BM25 fused by reciprocal rank."""
+        filters = self._filters(agency, year, section, level)
+        if filters is None or not query.strip():
+            return []
+        depth = max(4 * k, 20)
+        dense = self._dense(query, depth, filters) if mode != "lexical" else []
+        lexical = self.lexical_index().search(query, depth, filters) if mode != "dense" else []
+        return self._fuse(dense, lexical, k)
+
+    def _dense(self, query: str, n: int, filters: Filters) -> list[tuple[str, float, Metadata, str]]:
+        vector = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
+        return self.store.query(vector, n, {**filters, "pending": [False]})
+
+    def _fuse(
+        self, dense: list[tuple[str, float, Metadata, str]], lexical: list[tuple[str, float]], k: int
+    ) -> list[SearchHit]:
+        scores: dict[str, float] = {}
+        dense_rank = {cid: rank for rank, (cid, *_rest) in enumerate(dense, 1)}
+        lexical_rank = {cid: rank for rank, (cid, _s) in enumerate(lexical, 1)}
+        for ranks in (dense_rank, lexical_rank):
+            for cid, rank in ranks.items():
+                scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
+        best = sorted(scores, key=lambda c: (-scores[c], dense_rank.get(c, 10**9)))[:k]
+        known = {cid: (meta, doc) for cid, _d, meta, doc in dense}
+        missing = [c for c in best if c not in known]
+        known.update(self.store.get_chunks(missing))
+        return [_hit(c, scores[c], *known[c], dense_rank.get(c), lexical_rank.get(c)) for c in best if c in known]
+
+    def _filters(self, agency: str | None, year: int | None, section: str | None, level: str | None) -> Filters | None:
+        """Metadata filters; None when a filter can match nothing (an agency not in the store)."""
+        filters: dict[str, Sequence[str | int]] = {}
+        if agency:
+            names = self.match_agencies(agency)
+            if not names:
+                return None
+            filters["agency"] = names
+        if year is not None:
+            filters["year"] = [int(year)]
+        if section:
+            filters["part"] = [normalize_section(section)]
+        if level:
+            filters["level"] = [level]
+        return filters
+
+    def match_agencies(self, text: str) -> list[str]:
+        """Stored bodies a user means by ``text``: the exact name, else every name or region containing it."""
+        names = sorted({r.agency for r in self._records()})
+        if text in names:
+            return [text]
+        regions = {r.agency: r.region for r in self._records()}
+        return [n for n in names if text in n or text in regions.get(n, "")]
+
+    def lexical_index(self) -> Bm25Index:
+        """The BM25 index, built from the store on first use (and refreshed on a shared server)."""
+        stale = self.store.is_server and time.monotonic() - self._lexical_built_at > 5.0
+        if self._lexical is None or stale:
+            docs = (LexicalDoc(i, str(m.get("tokens", "")).split(), m) for i, m, _d in self.store.iter_chunks())
+            self._lexical = Bm25Index(docs)
+            self._lexical_built_at = time.monotonic()
+        return self._lexical
+
+    def _lexical_remove(self, ids: list[str]) -> None:
+        if self._lexical is not None:
+            self._lexical.remove(ids)
+
+    # -- maintenance -------------------------------------------------------------------------------------
+
+    def reindex(self) -> int:
+        """Rebuild every chunk from the stored reports with the configured embedding; returns the chunk count."""
+        staging = self.store.staging_chunks()
+        total = 0
+        for stored in self._records():
+            report = self.show(stored.id).report
+            chunks = chunk_report(report)
+            ids, documents, metadatas = _chunk_rows(stored, chunks)
+            embeddings = self._embed_chunks(stored, chunks)
+            self.store.add_chunks(ids, documents, embeddings, [{**m, "pending": False} for m in metadatas], staging)
+            total += len(ids)
+        self.store.swap_in(staging)
+        self._lexical = None
+        return total
+
+    def recover(self) -> None:
+        """Finish or undo adds interrupted after their chunks were written (run when the store is opened)."""
+        if self.store.recorded_embedding() is None:
+            return
+        committed = {r.id for r in self._records()}
+        cutoff = time.time() - self._grace
+        settle, orphans = [], []
+        for chunk_id, meta in self.store.pending_chunks():
+            if meta.get("report_id") in committed:
+                settle.append(chunk_id)
+            elif float(meta.get("added_at", 0.0)) <= cutoff:
+                orphans.append(chunk_id)
+        if orphans:
+            logger.warning("删除 %d 个未提交的段落（上次添加中断）", len(orphans))
+            self.store.delete_chunks(orphans)
+        if settle:
+            self.store.settle_chunks(settle)
+
+    def _records(self, filters: Filters | None = None) -> list[StoredReport]:
+        return [_stored_from_metadata(m) for _i, m, _d in self.store.records(filters)]
+
+    def _find(self, report_id: str) -> StoredReport:
+        wanted = report_id.strip()
+        matches = [r for r in self._records() if r.id == wanted] or [
+            r for r in self._records() if len(wanted) >= 4 and r.id.startswith(wanted)
+        ]
+        if len(matches) != 1:
+            raise ReportNotFoundError(f"知识库中没有 ID 为 {report_id} 的报告（可用 nianbao kb list 查看）。")
+        return matches[0]
+
+    def _one_agency(self, agency: str) -> str:
+        names = self.match_agencies(agency)
+        if not names:
+            raise ReportNotFoundError(f"知识库中没有「{agency}」的报告。")
+        if len(names) > 1:
+            raise KnowledgeBaseError(f"「{agency}」对应多个机关：{'、'.join(names)}，请写全称。")
+        return names[0]
+
+
+def _settings(settings: Settings | Path | str | None) -> Settings:
+    if isinstance(settings, Settings):
+        return settings
+    if settings is None:
+        return Settings()
+    return Settings(NIANBAO_DATA_DIR=Path(settings))  # type: ignore[call-arg]
+
+
+def expand_paths(paths: Iterable[str | Path] | str | Path) -> list[Path]:
+    """Files as given, and the report files in folders (recursively, in name order)."""
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    expanded: list[Path] = []
+    for item in map(Path, items):
+        if item.is_dir():
+            expanded.extend(
+                p
+                for p in sorted(item.rglob("*"))
+                if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES and not p.name.startswith(".")
+            )
+        else:
+            expanded.append(item)
+    return expanded
+
+
+def normalize_section(section: str) -> str:
+    """一 … 六 or 前言, from what a user types (一, 1, 五、存在的主要问题…, 前言)."""
+    text = section.strip()
+    if text in {PREAMBLE, "preamble", "0", "序言", "引言"}:
+        return PREAMBLE
+    if text.isdigit() and 1 <= int(text) <= len(PART_NUMERALS):
+        return PART_NUMERALS[int(text) - 1]
+    if text[:1] in PART_NUMERALS:
+        return text[:1]
+    raise KnowledgeBaseError(f"无法识别的部分：{section}（可用 一 至 六 或 前言）。")
+
+
+def _resolve_identity(report: Report, agency: str | None, year: int | None) -> None:
+    """The body and year: as given, else as read from the report; never guessed."""
+    report.agency = (agency or report.agency or "").strip() or None
+    report.year = year or report.year
+    if not report.agency and not report.year:
+        raise MissingReportInfoError("无法从报告中识别出机关名称和年度，请用 --agency 和 --year 指定。")
+    if not report.agency:
+        raise MissingReportInfoError("无法从报告中识别出机关名称，请用 --agency 指定（例如 --agency 鹿邑县人民政府）。")
+    if not report.year:
+        raise MissingReportInfoError("无法从报告中识别出报告年度，请用 --year 指定（例如 --year 2021）。")
+
+
+def _stored_report(report: Report, path: Path, content_hash: str, findings: list[Finding]) -> StoredReport:
+    agency = report.agency or ""
+    return StoredReport(
+        id=content_hash[:12],
+        agency=agency,
+        year=int(report.year or 0),
+        region=agency_region(agency),
+        level=agency_level(agency),
+        format=report.format.value,
+        title=report.title,
+        source=path.name,
+        content_hash=content_hash,
+        size_bytes=path.stat().st_size,
+        errors=sum(1 for f in findings if f.is_error),
+        warnings=sum(1 for f in findings if not f.is_error),
+        added_at=time.time(),
+    )
+
+
+def _record_id(stored: StoredReport) -> str:
+    return f"{stored.year}:{stored.agency}"
+
+
+def _record_metadata(stored: StoredReport) -> Metadata:
+    meta = stored.model_dump()
+    meta["report_id"] = meta.pop("id")
+    return meta
+
+
+def _stored_from_metadata(meta: Metadata) -> StoredReport:
+    fields = dict(meta)
+    fields["id"] = fields.pop("report_id")
+    return StoredReport.model_validate(fields)
+
+
+def _record_document(report: Report, findings: list[Finding]) -> str:
+    payload = {"report": report.model_dump(mode="json"), "findings": [f.model_dump(mode="json") for f in findings]}
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def _chunk_rows(stored: StoredReport, chunks: list[ChunkText]) -> tuple[list[str], list[str], list[Metadata]]:
+    ids = [f"{stored.id}:{c.part}:{c.paragraph}" for c in chunks]
+    documents = [c.text for c in chunks]
+    metadatas: list[Metadata] = [
+        {
+            "report_id": stored.id,
+            "agency": stored.agency,
+            "region": stored.region,
+            "level": stored.level,
+            "year": stored.year,
+            "format": stored.format,
+            "part": c.part,
+            "part_title": c.part_title,
+            "paragraph": c.paragraph,
+            "source": stored.source,
+            "content_hash": stored.content_hash,
+            "added_at": stored.added_at,
+            "tokens": " ".join(tokenize(_embedding_text(stored.agency, stored.year, c))),
+        }
+        for c in chunks
+    ]
+    return ids, documents, metadatas
+
+
+def _embedding_text(agency: str, year: int, chunk: ChunkText) -> str:
+    """What is embedded and indexed: the paragraph under a line naming the body, year and part."""
+    return f"{agency} {year}年 {chunk.part_title}\n{chunk.text}"
+
+
+def _hit(
+    chunk_id: str, score: float, meta: Metadata, text: str, dense_rank: int | None, lexical_rank: int | None
+) -> SearchHit:
+    fields = {k: v for k, v in meta.items() if k in SearchHit.model_fields and k not in {"score", "text"}}
+    return SearchHit(
+        chunk_id=chunk_id, text=text, score=score, dense_rank=dense_rank, lexical_rank=lexical_rank, **fields
+    )
+
+
+def _figure_rows(reports: dict[int, Report], all_cells: bool) -> list[FigureRow]:
+    newest = reports[max(reports)] if reports else None
+    fmt = newest.format if newest else ReportFormat.F2021
+    rows: list[FigureRow] = []
+    values = {year: {(c.table, c.row, c.column): c.value for c in r.cells} for year, r in reports.items()}
+    for table, row, column in addresses(fmt):
+        if not all_cells and column not in KEY_TABLE_COLUMNS.get(table, {column}):
+            continue
+        label = newest.row_label(table, row) if newest else row
+        per_year = {year: cells.get((table, row, column)) for year, cells in sorted(values.items())}
+        rows.append(FigureRow(table=table, row=row, column=column, label=label, values=per_year))
+    return rows

@@ -1,0 +1,276 @@
+"""The one module that talks to Chroma: report records and narrative chunks, embedded or on a Chroma server.
+
+Two collections per knowledge base:
+
+- ``<prefix>_reports``: one record per body and year (id ``年度:机关``), the structured report and the
+  checker's findings as its JSON document. Writing this record is the commit of an add: Chroma writes one
+  record atomically, and a body+year has one id, so a replace is one upsert.
+- ``<prefix>_chunks``: the paragraphs, with metadata and the vectors of our own embedding. Chunks are
+  written ``pending`` before their record is committed and settled after; pending chunks are never
+  searched, and those whose record never came are deleted when the store is opened.
+
+The records live in Chroma rather than in a local file so that several app instances sharing one Chroma
+server (CHROMA_HOST/CHROMA_PORT) share the whole knowledge base, not only its vectors.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nianbao.kb.embeddings import Embedder, chroma_embedding_function
+from nianbao.kb.models import EmbeddingMismatchError, StoreUnavailableError
+from nianbao.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+Metadata = Mapping[str, str | int | float | bool]
+Filters = Mapping[str, Sequence[str | int]]
+PAGE = 5000
+
+
+class ChromaStore:
+    """Records and chunks in Chroma (a folder under the data dir, or Chroma's own server)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, prefix: str = "nianbao") -> None:
+        self._embedder = embedder
+        self._settings = settings
+        self._prefix = prefix
+        self._client = _client(settings)
+        self.is_server = settings.uses_chroma_server
+        self.location = (
+            f"http://{settings.chroma_host}:{settings.chroma_port or 8000}"
+            if self.is_server
+            else str(settings.data_dir / "chroma")
+        )
+        self._records = self._client.get_or_create_collection(
+            f"{prefix}_reports", embedding_function=_record_embedding_function()
+        )
+        self._chunks: Any = None
+
+    # -- chunks collection and its embedding -------------------------------------------------------------
+
+    @property
+    def chunks_name(self) -> str:
+        return f"{self._prefix}_chunks"
+
+    def chunks(self, check_embedding: bool = True) -> Any:
+        """The chunks collection, created on first use; EmbeddingMismatchError if built with another embedding."""
+        if self._chunks is None:
+            recorded = self.recorded_embedding()
+            if check_embedding and recorded and recorded[0] != self._embedder.name:
+                raise EmbeddingMismatchError(
+                    f"知识库是用向量模型「{recorded[0]}」（{recorded[1]} 维）建立的，"
+                    f"当前配置的是「{self._embedder.name}」，两者不能混用。"
+                    "请运行 nianbao kb reindex 用当前配置重建索引，或改回原来的配置。"
+                )
+            self._chunks = self._collection(self.chunks_name)
+        return self._chunks
+
+    def recorded_embedding(self) -> tuple[str, int] | None:
+        """(name, dimension) of the embedding the chunks were built with, or None for a new store."""
+        for collection in self._client.list_collections():
+            if collection.name == self.chunks_name:
+                meta = collection.metadata or {}
+                return str(meta.get("embedding", "")), int(meta.get("dimension", 0))
+        return None
+
+    def _collection(self, name: str) -> Any:
+        metadata = {"embedding": self._embedder.name, "dimension": self._embedder.dimension}
+        return self._client.get_or_create_collection(
+            name,
+            embedding_function=chroma_embedding_function(self._embedder),
+            metadata=metadata,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def add_chunks(
+        self,
+        ids: list[str],
+        documents: list[str],
+        embeddings: np.ndarray,
+        metadatas: list[Metadata],
+        target: Any = None,
+    ) -> None:
+        """Write chunks (in batches Chroma accepts)."""
+        collection = target if target is not None else self.chunks()
+        self._check_dimension(embeddings, collection)
+        step = self._client.get_max_batch_size()
+        for start in range(0, len(ids), step):
+            end = start + step
+            collection.add(
+                ids=ids[start:end],
+                documents=documents[start:end],
+                embeddings=embeddings[start:end],
+                metadatas=[dict(m) for m in metadatas[start:end]],
+            )
+
+    def _check_dimension(self, embeddings: np.ndarray, collection: Any) -> None:
+        recorded = int((collection.metadata or {}).get("dimension", 0))
+        if len(embeddings) and recorded and embeddings.shape[1] != recorded:
+            raise EmbeddingMismatchError(
+                f"向量维度不一致：知识库为 {recorded} 维，当前向量模型输出 {embeddings.shape[1]} 维。"
+                "请运行 nianbao kb reindex。"
+            )
+
+    def settle_chunks(self, ids: list[str]) -> None:
+        """Mark chunks as committed (searchable)."""
+        step = self._client.get_max_batch_size()
+        for start in range(0, len(ids), step):
+            batch = ids[start : start + step]
+            self.chunks().update(ids=batch, metadatas=[{"pending": False}] * len(batch))
+
+    def delete_chunks(self, ids: list[str]) -> None:
+        step = self._client.get_max_batch_size()
+        for start in range(0, len(ids), step):
+            self.chunks().delete(ids=ids[start : start + step])
+
+    def chunk_ids(self, report_id: str) -> list[str]:
+        return list(self.chunks().get(where={"report_id": report_id}, include=[])["ids"])
+
+    def pending_chunks(self) -> list[tuple[str, Metadata]]:
+        """Chunks written but not (yet) settled: an add in progress, or one that failed hard."""
+        got = self.chunks().get(where={"pending": True}, include=["metadatas"])
+        return list(zip(got["ids"], got["metadatas"], strict=True))
+
+    def chunk_count(self) -> int:
+        return int(self.chunks().count())
+
+    def iter_chunks(self, include_documents: bool = False) -> Iterator[tuple[str, Metadata, str | None]]:
+        """Every settled chunk: (id, metadata, document or None), page by page."""
+        include = ["metadatas", "documents"] if include_documents else ["metadatas"]
+        offset = 0
+        while True:
+            got = self.chunks().get(where={"pending": False}, include=include, limit=PAGE, offset=offset)
+            documents = got["documents"] if include_documents else [None] * len(got["ids"])
+            yield from zip(got["ids"], got["metadatas"], documents, strict=True)
+            if len(got["ids"]) < PAGE:
+                return
+            offset += PAGE
+
+    def get_chunks(self, ids: list[str]) -> dict[str, tuple[Metadata, str]]:
+        if not ids:
+            return {}
+        got = self.chunks().get(ids=ids, include=["metadatas", "documents"])
+        return {i: (m, d) for i, m, d in zip(got["ids"], got["metadatas"], got["documents"], strict=True)}
+
+    def query(
+        self, embedding: np.ndarray, n: int, filters: Filters | None = None
+    ) -> list[tuple[str, float, Metadata, str]]:
+        """The ``n`` nearest settled chunks: (id, cosine distance, metadata, document), nearest first."""
+        collection = self.chunks()
+        self._check_dimension(embedding[None, :], collection)
+        got = collection.query(
+            query_embeddings=embedding[None, :],
+            n_results=n,
+            where=chroma_where(filters),
+            include=["metadatas", "documents", "distances"],
+        )
+        rows = zip(got["ids"][0], got["distances"][0], got["metadatas"][0], got["documents"][0], strict=True)
+        return [(i, float(d), m, doc) for i, d, m, doc in rows]
+
+    # -- records ----------------------------------------------------------------------------------------
+
+    def put_record(self, record_id: str, document: str, metadata: Metadata) -> None:
+        """Commit a report record (one atomic upsert; replaces the body+year's previous record)."""
+        self._records.upsert(ids=[record_id], documents=[document], metadatas=[dict(metadata)])
+
+    def delete_record(self, record_id: str) -> None:
+        self._records.delete(ids=[record_id])
+
+    def records(
+        self, filters: Filters | None = None, with_documents: bool = False
+    ) -> list[tuple[str, Metadata, str | None]]:
+        """Report records: (record id, metadata, JSON document or None)."""
+        include = ["metadatas", "documents"] if with_documents else ["metadatas"]
+        got = self._records.get(where=chroma_where(filters), include=include)
+        documents = got["documents"] if with_documents else [None] * len(got["ids"])
+        return list(zip(got["ids"], got["metadatas"], documents, strict=True))
+
+    # -- reindex ----------------------------------------------------------------------------------------
+
+    def staging_chunks(self) -> Any:
+        """A fresh collection to rebuild the chunks into (dropped first if a previous rebuild left it)."""
+        name = f"{self.chunks_name}_next"
+        self._drop(name)
+        return self._collection(name)
+
+    def swap_in(self, staging: Any) -> None:
+        """Replace the chunks collection by the rebuilt one."""
+        self._drop(self.chunks_name)
+        staging.modify(name=self.chunks_name)
+        self._chunks = None
+
+    def _drop(self, name: str) -> None:
+        if any(c.name == name for c in self._client.list_collections()):
+            self._client.delete_collection(name)
+
+    def size_on_disk(self) -> int | None:
+        """Bytes used by the embedded store's folder (None on a Chroma server)."""
+        if self.is_server:
+            return None
+        root = Path(self.location)
+        return sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) if root.exists() else 0
+
+
+def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
+    """Chroma's where clause for {field: allowed values}."""
+    clauses: list[dict[str, Any]] = []
+    for field, values in (filters or {}).items():
+        values = list(values)
+        clauses.append({field: values[0]} if len(values) == 1 else {field: {"$in": values}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _client(settings: Settings) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if settings.uses_chroma_server:
+            return chromadb.HttpClient(
+                host=settings.chroma_host or "localhost", port=settings.chroma_port or 8000, settings=chroma_settings
+            )
+        path = settings.data_dir / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as e:  # chromadb raises many kinds (connection, version, permissions)
+        where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.uses_chroma_server else settings.data_dir
+        raise StoreUnavailableError(f"无法打开知识库存储（{where}）：{e}") from e
+
+
+def _record_embedding_function() -> Any:
+    """Records are fetched by id and metadata, never by similarity: a constant vector, no model."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+
+    class RecordEmbeddingFunction(EmbeddingFunction[Documents]):
+        def __init__(self) -> None:
+            pass
+
+        def __call__(self, input: Documents) -> Embeddings:
+            return [np.array([1.0, 0.0], dtype=np.float32) for _ in input]
+
+        @staticmethod
+        def name() -> str:
+            return "nianbao-record"
+
+        def get_config(self) -> dict[str, Any]:
+            return {}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> RecordEmbeddingFunction:
+            return RecordEmbeddingFunction()
+
+    return RecordEmbeddingFunction()
+
+
+def now() -> float:
+    return time.time()
