@@ -1,0 +1,144 @@
+"""Rule 10 of domain.md: the years the narrative speaks of.
+
+The report year and the year before are expected; an older year is a likely copy from an old
+report. A year inside a citation (《…2020年…通知》, 鹿政办〔2016〕132号) is not a claim, a period
+that reaches the report year (2021—2025年, 2019年以来) is not stale, and later years (the date of
+publication, plans) are not copies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from nianbao.model import Finding, Location, Report, Severity
+from nianbao.numerals import normalize_digits, parse_chinese_number
+from nianbao.rules import CheckContext, rule
+from nianbao.rules.narrative import Sentence, narrative_sentences
+
+_YEAR = r"(?:19|20)\d{2}|[一二〇○零三四五六七八九]{4}"
+_YEAR_MENTION = re.compile(
+    rf"(?<![\d〔\[［【])(?P<first>{_YEAR})\s*(?:年度?)?\s*(?:[-—–~～至到]\s*(?P<last>{_YEAR})\s*)?年(?P<since>度?\s*(?:以来|起|至今))?"
+)
+_CITATIONS = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]|［[^］]*］|【[^】]*】")
+_PERIOD = re.compile(rf"(?:统计期限|统计时限|统计期|统计区间|所列数据)[^。]*?(?P<year>{_YEAR})\s*年\s*1\s*月\s*1\s*日")
+
+
+@dataclass(frozen=True)
+class YearMention:
+    """A year (or a period of years) written in a sentence, outside any citation."""
+
+    first: int
+    last: int
+    text: str
+
+
+def _as_year(text: str) -> int | None:
+    value = parse_chinese_number(text)
+    return value if isinstance(value, int) and 1900 <= value <= 2099 else None
+
+
+def _outside_citations(text: str) -> str:
+    return _CITATIONS.sub(lambda m: "　" * len(m.group()), text)
+
+
+def year_mentions(text: str) -> list[YearMention]:
+    """The years a sentence speaks of; a period “2021—2025年” or “2019年以来” runs to its end (or now)."""
+    mentions = []
+    for match in _YEAR_MENTION.finditer(_outside_citations(normalize_digits(text))):
+        first = _as_year(match.group("first"))
+        if first is None:
+            continue
+        last = _as_year(match.group("last")) if match.group("last") else first
+        if match.group("since"):
+            last = 9999
+        mentions.append(YearMention(first, last or first, match.group()))
+    return mentions
+
+
+def stale_years(report: Report, sentence: Sentence) -> list[YearMention]:
+    """Years of a sentence that end before the year before the report year."""
+    if report.year is None:
+        return []
+    return [m for m in year_mentions(sentence.text) if m.last < report.year - 1]
+
+
+@rule("years.stale")
+def stale_year_sentences(ctx: CheckContext) -> Iterator[Finding]:
+    """正文中出现报告年度及上一年度以外的更早年份，可能是照抄旧报告。"""
+    report = ctx.report
+    for sentence in narrative_sentences(report):
+        stale = stale_years(report, sentence)
+        if stale:
+            shown = "、".join(dict.fromkeys(m.text for m in stale))
+            yield Finding(
+                rule="years.stale",
+                severity=Severity.WARNING,
+                location=sentence.location(),
+                expected=f"{report.year}年或{(report.year or 0) - 1}年",
+                found=shown,
+                message=(
+                    f"本报告为 {report.year} 年度，正文却写“{shown}”，可能沿用了旧报告的内容，请核对：“{sentence.text}”"
+                ),
+            )
+
+
+def statistics_period_year(report: Report) -> int | None:
+    """The year of the statistics period (统计期限自 2024 年 1 月 1 日…), if the preamble or 一 states it."""
+    for text in (report.preamble, report.part_text("一")):
+        match = _PERIOD.search(normalize_digits(text))
+        if match:
+            return _as_year(match.group("year"))
+    return None
+
+
+def narrative_year(report: Report) -> int | None:
+    """The single year the narrative speaks of most (periods left out), or None."""
+    counts = Counter(m.first for s in narrative_sentences(report) for m in year_mentions(s.text) if m.first == m.last)
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
+def _title_finding(report: Report, expected: str, found: str, message: str) -> Finding:
+    return Finding(
+        rule="years.title",
+        severity=Severity.WARNING,
+        location=Location(sentence=report.title.replace("\n", " ") or None),
+        expected=expected,
+        found=found,
+        message=message,
+    )
+
+
+@rule("years.title")
+def title_year(ctx: CheckContext) -> Iterator[Finding]:
+    """标题写明报告年度，并与统计期限、正文所述年度一致。"""
+    report = ctx.report
+    period, spoken = statistics_period_year(report), narrative_year(report)
+    text_year = period or spoken
+    if report.year is None:
+        said = f"正文所述为 {text_year} 年" if text_year else "正文也未能确定年度"
+        yield _title_finding(report, "标题写明年度", report.title or "无标题", f"标题中没有写明报告年度（{said}）。")
+        return
+    if period is not None and period != report.year:
+        yield _title_finding(
+            report,
+            f"{report.year}年",
+            f"统计期限 {period}年",
+            f"标题为 {report.year} 年度报告，统计期限却从 {period} 年开始，请核对年度。",
+        )
+    elif period is None and spoken is not None and spoken != report.year and not _mentions(report, report.year):
+        yield _title_finding(
+            report,
+            f"{report.year}年",
+            f"正文 {spoken}年",
+            f"标题为 {report.year} 年度报告，正文却没有提到 {report.year} 年，多处写的是 {spoken} 年，请核对年度。",
+        )
+
+
+def _mentions(report: Report, year: int) -> bool:
+    return any(m.first <= year <= m.last for s in narrative_sentences(report) for m in year_mentions(s.text))
