@@ -312,8 +312,9 @@ class KnowledgeBase:
 
     def recover(self) -> None:
         """Finish or undo adds interrupted after their chunks were written (run when the store is opened)."""
-        if self.store.recorded_embedding() is None:
-            return
+        recorded = self.store.recorded_embedding()
+        if recorded is None or recorded[0] != self.embedder.name:
+            return  # a new store, or one waiting for `kb reindex`
         committed = {r.id for r in self._records()}
         cutoff = time.time() - self._grace
         settle, orphans = [], []
