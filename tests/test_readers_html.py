@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,9 +13,7 @@ from nianbao.model import Report
 from nianbao.readers import read_report, read_report_bytes
 from nianbao.readers.html import SpanCell, expand_spans, read_html
 from nianbao.schema import TableId
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEED = Path(__file__).resolve().parent.parent / "corpus" / "luyi_2021.txt"
+from tests.conftest import FIXTURES, SEED
 
 PAGES = ("luyi_2021_gov.html", "luyi_2021_word.html", "luyi_2021_gbk.html")
 

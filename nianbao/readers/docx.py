@@ -1,0 +1,187 @@
+"""DOCX (python-docx): body paragraphs and tables in document order, merged cells expanded.
+
+The archive is inspected before anything is inflated: a zip bomb (a huge declared size, an
+impossible compression ratio, or sizes that lie) is refused without decompressing it.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from io import BytesIO
+
+from nianbao.errors import ReadFailure, ReportReadError
+from nianbao.readers.document import Document
+from nianbao.readers.html import MAX_SPAN, SpanCell, expand_spans, join_pieces
+
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_PART_BYTES = 50 * 1024 * 1024
+MAX_RATIO = 200
+RATIO_CHECKED_FROM = 1024 * 1024
+MAX_ENTRIES = 5000
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_WRAPPERS = frozenset({f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag"})
+_TEXT_TAGS = frozenset({f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"})
+
+
+def read_docx(data: bytes, source: str = "") -> Document:
+    """Read a Word (.docx) report into lines: table rows as grids, paragraphs as text."""
+    check_archive(data)
+    body = _open_body(data)
+    document = Document(source=source, hard_wrapped=False)
+    for fallback in list(body.iter(_MC_FALLBACK)):  # the same content as its mc:Choice
+        fallback.getparent().remove(fallback)
+    _read_blocks(body, document)
+    return document
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse a zip bomb from its directory alone, before inflating any part."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise ReportReadError(ReadFailure.DAMAGED, "Word 文件已损坏：无法打开这个 .docx 压缩包。") from e
+    if len(entries) > MAX_ENTRIES:
+        raise _bomb(f"压缩包中有 {len(entries)} 个文件，远超正常 Word 文档")
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise _bomb(f"解压后共 {total / 1024 / 1024:.0f} MB，超过 {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB 的上限")
+    for entry in entries:
+        _check_entry(entry)
+
+
+def _check_entry(entry: zipfile.ZipInfo) -> None:
+    if entry.file_size > MAX_PART_BYTES:
+        raise _bomb(f"其中 {entry.filename} 解压后有 {entry.file_size / 1024 / 1024:.0f} MB")
+    stored = max(entry.compress_size, 1)
+    if entry.file_size >= RATIO_CHECKED_FROM and entry.file_size / stored > MAX_RATIO:
+        raise _bomb(f"其中 {entry.filename} 的压缩比高达 {entry.file_size // stored} 倍")
+    # Deflate never grows data by more than a few bytes per 16 KB: a larger stored size means
+    # the declared size lies, and inflating it would not stop where it says.
+    if entry.compress_type != zipfile.ZIP_STORED and entry.compress_size > entry.file_size * 1.01 + 1024:
+        raise ReportReadError(
+            ReadFailure.DAMAGED,
+            f"Word 文件已损坏：{entry.filename} 记录的大小与实际数据不符（可能是压缩炸弹），已拒绝读取。",
+        )
+
+
+def _bomb(detail: str) -> ReportReadError:
+    return ReportReadError(ReadFailure.TOO_LARGE, f"这个 Word 文件疑似压缩炸弹：{detail}，已拒绝解压读取。")
+
+
+def _open_body(data: bytes):  # type: ignore[no-untyped-def]
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        return docx.Document(BytesIO(data)).element.body
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as e:
+        raise ReportReadError(ReadFailure.DAMAGED, "Word 文件已损坏：无法读取其中的正文（word/document.xml）。") from e
+    except Exception as e:  # lxml and python-docx raise many unrelated types for broken parts
+        raise ReportReadError(ReadFailure.DAMAGED, "Word 文件已损坏或格式不正确，无法读取。") from e
+
+
+def _read_blocks(container, document: Document) -> None:  # type: ignore[no-untyped-def]
+    """Paragraphs and tables of a body (or of a layout table's cell), in order, without recursion."""
+    stack = [iter(container)]
+    while stack:
+        element = next(stack[-1], None)
+        if element is None:
+            stack.pop()
+        elif element.tag == f"{_W}p":
+            document.add_text(paragraph_text(element))
+        elif element.tag == f"{_W}tbl":
+            _read_table(element, document, stack)
+        elif element.tag in _WRAPPERS or element.tag == f"{_W}tc":
+            stack.append(iter(element))
+
+
+def _read_table(table, document: Document, stack: list[Iterator]) -> None:  # type: ignore[no-untyped-def, type-arg]
+    if any(True for _ in table.iterdescendants(f"{_W}tbl")):
+        # A table used for page layout: its cells hold the report's paragraphs and tables.
+        stack.append(iter([cell for row in _rows(table) for cell in _cells(row)]))
+        return
+    grid = expand_spans(_span_rows(table))
+    width = max((len(row) for row in grid), default=0)
+    for row in grid:
+        if width <= 1:
+            document.add_text(row[0] if row else "")
+        elif any(row):
+            document.add_row(row + [""] * (width - len(row)))
+
+
+def _rows(table) -> Iterator:  # type: ignore[no-untyped-def, type-arg]
+    return _children(table, f"{_W}tr")
+
+
+def _cells(row) -> Iterator:  # type: ignore[no-untyped-def, type-arg]
+    return _children(row, f"{_W}tc")
+
+
+def _children(element, tag: str) -> Iterator:  # type: ignore[no-untyped-def, type-arg]
+    """Children with this tag, looking through content controls (w:sdt) that wrap them."""
+    for child in element:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, tag)
+
+
+def _span_rows(table) -> list[list[SpanCell]]:  # type: ignore[no-untyped-def]
+    """Rows as span cells: gridSpan gives the width; a vMerge run becomes one cell with a rowspan."""
+    rows: list[list[SpanCell]] = []
+    open_merges: dict[int, SpanCell] = {}
+    for tr in _rows(table):
+        column = _int_val(tr, f"{_W}trPr/{_W}gridBefore", default=0)
+        row = [SpanCell("", 1, column)] if column else []
+        for tc in _cells(tr):
+            span = _int_val(tc, f"{_W}tcPr/{_W}gridSpan")
+            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            continues = merge is not None and merge.get(f"{_W}val", "continue") == "continue"
+            if continues and column in open_merges:
+                open_merges[column].rowspan += 1
+            else:
+                cell = SpanCell(_cell_text(tc), 1, span)
+                row.append(cell)
+                if merge is not None:
+                    open_merges[column] = cell
+                else:
+                    open_merges.pop(column, None)
+            column += span
+        rows.append(row)
+    # expand_spans places each row's cells left to right around the columns that rowspans
+    # above still cover, which is exactly where Word's vMerge continuation cells sit.
+    return rows
+
+
+def _int_val(element, path: str, default: int = 1) -> int:  # type: ignore[no-untyped-def]
+    found = element.find(path)
+    if found is None:
+        return default
+    try:
+        return min(max(int(found.get(f"{_W}val", default)), 0), MAX_SPAN) or default
+    except ValueError:
+        return default
+
+
+def _cell_text(tc) -> str:  # type: ignore[no-untyped-def]
+    return join_pieces([paragraph_text(p) for p in tc.iter(f"{_W}p")])
+
+
+def paragraph_text(paragraph) -> str:  # type: ignore[no-untyped-def]
+    """The text of a w:p as Word shows it: tabs as spaces, line breaks kept."""
+    pieces: list[str] = []
+    for node in paragraph.iter(_TEXT_TAGS):
+        tag = node.tag
+        if tag == f"{_W}t":
+            pieces.append(node.text or "")
+        elif tag == f"{_W}tab":
+            pieces.append(" ")
+        elif tag == f"{_W}noBreakHyphen":
+            pieces.append("-")
+        else:
+            pieces.append("\n")
+    return "".join(pieces)
