@@ -54,6 +54,13 @@ def test_bytes_in_no_known_encoding_are_refused() -> None:
     assert "编码" in caught.value.message
 
 
+def test_binary_content_is_refused_as_not_text() -> None:
+    with pytest.raises(ReportReadError) as caught:
+        decode(b"\x7fELF\x02\x01\x01\x00" + bytes(200) + "一、总体情况".encode())
+    assert caught.value.reason is ReadFailure.NOT_A_REPORT
+    assert "不是文字" in caught.value.message
+
+
 def test_broken_utf16_is_refused() -> None:
     with pytest.raises(ReportReadError) as caught:
         decode(codecs.BOM_UTF16_LE + "报告".encode("utf-16-le") + b"\x00\xd8")

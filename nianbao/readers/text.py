@@ -17,6 +17,12 @@ _SPACED_ROW = re.compile(r"(?:\s[-+]?\d[\d,.]*){2,}\s*$")
 # is kept: in pasted tables a number alone on a line can be a cell.
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)\s*$")
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f")
+BINARY_MESSAGE = (
+    "文件内容不是文字（像是二进制文件或不支持的格式），无法作为年度报告读取。"
+    "支持的格式：TXT、Markdown、HTML、Word（.docx）和带文字的 PDF。"
+)
+
 
 def decode(data: bytes) -> str:
     """Bytes to text: UTF-8 (with or without BOM), then GB18030 (a superset of GBK)."""
@@ -25,6 +31,8 @@ def decode(data: bytes) -> str:
     for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             return _decode_as(data[len(bom) :], codec)
+    if _looks_binary(data):
+        raise ReportReadError(ReadFailure.NOT_A_REPORT, BINARY_MESSAGE)
     for codec in ("utf-8", "gb18030"):
         try:
             text = data.decode(codec)
@@ -36,6 +44,12 @@ def decode(data: bytes) -> str:
         ReadFailure.UNKNOWN_ENCODING,
         "无法识别文件的文字编码（既不是 UTF-8 也不是 GBK/GB18030），请另存为 UTF-8 文本后再试。",
     )
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Control bytes (NUL and the like) never occur in UTF-8 or GB18030 text."""
+    head = data[:8192]
+    return len(head) - len(head.translate(None, _CONTROL_BYTES)) > len(head) * 0.01
 
 
 def _decode_as(data: bytes, codec: str) -> str:
