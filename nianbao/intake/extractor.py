@@ -1,0 +1,388 @@
+"""The built-in extractor: figures out of a plain Chinese message, as staff write them.
+
+“今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；予以公开190件……行政复议2件，
+维持1件，尚未审结1件” becomes one proposed change per cell. The message is read left to right:
+each number takes the row and column words said since the previous number; what is not said is
+taken from the context (the row of 其中…, the table being talked about), and a row without an
+applicant column is the 总计 column. A number that cannot be placed becomes a note, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+from nianbao.intake.changes import Address, CellChange, describe_address
+from nianbao.intake.lexicon import (
+    ACTIVE,
+    APPEALS,
+    EACH,
+    LEXICON,
+    LITIGATION,
+    LONGEST,
+    NEGATION,
+    OTHER,
+    REQ,
+    REST,
+    TOTAL,
+    ColumnRef,
+    GroupRef,
+    Marker,
+    Ref,
+    RowRef,
+)
+from nianbao.model import CellNumber
+from nianbao.numerals import normalize_digits, parse_chinese_number
+from nianbao.schema import (
+    APPLICANT_COLUMNS,
+    OTHER_HANDLING,
+    ReportFormat,
+    TableId,
+    ValueKind,
+    row_spec,
+    rows_of,
+)
+
+_NUMBER = re.compile(
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?(?:[万亿](?!元))?|[零〇两一二三四五六七八九十百千万亿]+)"
+    r"\s*(?P<unit>件次|件|个|项|起|宗|条|份|万元|元)?"
+)
+_CLAUSE_END = "，,；;。！!？?\n…"
+_SOURCE_END = _CLAUSE_END + "、"
+_SENTENCE_END = "；;。！!？?\n"
+_NUMBER_END = _CLAUSE_END + "、）)：: \t"
+_LIST_START = "\n\t （(：:；;，,。"
+_LITIGATION_ROWS = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number said in the message, its unit, and where it stands in the text."""
+
+    value: CellNumber
+    unit: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    refs: tuple[Ref, ...] = ()
+    figure: Figure | None = None
+
+
+class Extraction(BaseModel):
+    """What a message says: the proposed cell values and notes on what could not be used."""
+
+    changes: list[CellChange] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+def extract(text: str, fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
+    """Every figure of a Chinese message as a proposed cell change (``old`` left blank)."""
+    reader = _Reader(normalize_digits(text), text, fmt)
+    reader.run()
+    return Extraction(changes=reader.changes(), notes=reader.notes)
+
+
+def extract_changes(text: str, fmt: ReportFormat = ReportFormat.F2021) -> list[CellChange]:
+    """The proposed cell changes of a message (notes dropped)."""
+    return extract(text, fmt).changes
+
+
+def numbers_in(text: str) -> set[CellNumber]:
+    """Every number written in the text (with 元 also as 万元), to check figures an LLM proposes."""
+    found: set[CellNumber] = set()
+    for token in tokenize(normalize_digits(text)):
+        if token.figure is not None:
+            found.add(token.figure.value)
+            if token.figure.unit == "元":
+                found.add(_yuan_to_wan(token.figure.value))
+    return found
+
+
+def tokenize(text: str) -> list[_Token]:
+    """Phrases of the lexicon (longest first) and numbers with their units, in order."""
+    tokens: list[_Token] = []
+    i = 0
+    while i < len(text):
+        token = _phrase_at(text, i) or _figure_at(text, i)
+        if token is None:
+            i += 1
+            continue
+        tokens.append(token)
+        i = token.end
+    return tokens
+
+
+def _phrase_at(text: str, i: int) -> _Token | None:
+    for length in range(min(LONGEST, len(text) - i), 0, -1):
+        refs = LEXICON.get(text[i : i + length])
+        if refs is not None:
+            return _Token(i, i + length, refs=refs)
+    return None
+
+
+def _figure_at(text: str, i: int) -> _Token | None:
+    match = _NUMBER.match(text, i)
+    if match is None:
+        return None
+    unit = match.group("unit") or ""
+    number = match.group("num")
+    arabic = number[0].isdigit()
+    if not unit and (not arabic or not _ends_figure(text, match.end()) or _is_numbering(text, i, match.end())):
+        return _Token(i, match.end())
+    if i > 0 and (text[i - 1] in "第.．" or (arabic and text[i - 1].isdigit())):
+        return _Token(i, match.end())
+    value = parse_chinese_number(number)
+    if value is None:
+        return _Token(i, match.end())
+    return _Token(i, match.end(), figure=Figure(value, unit, i, match.end()))
+
+
+def _ends_figure(text: str, end: int) -> bool:
+    return end >= len(text) or text[end] in _NUMBER_END or text[end] == "…"
+
+
+def _is_numbering(text: str, start: int, end: int) -> bool:
+    """``1.属于国家秘密`` or ``2、重复申请`` at the start of an item: a label, not a figure."""
+    if end >= len(text) or text[end] not in ".．、" or (start > 0 and text[start - 1] not in _LIST_START):
+        return False
+    return text[end] != "、" or int(text[start:end]) <= 9
+
+
+def _yuan_to_wan(value: CellNumber) -> Decimal:
+    return (Decimal(value) / 10000).normalize()
+
+
+@dataclass
+class _Context:
+    table: TableId | None = None
+    rows: dict[TableId, str] = field(default_factory=dict)
+    group: str = ""
+
+
+@dataclass
+class _Reader:
+    text: str
+    original: str
+    fmt: ReportFormat
+    notes: list[str] = field(default_factory=list)
+    found: dict[Address, CellChange] = field(default_factory=dict)
+    context: _Context = field(default_factory=_Context)
+
+    def changes(self) -> list[CellChange]:
+        return list(self.found.values())
+
+    def run(self) -> None:
+        tokens = tokenize(self.text)
+        pending: list[Ref] = []
+        used_trailing = -1
+        after_figure = False
+        for index, token in enumerate(tokens):
+            if after_figure and self._boundary_before(tokens, index):
+                pending, after_figure = [], False
+            if token.figure is None:
+                if index > used_trailing:
+                    pending.extend(token.refs)
+                    self._negation_clause(tokens, index, pending)
+                continue
+            refs = pending
+            if not _says_where(refs):
+                trailing, used_trailing = self._trailing(tokens, index)
+                refs = refs + trailing
+            self._place(token.figure, refs)
+            pending, after_figure = [], True
+
+    def _boundary_before(self, tokens: list[_Token], index: int) -> bool:
+        """A clause ends between this token and the one before (words after a figure were about it)."""
+        between = self.text[tokens[index - 1].end : tokens[index].start] if index else ""
+        return any(ch in _CLAUSE_END for ch in between)
+
+    def _trailing(self, tokens: list[_Token], index: int) -> tuple[list[Ref], int]:
+        refs: list[Ref] = []
+        last = index
+        for position in range(index + 1, len(tokens)):
+            token = tokens[position]
+            between = self.text[tokens[position - 1].end : token.start]
+            if token.figure is not None or any(ch in _CLAUSE_END for ch in between):
+                break
+            refs.extend(token.refs)
+            last = position
+        return refs, last
+
+    def _negation_clause(self, tokens: list[_Token], index: int, pending: list[Ref]) -> None:
+        """``未发生行政复议、行政诉讼``: at the end of a clause without numbers that denies, each row is 0."""
+        if NEGATION not in pending or not self._clause_ends_after(tokens, index):
+            return
+        start = self._clause_start(tokens[index].start)
+        clause_refs = [r for r in pending if not isinstance(r, Marker) or r is NEGATION]
+        if any(isinstance(r, RowRef | ColumnRef) for r in clause_refs):
+            figure = Figure(0, "", start, tokens[index].end)
+            self._place(figure, [*clause_refs, EACH])
+        pending.clear()
+
+    def _clause_ends_after(self, tokens: list[_Token], index: int) -> bool:
+        end = tokens[index + 1].start if index + 1 < len(tokens) else len(self.text)
+        between = self.text[tokens[index].end : end]
+        return index + 1 >= len(tokens) or any(ch in _SENTENCE_END for ch in between) or "，" in between
+
+    def _clause_start(self, position: int) -> int:
+        while position > 0 and self.text[position - 1] not in _CLAUSE_END:
+            position -= 1
+        return position
+
+    def _source(self, figure: Figure) -> str:
+        start = figure.start
+        while start > 0 and self.text[start - 1] not in _SOURCE_END:
+            start -= 1
+        end = figure.end
+        while end < len(self.text) and self.text[end] not in _SOURCE_END:
+            end += 1
+        return self.original[start:end].strip()
+
+    def _note(self, figure: Figure, why: str) -> None:
+        self.notes.append(f"“{self._source(figure)}”中的 {figure.value}{figure.unit} 未填入表格：{why}")
+
+    def _place(self, figure: Figure, refs: list[Ref]) -> None:
+        ambiguous = next((r for r in refs if isinstance(r, Marker) and r.kind == "ambiguous"), None)
+        if ambiguous is not None:
+            self._note(figure, ambiguous.note)
+            return
+        table = self._table(refs)
+        if table is None:
+            self._note(figure, "没有说明是表格中的哪一项。")
+            return
+        self.context.table = table
+        targets = self._targets(figure, table, refs)
+        for address in targets:
+            self._put(address, figure)
+
+    def _table(self, refs: list[Ref]) -> TableId | None:
+        rows = [r for r in refs if isinstance(r, RowRef)]
+        if rows:
+            best = max(r.rank for r in rows)
+            return next(r.table for r in reversed(rows) if r.rank == best)
+        columns = [r for r in refs if isinstance(r, ColumnRef)]
+        if columns:
+            return columns[-1].table
+        if any(isinstance(r, GroupRef) for r in refs):
+            return REQ
+        if any(m in refs for m in (OTHER, REST, TOTAL)) and self.context.table is not None:
+            return self.context.table
+        return None
+
+    def _targets(self, figure: Figure, table: TableId, refs: list[Ref]) -> list[Address]:
+        rows = self._rows(figure, table, refs)
+        if not rows:
+            return []
+        columns = self._columns(figure, table, refs, rows)
+        return [(table, row, column) for row in rows for column in columns]
+
+    def _rows(self, figure: Figure, table: TableId, refs: list[Ref]) -> list[str]:
+        named = [r for r in refs if isinstance(r, RowRef) and r.table is table]
+        group = next((r.group for r in refs if isinstance(r, GroupRef)), "")
+        if named:
+            return self._named_rows(figure, table, named, refs)
+        if group and table is REQ:
+            return self._group_rows(figure, group)
+        if table is REQ and OTHER in refs and self.context.group == OTHER_HANDLING:
+            return [self._remember(table, "三.六.3")]
+        current = self.context.rows.get(table)
+        if current is None:
+            self._note(figure, "没有说明是哪一行（例如“收到申请”“予以公开”）。")
+            return []
+        return [current]
+
+    def _named_rows(self, figure: Figure, table: TableId, named: list[RowRef], refs: list[Ref]) -> list[str]:
+        best = max(r.rank for r in named)
+        keys = list(dict.fromkeys(r.key for r in named if r.rank == best))
+        if len(keys) > 1 and EACH not in refs:
+            self._note(figure, f"同时提到了{'、'.join(keys)}，无法确定填在哪一行，请分开说明。")
+            return []
+        rows: list[str] = []
+        for key in keys:
+            rows.extend(self._litigation(figure) if key == LITIGATION else [key])
+        return [self._remember(table, row) for row in rows if self._exists(table, row)]
+
+    def _litigation(self, figure: Figure) -> list[str]:
+        if figure.value == 0:
+            return list(_LITIGATION_ROWS)
+        return [_LITIGATION_ROWS[0]]
+
+    def _group_rows(self, figure: Figure, group: str) -> list[str]:
+        keys = [s.key for s in rows_of(self.fmt, REQ) if s.group == group or s.label == group]
+        self.context.group = group
+        if figure.value != 0 and len(keys) > 1:
+            self._note(figure, f"“{group}”是几项的合计，不是表格中的单元格，请按具体情形说明。")
+            return []
+        return keys
+
+    def _remember(self, table: TableId, row: str) -> str:
+        self.context.rows[table] = row
+        if table is REQ:
+            self.context.group = row_spec(self.fmt, table, row).group
+        return row
+
+    def _exists(self, table: TableId, row: str) -> bool:
+        try:
+            row_spec(self.fmt, table, row)
+        except KeyError:
+            self.notes.append(f"{self.fmt.value} 年版格式中没有“{row}”这一行。")
+            return False
+        return True
+
+    def _columns(self, figure: Figure, table: TableId, refs: list[Ref], rows: list[str]) -> list[str]:
+        named = [r.column for r in refs if isinstance(r, ColumnRef) and r.table is table]
+        if table is REQ and OTHER in refs and self.context.group != OTHER_HANDLING and "三.六.3" not in rows:
+            named.append("其他")
+        if table is APPEALS and OTHER in refs:
+            named.append("其他结果")
+        if named:
+            return [named[-1]]
+        if REST in refs and table is REQ:
+            return self._rest(rows)
+        spec = row_spec(self.fmt, table, rows[0])
+        if table is not ACTIVE:
+            return ["总计"]
+        if len(spec.columns) == 1:
+            return [spec.columns[0]]
+        self._note(figure, f"没有说明“{spec.label}”是{'、'.join(spec.columns)}中的哪一项。")
+        return []
+
+    def _rest(self, rows: list[str]) -> list[str]:
+        said = {a[2] for a in self.found if a[1] in rows}
+        return [c for c in APPLICANT_COLUMNS if c not in said]
+
+    def _put(self, address: Address, figure: Figure) -> None:
+        value = self._value(address, figure)
+        if value is None:
+            return
+        previous = self.found.get(address)
+        if previous is not None and previous.new != value:
+            where = describe_address(address, self.fmt)
+            self.notes.append(f"{where} 前后说了两个数（{previous.new}、{value}），采用后面的 {value}。")
+        self.found[address] = CellChange(
+            table=address[0], row=address[1], column=address[2], new=value, source_text=self._source(figure)
+        )
+
+    def _value(self, address: Address, figure: Figure) -> CellNumber | None:
+        kind = row_spec(self.fmt, address[0], address[1]).kind_of(address[2])
+        if kind is ValueKind.MONEY:
+            return _yuan_to_wan(figure.value) if figure.unit == "元" else figure.value
+        if figure.unit in ("元", "万元"):
+            self._note(figure, f"{describe_address(address, self.fmt)} 是件数，不是金额。")
+            return None
+        if not isinstance(figure.value, int):
+            self._note(figure, f"{describe_address(address, self.fmt)} 应为整数。")
+            return None
+        return figure.value
+
+
+def _says_where(refs: list[Ref]) -> bool:
+    return any(isinstance(r, RowRef | ColumnRef | GroupRef) or r in (OTHER, REST, TOTAL) for r in refs)

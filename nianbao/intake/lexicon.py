@@ -1,0 +1,177 @@
+"""The words staff use for the tables' rows and columns, and what each one refers to.
+
+Each phrase maps to one or more references. The extractor matches the longest phrase at each
+position, so 复议后起诉 wins over 复议 and 无法提供 over 无.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nianbao.schema import TableId
+
+REQ = TableId.REQUESTS
+APPEALS = TableId.APPEALS
+ACTIVE = TableId.ACTIVE
+
+LITIGATION = "行政诉讼"
+"""A bare 行政诉讼: 未经复议直接起诉 unless said otherwise (both rows when it is 0)."""
+
+
+@dataclass(frozen=True)
+class RowRef:
+    """A row; ``rank`` orders rival rows in one clause (收到 < 予以公开)."""
+
+    table: TableId
+    key: str
+    rank: int = 3
+
+
+@dataclass(frozen=True)
+class ColumnRef:
+    table: TableId
+    column: str
+
+
+@dataclass(frozen=True)
+class GroupRef:
+    """（三）不予公开 … （六）其他处理: a heading over several rows, not a cell of its own."""
+
+    group: str
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A word that changes how a clause reads: other, negation, each, rest, ambiguous."""
+
+    kind: str
+    note: str = ""
+
+
+Ref = RowRef | ColumnRef | GroupRef | Marker
+
+OTHER = Marker("other")
+NEGATION = Marker("negation")
+EACH = Marker("each")
+REST = Marker("rest")
+TOTAL = Marker("total")
+NOOP = Marker("noop")
+
+
+def _rows(table: TableId, key: str, phrases: str, rank: int = 3) -> dict[str, tuple[Ref, ...]]:
+    return {p: (RowRef(table, key, rank),) for p in phrases.split()}
+
+
+def _columns(table: TableId, column: str, phrases: str) -> dict[str, tuple[Ref, ...]]:
+    return {p: (ColumnRef(table, column),) for p in phrases.split()}
+
+
+def _request_rows() -> dict[str, tuple[Ref, ...]]:
+    table: dict[str, tuple[Ref, ...]] = {}
+    for key, phrases, rank in (
+        ("一", "本年新收 新收 新受理 本年受理", 2),
+        ("一", "收到 受理 接收 接到 提出", 1),
+        ("一", "申请 申请数", 0),
+        ("二", "上年结转 上年度结转 上一年度结转 上一年结转 去年结转 上年遗留", 3),
+        ("三.一", "予以公开 同意公开 准予公开 全部公开", 3),
+        ("三.二", "部分公开", 3),
+        ("三.三.1", "国家秘密 涉密", 3),
+        ("三.三.2", "禁止公开 其他法律行政法规禁止公开 其他法律法规禁止公开", 3),
+        ("三.三.3", "三安全一稳定 危及", 3),
+        ("三.三.4", "第三方合法权益 第三方", 3),
+        ("三.三.5", "三类内部事务 内部事务", 3),
+        ("三.三.6", "四类过程性信息 过程性信息 过程性", 3),
+        ("三.三.7", "行政执法案卷 执法案卷", 3),
+        ("三.三.8", "行政查询事项 查询事项", 3),
+        ("三.四.1", "不掌握 信息不存在", 3),
+        ("三.四.2", "另行制作 没有现成信息", 3),
+        ("三.四.3", "仍不明确 补正后", 3),
+        ("三.五.1", "信访举报投诉类 信访举报投诉 信访举报 信访 举报 投诉", 3),
+        ("三.五.2", "重复申请", 3),
+        ("三.五.3", "公开出版物 出版物", 3),
+        ("三.五.4", "无正当理由大量反复申请 大量反复 反复申请", 3),
+        ("三.五.5", "确认或重新出具 重新出具 已获取信息", 3),
+        ("三.六.1", "逾期不补正 不补正 未补正", 3),
+        ("三.六.2", "收费通知 缴纳费用 未缴费 未缴纳", 3),
+        ("三.七", "办结 办理完毕 处理完毕 答复 办理结果总计 （七）总计 (七)总计", 3),
+        ("三.七", "办理", 0),
+        ("四", "结转下年 结转下年度 结转至下年 结转到下年 转入下年 下年度继续办理 继续办理 结转下一年", 3),
+    ):
+        table.update(_rows(REQ, key, phrases, rank))
+    return table
+
+
+def _applicants() -> dict[str, tuple[Ref, ...]]:
+    table: dict[str, tuple[Ref, ...]] = {}
+    for column, phrases in (
+        ("自然人", "自然人 个人 公民 群众"),
+        ("商业企业", "商业企业 企业 公司"),
+        ("科研机构", "科研机构 科研院所"),
+        ("社会组织", "社会组织 社会公益组织 公益组织"),
+        ("法律服务机构", "法律服务机构 律师事务所 律所 律师"),
+        ("其他", "其他组织 其他单位"),
+    ):
+        table.update(_columns(REQ, column, phrases))
+    ambiguous = Marker("ambiguous", "“法人或其他组织”包括五类申请人，请分别说明商业企业、科研机构、社会组织等")
+    table.update({p: (ambiguous,) for p in ("法人或其他组织", "法人", "单位")})
+    table.update({p: (NOOP,) for p in ("申请人", "本年度办理结果", "办理结果", "政府信息公开", "信息公开")})
+    return table
+
+
+def _appeals() -> dict[str, tuple[Ref, ...]]:
+    table: dict[str, tuple[Ref, ...]] = {}
+    table.update(_rows(APPEALS, "行政复议", "行政复议 复议 复议申请"))
+    table.update(_rows(APPEALS, "行政诉讼/未经复议直接起诉", "未经复议直接起诉 未经复议 直接起诉 直接提起诉讼"))
+    table.update(_rows(APPEALS, "行政诉讼/复议后起诉", "复议后起诉 行政复议后起诉 复议后提起诉讼 经复议后起诉 复议后"))
+    table.update(_rows(APPEALS, LITIGATION, "行政诉讼 诉讼 起诉 被诉"))
+    table.update(_columns(APPEALS, "结果维持", "结果维持 维持 被维持"))
+    table.update(_columns(APPEALS, "结果纠正", "结果纠正 纠正 被纠正 纠错 被纠错 撤销 确认违法"))
+    table.update(_columns(APPEALS, "其他结果", "其他结果"))
+    table.update(_columns(APPEALS, "尚未审结", "尚未审结 未审结 在审 审理中 正在审理 未结"))
+    table["复议维持"] = (RowRef(APPEALS, "行政复议"), ColumnRef(APPEALS, "结果维持"))
+    table["复议纠正"] = (RowRef(APPEALS, "行政复议"), ColumnRef(APPEALS, "结果纠正"))
+    table["复议纠错"] = table["复议纠正"]
+    return table
+
+
+def _active() -> dict[str, tuple[Ref, ...]]:
+    table: dict[str, tuple[Ref, ...]] = {}
+    table.update(_rows(ACTIVE, "规章", "规章"))
+    table.update(_rows(ACTIVE, "行政规范性文件", "行政规范性文件 规范性文件"))
+    table.update(_rows(ACTIVE, "行政许可", "行政许可 许可"))
+    table.update(_rows(ACTIVE, "行政处罚", "行政处罚 处罚"))
+    table.update(_rows(ACTIVE, "行政强制", "行政强制 强制"))
+    table.update(_rows(ACTIVE, "行政事业性收费", "行政事业性收费 事业性收费 收费"))
+    table.update(_columns(ACTIVE, "本年制发件数", "本年制发 制发 新制发 制定 出台 印发"))
+    table.update(_columns(ACTIVE, "本年废止件数", "本年废止 废止 废除"))
+    table.update(_columns(ACTIVE, "现行有效件数", "现行有效 有效"))
+    table.update(_columns(ACTIVE, "本年处理决定数量", "处理决定 决定"))
+    table.update(_columns(ACTIVE, "本年收费金额", "收费金额 金额"))
+    table["信息处理费"] = (NOOP,)
+    return table
+
+
+def _markers() -> dict[str, tuple[Ref, ...]]:
+    table: dict[str, tuple[Ref, ...]] = {}
+    groups = {"不予公开": "（三）不予公开", "无法提供": "（四）无法提供", "不予处理": "（五）不予处理"}
+    groups["其他处理"] = "（六）其他处理"
+    table.update({word: (GroupRef(group),) for word, group in groups.items()})
+    table.update({p: (OTHER,) for p in ("其他", "其它")})
+    table.update({p: (NEGATION,) for p in ("无", "未", "没有", "未发生", "未收到", "未出现", "均无")})
+    table.update({p: (EACH,) for p in ("均", "都", "分别为零", "各")})
+    table.update({p: (REST,) for p in ("其余", "其他各项", "其余各项", "其它各项")})
+    table.update({p: (TOTAL,) for p in ("总计", "合计", "共计", "共", "总数")})
+    table.update({p: (NOOP,) for p in ("其中", "其他需要报告")})
+    return table
+
+
+def build_lexicon() -> dict[str, tuple[Ref, ...]]:
+    """Phrase → references, for every table."""
+    lexicon: dict[str, tuple[Ref, ...]] = {}
+    for part in (_markers(), _active(), _appeals(), _applicants(), _request_rows()):
+        lexicon.update(part)
+    return lexicon
+
+
+LEXICON = build_lexicon()
+LONGEST = max(len(p) for p in LEXICON)

@@ -1,0 +1,178 @@
+"""Figures from a spreadsheet: XLSX or CSV in the official table layout, or the cells CSV of ``nianbao cells``.
+
+A sheet in the official layout has the rows with their official labels and their values
+(依申请公开: 7 columns). Its rows are placed on canonical cells by the same code that reads
+published reports (``nianbao.tables``); the table a row belongs to is found from the part
+headings (二、主动公开政府信息情况 …) or, without them, from the table's own header words.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from nianbao.errors import InvalidInputError, ReportReadError
+from nianbao.intake.changes import CellChange
+from nianbao.model import Report, blank_cells
+from nianbao.readers.document import Line, clean
+from nianbao.schema import PART_TITLE_VARIANTS, ReportFormat, TableId, addresses, row_spec
+from nianbao.tables import parse_value, place_table_lines
+
+CELLS_HEADER = ["table", "row", "column", "value"]
+MAX_BYTES = 20 * 1024 * 1024
+_TABLE_PARTS = ("二", "三", "四")
+_START_WORDS = {
+    "二": ("第二十条", "信息内容", "规章", "行政许可"),
+    "三": ("申请人情况", "勾稽关系", "本年新收"),
+    "四": ("结果维持", "未经复议直接起诉", "行政复议", "行政诉讼"),
+}
+
+
+class SheetIntake(BaseModel):
+    """The cells a spreadsheet gives, and notes on rows that could not be placed."""
+
+    changes: list[CellChange] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+def read_spreadsheet(path: str | Path, fmt: ReportFormat = ReportFormat.F2021) -> SheetIntake:
+    """Read an XLSX or CSV file of figures; InvalidInputError (Chinese) when it cannot be used."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InvalidInputError(f"无法打开表格文件“{path.name}”：文件不存在或无法读取。") from e
+    return read_spreadsheet_bytes(data, path.name, fmt)
+
+
+def read_spreadsheet_bytes(data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021) -> SheetIntake:
+    """The figures of a spreadsheet given as bytes (XLSX by content, otherwise CSV text)."""
+    if not data.strip():
+        raise InvalidInputError(f"表格文件“{name}”是空的。")
+    if len(data) > MAX_BYTES:
+        raise InvalidInputError(f"表格文件“{name}”太大（超过 20 MB）。")
+    rows = _xlsx_rows(data, name) if data.startswith(b"PK\x03\x04") else _csv_rows(data, name)
+    if rows and rows[0] and [clean(c).lower() for c in rows[0][:4]] == CELLS_HEADER:
+        return SheetIntake(changes=cells_csv_changes(rows[1:], fmt, name))
+    return layout_changes(rows, fmt, name)
+
+
+def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise InvalidInputError(f"“{name}”不是可以打开的 Excel（.xlsx）文件，请另存为 .xlsx 或 CSV 后再试。") from e
+    rows: list[list[str]] = []
+    try:
+        for sheet in book.worksheets:
+            rows.extend([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
+            rows.append([])
+    finally:
+        book.close()
+    return rows
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(Decimal(repr(value)))
+    return str(value).strip()
+
+
+def _csv_rows(data: bytes, name: str) -> list[list[str]]:
+    from nianbao.readers.text import decode
+
+    try:
+        text = decode(data)
+    except ReportReadError as e:
+        raise InvalidInputError(f"无法读取 CSV 文件“{name}”：{e.message}") from e
+    if "\x00" in text:
+        raise InvalidInputError(f"“{name}”不是文本格式的 CSV 文件，也不是 Excel（.xlsx）文件。")
+    dialect = "excel-tab" if text.count("\t") > text.count(",") else "excel"
+    return [list(row) for row in csv.reader(io.StringIO(text), dialect=dialect)]
+
+
+def cells_csv_changes(rows: list[list[str]], fmt: ReportFormat, name: str = "") -> list[CellChange]:
+    """The rows ``table,row,column,value`` of ``nianbao cells`` as changes (empty values skipped)."""
+    known = set(addresses(fmt))
+    changes: list[CellChange] = []
+    for number, row in enumerate(rows, start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) < 4:
+            raise InvalidInputError(f"“{name}”第 {number} 行应有 table,row,column,value 四列，实际只有 {len(row)} 列。")
+        table_name, key, column, raw = (clean(c) for c in row[:4])
+        table = next((t for t in TableId if t.value == table_name), None)
+        if table is None or (table, key, column) not in known:
+            raise InvalidInputError(f"“{name}”第 {number} 行：表格中没有“{table_name} / {key} / {column}”这个单元格。")
+        if not raw:
+            continue
+        value = parse_value(raw, row_spec(fmt, table, key).kind_of(column))
+        if value is None or value < 0:
+            raise InvalidInputError(f"“{name}”第 {number} 行：“{raw}”不是有效的数字。")
+        changes.append(CellChange(table=table, row=key, column=column, new=value, source_text=",".join(row[:4])))
+    return changes
+
+
+def layout_changes(rows: list[list[str]], fmt: ReportFormat, name: str = "") -> SheetIntake:
+    """Rows in the official table layout placed on canonical cells."""
+    sections = _sections(rows)
+    if not sections:
+        raise InvalidInputError(
+            f"“{name}”中没有找到标准表格：请使用年度报告格式中的表格（含“本年新收政府信息公开申请数量”等行名），"
+            "或 nianbao cells 导出的 table,row,column,value 表格。"
+        )
+    scratch = Report(format=fmt, cells=blank_cells(fmt))
+    findings = place_table_lines(scratch, sections)
+    changes = [
+        CellChange(table=c.table, row=c.row, column=c.column, new=c.value, source_text=c.raw)
+        for c in scratch.cells
+        if c.value is not None
+    ]
+    notes = [f.message for f in findings if f.rule != "structure.rows"]
+    notes.extend(_unreadable(scratch))
+    if not changes:
+        raise InvalidInputError(f"“{name}”的表格中没有可以识别的数字。" + "".join(notes[:3]))
+    return SheetIntake(changes=changes, notes=notes)
+
+
+def _unreadable(report: Report) -> list[str]:
+    return [
+        f"{c.table.value} / {report.row_label(c.table, c.row)} / {c.column}：“{c.raw}”不是数字，未填入。"
+        for c in report.cells
+        if c.value is None and not c.is_blank
+    ]
+
+
+def _sections(rows: list[list[str]]) -> dict[str, list[Line]]:
+    sections: dict[str, list[Line]] = {}
+    current: str | None = None
+    for row in rows:
+        cells = [clean(c) for c in row]
+        text = "".join(cells)
+        if not text:
+            continue
+        current = _section_of(text, current)
+        if current is not None:
+            sections.setdefault(current, []).append(Line(cells, grid=True))
+    return sections
+
+
+def _section_of(text: str, current: str | None) -> str | None:
+    squashed = text.replace(" ", "")
+    has_digits = any(ch.isdigit() for ch in squashed)
+    for number in _TABLE_PARTS:
+        heading = not has_digits and squashed.startswith(number)
+        if heading and number != current and any(v in squashed for v in PART_TITLE_VARIANTS[number]):
+            return number
+        if number != current and any(w in squashed for w in _START_WORDS[number]):
+            return number
+    return current
