@@ -9,6 +9,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from io import BytesIO
+from typing import Any
 
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.readers.document import Document
@@ -72,7 +73,7 @@ def _bomb(detail: str) -> ReportReadError:
     return ReportReadError(ReadFailure.TOO_LARGE, f"这个 Word 文件疑似压缩炸弹：{detail}，已拒绝解压读取。")
 
 
-def _open_body(data: bytes):  # type: ignore[no-untyped-def]
+def _open_body(data: bytes) -> Any:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -84,7 +85,7 @@ def _open_body(data: bytes):  # type: ignore[no-untyped-def]
         raise ReportReadError(ReadFailure.DAMAGED, "Word 文件已损坏或格式不正确，无法读取。") from e
 
 
-def _read_blocks(container, document: Document) -> None:  # type: ignore[no-untyped-def]
+def _read_blocks(container: Any, document: Document) -> None:
     """Paragraphs and tables of a body (or of a layout table's cell), in order, without recursion."""
     stack = [iter(container)]
     while stack:
@@ -99,7 +100,7 @@ def _read_blocks(container, document: Document) -> None:  # type: ignore[no-unty
             stack.append(iter(element))
 
 
-def _read_table(table, document: Document, stack: list[Iterator]) -> None:  # type: ignore[no-untyped-def, type-arg]
+def _read_table(table: Any, document: Document, stack: list[Iterator[Any]]) -> None:
     if any(True for _ in table.iterdescendants(f"{_W}tbl")):
         # A table used for page layout: its cells hold the report's paragraphs and tables.
         stack.append(iter([cell for row in _rows(table) for cell in _cells(row)]))
@@ -113,15 +114,15 @@ def _read_table(table, document: Document, stack: list[Iterator]) -> None:  # ty
             document.add_row(row + [""] * (width - len(row)))
 
 
-def _rows(table) -> Iterator:  # type: ignore[no-untyped-def, type-arg]
+def _rows(table: Any) -> Iterator[Any]:
     return _children(table, f"{_W}tr")
 
 
-def _cells(row) -> Iterator:  # type: ignore[no-untyped-def, type-arg]
+def _cells(row: Any) -> Iterator[Any]:
     return _children(row, f"{_W}tc")
 
 
-def _children(element, tag: str) -> Iterator:  # type: ignore[no-untyped-def, type-arg]
+def _children(element: Any, tag: str) -> Iterator[Any]:
     """Children with this tag, looking through content controls (w:sdt) that wrap them."""
     for child in element:
         if child.tag == tag:
@@ -130,7 +131,7 @@ def _children(element, tag: str) -> Iterator:  # type: ignore[no-untyped-def, ty
             yield from _children(child, tag)
 
 
-def _span_rows(table) -> list[list[SpanCell]]:  # type: ignore[no-untyped-def]
+def _span_rows(table: Any) -> list[list[SpanCell]]:
     """Rows as span cells: gridSpan gives the width; a vMerge run becomes one cell with a rowspan."""
     rows: list[list[SpanCell]] = []
     open_merges: dict[int, SpanCell] = {}
@@ -157,7 +158,7 @@ def _span_rows(table) -> list[list[SpanCell]]:  # type: ignore[no-untyped-def]
     return rows
 
 
-def _int_val(element, path: str, default: int = 1) -> int:  # type: ignore[no-untyped-def]
+def _int_val(element: Any, path: str, default: int = 1) -> int:
     found = element.find(path)
     if found is None:
         return default
@@ -167,11 +168,11 @@ def _int_val(element, path: str, default: int = 1) -> int:  # type: ignore[no-un
         return default
 
 
-def _cell_text(tc) -> str:  # type: ignore[no-untyped-def]
+def _cell_text(tc: Any) -> str:
     return join_pieces([paragraph_text(p) for p in tc.iter(f"{_W}p")])
 
 
-def paragraph_text(paragraph) -> str:  # type: ignore[no-untyped-def]
+def paragraph_text(paragraph: Any) -> str:
     """The text of a w:p as Word shows it: tabs as spaces, line breaks kept."""
     pieces: list[str] = []
     for node in paragraph.iter(_TEXT_TAGS):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.readers.document import Document
@@ -64,7 +65,7 @@ def _declared_charset(head: bytes) -> str | None:
     return match.group(1).decode("ascii", "replace").lower() if match else None
 
 
-def _parse(text: str):  # type: ignore[no-untyped-def]
+def _parse(text: str) -> Any:
     import lxml.html
     from lxml import etree
 
@@ -89,7 +90,7 @@ def inline_text(text: str) -> str:
     return _WHITESPACE.sub(" ", _WRAP_BETWEEN_CJK.sub("", text))
 
 
-def _tag(element) -> str:  # type: ignore[no-untyped-def]
+def _tag(element: Any) -> str:
     tag = element.tag
     if not isinstance(tag, str):
         return ""
@@ -103,8 +104,8 @@ class _Walker:
     document: Document
     buffer: list[str] = field(default_factory=list)
 
-    def walk(self, root) -> None:  # type: ignore[no-untyped-def]
-        stack: list[tuple[object, bool]] = [(root, False)]
+    def walk(self, root: Any) -> None:
+        stack: list[tuple[Any, bool]] = [(root, False)]
         while stack:
             element, leaving = stack.pop()
             if leaving:
@@ -113,7 +114,7 @@ class _Walker:
             self._enter(element, stack)
         self._flush()
 
-    def _enter(self, element, stack: list[tuple[object, bool]]) -> None:  # type: ignore[no-untyped-def]
+    def _enter(self, element: Any, stack: list[tuple[Any, bool]]) -> None:
         tag = _tag(element)
         stack.append((element, True))
         if tag in _SKIPPED or not tag or _is_page_chrome(element, tag):
@@ -131,7 +132,7 @@ class _Walker:
             self.buffer.append(element.text)
         stack.extend((child, False) for child in reversed(element))
 
-    def _leave(self, element) -> None:  # type: ignore[no-untyped-def]
+    def _leave(self, element: Any) -> None:
         if _tag(element) in _BLOCKS:
             self._flush()
         if element.tail:
@@ -143,7 +144,7 @@ class _Walker:
         if text:
             self.document.add_text(text)
 
-    def _table(self, table) -> None:  # type: ignore[no-untyped-def]
+    def _table(self, table: Any) -> None:
         grid = expand_spans(list(_html_rows(table)))
         width = max((len(row) for row in grid), default=0)
         for row in grid:
@@ -153,14 +154,14 @@ class _Walker:
                 self.document.add_row(row + [""] * (width - len(row)))
 
 
-def _is_page_chrome(element, tag: str) -> bool:  # type: ignore[no-untyped-def]
+def _is_page_chrome(element: Any, tag: str) -> bool:
     if tag in _CHROME_TAGS:
         return True
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     return bool(names.strip()) and bool(_CHROME_NAMES.search(names))
 
 
-def _is_data_table(table) -> bool:  # type: ignore[no-untyped-def]
+def _is_data_table(table: Any) -> bool:
     """A table laid out for data, not a page layout: it holds no other table."""
     return not any(True for _ in table.iterdescendants("table"))
 
@@ -174,7 +175,7 @@ class SpanCell:
     colspan: int = 1
 
 
-def _html_rows(table) -> Iterator[list[SpanCell]]:  # type: ignore[no-untyped-def]
+def _html_rows(table: Any) -> Iterator[list[SpanCell]]:
     for tr in table.iter("tr"):
         cells = [child for child in tr if _tag(child) in ("td", "th")]
         yield [SpanCell(_cell_text(td), _span(td.get("rowspan")), _span(td.get("colspan"))) for td in cells]
@@ -188,7 +189,7 @@ def _span(value: str | None) -> int:
     return min(max(span, 1), MAX_SPAN)
 
 
-def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
+def _cell_text(cell: Any) -> str:
     pieces: list[str] = []
     current: list[str] = []
     for event, element in _cell_events(cell):
@@ -201,9 +202,9 @@ def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
     return join_pieces(pieces)
 
 
-def _cell_events(cell) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _cell_events(cell: Any) -> Iterator[tuple[str, str]]:
     """Text of a cell in order, with a 'break' event at each block boundary or <br>."""
-    stack: list[tuple[object, bool]] = [(cell, False)]
+    stack: list[tuple[Any, bool]] = [(cell, False)]
     while stack:
         element, leaving = stack.pop()
         if leaving:
