@@ -16,7 +16,7 @@ from enum import StrEnum
 from nianbao.model import CellNumber, Finding, Location, Report, Severity
 from nianbao.numerals import CHINESE_NUMERAL_CHARS, normalize_digits, parse_chinese_number
 from nianbao.rules import CheckContext, rule
-from nianbao.schema import APPLICANT_COLUMNS, TableId, outcome_keys
+from nianbao.schema import APPEAL_PARTS, APPLICANT_COLUMNS, TableId, outcome_keys
 
 REQ, APP = TableId.REQUESTS, TableId.APPEALS
 NARRATIVE_PARTS = ("一", "五", "六")
@@ -147,8 +147,11 @@ class Expected:
     value: int
 
 
-def _sum(report: Report, table: TableId, rows: tuple[str, ...] | list[str], column: str = "总计") -> int:
-    return sum(report.count(table, row, column) for row in rows)
+def _sum(
+    report: Report, table: TableId, rows: tuple[str, ...] | list[str], columns: str | tuple[str, ...] = "总计"
+) -> int:
+    wanted = (columns,) if isinstance(columns, str) else columns
+    return sum(report.count(table, row, column) for row in rows for column in wanted)
 
 
 def _outcomes(report: Report, prefix: str) -> list[str]:
@@ -657,7 +660,7 @@ def _all_closed(report: Report, sentence: Sentence) -> tuple[str, int] | None:
     carried = report.count(REQ, "四", "总计")
     if "申请" not in sentence.before + sentence.text or not carried:
         return None
-    return "依申请公开 四 结转下年度继续办理 总计", carried
+    return f"依申请公开 四 结转下年度继续办理 总计 {carried}", carried
 
 
 def _no_appeals(report: Report, sentence: Sentence) -> tuple[str, int] | None:
@@ -665,7 +668,11 @@ def _no_appeals(report: Report, sentence: Sentence) -> tuple[str, int] | None:
     scope = match.group() if match else sentence.text
     has_review, has_suit = "复议" in scope, bool(re.search("诉讼|起诉", scope))
     rows = (REVIEW if has_review else ()) + (SUITS if has_suit else ())
-    return _appeal_cells(report, rows, ("总计",))
+    counted = [(row, max(report.count(APP, row, "总计"), _sum(report, APP, (row,), APPEAL_PARTS))) for row in rows]
+    cases = [(row, n) for row, n in counted if n > 0]
+    if not cases:
+        return None
+    return "，".join(f"{row} 总计 {n}" for row, n in cases), sum(n for _, n in cases)
 
 
 _NO_APPEALS = re.compile(

@@ -33,6 +33,11 @@ class YearMention:
     first: int
     last: int
     text: str
+    open_ended: bool = False  # “2019年以来”: from then up to now
+
+    def names(self, year: int) -> bool:
+        """Whether the mention names this year (an open-ended period names only its start)."""
+        return self.first == year or (not self.open_ended and self.first <= year <= self.last)
 
 
 def _as_year(text: str) -> int | None:
@@ -52,9 +57,8 @@ def year_mentions(text: str) -> list[YearMention]:
         if first is None:
             continue
         last = _as_year(match.group("last")) if match.group("last") else first
-        if match.group("since"):
-            last = 9999
-        mentions.append(YearMention(first, last or first, match.group()))
+        since = bool(match.group("since"))
+        mentions.append(YearMention(first, 9999 if since else last or first, match.group(), since))
     return mentions
 
 
@@ -141,4 +145,4 @@ def title_year(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _mentions(report: Report, year: int) -> bool:
-    return any(m.first <= year <= m.last for s in narrative_sentences(report) for m in year_mentions(s.text))
+    return any(m.names(year) for s in narrative_sentences(report) for m in year_mentions(s.text))
