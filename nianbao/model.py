@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from nianbao.schema import (
     PART_NUMERALS,
@@ -114,6 +114,7 @@ class Report(BaseModel):
     cells: list[Cell] = Field(default_factory=list)
     reader_findings: list[Finding] = Field(default_factory=list)
     source: str = ""
+    _positions: dict[tuple[TableId, str, str], int] = PrivateAttr(default_factory=dict)
 
     def part(self, number: str) -> Part | None:
         """The first part with this numeral (一 … 六), or None."""
@@ -125,8 +126,13 @@ class Report(BaseModel):
 
     def cell(self, table: TableId, row: str, column: str) -> Cell:
         """The cell at a canonical address; KeyError if the format has no such cell."""
-        index = self._index()
-        return index[(table, row, column)]
+        key = (table, row, column)
+        position = self._positions.get(key)
+        if position is None or position >= len(self.cells) or _address(self.cells[position]) != key:
+            # The cells list changed (or first use): index it again. A lookup stays O(1).
+            self._positions = {_address(c): i for i, c in enumerate(self.cells)}
+            position = self._positions[key]
+        return self.cells[position]
 
     def value(self, table: TableId, row: str, column: str) -> CellNumber | None:
         return self.cell(table, row, column).value
@@ -142,9 +148,6 @@ class Report(BaseModel):
         target.value = value
         target.raw = "" if value is None else str(value)
 
-    def _index(self) -> dict[tuple[TableId, str, str], Cell]:
-        return {(c.table, c.row, c.column): c for c in self.cells}
-
     def row_label(self, table: TableId, row: str) -> str:
         try:
             return row_spec(self.format, table, row).display
@@ -153,6 +156,10 @@ class Report(BaseModel):
 
     def ordered_parts(self) -> list[Part]:
         return sorted(self.parts, key=lambda p: PART_NUMERALS.index(p.number))
+
+
+def _address(cell: Cell) -> tuple[TableId, str, str]:
+    return (cell.table, cell.row, cell.column)
 
 
 def blank_cells(fmt: ReportFormat) -> list[Cell]:
