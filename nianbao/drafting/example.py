@@ -44,8 +44,10 @@ def _active(report: Report, last: Report, step: int) -> None:
     if report.format is ReportFormat.F2021:
         for row in ("规章", "行政规范性文件"):
             issued = report.count(ACTIVE, row, "本年制发件数")
-            valid = report.count(ACTIVE, row, "现行有效件数")
-            report.set_value(ACTIVE, row, "现行有效件数", max(valid, issued))
+            repealed = min(report.count(ACTIVE, row, "本年废止件数"), last.count(ACTIVE, row, "现行有效件数"))
+            report.set_value(ACTIVE, row, "本年废止件数", repealed)
+            valid = last.count(ACTIVE, row, "现行有效件数") + issued - repealed
+            report.set_value(ACTIVE, row, "现行有效件数", valid)
 
 
 def _request_column(report: Report, last: Report, column: str, step: int) -> None:

@@ -12,20 +12,21 @@ import logging
 import re
 from decimal import Decimal
 
-from nianbao.drafting.figures import REQ, find_figures, format_value
+from nianbao.drafting.figures import find_ties, format_value
 from nianbao.drafting.model import Draft, DraftParagraph, DraftPart, SourceRef
 from nianbao.drafting.rewrite import FigureRewriter, rename_body, shift_years
 from nianbao.drafting.sources import ReportSource, agency_level, grounding_report
 from nianbao.drafting.summary import appeals_sentence, requests_sentence
 from nianbao.drafting.verify import Facts, mark_failing, mark_sentence
 from nianbao.model import Part, Report
-from nianbao.schema import PART_NUMERALS, PART_TITLES, TableId
+from nianbao.rules.narrative import Topic
+from nianbao.schema import PART_NUMERALS, PART_TITLES
 
 logger = logging.getLogger(__name__)
 
 FEE = "信息处理费"
 _SUBJECTS = ("我县", "我市", "我区", "我省", "我局", "我委", "我办", "我厅", "我镇", "我乡", "本机关")
-_LEVEL_SUBJECT = {"province": "我省", "city": "我市", "county": "我县", "town": "我镇"}
+_LEVEL_SUBJECT = {"省": "我省", "市": "我市", "县": "我县"}
 _PROBLEM_ITEM = re.compile(r"([一二三四五六七八九十])是([^。；;]+)")
 _FIX_HEADING = re.compile(r"整改")
 
@@ -45,7 +46,8 @@ class OfflineDrafter:
         self.agency, self.year, self.base, self.own, self.facts = agency, year, base, own, facts
         self.report = new_report(agency, year, cells)
         self.subject = subject_of(base, agency)
-        self.rewriter = FigureRewriter(base if own else None, self.report, facts)
+        moved = base.model_copy(update={"year": year}) if base is not None and own else None
+        self.rewriter = FigureRewriter(moved, self.report, facts)
 
     def draft(self) -> Draft:
         parts = {"一": self.part_one(), "五": self.part_five(), "六": self.part_six()}
@@ -111,18 +113,16 @@ class OfflineDrafter:
 
     def summary(self, paragraphs: list[DraftParagraph]) -> list[DraftParagraph]:
         """This year's 依申请公开 and 复议诉讼 figures, when the text does not quote them already."""
-        quoted = {
-            address[0]
+        topics = {
+            tie.count.claim.topic
             for p in paragraphs
-            for f in find_figures(p.text, self.report.format)
-            if f.quote
-            for option in f.quote.options
-            for address in option
+            for tie in find_ties(p.text, self.report)
+            if tie.count is not None and tie.agrees
         }
         sentences = []
-        if REQ not in quoted:
+        if Topic.REQUESTS not in topics:
             sentences.append(requests_sentence(self.report, self.year, self.subject))
-        if TableId.APPEALS not in quoted:
+        if Topic.APPEALS not in topics:
             sentences.append(appeals_sentence(self.report))
         text = "".join(s for s in sentences if s)
         return [DraftParagraph(text=text)] if text else []

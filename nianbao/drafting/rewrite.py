@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from nianbao.drafting.figures import (
-    Figure,
+    Number,
+    Tie,
     contradicted_claims,
-    find_figures,
+    find_numbers,
+    find_ties,
     format_value,
-    matches_quote,
-    quoted_values,
+    share_value,
     split_sentences,
-    written,
 )
 from nianbao.drafting.sources import place_name
 from nianbao.drafting.verify import Facts, mark_sentence
@@ -55,59 +55,103 @@ def rename_body(text: str, old_agency: str | None, new_agency: str | None) -> st
     return text.replace(old_place, new_place) if old_place and new_place else text
 
 
+_QUANTITY_UNIT = re.compile(r"(件次|件|宗|起|个|份|条|例|%)$")
+
+
 @dataclass
 class FigureRewriter:
-    """Puts this year's figures in last year's sentences."""
+    """Puts this year's figures in last year's sentences.
+
+    ``source`` is the report the sentences come from, already moved to this year; with it we
+    know which way a figure was counted (受理 = 新收, or 新收 + 上年结转) and count it the same way.
+    """
 
     source: Report | None
     target: Report
     facts: Facts
 
-    def sentence(self, sentence: str) -> str:
+    def paragraph(self, paragraph: str) -> str:
+        done: list[str] = []
+        for sentence in split_sentences(paragraph):
+            done.append(self.sentence(sentence, "".join(done)))
+        return "".join(done)
+
+    def sentence(self, sentence: str, before: str = "") -> str:
         """The sentence with every tied figure replaced, contradicted claims dropped, doubtful ones marked."""
-        doubtful = False
-        pieces, cursor = [], 0
-        for figure in find_figures(sentence, self.target.format):
-            new_text, sure = self._replacement(figure, sentence)
-            if new_text is None:
-                continue
-            pieces.append(sentence[cursor : figure.start] + new_text)
-            cursor = figure.end
-            doubtful = doubtful or not sure
-        rewritten = "".join(pieces) + sentence[cursor:]
-        rewritten = drop_contradicted_claims(rewritten, self.target)
+        sentence, sure_counts = self._counts(sentence, before)
+        sentence, sure_shares = self._shares(sentence, before)
+        sentence = self._facts(sentence)
+        rewritten = drop_contradicted_claims(sentence, self.target, before)
+        doubtful = not (sure_counts and sure_shares)
         return mark_sentence(rewritten) if doubtful and rewritten.strip() else rewritten
 
-    def paragraph(self, paragraph: str) -> str:
-        return "".join(self.sentence(s) for s in split_sentences(paragraph))
+    def _counts(self, sentence: str, before: str) -> tuple[str, bool]:
+        source_ties = self._source_ties(sentence, before)
+        replacements, sure = [], True
+        for tie in find_ties(sentence, self.target, before):
+            if tie.percent or tie.count is None:
+                continue
+            index, known = _option_index(source_ties.get(tie.start))
+            value = tie.options[min(index, len(tie.options) - 1)].value if tie.options else None
+            sure = sure and known
+            if value is not None and not (tie.agrees and known):
+                replacements.append((tie.start, tie.end, format_value(value) + _unit_of(tie)))
+        return _apply(sentence, replacements), sure
 
-    def _replacement(self, figure: Figure, sentence: str) -> tuple[str | None, bool]:
-        if figure.quote is None:
-            fact = _near_fact(figure, sentence, self.facts)
-            return (None, True) if fact is None else (format_value(fact) + figure.unit, True)
-        values = quoted_values(figure.quote, self.target)
-        if not values:
-            return None, False
-        option, sure = self._option(figure)
-        value = values[min(option, len(values) - 1)]
-        decimals = figure.decimals if figure.quote.percent else 0
-        shown = str(written(value, decimals)) if figure.quote.percent else format_value(value)
-        return shown + figure.unit, sure
+    def _shares(self, sentence: str, before: str) -> tuple[str, bool]:
+        source_ties = self._source_ties(sentence, before)
+        replacements, sure = [], True
+        for tie in find_ties(sentence, self.target, before):
+            if not tie.percent or tie.agrees or tie.share is None:
+                continue
+            was = source_ties.get(tie.start)
+            method = was.share.method if was and was.share else None
+            whole_label = was.share.wholes[0].label if was and was.share and was.share.method else None
+            wholes = [w for w in tie.share.wholes if w.label == whole_label] or list(tie.share.wholes[:1])
+            places = max(0, -int(Decimal(tie.share.quantity.value).as_tuple().exponent))
+            value = share_value(tie.share.parts[0].value, wholes[0].value, places, method) if wholes else None
+            sure = sure and method is not None and value is not None
+            if value is not None:
+                replacements.append((tie.start, tie.end, f"{value}%"))
+        return _apply(sentence, replacements), sure
 
-    def _option(self, figure: Figure) -> tuple[int, bool]:
-        """Which way of computing the figure last year's text used (受理 = 新收, or 新收 + 上年结转)."""
-        if self.source is None or figure.quote is None:
-            return 0, True
-        for index, _ in enumerate(figure.quote.options):
-            single = type(figure.quote)(figure.quote.label, (figure.quote.options[index],), figure.quote.percent)
-            probe = Figure(figure.start, figure.end, figure.text, figure.value, figure.unit, figure.about, single)
-            if matches_quote(probe, self.source):
-                return index, True
+    def _facts(self, sentence: str) -> str:
+        replacements = []
+        for number in find_numbers(sentence):
+            fact = _near_fact(number, sentence, self.facts)
+            if fact is not None and fact != number.value:
+                replacements.append((number.start, number.end, format_value(fact) + number.unit))
+        return _apply(sentence, replacements)
+
+    def _source_ties(self, sentence: str, before: str) -> dict[int, Tie]:
+        if self.source is None:
+            return {}
+        return {t.start: t for t in find_ties(sentence, self.source, before)}
+
+
+def _option_index(source_tie: Tie | None) -> tuple[int, bool]:
+    """Which way of counting last year's text used; (0, False) when its figure matched no way."""
+    if source_tie is None or source_tie.count is None:
+        return 0, source_tie is None
+    matched = source_tie.count.matched
+    if matched is None:
         return 0, False
+    return source_tie.count.options.index(matched), True
 
 
-def _near_fact(figure: Figure, sentence: str, facts: Facts) -> Decimal | None:
-    before = sentence[: figure.start]
+def _unit_of(tie: Tie) -> str:
+    match = _QUANTITY_UNIT.search(tie.text)
+    return match.group(1) if match else ""
+
+
+def _apply(sentence: str, replacements: list[tuple[int, int, str]]) -> str:
+    for start, end, text in sorted(replacements, reverse=True):
+        sentence = sentence[:start] + text + sentence[end:]
+    return sentence
+
+
+def _near_fact(number: Number, sentence: str, facts: Facts) -> Decimal | None:
+    before = sentence[: number.start]
     for name, value in facts.items():
         position = before.rfind(name) if name else -1
         if position >= 0 and len(before) - position - len(name) <= 12:
@@ -118,9 +162,9 @@ def _near_fact(figure: Figure, sentence: str, facts: Facts) -> Decimal | None:
     return None
 
 
-def drop_contradicted_claims(sentence: str, report: Report) -> str:
+def drop_contradicted_claims(sentence: str, report: Report, before: str = "") -> str:
     """The sentence without the clauses whose claim (全部办结, 均获维持 …) the cells contradict."""
-    claims = contradicted_claims(sentence, report)
+    claims = contradicted_claims(sentence, report, before)
     if not claims:
         return sentence
     clauses = [c for c in _CLAUSE.findall(sentence) if c]

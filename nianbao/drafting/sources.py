@@ -1,8 +1,8 @@
 """Where past reports come from: the body's own reports first, then peers of the same level.
 
 ``ReportSource`` is what the drafters need; ``ReportList`` serves it from reports in memory
-(tests, the CLI's ``--previous`` and the shipped corpus), and ``KnowledgeBaseSource`` from
-the knowledge base.
+(tests, the CLI's ``--previous`` and the shipped corpus); ``nianbao.drafting.kbsource`` serves
+it from the knowledge base.
 """
 
 from __future__ import annotations
@@ -13,14 +13,9 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
+from nianbao.kb.agency import agency_level as kb_agency_level
 from nianbao.model import Report
 
-_LEVEL_SUFFIXES = (
-    ("province", ("省人民政府", "自治区人民政府")),
-    ("city", ("市人民政府",)),
-    ("county", ("县人民政府", "区人民政府", "旗人民政府")),
-    ("town", ("镇人民政府", "乡人民政府", "街道办事处")),
-)
 _PLACE = re.compile(r"^(.{2,8}?)(?:省|自治区|市|县|区|旗|镇|乡|街道)")
 
 
@@ -53,12 +48,8 @@ class ReportSource(Protocol):
 
 
 def agency_level(agency: str | None) -> str:
-    """province / city / county / town for a people's government, department otherwise."""
-    name = (agency or "").replace(" ", "")
-    for level, suffixes in _LEVEL_SUFFIXES:
-        if name.endswith(suffixes):
-            return level
-    return "department"
+    """县, 市, 省, 部门 or 其他: the knowledge base's level of a body, from its name."""
+    return kb_agency_level((agency or "").replace(" ", ""))
 
 
 def place_name(agency: str | None) -> str:

@@ -14,14 +14,13 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from nianbao.drafting.figures import (
-    Figure,
+    Number,
+    Tie,
     contradicted_claims,
-    find_figures,
-    format_value,
-    matches_quote,
-    quoted_values,
+    find_numbers,
+    find_ties,
+    share_value,
     split_sentences,
-    written,
 )
 from nianbao.drafting.model import UNVERIFIED
 from nianbao.model import Report
@@ -58,19 +57,25 @@ def check_numbers(text: str, report: Report, facts: Facts | None = None, part: s
     """Check every number and result claim in a part's text against the cells and the user's facts."""
     checks: list[NumberCheck] = []
     for paragraph in text.split("\n"):
+        before = ""
         for sentence in split_sentences(paragraph):
-            checks.extend(check_sentence(sentence, report, facts or {}, part))
+            checks.extend(check_sentence(sentence, report, facts or {}, part, before))
+            before += sentence
     return checks
 
 
-def check_sentence(sentence: str, report: Report, facts: Facts, part: str = "") -> list[NumberCheck]:
-    """The checks of one sentence."""
-    checks = [_check_figure(f, sentence, report, facts, part) for f in find_figures(sentence, report.format)]
-    for phrase, reason in contradicted_claims(sentence, report):
+def check_sentence(sentence: str, report: Report, facts: Facts, part: str = "", before: str = "") -> list[NumberCheck]:
+    """The checks of one sentence: tied numbers against the cells, the others against the facts."""
+    base = {"part": part, "sentence": sentence.strip()}
+    ties = find_ties(sentence, report, before, part or None)
+    checks = [_check_tie(tie, base) for tie in ties]
+    for number in find_numbers(sentence):
+        if not any(t.start <= number.start < t.end for t in ties):
+            checks.append(_check_fact(number, sentence, facts, base))
+    for phrase, reason in contradicted_claims(sentence, report, before):
         checks.append(
             NumberCheck(
-                part=part,
-                sentence=sentence.strip(),
+                **base,
                 number=phrase,
                 status=Status.MISMATCH,
                 quotes=phrase,
@@ -81,45 +86,57 @@ def check_sentence(sentence: str, report: Report, facts: Facts, part: str = "") 
     return checks
 
 
-def _check_figure(figure: Figure, sentence: str, report: Report, facts: Facts, part: str) -> NumberCheck:
-    base = {"part": part, "sentence": sentence.strip(), "number": figure.text + figure.unit}
-    if figure.quote is not None:
-        if matches_quote(figure, report):
-            return NumberCheck(**base, status=Status.OK, quotes=figure.quote.label, message="与表格一致。")
-        expected = _expected_text(figure, report)
-        return NumberCheck(
-            **base,
-            status=Status.MISMATCH,
-            quotes=figure.quote.label,
-            expected=expected,
-            message=f"“{base['number']}”引用的是{figure.quote.label}，按表格应为 {expected}。",
-        )
-    return _check_fact(figure, sentence, facts, base)
-
-
-def _check_fact(figure: Figure, sentence: str, facts: Facts, base: dict[str, str]) -> NumberCheck:
-    named = {name: value for name, value in facts.items() if name and name in sentence}
-    for name, value in named.items():
-        if _as_decimal(value) == figure.value:
-            return NumberCheck(**base, status=Status.OK, quotes=name, message="与已提供的数据一致。")
-    if len(named) == 1 and _fact_is_near(figure, sentence, next(iter(named))):
-        name, value = next(iter(named.items()))
-        return NumberCheck(
-            **base,
-            status=Status.MISMATCH,
-            quotes=name,
-            expected=str(value),
-            message=f"“{base['number']}”引用的是{name}，已提供的数据为 {value}。",
-        )
+def _check_tie(tie: Tie, base: dict[str, str]) -> NumberCheck:
+    if tie.agrees:
+        return NumberCheck(**base, number=tie.text, status=Status.OK, quotes=tie.label, message="与表格一致。")
+    expected = _share_expected(tie) if tie.percent else tie.expected_text()
     return NumberCheck(
         **base,
-        status=Status.UNVERIFIED,
-        message=f"“{base['number']}”无法与表格或已提供的数据对应，需人工核实。",
+        number=tie.text,
+        status=Status.MISMATCH,
+        quotes=tie.label,
+        expected=expected,
+        message=f"“{tie.text}”引用的是{tie.label}，按表格应为 {expected}。",
     )
 
 
-def _fact_is_near(figure: Figure, sentence: str, name: str) -> bool:
-    before = sentence[: figure.start]
+def _share_expected(tie: Tie) -> str:
+    assert tie.share is not None
+    part, whole = tie.share.parts[0], tie.share.wholes[0]
+    places = max(0, -int(Decimal(tie.share.quantity.value).as_tuple().exponent))
+    value = share_value(part.value, whole.value, places, None)
+    return (
+        f"{value}%（{part.label} {part.value} ÷ {whole.label} {whole.value}）" if value is not None else "（无法计算）"
+    )
+
+
+def _check_fact(number: Number, sentence: str, facts: Facts, base: dict[str, str]) -> NumberCheck:
+    shown = number.text + number.unit
+    named = {name: value for name, value in facts.items() if name and name in sentence}
+    for name, value in named.items():
+        if _as_decimal(value) == number.value:
+            return NumberCheck(**base, number=shown, status=Status.OK, quotes=name, message="与已提供的数据一致。")
+    near = [name for name in named if _fact_is_near(number, sentence, name)]
+    if near:
+        name = near[0]
+        return NumberCheck(
+            **base,
+            number=shown,
+            status=Status.MISMATCH,
+            quotes=name,
+            expected=str(named[name]),
+            message=f"“{shown}”引用的是{name}，已提供的数据为 {named[name]}。",
+        )
+    return NumberCheck(
+        **base,
+        number=shown,
+        status=Status.UNVERIFIED,
+        message=f"“{shown}”无法与表格或已提供的数据对应，需人工核实。",
+    )
+
+
+def _fact_is_near(number: Number, sentence: str, name: str) -> bool:
+    before = sentence[: number.start]
     return name in before and len(before) - before.rfind(name) - len(name) <= 12
 
 
@@ -128,16 +145,6 @@ def _as_decimal(value: int | Decimal | float | str) -> Decimal | None:
         return Decimal(str(value).replace(",", ""))
     except InvalidOperation:
         return None
-
-
-def _expected_text(figure: Figure, report: Report) -> str:
-    assert figure.quote is not None
-    values = quoted_values(figure.quote, report)
-    if not values:
-        return "（无法计算）"
-    if figure.quote.percent:
-        return f"{written(values[0], figure.decimals)}%"
-    return " 或 ".join(dict.fromkeys(format_value(v) for v in values))
 
 
 def mark_sentence(sentence: str) -> str:
@@ -158,9 +165,9 @@ def mark_failing(
     all_checks: list[NumberCheck] = []
     paragraphs = []
     for paragraph in text.split("\n"):
-        sentences = []
+        sentences: list[str] = []
         for sentence in split_sentences(paragraph):
-            checks = check_sentence(sentence, report, facts or {}, part)
+            checks = check_sentence(sentence, report, facts or {}, part, "".join(sentences))
             all_checks.extend(checks)
             sentences.append(mark_sentence(sentence) if any(c.failed for c in checks) else sentence)
         paragraphs.append("".join(sentences))

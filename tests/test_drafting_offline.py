@@ -1,0 +1,151 @@
+"""The offline drafter: a complete, checked report from this year's cells and last year's report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nianbao.checker import check_report
+from nianbao.drafting.example import example_next_year
+from nianbao.drafting.model import UNVERIFIED, Draft
+from nianbao.drafting.offline import draft_offline
+from nianbao.drafting.sources import ReportList
+from nianbao.model import Report
+from nianbao.readers import read_report
+from nianbao.schema import PART_NUMERALS, PART_TITLES, TableId
+from tests.conftest import CORPUS, SEED
+
+REQ = TableId.REQUESTS
+CORPUS_FILES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md", ".pdf"))
+
+
+@pytest.fixture(scope="module")
+def seed() -> Report:
+    return read_report(SEED)
+
+
+@pytest.fixture(scope="module")
+def seed_draft(seed: Report) -> Draft:
+    return draft_offline("鹿邑县人民政府", 2022, example_next_year(seed), ReportList([seed]))
+
+
+def paragraph_with(draft: Draft, part: str, needle: str) -> str:
+    return next(p for p in draft.report.part_text(part).split("\n") if needle in p)
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_any_corpus_body_gets_a_complete_draft_that_checks_without_error(path: Path) -> None:
+    last = read_report(path)
+    cells = example_next_year(last)
+    draft = draft_offline(last.agency or "", (last.year or 0) + 1, cells, ReportList([last]))
+    assert [p.number for p in draft.report.parts] == list(PART_NUMERALS)
+    assert [p.heading for p in draft.report.parts] == [f"{n}、{PART_TITLES[n]}" for n in PART_NUMERALS]
+    assert all(draft.report.part_text(n).strip() for n in ("一", "五", "六"))
+    result = check_report(draft.report, last)
+    assert result.errors == []
+    assert [(c.table, c.row, c.column, c.value) for c in draft.report.cells] == [
+        (c.table, c.row, c.column, c.value) for c in cells.cells
+    ]
+
+
+def test_years_move_forward_but_document_numbers_stay(seed_draft: Draft) -> None:
+    text = seed_draft.report.part_text("一")
+    assert text.startswith("2022年以来，鹿邑县")
+    assert "2021年" not in text
+    assert "鹿政办〔2016〕132号" in text
+    assert "《河南省人民政府办公厅关于印发河南省2020年政务公开工作要点的通知》" in text
+
+
+def test_a_figure_tied_to_a_cell_takes_this_years_value(seed_draft: Draft) -> None:
+    received = seed_draft.report.count(REQ, "一", "总计")
+    assert received != 223
+    assert f"共受理各类政府信息公开申请{received}件次" in seed_draft.report.part_text("一")
+
+
+def test_received_is_counted_the_way_last_years_text_counted_it() -> None:
+    huaian = read_report(CORPUS / "huaian_2024.pdf")  # 新收 3119 + 上年结转 34
+    huaian.parts[0].text = huaian.parts[0].text.replace("受理政府信息公开申请 3119 件", "受理政府信息公开申请 3153 件")
+    cells = example_next_year(huaian)
+    draft = draft_offline("淮安市人民政府", 2025, cells, ReportList([huaian]))
+    both = cells.count(REQ, "一", "总计") + cells.count(REQ, "二", "总计")
+    assert f"受理政府信息公开申请 {both}件" in draft.report.part_text("一")
+
+
+def test_a_sentence_with_a_figure_that_cannot_be_tied_is_marked(seed_draft: Draft) -> None:
+    sentence = paragraph_with(seed_draft, "一", "16058")
+    assert f"16058余件次{UNVERIFIED}。" in sentence
+    assert seed_draft.unverified_sentences == seed_draft.report.part_text("一").count(UNVERIFIED) + sum(
+        seed_draft.report.part_text(n).count(UNVERIFIED) for n in ("五", "六")
+    )
+
+
+def test_every_paragraph_from_last_years_report_keeps_its_source(seed_draft: Draft) -> None:
+    paragraph = next(p for p in seed_draft.parts["一"].paragraphs if "16058" in p.text)
+    [source] = paragraph.sources
+    assert (source.agency, source.year, source.part, source.own) == ("鹿邑县人民政府", 2021, "一", True)
+    assert source.source.endswith("luyi_2021.txt")
+
+
+def test_part_five_reports_how_last_years_problems_were_fixed(seed_draft: Draft) -> None:
+    five = seed_draft.report.part_text("五")
+    assert five.startswith("（一）上年度问题整改情况")
+    fixes = paragraph_with(seed_draft, "五", "整改措施")
+    assert "2021年度报告" in fixes
+    assert "“人力、财力缺乏”" in fixes and "“部分单位重视程度不够”" in fixes
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected", "marked"),
+    [
+        ({}, "收取信息处理费的情况", True),
+        ({"信息处理费": 0}, "未收取信息处理费", False),
+        ({"信息处理费": 380}, "共收取信息处理费380元", False),
+    ],
+)
+def test_part_six_reports_the_information_processing_fee(
+    seed: Report, facts: dict[str, int], expected: str, marked: bool
+) -> None:
+    draft = draft_offline("鹿邑县人民政府", 2022, example_next_year(seed), ReportList([seed]), facts)
+    sentence = paragraph_with(draft, "六", "信息处理费")
+    assert expected in sentence
+    assert (UNVERIFIED in sentence) is marked
+
+
+def test_a_fee_in_last_years_text_takes_the_users_figure() -> None:
+    shuyang = read_report(CORPUS / "shuyang_2025.md")  # 收取信息处理费共计380元
+    draft = draft_offline(
+        "沐阳县人民政府", 2026, example_next_year(shuyang), ReportList([shuyang]), {"信息处理费": 120}
+    )
+    assert "收取信息处理费共计120元" in draft.report.part_text("六")
+
+
+def test_a_claim_this_years_cells_contradict_is_dropped(seed: Report) -> None:
+    cells = example_next_year(seed)
+    assert cells.count(REQ, "四", "总计") > 0
+    draft = draft_offline("鹿邑县人民政府", 2022, cells, ReportList([seed]))
+    assert "全部依法依规按时答复" not in draft.report.part_text("一")
+    assert "多数为征地拆迁相关信息，能公开一律公开。" in draft.report.part_text("一")
+
+
+def test_without_an_own_report_a_peer_of_the_same_level_is_used_and_renamed() -> None:
+    shuyang = read_report(CORPUS / "shuyang_2025.md")
+    huaian = read_report(CORPUS / "huaian_2024.pdf")
+    cells = example_next_year(shuyang)
+    draft = draft_offline("鹿邑县人民政府", 2026, cells, ReportList([shuyang, huaian]))
+    one = draft.report.part_text("一")
+    assert "鹿邑" in one and "沐阳" not in one
+    assert {(s.agency, s.own) for s in draft.sources()} == {("沐阳县人民政府", False)}
+    assert any("沐阳县人民政府2025年度报告" in note for note in draft.notes)
+    assert check_report(draft.report).errors == []
+
+
+def test_without_any_past_report_the_narrative_is_written_from_the_figures(seed: Report) -> None:
+    cells = example_next_year(seed)
+    draft = draft_offline("鹿邑县人民政府", 2022, cells, ReportList([]))
+    one = draft.report.part_text("一")
+    assert f"共新收政府信息公开申请{cells.count(REQ, '一', '总计')}件" in one
+    assert UNVERIFIED not in one
+    assert draft.sources() == []
+    assert check_report(draft.report).errors == []
+    assert draft.notes

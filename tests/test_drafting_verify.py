@@ -1,0 +1,79 @@
+"""Every number in a drafted part is rechecked: cells, the user's facts, or marked 【待核实】."""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.drafting.model import UNVERIFIED
+from nianbao.drafting.verify import Status, check_numbers, mark_failing, mark_sentence
+from nianbao.model import Report
+from nianbao.readers import read_report
+from nianbao.schema import TableId
+from tests.conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def seed() -> Report:
+    return read_report(SEED)  # 2021: 新收 223, 予以公开 185, 部分公开 8, 行政复议 1 (维持)
+
+
+def statuses(text: str, report: Report, facts: dict[str, int] | None = None) -> list[tuple[str, Status]]:
+    return [(c.number, c.status) for c in check_numbers(text, report, facts, "一")]
+
+
+def test_a_number_that_quotes_a_cell_and_equals_it_is_verified(seed: Report) -> None:
+    assert statuses("2021年，全县共受理政府信息公开申请223件。", seed) == [("223件", Status.OK)]
+
+
+def test_a_number_that_quotes_a_cell_and_differs_is_a_mismatch_with_the_expected_value(seed: Report) -> None:
+    [check] = check_numbers("2021年，全县共受理政府信息公开申请225件。", seed, {}, "一")
+    assert check.status is Status.MISMATCH
+    assert "223" in (check.expected or "")
+    assert "225件" in check.message
+
+
+def test_outcomes_and_appeals_are_checked_against_their_cells(seed: Report) -> None:
+    text = "2021年共受理申请223件，其中予以公开185件，部分公开9件。被申请行政复议1件，结果维持1件。"
+    assert statuses(text, seed) == [
+        ("223件", Status.OK),
+        ("185件", Status.OK),
+        ("9件", Status.MISMATCH),
+        ("1件", Status.OK),
+        ("1件", Status.OK),
+    ]
+
+
+def test_a_number_that_quotes_a_users_fact_must_equal_it(seed: Report) -> None:
+    facts = {"信息处理费": 380}
+    assert statuses("全年收取信息处理费380元。", seed, facts) == [("380元", Status.OK)]
+    assert statuses("全年收取信息处理费390元。", seed, facts) == [("390元", Status.MISMATCH)]
+
+
+def test_any_other_number_is_unverified(seed: Report) -> None:
+    assert statuses("截止目前，保留各类政务新媒体41个。", seed) == [("41个", Status.UNVERIFIED)]
+
+
+def test_years_dates_document_numbers_and_list_marks_are_not_figures(seed: Report) -> None:
+    text = "1.印发《鹿邑县2020年工作要点》（鹿政办〔2016〕132号），自2021年1月1日起施行，第3季度完成。"
+    assert check_numbers(text, seed, {}, "一") == []
+
+
+def test_a_claim_the_cells_contradict_is_a_mismatch(seed: Report) -> None:
+    seed_with_carry = seed.model_copy(deep=True)
+    seed_with_carry.set_value(TableId.REQUESTS, "四", "总计", 2)
+    [check] = check_numbers("全县受理的政府信息公开申请全部按时办结。", seed_with_carry, {}, "一")
+    assert check.status is Status.MISMATCH
+    assert "结转下年度" in (check.expected or "")
+
+
+def test_failing_and_unverified_sentences_are_marked_once_and_others_kept(seed: Report) -> None:
+    text = "全县共受理政府信息公开申请223件。保留政务新媒体41个。予以公开190件。"
+    marked, checks = mark_failing(text, seed, {}, "一")
+    assert marked == f"全县共受理政府信息公开申请223件。保留政务新媒体41个{UNVERIFIED}。予以公开190件{UNVERIFIED}。"
+    assert [c.status for c in checks] == [Status.OK, Status.UNVERIFIED, Status.MISMATCH]
+    assert mark_failing(marked, seed, {}, "一")[0] == marked
+
+
+def test_mark_sentence_puts_the_mark_before_the_closing_punctuation() -> None:
+    assert mark_sentence("共41个。") == f"共41个{UNVERIFIED}。"
+    assert mark_sentence("共41个") == f"共41个{UNVERIFIED}"
