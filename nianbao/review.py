@@ -29,7 +29,9 @@ from pydantic import BaseModel, Field
 
 from nianbao.checker import check_report
 from nianbao.model import CellNumber, Finding, Location, Report, Severity
+from nianbao.numerals import normalize_digits
 from nianbao.rules.copying import NARRATIVE_PARTS, copied_parts, is_earlier_year
+from nianbao.rules.narrative import count_claims, narrative_sentences
 from nianbao.schema import PART_NUMERALS, PART_TITLES, ReportFormat, TableId, addresses
 from nianbao.similarity import ParagraphCopy, sentences
 
@@ -130,6 +132,9 @@ class Review(BaseModel):
     items: list[ReviewItem] = Field(default_factory=list)
     cells: list[CellComparison] = Field(default_factory=list)
     parts: list[PartComparison] = Field(default_factory=list)
+    headings: dict[str, str] = Field(default_factory=dict)
+    """Each part's heading as written, by numeral (一 … 六)."""
+    previous_headings: dict[str, str] = Field(default_factory=dict)
 
     @property
     def errors(self) -> list[ReviewItem]:
@@ -155,14 +160,16 @@ def review(draft: Report, previous: Report | None = None) -> Review:
         previous_year=previous.year if previous else None,
         format=draft.format,
         mode=mode,
+        headings=_headings(draft),
+        previous_headings=_headings(previous) if previous else {},
     )
     checker_previous = previous if mode == "last_year" else None
     collector = _Collector(draft)
     collector.add_findings(check_report(draft, checker_previous).findings)
     collector.add_all(_template_items(draft))
+    result.parts = compare_parts(draft, previous, mode)
     if previous is not None:
         result.cells = compare_cells(draft, previous)
-        result.parts = compare_parts(draft, previous, mode)
         collector.add_all(_change_items(draft, result.cells, mode))
     if previous is not None and mode == "last_year":
         collector.add_all(stale_figure_items(draft, previous))
@@ -186,6 +193,13 @@ def _add_similarity(result: Review) -> None:
                 None,
             )
             item.similarity = match.similarity if match else None
+
+
+def _headings(report: Report) -> dict[str, str]:
+    headings: dict[str, str] = {}
+    for part in report.parts:
+        headings.setdefault(part.number, part.heading)
+    return headings
 
 
 def _mode(draft: Report, previous: Report | None) -> ReviewMode:
@@ -275,11 +289,18 @@ def _same_change(earlier: ReviewItem, item: ReviewItem) -> bool:
     a, b = earlier.location, item.location
     if earlier.kind == item.kind and earlier.rule == item.rule and a == b and earlier.message == item.message:
         return True
+    if earlier.rule is not None and earlier.rule == item.rule and _total_of_same_row(a, b):
+        return True
     if item.kind is ItemKind.CHANGE and a.table is not None and (a.table, a.row) == (b.table, b.row):
         return a.column in (None, b.column) or earlier.kind is not ItemKind.CHANGE
     if item.kind in (ItemKind.STALE_FIGURE, ItemKind.STALE_YEAR) and earlier.kind is not ItemKind.COPY:
         return _same_sentence(a, b)
     return False
+
+
+def _total_of_same_row(a: Location, b: Location) -> bool:
+    """The 总计 column of a row where the same rule already failed another column: one change, not two."""
+    return a.table is not None and (a.table, a.row) == (b.table, b.row) and b.column == "总计" and a.column != "总计"
 
 
 def _same_sentence(a: Location, b: Location) -> bool:
@@ -289,7 +310,9 @@ def _same_sentence(a: Location, b: Location) -> bool:
 
 
 def _merge(earlier: ReviewItem, item: ReviewItem) -> None:
-    if item.kind is ItemKind.STALE_FIGURE and "上年" not in earlier.message:
+    if item.rule is not None and item.rule == earlier.rule and item.location.column == "总计":
+        earlier.message += "（总计栏同样不符。）"
+    if item.kind is ItemKind.STALE_FIGURE and item.message not in earlier.message:
         earlier.message += f"（另：{item.message}）"
 
 
@@ -470,12 +493,13 @@ def _version_change(cell: CellComparison) -> ReviewItem:
 # ----- narrative side by side -----------------------------------------------------------------------------------
 
 
-def compare_parts(draft: Report, previous: Report, mode: ReviewMode) -> list[PartComparison]:
+def compare_parts(draft: Report, previous: Report | None, mode: ReviewMode) -> list[PartComparison]:
     """Each narrative part of the draft with last year's, the copied passages marked."""
-    copies = copied_parts(draft, previous) if mode == "last_year" else {}
+    before = previous or Report()
+    copies = copied_parts(draft, before) if mode != "template" else {}
     parts: list[PartComparison] = []
     for number in NARRATIVE_PARTS:
-        now, old = draft.part(number), previous.part(number)
+        now, old = draft.part(number), before.part(number)
         if now is None and old is None:
             continue
         copy = copies.get(number)
@@ -486,7 +510,7 @@ def compare_parts(draft: Report, previous: Report, mode: ReviewMode) -> list[Par
                 previous_heading=old.heading if old else "",
                 paragraphs=copy.paragraphs if copy else _plain(now.paragraphs if now else []),
                 previous_paragraphs=old.paragraphs if old else [],
-                copied_share=round(copy.share, 3) if copy else 0.0,
+                copied_share=round(copy.share, 3) if copy and mode == "last_year" else 0.0,
             )
         )
     return parts
@@ -501,88 +525,37 @@ def _plain(paragraphs: list[str]) -> list[ParagraphCopy]:
 
 # ----- sentences that still quote last year -------------------------------------------------------------------
 
-_QUANTITIES: tuple[tuple[tuple[str, ...], tuple[TableId, str, str]], ...] = (
-    (("新收", "受理", "收到"), (TableId.REQUESTS, "一", "总计")),
-    (("办结", "答复", "办理"), (TableId.REQUESTS, "三.七", "总计")),
-    (("结转",), (TableId.REQUESTS, "四", "总计")),
-    (("予以公开",), (TableId.REQUESTS, "三.一", "总计")),
-    (("部分公开",), (TableId.REQUESTS, "三.二", "总计")),
-    (("行政复议", "复议"), (TableId.APPEALS, "行政复议", "总计")),
-    (("行政许可",), (TableId.ACTIVE, "行政许可", "本年处理决定数量")),
-    (("行政处罚",), (TableId.ACTIVE, "行政处罚", "本年处理决定数量")),
-    (("行政强制",), (TableId.ACTIVE, "行政强制", "本年处理决定数量")),
-    (("规范性文件",), (TableId.ACTIVE, "行政规范性文件", "本年制发件数")),
-)
-_QUOTED_NUMBER = re.compile(r"(\d+)\s*(?:件|个|条|宗|起|项|次)")
-_CLAUSE_END = re.compile(r"[，,；;。：:]")
-
-
-def quoted_figures(sentence: str) -> list[tuple[tuple[TableId, str, str], int]]:
-    """The table figures a sentence quotes: (cell address, number), by the words just before the number."""
-    found = []
-    for match in _QUOTED_NUMBER.finditer(sentence):
-        before = _CLAUSE_END.split(sentence[: match.start()])[-1]
-        address = _quantity_named(before)
-        if address is not None:
-            found.append((address, int(match.group(1))))
-    return found
-
-
-def _quantity_named(clause: str) -> tuple[TableId, str, str] | None:
-    best: tuple[int, tuple[TableId, str, str]] | None = None
-    for words, address in _QUANTITIES:
-        position = max(clause.rfind(w) for w in words)
-        if position >= 0 and (best is None or position > best[0]):
-            best = (position, address)
-    return best[1] if best else None
-
 
 def stale_figure_items(draft: Report, previous: Report) -> list[ReviewItem]:
-    """Sentences that give last year's figure for a quantity whose figure changed this year."""
+    """Sentences giving last year's figure for a quantity whose figure changed (the narrative rule's claims)."""
     items = []
-    for number in NARRATIVE_PARTS:
-        for sentence in sentences(draft.part_text(number)):
-            for address, value in quoted_figures(sentence):
-                now, old = _value(draft, address), _value(previous, address)
-                if old is not None and value == old and now is not None and now != old:
-                    items.append(_stale_figure(number, sentence, address, value, now))
+    for check in count_claims(draft):
+        if check.agrees:
+            continue
+        last_year = check.claim.expected(previous, check.sentence, check.quantity.start)
+        quoted = next((o for o in last_year if check.quantity.agrees(o.value)), None)
+        if quoted is not None and all(o.value != quoted.value for o in check.options):
+            items.append(
+                _stale_figure(check.sentence.location(), check.quantity.text, quoted.label, check.options[0].value)
+            )
     return items
 
 
-def _value(report: Report, address: tuple[TableId, str, str]) -> int | None:
-    try:
-        value = report.value(*address)
-    except KeyError:
-        return None
-    return int(value) if value is not None else None
-
-
-def _stale_figure(part: str, sentence: str, address: tuple[TableId, str, str], value: int, now: int) -> ReviewItem:
-    table, row, column = address
-    message = (
-        f"句中的 {value} 是上年报告中“{table.value} / {row} / {column}”的数字，本年表格为 {now}，可能沿用了上年数字。"
-    )
-    return _item(
-        ItemKind.STALE_FIGURE,
-        Severity.WARNING,
-        Location(part=part, sentence=sentence),
-        message,
-        expected=str(now),
-        found=str(value),
-    )
+def _stale_figure(location: Location, quoted: str, label: str, now: int) -> ReviewItem:
+    message = f"句中的“{quoted}”是上年报告中“{label}”的数字，本年表格为 {now}，可能沿用了上年数字。"
+    return _item(ItemKind.STALE_FIGURE, Severity.WARNING, location, message, expected=str(now), found=quoted)
 
 
 def stale_year_items(draft: Report) -> list[ReviewItem]:
     """Sentences that name last year's year as the year of this year's work (“2021年” in a 2022 report)."""
     if draft.year is None:
         return []
-    last = str(draft.year - 1)
-    items = []
-    for number in NARRATIVE_PARTS:
-        for sentence in sentences(draft.part_text(number)):
-            if _describes_this_year_as(sentence, last, str(draft.year)):
-                items.append(_stale_year(number, sentence, last, draft.year))
-    return items
+    last, year = str(draft.year - 1), str(draft.year)
+    return [
+        _stale_year(s.location(), last, draft.year)
+        for s in narrative_sentences(draft)
+        if _describes_this_year_as(normalize_digits(s.text), last, year)
+    ]
 
 
 def _describes_this_year_as(sentence: str, last: str, year: str) -> bool:
@@ -596,16 +569,9 @@ def _names_year(sentence: str, year: str) -> bool:
     return re.search(rf"(?<!\d){year}\s*年", sentence) is not None
 
 
-def _stale_year(part: str, sentence: str, last: str, year: int) -> ReviewItem:
+def _stale_year(location: Location, last: str, year: int) -> ReviewItem:
     message = f"这是 {year} 年度的报告，这句话却把本年度的工作写成“{last}年”，可能照搬了上年报告，请核对年份。"
-    return _item(
-        ItemKind.STALE_YEAR,
-        Severity.WARNING,
-        Location(part=part, sentence=sentence),
-        message,
-        expected=f"{year}年",
-        found=f"{last}年",
-    )
+    return _item(ItemKind.STALE_YEAR, Severity.WARNING, location, message, expected=f"{year}年", found=f"{last}年")
 
 
 # ----- 上年度问题整改情况 ------------------------------------------------------------------------------------------
