@@ -192,6 +192,15 @@ class ChromaStore:
         documents = got["documents"] if with_documents else [None] * len(got["ids"])
         return list(zip(got["ids"], got["metadatas"], documents, strict=True))
 
+    def dump(self) -> dict[str, list[tuple[str, Metadata, str | None]]]:
+        """Everything stored (records and chunks, pending included), sorted by id: to compare states."""
+        chunks = self.chunks(check_embedding=False).get(include=["metadatas", "documents"])
+        records = self._records.get(include=["metadatas", "documents"])
+        return {
+            "records": sorted(zip(records["ids"], records["metadatas"], records["documents"], strict=True)),
+            "chunks": sorted(zip(chunks["ids"], chunks["metadatas"], chunks["documents"], strict=True)),
+        }
+
     # -- reindex ----------------------------------------------------------------------------------------
 
     def staging_chunks(self) -> Any:
