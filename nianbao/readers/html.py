@@ -36,6 +36,7 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGN
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _WRAP_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\r\n]*\n[ \t\r\n]*(?=[{_CJK}])")
+_BREAK = "\ue000"  # a private-use character: marks a paragraph boundary inside a cell
 _WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
 _GB_NAMES = ("gb2312", "gbk", "gb18030", "x-gbk", "cp936", "gb_2312-80", "euc-cn")
 
@@ -66,17 +67,20 @@ def _declared_charset(head: bytes) -> str | None:
 
 
 def _parse(text: str) -> Any:
-    import lxml.html
     from lxml import etree
 
-    text = _XML_DECLARATION.sub("", text.replace("\x00", ""))
+    text = _XML_DECLARATION.sub("", text.replace("\x00", "").replace(_BREAK, ""))
     if not text.strip():
         raise ReportReadError(ReadFailure.EMPTY, "网页文件中没有任何文字内容。")
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
     try:
-        return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+        root = etree.fromstring(text.encode("utf-8", "replace"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
         raise ReportReadError(ReadFailure.DAMAGED, "网页文件已损坏或无法解析。") from e
+    if root is None:
+        raise ReportReadError(ReadFailure.DAMAGED, "网页文件已损坏或无法解析。")
+    etree.strip_elements(root, *_SKIPPED, with_tail=False)
+    return root
 
 
 def join_pieces(pieces: list[str]) -> str:
@@ -190,35 +194,15 @@ def _span(value: str | None) -> int:
 
 
 def _cell_text(cell: Any) -> str:
-    pieces: list[str] = []
-    current: list[str] = []
-    for event, element in _cell_events(cell):
-        if event == "text":
-            current.append(element)
-        elif current:
-            pieces.append(inline_text("".join(current)))
-            current = []
-    pieces.append(inline_text("".join(current)))
-    return join_pieces(pieces)
-
-
-def _cell_events(cell: Any) -> Iterator[tuple[str, str]]:
-    """Text of a cell in order, with a 'break' event at each block boundary or <br>."""
-    stack: list[tuple[Any, bool]] = [(cell, False)]
-    while stack:
-        element, leaving = stack.pop()
-        if leaving:
-            if _tag(element) in _BLOCKS or _tag(element) == "br":
-                yield "break", ""
-            if element is not cell and element.tail:
-                yield "text", element.tail
-            continue
-        stack.append((element, True))
-        if _tag(element) in _SKIPPED or not _tag(element):
-            continue
-        if element.text:
-            yield "text", element.text
-        stack.extend((child, False) for child in reversed(element))
+    """A cell's text; each paragraph or <br> inside it starts a new piece of the label."""
+    if len(cell) == 0:
+        return inline_text(cell.text or "").strip()
+    for element in cell.iterdescendants(*_BLOCKS):
+        element.text = _BREAK + (element.text or "")
+        element.tail = _BREAK + (element.tail or "")
+    for element in cell.iterdescendants("br"):
+        element.tail = _BREAK + (element.tail or "")
+    return join_pieces([inline_text(piece) for piece in "".join(cell.itertext()).split(_BREAK)])
 
 
 def expand_spans(rows: list[list[SpanCell]]) -> list[list[str]]:
