@@ -208,8 +208,15 @@ def _percent(percent: float | None) -> str:
     return "—" if percent is None else f"{percent:+.1f}%"
 
 
+_NARRATIVE_TITLES = {
+    "last_year": "正文对照（<mark>标记</mark>为与上年相同的文字；右栏为上年段落，<del>删去</del>、<ins>新增</ins>）",
+    "version": "正文对照（右栏为上一版本对应段落，<del>删去</del>、<ins>新增</ins>）",
+    "template": "正文",
+}
+
+
 def _narrative(result: Review, places: dict[str, list[ReviewItem]]) -> str:
-    html = ['<section id="narrative"><h2>正文对照（<mark>标记</mark>为与上年相同的文字）</h2>']
+    html = [f'<section id="narrative"><h2>{_NARRATIVE_TITLES[result.mode]}</h2>']
     for part in result.parts:
         html.append(_part(result, part, places))
     html.append(_paragraph_anchors_without_parts(result, places))
