@@ -185,7 +185,7 @@ class _Reader:
         used_trailing = -1
         after_figure = False
         for index, token in enumerate(tokens):
-            if after_figure and self._boundary_before(tokens, index):
+            if (after_figure and self._boundary_before(tokens, index)) or self._sentence_before(tokens, index):
                 pending, after_figure = [], False
             if token.figure is None:
                 if index > used_trailing:
@@ -203,6 +203,10 @@ class _Reader:
         """A clause ends between this token and the one before (words after a figure were about it)."""
         between = self.text[tokens[index - 1].end : tokens[index].start] if index else ""
         return any(ch in _CLAUSE_END for ch in between)
+
+    def _sentence_before(self, tokens: list[_Token], index: int) -> bool:
+        between = self.text[tokens[index - 1].end : tokens[index].start] if index else ""
+        return any(ch in _SENTENCE_END for ch in between)
 
     def _trailing(self, tokens: list[_Token], index: int) -> tuple[list[Ref], int]:
         refs: list[Ref] = []
@@ -344,7 +348,7 @@ class _Reader:
         if table is APPEALS and OTHER in refs:
             named.append("其他结果")
         if named:
-            return [named[-1]]
+            return list(dict.fromkeys(named)) if EACH in refs else [named[-1]]
         if REST in refs and table is REQ:
             return self._rest(rows)
         spec = row_spec(self.fmt, table, rows[0])

@@ -137,7 +137,8 @@ def layout_changes(rows: list[list[str]], fmt: ReportFormat, name: str = "") -> 
         for c in scratch.cells
         if c.value is not None
     ]
-    notes = [f.message for f in findings if f.rule != "structure.rows"]
+    # A row the sheet leaves out is fine (partial figures); a row given twice is worth a note.
+    notes = [f.message for f in findings if f.rule != "structure.rows" or f.found != "0"]
     notes.extend(_unreadable(scratch))
     if not changes:
         raise InvalidInputError(f"“{name}”的表格中没有可以识别的数字。" + "".join(notes[:3]))
