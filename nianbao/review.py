@@ -443,9 +443,11 @@ def _change_items(draft: Report, cells: list[CellComparison], mode: ReviewMode) 
 
 def is_large_change(cell: CellComparison) -> bool:
     """At least doubled or halved, and by at least LARGE_MIN_DIFFERENCE."""
-    if cell.current is None or cell.previous is None or abs(cell.current - cell.previous) < LARGE_MIN_DIFFERENCE:
+    if cell.current is None or cell.previous is None:
         return False
     low, high = sorted((Decimal(cell.current), Decimal(cell.previous)))
+    if high - low < LARGE_MIN_DIFFERENCE:
+        return False
     return low == 0 or high / low >= Decimal(str(LARGE_RATIO))
 
 
