@@ -1,0 +1,143 @@
+"""Figures out of a chat message with an LLM: structured output into a pydantic model of cell values.
+
+The model only reads; it never computes. Every figure it proposes is checked against the canonical
+cells and against the user's own words (a number that is not in the message is dropped with a
+note: LLMs invent numbers), then goes through the same derive/refusal path as the built-in extractor.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+from langchain_core.exceptions import OutputParserException
+from langchain_core.language_models.chat_models import BaseChatModel
+from pydantic import BaseModel, Field, ValidationError
+
+from agents.prompting import render
+from nianbao.intake import CellChange, Extraction, Origin, Proposal, extract, preview
+from nianbao.intake.extractor import numbers_in
+from nianbao.model import CellNumber, Report
+from nianbao.numerals import parse_chinese_number
+from nianbao.schema import ReportFormat, RowSpec, TableId, ValueKind, rows_of
+
+logger = logging.getLogger(__name__)
+
+StructuredMethod = Literal["function_calling", "json_schema", "json_mode"]
+_DENIALS = ("无", "未", "没有", "零")
+
+
+class ExtractedCell(BaseModel):
+    """One figure of the message placed on a cell of the tables."""
+
+    table: Literal["主动公开", "依申请公开", "复议诉讼"] = Field(description="表名")
+    row: str = Field(description="行代码（依申请公开如 一、三.一、三.三.1）或行名（主动公开、复议诉讼）")
+    column: str = Field(description="列名，如 自然人、总计、结果维持、本年制发件数")
+    value: str = Field(description="数字（阿拉伯数字；收费金额以万元计）")
+    quote: str = Field(default="", description="原话中给出这个数字的那一小句")
+
+
+class ExtractedFigures(BaseModel):
+    """Every figure the message states, one per cell."""
+
+    figures: list[ExtractedCell] = Field(default_factory=list)
+
+
+def extract_with_llm(
+    text: str,
+    llm: BaseChatModel,
+    fmt: ReportFormat = ReportFormat.F2021,
+    method: StructuredMethod = "function_calling",
+) -> Extraction:
+    """The figures of a message read by the LLM, checked against the cells and the message's own numbers."""
+    prompt = render("extract_figures", format=fmt.value, rows=rows_prompt(fmt), message=text)
+    try:
+        answer = llm.with_structured_output(ExtractedFigures, method=method).invoke(prompt)
+    except (OutputParserException, ValidationError) as e:
+        logger.warning("LLM extraction unusable, falling back to the built-in extractor: %s", e)
+        fallback = extract(text, fmt)
+        fallback.notes.insert(0, "大模型没有给出可用的结果，已改用内置规则读取数字。")
+        return fallback
+    except Exception as e:
+        from agents.llm import describe_error
+
+        raise describe_error(e) from e
+    return checked_figures(_as_figures(answer), text, fmt)
+
+
+def propose_from_message(
+    text: str,
+    report: Report,
+    llm: BaseChatModel | None = None,
+    method: StructuredMethod = "function_calling",
+) -> Proposal:
+    """A chat message as a proposal on the draft: by the LLM when given, else by the built-in extractor."""
+    extraction = extract_with_llm(text, llm, report.format, method) if llm is not None else extract(text, report.format)
+    return preview(report, extraction.changes, notes=extraction.notes)
+
+
+def rows_prompt(fmt: ReportFormat) -> str:
+    """The tables' rows and columns, one line per row, for the prompt."""
+    lines: list[str] = []
+    for table in TableId:
+        lines.append(f"【{table.value}】")
+        lines.extend(f"- {_row_line(spec)}" for spec in rows_of(fmt, table))
+    return "\n".join(lines)
+
+
+def _row_line(spec: RowSpec) -> str:
+    name = f"{spec.key}：{spec.label}" if spec.table is TableId.REQUESTS else spec.key
+    return f"{name}（列：{'、'.join(spec.columns)}）"
+
+
+def _as_figures(answer: Any) -> ExtractedFigures:
+    if isinstance(answer, ExtractedFigures):
+        return answer
+    return ExtractedFigures.model_validate(answer)
+
+
+def checked_figures(figures: ExtractedFigures, text: str, fmt: ReportFormat) -> Extraction:
+    """Keep the figures that name a real cell and a number the user wrote; a note for each one dropped."""
+    said = numbers_in(text)
+    denies = any(word in text for word in _DENIALS)
+    result = Extraction()
+    for figure in figures.figures:
+        change, why = _to_change(figure, fmt)
+        if change is not None and change.new not in said and not (change.new == 0 and denies):
+            change, why = None, f"原话中没有 {change.new} 这个数字，未采用（大模型可能编造了数字）。"
+        if change is None:
+            result.notes.append(f"大模型给出的“{figure.table} / {figure.row} / {figure.column} = {figure.value}”{why}")
+        else:
+            result.changes.append(change)
+    return result
+
+
+def _to_change(figure: ExtractedCell, fmt: ReportFormat) -> tuple[CellChange | None, str]:
+    table = TableId(figure.table)
+    spec = _find_row(fmt, table, figure.row)
+    if spec is None or figure.column not in spec.columns:
+        return None, "不是表格中的单元格，未采用。"
+    value = _number(figure.value, spec.kind_of(figure.column))
+    if value is None:
+        return None, "不是有效的数字，未采用。"
+    change = CellChange(
+        table=table, row=spec.key, column=figure.column, new=value, source_text=figure.quote, origin=Origin.LLM
+    )
+    return change, ""
+
+
+def _find_row(fmt: ReportFormat, table: TableId, row: str) -> RowSpec | None:
+    wanted = row.strip()
+    for spec in rows_of(fmt, table):
+        if wanted in (spec.key, spec.label, spec.display):
+            return spec
+    return None
+
+
+def _number(text: str, kind: ValueKind) -> CellNumber | None:
+    value = parse_chinese_number(text.replace("万元", "").replace("件", "").strip())
+    if value is None or value < 0:
+        return None
+    if kind is ValueKind.COUNT and not isinstance(value, int):
+        return None
+    return value

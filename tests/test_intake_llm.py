@@ -1,0 +1,132 @@
+"""The LLM path of intake: structured output, figures checked against the user's words, same refusals."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from pydantic import Field
+
+from agents.extract import ExtractedFigures, extract_with_llm, propose_from_message
+from agents.prompting import render
+from nianbao.errors import InvalidInputError
+from nianbao.intake import Origin
+from nianbao.model import empty_report
+from nianbao.schema import TableId
+
+REQ = TableId.REQUESTS
+MESSAGE = "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；予以公开190件"
+
+
+class ToolCallingFake(GenericFakeChatModel):
+    """LangChain's fake chat model, able to answer with a tool call (structured output by function calling)."""
+
+    prompts: list[str] = Field(default_factory=list)
+    methods: list[str] = Field(default_factory=list)
+
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> ToolCallingFake:
+        return self
+
+    def with_structured_output(self, schema: Any, *, method: str = "function_calling", **kwargs: Any) -> Any:
+        self.methods.append(method)
+        return super().with_structured_output(schema, **kwargs)
+
+    def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> Any:
+        self.prompts.append(str(messages[-1].content))
+        return super()._generate(messages, *args, **kwargs)
+
+
+def answering(*figures: dict[str, str]) -> ToolCallingFake:
+    call = {"name": "ExtractedFigures", "args": {"figures": list(figures)}, "id": "call-1", "type": "tool_call"}
+    replies: Iterator[AIMessage] = iter([AIMessage(content="", tool_calls=[call])])
+    return ToolCallingFake(messages=replies)
+
+
+def figure(row: str, column: str, value: str, table: str = "依申请公开", quote: str = "") -> dict[str, str]:
+    return {"table": table, "row": row, "column": column, "value": value, "quote": quote}
+
+
+def test_the_llm_figures_become_proposed_cells() -> None:
+    llm = answering(figure("一", "总计", "258"), figure("一", "自然人", "240", quote="其中自然人240件"))
+    result = extract_with_llm(MESSAGE, llm)
+    assert {c.address: c.new for c in result.changes} == {(REQ, "一", "总计"): 258, (REQ, "一", "自然人"): 240}
+    assert all(c.origin is Origin.LLM for c in result.changes)
+    assert llm.methods == ["function_calling"]
+
+
+def test_the_prompt_is_the_rendered_file_with_the_message_and_the_rows() -> None:
+    llm = answering()
+    extract_with_llm(MESSAGE, llm)
+    (prompt,) = llm.prompts
+    assert MESSAGE in prompt and "三.三.1：1.属于国家秘密" in prompt and "$" not in prompt
+
+
+def test_a_number_not_in_the_message_is_dropped_with_a_note() -> None:
+    llm = answering(figure("一", "总计", "258"), figure("三.七", "总计", "250"))
+    result = extract_with_llm(MESSAGE, llm)
+    assert [c.row for c in result.changes] == ["一"]
+    assert "250" in result.notes[0] and "编造" in result.notes[0]
+
+
+def test_a_chinese_numeral_in_the_message_backs_the_llm_figure() -> None:
+    llm = answering(figure("一", "总计", "258"))
+    assert extract_with_llm("受理申请二百五十八件", llm).changes[0].new == 258
+
+
+def test_yuan_in_the_message_backs_a_fee_in_wan_yuan() -> None:
+    llm = answering(figure("行政事业性收费", "本年收费金额", "2460.9543", table="主动公开"))
+    (change,) = extract_with_llm("行政事业性收费24609543元", llm).changes
+    assert str(change.new) == "2460.9543"
+
+
+def test_a_cell_that_does_not_exist_is_dropped_with_a_note() -> None:
+    llm = answering(figure("三.九", "总计", "258"), figure("一", "合计", "258"))
+    result = extract_with_llm(MESSAGE, llm)
+    assert result.changes == []
+    assert len(result.notes) == 2 and all("不是表格中的单元格" in n for n in result.notes)
+
+
+def test_llm_figures_go_through_derivation() -> None:
+    llm = answering(
+        figure("一", "总计", "258"),
+        figure("一", "自然人", "240"),
+        figure("一", "商业企业", "10"),
+        figure("一", "其他", "8"),
+    )
+    proposal = propose_from_message(MESSAGE, empty_report(), llm)
+    assert proposal.report.value(REQ, "一", "科研机构") == 0
+
+
+def test_llm_figures_that_contradict_a_rule_are_refused() -> None:
+    llm = answering(figure("三.一", "总计", "190"), figure("三.一", "自然人", "240"))
+    draft = empty_report()
+    with pytest.raises(InvalidInputError, match="勾稽关系"):
+        propose_from_message(MESSAGE, draft, llm)
+    assert draft.value(REQ, "三.一", "总计") is None
+
+
+def test_an_unusable_answer_falls_back_to_the_built_in_extractor() -> None:
+    broken = {"name": "ExtractedFigures", "args": {"figures": "none"}, "id": "call-1", "type": "tool_call"}
+    llm = ToolCallingFake(messages=iter([AIMessage(content="", tool_calls=[broken])]))
+    result = extract_with_llm(MESSAGE, llm)
+    assert "内置规则" in result.notes[0]
+    assert len(result.changes) == 5
+
+
+def test_without_an_llm_the_built_in_extractor_is_used() -> None:
+    proposal = propose_from_message(MESSAGE, empty_report())
+    assert proposal.report.value(REQ, "三.一", "总计") == 190
+
+
+def test_render_refuses_a_missing_variable() -> None:
+    with pytest.raises(KeyError):
+        render("extract_figures", format="2021", rows="")
+
+
+def test_the_schema_is_a_pydantic_model_of_cells() -> None:
+    schema = ExtractedFigures.model_json_schema()
+    assert json.dumps(schema, ensure_ascii=False).count("依申请公开") >= 1
