@@ -24,6 +24,7 @@ from nianbao.rules.narrative import (
     claims_in_sentence,
     percents_in_sentence,
 )
+from nianbao.schema import ReportFormat, RowSpec, TableId, rows_of
 
 _NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d])")
 _UNIT = re.compile(r"\s*(余|多)?\s*(%|万元|元|件次|人次|件|条|个|项|次|篇|期|场|家|人|户|份|起|宗|批|例)?")
@@ -94,6 +95,13 @@ def _is_figure(text: str, match: re.Match[str], unit: str) -> bool:
         return False
     is_list_start = not before.strip() or before.rstrip()[-1] in "：:；;。（("
     return not (is_list_start and not unit and _LIST_MARK_AFTER.match(after))
+
+
+def active_row_before(sentence: str, position: int, fmt: ReportFormat) -> RowSpec | None:
+    """The 主动公开 row named last in the sentence before ``position`` (规章, 行政许可, 行政事业性收费 …)."""
+    clause = sentence[:position]
+    named = [(clause.rfind(k), spec) for spec in rows_of(fmt, TableId.ACTIVE) for k in spec.keywords if k in clause]
+    return max(named, key=lambda item: item[0])[1] if named else None
 
 
 def find_ties(sentence: str, report: Report, before: str = "", part: str | None = None) -> list[Tie]:

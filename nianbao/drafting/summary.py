@@ -53,3 +53,22 @@ def _appeal_clause(report: Report, rows: list[str], verb: str) -> str:
     parts = [(c, _total(report, APPEAL, rows, c)) for c in ("结果维持", "结果纠正", "其他结果", "尚未审结")]
     listed = "、".join(f"{c}{n}件" for c, n in parts if n)
     return f"{verb}{total}件，其中{listed}"
+
+
+def active_sentence(report: Report) -> str:
+    """主动公开 in one sentence (2021 format): documents issued, decisions, fees."""
+    if report.format.value != "2021":
+        return ""
+    active = TableId.ACTIVE
+    issued = report.count(active, "行政规范性文件", "本年制发件数")
+    repealed = report.count(active, "行政规范性文件", "本年废止件数")
+    valid = report.count(active, "行政规范性文件", "现行有效件数")
+    decisions = "，".join(
+        f"{row}决定{report.count(active, row, '本年处理决定数量')}件" for row in ("行政许可", "行政处罚", "行政强制")
+    )
+    fee = report.value(active, "行政事业性收费", "本年收费金额")
+    fee_text = f"，行政事业性收费{fee}万元" if fee is not None else ""
+    return (
+        f"主动公开：制发行政规范性文件{issued}件，废止{repealed}件，现行有效{valid}件；"
+        f"规章制发{report.count(active, '规章', '本年制发件数')}件；{decisions}{fee_text}。"
+    )

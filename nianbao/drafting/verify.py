@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from nianbao.drafting.figures import (
     Number,
     Tie,
+    active_row_before,
     contradicted_claims,
     find_numbers,
     find_ties,
@@ -24,6 +25,7 @@ from nianbao.drafting.figures import (
 )
 from nianbao.drafting.model import UNVERIFIED
 from nianbao.model import Report
+from nianbao.schema import TableId
 
 Facts = Mapping[str, int | Decimal | float | str]
 _END_MARKS = "。！？!?；;"
@@ -71,7 +73,7 @@ def check_sentence(sentence: str, report: Report, facts: Facts, part: str = "", 
     checks = [_check_tie(tie, base) for tie in ties]
     for number in find_numbers(sentence):
         if not any(t.start <= number.start < t.end for t in ties):
-            checks.append(_check_fact(number, sentence, facts, base))
+            checks.append(_check_active(number, sentence, report, base) or _check_fact(number, sentence, facts, base))
     for phrase, reason in contradicted_claims(sentence, report, before):
         checks.append(
             NumberCheck(
@@ -107,6 +109,19 @@ def _share_expected(tie: Tie) -> str:
     value = share_value(part.value, whole.value, places, None)
     return (
         f"{value}%（{part.label} {part.value} ÷ {whole.label} {whole.value}）" if value is not None else "（无法计算）"
+    )
+
+
+def _check_active(number: Number, sentence: str, report: Report, base: dict[str, str]) -> NumberCheck | None:
+    """A number after a 主动公开 row's name (行政许可 …) in the same clause, equal to one of that row's cells."""
+    row = active_row_before(sentence, number.start, report.format)
+    if row is None:
+        return None
+    values = {report.value(TableId.ACTIVE, row.key, column) for column in row.columns}
+    if number.value not in {Decimal(v) for v in values if v is not None}:
+        return None
+    return NumberCheck(
+        **base, number=number.text + number.unit, status=Status.OK, quotes=row.label, message="与表格一致。"
     )
 
 

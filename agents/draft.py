@@ -1,0 +1,332 @@
+"""Drafting parts 一, 五 and 六 with an LLM, every number rechecked before anyone sees it.
+
+The model is any LangChain chat model (``agents.llm`` builds the configured one). Each part is
+streamed sentence by sentence: a sentence is shown only once its numbers have been checked
+against this year's cells and the user's facts (a failing one is shown marked 【待核实】). When
+a check fails, the findings go back to the model for a corrected part (at most two rounds);
+what still fails is marked, never silently kept. A reply cut by the length limit is continued,
+and reported if it still does not finish. Without a working model the offline draft stands.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from agents.llm import LLMError, describe_error
+from agents.prompting import render
+from nianbao.drafting.model import Draft, DraftParagraph, DraftPart, SourceRef
+from nianbao.drafting.offline import draft_offline, fee_fact, last_year_problems, subject_of
+from nianbao.drafting.sources import Hit, ReportSource, grounding_report, same_agency
+from nianbao.drafting.summary import active_sentence, appeals_sentence, requests_sentence
+from nianbao.drafting.verify import Facts, NumberCheck, check_numbers, check_sentence, mark_failing, mark_sentence
+from nianbao.model import Report
+from nianbao.schema import PART_NUMERALS, PART_TITLES
+
+logger = logging.getLogger(__name__)
+
+MAX_FIX_ROUNDS = 2
+MAX_CONTINUATIONS = 2
+MATERIAL_CHARS = 2500
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+_HEADING_LINE = re.compile(
+    r"^\s*(?:#+\s*)?(?:第?[一二三四五六][、.．]\s*)?(?:总体情况|存在的主要问题及改进情况|其他需要报告的事项)\s*$"
+)
+
+
+@dataclass
+class DraftChunk:
+    """A piece of streamed text; ``reset``: drop what was shown of this part, a corrected text follows."""
+
+    text: str
+    reset: bool = False
+
+
+@dataclass
+class PartStream:
+    """Iterate for the streamed, checked text of one part; afterwards ``part`` holds the result."""
+
+    drafter: LLMDrafter
+    draft: Draft
+    number: str
+    facts: Facts
+    messages: list[BaseMessage]
+    sources: list[SourceRef]
+    part: DraftPart | None = None
+    checks: list[NumberCheck] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rounds: int = 0
+
+    def __iter__(self) -> Iterator[DraftChunk]:
+        try:
+            yield from self._run()
+        except LLMError:
+            raise
+        except Exception as e:  # the SDK's and the transport's errors, as one Chinese message
+            raise describe_error(e) from e
+
+    def _run(self) -> Iterator[DraftChunk]:
+        report = self.draft.report
+        text = yield from self._streamed(self.messages)
+        for _ in range(self.drafter.max_fix_rounds):
+            failing = [c for c in check_numbers(text, report, self.facts, self.number) if c.failed]
+            if not failing:
+                break
+            self.rounds += 1
+            self.messages += [AIMessage(content=text), HumanMessage(content=self._fix_prompt(failing))]
+            yield DraftChunk("", reset=True)
+            text = yield from self._streamed(self.messages)
+        final, self.checks = mark_failing(text, report, self.facts, self.number)
+        yield DraftChunk(final, reset=True)
+        paragraphs = [DraftParagraph(text=p, sources=self.sources) for p in final.split("\n") if p.strip()]
+        self.part = DraftPart(number=self.number, paragraphs=paragraphs)
+
+    def _streamed(self, messages: list[BaseMessage]) -> Iterator[DraftChunk]:
+        """Stream a reply, showing each sentence once checked; returns the whole cleaned reply."""
+        gate = SentenceGate(self.draft.report, self.facts, self.number)
+        raw = ""
+        for piece in self.drafter.generate(messages, self):
+            raw += piece
+            yield from (DraftChunk(s) for s in gate.feed(piece))
+        yield from (DraftChunk(s) for s in gate.flush())
+        return clean_reply(raw)
+
+    def _fix_prompt(self, failing: list[NumberCheck]) -> str:
+        findings = "\n".join(f"- “{c.sentence}”：{c.message}" for c in failing)
+        return render("fix_numbers", part_number=self.number, part_title=PART_TITLES[self.number], findings=findings)
+
+
+class SentenceGate:
+    """Lets text through a sentence at a time, each checked (and marked if it fails) first."""
+
+    def __init__(self, report: Report, facts: Facts, part: str) -> None:
+        self.report, self.facts, self.part = report, facts, part
+        self.buffer = ""
+        self.paragraph = ""
+
+    def feed(self, piece: str) -> Iterator[str]:
+        self.buffer += piece
+        while (match := _SENTENCE_END.search(self.buffer)) is not None:
+            sentence, self.buffer = self.buffer[: match.end()], self.buffer[match.end() :]
+            yield self._checked(sentence)
+
+    def flush(self) -> Iterator[str]:
+        if self.buffer.strip():
+            yield self._checked(self.buffer)
+        self.buffer = ""
+
+    def _checked(self, sentence: str) -> str:
+        checks = check_sentence(sentence, self.report, self.facts, self.part, self.paragraph)
+        self.paragraph = "" if sentence.endswith("\n") else self.paragraph + sentence
+        return mark_sentence(sentence) if any(c.failed for c in checks) else sentence
+
+
+def clean_reply(text: str) -> str:
+    """The model's reply as part text: no code fences, Markdown emphasis, headings or blank lines."""
+    text = re.sub(r"^```\w*|```$", "", text.strip(), flags=re.MULTILINE).replace("**", "")
+    lines = [line.strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line and not _HEADING_LINE.match(line))
+
+
+class LLMDrafter:
+    """Drafts and regenerates narrative parts with a chat model, grounded on past reports."""
+
+    def __init__(
+        self,
+        model: BaseChatModel,
+        source: ReportSource | None = None,
+        *,
+        max_fix_rounds: int = MAX_FIX_ROUNDS,
+        max_continuations: int = MAX_CONTINUATIONS,
+        hits_per_part: int = 4,
+    ) -> None:
+        self.model, self.source = model, source
+        self.max_fix_rounds, self.max_continuations, self.hits_per_part = (
+            max_fix_rounds,
+            max_continuations,
+            hits_per_part,
+        )
+
+    # -- whole drafts ------------------------------------------------------------------------------
+
+    def draft_all(self, agency: str, year: int, cells: Report, facts: Facts | None = None) -> Draft:
+        """A complete draft: the offline draft first, then parts 一, 五, 六 by the model.
+
+        When the model fails, the offline draft's part stays and a note says why.
+        """
+        draft = draft_offline(agency, year, cells, self.source, facts)
+        for number in ("一", "五", "六"):
+            try:
+                draft = self.draft_part(draft, number, facts)
+            except LLMError as e:
+                draft.notes.append(f"{e.message}已改用离线起草的结果。")
+                break
+        return draft
+
+    def draft_part(self, draft: Draft, number: str, facts: Facts | None = None) -> Draft:
+        """A new draft where only part ``number`` is drafted again by the model."""
+        return self._consume(self.stream_part(draft, number, facts))
+
+    def regenerate_part(self, draft: Draft, number: str, instruction: str, facts: Facts | None = None) -> Draft:
+        """A new draft where only part ``number`` is rewritten to the instruction (更简洁, 突出一网通办 …)."""
+        return self._consume(self.stream_part(draft, number, facts, instruction))
+
+    def _consume(self, stream: PartStream) -> Draft:
+        for _ in stream:
+            pass
+        assert stream.part is not None
+        return with_part(stream.draft, stream.part, stream.notes)
+
+    # -- one part, streamed -------------------------------------------------------------------------
+
+    def stream_part(
+        self, draft: Draft, number: str, facts: Facts | None = None, instruction: str | None = None
+    ) -> PartStream:
+        """The streamed drafting of one part (iterate it; then ``.part``)."""
+        if number not in ("一", "五", "六"):
+            raise ValueError(f"part {number} is a table, not drafted")
+        facts = dict(facts or {})
+        report = draft.report
+        base, own = self._base(report)
+        hits = self._hits(report, number, base)
+        system = render("draft_system", agency=report.agency, year=report.year, last_year=(report.year or 0) - 1)
+        variables = {
+            "part_number": number,
+            "part_title": PART_TITLES[number],
+            "requirements": requirements(number, report, base if own else None, facts),
+            "figures": figures_text(report, subject_of(base, report.agency or "")),
+            "facts": facts_text(facts),
+        }
+        if instruction is None:
+            user = render("draft_part", materials=materials_text(base, number, hits), **variables)
+        else:
+            others = "\n".join(
+                f"{p.heading}\n{p.text}" for p in report.ordered_parts() if p.number != number and p.text.strip()
+            )
+            user = render(
+                "regenerate_part",
+                instruction=instruction,
+                other_parts=others or "（无）",
+                current_text=report.part_text(number),
+                **variables,
+            )
+        messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
+        sources = _refs(base, own, number, hits)
+        return PartStream(self, draft, number, facts, messages, sources)
+
+    def generate(self, messages: list[BaseMessage], stream: PartStream) -> Iterator[str]:
+        """The model's reply streamed; a reply cut by the length limit is continued, then reported."""
+        messages = list(messages)
+        so_far = ""
+        for attempt in range(self.max_continuations + 1):
+            finish = None
+            for chunk in self.model.stream(messages):
+                piece = chunk.content if isinstance(chunk.content, str) else ""
+                finish = chunk.response_metadata.get("finish_reason") or finish
+                so_far += piece
+                yield piece
+            if finish != "length":
+                return
+            if attempt < self.max_continuations:
+                prompt = render("draft_continue", part_number=stream.number, part_title=PART_TITLES[stream.number])
+                messages += [AIMessage(content=so_far), HumanMessage(content=prompt)]
+        note = (
+            f"第{stream.number}部分的生成因长度限制被截断（已续写 {self.max_continuations} 次），"
+            "结尾可能不完整，请检查。"
+        )
+        logger.warning("part %s cut by the length limit", stream.number)
+        stream.notes.append(note)
+
+    def _base(self, report: Report) -> tuple[Report | None, bool]:
+        if self.source is None or report.agency is None or report.year is None:
+            return None, False
+        return grounding_report(self.source, report.agency, report.year)
+
+    def _hits(self, report: Report, number: str, base: Report | None) -> list[Hit]:
+        if self.source is None:
+            return []
+        query = f"{PART_TITLES[number]} 政府信息公开"
+        hits = self.source.search(query, report.agency, number, self.hits_per_part)
+        hits += self.source.search(query, None, number, self.hits_per_part)
+        seen = set(base.part_text(number).split("\n")) if base is not None else set()
+        unique = []
+        for hit in hits:
+            if hit.text not in seen and (hit.year or 0) < (report.year or 0):
+                seen.add(hit.text)
+                unique.append(hit)
+        return unique[: self.hits_per_part]
+
+
+def with_part(draft: Draft, part: DraftPart, notes: list[str] | None = None) -> Draft:
+    """A copy of the draft with one part replaced; the other parts and the tables are untouched."""
+    new = draft.model_copy(deep=True)
+    new.parts[part.number] = part
+    new.report.parts[PART_NUMERALS.index(part.number)].text = part.text
+    new.notes += notes or []
+    return new
+
+
+def requirements(number: str, report: Report, own_base: Report | None, facts: Facts) -> str:
+    """What the part must contain (domain.md), with last year's problems for 五 and the fee for 六."""
+    if number == "一":
+        return (
+            "写本年度总体情况：主动公开、依申请公开、政府信息管理、平台建设、监督保障等方面的工作。"
+            "依申请公开和行政复议、行政诉讼的数字必须与本年度数据一致。"
+        )
+    if number == "五":
+        problems = last_year_problems(own_base) if own_base is not None else []
+        listed = "；".join(problems) if problems else "（未能从上年度报告中找到，请概括写整改情况，不要编造具体问题）"
+        return (
+            "分两部分写：“（一）上年度问题整改情况”，逐条说明上年度报告指出的问题是怎样整改的；"
+            f"“（二）存在的主要问题及改进措施”，写本年度的不足和下一步措施。上年度报告指出的问题：{listed}"
+        )
+    fee = fee_fact(facts)
+    fee_text = "用户未提供金额：写明收取情况待核实，不要写任何金额" if fee is None else f"本年度收取信息处理费 {fee} 元"
+    return f"必须说明按照《政府信息公开信息处理费管理办法》收取信息处理费的情况（{fee_text}），以及其他需要报告的事项。"
+
+
+def figures_text(report: Report, subject: str) -> str:
+    """This year's figures in sentences, the only numbers the model may use."""
+    year = report.year or 0
+    lines = [requests_sentence(report, year, subject), appeals_sentence(report), active_sentence(report)]
+    return "\n".join(line for line in lines if line)
+
+
+def facts_text(facts: Facts) -> str:
+    return "\n".join(f"{name}：{value}" for name, value in facts.items()) or "（无）"
+
+
+def materials_text(base: Report | None, number: str, hits: list[Hit]) -> str:
+    """Past passages, each delimited as quoted material: data to draw on, never instructions."""
+    blocks = []
+    if base is not None and base.part_text(number).strip():
+        blocks.append((f"{base.agency} {base.year}年度报告 第{number}部分", base.part_text(number)))
+    blocks += [(f"{h.agency or h.source} {h.year or ''}年度报告 第{h.part or number}部分", h.text) for h in hits]
+    if not blocks:
+        return "（无参考资料）"
+    return "\n".join(
+        f"<<<资料{i}｜{label}>>>\n{text[:MATERIAL_CHARS]}\n<<<资料{i}结束>>>"
+        for i, (label, text) in enumerate(blocks, 1)
+    )
+
+
+def _refs(base: Report | None, own: bool, number: str, hits: list[Hit]) -> list[SourceRef]:
+    refs = []
+    if base is not None:
+        refs.append(SourceRef(source=base.source, agency=base.agency, year=base.year, part=number, own=own))
+    for hit in hits:
+        ref = SourceRef(
+            source=hit.source,
+            agency=hit.agency,
+            year=hit.year,
+            part=hit.part,
+            own=own and same_agency(hit.agency, base.agency if base else None),
+        )
+        if all((r.source, r.part) != (ref.source, ref.part) for r in refs):
+            refs.append(ref)
+    return refs

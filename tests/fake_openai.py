@@ -1,0 +1,125 @@
+"""A small local HTTP server that speaks the OpenAI chat-completions protocol, with scripted replies.
+
+Tests point the real openai SDK and langchain-openai at it (``base_url``), so the whole client
+code path runs: streaming (server-sent events) and plain JSON, finish reasons, HTTP errors.
+Each request takes the next scripted reply; the last one repeats. Requests are recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Reply:
+    """One scripted answer: its text, its finish reason, or an HTTP error status."""
+
+    content: str = ""
+    finish_reason: str = "stop"
+    status: int = 200
+    chunk_size: int = 8
+
+
+@dataclass
+class FakeOpenAI:
+    """The server's script and what it was asked."""
+
+    replies: list[Reply]
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    base_url: str = ""
+
+    def next_reply(self) -> Reply:
+        index = min(len(self.requests) - 1, len(self.replies) - 1)
+        return self.replies[index]
+
+    def prompts(self) -> list[str]:
+        """The last user message of each request."""
+        return [next(m["content"] for m in reversed(r["messages"]) if m["role"] == "user") for r in self.requests]
+
+
+def _completion(reply: Reply, model: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": reply.content},
+                "finish_reason": reply.finish_reason,
+            }
+        ],
+        "usage": {"prompt_tokens": 10, "completion_tokens": len(reply.content), "total_tokens": 10},
+    }
+
+
+def _chunks(reply: Reply, model: str) -> Iterator[dict[str, Any]]:
+    base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
+    yield {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}
+    text = reply.content
+    for start in range(0, len(text), reply.chunk_size):
+        piece = text[start : start + reply.chunk_size]
+        yield {**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+    yield {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": reply.finish_reason}]}
+
+
+def _handler(server_state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            return
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(length) or b"{}")
+            server_state.requests.append(body)
+            reply = server_state.next_reply()
+            if reply.status != 200:
+                self._json(reply.status, {"error": {"message": "scripted failure", "type": "server_error"}})
+            elif body.get("stream"):
+                self._stream(reply, body.get("model", "fake"))
+            else:
+                self._json(200, _completion(reply, body.get("model", "fake")))
+
+        def _json(self, status: int, payload: dict[str, Any]) -> None:
+            data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _stream(self, reply: Reply, model: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for chunk in _chunks(reply, model):
+                self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+            self.close_connection = True
+
+    return Handler
+
+
+@contextmanager
+def fake_openai(replies: list[Reply]) -> Iterator[FakeOpenAI]:
+    """Run the server on 127.0.0.1 (a free port) in a thread for the ``with`` block."""
+    state = FakeOpenAI(replies=list(replies))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    state.base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
