@@ -1,0 +1,160 @@
+"""管理 (admins): upload reference reports, preview, add / replace / remove, and the store's stats."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import services
+from nianbao.errors import NianbaoError
+
+UNLOCKED = "admin-unlocked"
+
+
+def render() -> None:
+    st.header("知识库管理")
+    if not unlocked():
+        return
+    upload_reports()
+    st.divider()
+    stored_reports()
+
+
+def password_matches(given: str) -> bool:
+    """Compare with NIANBAO_ADMIN_PASSWORD in constant time; False when it is not set."""
+    secret = services.settings().admin_password
+    expected = secret.get_secret_value() if secret else ""
+    if not expected:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def unlocked() -> bool:
+    """The lock: a password form until the right password is given in this session."""
+    secret = services.settings().admin_password
+    if not secret or not secret.get_secret_value():
+        st.warning(
+            "管理页面已锁定：尚未设置管理员密码。请在环境变量或 .env 文件中设置 NIANBAO_ADMIN_PASSWORD=您的密码，"
+            "然后重新启动应用。"
+        )
+        return False
+    if st.session_state.get(UNLOCKED):
+        if st.button("退出管理", key="admin-logout"):
+            st.session_state[UNLOCKED] = False
+            st.rerun()
+        return True
+    with st.form("admin-login"):
+        given = st.text_input("管理员密码", type="password", key="admin-password")
+        if st.form_submit_button("进入管理"):
+            if password_matches(given):
+                st.session_state[UNLOCKED] = True
+                st.rerun()
+            st.error("密码不正确。")
+    return False
+
+
+def upload_reports() -> None:
+    """Read each uploaded file, show what was read, then add the ones chosen."""
+    st.subheader("上传参考报告")
+    files = st.file_uploader(
+        "选择一份或多份往年报告（TXT、Markdown、HTML、DOCX、PDF）", accept_multiple_files=True, key="admin-files"
+    )
+    if not files:
+        return
+    previews = read_all(files)
+    st.dataframe(pd.DataFrame([p["row"] for p in previews]), width="stretch", hide_index=True)
+    readable = [p for p in previews if p["report"] is not None]
+    if not readable:
+        return
+    replace = st.checkbox("同一机关同一年度已有报告时，用新文件替换", key="admin-replace")
+    if st.button(f"加入知识库（{len(readable)} 份）", type="primary", key="admin-add"):
+        add_all(readable, replace)
+
+
+def read_all(files: list) -> list[dict]:
+    progress = st.progress(0.0, text="正在读取……")
+    previews = []
+    for index, upload in enumerate(files, start=1):
+        previews.append(read_one(upload))
+        progress.progress(index / len(files), text=f"已读取 {index}/{len(files)}：{upload.name}")
+    return previews
+
+
+def read_one(upload: Any) -> dict:
+    data = upload.getvalue()
+    try:
+        report = services.read_upload(data, upload.name)
+    except NianbaoError as e:
+        return {"report": None, "row": {"文件": upload.name, "结果": f"无法读取：{e.message}"}}
+    findings = services.findings_of(report)
+    errors = sum(1 for f in findings if f.is_error)
+    filled = sum(1 for c in report.cells if c.value is not None)
+    row = {
+        "文件": upload.name,
+        "机关": report.agency or "（未识别）",
+        "年度": report.year or "（未识别）",
+        "格式": f"{report.format.value} 版",
+        "表格": f"{filled}/{len(report.cells)} 个单元格有数",
+        "核对": f"{errors} 个错误，{len(findings) - errors} 个提醒",
+        "结果": "可以加入",
+    }
+    return {"report": report, "name": upload.name, "data": data, "row": row}
+
+
+def add_all(previews: list[dict], replace: bool) -> None:
+    progress = st.progress(0.0, text="正在加入知识库……")
+    for index, preview in enumerate(previews, start=1):
+        try:
+            result = services.add_to_knowledge_base(preview["data"], preview["name"], replace)
+            st.success(f"{preview['name']}：{result}")
+        except NianbaoError as e:
+            st.error(f"{preview['name']}：{e.message}")
+        progress.progress(index / len(previews), text=f"已处理 {index}/{len(previews)}")
+
+
+def stored_reports() -> None:
+    """What the store holds, and a remove button per report."""
+    st.subheader("知识库现有内容")
+    kb = services.knowledge_base()
+    stats = kb.stats()
+    columns = st.columns(4)
+    columns[0].metric("报告", stats.reports)
+    columns[1].metric("段落", stats.chunks)
+    columns[2].metric("机关", len(stats.bodies))
+    columns[3].metric("占用空间", _size(stats.size_bytes))
+    years = f"{min(stats.years)}–{max(stats.years)}" if stats.years else "无"
+    st.caption(f"年度：{years}；向量：{stats.embedding}（{stats.dimension} 维）；位置：{stats.location}")
+    reports = kb.list()
+    if not reports:
+        st.info("知识库是空的。")
+        return
+    frame = pd.DataFrame(
+        [
+            {
+                "ID": r.id,
+                "机关": r.agency,
+                "年度": r.year,
+                "格式": r.format,
+                "来源文件": r.source,
+                "段落": r.chunk_count,
+            }
+            for r in reports
+        ]
+    )
+    st.dataframe(frame, width="stretch", hide_index=True)
+    labels = {r.id: f"{r.agency} {r.year}（{r.source}）" for r in reports}
+    chosen = st.selectbox("删除报告", list(labels), format_func=labels.__getitem__, key="admin-remove-id")
+    sure = st.checkbox("确认删除", key="admin-remove-sure")
+    if st.button("删除", disabled=not sure, key="admin-remove"):
+        removed = kb.remove(chosen)
+        st.success(f"已删除 {removed.agency} {removed.year} 年度报告。")
+        st.rerun()
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return "未知"
+    return f"{size / 1024 / 1024:.1f} MB"

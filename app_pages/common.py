@@ -1,0 +1,103 @@
+"""What every page shares: the user key in the URL, the current draft, and the error guard."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import streamlit as st
+
+from app_pages import services
+from nianbao.drafts import ChatMessage, StoredDraft, is_user_key, new_user_key
+from nianbao.errors import NianbaoError
+from nianbao.model import Report
+
+log = logging.getLogger(__name__)
+
+NEW_REQUESTED = "new-draft-requested"
+UNEXPECTED = "出现意外错误，操作未完成，已输入的内容没有丢失。请稍后重试；如问题持续，请联系管理员。"
+
+
+def guarded(render: Callable[[], None]) -> None:
+    """Run a page: a NianbaoError shows its Chinese message, anything else a generic one (logged)."""
+    try:
+        render()
+    except NianbaoError as e:
+        st.error(e.message)
+    except Exception:
+        log.exception("page failed")
+        st.error(UNEXPECTED)
+
+
+def user_key() -> str:
+    """This browser's user key: from the URL (?u=…), or a new one written into the URL."""
+    key = st.session_state.get("user_key")
+    if not is_user_key(key):
+        key = st.query_params.get("u")
+        if not is_user_key(key):
+            key = new_user_key()
+        st.session_state["user_key"] = key
+    if st.query_params.get("u") != key:
+        st.query_params["u"] = key
+    return str(key)
+
+
+def current_draft() -> StoredDraft | None:
+    """The draft being edited (its id kept in the session and in the URL as ?d=…), or None."""
+    draft_id = st.session_state.get("draft_id") or st.query_params.get("d") or _latest_draft_id()
+    if not draft_id:
+        return None
+    try:
+        draft = services.draft_store().get(user_key(), str(draft_id))
+    except NianbaoError:
+        forget_draft()
+        return None
+    select_draft(draft.id)
+    return draft
+
+
+def _latest_draft_id() -> str | None:
+    """After a reload with only the user key, the most recently changed draft opens."""
+    if st.session_state.get(NEW_REQUESTED):
+        return None
+    drafts = services.draft_store().list_drafts(user_key())
+    return drafts[0].id if drafts else None
+
+
+def select_draft(draft_id: str) -> None:
+    st.session_state[NEW_REQUESTED] = False
+    st.session_state["draft_id"] = draft_id
+    if st.query_params.get("d") != draft_id:
+        st.query_params["d"] = draft_id
+
+
+def forget_draft() -> None:
+    """Close the current draft (the page then offers a new one)."""
+    st.session_state[NEW_REQUESTED] = True
+    st.session_state.pop("draft_id", None)
+    if "d" in st.query_params:
+        del st.query_params["d"]
+
+
+def save_draft(draft: StoredDraft, report: Report | None = None, **extra: object) -> StoredDraft:
+    """Save at once (after every change): the new report and any metadata given."""
+    if report is not None:
+        draft = draft.model_copy(update={"report": report})
+    if extra:
+        draft = draft.model_copy(update={"extra": {**draft.extra, **extra}})
+    return services.draft_store().save(draft)
+
+
+def add_messages(draft: StoredDraft, *messages: ChatMessage) -> StoredDraft:
+    return draft.model_copy(update={"chat": [*draft.chat, *messages]})
+
+
+def bump(name: str) -> int:
+    """Advance a counter used in widget keys, so that a widget shows fresh data after a change."""
+    value = int(st.session_state.get(name, 0)) + 1
+    st.session_state[name] = value
+    return value
+
+
+def counter(name: str) -> int:
+    return int(st.session_state.get(name, 0))

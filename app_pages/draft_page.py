@@ -1,0 +1,209 @@
+"""起草 (staff): choose the body and year, chat in figures and requests, edit the live draft."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import streamlit as st
+
+from app_pages import common, grids, narrative, services
+from nianbao.drafts import ChatMessage, StoredDraft
+from nianbao.errors import NianbaoError
+from nianbao.model import Report
+
+NEW_BODY = "（新机关，手动填写）"
+HELP = (
+    "请直接告诉我本年度的数字，例如：“今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；"
+    "予以公开190件……行政复议2件，维持1件，尚未审结1件”。也可以上传填好的表格（XLSX 或 CSV），"
+    "或说“起草总体情况”。"
+)
+
+
+def render() -> None:
+    """The whole 起草 page."""
+    st.header("起草年度报告")
+    draft = common.current_draft()
+    with st.sidebar:
+        draft = manage_drafts(draft)
+    if draft is None:
+        new_draft_form()
+        return
+    message = st.session_state.pop("grid-message", None)
+    if message:
+        st.warning(message)
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        draft = chat(draft)
+    with right:
+        live_draft(draft)
+
+
+# ---- drafts: new, choose, rename, duplicate, delete ----------------------------------------------
+
+
+def new_draft_form() -> None:
+    """Choose the body (known to the knowledge base, or a new one) and the year."""
+    st.subheader("新建草稿")
+    bodies = services.known_bodies()
+    choice = st.selectbox("机关", [*bodies, NEW_BODY], key="new-body") if bodies else NEW_BODY
+    agency = st.text_input("机关名称", key="new-agency") if choice == NEW_BODY else choice
+    year = st.number_input("报告年度", min_value=2008, max_value=2100, value=dt.date.today().year - 1, step=1)
+    if st.button("开始起草", type="primary", key="new-start"):
+        create_draft(agency or "", int(year))
+
+
+def create_draft(agency: str, year: int) -> None:
+    report = services.new_report(agency, year)
+    report, note = services.carry_over(report)
+    greeting = f"已新建 {agency} {year} 年度报告草稿。" + (f"{note}" if note else "") + "\n\n" + HELP
+    draft = services.draft_store().create(
+        common.user_key(), report, chat=[ChatMessage(role="assistant", content=greeting)]
+    )
+    common.select_draft(draft.id)
+    st.rerun()
+
+
+def manage_drafts(draft: StoredDraft | None) -> StoredDraft | None:
+    """The sidebar list of this user's drafts, and what can be done with the current one."""
+    st.subheader("我的草稿")
+    drafts = services.draft_store().list_drafts(common.user_key())
+    if not drafts:
+        st.caption("还没有草稿。")
+        return None
+    ids = [d.id for d in drafts]
+    names = {d.id: d.name for d in drafts}
+    current = draft.id if draft is not None and draft.id in ids else None
+    chosen = st.selectbox(
+        "打开草稿", [None, *ids], index=(ids.index(current) + 1) if current else 0, format_func=_name_of(names)
+    )
+    if chosen != current:
+        if chosen is None:
+            common.forget_draft()
+        else:
+            common.select_draft(chosen)
+        st.rerun()
+    if draft is not None:
+        draft_actions(draft)
+    return draft
+
+
+def _name_of(names: dict[str, str]) -> Callable[[str | None], str]:
+    return lambda draft_id: "＋ 新建草稿" if draft_id is None else names.get(draft_id, draft_id)
+
+
+def draft_actions(draft: StoredDraft) -> None:
+    store, user = services.draft_store(), common.user_key()
+    st.caption("每次修改都会自动保存。")
+    with st.expander("重命名、复制、删除"):
+        name = st.text_input("草稿名称", value=draft.name, key=f"name-{draft.id}")
+        if st.button("重命名", key=f"rename-{draft.id}"):
+            store.rename(user, draft.id, name)
+            st.rerun()
+        if st.button(
+            "复制为下一年度的起点", key=f"dup-{draft.id}", help="年度加一，上年结转取本草稿的结转下年度，保留叙述"
+        ):
+            common.select_draft(store.duplicate_as_next_year(user, draft.id).id)
+            st.rerun()
+        sure = st.checkbox("确认删除这份草稿", key=f"sure-{draft.id}")
+        if st.button("删除", key=f"delete-{draft.id}", disabled=not sure):
+            store.delete(user, draft.id)
+            common.forget_draft()
+            st.rerun()
+
+
+# ---- chat --------------------------------------------------------------------------------------
+
+
+def chat(draft: StoredDraft) -> StoredDraft:
+    """The chat: history, a new message (or a spreadsheet) handled and the reply streamed."""
+    st.subheader("对话")
+    history = st.container(height=520)
+    with history:
+        for message in draft.chat:
+            with st.chat_message(message.role):
+                st.markdown(message.content)
+    prompt = st.chat_input(
+        "输入本年度数字或要求，可附上 XLSX/CSV 表格", accept_file=True, file_type=["xlsx", "csv"], key="chat"
+    )
+    if prompt is None:
+        return draft
+    with history:
+        return handle_prompt(draft, prompt.text or "", list(prompt.files or []))
+
+
+def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
+    """Save what the user sent first (so nothing typed is lost), then do the work and reply."""
+    shown = text + "".join(f"\n\n📎 {f.name}" for f in files)
+    draft = common.save_draft(common.add_messages(draft, ChatMessage(role="user", content=shown.strip())))
+    with st.chat_message("user"):
+        st.markdown(shown)
+    try:
+        result = turn(draft, text, files)
+    except NianbaoError as e:
+        result = services.TurnResult(report=draft.report, reply=e.message)
+    with st.chat_message("assistant"):
+        st.write_stream(services.stream_text(result.reply))
+    reply = ChatMessage(role="assistant", content=result.reply)
+    extra = result.extra
+    draft = common.save_draft(common.add_messages(draft, reply), result.report, **extra)
+    if result.changed:
+        common.bump(f"grid-version-{draft.id}")
+    return draft
+
+
+def turn(draft: StoredDraft, text: str, files: list) -> services.TurnResult:
+    """What a message does: spreadsheets, then figures, then a drafting request, else help."""
+    report = draft.report
+    replies: list[str] = []
+    changed: list[str] = []
+    for upload in files:
+        sheet = services.spreadsheet_turn(report, upload.getvalue(), upload.name)
+        report, changed = sheet.report, changed + sheet.changed
+        replies.append(sheet.reply)
+    if text.strip():
+        figures = services.figures_turn(report, text)
+        if figures is not None:
+            report, changed = figures.report, changed + figures.changed
+            replies.append(figures.reply)
+        elif (numbers := services.wants_drafting(text)) is not None:
+            return drafting_turn(draft, report, numbers, text)
+        elif not files:
+            replies.append(HELP)
+    return services.TurnResult(report=report, reply="\n\n".join(replies), changed=changed)
+
+
+def drafting_turn(draft: StoredDraft, report: Report, numbers: list[str], text: str) -> services.TurnResult:
+    drafted = services.draft_parts(report, numbers, text)
+    updated = services.with_parts(report, drafted)
+    marked = sum(p.text.count(narrative.UNVERIFIED) for p in drafted)
+    names = "、".join(f"第{p.number}部分" for p in drafted)
+    reply = [f"已起草{names}。" + (f"其中 {marked} 句标注了{narrative.UNVERIFIED}，请核实。" if marked else "")]
+    reply.extend(dict.fromkeys(p.note for p in drafted if p.note))
+    sources = {**draft.extra.get("sources", {}), **{p.number: p.sources for p in drafted}}
+    notes = {**draft.extra.get("notes", {}), **{p.number: p.note for p in drafted}}
+    return services.TurnResult(
+        report=updated, reply="\n\n".join(reply), drafted_parts=numbers, extra={"sources": sources, "notes": notes}
+    )
+
+
+# ---- the live draft ----------------------------------------------------------------------------
+
+
+def live_draft(draft: StoredDraft) -> None:
+    """The draft beside the chat: tables, narrative, chart and downloads."""
+    report = draft.report
+    st.subheader(f"{report.agency or ''} {report.year or ''} 年度报告")
+    findings = services.findings_of(report)
+    errors = sum(1 for f in findings if f.is_error)
+    missing = sum(1 for c in report.cells if c.value is None)
+    st.caption(f"核对：{errors} 个错误，{len(findings) - errors} 个提醒；尚有 {missing} 个单元格未填。")
+    tables, parts, chart, downloads = st.tabs(["表格", "叙述", "历年趋势", "下载"])
+    with tables:
+        common.guarded(lambda: grids.show_tables(draft, findings))
+    with parts:
+        common.guarded(lambda: narrative.show_parts(draft))
+    with chart:
+        common.guarded(lambda: narrative.show_chart(draft))
+    with downloads:
+        common.guarded(lambda: narrative.show_downloads(draft))

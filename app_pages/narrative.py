@@ -1,0 +1,148 @@
+"""The narrative parts (【待核实】 highlighted, sources shown, regenerate one part), the chart, downloads."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import common, services
+from nianbao.drafts import StoredDraft
+from nianbao.errors import NianbaoError
+from nianbao.model import Report
+from nianbao.schema import PART_NUMERALS, PART_TITLES, TABLE_PARTS
+
+UNVERIFIED = "【待核实】"
+DRAFTED = ("一", "五", "六")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|$~:])")
+_SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?]+|[^。！？!?\n]+")
+
+
+def escape(text: str) -> str:
+    """Text shown as Markdown exactly as written."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def highlighted(paragraph: str) -> str:
+    """A paragraph as Markdown with every sentence that carries 【待核实】 on a red background."""
+    pieces = []
+    for sentence in _SENTENCE.findall(paragraph):
+        shown = escape(sentence)
+        pieces.append(f":red-background[{shown}]" if UNVERIFIED in sentence else shown)
+    return "".join(pieces)
+
+
+def show_parts(draft: StoredDraft) -> None:
+    """The six parts: drafted parts with highlights, sources and a regenerate button."""
+    report = draft.report
+    unverified = sum(report.part_text(n).count(UNVERIFIED) for n in DRAFTED)
+    if unverified:
+        st.warning(f"有 {unverified} 句标注了{UNVERIFIED}：其中的数字无法与表格或您提供的数据核对，请逐句核实。")
+    if not any(report.part_text(n).strip() for n in DRAFTED):
+        st.info("叙述部分尚未起草。点击下方按钮，或在对话中说“起草总体情况”。")
+        if st.button("起草叙述部分（一、五、六）", key="draft-all"):
+            regenerate(draft, list(DRAFTED), "")
+    for number in PART_NUMERALS:
+        show_part(draft, number)
+
+
+def show_part(draft: StoredDraft, number: str) -> None:
+    part = draft.report.part(number)
+    heading = part.heading if part else f"{number}、{PART_TITLES[number]}"
+    st.markdown(f"#### {escape(heading)}")
+    if number not in DRAFTED:
+        table = next(t for t, n in TABLE_PARTS.items() if n == number)
+        st.caption(f"本部分为“{table.value}”表格，见“表格”页。")
+        return
+    text = part.text if part else ""
+    for paragraph in [p for p in text.split("\n") if p.strip()]:
+        st.markdown(highlighted(paragraph))
+    sources = draft.extra.get("sources", {}).get(number, [])
+    if sources:
+        st.caption("来源：" + "；".join(sources))
+    note = draft.extra.get("notes", {}).get(number)
+    if note:
+        st.caption(note)
+    part_tools(draft, number, text)
+
+
+def part_tools(draft: StoredDraft, number: str, text: str) -> None:
+    """Regenerate this part with an instruction, or edit it by hand."""
+    with st.expander(f"改写第{number}部分"):
+        instruction = st.text_input("改写要求（可选，如：更简洁、突出一网通办）", key=f"instr-{draft.id}-{number}")
+        if st.button(f"重新生成第{number}部分", key=f"regen-{draft.id}-{number}"):
+            regenerate(draft, [number], instruction)
+        edited = st.text_area("手工修改", value=text, key=f"edit-{draft.id}-{number}-{len(text)}", height=200)
+        if st.button(f"保存第{number}部分的修改", key=f"save-{draft.id}-{number}"):
+            report = services.with_parts(draft.report, [services.PartDraft(number, edited)])
+            common.save_draft(draft, report)
+            st.rerun()
+
+
+def regenerate(draft: StoredDraft, numbers: list[str], instruction: str) -> None:
+    """Draft these parts again; every other part and the tables stay as they are."""
+    with st.spinner("正在起草……"):
+        drafted = services.draft_parts(draft.report, numbers, instruction)
+    report = services.with_parts(draft.report, drafted)
+    sources = {**draft.extra.get("sources", {}), **{p.number: p.sources for p in drafted}}
+    notes = {**draft.extra.get("notes", {}), **{p.number: p.note for p in drafted}}
+    common.save_draft(draft, report, sources=sources, notes=notes)
+    st.rerun()
+
+
+def show_chart(draft: StoredDraft) -> None:
+    """The body's key figures over the years from the knowledge base, with this draft as the last point."""
+    report = draft.report
+    try:
+        rows = services.chart_rows(report.agency or "", report)
+    except NianbaoError as e:
+        st.info(f"知识库中没有该机关的往年数据（{e.message}），图中只有本草稿。")
+        rows = {report.year or 0: services.key_figures(report)}
+    frame = pd.DataFrame.from_dict(rows, orient="index").sort_index()
+    frame.index = [f"{y}年" + ("（本草稿）" if y == report.year else "") for y in frame.index]
+    counts = frame[["新收申请（件）", "行政复议（件）", "行政诉讼（件）"]]
+    st.markdown("**申请与复议、诉讼（件）**")
+    st.line_chart(counts)
+    st.markdown("**予以公开占办结的比例（%）**")
+    st.line_chart(frame[["予以公开占比（%）"]])
+    st.dataframe(frame, width="stretch")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _docx_bytes(report_json: str) -> bytes:
+    return services.export_docx(Report.model_validate_json(report_json))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _markdown_text(report_json: str) -> str:
+    return services.export_markdown(Report.model_validate_json(report_json))
+
+
+def show_downloads(draft: StoredDraft) -> None:
+    """Download the draft as DOCX and Markdown."""
+    report_json = draft.report.model_dump_json()
+    stem = f"{draft.report.agency or '草稿'}{draft.report.year or ''}年度报告"
+    columns = st.columns(2)
+    with columns[0]:
+        try:
+            st.download_button(
+                "下载 Word（DOCX）",
+                data=_docx_bytes(report_json),
+                file_name=f"{stem}.docx",
+                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                key="download-docx",
+            )
+        except NianbaoError as e:
+            st.info(e.message)
+    with columns[1]:
+        try:
+            st.download_button(
+                "下载 Markdown",
+                data=_markdown_text(report_json).encode("utf-8"),
+                file_name=f"{stem}.md",
+                mime="text/markdown",
+                key="download-md",
+            )
+        except NianbaoError as e:
+            st.info(e.message)

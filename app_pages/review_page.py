@@ -1,0 +1,164 @@
+"""审阅 (reviewers): a saved draft or an uploaded file, against the template and last year's report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import common, services
+from nianbao.errors import NianbaoError
+from nianbao.model import Report, Severity
+
+FROM_DRAFT = "我的草稿"
+FROM_FILE = "上传文件"
+PREVIOUS_AUTO = "知识库中的上年度报告（自动）"
+PREVIOUS_FILE = "上传上年度报告"
+PREVIOUS_NONE = "不比较上年度"
+KIND_NAMES = {
+    "structure": "结构",
+    "rows": "表格行",
+    "format": "格式版本",
+    "check": "核对规则",
+    "change": "较上年变化",
+    "crossyear": "跨年度核对",
+    "copy": "照搬上年",
+    "stale_figure": "沿用上年数字",
+    "stale_year": "年份疑似过期",
+    "rectification": "上年度问题整改",
+}
+
+
+def render() -> None:
+    st.header("审阅")
+    report = choose_report()
+    if report is None:
+        return
+    previous = choose_previous(report)
+    if st.button("开始审阅", type="primary", key="review-run"):
+        st.session_state["review-result"] = services.review_report(report, previous)
+    result = st.session_state.get("review-result")
+    if result is not None:
+        show_review(result)
+
+
+def choose_report() -> Report | None:
+    source = st.radio("审阅对象", [FROM_DRAFT, FROM_FILE], horizontal=True, key="review-source")
+    if source == FROM_DRAFT:
+        drafts = services.draft_store().list_drafts(common.user_key())
+        if not drafts:
+            st.info("您还没有保存的草稿，请先在“起草”页新建，或上传文件。")
+            return None
+        names = {d.id: d.name for d in drafts}
+        chosen = st.selectbox("选择草稿", list(names), format_func=names.__getitem__, key="review-draft")
+        return services.draft_store().get(common.user_key(), chosen).report
+    upload = st.file_uploader("上传待审阅的报告（TXT、Markdown、HTML、DOCX、PDF）", key="review-file")
+    return services.read_upload(upload.getvalue(), upload.name) if upload else None
+
+
+def choose_previous(report: Report) -> Report | None:
+    choice = st.radio("上年度报告", [PREVIOUS_AUTO, PREVIOUS_FILE, PREVIOUS_NONE], horizontal=True, key="review-prev")
+    if choice == PREVIOUS_NONE:
+        return None
+    if choice == PREVIOUS_FILE:
+        upload = st.file_uploader("上传上年度报告", key="review-prev-file")
+        return services.read_upload(upload.getvalue(), upload.name) if upload else None
+    if report.agency is None or report.year is None:
+        st.caption("无法识别该报告的机关或年度，不与上年度比较。")
+        return None
+    try:
+        previous = services.previous_report(report.agency, report.year)
+    except NianbaoError as e:
+        st.caption(e.message)
+        return None
+    if previous is None:
+        st.caption(f"知识库中没有 {report.agency} {report.year - 1} 年度的报告，只对照模板审阅。")
+    return previous
+
+
+def show_review(result: Any) -> None:
+    """Findings, figures side by side, copied passages; each finding linked to its place."""
+    errors, warnings = len(result.errors), len(result.warnings)
+    columns = st.columns(3)
+    columns[0].metric("错误", errors)
+    columns[1].metric("提醒", warnings)
+    columns[2].metric("对照上年度", f"{result.previous_year}年" if result.previous_year else "无")
+    findings, figures, texts = st.tabs(["全部问题", "数字对照", "叙述对照"])
+    with findings:
+        show_items(result)
+    with figures:
+        show_cells(result)
+    with texts:
+        show_parts(result)
+    try:
+        html = services.review_page_html(result)
+    except NianbaoError as e:
+        st.caption(e.message)
+        return
+    st.caption("完整审阅报告为独立网页：表格对照、叙述差异，点击问题可跳转到对应位置。")
+    st.download_button("下载审阅报告（HTML）", html.encode("utf-8"), "审阅报告.html", "text/html", key="review-html")
+
+
+def show_items(result: Any) -> None:
+    if not result.items:
+        st.success("没有发现问题。")
+        return
+    for item in result.items:
+        kind = KIND_NAMES.get(str(item.kind.value), str(item.kind.value))
+        text = f"**{kind}** · {item.location.describe()}：{item.message}"
+        if item.severity is Severity.ERROR:
+            st.error(text)
+        else:
+            st.warning(text)
+
+
+def show_cells(result: Any) -> None:
+    if not result.cells:
+        st.info("没有上年度报告，无法对照数字。")
+        return
+    rows = [
+        {
+            "表格": c.table.value,
+            "行": c.row_label,
+            "列": c.column,
+            "本年": _shown(c.current),
+            "上年": _shown(c.previous),
+            "变化": _shown(c.change),
+            "变化率": f"{c.percent:+.0f}%" if c.percent is not None else "",
+            "changed": c.changed,
+        }
+        for c in result.cells
+    ]
+    frame = pd.DataFrame(rows)
+    only_changed = st.checkbox("只看有变化的单元格", value=True, key="review-changed")
+    if only_changed:
+        frame = frame[frame["changed"]]
+    flags = frame["changed"]
+    shown = frame.drop(columns=["changed"])
+    styled = shown.style.apply(lambda row: [_changed_style(bool(flags[row.name]))] * len(row), axis=1)
+    st.dataframe(styled, width="stretch", hide_index=True)
+
+
+def _changed_style(changed: bool) -> str:
+    return "background-color: #fff3cd" if changed else ""
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def show_parts(result: Any) -> None:
+    if not result.parts:
+        st.info("没有上年度报告，无法对照叙述。")
+        return
+    for part in result.parts:
+        share = f"{part.copied_share:.0%}"
+        st.markdown(f"**第{part.number}部分 {part.heading}** · 与上年相同或近似的比例：{share}")
+        for paragraph in part.paragraphs:
+            text = getattr(paragraph, "text", str(paragraph))
+            similarity = getattr(paragraph, "similarity", None)
+            if similarity:
+                st.warning(f"（相似度 {similarity:.0%}）{text}")
+            else:
+                st.markdown(text)

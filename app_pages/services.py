@@ -1,0 +1,509 @@
+"""What the pages call: the draft store, intake, drafting, review, writers and the knowledge base.
+
+No Streamlit here: every function takes and returns models, so the pages stay thin. Features
+built by other packages are imported lazily; a missing one raises ``NotReadyError`` with a
+Chinese message, so its page says so instead of failing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from nianbao.checker import check_report
+from nianbao.drafts import DraftStore
+from nianbao.errors import InvalidInputError, NianbaoError
+from nianbao.model import Finding, Part, Report, empty_report
+from nianbao.schema import PART_NUMERALS, PART_TITLES, ReportFormat, TableId
+from nianbao.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+NOT_READY = "此功能尚未就绪"
+Address = tuple[TableId, str, str]
+
+
+class NotReadyError(NianbaoError):
+    """A feature whose package has not been built yet."""
+
+
+def optional(module: str, name: str, feature: str) -> Any:
+    """``module.name``, or NotReadyError naming the feature when the module is not there yet."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ModuleNotFoundError, AttributeError) as e:
+        if isinstance(e, ModuleNotFoundError) and e.name and not module.startswith(e.name):
+            raise
+        raise NotReadyError(f"{feature}：{NOT_READY}。") from e
+
+
+# ---- settings, stores ------------------------------------------------------------------------
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def draft_store() -> DraftStore:
+    """The draft store of the configured data folder."""
+    return _draft_store(str(settings().data_dir))
+
+
+@lru_cache(maxsize=8)
+def _draft_store(data_dir: str) -> DraftStore:
+    return DraftStore.in_data_dir(data_dir)
+
+
+def model_label() -> str:
+    """Which drafter is in use, for the sidebar."""
+    s = settings()
+    if not s.uses_llm:
+        return "内置离线起草（无需 API 密钥）"
+    if s.llm == "local":
+        return f"本地大模型：{s.chat_model}"
+    where = s.openai_base_url or "OpenAI"
+    return f"大模型：{s.chat_model}（{where}）"
+
+
+def kb_label() -> str:
+    """Which knowledge base is in use, for the sidebar."""
+    s = settings()
+    if s.uses_chroma_server:
+        return f"Chroma 服务器：{s.chroma_host}:{s.chroma_port or 8000}"
+    return f"本地文件夹：{s.data_dir}"
+
+
+# ---- reports ---------------------------------------------------------------------------------
+
+
+def new_report(agency: str, year: int) -> Report:
+    """A blank draft for a body and year, with the six parts titled and 上年结转 carried when known."""
+    agency = agency.strip()
+    if not agency:
+        raise InvalidInputError("请填写机关名称。")
+    report = empty_report(ReportFormat.F2021)
+    report.agency = agency
+    report.year = year
+    report.title = f"{agency}{year}年政府信息公开工作年度报告"
+    report.parts = [Part(number=n, heading=f"{n}、{PART_TITLES[n]}") for n in PART_NUMERALS]
+    return report
+
+
+def carry_over(report: Report) -> tuple[Report, str]:
+    """二 (上年结转) from last year's 四 in the knowledge base, and a note saying where it came from."""
+    if report.agency is None or report.year is None:
+        return report, ""
+    try:
+        previous = previous_report(report.agency, report.year)
+        propose = optional("nianbao.intake.carryover", "carry_over", "上年结转")
+        preview = optional("nianbao.intake.proposal", "preview", "上年结转")
+    except NianbaoError:
+        log.info("no previous report for carry-over")
+        return report, ""
+    if previous is None:
+        return report, ""
+    proposal = propose(previous)
+    if not proposal.changes:
+        return report, proposal.note
+    return preview(report, proposal.changes).report, proposal.note
+
+
+def findings_of(report: Report, previous: Report | None = None) -> list[Finding]:
+    """Every finding of the checker on the draft."""
+    return check_report(report, previous=previous).findings
+
+
+def cell_findings(findings: list[Finding], report: Report | None = None) -> dict[Address, list[Finding]]:
+    """Findings that sit at a table cell, keyed by the cell; with ``report``, not the "still blank" ones.
+
+    While a draft is being filled, a blank cell is not yet a problem (the count of blank cells is
+    shown instead); a cell with text that is not a number is.
+    """
+    keyed: dict[Address, list[Finding]] = {}
+    for finding in findings:
+        where = finding.location
+        if report is not None and _still_blank(report, finding):
+            continue
+        if where.table is not None and where.row and where.column:
+            keyed.setdefault((where.table, where.row, where.column), []).append(finding)
+    return keyed
+
+
+def _still_blank(report: Report, finding: Finding) -> bool:
+    where = finding.location
+    if finding.rule not in ("cells.count", "cells.fee") or finding.is_error or where.table is None:
+        return False
+    try:
+        cell = report.cell(where.table, where.row or "", where.column or "")
+    except KeyError:
+        return False
+    return cell.value is None and not cell.raw.strip()
+
+
+# ---- chat: figures into the tables -------------------------------------------------------------
+
+
+@dataclass
+class TurnResult:
+    """What one chat message did: the report after it, the reply, and the cells changed."""
+
+    report: Report
+    reply: str
+    changed: list[str] = field(default_factory=list)
+    drafted_parts: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def figures_turn(report: Report, message: str) -> TurnResult | None:
+    """Apply the figures a message gives; None when it gives none. Contradictions are refused."""
+    extract = optional("nianbao.intake.extractor", "extract", "从对话中提取数字")
+    preview = optional("nianbao.intake.proposal", "preview", "从对话中提取数字")
+    extraction = extract(message, report.format)
+    if not extraction.changes:
+        return None
+    try:
+        proposal = preview(report, extraction.changes, extraction.notes)
+    except InvalidInputError as e:
+        return TurnResult(report=report, reply=f"{e.message}\n\n表格未作修改，请核对后重新输入。")
+    lines = proposal.diff()
+    reply = [f"已更新 {len(lines)} 个单元格："] + [f"- {line}" for line in lines]
+    reply.extend(f"- 注：{note}" for note in proposal.notes)
+    if proposal.missing:
+        reply.append("\n" + proposal.missing.replace("\n", "\n- "))
+    return TurnResult(report=proposal.report, reply="\n".join(reply), changed=lines)
+
+
+def spreadsheet_turn(report: Report, data: bytes, name: str) -> TurnResult:
+    """Apply the figures of an uploaded spreadsheet (XLSX/CSV)."""
+    read_sheet = optional("nianbao.intake.spreadsheet", "read_spreadsheet_bytes", "上传表格")
+    preview = optional("nianbao.intake.proposal", "preview", "上传表格")
+    extraction = read_sheet(data, name, report.format)
+    changes = getattr(extraction, "changes", extraction)
+    notes = list(getattr(extraction, "notes", []))
+    if not changes:
+        return TurnResult(report=report, reply=f"在“{name}”中没有找到可以填入表格的数字。")
+    try:
+        proposal = preview(report, changes, notes)
+    except InvalidInputError as e:
+        return TurnResult(report=report, reply=f"{e.message}\n\n表格未作修改。")
+    lines = proposal.diff()
+    reply = [f"已从“{name}”更新 {len(lines)} 个单元格："] + [f"- {line}" for line in lines]
+    if proposal.missing:
+        reply.append("\n" + proposal.missing.replace("\n", "\n- "))
+    return TurnResult(report=proposal.report, reply="\n".join(reply), changed=lines)
+
+
+def edit_cells(report: Report, edits: dict[Address, str]) -> tuple[Report, str]:
+    """Apply direct edits of cells; totals that followed their parts follow again.
+
+    An edit that contradicts a rule is still kept (the user typed it) and its finding is shown at
+    the cell; the message says so. Text that is not a number is kept as written and flagged.
+    """
+    edit_cell_text = optional("nianbao.intake.proposal", "parse_cell_text", "修改单元格")
+    preview = optional("nianbao.intake.proposal", "preview", "修改单元格")
+    from nianbao.intake.changes import CellChange
+
+    parsed: dict[Address, Any] = {}
+    unparsed: dict[Address, str] = {}
+    for address, text in edits.items():
+        try:
+            parsed[address] = edit_cell_text(report, address, text)
+        except InvalidInputError:
+            unparsed[address] = text
+    changes = [CellChange(table=a[0], row=a[1], column=a[2], new=v, source_text=str(v)) for a, v in parsed.items()]
+    message = ""
+    try:
+        updated = preview(report, changes).report if changes else report.model_copy(deep=True)
+    except InvalidInputError as e:
+        updated = report.model_copy(deep=True)
+        for address, value in parsed.items():
+            updated.set_value(*address, value)
+        message = e.message
+    for address, text in unparsed.items():
+        cell = updated.cell(*address)
+        cell.raw, cell.value = text, None
+    return updated, message
+
+
+# ---- narrative ---------------------------------------------------------------------------------
+
+
+def knowledge_source() -> Any:
+    """The past reports the drafters ground on: the knowledge base, or the shipped corpus."""
+    try:
+        kb = knowledge_base()
+    except NotReadyError:
+        return corpus_source()
+    try:
+        source_class = optional("nianbao.drafting.sources", "KnowledgeBaseSource", "知识库检索")
+    except NotReadyError:
+        return KbReportSource(kb)
+    return source_class(kb)
+
+
+class KbReportSource:
+    """A ReportSource over the knowledge base (until the drafting package ships its own)."""
+
+    def __init__(self, kb: Any) -> None:
+        self.kb = kb
+
+    def latest_report(self, agency: str, before_year: int) -> Report | None:
+        from nianbao.drafting.sources import same_agency
+
+        own = [s for s in self.kb.list() if same_agency(s.agency, agency) and s.year < before_year]
+        latest = max(own, key=lambda s: s.year, default=None)
+        return self.kb.show(latest.id).report if latest else None
+
+    def peer_reports(self, level: str, before_year: int) -> list[Report]:
+        from nianbao.drafting.sources import agency_level
+
+        peers = [s for s in self.kb.list() if agency_level(s.agency) == level and s.year < before_year]
+        peers.sort(key=lambda s: s.year, reverse=True)
+        return [self.kb.show(s.id).report for s in peers[:5]]
+
+    def search(self, query: str, agency: str | None = None, part: str | None = None, k: int = 5) -> list[Any]:
+        from nianbao.drafting.sources import Hit
+
+        hits = self.kb.search(query, k=k, agency=agency, section=part)
+        return [
+            Hit(text=h.text, source=h.source, agency=h.agency, year=h.year, part=h.part, score=h.score) for h in hits
+        ]
+
+
+@lru_cache(maxsize=1)
+def corpus_source() -> Any:
+    """The reports shipped in corpus/, in memory (used when the knowledge base is not ready)."""
+    from pathlib import Path
+
+    from nianbao.drafting.sources import ReportList
+    from nianbao.readers import read_report
+
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    reports = []
+    for path in sorted(root.glob("*")):
+        try:
+            reports.append(read_report(path))
+        except NianbaoError:
+            log.warning("corpus file %s could not be read", path.name)
+    return ReportList(reports)
+
+
+@dataclass
+class PartDraft:
+    """A drafted narrative part: its text and, per paragraph, the sources in words."""
+
+    number: str
+    text: str
+    sources: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+def draft_parts(report: Report, numbers: list[str] | None = None, instruction: str = "") -> list[PartDraft]:
+    """Draft the narrative parts (一, 五, 六 by default) with the configured drafter."""
+    wanted = numbers or ["一", "五", "六"]
+    if settings().uses_llm:
+        try:
+            return _llm_parts(report, wanted, instruction)
+        except NianbaoError as e:
+            note = f"大模型起草失败（{e.message}），已改用内置离线起草。"
+        except Exception:
+            log.exception("LLM drafting failed")
+            note = "大模型起草失败，已改用内置离线起草。"
+        drafted = _offline_parts(report, wanted, instruction)
+        return [PartDraft(p.number, p.text, p.sources, note) for p in drafted]
+    return _offline_parts(report, wanted, instruction)
+
+
+def _offline_parts(report: Report, numbers: list[str], instruction: str) -> list[PartDraft]:
+    drafter = optional("nianbao.drafting.offline", "draft_offline", "内置离线起草")
+    draft = drafter(report.agency or "", report.year or 0, report, knowledge_source())
+    drafted = _part_drafts(draft, numbers)
+    if instruction.strip():
+        note = "内置离线起草不能按指令改写，已按本年度数据重新生成；如需按指令改写，请配置大模型。"
+        drafted = [PartDraft(p.number, p.text, p.sources, note) for p in drafted]
+    return drafted
+
+
+def _llm_parts(report: Report, numbers: list[str], instruction: str) -> list[PartDraft]:
+    build_model = optional("agents.llm", "build_chat_model", "大模型起草")
+    drafter = optional("agents.draft", "draft_parts", "大模型起草")
+    draft = drafter(report, knowledge_source(), build_model(settings()), numbers=numbers, instruction=instruction)
+    return _part_drafts(draft, numbers)
+
+
+def _part_drafts(draft: Any, numbers: list[str]) -> list[PartDraft]:
+    result = []
+    for number in numbers:
+        part = draft.parts.get(number)
+        if part is None:
+            continue
+        sources = [ref.describe() for p in part.paragraphs for ref in p.sources]
+        result.append(PartDraft(number, part.text, list(dict.fromkeys(sources))))
+    return result
+
+
+def with_parts(report: Report, drafted: list[PartDraft]) -> Report:
+    """The report with these parts' text replaced; every other part and all cells untouched."""
+    updated = report.model_copy(deep=True)
+    for part in drafted:
+        existing = updated.part(part.number)
+        if existing is None:
+            updated.parts.append(Part(number=part.number, heading=f"{part.number}、{PART_TITLES[part.number]}"))
+            existing = updated.parts[-1]
+        existing.text = part.text
+    updated.parts = updated.ordered_parts()
+    return updated
+
+
+def wants_drafting(message: str) -> list[str] | None:
+    """The parts a chat message asks to draft (起草/撰写/生成 …), or None."""
+    if not any(word in message for word in ("起草", "撰写", "生成", "写一", "写出", "草拟", "重写")):
+        return None
+    named = [n for n in ("一", "五", "六") if f"第{n}部分" in message or PART_TITLES[n] in message]
+    return named or ["一", "五", "六"]
+
+
+def stream_text(text: str, size: int = 12) -> Iterator[str]:
+    """The reply in small pieces, for st.write_stream."""
+    for start in range(0, len(text), size):
+        yield text[start : start + size]
+
+
+# ---- exports -----------------------------------------------------------------------------------
+
+
+def export_docx(report: Report) -> bytes:
+    writer: Callable[[Report], bytes] = optional("nianbao.writers", "write_docx", "导出 Word")
+    return writer(report)
+
+
+def export_markdown(report: Report) -> str:
+    writer: Callable[[Report], str] = optional("nianbao.writers", "write_markdown", "导出 Markdown")
+    return writer(report)
+
+
+# ---- review ------------------------------------------------------------------------------------
+
+
+def review_report(report: Report, previous: Report | None) -> Any:
+    """The review engine's result for a draft (and last year's report when there is one)."""
+    engine = optional("nianbao.review", "review", "审阅")
+    return engine(report, previous)
+
+
+def review_page_html(result: Any) -> str:
+    render = optional("nianbao.review_html", "render_review", "审阅报告（HTML）")
+    return render(result)
+
+
+def read_upload(data: bytes, name: str) -> Report:
+    """A report from an uploaded file (any format the readers take)."""
+    from nianbao.readers import read_report_bytes
+
+    return read_report_bytes(data, name, max_bytes=settings().max_file_mb * 1024 * 1024)
+
+
+# ---- knowledge base ----------------------------------------------------------------------------
+
+
+def knowledge_base() -> Any:
+    """The knowledge base of the configured data folder or Chroma server."""
+    kb_class = optional("nianbao.kb.service", "KnowledgeBase", "知识库")
+    return _knowledge_base(kb_class, str(settings().data_dir), settings().chroma_host or "")
+
+
+@lru_cache(maxsize=4)
+def _knowledge_base(kb_class: Any, data_dir: str, host: str) -> Any:
+    return kb_class(settings())
+
+
+def previous_report(agency: str, year: int) -> Report | None:
+    """This body's report for the year before, from the knowledge base."""
+    kb = knowledge_base()
+    from nianbao.drafting.sources import same_agency
+
+    for stored in kb.list():
+        if same_agency(stored.agency, agency) and stored.year == year - 1:
+            return kb.show(stored.id).report
+    return None
+
+
+def known_bodies() -> list[str]:
+    """Bodies with a report in the knowledge base (empty when it is not ready)."""
+    try:
+        return sorted({stored.agency for stored in knowledge_base().list()})
+    except NianbaoError:
+        return []
+
+
+def figures_by_year(agency: str) -> Any:
+    return knowledge_base().figures(agency=agency)
+
+
+def key_figures(report: Report) -> dict[str, float | None]:
+    """The chart's figures of one report: applications received, share 予以公开, 复议 and 诉讼."""
+    req = TableId.REQUESTS
+    received = report.value(req, "一", "总计")
+    done = report.value(req, "三.七", "总计")
+    disclosed = report.value(req, "三.一", "总计")
+    share = float(Decimal(disclosed) / Decimal(done) * 100) if disclosed is not None and done else None
+    appeals = report.value(TableId.APPEALS, "行政复议", "总计")
+    direct = report.value(TableId.APPEALS, "行政诉讼/未经复议直接起诉", "总计")
+    after = report.value(TableId.APPEALS, "行政诉讼/复议后起诉", "总计")
+    suits = None if direct is None and after is None else float((direct or 0) + (after or 0))
+    return {
+        "新收申请（件）": float(received) if received is not None else None,
+        "予以公开占比（%）": share,
+        "行政复议（件）": float(appeals) if appeals is not None else None,
+        "行政诉讼（件）": suits,
+    }
+
+
+def chart_rows(agency: str, draft: Report) -> dict[int, dict[str, float | None]]:
+    """Key figures by year from the knowledge base, with the draft as the last point."""
+    table = figures_by_year(agency)
+    rows: dict[int, dict[str, float | None]] = {}
+    for year in table.years:
+        if draft.year is not None and year >= draft.year:
+            continue
+        report = empty_report(ReportFormat.F2021)
+        for figure in table.rows:
+            value = figure.values.get(year)
+            try:
+                report.set_value(figure.table, figure.row, figure.column, value)
+            except KeyError:
+                continue
+        rows[year] = key_figures(report)
+    if draft.year is not None:
+        rows[draft.year] = key_figures(draft)
+    return rows
+
+
+def safe_file_name(name: str) -> str:
+    """An uploaded file's name reduced to a plain file name (no folders, no odd characters)."""
+    import re
+    from pathlib import PurePath
+
+    base = PurePath(name.replace("\\", "/")).name
+    cleaned = re.sub(r"[^\w.\-（）()\u4e00-\u9fff]", "_", base).lstrip(".")
+    return cleaned[:120] or "upload"
+
+
+def add_to_knowledge_base(data: bytes, name: str, replace: bool = False) -> str:
+    """Add an uploaded report to the knowledge base; the message to show."""
+    import tempfile
+    from pathlib import Path
+
+    kb = knowledge_base()
+    with tempfile.TemporaryDirectory(prefix="nianbao-upload-") as folder:
+        path = Path(folder) / safe_file_name(name)
+        path.write_bytes(data)
+        result = kb.add_file(path, replace=replace)
+    if result.report is None:
+        return result.message
+    return f"{result.report.agency} {result.report.year} 年度：{result.message}"

@@ -1,0 +1,253 @@
+"""The 起草 page, driven headless with AppTest: chat, grids, narrative, drafts that come back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nianbao.drafts import DraftStore
+from nianbao.schema import TableId
+from nianbao.settings import get_settings
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+FIGURES = (
+    "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；予以公开190件。行政复议2件，维持1件，尚未审结1件"
+)
+REQ = TableId.REQUESTS
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(folder))
+    monkeypatch.setenv("NIANBAO_LLM", "offline")
+    monkeypatch.delenv("NIANBAO_ADMIN_PASSWORD", raising=False)
+    get_settings.cache_clear()
+    yield folder
+    get_settings.cache_clear()
+
+
+def start(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def new_draft(at: AppTest, agency: str = "鹿邑县人民政府", year: int = 2022) -> AppTest:
+    at.text_input(key="new-agency").set_value(agency)
+    at.number_input[0].set_value(year)
+    return at.button(key="new-start").click().run()
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception element and no generic error on the page."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e.value for e in at.error if "意外错误" in e.value]
+
+
+def grid(at: AppTest, table: TableId, index: int = 0):
+    (found,) = [
+        d for d in at.data_editor if d.key and d.key.endswith(f"-{table.value}-{index}-{d.key.rsplit('-', 1)[1]}")
+    ]
+    return found
+
+
+def stored(data_dir: Path, at: AppTest):
+    user, draft_id = at.query_params["u"], at.query_params["d"]
+    return DraftStore.in_data_dir(data_dir).get(str(user), str(draft_id))
+
+
+def test_a_chat_turn_with_figures_fills_the_table(data_dir):
+    at = new_draft(start())
+    at.chat_input(key="chat").set_value(FIGURES).run()
+
+    assert_clean(at)
+    table = grid(at, REQ).value
+    assert table.loc["一 本年新收政府信息公开申请数量", "自然人"] == "240"
+    assert table.loc["一 本年新收政府信息公开申请数量", "总计"] == "258"
+    assert table.loc["三.一 （一）予以公开", "总计"] == "190"
+    appeals = grid(at, TableId.APPEALS).value
+    assert appeals.loc["行政复议", "总计"] == "2"
+    assert stored(data_dir, at).report.value(REQ, "一", "总计") == 258
+    replies = [m for m in at.chat_message if m.name == "assistant"]
+    assert "240" in replies[-1].markdown[0].value
+
+
+def test_a_message_that_contradicts_a_total_is_refused_and_nothing_changes(data_dir):
+    at = new_draft(start())
+    at.chat_input(key="chat").set_value("今年共收到申请258件，其中自然人240件、商业企业10件、其他8件").run()
+    at.chat_input(key="chat").set_value("今年共收到申请300件，其中自然人200件、商业企业10件、其他8件").run()
+
+    assert_clean(at)
+    assert stored(data_dir, at).report.value(REQ, "一", "自然人") == 240
+    reply = [m for m in at.chat_message if m.name == "assistant"][-1].markdown[0].value
+    assert "未作任何修改" in reply or "未作修改" in reply
+
+
+def test_an_edit_to_a_part_updates_its_total(data_dir):
+    at = new_draft(start())
+    at.chat_input(key="chat").set_value("今年共收到申请258件，其中自然人240件、商业企业10件、其他8件").run()
+    editor = grid(at, REQ)
+    at.session_state[editor.key] = {"edited_rows": {0: {"其他": "18"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+
+    assert_clean(at)
+    table = grid(at, REQ).value
+    assert table.loc["一 本年新收政府信息公开申请数量", "其他"] == "18"
+    assert table.loc["一 本年新收政府信息公开申请数量", "总计"] == "268"
+
+
+def test_an_invalid_edit_shows_its_finding_at_the_cell(data_dir):
+    at = new_draft(start())
+    at.chat_input(key="chat").set_value("今年共收到申请258件，其中自然人240件、商业企业10件、其他8件").run()
+    editor = grid(at, REQ)
+    at.session_state[editor.key] = {"edited_rows": {0: {"总计": "300"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+
+    assert_clean(at)
+    table = grid(at, REQ).value
+    row = "一 本年新收政府信息公开申请数量"
+    assert table.loc[row, "总计"] == "300"
+    assert "总计" in table.loc[row, "核对"] and "258" in table.loc[row, "核对"]
+    assert any(row in e.value and "总计" in e.value for e in at.error)
+    assert stored(data_dir, at).report.value(REQ, "一", "总计") == 300
+
+
+def test_text_that_is_not_a_number_is_kept_and_flagged_at_its_cell(data_dir):
+    at = new_draft(start())
+    editor = grid(at, TableId.APPEALS)
+    at.session_state[editor.key] = {"edited_rows": {0: {"结果维持": "两件"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+
+    assert_clean(at)
+    table = grid(at, TableId.APPEALS).value
+    assert table.loc["行政复议", "结果维持"] == "两件"
+    assert "结果维持" in table.loc["行政复议", "核对"]
+
+
+def test_a_draft_survives_a_new_session(data_dir):
+    first = new_draft(start())
+    first.chat_input(key="chat").set_value(FIGURES).run()
+    user = str(first.query_params["u"])
+
+    again = start({"u": user})
+
+    assert_clean(again)
+    assert grid(again, REQ).value.loc["一 本年新收政府信息公开申请数量", "总计"] == "258"
+    assert any(FIGURES in m.markdown[0].value for m in again.chat_message if m.name == "user")
+
+
+def test_another_user_does_not_see_the_draft(data_dir):
+    first = new_draft(start())
+    first.chat_input(key="chat").set_value(FIGURES).run()
+
+    other = start({"u": "someone-else-123456", "d": str(first.query_params["d"])})
+
+    assert_clean(other)
+    assert not other.data_editor
+    assert other.button(key="new-start")
+
+
+def test_regenerating_a_part_changes_only_that_part(data_dir):
+    at = new_draft(start())
+    at.chat_input(key="chat").set_value(FIGURES).run()
+    at.button(key="draft-all").click().run()
+    draft = stored(data_dir, at)
+    assert all(draft.report.part_text(n).strip() for n in ("一", "五", "六"))
+    for number in ("一", "五"):
+        (area,) = [t for t in at.text_area if t.key.startswith(f"edit-{draft.id}-{number}-")]
+        area.set_value(f"手工修改的第{number}部分。")
+        at.button(key=f"save-{draft.id}-{number}").click().run()
+    before = stored(data_dir, at).report
+
+    at.button(key=f"regen-{draft.id}-一").click().run()
+
+    assert_clean(at)
+    after = stored(data_dir, at).report
+    assert after.part_text("一") != "手工修改的第一部分。" and after.part_text("一").strip()
+    assert after.part_text("五") == "手工修改的第五部分。"
+    assert after.part_text("六") == before.part_text("六")
+    assert after.cells == before.cells
+
+
+def test_asking_in_the_chat_drafts_the_narrative(data_dir):
+    at = new_draft(start())
+    at.chat_input(key="chat").set_value(FIGURES).run()
+    at.chat_input(key="chat").set_value("请起草总体情况").run()
+
+    assert_clean(at)
+    report = stored(data_dir, at).report
+    assert "258" in report.part_text("一")
+    assert report.part_text("五") == ""
+
+
+def test_a_spreadsheet_in_the_chat_fills_the_table(data_dir, seed_path):
+    from nianbao.readers import read_report
+
+    seed = read_report(seed_path)
+    lines = ["table,row,column,value"] + [
+        f"{c.table.value},{c.row},{c.column},{c.value}" for c in seed.cells if c.table is REQ and c.value is not None
+    ]
+    at = new_draft(start(), year=2021)
+    at.chat_input(key="chat").upload("figures.csv", "\n".join(lines).encode("utf-8"), "text/csv")
+    at.run()
+
+    assert_clean(at)
+    report = stored(data_dir, at).report
+    assert report.value(REQ, "三.七", "总计") == seed.value(REQ, "三.七", "总计")
+    assert grid(at, REQ).value.loc["三.七 （七）总计", "总计"] == str(seed.value(REQ, "三.七", "总计"))
+
+
+def test_downloads_are_offered_as_docx_and_markdown(data_dir):
+    at = new_draft(start())
+    labels = [b.label for b in at.get("download_button")]
+    assert "下载 Word（DOCX）" in labels
+    assert "下载 Markdown" in labels
+
+
+def test_rename_duplicate_and_delete_from_the_sidebar(data_dir):
+    at = new_draft(start())
+    draft_id = str(at.query_params["d"])
+    at.text_input(key=f"name-{draft_id}").set_value("鹿邑 2022 初稿")
+    at.button(key=f"rename-{draft_id}").click().run()
+    assert stored(data_dir, at).name == "鹿邑 2022 初稿"
+
+    at.button(key=f"dup-{draft_id}").click().run()
+    assert stored(data_dir, at).year == 2023
+
+    at.checkbox(key=f"sure-{at.query_params['d']}").check().run()
+    at.button(key=f"delete-{at.query_params['d']}").click().run()
+    assert_clean(at)
+    user = str(at.query_params["u"])
+    assert [d.id for d in DraftStore.in_data_dir(data_dir).list_drafts(user)] == [draft_id]
+
+
+def test_an_unusable_data_folder_gives_a_chinese_message_and_no_traceback(tmp_path, monkeypatch):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(not_a_folder))
+    get_settings.cache_clear()
+    try:
+        at = start()
+    finally:
+        get_settings.cache_clear()
+    assert not at.exception
+    assert any("意外错误" in e.value or "草稿库" in e.value for e in at.error)
+
+
+def test_a_failing_llm_gives_a_message_and_the_offline_draft(data_dir, monkeypatch):
+    monkeypatch.setenv("NIANBAO_LLM", "openai")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    get_settings.cache_clear()
+    at = new_draft(start())
+    at.chat_input(key="chat").set_value(FIGURES).run()
+    at.chat_input(key="chat").set_value("请起草总体情况").run()
+
+    assert_clean(at)
+    draft = stored(data_dir, at)
+    assert "258" in draft.report.part_text("一")
+    assert "离线" in draft.chat[-1].content
+    assert [m.content for m in draft.chat if m.role == "user"] == [FIGURES, "请起草总体情况"]
