@@ -58,6 +58,8 @@ def test_the_report_year_and_the_year_before_pass(seed: Report) -> None:
         "落实《“十四五”规划》，推进2021—2025年政务公开工作。",  # a period reaching the report year
         "2018年以来，累计公开政府信息5万余条。",  # since 2018, up to now
         "2022年，我县将进一步加强政策解读。",  # plans
+        "认真贯彻2019年修订的《中华人民共和国政府信息公开条例》。",  # names the law
+        "自2019年5月15日起施行的新条例进一步明确了公开范围。",
     ],
 )
 def test_citations_periods_and_later_years_are_not_stale(seed: Report, sentence: str) -> None:

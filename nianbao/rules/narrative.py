@@ -285,7 +285,7 @@ class ClaimSpec:
 # Words that may stand between a keyword and its number without changing what is counted.
 _FILL = (
     r"\s|共计|合计|总计|累计|共|各类|各种|了|本年度|本年|全年|年度|当年|的|依申请公开|政府信息公开|信息公开"
-    r"|申请件|申请|件数|数量|总数|为|达到|达|是|有|事项|相关"
+    r"|申请件|申请|件数|数量|总数|量|为|达到|达|是|有|事项|相关"
 )
 _SHORT_FILL = r"\s|的|了|共计|共|为|达|有|申请|信息|政府信息|相关政府信息|件数|数量|“|”"
 _APPEAL_FILL = r"\s|案件|案|的|共计|共|为|达|有|申请|数量|总数|政府信息公开|信息公开"
@@ -293,7 +293,7 @@ _APPEAL_FILL = r"\s|案件|案|的|共计|共|为|达|有|申请|数量|总数|�
 _CARRIED_OUT = r"结转(?:至|到)?下一?年度?(?:继续办理)?|顺延(?:至|到)?下一?年度?|转入下一?年度?|结转"
 
 CLAIMS: tuple[ClaimSpec, ...] = (
-    ClaimSpec("受理/新收申请", r"受理|收到|新收|接收|接到|提出", received),
+    ClaimSpec("受理/新收申请", r"受理|收到|新收|接收|接到", received),
     ClaimSpec("上年结转", r"(?:上一?年度?|去年)(?:结转|转入)|上年度?未办结", _request_row("二", "上年结转")),
     ClaimSpec("办结/答复", r"办结|答复|办理|办理完毕|处理完毕", _request_row("三.七", "办理结果总计")),
     ClaimSpec("结转下年度", _CARRIED_OUT, _request_row("四", "结转下年度继续办理"), tail=_CARRIED_OUT),
@@ -402,16 +402,37 @@ def _tail(text: str, quantity: Quantity) -> str:
     return text[quantity.end : stop.start() if stop else len(text)]
 
 
-def match_claim(lead: str, tail: str) -> ClaimSpec | None:
-    """The claim whose keyword (and filler) ends the lead, the longest first; else one in the tail."""
+def _claim_in(lead: str, tail: str) -> tuple[int, ClaimSpec] | None:
     best: tuple[int, ClaimSpec] | None = None
     for spec in ALL_CLAIMS:
         match = spec.lead.search(lead)
         if match and (best is None or match.start() < best[0]):
             best = (match.start(), spec)
     if best:
-        return best[1]
-    return next((s for s in ALL_CLAIMS if s.trail and s.trail.match(tail)), None)
+        return best
+    spec = next((s for s in ALL_CLAIMS if s.trail and s.trail.match(tail)), None)
+    return (len(lead), spec) if spec else None
+
+
+def match_claim(lead: str, tail: str) -> ClaimSpec | None:
+    """The claim whose keyword (and filler) ends the lead, the longest first; else one in the tail."""
+    found = _claim_in(lead, tail)
+    return found[1] if found else None
+
+
+# Words before a keyword that make the count a part of the whole: a channel (通过网络收到申请),
+# a subject (涉及征地拆迁的申请中予以公开) or one office (县自然资源局受理申请).
+_SUBSET = re.compile(
+    r"通过|网络|网上|在线|信函|邮寄|当面|现场|传真|邮件|渠道|方式|涉及|关于|有关|类申请|领域|局|委员会|乡镇|街道|部门"
+)
+
+
+def _is_subset(spec: ClaimSpec, before_keyword: str) -> bool:
+    if spec.topic is not Topic.REQUESTS:
+        return False
+    if spec.expected is received and "其中" in before_keyword:
+        return True
+    return bool(_SUBSET.search(before_keyword))
 
 
 def _about_other_year(report: Report, before: str) -> bool:
@@ -429,23 +450,32 @@ def _in_topic(spec: ClaimSpec, sentence: Sentence, at: int) -> bool:
 def claims_in_sentence(report: Report, sentence: Sentence) -> list[ClaimCheck]:
     """Every count in a sentence that we can tie to a table figure, checked against it."""
     text = normalize_digits(sentence.text)
-    checks, previous_end = [], 0
-    for quantity in find_quantities(sentence.text):
-        if quantity.percent:
-            previous_end = quantity.end
+    checks: list[ClaimCheck] = []
+    previous: Quantity | None = None
+    under_unknown = False  # inside “其中 …” of a number we could not tie: its parts are not the table's
+    for quantity in (q for q in find_quantities(sentence.text) if not q.percent):
+        start = previous.end if previous else 0
+        if previous is not None and "其中" in text[start : quantity.start]:
+            under_unknown = under_unknown or not (checks and checks[-1].quantity is previous)
+        lead = _lead(text, quantity, start)
+        previous = quantity
+        found = _claim_in(lead, _tail(text, quantity))
+        if found is None or under_unknown or _is_subset(found[1], lead[: found[0]]):
             continue
-        lead = _lead(text, quantity, previous_end)
-        previous_end = quantity.end
-        spec = match_claim(lead, _tail(text, quantity))
-        if spec is None or not _in_topic(spec, sentence, quantity.start):
-            continue
-        if _about_other_year(report, text[: quantity.start]):
-            continue
-        options = tuple(spec.expected(report, sentence, quantity.start))
-        if options:
-            matched = next((o for o in options if quantity.agrees(o.value)), None)
-            checks.append(ClaimCheck(sentence, quantity, spec, options, matched))
+        check = _check(report, sentence, quantity, found[1], text)
+        if check is not None:
+            checks.append(check)
     return checks
+
+
+def _check(report: Report, sentence: Sentence, quantity: Quantity, spec: ClaimSpec, text: str) -> ClaimCheck | None:
+    if not _in_topic(spec, sentence, quantity.start) or _about_other_year(report, text[: quantity.start]):
+        return None
+    options = tuple(spec.expected(report, sentence, quantity.start))
+    if not options:
+        return None
+    matched = next((o for o in options if quantity.agrees(o.value)), None)
+    return ClaimCheck(sentence, quantity, spec, options, matched)
 
 
 def count_claims(report: Report) -> list[ClaimCheck]:

@@ -22,6 +22,8 @@ _YEAR = r"(?:19|20)\d{2}|[一二〇○零三四五六七八九]{4}"
 _YEAR_MENTION = re.compile(
     rf"(?<![\d〔\[［【])(?P<first>{_YEAR})\s*(?:年度?)?\s*(?:[-—–~～至到]\s*(?P<last>{_YEAR})\s*)?年(?P<since>度?\s*(?:以来|起|至今))?"
 )
+# 2019年修订, 2019年5月15日起施行, 2021年版, 2020年第3号: the year names a law or a document.
+_CITED_AFTER = re.compile(r"(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?\s*起?\s*(?:修订|修正|版|颁布|施行|公布|第\s*\d)")
 _CITATIONS = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]|［[^］]*］|【[^】]*】")
 _PERIOD = re.compile(rf"(?:统计期限|统计时限|统计期|统计区间|所列数据)[^。]*?(?P<year>{_YEAR})\s*年\s*1\s*月\s*1\s*日")
 
@@ -52,9 +54,10 @@ def _outside_citations(text: str) -> str:
 def year_mentions(text: str) -> list[YearMention]:
     """The years a sentence speaks of; a period “2021—2025年” or “2019年以来” runs to its end (or now)."""
     mentions = []
-    for match in _YEAR_MENTION.finditer(_outside_citations(normalize_digits(text))):
+    plain = _outside_citations(normalize_digits(text))
+    for match in _YEAR_MENTION.finditer(plain):
         first = _as_year(match.group("first"))
-        if first is None:
+        if first is None or _CITED_AFTER.match(plain, match.end()):
             continue
         last = _as_year(match.group("last")) if match.group("last") else first
         since = bool(match.group("since"))
