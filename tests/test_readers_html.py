@@ -137,6 +137,14 @@ def test_absurd_spans_are_bounded() -> None:
     assert len({len(line.cells) for line in lines}) == 1
 
 
+def test_page_with_hundreds_of_thousands_of_elements_is_refused_as_too_large() -> None:
+    page = b"<html><body><table>" + b"<tr><td>1</td><td>2</td></tr>" * 100_000 + b"</table></body></html>"
+    with pytest.raises(ReportReadError) as caught:
+        read_report_bytes(page, "huge.html")
+    assert caught.value.reason is ReadFailure.TOO_LARGE
+    assert "过于庞大" in caught.value.message
+
+
 def test_empty_page_is_refused_with_a_message() -> None:
     with pytest.raises(ReportReadError) as caught:
         read_report_bytes(b"<html><body>  </body></html>", "empty.html")

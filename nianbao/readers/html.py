@@ -20,6 +20,9 @@ from nianbao.tables import is_value_token
 MAX_SPAN = 64
 MAX_COLUMNS = 128
 MAX_GRID_CELLS = 200_000
+# A long report exported from Word has some 20 000 elements; far more is not a report, and
+# walking millions of elements would take minutes.
+MAX_ELEMENTS = 200_000
 
 _SKIPPED = frozenset({"head", "script", "style", "noscript", "template", "iframe", "object", "svg", "select", "xml"})
 _BLOCKS = frozenset(
@@ -51,13 +54,16 @@ def read_html(data: bytes, source: str = "") -> Document:
 
 def decode_html(data: bytes) -> str:
     """The page's text: the charset its <meta> declares when it fits, else UTF-8 or GB18030."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return decode(data)
     declared = _declared_charset(data[:4096])
-    if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        codec = "gb18030" if declared in _GB_NAMES else declared
+    if declared in _GB_NAMES:
+        declared = "gb18030"
+    for codec in filter(None, (declared, "utf-8", "gb18030")):
         try:
             return data.decode(codec)
         except (LookupError, UnicodeDecodeError):
-            pass  # a wrong declaration is common: fall back to what the bytes are
+            continue  # a wrong declaration is common: try what the bytes are
     return decode(data)
 
 
@@ -80,6 +86,8 @@ def _parse(text: str) -> Any:
     if root is None:
         raise ReportReadError(ReadFailure.DAMAGED, "网页文件已损坏或无法解析。")
     etree.strip_elements(root, *_SKIPPED, with_tail=False)
+    if root.xpath("count(//*)") > MAX_ELEMENTS:
+        raise ReportReadError(ReadFailure.TOO_LARGE, "网页结构过于庞大（元素数量远超正常年度报告），已拒绝读取。")
     return root
 
 
