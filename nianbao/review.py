@@ -239,9 +239,12 @@ class _Collector:
 
     def add_findings(self, findings: list[Finding]) -> None:
         missing_rows = {(f.location.table, f.location.row) for f in findings if _is_missing_row(f)}
+        duplicated = _order_broken_only_by_duplicates(self.draft)
         for finding in findings:
             if finding.rule.startswith("cells.") and (finding.location.table, finding.location.row) in missing_rows:
                 continue  # a blank cell of a row that is missing altogether: the missing row says it
+            if duplicated and finding.rule == "structure.parts" and finding.message.startswith("各部分顺序不对"):
+                continue  # a part written twice: the review says so once
             self.add(_from_finding(finding))
 
     def add_all(self, items: list[ReviewItem]) -> None:
@@ -267,6 +270,12 @@ class _Collector:
             anchor, n = f"{base}-{n}", n + 1
         self.ids.add(anchor)
         return anchor
+
+
+def _order_broken_only_by_duplicates(report: Report) -> bool:
+    numbers = [p.number for p in report.parts if p.number in PART_NUMERALS]
+    first = list(dict.fromkeys(numbers))
+    return len(first) < len(numbers) and first == sorted(first, key=PART_NUMERALS.index)
 
 
 def _is_missing_row(finding: Finding) -> bool:
@@ -578,13 +587,19 @@ def _stale_year(location: Location, last: str, year: int) -> ReviewItem:
 
 # ----- 上年度问题整改情况 ------------------------------------------------------------------------------------------
 
+MEASURE_OPENINGS = ("针对上述问题", "针对以上问题", "针对存在的问题", "针对这些问题", "下一步", "改进措施", "整改措施")
 _ORDINAL_ITEM = re.compile(r"(?:^|(?<=[。；;：:\n]))\s*[一二三四五六七八九十]是")
 _NUMBERED_ITEM = re.compile(r"(?:^|(?<=[。；;：:\n]))\s*(?:[（(][一二三四五六七八九十]+[)）]|\d+[.、．])")
 _FIRST_CLAUSE = re.compile(r"[，,。；;：:]")
 
 
 def problems_listed(text: str) -> list[str]:
-    """The problems a 五 lists (一是…二是… or numbered items): the first clause of each."""
+    """The problems a 五 lists (一是…二是… or numbered items): the first clause of each.
+
+    The section on the year before's problems (上年度问题整改情况) and the measures that follow the
+    list (a paragraph opening with 针对上述问题, 下一步 …) are not problems of this report.
+    """
+    text = _problem_section(text)
     starts = [m.end() for m in _ORDINAL_ITEM.finditer(text)] or [m.end() for m in _NUMBERED_ITEM.finditer(text)]
     problems = []
     for start in starts:
@@ -592,6 +607,25 @@ def problems_listed(text: str) -> list[str]:
         if clause:
             problems.append(clause)
     return problems
+
+
+def _problem_section(text: str) -> str:
+    kept: list[str] = []
+    skipping = False
+    for paragraph in (p.strip() for p in text.split("\n")):
+        if _is_subheading(paragraph):
+            skipping = "整改" in paragraph and "改进" not in paragraph
+            continue
+        if skipping:
+            continue
+        if kept and paragraph.startswith(MEASURE_OPENINGS):
+            break
+        kept.append(paragraph)
+    return "\n".join(kept)
+
+
+def _is_subheading(paragraph: str) -> bool:
+    return len(paragraph) <= 30 and not re.search(r"[。；;：:，,]", paragraph)
 
 
 def _problem_clause(text: str) -> str:
