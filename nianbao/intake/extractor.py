@@ -28,6 +28,7 @@ from nianbao.intake.lexicon import (
     REQ,
     REST,
     TOTAL,
+    WITHIN,
     ColumnRef,
     GroupRef,
     Marker,
@@ -282,21 +283,30 @@ class _Reader:
         return None
 
     def _targets(self, figure: Figure, table: TableId, refs: list[Ref]) -> list[Address]:
-        rows = self._rows(figure, table, refs)
+        other_row = self._other_is_row(table, refs)
+        rows = self._rows(figure, table, refs, other_row)
         if not rows:
             return []
-        columns = self._columns(figure, table, refs, rows)
+        columns = self._columns(figure, table, refs, rows, other_row)
         return [(table, row, column) for row in rows for column in columns]
 
-    def _rows(self, figure: Figure, table: TableId, refs: list[Ref]) -> list[str]:
+    def _other_is_row(self, table: TableId, refs: list[Ref]) -> bool:
+        """其他 is the row 三.六.3 when said under （六）其他处理, and the column 其他 after 其中 or elsewhere."""
+        if table is not REQ or OTHER not in refs or WITHIN in refs[refs.index(OTHER) - 1 : refs.index(OTHER)]:
+            return False
+        group = next((r.group for r in refs if isinstance(r, GroupRef)), self.context.group)
+        return group == OTHER_HANDLING
+
+    def _rows(self, figure: Figure, table: TableId, refs: list[Ref], other_row: bool) -> list[str]:
         named = [r for r in refs if isinstance(r, RowRef) and r.table is table]
         group = next((r.group for r in refs if isinstance(r, GroupRef)), "")
         if named:
             return self._named_rows(figure, table, named, refs)
+        if other_row:
+            self.context.group = OTHER_HANDLING
+            return [self._remember(table, "三.六.3")]
         if group and table is REQ:
             return self._group_rows(figure, group)
-        if table is REQ and OTHER in refs and self.context.group == OTHER_HANDLING:
-            return [self._remember(table, "三.六.3")]
         current = self.context.rows.get(table)
         if current is None:
             self._note(figure, "没有说明是哪一行（例如“收到申请”“予以公开”）。")
@@ -341,9 +351,9 @@ class _Reader:
             return False
         return True
 
-    def _columns(self, figure: Figure, table: TableId, refs: list[Ref], rows: list[str]) -> list[str]:
+    def _columns(self, figure: Figure, table: TableId, refs: list[Ref], rows: list[str], other_row: bool) -> list[str]:
         named = [r.column for r in refs if isinstance(r, ColumnRef) and r.table is table]
-        if table is REQ and OTHER in refs and self.context.group != OTHER_HANDLING and "三.六.3" not in rows:
+        if table is REQ and OTHER in refs and not other_row:
             named.append("其他")
         if table is APPEALS and OTHER in refs:
             named.append("其他结果")

@@ -55,6 +55,7 @@ NEGATION = Marker("negation")
 EACH = Marker("each")
 REST = Marker("rest")
 TOTAL = Marker("total")
+WITHIN = Marker("within")
 NOOP = Marker("noop")
 
 
@@ -161,7 +162,8 @@ def _markers() -> dict[str, tuple[Ref, ...]]:
     table.update({p: (EACH,) for p in ("均", "都", "分别为零", "各")})
     table.update({p: (REST,) for p in ("其余", "其他各项", "其余各项", "其它各项")})
     table.update({p: (TOTAL,) for p in ("总计", "合计", "共计", "共", "总数")})
-    table.update({p: (NOOP,) for p in ("其中", "其他需要报告")})
+    table.update({p: (WITHIN,) for p in ("其中",)})
+    table.update({p: (NOOP,) for p in ("其他需要报告",)})
     return table
 
 
