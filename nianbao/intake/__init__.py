@@ -8,6 +8,7 @@ from nianbao.intake.carryover import CarryOver, carry_over
 from nianbao.intake.changes import CellChange, Origin
 from nianbao.intake.derive import derive, describe_missing, missing_cells
 from nianbao.intake.extractor import Extraction, extract, extract_changes
+from nianbao.intake.facts import read_facts, read_facts_bytes
 from nianbao.intake.proposal import Proposal, apply_changes, edit_cell, preview
 from nianbao.intake.spreadsheet import SheetIntake, read_spreadsheet, read_spreadsheet_bytes
 
@@ -27,6 +28,8 @@ __all__ = [
     "extract_changes",
     "missing_cells",
     "preview",
+    "read_facts",
+    "read_facts_bytes",
     "read_spreadsheet",
     "read_spreadsheet_bytes",
 ]

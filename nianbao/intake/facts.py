@@ -1,0 +1,59 @@
+"""This year's figures from a file, whatever it is: cells CSV, XLSX, a CSV table, or Chinese sentences.
+
+For ``nianbao draft --facts FILE`` and uploads: the file's content (not its name) decides how it
+is read, and the result is the same as for a chat message: proposed changes and notes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nianbao.errors import InvalidInputError, ReportReadError
+from nianbao.intake.extractor import Extraction, extract
+from nianbao.intake.spreadsheet import MAX_BYTES, read_spreadsheet_bytes
+from nianbao.schema import ReportFormat
+
+
+def read_facts(path: str | Path, fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
+    """The figures a file gives; InvalidInputError (Chinese) when it cannot be read."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InvalidInputError(f"无法打开数据文件“{path.name}”：文件不存在或无法读取。") from e
+    return read_facts_bytes(data, path.name, fmt)
+
+
+def read_facts_bytes(data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
+    """The figures of a file given as bytes: a spreadsheet when it looks like one, else sentences."""
+    if len(data) > MAX_BYTES:
+        raise InvalidInputError(f"数据文件“{name}”太大（超过 20 MB）。")
+    if data.startswith(b"PK\x03\x04") or _looks_tabular(data):
+        sheet = read_spreadsheet_bytes(data, name, fmt)
+        return Extraction(changes=sheet.changes, notes=sheet.notes)
+    text = _decode(data, name)
+    if not text.strip():
+        raise InvalidInputError(f"数据文件“{name}”是空的。")
+    result = extract(text, fmt)
+    if not result.changes:
+        raise InvalidInputError(f"数据文件“{name}”中没有读到可以填入表格的数字。" + "".join(result.notes[:3]))
+    return result
+
+
+def _decode(data: bytes, name: str) -> str:
+    from nianbao.readers.text import decode
+
+    try:
+        return decode(data)
+    except ReportReadError as e:
+        raise InvalidInputError(f"无法读取数据文件“{name}”：{e.message}") from e
+
+
+def _looks_tabular(data: bytes) -> bool:
+    """Most lines split into three or more fields by commas or tabs (a CSV, not sentences)."""
+    head = data[:65536]
+    if head.lstrip(b"\xef\xbb\xbf").lower().startswith(b"table,row,column,value"):
+        return True
+    lines = [line for line in head.splitlines() if line.strip()]
+    tabular = [line for line in lines if line.count(b",") >= 2 or line.count(b"\t") >= 2]
+    return bool(lines) and len(tabular) * 2 > len(lines)
