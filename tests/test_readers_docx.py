@@ -211,3 +211,43 @@ def test_archive_with_thousands_of_parts_is_refused() -> None:
     with pytest.raises(ReportReadError) as caught:
         read_report_bytes(buffer.getvalue(), "many.docx")
     assert caught.value.reason is ReadFailure.TOO_LARGE
+
+
+def docx_with_body(body_xml: bytes) -> bytes:
+    """A real .docx (python-docx's template) whose document body is replaced by ``body_xml``."""
+    template = zipfile.ZipFile(BytesIO(saved(docx.Document())))
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in template.infolist():
+            blob = template.read(item.filename)
+            if item.filename == "word/document.xml":
+                namespace = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+                blob = b"<w:document " + namespace + b"><w:body>" + body_xml + b"</w:body></w:document>"
+            archive.writestr(item.filename, blob)
+    return out.getvalue()
+
+
+def test_document_with_far_too_many_paragraphs_is_refused() -> None:
+    body = b"".join(b"<w:p><w:r><w:t>%d</w:t></w:r></w:p>" % i for i in range(60_000))
+    with pytest.raises(ReportReadError) as caught:
+        read_report_bytes(docx_with_body(body), "long.docx")
+    assert caught.value.reason is ReadFailure.TOO_LARGE
+
+
+def test_document_part_far_larger_than_any_report_is_refused_before_parsing() -> None:
+    body = b"".join(b"<w:p><w:r><w:t>%07d</w:t></w:r></w:p>" % i for i in range(500_000))  # 20 MB of XML
+    with pytest.raises(ReportReadError) as caught:
+        read_report_bytes(docx_with_body(body), "huge.docx")
+    assert caught.value.reason is ReadFailure.TOO_LARGE
+    assert "压缩炸弹" in caught.value.message
+
+
+def test_content_controls_and_layout_tables_do_not_hide_text() -> None:
+    cell = b"<w:tc><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:tc>"
+    inner = b"<w:tbl><w:tr>" + cell % "予以公开".encode() + cell % b"7" + b"</w:tr></w:tbl>"
+    body = (
+        b"<w:sdt><w:sdtContent><w:p><w:r><w:t>" + "一、总体情况".encode() + b"</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+        b"<w:tbl><w:tr><w:tc>" + inner + b"<w:p/></w:tc></w:tr></w:tbl>"
+    )
+    lines = read_docx(docx_with_body(body)).lines
+    assert [line.cells for line in lines if line.text] == [["一、总体情况"], ["予以公开", "7"]]

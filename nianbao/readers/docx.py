@@ -17,9 +17,13 @@ from nianbao.readers.html import MAX_SPAN, SpanCell, expand_spans, join_pieces
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_PART_BYTES = 50 * 1024 * 1024
+MAX_XML_PART_BYTES = 16 * 1024 * 1024  # a long report's word/document.xml is a few MB
 MAX_RATIO = 200
 RATIO_CHECKED_FROM = 1024 * 1024
 MAX_ENTRIES = 5000
+# A 100-page report has a few thousand paragraphs (table cells included); far more is not a
+# report, and reading millions of them would take minutes.
+MAX_PARAGRAPHS = 50_000
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -31,6 +35,8 @@ def read_docx(data: bytes, source: str = "") -> Document:
     """Read a Word (.docx) report into lines: table rows as grids, paragraphs as text."""
     check_archive(data)
     body = _open_body(data)
+    if _count_paragraphs(body) > MAX_PARAGRAPHS:
+        raise ReportReadError(ReadFailure.TOO_LARGE, "Word 文件中的段落数量远超正常年度报告，已拒绝读取。")
     document = Document(source=source, hard_wrapped=False)
     for fallback in list(body.iter(_MC_FALLBACK)):  # the same content as its mc:Choice
         fallback.getparent().remove(fallback)
@@ -55,7 +61,8 @@ def check_archive(data: bytes) -> None:
 
 
 def _check_entry(entry: zipfile.ZipInfo) -> None:
-    if entry.file_size > MAX_PART_BYTES:
+    is_xml = entry.filename.lower().endswith((".xml", ".rels"))
+    if entry.file_size > (MAX_XML_PART_BYTES if is_xml else MAX_PART_BYTES):
         raise _bomb(f"其中 {entry.filename} 解压后有 {entry.file_size / 1024 / 1024:.0f} MB")
     stored = max(entry.compress_size, 1)
     if entry.file_size >= RATIO_CHECKED_FROM and entry.file_size / stored > MAX_RATIO:
@@ -70,7 +77,7 @@ def _check_entry(entry: zipfile.ZipInfo) -> None:
 
 
 def _bomb(detail: str) -> ReportReadError:
-    return ReportReadError(ReadFailure.TOO_LARGE, f"这个 Word 文件疑似压缩炸弹：{detail}，已拒绝解压读取。")
+    return ReportReadError(ReadFailure.TOO_LARGE, f"Word 文件解压后过大（疑似压缩炸弹）：{detail}，已拒绝读取。")
 
 
 def _open_body(data: bytes) -> Any:
@@ -83,6 +90,12 @@ def _open_body(data: bytes) -> Any:
         raise ReportReadError(ReadFailure.DAMAGED, "Word 文件已损坏：无法读取其中的正文（word/document.xml）。") from e
     except Exception as e:  # lxml and python-docx raise many unrelated types for broken parts
         raise ReportReadError(ReadFailure.DAMAGED, "Word 文件已损坏或格式不正确，无法读取。") from e
+
+
+def _count_paragraphs(body: Any) -> int:
+    from lxml import etree
+
+    return int(etree.XPath("count(.//w:p)", namespaces={"w": _W[1:-1]})(body))
 
 
 def _read_blocks(container: Any, document: Document) -> None:
