@@ -1,0 +1,142 @@
+"""``nianbao draft --agency … --year … --facts FILE [--llm] [--kb DIR | --previous FILE] --out FILE``.
+
+The whole drafting flow without the UI: this year's figures from the facts file (cells CSV,
+XLSX, a CSV table or Chinese sentences), 上年结转 from last year's report, parts 一、五、六 from
+past reports (offline, or with the configured LLM), every number rechecked, then written as
+DOCX, Markdown or text. Exit status: 0 the draft checks without error, 1 it does not, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from nianbao.checker import check_report
+from nianbao.drafting.facts import FactValue, facts_in_text, parse_fact
+from nianbao.drafting.model import Draft
+from nianbao.drafting.offline import draft_offline
+from nianbao.drafting.sources import ReportList, ReportSource
+from nianbao.errors import InvalidInputError, NianbaoError
+from nianbao.intake import carry_over, preview, read_facts
+from nianbao.intake.changes import CellChange
+from nianbao.model import Report, empty_report
+from nianbao.readers import read_report
+
+CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
+WRITERS = {".docx": "write_docx", ".md": "write_markdown", ".markdown": "write_markdown", ".txt": "write_text"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "draft", help="根据本年度数据和往年报告起草年度报告", description="起草完整的年度报告，并核对其中每一个数字。"
+    )
+    parser.add_argument("--agency", required=True, help="机关名称，如 鹿邑县人民政府")
+    parser.add_argument("--year", required=True, type=int, help="报告年度，如 2022")
+    parser.add_argument(
+        "--facts", required=True, metavar="FILE", help="本年度数据：单元格 CSV、XLSX 或中文句子的文本文件"
+    )
+    parser.add_argument("--fact", action="append", default=[], metavar="NAME=VALUE", help="其他数据，如 信息处理费=380")
+    parser.add_argument("--llm", action="store_true", help="用已配置的大模型起草叙述部分（默认离线起草）")
+    parser.add_argument("--kb", metavar="DATA_DIR", help="知识库目录（往年报告从知识库中取）")
+    parser.add_argument("--previous", action="append", default=[], metavar="FILE", help="往年报告文件（可多次给出）")
+    parser.add_argument("--out", metavar="FILE", help="输出文件：.docx、.md 或 .txt（默认在屏幕上输出 Markdown）")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    writer = _writer(args.out)
+    source = report_source(args.kb, args.previous)
+    cells, facts = this_years_cells(args.facts, args.agency, args.year, source), dict(_file_facts(args.facts))
+    facts.update(parse_fact(f) for f in args.fact)
+    draft = _draft(args, cells, source, facts)
+    result = check_report(draft.report, source.latest_report(args.agency, args.year), facts_for_rules(facts))
+    data = writer(draft.report)
+    if args.out:
+        Path(args.out).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    else:
+        sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
+    _summary(draft, len(result.errors), len(result.warnings), args.out)
+    return 0 if result.ok else 1
+
+
+def report_source(kb_dir: str | None, previous: list[str]) -> ReportSource:
+    """Past reports: the files given, else the knowledge base, else the reference reports in corpus/."""
+    if previous:
+        return ReportList(read_report(path) for path in previous)
+    if kb_dir:
+        from nianbao.drafting.kbsource import KnowledgeBaseSource
+        from nianbao.kb.service import KnowledgeBase
+
+        return KnowledgeBaseSource(KnowledgeBase(Path(kb_dir)))
+    files = sorted(p for p in CORPUS_DIR.glob("*") if p.is_file()) if CORPUS_DIR.is_dir() else []
+    return ReportList(read_report(path) for path in files)
+
+
+def this_years_cells(path: str, agency: str, year: int, source: ReportSource) -> Report:
+    """The cells from the facts file, 上年结转 from last year's report when the file does not give it."""
+    extraction = read_facts(path)
+    changes = list(extraction.changes)
+    last = source.latest_report(agency, year)
+    if last is not None and last.year == year - 1 and not any(c.row == "二" for c in changes):
+        carried = carry_over(last)
+        changes += carried.changes
+        print(carried.note, file=sys.stderr)
+    proposal = preview(empty_report(), _dedupe(changes))
+    if proposal.missing:
+        raise InvalidInputError(f"数据还不完整，无法起草：{proposal.missing}")
+    report = proposal.report
+    report.agency, report.year = agency, year
+    return report
+
+
+def _dedupe(changes: list[CellChange]) -> list[CellChange]:
+    latest = {c.address: c for c in changes}
+    return list(latest.values())
+
+
+def _file_facts(path: str) -> dict[str, FactValue]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return facts_in_text(text) if "信息处理费" in text else {}
+
+
+def facts_for_rules(facts: dict[str, FactValue]) -> dict[str, int]:
+    return {name: int(value) for name, value in facts.items() if value == int(value)}
+
+
+def _draft(args: argparse.Namespace, cells: Report, source: ReportSource, facts: dict[str, FactValue]) -> Draft:
+    if not args.llm:
+        return draft_offline(args.agency, args.year, cells, source, facts)
+    # The command line is a shell like the app: the LLM workflow comes from agents/, imported only here.
+    from agents.draft import LLMDrafter
+    from agents.llm import chat_model_from_settings
+
+    model = chat_model_from_settings()
+    if model is None:
+        raise NianbaoError("没有配置大模型（OPENAI_API_KEY 或 OPENAI_BASE_URL），请先配置，或去掉 --llm 离线起草。")
+    return LLMDrafter(model, source).draft_all(args.agency, args.year, cells, facts)
+
+
+def _writer(out: str | None):  # type: ignore[no-untyped-def]
+    import nianbao.writers as writers
+
+    suffix = Path(out).suffix.lower() if out else ".md"
+    if suffix not in WRITERS:
+        raise InvalidInputError(f"不支持的输出格式“{suffix}”：请用 .docx、.md 或 .txt。")
+    return getattr(writers, WRITERS[suffix])
+
+
+def _summary(draft: Draft, errors: int, warnings: int, out: str | None) -> None:
+    used = "；".join(ref.describe() for ref in draft.sources()) or "无（由本年度数据生成）"
+    lines = [
+        f"参考：{used}",
+        f"待核实的句子：{draft.unverified_sentences} 句（已标注【待核实】）",
+        f"核对结果：错误 {errors} 项，提醒 {warnings} 项",
+        *draft.notes,
+    ]
+    if out:
+        lines.append(f"已写入 {out}")
+    print("\n".join(lines), file=sys.stderr)

@@ -1,0 +1,120 @@
+"""``nianbao draft`` runs the whole flow: its output is a report ``nianbao check`` accepts, every cell as given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nianbao.checker import check_report
+from nianbao.cli import main
+from nianbao.commands.cells import cells_csv
+from nianbao.drafting.example import example_next_year
+from nianbao.drafting.model import UNVERIFIED
+from nianbao.model import Report
+from nianbao.readers import read_report
+from nianbao.schema import TableId
+from nianbao.settings import get_settings
+from tests.conftest import SEED
+from tests.fake_openai import Reply, fake_openai
+
+REQ = TableId.REQUESTS
+
+
+@pytest.fixture(scope="module")
+def cells() -> Report:
+    return example_next_year(read_report(SEED))
+
+
+@pytest.fixture
+def cells_file(tmp_path: Path, cells: Report) -> Path:
+    path = tmp_path / "cells_2022.csv"
+    path.write_text(cells_csv(cells), encoding="utf-8")
+    return path
+
+
+def draft(*args: str) -> int:
+    return main(["draft", "--agency", "鹿邑县人民政府", "--year", "2022", *args])
+
+
+def cell_values(report: Report) -> list[tuple[str, str, str, object]]:
+    return [(c.table.value, c.row, c.column, c.value) for c in report.cells]
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".md"])
+def test_a_draft_from_a_cells_csv_checks_and_keeps_every_cell(
+    tmp_path: Path, cells_file: Path, cells: Report, suffix: str
+) -> None:
+    out = tmp_path / f"draft{suffix}"
+    status = draft("--facts", str(cells_file), "--previous", str(SEED), "--fact", "信息处理费=0", "--out", str(out))
+    assert status == 0
+    written = read_report(out)
+    assert (written.agency, written.year) == ("鹿邑县人民政府", 2022)
+    assert cell_values(written) == cell_values(cells)
+    assert check_report(written, read_report(SEED)).errors == []
+    assert main(["check", str(out), "--previous", str(SEED)]) == 0
+    assert "未收取信息处理费" in written.part_text("六")
+
+
+def test_a_draft_from_chinese_sentences_takes_last_years_carry_over(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.txt"
+    facts.write_text(
+        "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；"
+        "予以公开190件（自然人175件、商业企业8件、其他7件），"
+        "部分公开20件（自然人18件、商业企业2件），"
+        "本机关不掌握相关政府信息48件（自然人47件、其他1件）；结转下年度继续办理0件。"
+        "主动公开：制发行政规范性文件12件，废止3件，现行有效35件；规章制发0件，废止0件，现行有效0件。"
+        "行政许可20000件，行政处罚3000件，行政强制400件，行政事业性收费2400万元。"
+        "行政复议2件，维持1件，尚未审结1件；无行政诉讼。全年未收取信息处理费。",
+        encoding="utf-8",
+    )
+    out = tmp_path / "draft.md"
+    status = draft("--facts", str(facts), "--previous", str(SEED), "--out", str(out))
+    written = read_report(out)
+    assert status == 0
+    assert written.value(REQ, "一", "总计") == 258
+    assert written.value(REQ, "二", "总计") == 0  # 2021's 结转下年度
+    assert "共受理各类政府信息公开申请258件次" in written.part_text("一")
+    assert "未收取信息处理费" in written.part_text("六")
+
+
+def test_incomplete_figures_are_refused_with_the_missing_cells_named(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    facts = tmp_path / "facts.txt"
+    facts.write_text("今年共收到申请258件。", encoding="utf-8")
+    assert draft("--facts", str(facts), "--previous", str(SEED), "--out", str(tmp_path / "d.md")) == 2
+    assert "数据还不完整" in capsys.readouterr().err
+    assert not (tmp_path / "d.md").exists()
+
+
+def test_llm_drafting_through_the_configured_endpoint(
+    tmp_path: Path, cells_file: Path, cells: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    received = cells.count(REQ, "一", "总计")
+    one = f"2022年，我县共受理政府信息公开申请{received + 1}件。"
+    fixed = f"2022年，我县共受理政府信息公开申请{received}件。"
+    replies = [Reply(one), Reply(fixed), Reply("（一）上年度问题整改情况\n已整改。"), Reply("未收取信息处理费。")]
+    out = tmp_path / "draft.md"
+    with fake_openai(replies) as server:
+        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        get_settings.cache_clear()
+        try:
+            status = draft("--facts", str(cells_file), "--previous", str(SEED), "--llm", "--out", str(out))
+        finally:
+            get_settings.cache_clear()
+    written = read_report(out)
+    assert status == 0
+    assert len(server.requests) == 4
+    assert written.part_text("一") == fixed
+    assert UNVERIFIED not in written.part_text("一")
+    assert cell_values(written) == cell_values(cells)
+
+
+def test_llm_without_a_configured_model_is_refused(tmp_path: Path, cells_file: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NIANBAO_LLM", "offline")
+    get_settings.cache_clear()
+    try:
+        assert draft("--facts", str(cells_file), "--previous", str(SEED), "--llm") == 2
+    finally:
+        get_settings.cache_clear()
+    assert "没有配置大模型" in capsys.readouterr().err
