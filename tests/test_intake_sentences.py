@@ -72,6 +72,10 @@ SENTENCES = [
     ("上年结转3件，结转下年度继续办理2件", cells("申请/二/总计=3", "申请/四/总计=2")),
     ("本年度无上年结转申请", cells("申请/二/总计=0")),
     ("结转至下年度办理两件", cells("申请/四/总计=2")),
+    (
+        "答复3050件（含上年度结转申请34件，另有103件顺延到下年度答复）",
+        cells("申请/三.七/总计=3050", "申请/二/总计=34", "申请/四/总计=103"),
+    ),
     ("全年办结申请二百二十三件", cells("申请/三.七/总计=223")),
     ("2021年收到申请同比增长12.5%，共223件", cells("申请/一/总计=223")),
     (
@@ -192,3 +196,19 @@ def test_two_values_for_one_cell_keep_the_last_with_a_note() -> None:
     result = extract("收到申请258件。更正：收到申请260件")
     assert produced("收到申请258件。更正：收到申请260件") == cells("申请/一/总计=260")
     assert "258" in result.notes[0] and "260" in result.notes[0]
+
+
+def test_a_bare_litigation_is_filled_as_direct_with_a_note() -> None:
+    changes = extract("行政诉讼3件，其中维持2件").changes
+    assert all("未经复议直接起诉" in c.note for c in changes)
+    assert all(c.note == "" for c in extract("未经复议直接起诉3件").changes)
+
+
+def test_a_denial_in_passing_is_not_a_figure_and_not_a_note() -> None:
+    result = extract("有效防止相关单位出现超时未答复问题")
+    assert result.changes == [] and result.notes == []
+
+
+def test_numerals_in_slogans_are_not_figures() -> None:
+    result = extract("形成“六个一”模式，做到两个确保，受理窗口一网通办")
+    assert result.changes == [] and result.notes == []

@@ -56,6 +56,8 @@ _SOURCE_END = _CLAUSE_END + "、"
 _SENTENCE_END = "；;。！!？?\n"
 _NUMBER_END = _CLAUSE_END + "、）)：: \t"
 _LIST_START = "\n\t （(：:；;，,。"
+_DENIAL_LENGTH = 30
+LITIGATION_NOTE = "只说了“行政诉讼”，按“未经复议直接起诉”填写；如为复议后起诉请更正"
 _LITIGATION_ROWS = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
 
 
@@ -67,6 +69,7 @@ class Figure:
     unit: str
     start: int
     end: int
+    denial: bool = False
 
 
 @dataclass
@@ -138,6 +141,8 @@ def _figure_at(text: str, i: int) -> _Token | None:
     arabic = number[0].isdigit()
     if not unit and (not arabic or not _ends_figure(text, match.end()) or _is_numbering(text, i, match.end())):
         return _Token(i, match.end())
+    if not arabic and unit == "个":  # 六个一、两个确保: words, not figures
+        return _Token(i, match.end())
     if i > 0 and (text[i - 1] in "第.．" or (arabic and text[i - 1].isdigit())):
         return _Token(i, match.end())
     value = parse_chinese_number(number)
@@ -164,6 +169,8 @@ def _yuan_to_wan(value: CellNumber) -> Decimal:
 @dataclass
 class _Context:
     table: TableId | None = None
+    fresh: bool = False
+    litigation_assumed: bool = False
     rows: dict[TableId, str] = field(default_factory=dict)
     group: str = ""
 
@@ -188,6 +195,8 @@ class _Reader:
         for index, token in enumerate(tokens):
             if (after_figure and self._boundary_before(tokens, index)) or self._sentence_before(tokens, index):
                 pending, after_figure = [], False
+            if self._sentence_before(tokens, index):
+                self.context.fresh = False
             if token.figure is None:
                 if index > used_trailing:
                     pending.extend(token.refs)
@@ -219,6 +228,8 @@ class _Reader:
                 break
             refs.extend(token.refs)
             last = position
+            if any(isinstance(r, RowRef) for r in token.refs):
+                break
         return refs, last
 
     def _negation_clause(self, tokens: list[_Token], index: int, pending: list[Ref]) -> None:
@@ -226,9 +237,10 @@ class _Reader:
         if NEGATION not in pending or not self._clause_ends_after(tokens, index):
             return
         start = self._clause_start(tokens[index].start)
-        clause_refs = [r for r in pending if not isinstance(r, Marker) or r is NEGATION]
-        if any(isinstance(r, RowRef | ColumnRef) for r in clause_refs):
-            figure = Figure(0, "", start, tokens[index].end)
+        clause_refs = [r for r in pending if _deniable(r)]
+        short = tokens[index].end - start <= _DENIAL_LENGTH
+        if short and any(isinstance(r, RowRef | ColumnRef) for r in clause_refs):
+            figure = Figure(0, "", start, tokens[index].end, denial=True)
             self._place(figure, [*clause_refs, EACH])
         pending.clear()
 
@@ -252,6 +264,8 @@ class _Reader:
         return self.original[start:end].strip()
 
     def _note(self, figure: Figure, why: str) -> None:
+        if figure.denial:  # “未…” in passing is not a figure the user gave: no note
+            return
         self.notes.append(f"“{self._source(figure)}”中的 {figure.value}{figure.unit} 未填入表格：{why}")
 
     def _place(self, figure: Figure, refs: list[Ref]) -> None:
@@ -264,6 +278,7 @@ class _Reader:
             self._note(figure, "没有说明是表格中的哪一项。")
             return
         self.context.table = table
+        self.context.fresh = True
         targets = self._targets(figure, table, refs)
         for address in targets:
             self._put(address, figure)
@@ -278,7 +293,7 @@ class _Reader:
             return columns[-1].table
         if any(isinstance(r, GroupRef) for r in refs):
             return REQ
-        if any(m in refs for m in (OTHER, REST, TOTAL)) and self.context.table is not None:
+        if any(m in refs for m in (OTHER, REST, TOTAL)) and self.context.fresh:
             return self.context.table
         return None
 
@@ -320,6 +335,8 @@ class _Reader:
             self._note(figure, f"同时提到了{'、'.join(keys)}，无法确定填在哪一行，请分开说明。")
             return []
         rows: list[str] = []
+        if _LITIGATION_ROWS[0] in keys:
+            self.context.litigation_assumed = False
         for key in keys:
             rows.extend(self._litigation(figure) if key == LITIGATION else [key])
         return [self._remember(table, row) for row in rows if self._exists(table, row)]
@@ -327,6 +344,7 @@ class _Reader:
     def _litigation(self, figure: Figure) -> list[str]:
         if figure.value == 0:
             return list(_LITIGATION_ROWS)
+        self.context.litigation_assumed = True
         return [_LITIGATION_ROWS[0]]
 
     def _group_rows(self, figure: Figure, group: str) -> list[str]:
@@ -382,8 +400,19 @@ class _Reader:
             where = describe_address(address, self.fmt)
             self.notes.append(f"{where} 前后说了两个数（{previous.new}、{value}），采用后面的 {value}。")
         self.found[address] = CellChange(
-            table=address[0], row=address[1], column=address[2], new=value, source_text=self._source(figure)
+            table=address[0],
+            row=address[1],
+            column=address[2],
+            new=value,
+            source_text=self._source(figure),
+            note=self._assumption(address),
         )
+
+    def _assumption(self, address: Address) -> str:
+        """Why a cell was chosen when the user did not say it exactly (行政诉讼 without 复议 or not)."""
+        if address[1] == _LITIGATION_ROWS[0] and self.context.litigation_assumed:
+            return LITIGATION_NOTE
+        return ""
 
     def _value(self, address: Address, figure: Figure) -> CellNumber | None:
         kind = row_spec(self.fmt, address[0], address[1]).kind_of(address[2])
@@ -396,6 +425,13 @@ class _Reader:
             self._note(figure, f"{describe_address(address, self.fmt)} 应为整数。")
             return None
         return figure.value
+
+
+def _deniable(ref: Ref) -> bool:
+    """A row or column that “未发生…”“无…” can set to 0 (not 答复/办结: “未答复问题” is no figure)."""
+    if isinstance(ref, RowRef):
+        return ref.rank >= 1 and ref.key != "三.七"
+    return isinstance(ref, ColumnRef) or ref is NEGATION
 
 
 def _says_where(refs: list[Ref]) -> bool:

@@ -96,7 +96,12 @@ def _request_rows() -> dict[str, tuple[Ref, ...]]:
         ("三.六.2", "收费通知 缴纳费用 未缴费 未缴纳", 3),
         ("三.七", "办结 办理完毕 处理完毕 答复 办理结果总计 （七）总计 (七)总计", 3),
         ("三.七", "办理", 0),
-        ("四", "结转下年 结转下年度 结转至下年 结转到下年 转入下年 下年度继续办理 继续办理 结转下一年", 3),
+        (
+            "四",
+            "结转下年 结转下年度 结转至下年 结转到下年 转入下年 下年度继续办理 继续办理 结转下一年 "
+            "顺延到下年度 顺延至下年度 顺延到下一年度 顺延至下一年度 顺延",
+            3,
+        ),
     ):
         table.update(_rows(REQ, key, phrases, rank))
     return table
@@ -105,7 +110,7 @@ def _request_rows() -> dict[str, tuple[Ref, ...]]:
 def _applicants() -> dict[str, tuple[Ref, ...]]:
     table: dict[str, tuple[Ref, ...]] = {}
     for column, phrases in (
-        ("自然人", "自然人 个人 公民 群众"),
+        ("自然人", "自然人 个人 公民"),
         ("商业企业", "商业企业 企业 公司"),
         ("科研机构", "科研机构 科研院所"),
         ("社会组织", "社会组织 社会公益组织 公益组织"),
@@ -114,7 +119,7 @@ def _applicants() -> dict[str, tuple[Ref, ...]]:
     ):
         table.update(_columns(REQ, column, phrases))
     ambiguous = Marker("ambiguous", "“法人或其他组织”包括五类申请人，请分别说明商业企业、科研机构、社会组织等")
-    table.update({p: (ambiguous,) for p in ("法人或其他组织", "法人", "单位")})
+    table.update({p: (ambiguous,) for p in ("法人或其他组织", "法人")})
     table.update({p: (NOOP,) for p in ("申请人", "本年度办理结果", "办理结果", "政府信息公开", "信息公开")})
     return table
 
