@@ -125,7 +125,8 @@ class DraftStore:
             year=report.year,
             created_at=now,
             updated_at=now,
-            report=report,
+            # A copy: the caller's report (often shared, e.g. a report read once) must never alias a draft's.
+            report=report.model_copy(deep=True),
             chat=list(chat or []),
             extra=dict(extra or {}),
         )
