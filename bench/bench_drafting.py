@@ -1,0 +1,100 @@
+"""Drafting benchmark: the offline full draft (target ≤ 2 s) and the LLM pipeline around a
+zero-latency fake OpenAI endpoint (target ≤ 1 s excluding the model).
+
+The pipeline figure is the whole ``LLMDrafter.draft_all`` (offline base, retrieval, prompts,
+three streamed parts through the real openai/langchain client over local HTTP, one fix round
+for a wrong number, verification) minus the time the scripted server spent answering.
+
+Run: .venv/bin/python bench/bench_drafting.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from agents.draft import LLMDrafter  # noqa: E402
+from agents.llm import chat_model_from_settings  # noqa: E402
+from nianbao.checker import check_report  # noqa: E402
+from nianbao.drafting.example import example_next_year  # noqa: E402
+from nianbao.drafting.offline import draft_offline  # noqa: E402
+from nianbao.drafting.sources import ReportList  # noqa: E402
+from nianbao.readers import read_report  # noqa: E402
+from nianbao.schema import TableId  # noqa: E402
+from nianbao.settings import Settings  # noqa: E402
+from tests.fake_openai import Reply, fake_openai  # noqa: E402
+
+CORPUS = sorted(p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".md", ".pdf"))
+
+
+def timed(label: str, run: Callable[[], object], repeat: int = 10) -> float:
+    run()  # warm-up: imports, rule registry, HTTP client
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(f"{label:<52} median {median * 1000:8.1f} ms   max {max(times) * 1000:8.1f} ms   (n={repeat})")
+    return median
+
+
+def bench_offline() -> float:
+    worst = 0.0
+    for path in CORPUS:
+        last = read_report(path)
+        cells = example_next_year(last)
+        source = ReportList([last])
+        year = (last.year or 0) + 1
+
+        def run(last=last, cells=cells, source=source, year=year) -> None:
+            draft = draft_offline(last.agency or "", year, cells, source)
+            assert check_report(draft.report, last).ok
+
+        worst = max(worst, timed(f"offline draft + check: {path.name}", run))
+    return worst
+
+
+def bench_pipeline() -> float:
+    last = read_report(ROOT / "corpus" / "luyi_2021.txt")
+    cells = example_next_year(last)
+    received = cells.count(TableId.REQUESTS, "一", "总计")
+    one = f"2022年，我县共受理政府信息公开申请{received}件，依法依规办理。"
+    replies = [
+        Reply(f"2022年，我县共受理政府信息公开申请{received + 3}件，依法依规办理。", chunk_size=4),
+        Reply(one, chunk_size=4),
+        Reply(
+            "（一）上年度问题整改情况\n已逐项整改。\n（二）存在的主要问题及改进措施\n队伍建设仍需加强。", chunk_size=4
+        ),
+        Reply("2022年，我县未收取信息处理费。", chunk_size=4),
+    ]
+    with fake_openai(replies) as server:
+        settings = Settings(OPENAI_API_KEY="bench", OPENAI_BASE_URL=server.base_url, NIANBAO_CHAT_MODEL="fake")
+        model = chat_model_from_settings(settings, max_retries=0)
+        assert model is not None
+        drafter = LLMDrafter(model, ReportList([last]))
+
+        def run() -> None:
+            server.requests.clear()
+            draft = drafter.draft_all("鹿邑县人民政府", 2022, cells, {"信息处理费": 0})
+            assert draft.report.part_text("一") == one, draft.report.part_text("一")
+            assert len(server.requests) == 4, len(server.requests)
+
+        return timed("LLM pipeline, zero-latency endpoint (4 requests)", run)
+
+
+def main() -> None:
+    offline = bench_offline()
+    pipeline = bench_pipeline()
+    print(f"offline full draft, worst corpus body: {offline * 1000:.1f} ms (target ≤ 2000 ms)")
+    print(f"LLM pipeline excluding the model: {pipeline * 1000:.1f} ms (target ≤ 1000 ms)")
+
+
+if __name__ == "__main__":
+    main()
