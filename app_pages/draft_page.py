@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -138,11 +139,13 @@ def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
     draft = common.save_draft(common.add_messages(draft, ChatMessage(role="user", content=shown.strip())))
     with st.chat_message("user"):
         st.markdown(shown)
-    try:
-        result = turn(draft, text, files)
-    except NianbaoError as e:
-        result = services.TurnResult(report=draft.report, reply=e.message)
     with st.chat_message("assistant"):
+        live = st.empty()
+        try:
+            result = turn(draft, text, files, live_text(live))
+        except NianbaoError as e:
+            result = services.TurnResult(report=draft.report, reply=e.message)
+        live.empty()
         st.write_stream(services.stream_text(result.reply))
     reply = ChatMessage(role="assistant", content=result.reply)
     extra = result.extra
@@ -152,7 +155,18 @@ def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
     return draft
 
 
-def turn(draft: StoredDraft, text: str, files: list) -> services.TurnResult:
+def live_text(placeholder: Any) -> services.TextCallback:
+    """Show a part as the LLM writes it."""
+
+    def show(number: str, text: str) -> None:
+        placeholder.markdown(f"**第{number}部分（生成中）**\n\n{narrative.escape(text)}")
+
+    return show
+
+
+def turn(
+    draft: StoredDraft, text: str, files: list, on_text: services.TextCallback | None = None
+) -> services.TurnResult:
     """What a message does: spreadsheets, then figures, then a drafting request, else help."""
     report = draft.report
     replies: list[str] = []
@@ -167,14 +181,16 @@ def turn(draft: StoredDraft, text: str, files: list) -> services.TurnResult:
             report, changed = figures.report, changed + figures.changed
             replies.append(figures.reply)
         elif (numbers := services.wants_drafting(text)) is not None:
-            return drafting_turn(draft, report, numbers, text)
+            return drafting_turn(draft, report, numbers, on_text)
         elif not files:
             replies.append(HELP)
     return services.TurnResult(report=report, reply="\n\n".join(replies), changed=changed)
 
 
-def drafting_turn(draft: StoredDraft, report: Report, numbers: list[str], text: str) -> services.TurnResult:
-    drafted = services.draft_parts(report, numbers, text)
+def drafting_turn(
+    draft: StoredDraft, report: Report, numbers: list[str], on_text: services.TextCallback | None
+) -> services.TurnResult:
+    drafted = services.draft_parts(report, numbers, on_text=on_text)
     updated = services.with_parts(report, drafted)
     marked = sum(p.text.count(narrative.UNVERIFIED) for p in drafted)
     names = "、".join(f"第{p.number}部分" for p in drafted)

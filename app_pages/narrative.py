@@ -82,8 +82,13 @@ def part_tools(draft: StoredDraft, number: str, text: str) -> None:
 
 def regenerate(draft: StoredDraft, numbers: list[str], instruction: str) -> None:
     """Draft these parts again; every other part and the tables stay as they are."""
+    live = st.empty()
+
+    def show(number: str, text: str) -> None:
+        live.markdown(f"**第{number}部分（生成中）**\n\n{escape(text)}")
+
     with st.spinner("正在起草……"):
-        drafted = services.draft_parts(draft.report, numbers, instruction)
+        drafted = services.draft_parts(draft.report, numbers, instruction, on_text=show)
     report = services.with_parts(draft.report, drafted)
     sources = {**draft.extra.get("sources", {}), **{p.number: p.sources for p in drafted}}
     notes = {**draft.extra.get("notes", {}), **{p.number: p.note for p in drafted}}

@@ -161,9 +161,8 @@ class TurnResult:
 
 def figures_turn(report: Report, message: str) -> TurnResult | None:
     """Apply the figures a message gives; None when it gives none. Contradictions are refused."""
-    extract = optional("nianbao.intake.extractor", "extract", "从对话中提取数字")
     preview = optional("nianbao.intake.proposal", "preview", "从对话中提取数字")
-    extraction = extract(message, report.format)
+    extraction = extract_figures(message, report.format)
     if not extraction.changes:
         return None
     try:
@@ -176,6 +175,21 @@ def figures_turn(report: Report, message: str) -> TurnResult | None:
     if proposal.missing:
         reply.append("\n" + proposal.missing.replace("\n", "\n- "))
     return TurnResult(report=proposal.report, reply="\n".join(reply), changed=lines)
+
+
+def extract_figures(message: str, fmt: ReportFormat) -> Any:
+    """The figures of a message: by the LLM when one is configured (falling back on failure), else built in."""
+    extract = optional("nianbao.intake.extractor", "extract", "从对话中提取数字")
+    if not settings().uses_llm:
+        return extract(message, fmt)
+    try:
+        model_from_settings = optional("agents.llm", "chat_model_from_settings", "大模型读取数字")
+        extract_with_llm = optional("agents.extract", "extract_with_llm", "大模型读取数字")
+        return extract_with_llm(message, model_from_settings(settings()), fmt)
+    except NianbaoError as e:
+        fallback = extract(message, fmt)
+        fallback.notes.insert(0, f"{e.message.rstrip('。')}。已改用内置规则读取数字。")
+        return fallback
 
 
 def spreadsheet_turn(report: Report, data: bytes, name: str) -> TurnResult:
@@ -303,20 +317,29 @@ class PartDraft:
     note: str = ""
 
 
-def draft_parts(report: Report, numbers: list[str] | None = None, instruction: str = "") -> list[PartDraft]:
-    """Draft the narrative parts (一, 五, 六 by default) with the configured drafter."""
+TextCallback = Callable[[str, str], None]
+
+
+def draft_parts(
+    report: Report, numbers: list[str] | None = None, instruction: str = "", on_text: TextCallback | None = None
+) -> list[PartDraft]:
+    """Draft the narrative parts (一, 五, 六 by default) with the configured drafter.
+
+    With an LLM, ``on_text(number, text_so_far)`` is called as each part streams in. When the LLM
+    fails, the message says why and the offline drafter's parts are returned instead.
+    """
     wanted = numbers or ["一", "五", "六"]
-    if settings().uses_llm:
-        try:
-            return _llm_parts(report, wanted, instruction)
-        except NianbaoError as e:
-            note = f"大模型起草失败（{e.message}），已改用内置离线起草。"
-        except Exception:
-            log.exception("LLM drafting failed")
-            note = "大模型起草失败，已改用内置离线起草。"
-        drafted = _offline_parts(report, wanted, instruction)
-        return [PartDraft(p.number, p.text, p.sources, note) for p in drafted]
-    return _offline_parts(report, wanted, instruction)
+    if not settings().uses_llm:
+        return _offline_parts(report, wanted, instruction)
+    try:
+        return _llm_parts(report, wanted, instruction, on_text)
+    except NianbaoError as e:
+        note = f"{e.message.rstrip('。')}。已改用内置离线起草的结果。"
+    except Exception:
+        log.exception("LLM drafting failed")
+        note = "大模型起草失败，已改用内置离线起草的结果。"
+    drafted = _offline_parts(report, wanted, "")
+    return [PartDraft(p.number, p.text, p.sources, note) for p in drafted]
 
 
 def _offline_parts(report: Report, numbers: list[str], instruction: str) -> list[PartDraft]:
@@ -329,11 +352,35 @@ def _offline_parts(report: Report, numbers: list[str], instruction: str) -> list
     return drafted
 
 
-def _llm_parts(report: Report, numbers: list[str], instruction: str) -> list[PartDraft]:
-    build_model = optional("agents.llm", "build_chat_model", "大模型起草")
-    drafter = optional("agents.draft", "draft_parts", "大模型起草")
-    draft = drafter(report, knowledge_source(), build_model(settings()), numbers=numbers, instruction=instruction)
-    return _part_drafts(draft, numbers)
+def _llm_parts(report: Report, numbers: list[str], instruction: str, on_text: TextCallback | None) -> list[PartDraft]:
+    model_from_settings = optional("agents.llm", "chat_model_from_settings", "大模型起草")
+    drafter_class = optional("agents.draft", "LLMDrafter", "大模型起草")
+    with_part = optional("agents.draft", "with_part", "大模型起草")
+    drafter = drafter_class(model_from_settings(settings()), knowledge_source())
+    draft = _as_draft(report)
+    for number in numbers:
+        stream = drafter.stream_part(draft, number, None, instruction.strip() or None)
+        shown = ""
+        for chunk in stream:
+            shown = chunk.text if chunk.reset else shown + chunk.text
+            if on_text is not None:
+                on_text(number, shown)
+        draft = with_part(stream.draft, stream.part, stream.notes)
+    drafted = _part_drafts(draft, numbers)
+    notes = "；".join(draft.notes)
+    return [PartDraft(p.number, p.text, p.sources, notes) for p in drafted]
+
+
+def _as_draft(report: Report) -> Any:
+    """The report as the drafters' Draft: all six parts present, in order."""
+    from nianbao.drafting.model import Draft, DraftParagraph, DraftPart
+
+    full = with_parts(report, [PartDraft(n, report.part_text(n)) for n in PART_NUMERALS if report.part(n) is None])
+    parts = {
+        n: DraftPart(number=n, paragraphs=[DraftParagraph(text=t) for t in full.part_text(n).split("\n") if t.strip()])
+        for n in ("一", "五", "六")
+    }
+    return Draft(report=full, parts=parts)
 
 
 def _part_drafts(draft: Any, numbers: list[str]) -> list[PartDraft]:

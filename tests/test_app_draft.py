@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from nianbao.drafts import DraftStore
 from nianbao.schema import TableId
 from nianbao.settings import get_settings
+from tests.fake_openai import Reply, fake_openai
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FIGURES = (
@@ -237,17 +238,50 @@ def test_an_unusable_data_folder_gives_a_chinese_message_and_no_traceback(tmp_pa
     assert any("意外错误" in e.value or "草稿库" in e.value for e in at.error)
 
 
-def test_a_failing_llm_gives_a_message_and_the_offline_draft(data_dir, monkeypatch):
+def use_llm(monkeypatch: pytest.MonkeyPatch, base_url: str) -> None:
     monkeypatch.setenv("NIANBAO_LLM", "openai")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("OPENAI_BASE_URL", base_url)
     get_settings.cache_clear()
-    at = new_draft(start())
-    at.chat_input(key="chat").set_value(FIGURES).run()
-    at.chat_input(key="chat").set_value("请起草总体情况").run()
+
+
+def fill_requests_by_grid(at: AppTest) -> AppTest:
+    editor = grid(at, REQ)
+    edits = {0: {"自然人": "240", "商业企业": "10", "科研机构": "0", "社会组织": "0", "法律服务机构": "0", "其他": "8"}}
+    at.session_state[editor.key] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+def test_the_sidebar_says_which_model_and_knowledge_base(data_dir):
+    at = start()
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "内置离线起草" in captions
+    assert str(data_dir) in captions
+
+
+def test_with_an_llm_the_part_is_drafted_by_it_and_checked(data_dir, monkeypatch):
+    sentence = "2022年，本机关共新收政府信息公开申请258件。"
+    with fake_openai([Reply(content=sentence)]) as server:
+        use_llm(monkeypatch, server.base_url)
+        at = fill_requests_by_grid(new_draft(start()))
+        at.button(key="draft-all").click().run()
+
+    assert_clean(at)
+    assert "大模型" in " ".join(c.value for c in at.sidebar.caption)
+    assert stored(data_dir, at).report.part_text("一") == sentence
+    assert server.requests and all(r.get("stream") for r in server.requests)
+
+
+def test_a_failing_llm_gives_a_message_and_the_offline_draft(data_dir, monkeypatch):
+    with fake_openai([Reply(status=500)]) as server:
+        use_llm(monkeypatch, server.base_url)
+        at = new_draft(start())
+        at.chat_input(key="chat").set_value(FIGURES).run()
+        at.chat_input(key="chat").set_value("请起草总体情况").run()
 
     assert_clean(at)
     draft = stored(data_dir, at)
+    assert draft.report.value(REQ, "一", "总计") == 258
     assert "258" in draft.report.part_text("一")
-    assert "离线" in draft.chat[-1].content
+    assert "HTTP 500" in draft.chat[-1].content and "离线" in draft.chat[-1].content
     assert [m.content for m in draft.chat if m.role == "user"] == [FIGURES, "请起草总体情况"]
