@@ -52,7 +52,7 @@ def extract_with_llm(
     """The figures of a message read by the LLM, checked against the cells and the message's own numbers."""
     prompt = render("extract_figures", format=fmt.value, rows=rows_prompt(fmt), message=text)
     try:
-        answer = llm.with_structured_output(ExtractedFigures, method=method).invoke(prompt)
+        answer = _as_figures(llm.with_structured_output(ExtractedFigures, method=method).invoke(prompt))
     except (OutputParserException, ValidationError) as e:
         logger.warning("LLM extraction unusable, falling back to the built-in extractor: %s", e)
         fallback = extract(text, fmt)
@@ -62,7 +62,7 @@ def extract_with_llm(
         from agents.llm import describe_error
 
         raise describe_error(e) from e
-    return checked_figures(_as_figures(answer), text, fmt)
+    return checked_figures(answer, text, fmt)
 
 
 def propose_from_message(

@@ -12,11 +12,14 @@ from langchain_core.messages import AIMessage, BaseMessage
 from pydantic import Field
 
 from agents.extract import ExtractedFigures, extract_with_llm, propose_from_message
+from agents.llm import LLMError, chat_model_from_settings
 from agents.prompting import render
 from nianbao.errors import InvalidInputError
 from nianbao.intake import Origin
 from nianbao.model import empty_report
 from nianbao.schema import TableId
+from nianbao.settings import Settings
+from tests.fake_openai import Reply, fake_openai
 
 REQ = TableId.REQUESTS
 MESSAGE = "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；予以公开190件"
@@ -130,3 +133,36 @@ def test_render_refuses_a_missing_variable() -> None:
 def test_the_schema_is_a_pydantic_model_of_cells() -> None:
     schema = ExtractedFigures.model_json_schema()
     assert json.dumps(schema, ensure_ascii=False).count("依申请公开") >= 1
+
+
+def test_chat_openai_against_a_local_server_reads_the_figures() -> None:
+    """The real openai SDK and langchain-openai code run end to end (JSON mode, streamed)."""
+    answer = {"figures": [figure("一", "总计", "258", quote="今年共收到申请258件"), figure("三.一", "总计", "999")]}
+    with fake_openai([Reply(json.dumps(answer, ensure_ascii=False))]) as server:
+        settings = Settings(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=server.base_url, NIANBAO_CHAT_MODEL="fake")
+        model = chat_model_from_settings(settings, timeout=10, max_retries=0)
+        assert model is not None
+        proposal = propose_from_message(MESSAGE, empty_report(), model, method="json_mode")
+    assert proposal.report.value(REQ, "一", "总计") == 258
+    assert proposal.report.value(REQ, "三.一", "总计") is None
+    assert any("999" in note for note in proposal.notes)
+    assert MESSAGE in server.prompts()[0]
+
+
+def test_an_answer_without_figures_from_a_local_server_falls_back() -> None:
+    with fake_openai([Reply("我无法回答")]) as server:
+        settings = Settings(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=server.base_url, NIANBAO_CHAT_MODEL="fake")
+        model = chat_model_from_settings(settings, timeout=10, max_retries=0)
+        assert model is not None
+        result = extract_with_llm(MESSAGE, model, method="function_calling")
+    assert "内置规则" in result.notes[0]
+    assert len(result.changes) == 5
+
+
+def test_a_server_error_is_a_chinese_llm_error() -> None:
+    with fake_openai([Reply(status=500)]) as server:
+        settings = Settings(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=server.base_url, NIANBAO_CHAT_MODEL="fake")
+        model = chat_model_from_settings(settings, timeout=10, max_retries=0)
+        assert model is not None
+        with pytest.raises(LLMError, match="大模型服务出错"):
+            extract_with_llm(MESSAGE, model)
