@@ -1,0 +1,102 @@
+"""The 管理 page: locked without a password, refuses a wrong one, adds, lists and removes reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nianbao.settings import get_settings
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PASSWORD = "正确的密码-123"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(folder))
+    monkeypatch.setenv("NIANBAO_LLM", "offline")
+    monkeypatch.delenv("NIANBAO_ADMIN_PASSWORD", raising=False)
+    get_settings.cache_clear()
+    yield folder
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def with_password(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("NIANBAO_ADMIN_PASSWORD", PASSWORD)
+    get_settings.cache_clear()
+    return data_dir
+
+
+def admin_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    return at.sidebar.radio(key="page").set_value("管理").run()
+
+
+def log_in(at: AppTest, password: str) -> AppTest:
+    at.text_input(key="admin-password").input(password)
+    return at.button[[b.label for b in at.button].index("进入管理")].click().run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e.value for e in at.error if "意外错误" in e.value]
+
+
+def test_without_a_password_set_the_page_says_how_to_enable_it_and_stays_locked(data_dir):
+    at = admin_page()
+    assert_clean(at)
+    assert any("NIANBAO_ADMIN_PASSWORD" in w.value for w in at.warning)
+    assert not at.get("file_uploader")
+    assert not [t for t in at.text_input if t.key == "admin-password"]
+
+
+def test_a_wrong_password_is_refused(with_password):
+    at = log_in(admin_page(), "错误的密码")
+    assert_clean(at)
+    assert any("密码不正确" in e.value for e in at.error)
+    assert not at.get("file_uploader")
+
+
+def test_an_upload_adds_a_report_after_its_preview(with_password, seed_path):
+    at = log_in(admin_page(), PASSWORD)
+    assert_clean(at)
+    assert any(m.label == "报告" and m.value == "0" for m in at.metric)
+
+    at.get("file_uploader")[0].set_value([("luyi_2021.txt", seed_path.read_bytes(), "text/plain")])
+    at.run()
+    preview = at.dataframe[0].value
+    assert preview.loc[0, "机关"] == "鹿邑县人民政府"
+    assert str(preview.loc[0, "年度"]) == "2021"
+    assert preview.loc[0, "格式"] == "2021 版"
+
+    at.button(key="admin-add").click().run()
+    assert_clean(at)
+    assert any("鹿邑县人民政府 2021" in s.value for s in at.success)
+    assert any(m.label == "报告" and m.value == "1" for m in at.metric)
+    stored = at.dataframe[-1].value
+    assert list(stored["机关"]) == ["鹿邑县人民政府"]
+
+
+def test_a_file_that_is_not_a_report_is_shown_as_unreadable(with_password):
+    at = log_in(admin_page(), PASSWORD)
+    at.get("file_uploader")[0].set_value([("random.pdf", b"%PDF-1.4 garbage", "application/pdf")])
+    at.run()
+    assert_clean(at)
+    assert "无法读取" in at.dataframe[0].value.loc[0, "结果"]
+    assert not [b for b in at.button if b.key == "admin-add"]
+
+
+def test_a_stored_report_can_be_removed(with_password, seed_path):
+    at = log_in(admin_page(), PASSWORD)
+    at.get("file_uploader")[0].set_value([("luyi_2021.txt", seed_path.read_bytes(), "text/plain")])
+    at.run()
+    at.button(key="admin-add").click().run()
+
+    at.checkbox(key="admin-remove-sure").check().run()
+    at.button(key="admin-remove").click().run()
+    assert_clean(at)
+    assert any(m.label == "报告" and m.value == "0" for m in at.metric)

@@ -1,0 +1,74 @@
+"""The 审阅 page: a saved draft or an uploaded file, reviewed against the template and last year's report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nianbao.drafts import DraftStore, new_user_key
+from nianbao.readers import read_report
+from nianbao.schema import TableId
+from nianbao.settings import get_settings
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(folder))
+    monkeypatch.setenv("NIANBAO_LLM", "offline")
+    get_settings.cache_clear()
+    yield folder
+    get_settings.cache_clear()
+
+
+def review_page(user: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    if user:
+        at.query_params["u"] = user
+    at.run()
+    return at.sidebar.radio(key="page").set_value("审阅").run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e.value for e in at.error if "意外错误" in e.value]
+
+
+def test_a_saved_draft_with_a_wrong_total_is_reviewed_with_that_finding(data_dir, seed_path):
+    report = read_report(seed_path)
+    report.set_value(TableId.REQUESTS, "一", "总计", 999)
+    user = new_user_key()
+    DraftStore.in_data_dir(data_dir).create(user, report, name="有错的草稿")
+
+    at = review_page(user)
+    at.radio(key="review-prev").set_value("不比较上年度").run()
+    at.button(key="review-run").click().run()
+
+    assert_clean(at)
+    assert any("999" in e.value and "总计" in e.value for e in at.error)
+    assert at.metric[0].label == "错误" and int(at.metric[0].value) >= 1
+
+
+def test_an_uploaded_file_is_compared_with_an_uploaded_last_year(data_dir, seed_path):
+    at = review_page()
+    at.radio(key="review-source").set_value("上传文件").run()
+    text = seed_path.read_text(encoding="utf-8")
+    next_year = text.replace("2021", "2022")
+    at.file_uploader(key="review-file").set_value(("draft.txt", next_year.encode("utf-8"), "text/plain")).run()
+    at.radio(key="review-prev").set_value("上传上年度报告").run()
+    at.file_uploader(key="review-prev-file").set_value(("last.txt", seed_path.read_bytes(), "text/plain")).run()
+    at.button(key="review-run").click().run()
+
+    assert_clean(at)
+    assert at.metric[2].value == "2021年"
+    assert any("照搬上年" in w.value for w in at.warning)
+
+
+def test_without_drafts_the_page_says_what_to_do(data_dir):
+    at = review_page()
+    assert_clean(at)
+    assert any("还没有保存的草稿" in i.value for i in at.info)
