@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from email.charset import QP, Charset
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -54,6 +57,17 @@ def test_gbk_page_is_really_gbk_and_declares_it() -> None:
 def test_wrong_charset_declaration_falls_back_to_what_the_bytes_are(seed: Report) -> None:
     data = (FIXTURES / "luyi_2021_gbk.html").read_bytes().replace(b"charset=gb2312", b"charset=utf-8")
     assert cell_values(read_report_bytes(data, "wrong.html")) == cell_values(seed)
+
+
+def test_word_single_file_web_page_mht_reads_all_cells(seed: Report) -> None:
+    page = (FIXTURES / "luyi_2021_word.html").read_text(encoding="utf-8").replace("charset=utf-8", "charset=gb2312")
+    gb2312 = Charset("gb2312")
+    gb2312.body_encoding = QP  # quoted-printable, as Word writes a .mht
+    message = MIMEMultipart("related", type="text/html")
+    message.attach(MIMEText(page, "html", gb2312))  # type: ignore[arg-type]
+    report = read_report_bytes(message.as_bytes(), "年报.mht")
+    assert cell_values(report) == cell_values(seed)
+    assert report.part_text("五") == seed.part_text("五")
 
 
 def test_site_navigation_footer_and_scripts_are_not_report_text() -> None:

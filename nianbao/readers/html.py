@@ -45,8 +45,8 @@ _GB_NAMES = ("gb2312", "gbk", "gb18030", "x-gbk", "cp936", "gb_2312-80", "euc-cn
 
 
 def read_html(data: bytes, source: str = "") -> Document:
-    """Read an HTML report into lines: table rows as grids, the rest as text."""
-    root = _parse(decode_html(data))
+    """Read an HTML report (or a Word single-file web page, .mht) into lines."""
+    root = _parse(_mhtml_page(data) or decode_html(data))
     document = Document(source=source, hard_wrapped=False)
     _Walker(document).walk(root)
     return document
@@ -65,6 +65,29 @@ def decode_html(data: bytes) -> str:
         except (LookupError, UnicodeDecodeError):
             continue  # a wrong declaration is common: try what the bytes are
     return decode(data)
+
+
+def _mhtml_page(data: bytes) -> str | None:
+    """The HTML of a Word "single file web page" (MIME multipart/related, .mht), if it is one."""
+    head = data[:2048].lower()
+    if b"mime-version" not in head or b"multipart/related" not in head:
+        return None
+    import email
+
+    message = email.message_from_bytes(data)
+    html = next((part for part in message.walk() if part.get_content_type() == "text/html"), None)
+    if html is None:
+        return None
+    payload = html.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return None
+    charset = (html.get_content_charset() or "").lower()
+    if charset in _GB_NAMES:
+        charset = "gb18030"
+    try:
+        return payload.decode(charset) if charset else decode_html(payload)
+    except (LookupError, UnicodeDecodeError):
+        return decode_html(payload)
 
 
 def _declared_charset(head: bytes) -> str | None:
