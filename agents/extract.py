@@ -104,7 +104,8 @@ def checked_figures(figures: ExtractedFigures, text: str, fmt: ReportFormat) -> 
     for figure in figures.figures:
         change, why = _to_change(figure, fmt)
         if change is not None and change.new not in said and not (change.new == 0 and denies):
-            change, why = None, f"原话中没有 {change.new} 这个数字，未采用（大模型可能编造了数字）。"
+            why = f"原话中没有 {change.new} 这个数字，未采用（大模型可能编造了数字）。"
+            change = None
         if change is None:
             result.notes.append(f"大模型给出的“{figure.table} / {figure.row} / {figure.column} = {figure.value}”{why}")
         else:

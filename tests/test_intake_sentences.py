@@ -8,7 +8,7 @@ import pytest
 
 from nianbao.intake import extract
 from nianbao.model import CellNumber
-from nianbao.schema import TableId
+from nianbao.schema import ReportFormat, TableId
 
 TABLES = {"主动": TableId.ACTIVE, "申请": TableId.REQUESTS, "复议": TableId.APPEALS}
 
@@ -212,3 +212,24 @@ def test_a_denial_in_passing_is_not_a_figure_and_not_a_note() -> None:
 def test_numerals_in_slogans_are_not_figures() -> None:
     result = extract("形成“六个一”模式，做到两个确保，受理窗口一网通办")
     assert result.changes == [] and result.notes == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("其他处理2件", cells("申请/三.六/总计=2")),
+        (
+            "新制作规范性文件10件，对外公开总数26件",
+            cells("主动/规范性文件/本年新制作数量=10", "主动/规范性文件/对外公开总数量=26"),
+        ),
+        ("行政许可处理决定20815件", cells("主动/行政许可/处理决定数量=20815")),
+    ],
+)
+def test_a_2019_format_draft_gets_its_own_rows_and_columns(text: str, expected: dict) -> None:
+    assert {c.address: c.new for c in extract(text, ReportFormat.F2019).changes} == expected
+
+
+def test_a_column_the_row_does_not_have_is_a_note() -> None:
+    result = extract("规章新制作3件")
+    assert result.changes == []
+    assert "没有“本年新制作数量”这一栏" in result.notes[0]

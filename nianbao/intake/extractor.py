@@ -43,6 +43,7 @@ from nianbao.schema import (
     ReportFormat,
     TableId,
     ValueKind,
+    addresses,
     row_spec,
     rows_of,
 )
@@ -183,6 +184,10 @@ class _Reader:
     notes: list[str] = field(default_factory=list)
     found: dict[Address, CellChange] = field(default_factory=dict)
     context: _Context = field(default_factory=_Context)
+    known: frozenset[Address] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.known = frozenset(addresses(self.fmt))
 
     def changes(self) -> list[CellChange]:
         return list(self.found.values())
@@ -302,8 +307,11 @@ class _Reader:
         rows = self._rows(figure, table, refs, other_row)
         if not rows:
             return []
-        columns = self._columns(figure, table, refs, rows, other_row)
-        return [(table, row, column) for row in rows for column in columns]
+        columns = [_in_format(self.fmt, c) for c in self._columns(figure, table, refs, rows, other_row)]
+        targets = [(table, row, column) for row in rows for column in columns]
+        for address in [a for a in targets if a not in self.known]:
+            self._note(figure, f"“{row_spec(self.fmt, table, address[1]).display}”没有“{address[2]}”这一栏。")
+        return [a for a in targets if a in self.known]
 
     def _other_is_row(self, table: TableId, refs: list[Ref]) -> bool:
         """其他 is the row 三.六.3 when said under （六）其他处理, and the column 其他 after 其中 or elsewhere."""
@@ -339,7 +347,8 @@ class _Reader:
             self.context.litigation_assumed = False
         for key in keys:
             rows.extend(self._litigation(figure) if key == LITIGATION else [key])
-        return [self._remember(table, row) for row in rows if self._exists(table, row)]
+        rows = [_in_format(self.fmt, row) for row in rows]
+        return [self._remember(table, row) for row in dict.fromkeys(rows) if self._exists(table, row)]
 
     def _litigation(self, figure: Figure) -> list[str]:
         if figure.value == 0:
@@ -356,6 +365,7 @@ class _Reader:
         return keys
 
     def _remember(self, table: TableId, row: str) -> str:
+        row = _in_format(self.fmt, row)
         self.context.rows[table] = row
         if table is REQ:
             self.context.group = row_spec(self.fmt, table, row).group
@@ -425,6 +435,21 @@ class _Reader:
             self._note(figure, f"{describe_address(address, self.fmt)} 应为整数。")
             return None
         return figure.value
+
+
+_FORMAT_2019_NAMES = {
+    "三.六.1": "三.六",
+    "三.六.2": "三.六",
+    "三.六.3": "三.六",
+    "行政规范性文件": "规范性文件",
+    "本年处理决定数量": "处理决定数量",
+    "本年制发件数": "本年新制作数量",
+}
+
+
+def _in_format(fmt: ReportFormat, name: str) -> str:
+    """A 2021 row or column name as the 2019 format calls it (（六）其他处理 is one row there)."""
+    return _FORMAT_2019_NAMES.get(name, name) if fmt is ReportFormat.F2019 else name
 
 
 def _deniable(ref: Ref) -> bool:

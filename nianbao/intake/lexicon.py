@@ -153,6 +153,16 @@ def _active() -> dict[str, tuple[Ref, ...]]:
     table.update(_columns(ACTIVE, "现行有效件数", "现行有效 有效"))
     table.update(_columns(ACTIVE, "本年处理决定数量", "处理决定 决定"))
     table.update(_columns(ACTIVE, "本年收费金额", "收费金额 金额"))
+    # 2019 format (国办公开办函〔2019〕60号)
+    table.update(_columns(ACTIVE, "本年新制作数量", "新制作 本年新制作"))
+    table.update(_columns(ACTIVE, "本年新公开数量", "新公开 本年新公开"))
+    table.update(_columns(ACTIVE, "对外公开总数量", "对外公开总数 对外公开总数量"))
+    table.update(_columns(ACTIVE, "上一年项目数量", "上一年项目数量 上一年项目 上年项目"))
+    table.update(_columns(ACTIVE, "本年增/减", "本年增/减 本年增减 增/减 增减"))
+    table.update(_rows(ACTIVE, "其他对外管理服务事项", "其他对外管理服务事项 对外管理服务事项"))
+    table.update(_rows(ACTIVE, "政府集中采购", "政府集中采购 集中采购"))
+    table.update(_columns(ACTIVE, "采购项目数量", "采购项目数量 采购项目"))
+    table.update(_columns(ACTIVE, "采购总金额", "采购总金额"))
     table["信息处理费"] = (NOOP,)
     return table
 
