@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from nianbao.model import CellNumber, Finding, Location, Report, Severity
 from nianbao.numerals import CHINESE_NUMERAL_CHARS, normalize_digits, parse_chinese_number
@@ -58,13 +59,18 @@ def split_sentences(paragraph: str) -> Iterator[tuple[int, str]]:
 
 def narrative_sentences(report: Report) -> list[Sentence]:
     """Every sentence of the preamble and of parts 一, 五 and 六 (line breaks end a paragraph)."""
-    sources: list[tuple[str | None, str]] = [(None, report.preamble)]
-    sources += [(n, report.part_text(n)) for n in NARRATIVE_PARTS]
-    sentences = []
+    sources = ((None, report.preamble), *((n, report.part_text(n)) for n in NARRATIVE_PARTS))
+    return list(_sentences_of(sources))
+
+
+@lru_cache(maxsize=256)
+def _sentences_of(sources: tuple[tuple[str | None, str], ...]) -> tuple[Sentence, ...]:
+    # Cached on the texts themselves: every narrative rule reads the same sentences.
+    sentences: list[Sentence] = []
     for part, text in sources:
         for paragraph in (p.strip() for p in text.split("\n")):
             sentences += [Sentence(part, paragraph, at, s) for at, s in split_sentences(paragraph)]
-    return sentences
+    return tuple(sentences)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -111,13 +117,18 @@ _AFTER = re.compile(r"^\s*(?P<word>以上|左右)")
 
 def find_quantities(sentence: str) -> list[Quantity]:
     """Every number followed by a unit (件, 件次, 宗, 起, 个, 份, 条, 例, %) in a sentence."""
+    return list(_quantities(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _quantities(sentence: str) -> tuple[Quantity, ...]:
     text = normalize_digits(sentence)
     found = []
     for match in _NUMBER.finditer(text):
         value = parse_chinese_number(match.group("num") + (match.group("wan") or ""))
         if value is not None:
             found.append(_quantity(text, match, value))
-    return found
+    return tuple(found)
 
 
 def _quantity(text: str, match: re.Match[str], value: int | Decimal) -> Quantity:
@@ -391,6 +402,9 @@ _OTHER_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _LAST_YEAR_WORDS = re.compile(r"去年|上年同期|上一年度(?!结转)|上年度(?!结转|未办结)")
 
 
+_ANY_KEYWORD = re.compile("|".join(f"(?:{spec.keyword})" for spec in ALL_CLAIMS))
+
+
 def _lead(text: str, quantity: Quantity, previous_end: int) -> str:
     cut = max([previous_end] + [m.end() for m in _BOUNDARY.finditer(text, 0, quantity.start)])
     lead = text[cut : quantity.start]
@@ -404,14 +418,15 @@ def _tail(text: str, quantity: Quantity) -> str:
 
 def _claim_in(lead: str, tail: str) -> tuple[int, ClaimSpec] | None:
     best: tuple[int, ClaimSpec] | None = None
-    for spec in ALL_CLAIMS:
-        match = spec.lead.search(lead)
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), spec)
+    if _ANY_KEYWORD.search(lead):
+        for spec in ALL_CLAIMS:
+            match = spec.lead.search(lead)
+            if match and (best is None or match.start() < best[0]):
+                best = (match.start(), spec)
     if best:
         return best
-    spec = next((s for s in ALL_CLAIMS if s.trail and s.trail.match(tail)), None)
-    return (len(lead), spec) if spec else None
+    after = next((s for s in ALL_CLAIMS if s.trail and s.trail.match(tail)), None)
+    return (len(lead), after) if after else None
 
 
 def match_claim(lead: str, tail: str) -> ClaimSpec | None:
@@ -449,27 +464,37 @@ def _in_topic(spec: ClaimSpec, sentence: Sentence, at: int) -> bool:
 
 def claims_in_sentence(report: Report, sentence: Sentence) -> list[ClaimCheck]:
     """Every count in a sentence that we can tie to a table figure, checked against it."""
-    text = normalize_digits(sentence.text)
-    checks: list[ClaimCheck] = []
-    previous: Quantity | None = None
-    under_unknown = False  # inside “其中 …” of a number we could not tie: its parts are not the table's
-    for quantity in (q for q in find_quantities(sentence.text) if not q.percent):
-        start = previous.end if previous else 0
-        if previous is not None and "其中" in text[start : quantity.start]:
-            under_unknown = under_unknown or not (checks and checks[-1].quantity is previous)
-        lead = _lead(text, quantity, start)
-        previous = quantity
-        found = _claim_in(lead, _tail(text, quantity))
-        if found is None or under_unknown or _is_subset(found[1], lead[: found[0]]):
-            continue
-        check = _check(report, sentence, quantity, found[1], text)
+    checks = []
+    for quantity, spec in recognised_counts(sentence):
+        check = _check(report, sentence, quantity, spec)
         if check is not None:
             checks.append(check)
     return checks
 
 
-def _check(report: Report, sentence: Sentence, quantity: Quantity, spec: ClaimSpec, text: str) -> ClaimCheck | None:
-    if not _in_topic(spec, sentence, quantity.start) or _about_other_year(report, text[: quantity.start]):
+@lru_cache(maxsize=4096)
+def recognised_counts(sentence: Sentence) -> tuple[tuple[Quantity, ClaimSpec], ...]:
+    """The counts of a sentence whose words tie them to a kind of table figure (text only, cached)."""
+    text = normalize_digits(sentence.text)
+    found: list[tuple[Quantity, ClaimSpec]] = []
+    previous: Quantity | None = None
+    under_unknown = False  # inside “其中 …” of a number we could not tie: its parts are not the table's
+    for quantity in (q for q in _quantities(sentence.text) if not q.percent):
+        start = previous.end if previous else 0
+        if previous is not None and "其中" in text[start : quantity.start]:
+            under_unknown = under_unknown or not (found and found[-1][0] is previous)
+        lead = _lead(text, quantity, start)
+        previous = quantity
+        claim = _claim_in(lead, _tail(text, quantity))
+        if claim is None or under_unknown or _is_subset(claim[1], lead[: claim[0]]):
+            continue
+        if _in_topic(claim[1], sentence, quantity.start):
+            found.append((quantity, claim[1]))
+    return tuple(found)
+
+
+def _check(report: Report, sentence: Sentence, quantity: Quantity, spec: ClaimSpec) -> ClaimCheck | None:
+    if _about_other_year(report, normalize_digits(sentence.text[: quantity.start])):
         return None
     options = tuple(spec.expected(report, sentence, quantity.start))
     if not options:
@@ -739,10 +764,17 @@ def _phrase_finding(spec: PhraseSpec, sentence: Sentence, phrase: str, cells: tu
 def narrative_phrases(ctx: CheckContext) -> Iterator[Finding]:
     """“均获维持”“无被纠错”“全部办结”“未发生行政复议”等说法不得与表格矛盾。"""
     for sentence in narrative_sentences(ctx.report):
-        if _about_other_year(ctx.report, sentence.text):
+        phrases = phrases_in(sentence.text)
+        if not phrases or _about_other_year(ctx.report, sentence.text):
             continue
-        for spec in PHRASES:
-            match = spec.pattern.search(sentence.text)
-            cells = spec.contradiction(ctx.report, sentence) if match else None
-            if match and cells:
-                yield _phrase_finding(spec, sentence, match.group(), cells)
+        for spec, phrase in phrases:
+            cells = spec.contradiction(ctx.report, sentence)
+            if cells:
+                yield _phrase_finding(spec, sentence, phrase, cells)
+
+
+@lru_cache(maxsize=4096)
+def phrases_in(text: str) -> tuple[tuple[PhraseSpec, str], ...]:
+    """The result-claiming phrases of a sentence, each with the words as written (cached)."""
+    found = ((spec, spec.pattern.search(text)) for spec in PHRASES)
+    return tuple((spec, match.group()) for spec, match in found if match)

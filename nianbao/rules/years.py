@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nianbao.model import Finding, Location, Report, Severity
 from nianbao.numerals import normalize_digits, parse_chinese_number
@@ -53,6 +54,11 @@ def _outside_citations(text: str) -> str:
 
 def year_mentions(text: str) -> list[YearMention]:
     """The years a sentence speaks of; a period “2021—2025年” or “2019年以来” runs to its end (or now)."""
+    return list(_year_mentions(text))
+
+
+@lru_cache(maxsize=4096)
+def _year_mentions(text: str) -> tuple[YearMention, ...]:
     mentions = []
     plain = _outside_citations(normalize_digits(text))
     for match in _YEAR_MENTION.finditer(plain):
@@ -62,7 +68,7 @@ def year_mentions(text: str) -> list[YearMention]:
         last = _as_year(match.group("last")) if match.group("last") else first
         since = bool(match.group("since"))
         mentions.append(YearMention(first, 9999 if since else last or first, match.group(), since))
-    return mentions
+    return tuple(mentions)
 
 
 def stale_years(report: Report, sentence: Sentence) -> list[YearMention]:
