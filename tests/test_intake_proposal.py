@@ -131,3 +131,14 @@ def test_a_complete_message_fills_a_draft_that_checks() -> None:
     assert report.value(REQ, "三.七", "总计") == 11
     assert report.value(REQ, "四", "自然人") == 2
     assert not [f for f in check_report(report).errors if f.location.table is REQ]
+
+
+def test_a_derived_cell_that_breaks_another_rule_is_refused_too() -> None:
+    draft = apply_changes(
+        empty_report(), extract_changes("商业企业办结2件，商业企业上年结转0件，商业企业结转下年度0件")
+    )
+    assert draft.value(REQ, "一", "商业企业") == 2
+    draft.set_value(REQ, "一", "商业企业", None)
+    # 一 总计 5 = 自然人 5 makes 一 商业企业 0, which cannot balance the 2 requests closed.
+    with pytest.raises(InvalidInputError, match="商业企业"):
+        preview(draft, extract_changes("收到申请5件，其中自然人5件"))

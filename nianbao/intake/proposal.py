@@ -13,7 +13,7 @@ from nianbao.checker import check_report
 from nianbao.errors import InvalidInputError
 from nianbao.intake.changes import Address, CellChange, Origin, describe_address
 from nianbao.intake.derive import Relation, contradicts, derive, describe_missing, relations
-from nianbao.model import CellNumber, Finding, Report
+from nianbao.model import Cell, CellNumber, Finding, Report
 from nianbao.numerals import parse_chinese_number
 from nianbao.schema import TableId, ValueKind, row_spec
 
@@ -42,7 +42,8 @@ def preview(report: Report, changes: list[CellChange], notes: list[str] | None =
         draft.set_value(*address, change.new)
     _clear_followers(report, draft, set(given))
     derived = {c.address: c for c in derive(draft)}
-    _refuse_contradictions(draft, set(given))
+    changed = set(given) | {(c.table, c.row, c.column) for c in draft.cells if c.value != report.value(*_address(c))}
+    _refuse_contradictions(draft, changed)
     return Proposal(
         report=draft,
         changes=_diff(report, draft, {**derived, **given}),
@@ -118,6 +119,10 @@ def _balanced(report: Report, relation: Relation) -> bool:
     left = sum(int(report.value(*a) or 0) for a in relation.left)
     right = sum(int(report.value(*a) or 0) for a in relation.right)
     return left == right
+
+
+def _address(cell: Cell) -> Address:
+    return (cell.table, cell.row, cell.column)
 
 
 def _refuse_contradictions(draft: Report, given: set[Address]) -> None:
