@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_FULL_WIDTH_CHARS = re.compile("[０-９．％]")
 
 _DIGITS = {
     "零": 0,
@@ -35,7 +36,8 @@ def normalize_digits(text: str) -> str:
 
     The Chinese comma ， stays: in running text it separates clauses, not thousands.
     """
-    return text.translate(FULL_WIDTH)
+    # translate() looks up every character; most sentences have nothing to translate.
+    return text.translate(FULL_WIDTH) if _FULL_WIDTH_CHARS.search(text) else text
 
 
 def parse_chinese_number(text: str) -> int | Decimal | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class ReportFormat(StrEnum):
@@ -187,11 +188,13 @@ ROWS: dict[ReportFormat, tuple[RowSpec, ...]] = {
 }
 
 
+@lru_cache(maxsize=64)  # looked up for every cell by the rules: keep it O(1)
 def rows_of(fmt: ReportFormat, table: TableId | None = None) -> tuple[RowSpec, ...]:
     """The canonical rows of a format, in the order of domain.md, optionally of one table."""
     return tuple(r for r in ROWS[fmt] if table is None or r.table is table)
 
 
+@lru_cache(maxsize=1024)
 def row_spec(fmt: ReportFormat, table: TableId, key: str) -> RowSpec:
     """The canonical row with this key; KeyError when the format has no such row."""
     for spec in rows_of(fmt, table):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass
@@ -50,6 +51,7 @@ _HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF5B) if chr(cp).isalnu
 _DIGIT_POINT = re.compile(r"(?<=\d)[．。](?=\d)")
 
 
+@lru_cache(maxsize=8192)  # the same cells and labels are cleaned many times over
 def clean(text: str) -> str:
     """Full-width digits and letters to half-width, odd spaces to one space, trimmed.
 
@@ -99,4 +101,5 @@ def reflow(lines: list[str]) -> list[str]:
 
 def _width(text: str) -> float:
     """Printed width in CJK characters: Latin letters and digits take half a character."""
-    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in text.strip() if ch != " ")
+    visible = text.strip().replace(" ", "")
+    return len(visible) - 0.5 * len(visible.encode("ascii", "ignore"))

@@ -17,6 +17,7 @@ _SPACED_ROW = re.compile(r"(?:\s[-+]?\d[\d,.]*){2,}\s*$")
 # is kept: in pasted tables a number alone on a line can be a cell.
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)\s*$")
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f")
 BINARY_MESSAGE = (
     "文件内容不是文字（像是二进制文件或不支持的格式），无法作为年度报告读取。"
@@ -62,8 +63,7 @@ def _decode_as(data: bytes, codec: str) -> str:
 def _mostly_text(text: str) -> bool:
     if not text:
         return True
-    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
-    return control <= len(text) * 0.01
+    return len(_CONTROL_CHARS.findall(text)) <= len(text) * 0.01
 
 
 def read_text(data: bytes, source: str = "") -> Document:
