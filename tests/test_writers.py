@@ -153,6 +153,7 @@ def test_part_headings_are_heiti_and_text_is_fangsong(seed_docx: docx.document.D
     paragraphs = {p.text: p for p in seed_docx.paragraphs if p.text}
     assert east_asian_font(paragraphs["一、总体情况"].runs[0]) == "黑体"
     assert east_asian_font(paragraphs["五、存在的主要问题及改进情况"].runs[0]) == "黑体"
+    assert paragraphs["一、总体情况"]._p.pPr.outlineLvl.get(qn("w:val")) == "0"  # in Word's navigation pane
     body = next(p for text, p in paragraphs.items() if text.startswith("2021年以来，鹿邑县在认真学习"))
     assert east_asian_font(body.runs[0]) == "仿宋_GB2312"
     title = seed_docx.paragraphs[0]

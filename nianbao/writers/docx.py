@@ -114,7 +114,11 @@ def _title(document: Any, text: str) -> None:
 
 
 def _heading(document: Any, text: str) -> None:
+    from docx.oxml.ns import qn
+
     paragraph = _body_paragraph(document)
+    # Outline level 1 puts the part in Word's navigation pane without Word's heading styles.
+    paragraph._p.get_or_add_pPr().get_or_add_outlineLvl().set(qn("w:val"), "0")
     _run(paragraph, text, HEADING_FONT, BODY_SIZE)
 
 
