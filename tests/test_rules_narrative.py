@@ -12,9 +12,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nianbao.checker import check_report
-from nianbao.model import Finding, Report, Severity
+from nianbao.model import Finding, Part, Report, Severity, empty_report
 from nianbao.readers import read_report
 from nianbao.rules.narrative import (
     Approx,
@@ -25,7 +27,7 @@ from nianbao.rules.narrative import (
     percent_method,
     split_sentences,
 )
-from nianbao.schema import TableId
+from nianbao.schema import ReportFormat, TableId
 from tests.conftest import CORPUS, SEED
 
 REQ, APP = TableId.REQUESTS, TableId.APPEALS
@@ -310,3 +312,80 @@ def test_phrases_outside_their_topic_are_left_alone(seed: Report) -> None:
     with_paragraph(seed, "12345热线工单全部办结。")
     with_paragraph(seed, "对未纠正的问题持续跟踪督办。")
     assert findings_of(seed, "narrative.claim") == []
+
+
+# --- the 2019 format, and any text at all ------------------------------------------------------
+
+
+def test_2019_format_ties_other_handling_to_its_single_row() -> None:
+    report = empty_report(ReportFormat.F2019)
+    report.year, report.agency = 2020, "某县人民政府"
+    text = "2020年共受理政府信息公开申请10件，其中逾期不补正1件，其他处理2件。"
+    report.parts = [Part(number="一", heading="一、总体情况", text=text)]
+    report.set_value(REQ, "一", "总计", 10)
+    report.set_value(REQ, "三.六", "总计", 2)
+    claims = [(c.claim.name, c.agrees) for c in count_claims(report)]
+    # 逾期不补正 is a row of the 2021 format only: in 2019 it is inside （六）其他处理, left alone.
+    assert claims == [("受理/新收申请", True), ("其他处理", True)]
+    report.set_value(REQ, "三.六", "总计", 3)
+    [finding] = findings_of(report, "narrative.count")
+    assert finding.found == "2件" and "三.六" in (finding.expected or "")
+
+
+_FRAGMENTS = [
+    "受理",
+    "政府信息公开申请",
+    "予以公开",
+    "部分公开",
+    "和",
+    "其中",
+    "行政复议",
+    "行政诉讼",
+    "结果维持",
+    "均获维持",
+    "未发生",
+    "全部办结",
+    "结转",
+    "上年度",
+    "占",
+    "公开率",
+    "件",
+    "件次",
+    "%",
+    "％",
+    "余",
+    "约",
+    "万",
+    "，",
+    "。",
+    "；",
+    "（",
+    "）",
+    "《",
+    "》",
+    "〔",
+    "2016年",
+    "二〇二一年",
+    "1,234",
+    "０",
+    "5",
+    "12.5",
+    "二百五十八",
+    "十",
+    "万万",
+    "亿",
+    "\n",
+    " ",
+]
+
+
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=40))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_narrative_text_is_checked_without_failing(seed: Report, fragments: list[str]) -> None:
+    report = seed.model_copy(deep=True)
+    with_paragraph(report, "".join(fragments))
+    result = check_report(report)
+    for finding in result.findings:
+        if finding.rule.startswith("narrative."):
+            assert finding.severity is Severity.WARNING
+            assert finding.location.sentence

@@ -17,7 +17,7 @@ from functools import lru_cache
 from nianbao.model import CellNumber, Finding, Location, Report, Severity
 from nianbao.numerals import CHINESE_NUMERAL_CHARS, normalize_digits, parse_chinese_number
 from nianbao.rules import CheckContext, rule
-from nianbao.schema import APPEAL_PARTS, APPLICANT_COLUMNS, TableId, outcome_keys
+from nianbao.schema import APPEAL_PARTS, APPLICANT_COLUMNS, ReportFormat, TableId, outcome_keys, rows_of
 
 REQ, APP = TableId.REQUESTS, TableId.APPEALS
 NARRATIVE_PARTS = ("一", "五", "六")
@@ -169,8 +169,15 @@ def _outcomes(report: Report, prefix: str) -> list[str]:
     return [key for key in outcome_keys(report.format) if key == prefix or key.startswith(prefix + ".")]
 
 
+@lru_cache(maxsize=4)
+def _request_keys(fmt: ReportFormat) -> frozenset[str]:
+    return frozenset(spec.key for spec in rows_of(fmt, REQ))
+
+
 def _request_row(row: str, label: str) -> Callable[[Report, Sentence, int], list[Expected]]:
     def expected(report: Report, sentence: Sentence, at: int) -> list[Expected]:
+        if row not in _request_keys(report.format):
+            return []  # a row of the 2021 format that the 2019 format does not have
         return [Expected(f"依申请公开 {row} {label} 总计", report.count(REQ, row, "总计"))]
 
     return expected
