@@ -175,7 +175,7 @@ def review(draft: Report, previous: Report | None = None) -> Review:
         collector.add_all(stale_figure_items(draft, previous))
         collector.add_all(stale_year_items(draft))
         collector.add_all(unanswered_problem_items(draft, previous))
-    result.items = collector.items
+    result.items = sorted(collector.items, key=lambda i: i.severity is not Severity.ERROR)
     _add_similarity(result)
     return result
 
@@ -240,7 +240,8 @@ class _Collector:
     def add_findings(self, findings: list[Finding]) -> None:
         missing_rows = {(f.location.table, f.location.row) for f in findings if _is_missing_row(f)}
         duplicated = _order_broken_only_by_duplicates(self.draft)
-        for finding in findings:
+        # Copied paragraphs first, so that an old year inside one is told as part of the copy.
+        for finding in sorted(findings, key=lambda f: f.rule != "copy.passages"):
             if finding.rule.startswith("cells.") and (finding.location.table, finding.location.row) in missing_rows:
                 continue  # a blank cell of a row that is missing altogether: the missing row says it
             if duplicated and finding.rule == "structure.parts" and finding.message.startswith("各部分顺序不对"):
@@ -252,12 +253,12 @@ class _Collector:
             self.add(item)
 
     def add(self, item: ReviewItem) -> None:
+        item.place = item.place or place_id(self.draft, item.location)
         earlier = next((i for i in self.items if _same_change(i, item)), None)
         if earlier is not None:
             _merge(earlier, item)
             return
         item.id = self._anchor(item)
-        item.place = item.place or place_id(self.draft, item.location)
         self.items.append(item)
 
     def _anchor(self, item: ReviewItem) -> str:
@@ -302,9 +303,19 @@ def _same_change(earlier: ReviewItem, item: ReviewItem) -> bool:
         return True
     if item.kind is ItemKind.CHANGE and a.table is not None and (a.table, a.row) == (b.table, b.row):
         return a.column in (None, b.column) or earlier.kind is not ItemKind.CHANGE
-    if item.kind in (ItemKind.STALE_FIGURE, ItemKind.STALE_YEAR) and earlier.kind is not ItemKind.COPY:
+    if earlier.kind is ItemKind.COPY:
+        return _is_old_year(item) and earlier.place == item.place
+    if item.kind in (ItemKind.STALE_FIGURE, ItemKind.STALE_YEAR):
         return _same_sentence(a, b)
     return False
+
+
+def _is_old_year(item: ReviewItem) -> bool:
+    """An old year in the text: evidence of copying, told with the copied paragraph it sits in.
+
+    A wrong figure is not: it is an error of its own and stays a separate item.
+    """
+    return item.kind is ItemKind.STALE_YEAR or item.rule == "years.stale"
 
 
 def _total_of_same_row(a: Location, b: Location) -> bool:
@@ -323,6 +334,8 @@ def _merge(earlier: ReviewItem, item: ReviewItem) -> None:
         earlier.message += "（总计栏同样不符。）"
     if item.kind is ItemKind.STALE_FIGURE and item.message not in earlier.message:
         earlier.message += f"（另：{item.message}）"
+    if earlier.kind is ItemKind.COPY and _is_old_year(item):
+        earlier.message += f"该段还写着“{item.found}”，年份也未改为本年度。"
 
 
 def place_id(report: Report, location: Location) -> str:

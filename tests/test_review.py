@@ -131,6 +131,15 @@ def test_last_years_figure_quoted_as_this_years_is_reported_once_with_the_narrat
     assert keys(result) - keys(review(read_report(DRAFT), seed)) == Counter({key(about[0]): 1})
 
 
+def test_an_old_year_inside_a_copied_paragraph_is_told_with_the_copy(seed: Report) -> None:
+    copied = next(p for p in seed.part("一").paragraphs if p.startswith("3.保密审查制度得到严格落实"))
+    rewritten = next(line for line in draft_text().splitlines() if line.startswith("3.保密审查严格落实"))
+    result = review(read_text(edited(draft_text(), rewritten, copied)), seed)
+    assert keys(result) == LUYI_EXPECTED + Counter({("copy", None, None, None, "一"): 1})
+    (item,) = [i for i in result.items if i.kind is ItemKind.COPY and "“2021年”" in i.message]
+    assert item.location.sentence and item.location.sentence in copied
+
+
 def test_an_answered_problem_is_no_longer_listed(seed: Report) -> None:
     answer = "针对公开内容不全面、不及时的问题，县政府对各单位公开目录逐项核对，补充公开重点领域信息。"
     text = edited(draft_text(), "（二）存在的主要问题及改进措施", f"{answer}\n\n（二）存在的主要问题及改进措施")
