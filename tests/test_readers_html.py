@@ -129,6 +129,11 @@ def test_label_wrapped_over_paragraphs_in_a_cell_is_one_label() -> None:
     assert lines[0].cells == ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "8"]
 
 
+def test_table_caption_is_read_before_its_rows() -> None:
+    html = "<table><caption>第二十条第（一）项</caption><tr><td>规章</td><td>0</td></tr></table>"
+    assert [line.cells for line in read_html(html.encode()).lines] == [["第二十条第（一）项"], ["规章", "0"]]
+
+
 def test_page_laid_out_in_an_outer_table_still_reads(seed: Report) -> None:
     text = (FIXTURES / "luyi_2021_gov.html").read_text(encoding="utf-8")
     wrapped = text.replace('<div class="article">', '<table width="1000"><tr><td><div class="article">').replace(

@@ -180,6 +180,8 @@ class _Walker:
             self.document.add_text(text)
 
     def _table(self, table: Any) -> None:
+        for caption in table.iterchildren("caption"):
+            self.document.add_text(inline_text("".join(caption.itertext())).strip())
         grid = expand_spans(list(_html_rows(table)))
         width = max((len(row) for row in grid), default=0)
         for row in grid:
@@ -192,8 +194,9 @@ class _Walker:
 def _is_page_chrome(element: Any, tag: str) -> bool:
     if tag in _CHROME_TAGS:
         return True
-    names = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return bool(names.strip()) and bool(_CHROME_NAMES.search(names))
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".strip()
+    # Word's own classes (MsoFootnoteText …) are report content, never site chrome.
+    return bool(names) and not names.startswith("Mso") and bool(_CHROME_NAMES.search(names))
 
 
 def _is_data_table(table: Any) -> bool:
