@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from nianbao.checker import check_report
-from nianbao.model import Finding, Report, Severity
+from nianbao.model import Finding, Report, Severity, empty_report
 from nianbao.readers import read_report
-from nianbao.schema import TableId
+from nianbao.schema import ReportFormat, TableId
 from tests.conftest import CORPUS, FIXTURES, ROOT, SEED
 
 REQ, ACT = TableId.REQUESTS, TableId.ACTIVE
@@ -143,3 +143,14 @@ def test_cli_previous_json_lists_the_cross_year_findings() -> None:
     rules = sorted(f["rule"] for f in payload["findings"])
     assert rules == ["crossyear.carryover", "crossyear.carryover", "crossyear.valid_count"]
     assert payload["status"] == "failed"
+
+
+def test_last_year_in_the_2019_format_is_compared_for_carry_over_only(this_year: Report) -> None:
+    previous = empty_report(ReportFormat.F2019)
+    previous.agency, previous.year = this_year.agency, 2021
+    previous.set_value(REQ, "四", "自然人", 2)
+    previous.set_value(REQ, "四", "总计", 2)
+    found = findings_of(this_year, previous, "crossyear.carryover")
+    assert {f.location.column for f in found} == {"自然人", "总计"}
+    # 2019 has 规范性文件 with other columns: rule 13 does not apply across formats.
+    assert findings_of(this_year, previous, "crossyear.valid_count") == []

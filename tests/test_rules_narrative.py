@@ -141,6 +141,7 @@ CLAIMS_THAT_AGREE = [
     "对于公开申请，同意公开193件。",
     "公开申请中，本机关不掌握相关政府信息15件，信访举报投诉类申请8件，重复申请1件。",
     "公开申请中，185件予以公开，8件部分公开。",
+    "政府信息公开申请中，共有0件申请结转至下年度办理。",
     "全年被申请行政复议1件，结果维持1件；行政诉讼0件。",
     "全年因政府信息公开被申请行政复议1件，行政诉讼0件，共计相关案件1件。",
 ]
@@ -299,10 +300,18 @@ def test_claimed_results_pass_and_fail_against_the_cells(seed: Report, sentence:
     assert f"{row} {column} 1" in (finding.expected or "")
 
 
-def test_no_review_is_contradicted_by_the_seed_review(seed: Report) -> None:
-    with_paragraph(seed, "本年度未发生政府信息公开行政复议、行政诉讼案件。")
+@pytest.mark.parametrize(
+    "sentence", ["本年度未发生政府信息公开行政复议、行政诉讼案件。", "本年度无行政复议和行政诉讼案件。"]
+)
+def test_no_review_is_contradicted_by_the_seed_review(seed: Report, sentence: str) -> None:
+    with_paragraph(seed, sentence)
     [finding] = findings_of(seed, "narrative.claim")
     assert "行政复议 总计 1" in (finding.expected or "")
+
+
+def test_the_label_not_reviewed_before_suing_is_not_a_claim_of_no_review(seed: Report) -> None:
+    with_paragraph(seed, "未经复议直接起诉的行政诉讼为0件。")
+    assert findings_of(seed, "narrative.claim") == []
 
 
 def test_phrases_outside_their_topic_are_left_alone(seed: Report) -> None:

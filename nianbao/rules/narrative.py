@@ -296,7 +296,7 @@ class ClaimSpec:
     def __post_init__(self) -> None:
         fill = self.filler or _FILL
         object.__setattr__(self, "lead", re.compile(f"(?:{self.keyword})(?:{fill})*$"))
-        trail = re.compile(rf"^\s*(?:{self.tail})") if self.tail else None
+        trail = re.compile(rf"^\s*(?:的)?(?:申请)?(?:已|均|依法)?(?:{self.tail})") if self.tail else None
         object.__setattr__(self, "trail", trail)
 
 
@@ -738,8 +738,8 @@ def _no_appeals(report: Report, sentence: Sentence) -> tuple[str, int] | None:
 
 
 _NO_APPEALS = re.compile(
-    r"(?:未|没有|无)(?:发生|出现|收到|产生|涉及|被申请|被提起)[^，,；;。\d]{0,20}?(?:行政复议|行政诉讼|复议|诉讼)"
-    r"(?:[和及与、或](?:行政)?(?:复议|诉讼))?"
+    r"(?:(?:未|没有|无)(?:发生|出现|收到|产生|涉及|被申请|被提起)[^，,；;。\d]{0,20}?|无|没有)"
+    r"(?:行政复议|行政诉讼)(?:[和及与、或](?:行政)?(?:复议|诉讼))?"
 )
 
 PHRASES: tuple[PhraseSpec, ...] = (
