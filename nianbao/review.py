@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 from nianbao.checker import check_report
 from nianbao.model import CellNumber, Finding, Location, Report, Severity
 from nianbao.numerals import normalize_digits
-from nianbao.rules.copying import NARRATIVE_PARTS, copied_parts, is_earlier_year
+from nianbao.rules.copying import NARRATIVE_PARTS, copied_parts, is_same_year
 from nianbao.rules.narrative import count_claims, narrative_sentences
 from nianbao.schema import PART_NUMERALS, PART_TITLES, ReportFormat, TableId, addresses
 from nianbao.similarity import ParagraphCopy, sentences
@@ -205,7 +205,7 @@ def _headings(report: Report) -> dict[str, str]:
 def _mode(draft: Report, previous: Report | None) -> ReviewMode:
     if previous is None:
         return "template"
-    return "last_year" if is_earlier_year(draft, previous) else "version"
+    return "last_year" if not is_same_year(draft, previous) else "version"
 
 
 # ----- items, their anchors and the merging of duplicates -------------------------------------------------------

@@ -101,3 +101,15 @@ def test_a_review_without_last_year_renders_too() -> None:
     root = parse(render_review(result))
     assert {i.place for i in result.items} <= ids(root)
     assert not list(root.iter(f"{XHTML}mark"))
+
+
+def test_a_review_of_two_versions_links_every_item_and_shows_no_copy_marks() -> None:
+    original = read_report(SEED)
+    text = SEED.read_text(encoding="utf-8").replace("行政许可\t20815", "行政许可\t20816")
+    text = text.replace("五、存在的主要问题及改进情况", "五、存在问题和下一步工作")
+    result = review(read_report_bytes(text.encode("utf-8"), "v2.txt"), original)
+    assert result.mode == "version"
+    root = parse(render_review(result))
+    assert {i.place for i in result.items} <= ids(root)
+    assert {i.id for i in result.items} <= ids(root)
+    assert not list(root.iter(f"{XHTML}mark"))

@@ -32,15 +32,15 @@ def copied_parts(report: Report, previous: Report) -> dict[str, TextCopy]:
     return result
 
 
-def is_earlier_year(report: Report, previous: Report) -> bool:
-    """True unless both years are known and ``previous`` is not from an earlier year (a revised version)."""
-    return report.year is None or previous.year is None or previous.year < report.year
+def is_same_year(report: Report, previous: Report) -> bool:
+    """True when both years are known and equal: ``previous`` is an earlier version of the same report."""
+    return report.year is not None and report.year == previous.year
 
 
 @rule("copy.passages")
 def copied_passages(ctx: CheckContext) -> Iterator[Finding]:
     """每段正文中与上年报告相同或几乎相同（仅年份、数字不同）的长段落，提请人工审阅。"""
-    if ctx.previous is None or not is_earlier_year(ctx.report, ctx.previous):
+    if ctx.previous is None or is_same_year(ctx.report, ctx.previous):
         return
     for number, copy in copied_parts(ctx.report, ctx.previous).items():
         for paragraph in copy.copied_paragraphs(MIN_PASSAGE):
