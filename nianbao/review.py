@@ -181,18 +181,13 @@ def review(draft: Report, previous: Report | None = None) -> Review:
 
 
 def _add_similarity(result: Review) -> None:
-    paragraphs = {(part.number, p.text): p for part in result.parts for p in part.paragraphs}
+    """A copied paragraph's item carries the paragraph's similarity (its place is the paragraph)."""
+    similarity = {
+        f"p-{_part_index(part.number)}-{p.index}": p.similarity for part in result.parts for p in part.paragraphs
+    }
     for item in result.items:
-        if item.kind is ItemKind.COPY and item.location.sentence:
-            match = next(
-                (
-                    p
-                    for (number, text), p in paragraphs.items()
-                    if number == item.location.part and item.location.sentence in text
-                ),
-                None,
-            )
-            item.similarity = match.similarity if match else None
+        if item.kind is ItemKind.COPY:
+            item.similarity = similarity.get(item.place)
 
 
 def _headings(report: Report) -> dict[str, str]:
