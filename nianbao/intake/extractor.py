@@ -53,7 +53,7 @@ _NUMBER = re.compile(
     r"\s*(?P<unit>件次|件|个|项|起|宗|条|份|万元|元)?"
 )
 _CLAUSE_END = "，,；;。！!？?\n…"
-_SOURCE_END = _CLAUSE_END + "、"
+_SOURCE_END = _CLAUSE_END + "、（）()"
 _SENTENCE_END = "；;。！!？?\n"
 _NUMBER_END = _CLAUSE_END + "、）)：: \t"
 _LIST_START = "\n\t （(：:；;，,。"
@@ -92,6 +92,7 @@ def extract(text: str, fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
     """Every figure of a Chinese message as a proposed cell change (``old`` left blank)."""
     reader = _Reader(normalize_digits(text), text, fmt)
     reader.run()
+    reader.check_group_totals()
     return Extraction(changes=reader.changes(), notes=reader.notes)
 
 
@@ -184,6 +185,8 @@ class _Reader:
     notes: list[str] = field(default_factory=list)
     found: dict[Address, CellChange] = field(default_factory=dict)
     context: _Context = field(default_factory=_Context)
+    last: tuple[Figure, list[Ref], int] | None = None
+    group_totals: list[tuple[str, Figure]] = field(default_factory=list)
     known: frozenset[Address] = frozenset()
 
     def __post_init__(self) -> None:
@@ -205,13 +208,15 @@ class _Reader:
             if token.figure is None:
                 if index > used_trailing:
                     pending.extend(token.refs)
-                    self._negation_clause(tokens, index, pending)
+                    self._clause_without_figure(tokens, index, pending)
                 continue
             refs = pending
             if not _says_where(refs):
                 trailing, used_trailing = self._trailing(tokens, index)
                 refs = refs + trailing
+            notes_before = len(self.notes)
             self._place(token.figure, refs)
+            self.last = (token.figure, refs, notes_before)
             pending, after_figure = [], True
 
     def _boundary_before(self, tokens: list[_Token], index: int) -> bool:
@@ -237,17 +242,39 @@ class _Reader:
                 break
         return refs, last
 
-    def _negation_clause(self, tokens: list[_Token], index: int, pending: list[Ref]) -> None:
-        """``未发生行政复议、行政诉讼``: at the end of a clause without numbers that denies, each row is 0."""
-        if NEGATION not in pending or not self._clause_ends_after(tokens, index):
+    def _clause_without_figure(self, tokens: list[_Token], index: int, pending: list[Ref]) -> None:
+        """A clause that ends without a number: “未发生行政复议” (0) or “均为自然人” (about the last figure)."""
+        if not self._clause_ends_after(tokens, index):
             return
+        if NEGATION in pending:
+            self._denial(tokens, index, pending)
+            pending.clear()
+        elif EACH in pending and self.last is not None:
+            self._refine(pending)
+            pending.clear()
+
+    def _denial(self, tokens: list[_Token], index: int, pending: list[Ref]) -> None:
+        """``未发生行政复议、行政诉讼``: each row or column the clause denies is 0."""
         start = self._clause_start(tokens[index].start)
         clause_refs = [r for r in pending if _deniable(r)]
         short = tokens[index].end - start <= _DENIAL_LENGTH
         if short and any(isinstance(r, RowRef | ColumnRef) for r in clause_refs):
             figure = Figure(0, "", start, tokens[index].end, denial=True)
             self._place(figure, [*clause_refs, EACH])
-        pending.clear()
+
+    def _refine(self, pending: list[Ref]) -> None:
+        """``部分公开2件，均为自然人`` / ``无法提供15件（均为本机关不掌握）``: the last figure, said more exactly."""
+        assert self.last is not None
+        figure, refs, notes_before = self.last
+        said = [r for r in pending if isinstance(r, RowRef | ColumnRef)]
+        if not said:
+            return
+        before = len(self.found)
+        kept = [r for r in refs if not isinstance(r, RowRef)] if any(isinstance(r, RowRef) for r in said) else refs
+        self._place(figure, [*kept, *said])
+        if len(self.found) > before:
+            del self.notes[notes_before:]  # the figure is placed after all: its earlier note no longer holds
+        self.last = None
 
     def _clause_ends_after(self, tokens: list[_Token], index: int) -> bool:
         end = tokens[index + 1].start if index + 1 < len(tokens) else len(self.text)
@@ -360,9 +387,20 @@ class _Reader:
         keys = [s.key for s in rows_of(self.fmt, REQ) if s.group == group or s.label == group]
         self.context.group = group
         if figure.value != 0 and len(keys) > 1:
-            self._note(figure, f"“{group}”是几项的合计，不是表格中的单元格，请按具体情形说明。")
+            self.group_totals.append((group, figure))
             return []
         return keys
+
+    def check_group_totals(self) -> None:
+        """A group's total (不予公开3件) is no cell: compare it with its items when they were given."""
+        for group, figure in self.group_totals:
+            keys = {s.key for s in rows_of(self.fmt, REQ) if s.group == group}
+            items = [c.new for a, c in self.found.items() if a[1] in keys and a[2] == "总计"]
+            if not items:
+                self._note(figure, f"“{group}”是几项的合计，不是表格中的单元格，请按具体情形说明。")
+            elif sum(int(v) for v in items if v is not None) != figure.value:
+                given = sum(int(v) for v in items if v is not None)
+                self._note(figure, f"“{group}”合计 {figure.value} 件，与所说各项之和 {given} 件不一致，请核对。")
 
     def _remember(self, table: TableId, row: str) -> str:
         row = _in_format(self.fmt, row)
