@@ -127,6 +127,8 @@ def test_a_changed_cell_makes_the_seed_sentence_wrong(seed: Report) -> None:
 
 CLAIMS_THAT_AGREE = [
     "2021年，共收到政府信息公开申请223件。",
+    "2021年，我局共收到政府信息公开申请223件，其中自然人申请210件。",  # 我局: the body itself
+    "从办理结果看，予以公开185件，不予处理11件。",  # outcomes need no 申请 nearby
     "本年度新收政府信息公开申请二百二十三件。",
     "全年受理政府信息公开申请200余件。",
     "全年受理政府信息公开申请约220件。",
@@ -210,6 +212,24 @@ def test_numbers_we_cannot_tie_to_a_cell_are_left_alone(seed: Report, sentence: 
     with_paragraph(seed, sentence)
     assert [c for c in count_claims(seed) if c.sentence.text == sentence] == []
     assert findings_of(seed, "narrative.count") == []
+
+
+def test_a_figure_at_another_scope_next_to_the_tables_figure_is_left_alone(seed: Report) -> None:
+    with_paragraph(seed, "全市政府系统共受理政府信息公开申请2300余件，市政府本级受理223件。")
+    assert [c.agrees for c in count_claims(seed)][-2:] == [False, True]
+    assert findings_of(seed, "narrative.count") == []
+
+
+def test_two_scopes_that_both_disagree_are_both_flagged(seed: Report) -> None:
+    with_paragraph(seed, "全市政府系统共受理政府信息公开申请2300余件，市政府本级受理225件。")
+    assert [f.found for f in findings_of(seed, "narrative.count")] == ["2300余件", "225件"]
+
+
+def test_general_words_count_requests_only_near_the_word_application(seed: Report) -> None:
+    with_paragraph(seed, "全年共办结223件。")
+    with_paragraph(seed, "全年共办结政府信息公开申请223件。")
+    assert [c.sentence.text for c in count_claims(seed)][-1] == "全年共办结政府信息公开申请223件。"
+    assert "全年共办结223件。" not in [c.sentence.text for c in count_claims(seed)]
 
 
 def test_review_results_follow_the_kind_of_case_named_before_them() -> None:
