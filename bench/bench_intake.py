@@ -75,6 +75,9 @@ def main() -> None:
         cells.write_text(cells_csv(seed), encoding="utf-8")
         total = timed("chat message -> proposal applied and checked", message_to_checked_draft)
         timed("extract only", lambda: extract(MESSAGE))
+        full = read_report(ROOT / "corpus" / "huaian_2024.pdf")
+        edit = extract("行政处罚3400件，行政复议351件，其中维持72件").changes
+        timed("a message applied to a full published report", lambda: check_report(preview(full, edit).report))
         timed("cells CSV (200 cells) -> proposal", lambda: preview(empty_report(), read_spreadsheet(cells).changes))
         timed("carry-over from last year -> proposal", lambda: preview(empty_report(), carry_over(seed).changes))
     verdict = "OK" if total <= 1.0 else "TOO SLOW"
