@@ -46,13 +46,14 @@ HEADLINE_CELLS: dict[tuple[TableId, str, str], tuple[str, tuple[str, ...]]] = {
     (TableId.ACTIVE, "行政事业性收费", "本年收费金额"): ("行政事业性收费金额", ("收费",)),
     (TableId.APPEALS, "行政复议", "总计"): ("政府信息公开行政复议", ("复议",)),
 }
-COMPARISON_WORDS = (
-    "同比", "较上年", "比上年", "较去年", "比去年", "上年", "上一年", "去年", "增长", "增加", "减少",
-    "下降", "上升", "翻番", "倍", "增幅", "降幅", "大幅",
-)  # fmt: skip
-PAST_MARKERS = (
-    "上年", "上一年", "去年", "同比", "较", "相比", "结转", "以来", "截至", "截止", "年底", "年末", "整改", "此前",
-)  # fmt: skip
+COMPARISON_WORDS = re.compile(
+    r"同比|环比|上年同期|[较比与](?:上一?年度?|去年)|增长|增加|减少|下降|上升|回落|翻番|倍|增幅|降幅|大幅|明显"
+)
+"""Words that compare with last year; 上年结转 alone is a row of the table, not a comparison."""
+PAST_MARKERS = re.compile(
+    r"上一?年|去年|同比|相比|[较比]\s*(?:19|20)\d{2}|结转|以来|截至|截止|年底|年末|整改|此前|之前"
+)
+"""Words that make a sentence naming last year's year a look back, not this year's work."""
 ANSWER_SHARE = 0.5
 """A problem of last year counts as answered when one sentence of this year's 五 holds this share of its words."""
 
@@ -470,7 +471,7 @@ def is_large_change(cell: CellComparison) -> bool:
 
 def _explained(cell: CellComparison, narrative: list[str]) -> bool:
     _, keywords = HEADLINE_CELLS[(cell.table, cell.row, cell.column)]
-    return any(any(k in s for k in keywords) and any(w in s for w in COMPARISON_WORDS) for s in narrative)
+    return any(any(k in s for k in keywords) and COMPARISON_WORDS.search(s) for s in narrative)
 
 
 def _cell_location(cell: CellComparison) -> Location:
@@ -579,9 +580,7 @@ def stale_year_items(draft: Report) -> list[ReviewItem]:
 
 def _describes_this_year_as(sentence: str, last: str, year: str) -> bool:
     """Names last year, not this year, and nothing marks it as a look back (上年, 同比, 截至 …)."""
-    return (
-        _names_year(sentence, last) and not _names_year(sentence, year) and not any(m in sentence for m in PAST_MARKERS)
-    )
+    return _names_year(sentence, last) and not _names_year(sentence, year) and not PAST_MARKERS.search(sentence)
 
 
 def _names_year(sentence: str, year: str) -> bool:

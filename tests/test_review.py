@@ -140,6 +140,40 @@ def test_an_old_year_inside_a_copied_paragraph_is_told_with_the_copy(seed: Repor
     assert item.location.sentence and item.location.sentence in copied
 
 
+@pytest.mark.parametrize(
+    ("sentence", "stale"),
+    [
+        ("2021年，全县政务公开工作取得了较好成效。", True),
+        ("现将2021年政府信息公开工作情况报告如下：", True),
+        ("全年公开信息17326条，较2021年增长8%。", False),
+        ("截至2021年底，保留政务新媒体41个。", False),
+        ("2021年度报告指出的问题已全部整改。", False),
+    ],
+)
+def test_last_years_year_is_stale_unless_the_sentence_looks_back(sentence: str, stale: bool) -> None:
+    text = edited(draft_text(), "（三）公开平台建设更规范", f"{sentence}\n\n（三）公开平台建设更规范")
+    items = [i for i in review(read_text(text)).items if i.kind is ItemKind.STALE_YEAR]
+    assert not items  # without last year's report there is no stale-year check
+    result = review(read_text(text), read_report(SEED))
+    quoted = [i.location.sentence for i in result.items if i.kind is ItemKind.STALE_YEAR]
+    assert (sentence in quoted) is stale
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["本年新收申请较上年明显增加。", "依申请公开申请数量同比增长115%。"],
+)
+def test_a_sentence_comparing_applications_with_last_year_explains_the_change(sentence: str) -> None:
+    text = edited(draft_text(), "（三）公开平台建设更规范", f"{sentence}\n\n（三）公开平台建设更规范")
+    assert ("change", "依申请公开", "一", "总计", None) not in keys(review(read_text(text), read_report(SEED)))
+
+
+def test_last_years_carry_over_mentioned_does_not_explain_the_change(seed: Report) -> None:
+    sentence = "上年结转政府信息公开申请0件。"
+    text = edited(draft_text(), "（三）公开平台建设更规范", f"{sentence}\n\n（三）公开平台建设更规范")
+    assert ("change", "依申请公开", "一", "总计", None) in keys(review(read_text(text), seed))
+
+
 def test_an_answered_problem_is_no_longer_listed(seed: Report) -> None:
     answer = "针对公开内容不全面、不及时的问题，县政府对各单位公开目录逐项核对，补充公开重点领域信息。"
     text = edited(draft_text(), "（二）存在的主要问题及改进措施", f"{answer}\n\n（二）存在的主要问题及改进措施")
