@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from nianbao.readers import read_report
 from nianbao.rules.copying import narrative_paragraphs
 from nianbao.similarity import (
@@ -91,3 +94,24 @@ def test_a_report_against_itself_is_all_copied_and_against_another_body_hardly_a
     assert itself.share > 0.99
     assert all(p.similarity == 1.0 for p in itself.paragraphs if p.total_chars >= MIN_RUN)
     assert compare_texts(other, seed).share < 0.05
+
+
+CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
+TEXT = st.text(alphabet=st.one_of(CJK, st.sampled_from("，。、；0123456789 ")), min_size=0, max_size=120)
+
+
+@settings(max_examples=80, deadline=None)
+@given(TEXT, TEXT)
+def test_spans_lie_inside_the_paragraph_and_similarity_is_a_share(draft: str, last_year: str) -> None:
+    paragraph = compare_texts([draft], [last_year]).paragraphs[0]
+    assert 0.0 <= paragraph.similarity <= 1.0
+    assert all(0 <= s.start < s.end <= len(draft) for s in paragraph.spans)
+    assert paragraph.copied_chars <= paragraph.total_chars
+
+
+@settings(max_examples=80, deadline=None)
+@given(TEXT)
+def test_a_paragraph_long_enough_is_wholly_copied_from_itself(text: str) -> None:
+    paragraph = compare_texts([text], [text]).paragraphs[0]
+    expected = 1.0 if paragraph.total_chars >= MIN_RUN else 0.0
+    assert paragraph.similarity == expected
