@@ -96,3 +96,16 @@ def test_review_without_previous_and_without_a_knowledge_base_checks_against_the
     assert result.returncode == 0
     assert "审阅方式：对照标准格式\n" in result.stdout
     assert "错误 0 项，提醒 0 项" in result.stdout
+
+
+def test_review_reads_a_docx_draft_like_the_text_one(tmp_path: Path) -> None:
+    from nianbao.readers import read_report
+    from nianbao.writers.docx import write_docx
+
+    docx = tmp_path / "草稿.docx"
+    docx.write_bytes(write_docx(read_report(DRAFT)))
+    as_docx = json.loads(nianbao(str(docx), "--previous", str(SEED), "--json", cwd=tmp_path).stdout)
+    as_text = json.loads(nianbao(str(DRAFT), "--previous", str(SEED), "--json", cwd=tmp_path).stdout)
+    assert [(i["kind"], i["severity"]) for i in as_docx["items"]] == [
+        (i["kind"], i["severity"]) for i in as_text["items"]
+    ]
