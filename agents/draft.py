@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -70,7 +70,7 @@ class PartStream:
         except Exception as e:  # the SDK's and the transport's errors, as one Chinese message
             raise describe_error(e) from e
 
-    def _run(self) -> Iterator[DraftChunk]:
+    def _run(self) -> Generator[DraftChunk, None, None]:
         report = self.draft.report
         text = yield from self._streamed(self.messages)
         for _ in range(self.drafter.max_fix_rounds):
@@ -86,7 +86,7 @@ class PartStream:
         paragraphs = [DraftParagraph(text=p, sources=self.sources) for p in final.split("\n") if p.strip()]
         self.part = DraftPart(number=self.number, paragraphs=paragraphs)
 
-    def _streamed(self, messages: list[BaseMessage]) -> Iterator[DraftChunk]:
+    def _streamed(self, messages: list[BaseMessage]) -> Generator[DraftChunk, None, str]:
         """Stream a reply, showing each sentence once checked; returns the whole cleaned reply."""
         gate = SentenceGate(self.draft.report, self.facts, self.number)
         raw = ""

@@ -11,6 +11,7 @@ import logging
 from typing import Protocol
 
 from langchain_core.language_models.chat_models import BaseChatModel
+from pydantic import SecretStr
 
 from nianbao.errors import NianbaoError
 from nianbao.settings import Settings, get_settings
@@ -46,7 +47,7 @@ def chat_model_from_settings(
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
     return ChatOpenAI(
         model=settings.chat_model,
-        api_key=key or "not-needed",  # local OpenAI-compatible servers accept any key
+        api_key=SecretStr(key or "not-needed"),  # local OpenAI-compatible servers accept any key
         base_url=settings.openai_base_url or None,
         streaming=True,
         timeout=timeout,

@@ -90,8 +90,9 @@ class OfflineDrafter:
         if self.base is None or self.base.year is None:
             return []
         refs = self.refs(number)
+        part = self.base.part(number)
         result = []
-        for text in self.base.part(number).paragraphs if self.base.part(number) else []:
+        for text in part.paragraphs if part is not None else []:
             text = rename_body(shift_years(text, self.base.year, self.year), self.base.agency, self.agency)
             text, _ = mark_failing(self.rewriter.paragraph(text), self.report, self.facts, number)
             if text.strip():
@@ -201,7 +202,8 @@ def subject_of(base: Report | None, agency: str) -> str:
 def last_year_problems(base: Report) -> list[str]:
     """The problems last year's 五 listed (一是…、二是…), each cut to its first clause."""
     problems: list[str] = []
-    for paragraph in base.part("五").paragraphs if base.part("五") else []:
+    five = base.part("五")
+    for paragraph in five.paragraphs if five is not None else []:
         for match in _PROBLEM_ITEM.finditer(paragraph):
             if match.group(1) == "一" and problems:
                 return problems

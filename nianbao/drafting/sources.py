@@ -59,7 +59,10 @@ def place_name(agency: str | None) -> str:
 
 
 def same_agency(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and a.replace(" ", "") == b.replace(" ", "")
+    """The same body, whatever spaces the names carry."""
+    if not a or not b:
+        return False
+    return a.replace(" ", "") == b.replace(" ", "")
 
 
 class ReportList:
@@ -94,6 +97,15 @@ def _paragraph_hits(report: Report, agency: str | None, part: str | None) -> lis
         if part is None or p.number == part
         for text in p.paragraphs
     ]
+
+
+def __getattr__(name: str) -> object:
+    # The knowledge-base adapter lives in its own module so that importing this one never loads Chroma.
+    if name == "KnowledgeBaseSource":
+        from nianbao.drafting.kbsource import KnowledgeBaseSource
+
+        return KnowledgeBaseSource
+    raise AttributeError(name)
 
 
 def grounding_report(source: ReportSource, agency: str, year: int) -> tuple[Report | None, bool]:
