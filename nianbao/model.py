@@ -127,11 +127,14 @@ class Report(BaseModel):
     def cell(self, table: TableId, row: str, column: str) -> Cell:
         """The cell at a canonical address; KeyError if the format has no such cell."""
         key = (table, row, column)
-        position = self._positions.get(key)
+        # The rules look up every cell: read the private dict directly, not via pydantic's __getattr__.
+        positions: dict[tuple[TableId, str, str], int] = self.__pydantic_private__["_positions"]  # type: ignore[index]
+        position = positions.get(key)
         if position is None or position >= len(self.cells) or _address(self.cells[position]) != key:
             # The cells list changed (or first use): index it again. A lookup stays O(1).
-            self._positions = {_address(c): i for i, c in enumerate(self.cells)}
-            position = self._positions[key]
+            positions.clear()
+            positions.update((_address(c), i) for i, c in enumerate(self.cells))
+            position = positions[key]
         return self.cells[position]
 
     def value(self, table: TableId, row: str, column: str) -> CellNumber | None:
