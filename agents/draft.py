@@ -21,7 +21,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from agents.llm import LLMError, describe_error
 from agents.prompting import render
 from nianbao.drafting.model import Draft, DraftParagraph, DraftPart, SourceRef
-from nianbao.drafting.offline import draft_offline, fee_fact, last_year_problems, subject_of
+from nianbao.drafting.offline import FEE, OfflineDrafter, draft_offline, fee_fact, last_year_problems, subject_of
 from nianbao.drafting.sources import Hit, ReportSource, grounding_report, same_agency
 from nianbao.drafting.summary import active_sentence, appeals_sentence, requests_sentence
 from nianbao.drafting.verify import Facts, NumberCheck, check_numbers, check_sentence, mark_failing, mark_sentence
@@ -57,6 +57,7 @@ class PartStream:
     facts: Facts
     messages: list[BaseMessage]
     sources: list[SourceRef]
+    required: OfflineDrafter | None = None
     part: DraftPart | None = None
     checks: list[NumberCheck] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -81,10 +82,23 @@ class PartStream:
             self.messages += [AIMessage(content=text), HumanMessage(content=self._fix_prompt(failing))]
             yield DraftChunk("", reset=True)
             text = yield from self._streamed(self.messages)
-        final, self.checks = mark_failing(text, report, self.facts, self.number)
+        final, self.checks = mark_failing(self._with_required(text), report, self.facts, self.number)
         yield DraftChunk(final, reset=True)
         paragraphs = [DraftParagraph(text=p, sources=self.sources) for p in final.split("\n") if p.strip()]
         self.part = DraftPart(number=self.number, paragraphs=paragraphs)
+
+    def _with_required(self, text: str) -> str:
+        """五 must report 上年度问题整改情况 and 六 信息处理费: the offline paragraphs when the model left them out."""
+        if self.required is None:
+            return text
+        if self.number == "五" and "整改" not in text:
+            self.notes.append("大模型没有写上年度问题整改情况，已补入离线起草的段落，请修改。")
+            fixes = self.required.fixes_text()
+            return f"（一）上年度问题整改情况\n{fixes}\n（二）存在的主要问题及改进措施\n{text}"
+        if self.number == "六" and FEE not in text:
+            self.notes.append("大模型没有写信息处理费的收取情况，已补入，请核对。")
+            return f"{self.required.fee_text()}\n{text}".strip()
+        return text
 
     def _streamed(self, messages: list[BaseMessage]) -> Generator[DraftChunk, None, str]:
         """Stream a reply, showing each sentence once checked; returns the whole cleaned reply."""
@@ -217,7 +231,8 @@ class LLMDrafter:
             )
         messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
         sources = _refs(base, own, number, hits)
-        return PartStream(self, draft, number, facts, messages, sources)
+        required = OfflineDrafter(report.agency or "", report.year or 0, report, base, own, facts)
+        return PartStream(self, draft, number, facts, messages, sources, required)
 
     def generate(self, messages: list[BaseMessage], stream: PartStream) -> Iterator[str]:
         """The model's reply streamed; a reply cut by the length limit is continued, then reported."""
