@@ -12,7 +12,9 @@ import pytest
 from lxml import etree
 
 from nianbao.kb.service import KnowledgeBase
+from nianbao.readers import read_report
 from nianbao.settings import Settings
+from nianbao.writers.docx import write_docx
 from tests.conftest import FIXTURES, SEED
 
 DRAFT = FIXTURES / "review" / "luyi_2022_draft.txt"
@@ -99,9 +101,6 @@ def test_review_without_previous_and_without_a_knowledge_base_checks_against_the
 
 
 def test_review_reads_a_docx_draft_like_the_text_one(tmp_path: Path) -> None:
-    from nianbao.readers import read_report
-    from nianbao.writers.docx import write_docx
-
     docx = tmp_path / "草稿.docx"
     docx.write_bytes(write_docx(read_report(DRAFT)))
     as_docx = json.loads(nianbao(str(docx), "--previous", str(SEED), "--json", cwd=tmp_path).stdout)
