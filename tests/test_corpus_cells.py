@@ -103,10 +103,15 @@ def test_reader_places_every_row_without_findings(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS_FILES))
-def test_corpus_tables_satisfy_every_arithmetic_rule(name: str) -> None:
-    # Checked by hand: each table's row sums, column sums and 一+二 = 三.七+四 hold in all three files.
+def test_corpus_reports_check_without_errors(name: str) -> None:
+    # Checked by hand against each file: every row total, column total and 一+二 = 三.七+四 holds,
+    # each 复议诉讼 row adds up, and the figures quoted in the narrative equal the cells —
+    # 鹿邑 受理 223 = 一, 全部按时答复 with 四 = 0; 沐阳 受理 749 = 713 + 36 (自然人 741, 法人 8),
+    # 办理 718 = 三.七, 结转 31, 复议诉讼 74 = 61 + 3 + 10; 淮安 受理 3119, 答复 3050 (含结转 34),
+    # 顺延 103 = 四, 复议 351 = 72 + 64 + 178 + 37, 诉讼 46 = 26 + 20 with 25/5/9/7 by result.
+    # So no rule may report an error here (warnings, e.g. an old year quoted, are allowed).
     result = check_report(read_report(_source(name)))
-    assert [f for f in result.errors if f.rule.startswith("arithmetic")] == []
+    assert [(f.rule, f.message) for f in result.errors] == []
 
 
 def test_shuyang_split_markdown_tables_keep_rows_right() -> None:
