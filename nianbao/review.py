@@ -32,7 +32,7 @@ from nianbao.model import CellNumber, Finding, Location, Report, Severity
 from nianbao.numerals import normalize_digits
 from nianbao.rules.copying import NARRATIVE_PARTS, copied_parts, is_same_year
 from nianbao.rules.narrative import count_claims, narrative_sentences
-from nianbao.schema import PART_NUMERALS, PART_TITLES, ReportFormat, TableId, addresses
+from nianbao.schema import PART_NUMERALS, PART_TITLES, TABLE_PARTS, ReportFormat, TableId, addresses, rows_of
 from nianbao.similarity import ParagraphCopy, sentences
 
 LARGE_RATIO = 2.0
@@ -232,23 +232,33 @@ class _Collector:
         self.draft = draft
         self.items: list[ReviewItem] = []
         self.ids: set[str] = set()
+        self.lost_tables: list[TableId] = []
 
     def add_findings(self, findings: list[Finding]) -> None:
         missing_rows = {(f.location.table, f.location.row) for f in findings if _is_missing_row(f)}
+        missing_tables = self.lost_tables = _missing_tables(self.draft, missing_rows)
+        missing_parts = {f.location.part for f in findings if f.rule == "structure.parts" and f.found == "缺失"}
         duplicated = _order_broken_only_by_duplicates(self.draft)
         # Copied paragraphs first, so that an old year inside one is told as part of the copy.
         for finding in sorted(findings, key=lambda f: f.rule != "copy.passages"):
             if finding.rule.startswith("cells.") and (finding.location.table, finding.location.row) in missing_rows:
                 continue  # a blank cell of a row that is missing altogether: the missing row says it
+            if _is_missing_row(finding) and finding.location.table in missing_tables:
+                continue  # every row of the table is missing: one item for the table
             if duplicated and finding.rule == "structure.parts" and finding.message.startswith("各部分顺序不对"):
                 continue  # a part written twice: the review says so once
-            self.add(_from_finding(finding))
+            self.add(_from_finding(finding, missing_tables))
+        for table in missing_tables:
+            if TABLE_PARTS[table] not in missing_parts:
+                self.add(_missing_table(table))
 
     def add_all(self, items: list[ReviewItem]) -> None:
         for item in items:
             self.add(item)
 
     def add(self, item: ReviewItem) -> None:
+        if item.kind is ItemKind.CHANGE and item.location.table in self.lost_tables:
+            return  # the cells of a missing table: the missing table (or part) says it
         item.place = item.place or place_id(self.draft, item.location)
         earlier = next((i for i in self.items if _same_change(i, item)), None)
         if earlier is not None:
@@ -269,6 +279,15 @@ class _Collector:
         return anchor
 
 
+def _missing_tables(report: Report, missing_rows: set[tuple[TableId | None, str | None]]) -> list[TableId]:
+    return [t for t in TableId if all((t, spec.key) in missing_rows for spec in rows_of(report.format, t))]
+
+
+def _missing_table(table: TableId) -> ReviewItem:
+    message = f"第{TABLE_PARTS[table]}部分中没有找到“{table.value}”表格，其全部单元格按空白处理。"
+    return _item(ItemKind.ROWS, Severity.WARNING, Location(table=table), message, expected="表格", found="缺失")
+
+
 def _order_broken_only_by_duplicates(report: Report) -> bool:
     numbers = [p.number for p in report.parts if p.number in PART_NUMERALS]
     first = list(dict.fromkeys(numbers))
@@ -279,12 +298,17 @@ def _is_missing_row(finding: Finding) -> bool:
     return finding.rule == "structure.rows" and finding.found == "0"
 
 
-def _from_finding(finding: Finding) -> ReviewItem:
+def _from_finding(finding: Finding, missing_tables: list[TableId]) -> ReviewItem:
+    message = finding.message
+    if finding.rule == "structure.parts" and finding.found == "缺失":
+        # The table of a missing part is told with the part, not row by row.
+        lost = [t.value for t in missing_tables if TABLE_PARTS[t] == finding.location.part]
+        message += "".join(f"“{name}”表格也随之缺失。" for name in lost)
     return _item(
         kind_of_rule(finding.rule),
         finding.severity,
         finding.location,
-        finding.message,
+        message,
         rule=finding.rule,
         expected=finding.expected,
         found=finding.found,

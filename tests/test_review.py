@@ -219,6 +219,26 @@ def test_a_part_written_twice_is_reported() -> None:
     assert "两次" in result.items[0].message
 
 
+def _without_appeals(text: str, keep_heading: bool) -> str:
+    start, end = text.index("四、政府信息公开行政复议"), text.index("五、存在的主要问题")
+    heading = "四、政府信息公开行政复议、行政诉讼情况\n\n本年度未发生行政复议、行政诉讼。\n\n" if keep_heading else ""
+    return text[:start] + heading + text[end:]
+
+
+def test_a_missing_table_is_one_item_not_one_per_row_or_cell() -> None:
+    seed_text = SEED.read_text(encoding="utf-8")
+    result = review(read_text(_without_appeals(seed_text, keep_heading=True)), read_report(SEED))
+    assert result.mode == "version"
+    assert keys(result) == keys(review(read_report(SEED))) + Counter({("rows", "复议诉讼", None, None, None): 1})
+
+
+def test_a_missing_part_takes_its_table_with_it(seed: Report) -> None:
+    result = review(read_text(_without_appeals(draft_text(), keep_heading=False)), seed)
+    assert keys(result) == LUYI_EXPECTED + Counter({("structure", None, None, None, "四"): 1})
+    (part,) = [i for i in result.items if i.location.part == "四"]
+    assert "“复议诉讼”表格也随之缺失" in part.message
+
+
 def test_anchor_ids_are_unique_and_stable(seed: Report) -> None:
     first = review(read_report(DRAFT), seed)
     again = review(read_report(DRAFT), seed)
