@@ -4,8 +4,14 @@
 checks the checker does not make (format version, parts listed twice), and, when last year's
 report is given, the figures side by side, the large changes the narrative does not explain,
 the cross-year rules, the copied paragraphs, the sentences that still quote last year's figure
-or year, and last year's problems (五) left unanswered. Each change is reported once: items
-that point at the same cell or sentence as an earlier item are merged into it.
+or year, and last year's problems (五) left unanswered.
+
+Each change is reported once. A missing row takes its blank cells and changed cells with it; a
+missing table is one item, told with its part when the part is missing too; a rule failing a
+column and the 总计 of the same row is one item; a sentence quoting last year's figure is told
+with the narrative rule's finding on that sentence; an old year inside a copied paragraph is
+told with the copy (a wrong figure stays an item of its own); a large change at a cell another
+item already speaks of is not repeated.
 
 Large change (documented threshold): a headline figure (``HEADLINE_CELLS``) is a large change
 when this year's value is at least twice or at most half of last year's (``LARGE_RATIO``) and
