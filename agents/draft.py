@@ -325,9 +325,13 @@ def materials_text(base: Report | None, number: str, hits: list[Hit]) -> str:
     if not blocks:
         return "（无参考资料）"
     return "\n".join(
-        f"<<<资料{i}｜{label}>>>\n{text[:MATERIAL_CHARS]}\n<<<资料{i}结束>>>"
-        for i, (label, text) in enumerate(blocks, 1)
+        f"<<<资料{i}｜{label}>>>\n{_quoted(text)}\n<<<资料{i}结束>>>" for i, (label, text) in enumerate(blocks, 1)
     )
+
+
+def _quoted(text: str) -> str:
+    """Passage text that cannot close its own quotation (no <<< >>> inside), cut to a fair length."""
+    return text[:MATERIAL_CHARS].replace("<<<", "《《").replace(">>>", "》》")
 
 
 def _refs(base: Report | None, own: bool, number: str, hits: list[Hit]) -> list[SourceRef]:

@@ -25,7 +25,23 @@ from nianbao.schema import PART_NUMERALS, PART_TITLES
 logger = logging.getLogger(__name__)
 
 FEE = "信息处理费"
-_SUBJECTS = ("我县", "我市", "我区", "我省", "我局", "我委", "我办", "我厅", "我镇", "我乡", "本机关")
+_SUBJECTS = (
+    "我县",
+    "我市",
+    "我区",
+    "我省",
+    "我局",
+    "我委",
+    "我办",
+    "我厅",
+    "我镇",
+    "我乡",
+    "本局",
+    "本委",
+    "本办",
+    "本厅",
+    "本机关",
+)
 _LEVEL_SUBJECT = {"省": "我省", "市": "我市", "县": "我县"}
 _PROBLEM_ITEM = re.compile(r"([一二三四五六七八九十])是([^。；;]+)")
 _FIX_HEADING = re.compile(r"整改")
