@@ -283,7 +283,7 @@ def test_a_failure_midway_through_an_add_leaves_the_store_as_it_was(
     def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("写入中断")
 
-    monkeypatch.setattr(ChromaStore, "put_record", fail)
+    monkeypatch.setattr(ChromaStore, "put_records", fail)
     with pytest.raises(RuntimeError, match="写入中断"):
         corpus_kb.add(LUYI_2022)
     assert corpus_kb.store.dump() == before
@@ -295,7 +295,7 @@ def test_a_failed_replace_keeps_the_old_report(
 ) -> None:
     kb.add(LUYI_2021)
     before = kb.store.dump()
-    monkeypatch.setattr(ChromaStore, "put_record", lambda *a, **k: (_ for _ in ()).throw(OSError("磁盘已满")))
+    monkeypatch.setattr(ChromaStore, "put_records", lambda *a, **k: (_ for _ in ()).throw(OSError("磁盘已满")))
     with pytest.raises(OSError):
         kb.add(_edited_copy(tmp_path), replace=True)
     assert kb.store.dump() == before
@@ -308,7 +308,7 @@ def test_an_add_killed_before_its_rollback_is_undone_when_the_store_is_opened(
     kb.add(LUYI_2021)
     before = kb.store.dump()
     with monkeypatch.context() as patch:
-        patch.setattr(ChromaStore, "put_record", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+        patch.setattr(ChromaStore, "put_records", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
         patch.setattr(ChromaStore, "delete_chunks", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
         with pytest.raises(KeyboardInterrupt):
             kb.add(LUYI_2022)

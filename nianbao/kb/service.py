@@ -5,10 +5,12 @@ The CLI (``nianbao kb``) and the app's admin page are thin layers over :class:`K
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
 import time
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -19,7 +21,8 @@ from nianbao.checker import check_report
 from nianbao.errors import NianbaoError
 from nianbao.kb.agency import agency_level, agency_region
 from nianbao.kb.chunks import PREAMBLE, ChunkText, chunk_report
-from nianbao.kb.embeddings import Embedder, embedder_from_settings
+from nianbao.kb.embeddings import Embedder, HashingEmbedder, embedder_from_settings
+from nianbao.kb.ingest import Prepared, PrepareFailure, embedding_text, prepare_all
 from nianbao.kb.lexical import Bm25Index, LexicalDoc, tokenize
 from nianbao.kb.models import (
     AddResult,
@@ -28,7 +31,6 @@ from nianbao.kb.models import (
     FiguresTable,
     KbStats,
     KnowledgeBaseError,
-    MissingReportInfoError,
     ReportDetail,
     ReportNotFoundError,
     SearchHit,
@@ -36,7 +38,6 @@ from nianbao.kb.models import (
 )
 from nianbao.kb.store import ChromaStore, Filters, Metadata
 from nianbao.model import Finding, Report
-from nianbao.readers import read_report
 from nianbao.schema import PART_NUMERALS, ReportFormat, TableId, addresses
 from nianbao.settings import Settings
 
@@ -44,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 60
+BATCH_SIZE = 64
+RECORD_PREFIX = "zjson85:"
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
 KEY_TABLE_COLUMNS = {TableId.REQUESTS: {"总计"}, TableId.APPEALS: {"总计"}}
 
@@ -79,64 +82,93 @@ class KnowledgeBase:
         replace: bool = False,
         strict: bool = True,
     ) -> list[AddResult]:
-        """Add report files (or every report file in folders); with ``strict`` the first failure is raised."""
-        results = []
-        for path in expand_paths(paths):
+        """Add report files (or every report file in folders); with ``strict`` the first failure is raised.
+
+        Files are stored in batches; each batch is written atomically (its chunks, then its records in one
+        upsert), so a failure leaves the store as it was before that batch.
+        """
+        files = expand_paths(paths)
+        dimension = self.embedder.dimension if isinstance(self.embedder, HashingEmbedder) else None
+        max_bytes = self.settings.max_file_mb * 1024 * 1024
+        batch = _Batch(self._records())
+        known = {p: batch.by_hash[h] for p in files if (h := file_hash(p)) in batch.by_hash}
+        fresh = [p for p in files if p not in known]
+        results: list[AddResult] = [_duplicate(p, stored) for p, stored in known.items()]
+        for item in prepare_all(fresh, max_bytes, agency, year, dimension):
             try:
-                results.append(self.add_file(path, agency, year, replace))
+                results.append(self._admit(item, batch, replace))
             except NianbaoError as e:
                 if strict:
+                    self._write(batch)
                     raise
-                results.append(AddResult(path=str(path), status="failed", message=e.message))
-        return results
+                results.append(AddResult(path=str(item.path), status="failed", message=e.message))
+            if len(batch.items) >= BATCH_SIZE:
+                self._write(batch)
+        self._write(batch)
+        order = {str(p): i for i, p in enumerate(files)}
+        return sorted(results, key=lambda r: order.get(r.path, 0))
 
     def add_file(
         self, path: str | Path, agency: str | None = None, year: int | None = None, replace: bool = False
     ) -> AddResult:
         """Read, check and store one report; nothing is written when anything fails."""
-        path = Path(path)
-        report = read_report(path, self.settings.max_file_mb * 1024 * 1024)
-        content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-        same_file = self._records({"content_hash": [content_hash]})
-        if same_file:
-            return AddResult(
-                path=str(path), status="duplicate", report=same_file[0], message="该文件已在知识库中，未重复添加。"
-            )
-        _resolve_identity(report, agency, year)
-        old = self._slot(report)
+        return self.add([Path(path)], agency, year, replace)[0]
+
+    def _admit(self, item: Prepared | PrepareFailure, batch: _Batch, replace: bool) -> AddResult:
+        """Decide what to do with a prepared file and queue it in the batch (raises when it is refused)."""
+        if isinstance(item, PrepareFailure):
+            raise item.error()
+        path = str(item.path)
+        if item.content_hash in batch.by_hash:
+            return _duplicate(item.path, batch.by_hash[item.content_hash])
+        slot = (item.report.agency or "", int(item.report.year or 0))
+        if slot in batch.pending_slots:
+            self._write(batch)  # let an earlier file of this batch land first, then replace it as usual
+        old = batch.by_slot.get(slot)
         if old is not None and not replace:
             raise DuplicateReportError(
                 f"知识库中已有{old.agency} {old.year} 年度的报告（ID {old.id}，来自 {old.source}）。"
                 "如要用新文件替换，请加 --replace。"
             )
-        stored = self._store(report, path, content_hash, old)
+        findings = self._findings(item, batch)
+        stored = _stored_report(item, findings)
+        batch.queue(item, stored, findings, old)
         status = "replaced" if old else "added"
         message = f"已替换原报告 {old.id}。" if old else "已添加。"
-        return AddResult(
-            path=str(path), status=status, report=stored, replaced_id=old.id if old else None, message=message
-        )
+        return AddResult(path=path, status=status, report=stored, replaced_id=old.id if old else None, message=message)
 
-    def _store(self, report: Report, path: Path, content_hash: str, old: StoredReport | None) -> StoredReport:
-        findings = check_report(report, self._previous(report)).findings
-        stored = _stored_report(report, path, content_hash, findings)
-        chunks = chunk_report(report)
-        stored.chunk_count = len(chunks)
-        ids, documents, metadatas = _chunk_rows(stored, chunks)
-        embeddings = self._embed_chunks(stored, chunks)
-        self.store.add_chunks(ids, documents, embeddings, [{**m, "pending": True} for m in metadatas])
+    def _findings(self, item: Prepared, batch: _Batch) -> list[Finding]:
+        """The checker's findings, again with last year's report when the store has it (cross-year rules)."""
+        report = item.report
+        previous = batch.by_slot.get((report.agency or "", int(report.year or 0) - 1))
+        if previous is None:
+            return item.findings
+        last_year = batch.reports.get(previous.id) or self.show(previous.id).report
+        return check_report(report, last_year).findings
+
+    def _write(self, batch: _Batch) -> None:
+        """Store a batch atomically: chunks (pending), then all records in one upsert, then settle."""
+        if not batch.items:
+            return
+        ids, documents, metadatas, vectors = [], [], [], []
+        for item, stored, _findings, _old in batch.items:
+            rows = _chunk_rows(stored, item.chunks, item.tokens)
+            ids += rows[0]
+            documents += rows[1]
+            metadatas += rows[2]
+            vectors.append(item.embeddings if item.embeddings is not None else self._embed_chunks(stored, item.chunks))
+        self.store.add_chunks(ids, documents, _stack(vectors), [{**m, "pending": True} for m in metadatas])
         try:
-            self.store.put_record(_record_id(stored), _record_document(report, findings), _record_metadata(stored))
+            self.store.put_records(*_record_rows(batch.items))
         except BaseException:
             self.store.delete_chunks(ids)
             raise
-        self._after_commit(stored, ids, metadatas, old)
-        return stored
+        self._after_commit([old for *_rest, old in batch.items if old is not None], ids, metadatas)
+        batch.written()
 
-    def _after_commit(
-        self, stored: StoredReport, ids: list[str], metadatas: list[Metadata], old: StoredReport | None
-    ) -> None:
-        """Committed: drop the replaced report's chunks and make the new ones searchable."""
-        if old is not None:
+    def _after_commit(self, replaced: list[StoredReport], ids: list[str], metadatas: list[Metadata]) -> None:
+        """Committed: drop the replaced reports' chunks and make the new ones searchable."""
+        for old in replaced:
             old_ids = self.store.chunk_ids(old.id)
             self.store.delete_chunks(old_ids)
             self._lexical_remove(old_ids)
@@ -145,18 +177,9 @@ class KnowledgeBase:
             self._lexical.add(LexicalDoc(i, str(m["tokens"]).split(), m) for i, m in zip(ids, metadatas, strict=True))
 
     def _embed_chunks(self, stored: StoredReport, chunks: list[ChunkText]) -> np.ndarray:
-        texts = [_embedding_text(stored.agency, stored.year, c) for c in chunks]
-        return np.asarray(self.embedder.embed(texts), dtype=np.float32).reshape(len(texts), -1)
-
-    def _previous(self, report: Report) -> Report | None:
-        if report.agency is None or report.year is None:
-            return None
-        previous = self._records({"agency": [report.agency], "year": [report.year - 1]})
-        return self.show(previous[0].id).report if previous else None
-
-    def _slot(self, report: Report) -> StoredReport | None:
-        found = self._records({"agency": [report.agency or ""], "year": [report.year or 0]})
-        return found[0] if found else None
+        texts = [embedding_text(stored.agency, stored.year, c) for c in chunks]
+        vectors = self.embedder.embed(texts) if texts else []
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
     def ensure_corpus(self, path: str | Path) -> list[AddResult]:
         """Load the reference reports in ``path`` when the knowledge base is empty (``make run``)."""
@@ -174,7 +197,7 @@ class KnowledgeBase:
         """A stored report with its cells, parts and findings."""
         stored = self._find(report_id)
         rows = self.store.records({"report_id": [stored.id]}, with_documents=True)
-        payload = json.loads(rows[0][2] or "{}")
+        payload = _read_record_document(rows[0][2] or "")
         report = Report.model_validate(payload["report"])
         findings = [Finding.model_validate(f) for f in payload.get("findings", [])]
         return ReportDetail(stored=stored, report=report, findings=findings)
@@ -302,7 +325,8 @@ class KnowledgeBase:
         for stored in self._records():
             report = self.show(stored.id).report
             chunks = chunk_report(report)
-            ids, documents, metadatas = _chunk_rows(stored, chunks)
+            tokens = [" ".join(tokenize(embedding_text(stored.agency, stored.year, c))) for c in chunks]
+            ids, documents, metadatas = _chunk_rows(stored, chunks, tokens)
             embeddings = self._embed_chunks(stored, chunks)
             self.store.add_chunks(ids, documents, embeddings, [{**m, "pending": False} for m in metadatas], staging)
             total += len(ids)
@@ -386,31 +410,33 @@ def normalize_section(section: str) -> str:
     raise KnowledgeBaseError(f"无法识别的部分：{section}（可用 一 至 六 或 前言）。")
 
 
-def _resolve_identity(report: Report, agency: str | None, year: int | None) -> None:
-    """The body and year: as given, else as read from the report; never guessed."""
-    report.agency = (agency or report.agency or "").strip() or None
-    report.year = year or report.year
-    if not report.agency and not report.year:
-        raise MissingReportInfoError("无法从报告中识别出机关名称和年度，请用 --agency 和 --year 指定。")
-    if not report.agency:
-        raise MissingReportInfoError("无法从报告中识别出机关名称，请用 --agency 指定（例如 --agency 鹿邑县人民政府）。")
-    if not report.year:
-        raise MissingReportInfoError("无法从报告中识别出报告年度，请用 --year 指定（例如 --year 2021）。")
+def _duplicate(path: Path, stored: StoredReport) -> AddResult:
+    return AddResult(path=str(path), status="duplicate", report=stored, message="该文件已在知识库中，未重复添加。")
 
 
-def _stored_report(report: Report, path: Path, content_hash: str, findings: list[Finding]) -> StoredReport:
+def file_hash(path: Path) -> str | None:
+    """SHA-256 of a file's bytes (None when it cannot be read; the reader then says why)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _stored_report(item: Prepared, findings: list[Finding]) -> StoredReport:
+    report = item.report
     agency = report.agency or ""
     return StoredReport(
-        id=content_hash[:12],
+        id=item.content_hash[:12],
         agency=agency,
         year=int(report.year or 0),
         region=agency_region(agency),
         level=agency_level(agency),
         format=report.format.value,
         title=report.title,
-        source=path.name,
-        content_hash=content_hash,
-        size_bytes=path.stat().st_size,
+        source=item.path.name,
+        content_hash=item.content_hash,
+        size_bytes=item.size_bytes,
+        chunk_count=len(item.chunks),
         errors=sum(1 for f in findings if f.is_error),
         warnings=sum(1 for f in findings if not f.is_error),
         added_at=time.time(),
@@ -434,11 +460,27 @@ def _stored_from_metadata(meta: Metadata) -> StoredReport:
 
 
 def _record_document(report: Report, findings: list[Finding]) -> str:
+    """The structured report and its findings as compressed JSON (Chroma indexes documents; keep them small)."""
     payload = {"report": report.model_dump(mode="json"), "findings": [f.model_dump(mode="json") for f in findings]}
-    return json.dumps(payload, ensure_ascii=False)
+    packed = zlib.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"), 6)
+    return RECORD_PREFIX + base64.b85encode(packed).decode("ascii")
 
 
-def _chunk_rows(stored: StoredReport, chunks: list[ChunkText]) -> tuple[list[str], list[str], list[Metadata]]:
+def _read_record_document(document: str) -> dict:
+    if document.startswith(RECORD_PREFIX):
+        document = zlib.decompress(base64.b85decode(document[len(RECORD_PREFIX) :])).decode("utf-8")
+    return json.loads(document or "{}")
+
+
+def _record_rows(items: list[BatchItem]) -> tuple[list[str], list[str], list[Metadata]]:
+    ids = [_record_id(stored) for _item, stored, _f, _old in items]
+    documents = [_record_document(item.report, findings) for item, _stored, findings, _old in items]
+    return ids, documents, [_record_metadata(stored) for _item, stored, _f, _old in items]
+
+
+def _chunk_rows(
+    stored: StoredReport, chunks: list[ChunkText], tokens: list[str]
+) -> tuple[list[str], list[str], list[Metadata]]:
     ids = [f"{stored.id}:{c.part}:{c.paragraph}" for c in chunks]
     documents = [c.text for c in chunks]
     metadatas: list[Metadata] = [
@@ -455,16 +497,42 @@ def _chunk_rows(stored: StoredReport, chunks: list[ChunkText]) -> tuple[list[str
             "source": stored.source,
             "content_hash": stored.content_hash,
             "added_at": stored.added_at,
-            "tokens": " ".join(tokenize(_embedding_text(stored.agency, stored.year, c))),
+            "tokens": words,
         }
-        for c in chunks
+        for c, words in zip(chunks, tokens, strict=True)
     ]
     return ids, documents, metadatas
 
 
-def _embedding_text(agency: str, year: int, chunk: ChunkText) -> str:
-    """What is embedded and indexed: the paragraph under a line naming the body, year and part."""
-    return f"{agency} {year}年 {chunk.part_title}\n{chunk.text}"
+def _stack(vectors: list[np.ndarray]) -> np.ndarray:
+    non_empty = [v for v in vectors if len(v)]
+    return np.vstack(non_empty).astype(np.float32) if non_empty else np.zeros((0, 1), np.float32)
+
+
+BatchItem = tuple[Prepared, StoredReport, list[Finding], StoredReport | None]
+
+
+class _Batch:
+    """Reports queued for one atomic write, and what the store holds (by hash and by body+year) meanwhile."""
+
+    def __init__(self, stored: list[StoredReport]) -> None:
+        self.by_hash = {r.content_hash: r for r in stored}
+        self.by_slot = {(r.agency, r.year): r for r in stored}
+        self.items: list[BatchItem] = []
+        self.pending_slots: set[tuple[str, int]] = set()
+        self.reports: dict[str, Report] = {}
+
+    def queue(self, item: Prepared, stored: StoredReport, findings: list[Finding], old: StoredReport | None) -> None:
+        self.items.append((item, stored, findings, old))
+        self.by_hash[stored.content_hash] = stored
+        self.by_slot[(stored.agency, stored.year)] = stored
+        self.pending_slots.add((stored.agency, stored.year))
+        self.reports[stored.id] = item.report
+
+    def written(self) -> None:
+        self.items = []
+        self.pending_slots = set()
+        self.reports = {}
 
 
 def _hit(

@@ -176,9 +176,9 @@ class ChromaStore:
 
     # -- records ----------------------------------------------------------------------------------------
 
-    def put_record(self, record_id: str, document: str, metadata: Metadata) -> None:
-        """Commit a report record (one atomic upsert; replaces the body+year's previous record)."""
-        self._records.upsert(ids=[record_id], documents=[document], metadatas=[dict(metadata)])
+    def put_records(self, ids: list[str], documents: list[str], metadatas: list[Metadata]) -> None:
+        """Commit report records: one atomic upsert (replacing each body+year's previous record)."""
+        self._records.upsert(ids=ids, documents=documents, metadatas=[dict(m) for m in metadatas])
 
     def delete_record(self, record_id: str) -> None:
         self._records.delete(ids=[record_id])

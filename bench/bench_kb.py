@@ -1,0 +1,180 @@
+"""Knowledge-base benchmark: add throughput for text reports, and search latency at 1k and 100k chunks.
+
+    .venv/bin/python bench/bench_kb.py                          # add 200 reports; search at 1k and 100k chunks
+    .venv/bin/python bench/bench_kb.py --sizes 1000 --adds 100   # quick run
+
+The store grows with realistic reports made by varying the real text reports in corpus/ (another body's
+name, another year, other figures in the narrative, sentences reordered within paragraphs); they are
+added through the normal ``KnowledgeBase.add``, so building the 100k store takes a few minutes (printed).
+Search latency is measured with the default local embedding on an embedded store, over the queries in
+bench/retrieval_queries.json, without filters and with agency, year, section and level filters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nianbao.kb.evaluation import load_queries  # noqa: E402
+from nianbao.kb.service import KnowledgeBase  # noqa: E402
+from nianbao.settings import Settings  # noqa: E402
+
+TEMPLATES = (
+    (ROOT / "corpus" / "luyi_2021.txt", "鹿邑", "县", 2021),
+    (ROOT / "corpus" / "shuyang_2025.md", "沐阳", "县", 2025),
+)
+NAME_CHARS = "安平宁丰和清河山阳江城泉林桥华兴永新长东西南北云龙凤石金水阜溪川原湖德昌武文明正"
+SUFFIXES = ("县", "县", "区", "市")
+YEARS = range(2019, 2026)
+NUMBER = re.compile(r"\d+")
+
+
+def varied_reports(count: int, seed: int = 7) -> Iterator[tuple[str, str]]:
+    """(file name, text) of ``count`` distinct reports made from the real text reports."""
+    rng = random.Random(seed)
+    templates = [
+        (path.read_text(encoding="utf-8"), place, unit, year, path.suffix) for path, place, unit, year in TEMPLATES
+    ]
+    slots = [(a + b + s, y) for a in NAME_CHARS for b in NAME_CHARS if a != b for s in SUFFIXES for y in YEARS]
+    rng.shuffle(slots)
+    for i in range(count):
+        name, year = slots[i]
+        text, place, unit, template_year, suffix = templates[i % len(templates)]
+        yield f"variant_{i:06d}{suffix}", _vary(text, place + unit, place, name, template_year, year, rng)
+
+
+def _vary(text: str, full: str, short: str, name: str, old_year: int, year: int, rng: random.Random) -> str:
+    for delta in (1, 0, -1):
+        text = text.replace(str(old_year + delta), f"@{year + delta}@")
+    text = text.replace(full, name).replace(short, name[:2])
+    lines = [_vary_line(line, rng) if "\t" not in line and "|" not in line else line for line in text.split("\n")]
+    return "\n".join(lines).replace("@", "")
+
+
+def _vary_line(line: str, rng: random.Random) -> str:
+    line = NUMBER.sub(lambda m: _other_number(m, rng), line)
+    if len(line) < 80 or re.match(r"^[一二三四五六]、", line):
+        return line
+    sentences = [s for s in re.split(r"(?<=。)", line) if s]
+    head, rest = sentences[:1], sentences[1:]
+    rng.shuffle(rest)
+    return "".join(head + rest)
+
+
+def _other_number(match: re.Match[str], rng: random.Random) -> str:
+    start = match.start()
+    if start > 0 and match.string[start - 1] == "@":
+        return match.group(0)  # a year, already set
+    value = int(match.group(0))
+    return str(max(0, int(value * rng.uniform(0.6, 1.4)))) if value > 31 else match.group(0)
+
+
+def write_reports(folder: Path, count: int, seed: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in varied_reports(count, seed):
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def bench_add(root: Path, count: int) -> None:
+    paths = write_reports(root / "add-files", count, seed=1)
+    kb = KnowledgeBase(_settings(root / "add-store"))
+    start = time.perf_counter()
+    results = kb.add(paths)
+    elapsed = time.perf_counter() - start
+    chunks = sum(r.report.chunk_count for r in results if r.report)
+    print(f"add: {len(results)} text reports, {chunks} chunks in {elapsed:.2f} s")
+    print(f"     {len(results) / elapsed:.1f} reports/s, {chunks / elapsed:.0f} chunks/s")
+
+
+def grow(kb: KnowledgeBase, folder: Path, target: int, reports: Iterator[tuple[str, str]]) -> None:
+    """Add varied reports (50 at a time, as files) until the store holds ``target`` chunks."""
+    chunks = kb.stats().chunks
+    while chunks < target:
+        paths = []
+        for name, text in itertools.islice(reports, 50):
+            path = folder / name
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+        for result in kb.add(paths):
+            chunks += result.report.chunk_count if result.report else 0
+            Path(result.path).unlink()
+
+
+def bench_search(kb: KnowledgeBase, rounds: int) -> None:
+    queries = [q.query for q in load_queries(ROOT / "bench" / "retrieval_queries.json")]
+    start = time.perf_counter()
+    kb.lexical_index().search("预热", 1)
+    print(f"     lexical index built in {time.perf_counter() - start:.1f} s")
+    filters = {
+        "none": {},
+        "agency": {"agency": "鹿邑县"},
+        "year": {"year": 2024},
+        "section": {"section": "五"},
+        "level": {"level": "市"},
+    }
+    every: list[float] = []
+    for label, kwargs in filters.items():
+        times = _time_queries(kb, queries, rounds, kwargs)
+        every.extend(times)
+        print(
+            f"     {label:<8} p50 {_pct(times, 50):6.1f} ms   p95 {_pct(times, 95):6.1f} ms   ({len(times)} searches)"
+        )
+    print(f"     {'all':<8} p50 {_pct(every, 50):6.1f} ms   p95 {_pct(every, 95):6.1f} ms")
+
+
+def _time_queries(kb: KnowledgeBase, queries: list[str], rounds: int, kwargs: dict) -> list[float]:
+    times = []
+    for query in queries * rounds:
+        start = time.perf_counter()
+        kb.search(query, k=5, **kwargs)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def _pct(values: list[float], percent: int) -> float:
+    return statistics.quantiles(values, n=100)[percent - 1] if len(values) > 1 else values[0]
+
+
+def _settings(folder: Path) -> Settings:
+    return Settings(_env_file=None, NIANBAO_DATA_DIR=folder, CHROMA_HOST=None)  # type: ignore[call-arg]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--adds", type=int, default=200, help="text reports to add for the throughput figure")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 100_000], help="store sizes in chunks")
+    parser.add_argument("--rounds", type=int, default=2, help="passes over the query set per filter")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        bench_add(root, args.adds)
+        kb = KnowledgeBase(_settings(root / "search-store"))
+        kb.add(ROOT / "corpus")
+        reports = varied_reports(10**6, seed=3)
+        (root / "grow").mkdir()
+        for size in sorted(args.sizes):
+            start = time.perf_counter()
+            grow(kb, root / "grow", size, reports)
+            stats = kb.stats()
+            built = time.perf_counter() - start
+            print(f"search at {stats.chunks} chunks ({stats.reports} reports; grown in {built:.0f} s):")
+            bench_search(kb, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Preparing report files for the knowledge base: read, check, chunk, tokenise and (locally) embed.
+
+Preparation touches no store, so many files are prepared in worker processes while the knowledge base
+writes the previous batch; the work per file (reading, the checker's rules, jieba) is CPU-bound.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nianbao.checker import check_report
+from nianbao.errors import NianbaoError, ReadFailure, ReportReadError
+from nianbao.kb.chunks import ChunkText, chunk_report
+from nianbao.kb.embeddings import HashingEmbedder
+from nianbao.kb.lexical import tokenize
+from nianbao.kb.models import MissingReportInfoError
+from nianbao.model import Finding, Report
+from nianbao.readers import read_report
+
+PARALLEL_FROM = 8
+
+
+@dataclass
+class Prepared:
+    """A report file ready to store: the report, its findings (without last year), chunks, tokens and vectors."""
+
+    path: Path
+    content_hash: str
+    size_bytes: int
+    report: Report
+    findings: list[Finding]
+    chunks: list[ChunkText]
+    tokens: list[str]
+    embeddings: np.ndarray | None = None
+
+
+@dataclass
+class PrepareFailure:
+    """A file that could not be prepared, carried back from a worker as data (with its Chinese message)."""
+
+    path: Path
+    error_type: type[NianbaoError]
+    message: str
+    reason: ReadFailure | None = None
+
+    def error(self) -> NianbaoError:
+        if issubclass(self.error_type, ReportReadError):
+            return self.error_type(self.reason or ReadFailure.NOT_A_REPORT, self.message)
+        return self.error_type(self.message)
+
+
+def embedding_text(agency: str, year: int, chunk: ChunkText) -> str:
+    """What is embedded and indexed: the paragraph under a line naming the body, year and part."""
+    return f"{agency} {year}年 {chunk.part_title}\n{chunk.text}"
+
+
+def prepare_file(
+    path: Path, max_bytes: int, agency: str | None, year: int | None, local_dimension: int | None
+) -> Prepared | PrepareFailure:
+    """Read, check, chunk, tokenise and embed one file (the local embedding only); failures as data."""
+    try:
+        return _prepare(Path(path), max_bytes, agency, year, local_dimension)
+    except ReportReadError as e:
+        return PrepareFailure(Path(path), type(e), e.message, e.reason)
+    except NianbaoError as e:
+        return PrepareFailure(Path(path), type(e), e.message)
+
+
+def _prepare(path: Path, max_bytes: int, agency: str | None, year: int | None, dimension: int | None) -> Prepared:
+    report = read_report(path, max_bytes)
+    data = path.read_bytes()
+    resolve_identity(report, agency, year)
+    chunks = chunk_report(report)
+    texts = [embedding_text(report.agency or "", int(report.year or 0), c) for c in chunks]
+    return Prepared(
+        path=path,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        size_bytes=len(data),
+        report=report,
+        findings=check_report(report).findings,
+        chunks=chunks,
+        tokens=[" ".join(tokenize(t)) for t in texts],
+        embeddings=HashingEmbedder(dimension).embed_array(texts) if dimension else None,
+    )
+
+
+def resolve_identity(report: Report, agency: str | None, year: int | None) -> None:
+    """The body and year: as given, else as read from the report; never guessed."""
+    report.agency = (agency or report.agency or "").strip() or None
+    report.year = year or report.year
+    if not report.agency and not report.year:
+        raise MissingReportInfoError("无法从报告中识别出机关名称和年度，请用 --agency 和 --year 指定。")
+    if not report.agency:
+        raise MissingReportInfoError("无法从报告中识别出机关名称，请用 --agency 指定（例如 --agency 鹿邑县人民政府）。")
+    if not report.year:
+        raise MissingReportInfoError("无法从报告中识别出报告年度，请用 --year 指定（例如 --year 2021）。")
+
+
+def prepare_all(
+    paths: list[Path], max_bytes: int, agency: str | None, year: int | None, local_dimension: int | None
+) -> Iterator[Prepared | PrepareFailure]:
+    """Prepared files in the order given; in worker processes when there are many and several CPUs."""
+    args = (max_bytes, agency, year, local_dimension)
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        yield from (prepare_file(p, *args) for p in paths)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up) as pool:
+        count = len(paths)
+        yield from pool.map(prepare_file, paths, *([a] * count for a in args), chunksize=4)
+
+
+def _warm_up() -> None:
+    tokenize("预热")
