@@ -149,3 +149,12 @@ def test_without_any_past_report_the_narrative_is_written_from_the_figures(seed:
     assert draft.sources() == []
     assert check_report(draft.report).errors == []
     assert draft.notes
+
+
+def test_active_disclosure_figures_take_the_same_cell_of_this_year() -> None:
+    huaian = read_report(CORPUS / "huaian_2024.pdf")  # 新增公开市政府规章 1 件 (= 本年制发件数)
+    cells = example_next_year(huaian)
+    draft = draft_offline("淮安市人民政府", 2025, cells, ReportList([huaian]))
+    issued = cells.count(TableId.ACTIVE, "规章", "本年制发件数")
+    assert issued != 1
+    assert f"新增公开市政府规章 {issued}件、市政府及市政府办政策性文件 11 件" in draft.report.part_text("一")

@@ -31,6 +31,8 @@ _UNIT = re.compile(r"\s*(余|多)?\s*(%|万元|元|件次|人次|件|条|个|项
 _NOT_A_FIGURE_AFTER = re.compile(r"\s*(?:年|月|日|号|时|版|届|周年|热线|-|—\d)")
 _LIST_MARK_AFTER = re.compile(r"[.．、](?!\d)")
 _COUNT_UNITS = frozenset({"件次", "人次", "件", "条", "个", "项", "次", "篇", "期", "场", "家", "人", "户", "份", "起"})
+_CLAUSE_BREAK = re.compile(r"[，,；;：:、（）()]")
+_ACTIVE_COLUMN_WORDS = re.compile(r"制发|废止|现行有效|新制作|新公开")
 _SENTENCE = re.compile(r"[^。；;！!？?]*(?:[。；;！!？?]+|$)")
 
 
@@ -98,9 +100,19 @@ def _is_figure(text: str, match: re.Match[str], unit: str) -> bool:
 
 
 def active_row_before(sentence: str, position: int, fmt: ReportFormat) -> RowSpec | None:
-    """The 主动公开 row named last in the sentence before ``position`` (规章, 行政许可, 行政事业性收费 …)."""
-    clause = sentence[:position]
-    named = [(clause.rfind(k), spec) for spec in rows_of(fmt, TableId.ACTIVE) for k in spec.keywords if k in clause]
+    """The 主动公开 row named last in the clause before ``position`` (规章, 行政许可, 行政事业性收费 …).
+
+    A clause that names only a column (废止 8 件，现行有效 26 件) speaks of the row named before it.
+    """
+    start = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, position)), default=0)
+    row = _last_active_row(sentence[start:position], fmt)
+    if row is None and _ACTIVE_COLUMN_WORDS.search(sentence[start:position]):
+        row = _last_active_row(sentence[:start], fmt)
+    return row
+
+
+def _last_active_row(text: str, fmt: ReportFormat) -> RowSpec | None:
+    named = [(text.rfind(k), spec) for spec in rows_of(fmt, TableId.ACTIVE) for k in spec.keywords if k in text]
     return max(named, key=lambda item: item[0])[1] if named else None
 
 

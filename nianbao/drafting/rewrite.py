@@ -9,6 +9,7 @@ from decimal import Decimal
 from nianbao.drafting.figures import (
     Number,
     Tie,
+    active_row_before,
     contradicted_claims,
     find_numbers,
     find_ties,
@@ -19,6 +20,7 @@ from nianbao.drafting.figures import (
 from nianbao.drafting.sources import place_name
 from nianbao.drafting.verify import Facts, mark_sentence
 from nianbao.model import Report
+from nianbao.schema import TableId
 
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
 _COUNT_UNIT_AFTER = re.compile(r"\s*(?:余)?\s*(?:件|条|个|项|次|篇|期|场|家|人|户|份|起|%|％|元|万元)")
@@ -55,6 +57,7 @@ def rename_body(text: str, old_agency: str | None, new_agency: str | None) -> st
     return text.replace(old_place, new_place) if old_place and new_place else text
 
 
+ACTIVE = TableId.ACTIVE
 _QUANTITY_UNIT = re.compile(r"(件次|件|宗|起|个|份|条|例|%)$")
 
 
@@ -80,6 +83,7 @@ class FigureRewriter:
         """The sentence with every tied figure replaced, contradicted claims dropped, doubtful ones marked."""
         sentence, sure_counts = self._counts(sentence, before)
         sentence, sure_shares = self._shares(sentence, before)
+        sentence = self._active(sentence)
         sentence = self._facts(sentence)
         rewritten = drop_contradicted_claims(sentence, self.target, before)
         doubtful = not (sure_counts and sure_shares)
@@ -115,6 +119,21 @@ class FigureRewriter:
                 replacements.append((tie.start, tie.end, f"{value}%"))
         return _apply(sentence, replacements), sure
 
+    def _active(self, sentence: str) -> str:
+        """主动公开 figures (规章 1 件, 行政许可 20815 件): the same cell of this year, when last year's matched one."""
+        if self.source is None:
+            return sentence
+        replacements = []
+        for number in find_numbers(sentence):
+            row = active_row_before(sentence, number.start, self.target.format)
+            if row is None:
+                continue
+            columns = [c for c in row.columns if _decimal(self.source.value(ACTIVE, row.key, c)) == number.value]
+            new = self.target.value(ACTIVE, row.key, columns[0]) if len(columns) == 1 else None
+            if new is not None and Decimal(new) != number.value:
+                replacements.append((number.start, number.end, format_value(Decimal(new)) + number.unit))
+        return _apply(sentence, replacements)
+
     def _facts(self, sentence: str) -> str:
         replacements = []
         for number in find_numbers(sentence):
@@ -127,6 +146,10 @@ class FigureRewriter:
         if self.source is None:
             return {}
         return {t.start: t for t in find_ties(sentence, self.source, before)}
+
+
+def _decimal(value: object) -> Decimal | None:
+    return Decimal(str(value)) if value is not None else None
 
 
 def _option_index(source_tie: Tie | None) -> tuple[int, bool]:
