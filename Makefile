@@ -33,3 +33,4 @@ format: install
 bench: install
 	$(BIN)/python bench/bench_checker.py
 	$(BIN)/python bench/bench_intake.py
+	$(BIN)/python bench/bench_drafting.py
