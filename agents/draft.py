@@ -237,19 +237,18 @@ class LLMDrafter:
     def generate(self, messages: list[BaseMessage], stream: PartStream) -> Iterator[str]:
         """The model's reply streamed; a reply cut by the length limit is continued, then reported."""
         messages = list(messages)
-        so_far = ""
         for attempt in range(self.max_continuations + 1):
-            finish = None
+            finish, reply = None, ""
             for chunk in self.model.stream(messages):
                 piece = chunk.content if isinstance(chunk.content, str) else ""
                 finish = chunk.response_metadata.get("finish_reason") or finish
-                so_far += piece
+                reply += piece
                 yield piece
             if finish != "length":
                 return
             if attempt < self.max_continuations:
                 prompt = render("draft_continue", part_number=stream.number, part_title=PART_TITLES[stream.number])
-                messages += [AIMessage(content=so_far), HumanMessage(content=prompt)]
+                messages += [AIMessage(content=reply), HumanMessage(content=prompt)]
         note = (
             f"第{stream.number}部分的生成因长度限制被截断（已续写 {self.max_continuations} 次），"
             "结尾可能不完整，请检查。"

@@ -133,6 +133,9 @@ def test_a_reply_cut_by_the_length_limit_is_continued(offline: Draft, cells: Rep
     with fake_openai([Reply(text[:cut], "length"), Reply(text[cut:])]) as server:
         draft = LLMDrafter(model_for(server), ReportList([seed])).draft_part(offline, "一")
     assert "接着写完第一部分" in server.prompts()[1]
+    second = server.requests[1]["messages"]
+    assert [m["role"] for m in second] == ["system", "user", "assistant", "user"]
+    assert second[2]["content"] == text[:cut]
     assert draft.report.part_text("一") == text
     assert draft.notes == offline.notes
 
