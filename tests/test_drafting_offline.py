@@ -158,3 +158,12 @@ def test_active_disclosure_figures_take_the_same_cell_of_this_year() -> None:
     issued = cells.count(TableId.ACTIVE, "规章", "本年制发件数")
     assert issued != 1
     assert f"新增公开市政府规章 {issued}件、市政府及市政府办政策性文件 11 件" in draft.report.part_text("一")
+
+
+def test_years_shift_in_one_pass_and_real_document_names_stay() -> None:
+    from nianbao.drafting.rewrite import shift_years
+
+    text = "2021年较2020年有所增长（2019年为基数），2022年1月发布；《2020年工作要点》、鹿政办〔2021〕5号、共2021件。"
+    assert shift_years(text, 2021, 2022) == (
+        "2022年较2021年有所增长（2019年为基数），2023年1月发布；《2020年工作要点》、鹿政办〔2021〕5号、共2021件。"
+    )
