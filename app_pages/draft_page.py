@@ -210,7 +210,7 @@ def live_draft(draft: StoredDraft) -> None:
     """The draft beside the chat: tables, narrative, chart and downloads."""
     report = draft.report
     st.subheader(f"{report.agency or ''} {report.year or ''} 年度报告")
-    findings = services.findings_of(report)
+    findings = services.visible_findings(report, services.findings_of(report))
     errors = sum(1 for f in findings if f.is_error)
     missing = sum(1 for c in report.cells if c.value is None)
     st.caption(f"核对：{errors} 个错误，{len(findings) - errors} 个提醒；尚有 {missing} 个单元格未填。")

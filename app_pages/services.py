@@ -134,6 +134,11 @@ def cell_findings(findings: list[Finding], report: Report | None = None) -> dict
     return keyed
 
 
+def visible_findings(report: Report, findings: list[Finding]) -> list[Finding]:
+    """The findings worth showing on a draft being filled: not the "this cell is still blank" ones."""
+    return [f for f in findings if not _still_blank(report, f)]
+
+
 def _still_blank(report: Report, finding: Finding) -> bool:
     where = finding.location
     if finding.rule not in ("cells.count", "cells.fee") or finding.is_error or where.table is None:

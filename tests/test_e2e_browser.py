@@ -1,0 +1,182 @@
+"""End to end in real headless Chromium: start the app, chat in figures, see the table, download the DOCX."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+FIGURES = (
+    "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；予以公开190件。行政复议2件，维持1件，尚未审结1件"
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason="needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver; CI does)",
+    ),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("the app did not start")
+
+
+@pytest.fixture
+def app_url(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "NIANBAO_DATA_DIR": str(tmp_path / "data"),
+        "NIANBAO_LLM": "offline",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("NIANBAO_ADMIN_PASSWORD", None)
+    command = [sys.executable, "-m", "streamlit", "run", "app.py"]
+    command += ["--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true"]
+    command += ["--browser.gatherUsageStats", "false"]
+    log = (tmp_path / "app.log").open("wb")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1600,1100",
+        "--lang=zh-CN",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
+        options.add_argument(flag)
+    options.add_experimental_option(
+        "prefs",
+        {
+            "download.default_directory": str(downloads),
+            "download.prompt_for_download": False,
+            "safebrowsing.enabled": False,
+        },
+    )
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.downloads = downloads  # type: ignore[attr-defined]
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait_for(driver, find, timeout: float = 30):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: find(d))
+
+
+def by_text(driver, tag: str, text: str):
+    from selenium.webdriver.common.by import By
+
+    found = [e for e in driver.find_elements(By.TAG_NAME, tag) if text in e.text and e.is_displayed()]
+    return found[0] if found else None
+
+
+def test_chat_figures_fill_the_table_and_the_docx_downloads(app_url, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver = browser
+    driver.get(app_url)
+    agency = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "input[aria-label='机关名称']"))[0]
+    agency.send_keys("鹿邑县人民政府")
+    agency.send_keys(Keys.TAB)
+    time.sleep(0.5)
+    wait_for(driver, lambda d: by_text(d, "button", "开始起草")).click()
+
+    chat = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='stChatInputTextArea']"))[0]
+    chat.send_keys(FIGURES)
+    chat.send_keys(Keys.ENTER)
+
+    wait_for(driver, lambda d: "已更新" in d.find_element(By.TAG_NAME, "body").text, timeout=60)
+    assert "?u=" in driver.current_url
+    grid_text = wait_for(driver, lambda d: _grid_with(d, "本年新收"), timeout=30)
+    assert "240" in grid_text.split("本年新收", 1)[1]
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "e2e_draft_tables.png"))
+
+    wait_for(driver, lambda d: d.find_elements(By.XPATH, "//*[@role='tab'][normalize-space()='下载']"))[0].click()
+    driver.save_screenshot(str(ARTIFACTS / "e2e_draft_downloads.png"))
+    wait_for(driver, lambda d: by_text(d, "button", "下载 Word（DOCX）")).click()
+    docx = wait_for(driver, lambda d: _downloaded(d.downloads, ".docx"), timeout=60)
+
+    from nianbao.readers import read_report
+    from nianbao.schema import TableId
+
+    report = read_report(docx)
+    assert report.value(TableId.REQUESTS, "一", "总计") == 258
+    assert report.value(TableId.APPEALS, "行政复议", "总计") == 2
+
+
+def _grid_with(driver, text: str) -> str | None:
+    """The text of the data grids (Glide's accessible table inside the canvas) once it shows ``text``."""
+    from selenium.webdriver.common.by import By
+
+    grids = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stDataFrame'] table[role='grid']")
+    content = " ".join(g.get_attribute("textContent") or "" for g in grids)
+    return content if text in content else None
+
+
+def _downloaded(folder: Path, suffix: str) -> Path | None:
+    done = [p for p in folder.glob(f"*{suffix}") if p.stat().st_size > 0]
+    return done[0] if done and not list(folder.glob("*.crdownload")) else None
