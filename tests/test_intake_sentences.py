@@ -80,6 +80,22 @@ SENTENCES = [
         cells("申请/三.七/总计=3050", "申请/二/总计=34", "申请/四/总计=103"),
     ),
     ("全年办结申请二百二十三件", cells("申请/三.七/总计=223")),
+    ("全年新收申请十二件，办结十件，结转二件", cells("申请/一/总计=12", "申请/三.七/总计=10", "申请/四/总计=2")),
+    ("本年度共受理政府信息公开申请20,815件", cells("申请/一/总计=20815")),
+    (
+        "政府信息公开申请数量：自然人 25，商业企业 3，总计 28",
+        cells("申请/一/自然人=25", "申请/一/商业企业=3", "申请/一/总计=28"),
+    ),
+    (
+        "被申请行政复议3件，结果维持2件、结果纠正1件；被提起行政诉讼2件，尚在审理中2件",
+        cells(
+            "复议/行政复议/总计=3",
+            "复议/行政复议/结果维持=2",
+            "复议/行政复议/结果纠正=1",
+            "复议/行政诉讼|未经复议直接起诉/总计=2",
+            "复议/行政诉讼|未经复议直接起诉/尚未审结=2",
+        ),
+    ),
     ("2021年收到申请同比增长12.5%，共223件", cells("申请/一/总计=223")),
     (
         "共收到申请12件，其中自然人10件、其他2件，其余为0",
@@ -188,6 +204,17 @@ def test_a_figure_that_cannot_be_placed_is_a_note_not_a_guess(text: str, why: st
     assert result.changes == []
     assert len(result.notes) == 1
     assert why in result.notes[0]
+
+
+def test_a_change_from_last_year_is_not_a_figure() -> None:
+    result = extract("本机关共收到政府信息公开申请28件，较上年增加5件")
+    assert produced("本机关共收到政府信息公开申请28件，较上年增加5件") == cells("申请/一/总计=28")
+    assert result.notes == []
+
+
+def test_the_information_fee_is_said_to_belong_to_part_six() -> None:
+    (note,) = extract("收取信息处理费0元").notes
+    assert "第六部分" in note
 
 
 def test_years_percentages_and_item_numbers_are_not_figures() -> None:

@@ -19,6 +19,7 @@ from nianbao.intake.changes import Address, CellChange, describe_address
 from nianbao.intake.lexicon import (
     ACTIVE,
     APPEALS,
+    DELTA,
     EACH,
     LEXICON,
     LITIGATION,
@@ -205,6 +206,10 @@ class _Reader:
                 pending, after_figure = [], False
             if self._sentence_before(tokens, index):
                 self.context.fresh = False
+            if DELTA in pending and self._boundary_before(tokens, index):
+                pending = [
+                    r for r in pending if r is not DELTA
+                ]  # 同比增长12.5%，共223件: the change was its own clause
             if token.figure is None:
                 if index > used_trailing:
                     pending.extend(token.refs)
@@ -301,7 +306,9 @@ class _Reader:
         self.notes.append(f"“{self._source(figure)}”中的 {figure.value}{figure.unit} 未填入表格：{why}")
 
     def _place(self, figure: Figure, refs: list[Ref]) -> None:
-        ambiguous = next((r for r in refs if isinstance(r, Marker) and r.kind == "ambiguous"), None)
+        if DELTA in refs:
+            return
+        ambiguous = next((r for r in refs if isinstance(r, Marker) and r.kind in ("ambiguous", "elsewhere")), None)
         if ambiguous is not None:
             self._note(figure, ambiguous.note)
             return

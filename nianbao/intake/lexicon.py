@@ -56,6 +56,8 @@ EACH = Marker("each")
 REST = Marker("rest")
 TOTAL = Marker("total")
 WITHIN = Marker("within")
+DELTA = Marker("delta")
+"""增加/减少/同比: the number is a change from last year, not a cell; skipped without a note."""
 NOOP = Marker("noop")
 
 
@@ -96,6 +98,7 @@ def _request_rows() -> dict[str, tuple[Ref, ...]]:
         ("三.六.2", "收费通知 缴纳费用 未缴费 未缴纳", 3),
         ("三.七", "办结 办理完毕 处理完毕 答复 办理结果总计 （七）总计 (七)总计", 3),
         ("三.七", "办理", 0),
+        ("四", "结转", 1),
         (
             "四",
             "结转下年 结转下年度 结转至下年 结转到下年 转入下年 下年度继续办理 继续办理 结转下一年 "
@@ -163,7 +166,8 @@ def _active() -> dict[str, tuple[Ref, ...]]:
     table.update(_rows(ACTIVE, "政府集中采购", "政府集中采购 集中采购"))
     table.update(_columns(ACTIVE, "采购项目数量", "采购项目数量 采购项目"))
     table.update(_columns(ACTIVE, "采购总金额", "采购总金额"))
-    table["信息处理费"] = (NOOP,)
+    fee = Marker("elsewhere", "信息处理费不在表格中，在第六部分“其他需要报告的事项”中报告")
+    table.update({p: (fee,) for p in ("信息处理费", "处理费")})
     return table
 
 
@@ -176,6 +180,7 @@ def _markers() -> dict[str, tuple[Ref, ...]]:
     table.update({p: (NEGATION,) for p in ("无", "未", "没有", "未发生", "未收到", "未出现", "均无")})
     table.update({p: (EACH,) for p in ("均", "都", "分别为零", "各")})
     table.update({p: (REST,) for p in ("其余", "其他各项", "其余各项", "其它各项")})
+    table.update({p: (DELTA,) for p in ("增加", "减少", "增长", "下降", "同比", "较上年", "比上年", "多出", "少了")})
     table.update({p: (TOTAL,) for p in ("总计", "合计", "共计", "共", "总数")})
     table.update({p: (WITHIN,) for p in ("其中",)})
     table.update({p: (NOOP,) for p in ("其他需要报告",)})
