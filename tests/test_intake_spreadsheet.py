@@ -14,7 +14,7 @@ from nianbao.intake import preview, read_spreadsheet
 from nianbao.model import Report, empty_report
 from nianbao.readers import read_report
 from nianbao.schema import TableId
-from tests.conftest import SEED
+from tests.conftest import CORPUS, SEED
 
 REQ = TableId.REQUESTS
 
@@ -64,6 +64,14 @@ def test_the_cells_csv_of_the_seed_reproduces_all_its_cells(tmp_path: Path, seed
     intake = read_spreadsheet(path)
     assert len(intake.changes) == len(seed.cells)
     assert_cells_equal(preview(empty_report(), intake.changes).report, seed)
+
+
+@pytest.mark.parametrize("name", ["shuyang_2025.md", "huaian_2024.pdf"])
+def test_the_cells_csv_of_every_corpus_report_reproduces_it(tmp_path: Path, name: str) -> None:
+    report = read_report(CORPUS / name)
+    path = tmp_path / "cells.csv"
+    path.write_text(cells_csv(report), encoding="utf-8-sig")
+    assert_cells_equal(preview(empty_report(), read_spreadsheet(path).changes).report, report)
 
 
 def test_an_xlsx_in_the_official_layout_gives_every_cell(tmp_path: Path, seed: Report) -> None:
