@@ -292,3 +292,9 @@ def test_a_staff_summary_in_one_paragraph() -> None:
         "申请/三.四.1/总计=15",
         "申请/四/总计=1",
     )
+
+
+def test_a_nonzero_rest_of_several_columns_is_a_note() -> None:
+    result = extract("收到申请12件，其中自然人10件，其余2件")
+    assert produced("收到申请12件，其中自然人10件，其余2件") == cells("申请/一/总计=12", "申请/一/自然人=10")
+    assert "其余" in result.notes[0]

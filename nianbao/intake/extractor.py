@@ -433,7 +433,11 @@ class _Reader:
         if named:
             return list(dict.fromkeys(named)) if EACH in refs else [named[-1]]
         if REST in refs and table is REQ:
-            return self._rest(rows)
+            rest = self._rest(rows)
+            if figure.value != 0 and len(rest) != 1:
+                self._note(figure, "“其余”是几类申请人的合计，请分别说明。")
+                return []
+            return rest
         spec = row_spec(self.fmt, table, rows[0])
         if table is not ACTIVE:
             return ["总计"]
