@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nianbao.drafting.model import UNVERIFIED
 from nianbao.drafting.verify import Status, check_numbers, mark_failing, mark_sentence
@@ -77,3 +79,28 @@ def test_failing_and_unverified_sentences_are_marked_once_and_others_kept(seed: 
 def test_mark_sentence_puts_the_mark_before_the_closing_punctuation() -> None:
     assert mark_sentence("共41个。") == f"共41个{UNVERIFIED}。"
     assert mark_sentence("共41个") == f"共41个{UNVERIFIED}"
+
+
+PIECES = [
+    "全县共受理政府信息公开申请",
+    "予以公开",
+    "行政复议",
+    "保留政务新媒体",
+    "信息处理费",
+    "2021年",
+    "《要点》",
+    "，",
+    "；",
+    "。",
+    "\n",
+]
+
+
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.integers(0, 99999).map(lambda n: f"{n}件")), max_size=30))
+@settings(max_examples=150, deadline=None)
+def test_marking_only_adds_marks_and_is_idempotent(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    report = read_report(SEED)
+    marked, _ = mark_failing(text, report, {"信息处理费": 0}, "一")
+    assert marked.replace(UNVERIFIED, "") == text
+    assert mark_failing(marked, report, {"信息处理费": 0}, "一")[0] == marked

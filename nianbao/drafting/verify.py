@@ -166,11 +166,8 @@ def mark_sentence(sentence: str) -> str:
     """The sentence with 【待核实】 before its closing punctuation (once)."""
     if UNVERIFIED in sentence:
         return sentence
-    stripped = sentence.rstrip()
-    tail = sentence[len(stripped) :]
-    if stripped and stripped[-1] in _END_MARKS:
-        return stripped[:-1] + UNVERIFIED + stripped[-1] + tail
-    return stripped + UNVERIFIED + tail
+    body = sentence.rstrip().rstrip(_END_MARKS)
+    return body + UNVERIFIED + sentence[len(body) :]
 
 
 def mark_failing(
