@@ -98,6 +98,12 @@ def test_a_direct_edit_takes_chinese_numerals(seed: Report) -> None:
     assert proposal.report.value(TableId.ACTIVE, "行政许可", "本年处理决定数量") == 20816
 
 
+def test_a_direct_edit_takes_a_number_and_none_clears(seed: Report) -> None:
+    assert edit_cell(seed, REQ, "三.三.1", "自然人", 0).report.value(REQ, "三.三.1", "自然人") == 0
+    cleared = edit_cell(seed, TableId.ACTIVE, "行政处罚", "本年处理决定数量", None).report
+    assert cleared.value(TableId.ACTIVE, "行政处罚", "本年处理决定数量") is None
+
+
 def test_a_direct_edit_of_a_fee_keeps_decimals(seed: Report) -> None:
     proposal = edit_cell(seed, TableId.ACTIVE, "行政事业性收费", "本年收费金额", "12.5万元")
     assert str(proposal.report.value(TableId.ACTIVE, "行政事业性收费", "本年收费金额")) == "12.5"

@@ -57,10 +57,11 @@ def apply_changes(report: Report, changes: list[CellChange]) -> Report:
     return preview(report, changes).report
 
 
-def edit_cell(report: Report, table: TableId, row: str, column: str, text: str) -> Proposal:
-    """A direct edit of one cell (“258”“二百五十八”“2460.9543”; empty clears it)."""
-    value = parse_cell_text(report, (table, row, column), text)
-    change = CellChange(table=table, row=row, column=column, new=value, source_text=text)
+def edit_cell(report: Report, table: TableId, row: str, column: str, text: str | CellNumber | None) -> Proposal:
+    """A direct edit of one cell (“258”“二百五十八”“2460.9543”, or a number; empty or None clears it)."""
+    typed = "" if text is None else str(text)
+    value = parse_cell_text(report, (table, row, column), typed)
+    change = CellChange(table=table, row=row, column=column, new=value, source_text=typed)
     return preview(report, [change])
 
 
