@@ -340,6 +340,7 @@ def test_phrases_outside_their_topic_are_left_alone(seed: Report) -> None:
     edit_sentence(seed, "全部依法依规按时答复", "多数依法依规答复")
     with_paragraph(seed, "12345热线工单全部办结。")
     with_paragraph(seed, "对未纠正的问题持续跟踪督办。")
+    with_paragraph(seed, "上年结转的2件政府信息公开申请已全部办结。")  # last year's requests
     assert findings_of(seed, "narrative.claim") == []
 
 

@@ -727,11 +727,15 @@ def _never_corrected(report: Report, sentence: Sentence) -> tuple[str, int] | No
     return _appeal_cells(report, _appeal_rows_of(sentence), ("结果纠正",))
 
 
+# “上年结转的 2 件申请已全部办结” speaks of last year's requests, not of this year's 四.
+_LAST_YEARS_REQUESTS = re.compile(r"上一?年度?结转|结转的")
+
+
 def _all_closed(report: Report, sentence: Sentence) -> tuple[str, int] | None:
     if _APPEAL_WORDS.search(sentence.text):
         return _appeal_cells(report, _appeal_rows_of(sentence), ("尚未审结",))
     carried = report.count(REQ, "四", "总计")
-    if "申请" not in sentence.before + sentence.text or not carried:
+    if "申请" not in sentence.before + sentence.text or not carried or _LAST_YEARS_REQUESTS.search(sentence.text):
         return None
     return f"依申请公开 四 结转下年度继续办理 总计 {carried}", carried
 
