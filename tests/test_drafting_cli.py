@@ -118,3 +118,15 @@ def test_llm_without_a_configured_model_is_refused(tmp_path: Path, cells_file: P
     finally:
         get_settings.cache_clear()
     assert "没有配置大模型" in capsys.readouterr().err
+
+
+def test_past_reports_come_from_the_knowledge_base(tmp_path: Path, cells_file: Path, cells: Report, capsys) -> None:  # type: ignore[no-untyped-def]
+    from nianbao.kb.service import KnowledgeBase
+
+    KnowledgeBase(tmp_path / "data").add(SEED)
+    out = tmp_path / "draft.md"
+    assert draft("--facts", str(cells_file), "--kb", str(tmp_path / "data"), "--out", str(out)) == 0
+    assert "参考：鹿邑县人民政府 2021年度报告第一部分" in capsys.readouterr().err
+    written = read_report(out)
+    assert written.part_text("一").startswith("2022年以来，鹿邑县")
+    assert cell_values(written) == cell_values(cells)
