@@ -523,7 +523,9 @@ def count_claims(report: Report) -> list[ClaimCheck]:
 
 
 def _describe(options: tuple[Expected, ...]) -> str:
-    return " 或 ".join(f"{o.label} {o.value}" for o in options)
+    """The figures a number may quote, in words; of equal figures only the first (一 and 一+二 when 二 is 0)."""
+    distinct = {o.value: o for o in reversed(options)}
+    return " 或 ".join(f"{o.label} {o.value}" for o in options if distinct[o.value] is o)
 
 
 def _count_finding(check: ClaimCheck) -> Finding:
@@ -535,7 +537,7 @@ def _count_finding(check: ClaimCheck) -> Finding:
         location=sentence.location(),
         expected=expected,
         found=quantity.text,
-        message=(f"正文写“{check.claim.name} {quantity.text}”，与表格不符（表中{expected}）：“{sentence.text}”"),
+        message=f"正文中“{check.claim.name}”写作 {quantity.text}，表中为{expected}，两者不符：“{sentence.text}”",
     )
 
 
