@@ -167,3 +167,13 @@ def test_years_shift_in_one_pass_and_real_document_names_stay() -> None:
     assert shift_years(text, 2021, 2022) == (
         "2022年较2021年有所增长（2019年为基数），2023年1月发布；《2020年工作要点》、鹿政办〔2021〕5号、共2021件。"
     )
+
+
+def test_a_draft_made_from_last_years_draft_has_one_rectification_section(seed_draft: Draft, seed: Report) -> None:
+    last = seed_draft.report.model_copy(deep=True)
+    next_draft = draft_offline("鹿邑县人民政府", 2023, example_next_year(last), ReportList([seed, last]))
+    five = next_draft.report.part_text("五")
+    assert five.count("上年度问题整改情况") == 1
+    assert five.count("（二）存在的主要问题及改进措施") == 1
+    assert "针对2022年度报告中指出的“人力、财力缺乏”" in five
+    assert check_report(next_draft.report, last).errors == []

@@ -19,6 +19,7 @@ from nianbao.drafting.sources import ReportSource, agency_level, grounding_repor
 from nianbao.drafting.summary import appeals_sentence, requests_sentence
 from nianbao.drafting.verify import Facts, mark_failing, mark_sentence
 from nianbao.model import Part, Report
+from nianbao.review import problems_listed
 from nianbao.rules.narrative import Topic
 from nianbao.schema import PART_NUMERALS, PART_TITLES
 
@@ -43,8 +44,6 @@ _SUBJECTS = (
     "本机关",
 )
 _LEVEL_SUBJECT = {"省": "我省", "市": "我市", "县": "我县"}
-_PROBLEM_ITEM = re.compile(r"([一二三四五六七八九十])是([^。；;]+)")
-_FIX_HEADING = re.compile(r"整改")
 
 
 def draft_offline(
@@ -82,7 +81,7 @@ class OfflineDrafter:
         return DraftPart(number="一", paragraphs=paragraphs[:1] + summary + paragraphs[1:])
 
     def part_five(self) -> DraftPart:
-        base_paragraphs = [p for p in self.rewritten("五") if not _FIX_HEADING.search(p.text[:20])]
+        base_paragraphs = without_fixes_section(self.rewritten("五"))
         fixes = DraftParagraph(text=self.fixes_text(), sources=self.refs("五"))
         problems = base_paragraphs or [DraftParagraph(text=self.generic_problems())]
         return DraftPart(
@@ -216,20 +215,27 @@ def subject_of(base: Report | None, agency: str) -> str:
 
 
 def last_year_problems(base: Report) -> list[str]:
-    """The problems last year's 五 listed (一是…、二是…), each cut to its first clause."""
-    problems: list[str] = []
-    five = base.part("五")
-    for paragraph in five.paragraphs if five is not None else []:
-        for match in _PROBLEM_ITEM.finditer(paragraph):
-            if match.group(1) == "一" and problems:
-                return problems
-            problems.append(_short(match.group(2)))
-    return problems
+    """The problems last year's 五 listed (一是…、二是…), as the review reads them, each cut to 30 characters."""
+    return [p[:30] for p in problems_listed(base.part_text("五"))]
 
 
-def _short(text: str) -> str:
-    first = re.split(r"[，,：:]", text.strip())[0]
-    return first[:30].rstrip("。")
+def without_fixes_section(paragraphs: list[DraftParagraph]) -> list[DraftParagraph]:
+    """Last year's 五 without its own 上年度问题整改情况 section and sub-headings (ours replace them)."""
+    kept: list[DraftParagraph] = []
+    skipping = False
+    for paragraph in paragraphs:
+        text = paragraph.text.strip()
+        if _is_subheading(text):
+            skipping = "整改" in text and "改进" not in text
+            if skipping or ("问题" in text and "改进" in text):
+                continue
+        if not skipping:
+            kept.append(paragraph)
+    return kept
+
+
+def _is_subheading(text: str) -> bool:
+    return len(text) <= 30 and not re.search(r"[。；;：:，,]", text)
 
 
 def fee_fact(facts: Facts) -> Decimal | None:
