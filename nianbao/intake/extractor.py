@@ -356,14 +356,15 @@ class _Reader:
 
     def _rows(self, figure: Figure, table: TableId, refs: list[Ref], other_row: bool) -> list[str]:
         named = [r for r in refs if isinstance(r, RowRef) and r.table is table]
-        group = next((r.group for r in refs if isinstance(r, GroupRef)), "")
+        groups = list(dict.fromkeys(r.group for r in refs if isinstance(r, GroupRef)))
         if named:
             return self._named_rows(figure, table, named, refs)
         if other_row:
             self.context.group = OTHER_HANDLING
             return [self._remember(table, "三.六.3")]
-        if group and table is REQ:
-            return self._group_rows(figure, group)
+        if groups and table is REQ:
+            said = groups if EACH in refs else groups[:1]
+            return [row for group in said for row in self._group_rows(figure, group)]
         current = self.context.rows.get(table)
         if current is None:
             self._note(figure, "没有说明是哪一行（例如“收到申请”“予以公开”）。")
@@ -504,7 +505,7 @@ def _in_format(fmt: ReportFormat, name: str) -> str:
 def _deniable(ref: Ref) -> bool:
     """A row or column that “未发生…”“无…” can set to 0 (not 答复/办结: “未答复问题” is no figure)."""
     if isinstance(ref, RowRef):
-        return ref.rank >= 1 and ref.key != "三.七"
+        return (ref.rank >= 1 or ref.key == "一") and ref.key != "三.七"
     return isinstance(ref, ColumnRef) or ref is NEGATION
 
 
