@@ -125,15 +125,16 @@ def _markdown_text(report_json: str) -> str:
 
 
 def show_downloads(draft: StoredDraft) -> None:
-    """Download the draft as DOCX and Markdown."""
+    """Download the draft as DOCX and Markdown (the DOCX is written only when asked for)."""
     report_json = draft.report.model_dump_json()
     stem = f"{draft.report.agency or '草稿'}{draft.report.year or ''}年度报告"
     columns = st.columns(2)
     with columns[0]:
         try:
+            services.optional("nianbao.writers", "write_docx", "导出 Word")
             st.download_button(
                 "下载 Word（DOCX）",
-                data=_docx_bytes(report_json),
+                data=lambda: _docx_bytes(report_json),
                 file_name=f"{stem}.docx",
                 mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 key="download-docx",

@@ -420,7 +420,7 @@ def wants_drafting(message: str) -> list[str] | None:
     return named or ["一", "五", "六"]
 
 
-def stream_text(text: str, size: int = 12) -> Iterator[str]:
+def stream_text(text: str, size: int = 24) -> Iterator[str]:
     """The reply in small pieces, for st.write_stream."""
     for start in range(0, len(text), size):
         yield text[start : start + size]

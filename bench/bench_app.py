@@ -1,0 +1,90 @@
+"""Time from sending a chat message with figures to the table updated, offline, through the real app (AppTest).
+
+    .venv/bin/python bench/bench_app.py [--rounds 20]
+
+Each round sends one message with a year's figures to a fresh draft and waits for the script run
+that redraws the page (chat reply streamed, draft saved, grids redrawn with the new values) to end.
+Also timed: the service call alone (extract + derive + check, no page). Target: ≤ 1 s per turn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+MESSAGE = (
+    "今年共收到申请{total}件，其中自然人{people}件、商业企业10件、其他8件；予以公开190件。"
+    "行政复议2件，维持1件，尚未审结1件"
+)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def app_turns(rounds: int) -> list[float]:
+    from streamlit.testing.v1 import AppTest
+
+    timings = []
+    for index in range(rounds):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        at.text_input(key="new-agency").set_value(f"测试县{index}人民政府")
+        at.button(key="new-start").click().run()
+        people = 200 + index
+        at.chat_input(key="chat").set_value(MESSAGE.format(total=people + 18, people=people))
+        start = time.perf_counter()
+        at.run()
+        timings.append(time.perf_counter() - start)
+        editor = next(d for d in at.data_editor if "依申请公开" in (d.key or ""))
+        assert editor.value.iloc[0]["自然人"] == str(people), "the table did not update"
+    return timings
+
+
+def service_turns(rounds: int) -> list[float]:
+    from app_pages import services
+
+    timings = []
+    for index in range(rounds):
+        report = services.new_report("测试县人民政府", 2024)
+        start = time.perf_counter()
+        result = services.figures_turn(report, MESSAGE.format(total=218 + index, people=200 + index))
+        services.findings_of(result.report)
+        timings.append(time.perf_counter() - start)
+    return timings
+
+
+def show(name: str, timings: list[float]) -> None:
+    print(
+        f"{name:<44} n={len(timings):<3} mean {statistics.mean(timings) * 1000:7.1f} ms   "
+        f"p50 {percentile(timings, 0.5) * 1000:7.1f} ms   p95 {percentile(timings, 0.95) * 1000:7.1f} ms   "
+        f"max {max(timings) * 1000:7.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="nianbao-bench-app-") as folder:
+        os.environ["NIANBAO_DATA_DIR"] = folder
+        os.environ["NIANBAO_LLM"] = "offline"
+        from nianbao.settings import get_settings
+
+        get_settings.cache_clear()
+        app_turns(1)  # warm-up: imports, the knowledge base opened once
+        show("chat message → table updated (AppTest run)", app_turns(args.rounds))
+        show("service only (extract, derive, check)", service_turns(args.rounds))
+    print("target: ≤ 1000 ms per chat turn, offline")
+
+
+if __name__ == "__main__":
+    main()
