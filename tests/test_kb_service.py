@@ -375,3 +375,21 @@ def test_stats_describe_the_store(corpus_kb: KnowledgeBase) -> None:
     assert stats.chunks == sum(r.chunk_count for r in corpus_kb.list())
     assert stats.embedding == corpus_kb.embedder.name and stats.dimension == corpus_kb.embedder.dimension
     assert (stats.size_bytes is None) == corpus_kb.store.is_server
+
+
+def test_many_files_are_prepared_in_parallel_and_reported_in_order(kb: KnowledgeBase, tmp_path: Path) -> None:
+    text = LUYI_2021.read_text(encoding="utf-8")
+    names = ["东平县", "西平县", "南平县", "北平县", "安平县", "和平县", "永平县", "长平县"]
+    paths = []
+    for name in names:
+        path = tmp_path / f"{name}.txt"
+        path.write_text(text.replace("鹿邑县", name), encoding="utf-8")
+        paths.append(path)
+    (tmp_path / "notes.txt").write_text("不是报告", encoding="utf-8")
+    shutil.copy(paths[0], tmp_path / "copy_of_first.txt")
+    paths += [tmp_path / "notes.txt", tmp_path / "copy_of_first.txt"]
+    results = kb.add(paths, strict=False)
+    assert [r.path for r in results] == [str(p) for p in paths]
+    assert [r.status for r in results] == ["added"] * 8 + ["failed", "duplicate"]
+    assert {r.agency for r in kb.list()} == {f"{n}人民政府" for n in names}
+    assert kb.search("政务新媒体", k=1, agency="和平县")[0].agency == "和平县人民政府"

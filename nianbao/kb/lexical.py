@@ -114,8 +114,8 @@ class Bm25Index:
         self._build()
         if not self._ids:
             return []
-        scores = self.scores(tokenize(query))
-        candidates = np.flatnonzero((scores > 0) & self._mask(where))
+        scores, matched = self._score(tokenize(query))
+        candidates = np.flatnonzero(matched & self._mask(where))
         if len(candidates) > n:
             candidates = candidates[np.argpartition(-scores[candidates], n - 1)[:n]]
         ordered = candidates[np.argsort(-scores[candidates], kind="stable")]
@@ -123,8 +123,13 @@ class Bm25Index:
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25Okapi scores of every chunk, in index order."""
+        return self._score(query_tokens)[0]
+
+    def _score(self, query_tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Scores, and which chunks contain a query term (a common term can score below zero)."""
         self._build()
         scores = np.zeros(len(self._ids))
+        matched = np.zeros(len(self._ids), dtype=bool)
         for token, repeats in Counter(query_tokens).items():
             term = self._vocab.get(token)
             if term is None or term >= len(self._idf):
@@ -133,7 +138,8 @@ class Bm25Index:
             rows, tf = self._post_rows[start:end], self._post_tf[start:end]
             norm = K1 * (1 - B + B * self._lengths[rows] / self._avgdl)
             scores[rows] += repeats * self._idf[term] * tf * (K1 + 1) / (tf + norm)
-        return scores
+            matched[rows] = True
+        return scores, matched
 
     def _mask(self, where: Mapping[str, Sequence[str | int]] | None) -> np.ndarray:
         mask = np.ones(len(self._ids), dtype=bool)

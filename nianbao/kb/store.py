@@ -15,11 +15,12 @@ server (CHROMA_HOST/CHROMA_PORT) share the whole knowledge base, not only its ve
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -32,6 +33,23 @@ logger = logging.getLogger(__name__)
 Metadata = Mapping[str, str | int | float | bool]
 Filters = Mapping[str, Sequence[str | int]]
 PAGE = 5000
+T = TypeVar("T")
+
+
+def _refreshing(method: Callable[..., T]) -> Callable[..., T]:
+    """Retry once with a fresh collection handle when the chunks collection was rebuilt elsewhere (reindex)."""
+
+    @functools.wraps(method)
+    def wrapper(self: ChromaStore, *args: Any, **kwargs: Any) -> T:
+        from chromadb.errors import NotFoundError
+
+        try:
+            return method(self, *args, **kwargs)
+        except NotFoundError:
+            self._chunks = None
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 class ChromaStore:
@@ -61,15 +79,18 @@ class ChromaStore:
 
     def chunks(self, check_embedding: bool = True) -> Any:
         """The chunks collection, created on first use; EmbeddingMismatchError if built with another embedding."""
-        if self._chunks is None:
-            recorded = self.recorded_embedding()
-            if check_embedding and recorded and recorded[0] != self._embedder.name:
-                raise EmbeddingMismatchError(
-                    f"知识库是用向量模型「{recorded[0]}」（{recorded[1]} 维）建立的，"
-                    f"当前配置的是「{self._embedder.name}」，两者不能混用。"
-                    "请运行 nianbao kb reindex 用当前配置重建索引，或改回原来的配置。"
-                )
-            self._chunks = self._collection(self.chunks_name)
+        if self._chunks is not None:
+            return self._chunks
+        recorded = self.recorded_embedding()
+        if recorded and recorded[0] != self._embedder.name:
+            if not check_embedding:
+                return self._collection(self.chunks_name)  # not cached: later calls check again
+            raise EmbeddingMismatchError(
+                f"知识库是用向量模型「{recorded[0]}」（{recorded[1]} 维）建立的，"
+                f"当前配置的是「{self._embedder.name}」，两者不能混用。"
+                "请运行 nianbao kb reindex 用当前配置重建索引，或改回原来的配置。"
+            )
+        self._chunks = self._collection(self.chunks_name)
         return self._chunks
 
     def recorded_embedding(self) -> tuple[str, int] | None:
@@ -89,6 +110,7 @@ class ChromaStore:
             configuration={"hnsw": {"space": "cosine"}},
         )
 
+    @_refreshing
     def add_chunks(
         self,
         ids: list[str],
@@ -118,6 +140,7 @@ class ChromaStore:
                 "请运行 nianbao kb reindex。"
             )
 
+    @_refreshing
     def settle_chunks(self, ids: list[str]) -> None:
         """Mark chunks as committed (searchable)."""
         step = self._client.get_max_batch_size()
@@ -125,40 +148,50 @@ class ChromaStore:
             batch = ids[start : start + step]
             self.chunks().update(ids=batch, metadatas=[{"pending": False}] * len(batch))
 
+    @_refreshing
     def delete_chunks(self, ids: list[str]) -> None:
         step = self._client.get_max_batch_size()
         for start in range(0, len(ids), step):
             self.chunks().delete(ids=ids[start : start + step])
 
+    @_refreshing
     def chunk_ids(self, report_id: str) -> list[str]:
         return list(self.chunks().get(where={"report_id": report_id}, include=[])["ids"])
 
+    @_refreshing
     def pending_chunks(self) -> list[tuple[str, Metadata]]:
         """Chunks written but not (yet) settled: an add in progress, or one that failed hard."""
         got = self.chunks().get(where={"pending": True}, include=["metadatas"])
         return list(zip(got["ids"], got["metadatas"], strict=True))
 
+    @_refreshing
     def chunk_count(self) -> int:
-        return int(self.chunks().count())
+        return int(self.chunks(check_embedding=False).count())
 
     def iter_chunks(self, include_documents: bool = False) -> Iterator[tuple[str, Metadata, str | None]]:
         """Every settled chunk: (id, metadata, document or None), page by page."""
         include = ["metadatas", "documents"] if include_documents else ["metadatas"]
         offset = 0
         while True:
-            got = self.chunks().get(where={"pending": False}, include=include, limit=PAGE, offset=offset)
+            got = self._page(include, offset)
             documents = got["documents"] if include_documents else [None] * len(got["ids"])
             yield from zip(got["ids"], got["metadatas"], documents, strict=True)
             if len(got["ids"]) < PAGE:
                 return
             offset += PAGE
 
+    @_refreshing
+    def _page(self, include: list[str], offset: int) -> Any:
+        return self.chunks().get(where={"pending": False}, include=include, limit=PAGE, offset=offset)
+
+    @_refreshing
     def get_chunks(self, ids: list[str]) -> dict[str, tuple[Metadata, str]]:
         if not ids:
             return {}
         got = self.chunks().get(ids=ids, include=["metadatas", "documents"])
         return {i: (m, d) for i, m, d in zip(got["ids"], got["metadatas"], got["documents"], strict=True)}
 
+    @_refreshing
     def query(
         self, embedding: np.ndarray, n: int, filters: Filters | None = None
     ) -> list[tuple[str, float, Metadata, str]]:
