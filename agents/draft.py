@@ -244,6 +244,8 @@ class LLMDrafter:
                 finish = chunk.response_metadata.get("finish_reason") or finish
                 reply += piece
                 yield piece
+            if finish == "content_filter":
+                stream.notes.append(f"第{stream.number}部分的生成被大模型服务的内容过滤中断，结尾可能不完整，请检查。")
             if finish != "length":
                 return
             if attempt < self.max_continuations:
