@@ -92,6 +92,12 @@ def test_an_xlsx_with_one_sheet_per_table_and_no_headings(tmp_path: Path, seed: 
     assert_cells_equal(preview(empty_report(), read_spreadsheet(path).changes).report, seed)
 
 
+def test_an_xlsx_with_the_cells_columns_is_read_as_cells(tmp_path: Path, seed: Report) -> None:
+    rows = [line.split(",") for line in cells_csv(seed).splitlines()]
+    path = write_xlsx(tmp_path / "cells.xlsx", {"cells": rows})
+    assert_cells_equal(preview(empty_report(), read_spreadsheet(path).changes).report, seed)
+
+
 def test_a_fee_from_an_xlsx_is_a_decimal(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "fee.xlsx", {"表": [["信息内容", "本年收费金额"], ["行政事业性收费", "2460.9543"]]})
     (change,) = read_spreadsheet(path).changes
