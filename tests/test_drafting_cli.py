@@ -130,3 +130,18 @@ def test_past_reports_come_from_the_knowledge_base(tmp_path: Path, cells_file: P
     written = read_report(out)
     assert written.part_text("一").startswith("2022年以来，鹿邑县")
     assert cell_values(written) == cell_values(cells)
+
+
+def test_a_draft_from_an_xlsx_of_cells(tmp_path: Path, cells: Report) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in cells_csv(cells).splitlines():
+        sheet.append(line.split(","))
+    facts = tmp_path / "figures.xlsx"
+    book.save(facts)
+    out = tmp_path / "draft.docx"
+    assert draft("--facts", str(facts), "--previous", str(SEED), "--out", str(out)) == 0
+    assert cell_values(read_report(out)) == cell_values(cells)
