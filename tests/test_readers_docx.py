@@ -251,3 +251,69 @@ def test_content_controls_and_layout_tables_do_not_hide_text() -> None:
     )
     lines = read_docx(docx_with_body(body)).lines
     assert [line.cells for line in lines if line.text] == [["一、总体情况"], ["予以公开", "7"]]
+
+
+# --- Word's automatic list numbering ------------------------------------------------------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def add_list(document: docx.document.Document, num_id: int, number_format: str, text: str) -> None:
+    """Declare a one-level list in numbering.xml (as Word does for 一、二、 or 1. 2. lists)."""
+    numbering = document.part.numbering_part.element
+    abstract = numbering.makeelement(f"{{{W_NS}}}abstractNum", {f"{{{W_NS}}}abstractNumId": str(num_id)})
+    level = abstract.makeelement(f"{{{W_NS}}}lvl", {f"{{{W_NS}}}ilvl": "0"})
+    for tag, value in (("start", "1"), ("numFmt", number_format), ("lvlText", text)):
+        level.append(level.makeelement(f"{{{W_NS}}}{tag}", {f"{{{W_NS}}}val": value}))
+    abstract.append(level)
+    numbering.insert(0, abstract)
+    num = numbering.makeelement(f"{{{W_NS}}}num", {f"{{{W_NS}}}numId": str(num_id)})
+    num.append(num.makeelement(f"{{{W_NS}}}abstractNumId", {f"{{{W_NS}}}val": str(num_id)}))
+    numbering.append(num)
+
+
+def numbered(paragraph: docx.text.paragraph.Paragraph, num_id: int) -> None:
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = num_id
+
+
+def test_headings_numbered_by_word_read_as_part_headings() -> None:
+    document = docx.Document()
+    add_list(document, 101, "chineseCounting", "%1、")
+    add_list(document, 102, "decimal", "%1.")
+    document.add_paragraph("某县人民政府2022年政府信息公开工作年度报告")
+    titles = ["总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况"]
+    titles += ["政府信息公开行政复议、行政诉讼情况", "存在的主要问题及改进情况", "其他需要报告的事项"]
+    for title in titles:
+        numbered(document.add_paragraph(title), 101)
+        if title == "其他需要报告的事项":
+            numbered(document.add_paragraph("本年度未收取信息处理费。"), 102)
+    report = read_report_bytes(saved(document), "numbered.docx")
+    assert [p.heading for p in report.parts] == [f"{n}、{t}" for n, t in zip("一二三四五六", titles, strict=True)]
+    assert report.part_text("六") == "1.本年度未收取信息处理费。"
+
+
+def test_chinese_list_labels_count_like_word() -> None:
+    from nianbao.readers.numbering import chinese_number
+
+    expected = ["一", "十", "十二", "二十", "一百零五", "一百一十"]
+    assert [chinese_number(n) for n in (1, 10, 12, 20, 105, 110)] == expected
+
+
+def test_numbering_carried_by_a_paragraph_style_is_drawn_too() -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    add_list(document, 103, "chineseCounting", "%1、")
+    base = document.styles.add_style("年报一级标题", WD_STYLE_TYPE.PARAGRAPH)
+    num_pr = base.element.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = 103
+    heading = document.styles.add_style("年报一级标题（加粗）", WD_STYLE_TYPE.PARAGRAPH)
+    heading.base_style = base
+    document.add_paragraph("总体情况", style=base)
+    document.add_paragraph("正文不编号。")
+    document.add_paragraph("主动公开政府信息情况", style=heading)
+    texts = [line.text for line in read_docx(saved(document)).lines]
+    assert texts == ["一、总体情况", "正文不编号。", "二、主动公开政府信息情况"]

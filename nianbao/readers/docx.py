@@ -7,13 +7,15 @@ impossible compression ratio, or sizes that lie) is refused without decompressin
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.readers.document import Document
 from nianbao.readers.html import MAX_SPAN, SpanCell, expand_spans, join_pieces
+from nianbao.readers.numbering import Numbering
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_PART_BYTES = 50 * 1024 * 1024
@@ -34,14 +36,15 @@ _TEXT_TAGS = frozenset({f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBrea
 def read_docx(data: bytes, source: str = "") -> Document:
     """Read a Word (.docx) report into lines: table rows as grids, paragraphs as text."""
     check_archive(data)
-    body = _open_body(data)
+    word = _open(data)
+    body = word.element.body
     if _count_paragraphs(body) > MAX_PARAGRAPHS:
         raise ReportReadError(ReadFailure.TOO_LARGE, "Word 文件中的段落数量远超正常年度报告，已拒绝读取。")
-    document = Document(source=source, hard_wrapped=False)
     for fallback in list(body.iter(_MC_FALLBACK)):  # the same content as its mc:Choice
         fallback.getparent().remove(fallback)
-    _read_blocks(body, document)
-    return document
+    reader = _Reader(Document(source=source, hard_wrapped=False), Numbering.of(word))
+    reader.read_blocks(body)
+    return reader.document
 
 
 def check_archive(data: bytes) -> None:
@@ -80,12 +83,12 @@ def _bomb(detail: str) -> ReportReadError:
     return ReportReadError(ReadFailure.TOO_LARGE, f"Word 文件解压后过大（疑似压缩炸弹）：{detail}，已拒绝读取。")
 
 
-def _open_body(data: bytes) -> Any:
+def _open(data: bytes) -> Any:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        return docx.Document(BytesIO(data)).element.body
+        return docx.Document(BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as e:
         raise ReportReadError(ReadFailure.DAMAGED, "Word 文件已损坏：无法读取其中的正文（word/document.xml）。") from e
     except Exception as e:  # lxml and python-docx raise many unrelated types for broken parts
@@ -98,33 +101,48 @@ def _count_paragraphs(body: Any) -> int:
     return int(etree.XPath("count(.//w:p)", namespaces={"w": _W[1:-1]})(body))
 
 
-def _read_blocks(container: Any, document: Document) -> None:
-    """Paragraphs and tables of a body (or of a layout table's cell), in order, without recursion."""
-    stack = [iter(container)]
-    while stack:
-        element = next(stack[-1], None)
-        if element is None:
-            stack.pop()
-        elif element.tag == f"{_W}p":
-            document.add_text(paragraph_text(element))
-        elif element.tag == f"{_W}tbl":
-            _read_table(element, document, stack)
-        elif element.tag in _WRAPPERS or element.tag == f"{_W}tc":
-            stack.append(iter(element))
+@dataclass
+class _Reader:
+    """Reads a body into lines; Word's list numbering is counted in document order."""
 
+    document: Document
+    numbering: Numbering
 
-def _read_table(table: Any, document: Document, stack: list[Iterator[Any]]) -> None:
-    if any(True for _ in table.iterdescendants(f"{_W}tbl")):
-        # A table used for page layout: its cells hold the report's paragraphs and tables.
-        stack.append(iter([cell for row in _rows(table) for cell in _cells(row)]))
-        return
-    grid = expand_spans(_span_rows(table))
-    width = max((len(row) for row in grid), default=0)
-    for row in grid:
-        if width <= 1:
-            document.add_text(row[0] if row else "")
-        elif any(row):
-            document.add_row(row + [""] * (width - len(row)))
+    def read_blocks(self, container: Any) -> None:
+        """Paragraphs and tables of a body (or of a layout table's cell), in order, without recursion."""
+        stack = [iter(container)]
+        while stack:
+            element = next(stack[-1], None)
+            if element is None:
+                stack.pop()
+            elif element.tag == f"{_W}p":
+                self.document.add_text(self.paragraph(element))
+            elif element.tag == f"{_W}tbl":
+                self._table(element, stack)
+            elif element.tag in _WRAPPERS or element.tag == f"{_W}tc":
+                stack.append(iter(element))
+
+    def paragraph(self, paragraph: Any) -> str:
+        """A paragraph's text with the label Word numbers it with (一、 1.), if any."""
+        text = paragraph_text(paragraph)
+        label = self.numbering.label(paragraph) if text.strip() else ""
+        return f"{label}{text.lstrip()}" if label else text
+
+    def _table(self, table: Any, stack: list[Iterator[Any]]) -> None:
+        if any(True for _ in table.iterdescendants(f"{_W}tbl")):
+            # A table used for page layout: its cells hold the report's paragraphs and tables.
+            stack.append(iter([cell for row in _rows(table) for cell in _cells(row)]))
+            return
+        grid = expand_spans(_span_rows(table, self._cell_text))
+        width = max((len(row) for row in grid), default=0)
+        for row in grid:
+            if width <= 1:
+                self.document.add_text(row[0] if row else "")
+            elif any(row):
+                self.document.add_row(row + [""] * (width - len(row)))
+
+    def _cell_text(self, tc: Any) -> str:
+        return join_pieces([self.paragraph(p) for p in tc.iter(f"{_W}p")])
 
 
 def _rows(table: Any) -> Iterator[Any]:
@@ -144,7 +162,7 @@ def _children(element: Any, tag: str) -> Iterator[Any]:
             yield from _children(child, tag)
 
 
-def _span_rows(table: Any) -> list[list[SpanCell]]:
+def _span_rows(table: Any, cell_text: Callable[[Any], str]) -> list[list[SpanCell]]:
     """Rows as span cells: gridSpan gives the width; a vMerge run becomes one cell with a rowspan."""
     rows: list[list[SpanCell]] = []
     open_merges: dict[int, SpanCell] = {}
@@ -158,7 +176,7 @@ def _span_rows(table: Any) -> list[list[SpanCell]]:
             if continues and column in open_merges:
                 open_merges[column].rowspan += 1
             else:
-                cell = SpanCell(_cell_text(tc), 1, span)
+                cell = SpanCell(cell_text(tc), 1, span)
                 row.append(cell)
                 if merge is not None:
                     open_merges[column] = cell
@@ -179,10 +197,6 @@ def _int_val(element: Any, path: str, default: int = 1) -> int:
         return min(max(int(found.get(f"{_W}val", default)), 0), MAX_SPAN) or default
     except ValueError:
         return default
-
-
-def _cell_text(tc: Any) -> str:
-    return join_pieces([paragraph_text(p) for p in tc.iter(f"{_W}p")])
 
 
 def paragraph_text(paragraph: Any) -> str:
