@@ -23,7 +23,7 @@ from agents.prompting import render
 from nianbao.drafting.model import Draft, DraftParagraph, DraftPart, SourceRef
 from nianbao.drafting.offline import FEE, OfflineDrafter, draft_offline, fee_fact, last_year_problems, subject_of
 from nianbao.drafting.sources import Hit, ReportSource, grounding_report, same_agency
-from nianbao.drafting.summary import active_sentence, appeals_sentence, requests_sentence
+from nianbao.drafting.summary import active_sentence, appeals_sentence, applicants_sentence, requests_sentence
 from nianbao.drafting.verify import Facts, NumberCheck, check_numbers, check_sentence, mark_failing, mark_sentence
 from nianbao.model import Report
 from nianbao.schema import PART_NUMERALS, PART_TITLES
@@ -309,7 +309,12 @@ def requirements(number: str, report: Report, own_base: Report | None, facts: Fa
 def figures_text(report: Report, subject: str) -> str:
     """This year's figures in sentences, the only numbers the model may use."""
     year = report.year or 0
-    lines = [requests_sentence(report, year, subject), appeals_sentence(report), active_sentence(report)]
+    lines = [
+        requests_sentence(report, year, subject),
+        applicants_sentence(report),
+        appeals_sentence(report),
+        active_sentence(report),
+    ]
     return "\n".join(line for line in lines if line)
 
 

@@ -72,3 +72,10 @@ def active_sentence(report: Report) -> str:
         f"主动公开：制发行政规范性文件{issued}件，废止{repealed}件，现行有效{valid}件；"
         f"规章制发{report.count(active, '规章', '本年制发件数')}件；{decisions}{fee_text}。"
     )
+
+
+def applicants_sentence(report: Report) -> str:
+    """Who asked: 本年新收 by 自然人 and 法人或其他组织."""
+    people = report.count(REQ, "一", "自然人")
+    bodies = sum(report.count(REQ, "一", c) for c in ("商业企业", "科研机构", "社会组织", "法律服务机构", "其他"))
+    return f"本年新收的申请中，自然人提出{people}件，法人或其他组织提出{bodies}件。"
