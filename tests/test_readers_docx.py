@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import struct
 import subprocess
 import sys
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.model import Report
@@ -317,3 +320,20 @@ def test_numbering_carried_by_a_paragraph_style_is_drawn_too() -> None:
     document.add_paragraph("主动公开政府信息情况", style=heading)
     texts = [line.text for line in read_docx(saved(document)).lines]
     assert texts == ["一、总体情况", "正文不编号。", "二、主动公开政府信息情况"]
+
+
+@pytest.fixture(scope="module")
+def seed_docx_bytes() -> bytes:
+    return write_docx(read_report(SEED))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1, max_size=8))
+def test_any_damaged_docx_gives_a_report_or_a_read_error(
+    seed_docx_bytes: bytes, flips: list[tuple[float, int]]
+) -> None:
+    damaged = bytearray(seed_docx_bytes)
+    for where, value in flips:
+        damaged[int(where * len(damaged))] = value
+    with contextlib.suppress(ReportReadError):
+        assert isinstance(read_report_bytes(bytes(damaged), "damaged.docx"), Report)
