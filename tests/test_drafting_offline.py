@@ -177,3 +177,11 @@ def test_a_draft_made_from_last_years_draft_has_one_rectification_section(seed_d
     assert five.count("（二）存在的主要问题及改进措施") == 1
     assert "针对2022年度报告中指出的“人力、财力缺乏”" in five
     assert check_report(next_draft.report, last).errors == []
+
+
+def test_a_peers_place_name_becomes_this_bodys_even_a_one_character_one() -> None:
+    shuyang = read_report(CORPUS / "shuyang_2025.md")
+    draft = draft_offline("睢县人民政府", 2026, example_next_year(shuyang), ReportList([shuyang]))
+    one = draft.report.part_text("一")
+    assert "沐阳" not in one
+    assert "《睢“网”事》" in one

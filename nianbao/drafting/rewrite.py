@@ -54,7 +54,8 @@ def rename_body(text: str, old_agency: str | None, new_agency: str | None) -> st
         return text
     text = text.replace(old_agency, new_agency)
     old_place, new_place = place_name(old_agency), place_name(new_agency)
-    return text.replace(old_place, new_place) if old_place and new_place else text
+    # A one-character place (睢 of 睢县) is too common a character to replace blindly.
+    return text.replace(old_place, new_place) if len(old_place) >= 2 and new_place else text
 
 
 ACTIVE = TableId.ACTIVE

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from nianbao.kb.agency import agency_level as kb_agency_level
 from nianbao.model import Report
 
-_PLACE = re.compile(r"^(.{2,8}?)(?:省|自治区|市|县|区|旗|镇|乡|街道)")
+_PLACE = re.compile(r"^(.{1,8}?)(?:省|自治区|市|县|区|旗|镇|乡|街道)")
 
 
 class Hit(BaseModel):
