@@ -100,3 +100,15 @@ def test_a_stored_report_can_be_removed(with_password, seed_path):
     at.button(key="admin-remove").click().run()
     assert_clean(at)
     assert any(m.label == "报告" and m.value == "0" for m in at.metric)
+
+
+def test_an_uploaded_file_name_cannot_reach_outside_the_upload_folder(with_password, seed_path):
+    at = log_in(admin_page(), PASSWORD)
+    at.get("file_uploader")[0].set_value([("../../../etc/luyi.txt", seed_path.read_bytes(), "text/plain")])
+    at.run()
+    at.button(key="admin-add").click().run()
+
+    assert_clean(at)
+    (source,) = list(at.dataframe[-1].value["来源文件"])
+    assert "/" not in source and ".." not in source
+    assert source.endswith("luyi.txt")

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nianbao.drafts import DraftStore
+from nianbao.readers import read_report
 from nianbao.schema import TableId
 from nianbao.settings import get_settings
 from tests.fake_openai import Reply, fake_openai
@@ -285,3 +286,23 @@ def test_a_failing_llm_gives_a_message_and_the_offline_draft(data_dir, monkeypat
     assert "258" in draft.report.part_text("一")
     assert "HTTP 500" in draft.chat[-1].content and "离线" in draft.chat[-1].content
     assert [m.content for m in draft.chat if m.role == "user"] == [FIGURES, "请起草总体情况"]
+
+
+def test_the_chart_shows_the_bodys_past_years_with_the_draft_last_and_carries_over(data_dir, seed_path):
+    from nianbao.kb.service import KnowledgeBase
+
+    KnowledgeBase(get_settings()).add(seed_path)
+    at = start()
+    assert at.selectbox(key="new-body").value == "鹿邑县人民政府"
+    at.number_input[0].set_value(2022)
+    at.button(key="new-start").click().run()
+    at.chat_input(key="chat").set_value(FIGURES).run()
+
+    assert_clean(at)
+    chart = next(d.value for d in at.dataframe if "新收申请（件）" in d.value.columns)
+    assert list(chart.index) == ["2021年", "2022年（本草稿）"]
+    assert chart.loc["2022年（本草稿）", "新收申请（件）"] == 258
+    assert chart.loc["2021年", "新收申请（件）"] == read_report(seed_path).value(REQ, "一", "总计")
+    draft = stored(data_dir, at)
+    assert draft.report.value(REQ, "二", "总计") == read_report(seed_path).value(REQ, "四", "总计")
+    assert "上年" in draft.chat[0].content
