@@ -67,11 +67,17 @@ class OfflineDrafter:
     def draft(self) -> Draft:
         parts = {"一": self.part_one(), "五": self.part_five(), "六": self.part_six()}
         for number, drafted in parts.items():
+            self.verify(drafted)
             self.report.parts[PART_NUMERALS.index(number)].text = drafted.text
         notes = [] if self.base else ["没有找到本机关或同级机关的往年报告，叙述部分由本年度数据生成，请补充完善。"]
         if self.base is not None and not self.own:
             notes.append(f"本机关没有往年报告，叙述部分参照了{self.base.agency}{self.base.year}年度报告，请逐句核改。")
         return Draft(report=self.report, parts=parts, notes=notes)
+
+    def verify(self, part: DraftPart) -> None:
+        """The last check before anyone sees the part: every sentence with a failing number is marked."""
+        for paragraph in part.paragraphs:
+            paragraph.text, _ = mark_failing(paragraph.text, self.report, self.facts, part.number)
 
     def part_one(self) -> DraftPart:
         paragraphs = self.rewritten("一")
