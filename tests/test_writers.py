@@ -144,21 +144,28 @@ def seed_docx(seed: Report) -> docx.document.Document:
     return docx.Document(BytesIO(write_docx(seed)))
 
 
-def east_asian_font(run: docx.text.run.Run) -> str | None:
-    fonts = run._element.rPr.rFonts
-    return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+def east_asian_font(paragraph: docx.text.paragraph.Paragraph) -> str | None:
+    """The East Asian font a paragraph is set in (its style's w:eastAsia)."""
+    return paragraph.style.element.rPr.rFonts.get(qn("w:eastAsia"))
+
+
+def alignment(paragraph: docx.text.paragraph.Paragraph) -> object:
+    return paragraph.alignment if paragraph.alignment is not None else paragraph.style.paragraph_format.alignment
 
 
 def test_part_headings_are_heiti_and_text_is_fangsong(seed_docx: docx.document.Document) -> None:
     paragraphs = {p.text: p for p in seed_docx.paragraphs if p.text}
-    assert east_asian_font(paragraphs["一、总体情况"].runs[0]) == "黑体"
-    assert east_asian_font(paragraphs["五、存在的主要问题及改进情况"].runs[0]) == "黑体"
-    assert paragraphs["一、总体情况"]._p.pPr.outlineLvl.get(qn("w:val")) == "0"  # in Word's navigation pane
+    assert east_asian_font(paragraphs["一、总体情况"]) == "黑体"
+    assert east_asian_font(paragraphs["五、存在的主要问题及改进情况"]) == "黑体"
+    outline = paragraphs["一、总体情况"].style.element.pPr.outlineLvl
+    assert outline.get(qn("w:val")) == "0"  # in Word's navigation pane
     body = next(p for text, p in paragraphs.items() if text.startswith("2021年以来，鹿邑县在认真学习"))
-    assert east_asian_font(body.runs[0]) == "仿宋_GB2312"
+    assert east_asian_font(body) == "仿宋_GB2312"
+    assert east_asian_font(paragraphs["（一）机构与制度建设取得新进展"]) == "楷体_GB2312"
     title = seed_docx.paragraphs[0]
     assert title.text == "鹿邑县人民政府2021年政府信息公开工作年度报告"
-    assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert east_asian_font(title) == "方正小标宋简体"
+    assert alignment(title) == WD_ALIGN_PARAGRAPH.CENTER
 
 
 def test_fangsong_gb2312_falls_back_to_fangsong(seed: Report) -> None:
@@ -206,8 +213,9 @@ def test_numbers_are_right_aligned(seed_docx: docx.document.Document) -> None:
     requests = seed_docx.tables[1]
     value_cell = requests.rows[3].cells[3]
     label_cell = requests.rows[3].cells[0]
-    assert value_cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
-    assert label_cell.paragraphs[0].alignment != WD_ALIGN_PARAGRAPH.RIGHT
+    assert alignment(value_cell.paragraphs[0]) == WD_ALIGN_PARAGRAPH.RIGHT
+    assert alignment(label_cell.paragraphs[0]) == WD_ALIGN_PARAGRAPH.LEFT
+    assert alignment(requests.rows[0].cells[5].paragraphs[0]) == WD_ALIGN_PARAGRAPH.CENTER  # 申请人情况
 
 
 def test_active_table_lists_each_article_with_its_columns(seed_docx: docx.document.Document) -> None:

@@ -7,8 +7,11 @@ the three tables with the official header rows and merged cells, numbers right-a
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from nianbao.model import Report
 from nianbao.writers.layout import (
@@ -32,6 +35,32 @@ FONT_FALLBACKS = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正�
 
 TITLE_SIZE, BODY_SIZE, TABLE_SIZE = 22, 16, 9  # 二号, 三号, 小五 (points)
 LINE_SPACING = 28
+TITLE_STYLE, HEADING_STYLE, SUBHEADING_STYLE, BODY_STYLE = "年报标题", "年报一级标题", "年报二级标题", "年报正文"
+TABLE_HEADER_STYLE, TABLE_LABEL_STYLE, TABLE_NUMBER_STYLE = "年报表头", "年报表格文字", "年报表格数字"
+CELL_STYLES = {Role.HEADER: TABLE_HEADER_STYLE, Role.LABEL: TABLE_LABEL_STYLE, Role.VALUE: TABLE_NUMBER_STYLE}
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    """A paragraph style of the report: its East Asian font, size in points and alignment."""
+
+    name: str
+    font: str
+    size: float
+    alignment: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY
+    body: bool = False  # first-line indent of two characters and fixed 28 pt lines
+    outline: bool = False
+
+
+STYLES = (
+    StyleSpec(TITLE_STYLE, TITLE_FONT, TITLE_SIZE, alignment=WD_ALIGN_PARAGRAPH.CENTER),
+    StyleSpec(HEADING_STYLE, HEADING_FONT, BODY_SIZE, body=True, outline=True),
+    StyleSpec(SUBHEADING_STYLE, SUBHEADING_FONT, BODY_SIZE, body=True),
+    StyleSpec(BODY_STYLE, BODY_FONT, BODY_SIZE, body=True),
+    StyleSpec(TABLE_HEADER_STYLE, HEADING_FONT, TABLE_SIZE, alignment=WD_ALIGN_PARAGRAPH.CENTER),
+    StyleSpec(TABLE_LABEL_STYLE, BODY_FONT, TABLE_SIZE, alignment=WD_ALIGN_PARAGRAPH.LEFT),
+    StyleSpec(TABLE_NUMBER_STYLE, BODY_FONT, TABLE_SIZE, alignment=WD_ALIGN_PARAGRAPH.RIGHT),
+)
 _SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 _FONT_TABLE_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
 
@@ -41,23 +70,24 @@ def write_docx(report: Report) -> bytes:
     import docx
 
     document = docx.Document()
-    _set_up(document)
+    styles = _set_up(document)
     for line in title_of(report).split("\n"):
-        _title(document, line)
-    _body_paragraphs(document, report.preamble)
+        document.add_paragraph(line, style=styles[TITLE_STYLE])
+    _body_paragraphs(document, report.preamble, styles)
     for part in parts_to_write(report):
-        _heading(document, part.heading)
+        document.add_paragraph(part.heading, style=styles[HEADING_STYLE])
         table = TABLE_OF_PART.get(part.number)
         if table is None:
-            _body_paragraphs(document, part.text)
+            _body_paragraphs(document, part.text, styles)
         else:
-            _table(document, official_table(report, table))
+            _table(document, official_table(report, table), styles)
     out = BytesIO()
     document.save(out)
     return out.getvalue()
 
 
-def _set_up(document: Any) -> None:
+def _set_up(document: Any) -> dict[str, Any]:
+    """Page set-up (A4, 公文 margins) and the report's paragraph styles, by name."""
     from docx.shared import Cm, Pt
 
     section = document.sections[0]
@@ -68,6 +98,29 @@ def _set_up(document: Any) -> None:
     normal.font.size = Pt(BODY_SIZE)
     _fonts(normal.element.get_or_add_rPr(), BODY_FONT)
     _declare_fallbacks(document)
+    return {spec.name: _add_style(document, spec) for spec in STYLES}
+
+
+def _add_style(document: Any, spec: StyleSpec) -> Any:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    style = document.styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    style.quick_style = True
+    style.font.size = Pt(spec.size)
+    _fonts(style.element.get_or_add_rPr(), spec.font)
+    layout = style.paragraph_format
+    layout.alignment = spec.alignment
+    layout.space_after = Pt(0)
+    if spec.body:
+        layout.first_line_indent = Pt(2 * BODY_SIZE)
+        layout.line_spacing = Pt(LINE_SPACING)
+    if spec.outline:
+        # Outline level 1 puts the part in Word's navigation pane, as Word's headings would.
+        style.element.get_or_add_pPr().get_or_add_outlineLvl().set(qn("w:val"), "0")
+    return style
 
 
 def _fonts(rpr: Any, east_asia: str) -> None:
@@ -96,50 +149,14 @@ def _declare_fallbacks(document: Any) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _run(paragraph: Any, text: str, font: str, size: float, bold: bool = False) -> None:
-    from docx.shared import Pt
-
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.font.bold = bold or None
-    _fonts(run._element.get_or_add_rPr(), font)
-
-
-def _title(document: Any, text: str) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    paragraph = document.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(paragraph, text, TITLE_FONT, TITLE_SIZE)
-
-
-def _heading(document: Any, text: str) -> None:
-    from docx.oxml.ns import qn
-
-    paragraph = _body_paragraph(document)
-    # Outline level 1 puts the part in Word's navigation pane without Word's heading styles.
-    paragraph._p.get_or_add_pPr().get_or_add_outlineLvl().set(qn("w:val"), "0")
-    _run(paragraph, text, HEADING_FONT, BODY_SIZE)
-
-
-def _body_paragraphs(document: Any, text: str) -> None:
+def _body_paragraphs(document: Any, text: str, styles: dict[str, Any]) -> None:
     for line in text.split("\n"):
         if line.strip():
-            font = SUBHEADING_FONT if _SUBHEADING.match(line.strip()) else BODY_FONT
-            _run(_body_paragraph(document), line.strip(), font, BODY_SIZE)
+            style = SUBHEADING_STYLE if _SUBHEADING.match(line.strip()) else BODY_STYLE
+            document.add_paragraph(line.strip(), style=styles[style])
 
 
-def _body_paragraph(document: Any) -> Any:
-    from docx.shared import Pt
-
-    paragraph = document.add_paragraph()
-    paragraph.paragraph_format.first_line_indent = Pt(2 * BODY_SIZE)
-    paragraph.paragraph_format.line_spacing = Pt(LINE_SPACING)
-    paragraph.paragraph_format.space_after = Pt(0)
-    return paragraph
-
-
-def _table(document: Any, rows: list[list[Box]]) -> None:
+def _table(document: Any, rows: list[list[Box]], styles: dict[str, Any]) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
 
     table = document.add_table(rows=len(rows), cols=table_width(rows))
@@ -150,21 +167,15 @@ def _table(document: Any, rows: list[list[Box]]) -> None:
         cell = grid[r][c]
         if box.rowspan > 1 or box.colspan > 1:
             cell = cell.merge(grid[r + box.rowspan - 1][c + box.colspan - 1])
-        _fill(cell, box)
+        _fill(cell, box, styles[CELL_STYLES[box.role]])
     document.add_paragraph()
 
 
-def _fill(cell: Any, box: Box) -> None:
+def _fill(cell: Any, box: Box, style: Any) -> None:
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    alignments = {
-        Role.HEADER: WD_ALIGN_PARAGRAPH.CENTER,
-        Role.LABEL: WD_ALIGN_PARAGRAPH.LEFT,
-        Role.VALUE: WD_ALIGN_PARAGRAPH.RIGHT,
-    }
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     paragraph = cell.paragraphs[0]
-    paragraph.alignment = alignments[box.role]
+    paragraph.style = style
     if box.text:
-        _run(paragraph, box.text, HEADING_FONT if box.role is Role.HEADER else BODY_FONT, TABLE_SIZE)
+        paragraph.add_run(box.text)
