@@ -102,7 +102,7 @@ def show_grid(draft: StoredDraft, grid: Grid, at_cells: dict[Address, list[Findi
     """One grid: edits are applied and saved at once, then the grid is redrawn with derived cells."""
     frame = grid_frame(draft.report, grid, at_cells)
     key = grid_key(draft, grid)
-    config: dict[str, Any] = {c: st.column_config.TextColumn(c, width=_width(c)) for c in grid.columns}
+    config: dict[str, Any] = {c: st.column_config.TextColumn(c) for c in grid.columns}
     config[CHECK_COLUMN] = st.column_config.TextColumn(CHECK_COLUMN, disabled=True, width="medium")
     st.data_editor(frame, key=key, column_config=config, width="stretch", num_rows="fixed")
     edits = edits_of(st.session_state.get(key), grid)
@@ -111,10 +111,6 @@ def show_grid(draft: StoredDraft, grid: Grid, at_cells: dict[Address, list[Findi
     failing = [(a, f) for a, found in at_cells.items() if a[0] is grid.table and _in_grid(grid, a) for f in found]
     if failing:
         show_failing(frame, grid, failing)
-
-
-def _width(column: str) -> str:
-    return "small" if len(column) <= 4 else "medium"
 
 
 def _in_grid(grid: Grid, address: Address) -> bool:

@@ -108,9 +108,9 @@ def show_chart(draft: StoredDraft) -> None:
     frame.index = [f"{y}年" + ("（本草稿）" if y == report.year else "") for y in frame.index]
     counts = frame[["新收申请（件）", "行政复议（件）", "行政诉讼（件）"]]
     st.markdown("**申请与复议、诉讼（件）**")
-    st.line_chart(counts)
+    st.bar_chart(counts, stack=False)
     st.markdown("**予以公开占办结的比例（%）**")
-    st.line_chart(frame[["予以公开占比（%）"]])
+    st.bar_chart(frame[["予以公开占比（%）"]])
     st.dataframe(frame, width="stretch")
 
 
