@@ -29,9 +29,16 @@ def with_paragraph(report: Report, paragraph: str, part: str = "一") -> Report:
     return report
 
 
-def test_seed_2016_sentence_is_flagged_but_not_its_document_number(seed: Report) -> None:
-    # 鹿邑 2021: “2016年县政府办公室印发了《…》（鹿政办〔2016〕132号）”: the 2016年 outside the
-    # citation is a claim five years old; the 〔2016〕 of the document number is a citation.
+def test_a_year_the_sentence_also_cites_is_history_not_a_stale_claim(seed: Report) -> None:
+    # 鹿邑 2021: “2016年县政府办公室印发了《…》（鹿政办〔2016〕132号）”: the sentence says when the
+    # document it cites was issued.
+    assert findings_of(seed, "years.stale") == []
+
+
+def test_an_old_year_without_its_citation_is_flagged(seed: Report) -> None:
+    target = seed.part("一")
+    assert target is not None
+    target.text = target.text.replace("（鹿政办〔2016〕132号）", "")
     [finding] = findings_of(seed, "years.stale")
     assert finding.severity is Severity.WARNING
     assert finding.location.part == "一"

@@ -72,10 +72,20 @@ def _year_mentions(text: str) -> tuple[YearMention, ...]:
 
 
 def stale_years(report: Report, sentence: Sentence) -> list[YearMention]:
-    """Years of a sentence that end before the year before the report year."""
+    """Years of a sentence that end before the year before the report year.
+
+    A year that the same sentence also cites (“2016年…印发了…（鹿政办〔2016〕132号）”) tells when
+    that document was issued: history, not a stale claim about this year's work.
+    """
     if report.year is None:
         return []
-    return [m for m in year_mentions(sentence.text) if m.last < report.year - 1]
+    cited = _cited_years(sentence.text)
+    return [m for m in year_mentions(sentence.text) if m.last < report.year - 1 and m.first not in cited]
+
+
+def _cited_years(text: str) -> set[int]:
+    citations = "".join(m.group() for m in _CITATIONS.finditer(normalize_digits(text)))
+    return {int(y) for y in re.findall(r"(?:19|20)\d{2}", citations)}
 
 
 @rule("years.stale")
