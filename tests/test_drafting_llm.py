@@ -235,3 +235,13 @@ def test_a_reply_stopped_by_the_content_filter_is_reported(offline: Draft, seed:
     with fake_openai([Reply("2022年，我县扎实推进政务公开工作。", "content_filter")]) as server:
         draft = LLMDrafter(model_for(server), ReportList([seed])).draft_part(offline, "一")
     assert any("内容过滤中断" in note for note in draft.notes)
+
+
+def test_any_langchain_chat_model_can_draft(offline: Draft, cells: Report, seed: Report) -> None:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    text = part_one(cells, cells.count(REQ, "一", "总计"))
+    model = GenericFakeChatModel(messages=iter([AIMessage(content=text)]))
+    draft = LLMDrafter(model, ReportList([seed])).draft_part(offline, "一")
+    assert draft.report.part_text("一") == text
