@@ -8,6 +8,7 @@ Each request takes the next scripted reply; the last one repeats. Requests are r
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -117,9 +118,17 @@ def fake_openai(replies: list[Reply]) -> Iterator[FakeOpenAI]:
     state.base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
+    saved = {key: os.environ.get(key) for key in ("NO_PROXY", "no_proxy")}
+    for key in saved:  # a proxy configured on the machine must not see requests to our local server
+        os.environ[key] = ",".join(filter(None, [saved[key], "127.0.0.1", "localhost"]))
     try:
         yield state
     finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
