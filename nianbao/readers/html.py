@@ -182,6 +182,7 @@ class _Walker:
     def _table(self, table: Any) -> None:
         for caption in table.iterchildren("caption"):
             self.document.add_text(inline_text("".join(caption.itertext())).strip())
+        _mark_breaks_in_cells(table)
         grid = expand_spans(list(_html_rows(table)))
         width = max((len(row) for row in grid), default=0)
         for row in grid:
@@ -215,28 +216,40 @@ class SpanCell:
 
 def _html_rows(table: Any) -> Iterator[list[SpanCell]]:
     for tr in table.iter("tr"):
-        cells = [child for child in tr if _tag(child) in ("td", "th")]
-        yield [SpanCell(_cell_text(td), _span(td.get("rowspan")), _span(td.get("colspan"))) for td in cells]
+        yield [
+            SpanCell(_cell_text(td), _span(td.get("rowspan")), _span(td.get("colspan")))
+            for td in tr.iterchildren("td", "th")
+        ]
 
 
 def _span(value: str | None) -> int:
+    if value is None:
+        return 1
     try:
-        span = int(str(value).strip()) if value is not None else 1
+        span = int(value.strip())
     except ValueError:
         return 1
     return min(max(span, 1), MAX_SPAN)
 
 
-def _cell_text(cell: Any) -> str:
-    """A cell's text; each paragraph or <br> inside it starts a new piece of the label."""
-    if len(cell) == 0:
-        return inline_text(cell.text or "").strip()
-    for element in cell.iterdescendants(*_BLOCKS):
+_IN_CELL_BREAKS = tuple(_BLOCKS - {"td", "th", "tr", "tbody", "thead", "tfoot", "html", "body"})
+
+
+def _mark_breaks_in_cells(table: Any) -> None:
+    """Put a break mark around each paragraph and after each <br> inside the table's cells."""
+    for element in table.iter(*_IN_CELL_BREAKS):
         element.text = _BREAK + (element.text or "")
         element.tail = _BREAK + (element.tail or "")
-    for element in cell.iterdescendants("br"):
+    for element in table.iter("br"):
         element.tail = _BREAK + (element.tail or "")
-    return join_pieces([inline_text(piece) for piece in "".join(cell.itertext()).split(_BREAK)])
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell's text (breaks already marked); each paragraph or <br> starts a new piece of the label."""
+    pieces = [piece for piece in "".join(cell.itertext()).split(_BREAK) if piece and not piece.isspace()]
+    if len(pieces) == 1:
+        return inline_text(pieces[0]).strip()
+    return join_pieces([inline_text(piece) for piece in pieces])
 
 
 def expand_spans(rows: list[list[SpanCell]]) -> list[list[str]]:
@@ -257,6 +270,9 @@ def expand_spans(rows: list[list[SpanCell]]) -> list[list[str]]:
 
 
 def _cover(taken: list[dict[int, str]], r: int, column: int, cell: SpanCell) -> None:
+    if cell.rowspan == cell.colspan == 1:
+        taken[r][column] = cell.text
+        return
     repeat = not is_value_token(cell.text)
     for dr in range(min(cell.rowspan, len(taken) - r)):
         for dc in range(min(cell.colspan, MAX_COLUMNS - column)):
