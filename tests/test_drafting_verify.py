@@ -104,3 +104,10 @@ def test_marking_only_adds_marks_and_is_idempotent(pieces: list[str]) -> None:
     marked, _ = mark_failing(text, report, {"信息处理费": 0}, "一")
     assert marked.replace(UNVERIFIED, "") == text
     assert mark_failing(marked, report, {"信息处理费": 0}, "一")[0] == marked
+
+
+def test_chinese_numerals_are_checked_too(seed: Report) -> None:
+    assert statuses("全年共受理政府信息公开申请二百二十三件。", seed) == [("二百二十三件", Status.OK)]
+    assert statuses("全年共受理政府信息公开申请二百二十五件。", seed) == [("二百二十五件", Status.MISMATCH)]
+    assert statuses("召开新闻发布会十二场。", seed) == [("十二场", Status.UNVERIFIED)]
+    assert statuses("全年未发生一起泄密事件，聚焦三大领域。", seed) == []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from nianbao.model import Report
-from nianbao.numerals import normalize_digits
+from nianbao.numerals import normalize_digits, parse_chinese_number
 from nianbao.rules.narrative import (
     PHRASES,
     Approx,
@@ -33,6 +33,10 @@ _LIST_MARK_AFTER = re.compile(r"[.．、](?!\d)")
 _COUNT_UNITS = frozenset({"件次", "人次", "件", "条", "个", "项", "次", "篇", "期", "场", "家", "人", "户", "份", "起"})
 _CLAUSE_BREAK = re.compile(r"[，,；;：:、（）()]")
 _ACTIVE_COLUMN_WORDS = re.compile(r"制发|废止|现行有效|新制作|新公开")
+_CHINESE_COUNT = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万亿])([零〇一二两三四五六七八九十百千万亿]*[十百千万][零〇一二两三四五六七八九十百千万亿]*)"
+    r"(件次|人次|件|条|个|项|次|篇|期|场|家|户|份|起|宗)"
+)
 _SENTENCE = re.compile(r"[^。；;！!？?]*(?:[。；;！!？?]+|$)")
 
 
@@ -72,7 +76,11 @@ def split_sentences(paragraph: str) -> list[str]:
 
 
 def find_numbers(sentence: str) -> list[Number]:
-    """Every Arabic number that may be a figure (not a year, date, document number, ordinal or list mark)."""
+    """Every number that may be a figure: Arabic ones (not a year, date, document number, ordinal or
+    list mark), and Chinese ones of ten or more counting something (十二场, 二百五十八件).
+
+    Small Chinese numerals (一起, 三大领域, 六个一) are idiom far more often than figures: not counted.
+    """
     text = normalize_digits(sentence)
     found = []
     for match in _NUMBER.finditer(text):
@@ -81,7 +89,11 @@ def find_numbers(sentence: str) -> list[Number]:
         if _is_figure(text, match, unit):
             end = unit_match.end() if unit_match and unit else match.end()
             found.append(Number(match.start(), end, match.group(0), Decimal(match.group(0).replace(",", "")), unit))
-    return found
+    for match in _CHINESE_COUNT.finditer(text):
+        value = parse_chinese_number(match.group(1))
+        if value is not None and not text[: match.start()].endswith("第"):
+            found.append(Number(match.start(), match.end(), match.group(1), Decimal(value), match.group(2)))
+    return sorted(found, key=lambda n: n.start)
 
 
 def _is_figure(text: str, match: re.Match[str], unit: str) -> bool:
