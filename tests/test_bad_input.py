@@ -239,3 +239,15 @@ def test_arbitrary_text_in_place_of_a_table_cell_never_crashes(position: int, ce
 @given(st.lists(st.sampled_from(SEED_LINES), max_size=120), st.sampled_from(["utf-8", "gb18030", "utf-16"]))
 def test_shuffled_report_lines_never_crash(lines: list[str], encoding: str) -> None:
     _read_or_refuse("\n".join(lines).encode(encoding))
+
+
+@settings(deadline=timedelta(seconds=60), max_examples=20, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1, max_size=40))
+def test_corrupted_pdf_bytes_never_crash_the_pdf_reader(changes: list[tuple[float, int]]) -> None:
+    data = bytearray(HUAIAN_PDF.read_bytes())
+    for where, byte in changes:
+        data[int(where * len(data))] = byte
+    try:
+        read_report_bytes(bytes(data), "corrupted.pdf")
+    except ReportReadError as e:
+        assert e.message

@@ -7,6 +7,7 @@ or takes too long is refused with a message in Chinese, never a traceback or a h
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterator
@@ -15,6 +16,10 @@ from typing import Any
 
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.readers.document import Document
+
+# pdfminer logs every oddity of a damaged file ("Data-loss while decompressing…") as a warning;
+# what matters to a user is our one message, so keep only its errors.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 MAX_PAGES = 300
 DEADLINE_SECONDS = 60.0
