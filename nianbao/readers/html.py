@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from nianbao.errors import ReadFailure, ReportReadError
@@ -101,9 +102,9 @@ def _parse(text: str) -> Any:
     text = _XML_DECLARATION.sub("", text.replace("\x00", "").replace(_BREAK, ""))
     if not text.strip():
         raise ReportReadError(ReadFailure.EMPTY, "网页文件中没有任何文字内容。")
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
-        root = etree.fromstring(text.encode("utf-8", "replace"), parser)
+        root = etree.fromstring(text, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
         raise ReportReadError(ReadFailure.DAMAGED, "网页文件已损坏或无法解析。") from e
     if root is None:
@@ -244,11 +245,19 @@ def _mark_breaks_in_cells(table: Any) -> None:
         element.tail = _BREAK + (element.tail or "")
 
 
+@cache
+def _string_value() -> Any:
+    from lxml import etree
+
+    return etree.XPath("string()")  # compiled once: the whole text of an element, in C
+
+
 def _cell_text(cell: Any) -> str:
     """A cell's text (breaks already marked); each paragraph or <br> starts a new piece of the label."""
-    pieces = [piece for piece in "".join(cell.itertext()).split(_BREAK) if piece and not piece.isspace()]
+    pieces = [piece for piece in _string_value()(cell).split(_BREAK) if piece and not piece.isspace()]
     if len(pieces) == 1:
-        return inline_text(pieces[0]).strip()
+        only = pieces[0]
+        return only if only.isalnum() else inline_text(only).strip()
     return join_pieces([inline_text(piece) for piece in pieces])
 
 
