@@ -27,12 +27,15 @@ from nianbao.drafting.summary import active_sentence, appeals_sentence, applican
 from nianbao.drafting.verify import Facts, NumberCheck, check_numbers, check_sentence, mark_failing, mark_sentence
 from nianbao.model import Report
 from nianbao.schema import PART_NUMERALS, PART_TITLES
+from nianbao.similarity import containment
 
 logger = logging.getLogger(__name__)
 
 MAX_FIX_ROUNDS = 2
 MAX_CONTINUATIONS = 2
 MATERIAL_CHARS = 2500
+SOURCE_SHINGLE = 4
+SOURCE_SHARE = 0.15
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _HEADING_LINE = re.compile(
     r"^\s*(?:#+\s*)?(?:第?[一二三四五六][、.．]\s*)?(?:总体情况|存在的主要问题及改进情况|其他需要报告的事项)\s*$"
@@ -56,7 +59,7 @@ class PartStream:
     number: str
     facts: Facts
     messages: list[BaseMessage]
-    sources: list[SourceRef]
+    materials: list[tuple[SourceRef, str]]
     required: OfflineDrafter | None = None
     part: DraftPart | None = None
     checks: list[NumberCheck] = field(default_factory=list)
@@ -84,8 +87,12 @@ class PartStream:
             text = yield from self._streamed(self.messages)
         final, self.checks = mark_failing(self._with_required(text), report, self.facts, self.number)
         yield DraftChunk(final, reset=True)
-        paragraphs = [DraftParagraph(text=p, sources=self.sources) for p in final.split("\n") if p.strip()]
+        paragraphs = [DraftParagraph(text=p, sources=self._sources_of(p)) for p in final.split("\n") if p.strip()]
         self.part = DraftPart(number=self.number, paragraphs=paragraphs)
+
+    def _sources_of(self, paragraph: str) -> list[SourceRef]:
+        """The passages a paragraph draws on: those sharing enough of its wording (none: written from the figures)."""
+        return [ref for ref, text in self.materials if containment(paragraph, text, SOURCE_SHINGLE) >= SOURCE_SHARE]
 
     def _with_required(self, text: str) -> str:
         """五 must report 上年度问题整改情况 and 六 信息处理费: the offline paragraphs when the model left them out."""
@@ -230,9 +237,9 @@ class LLMDrafter:
                 **variables,
             )
         messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
-        sources = _refs(base, own, number, hits)
+        materials = _materials(base, own, number, hits)
         required = OfflineDrafter(report.agency or "", report.year or 0, report, base, own, facts)
-        return PartStream(self, draft, number, facts, messages, sources, required)
+        return PartStream(self, draft, number, facts, messages, materials, required)
 
     def generate(self, messages: list[BaseMessage], stream: PartStream) -> Iterator[str]:
         """The model's reply streamed; a reply cut by the length limit is continued, then reported."""
@@ -340,18 +347,15 @@ def _quoted(text: str) -> str:
     return text[:MATERIAL_CHARS].replace("<<<", "《《").replace(">>>", "》》")
 
 
-def _refs(base: Report | None, own: bool, number: str, hits: list[Hit]) -> list[SourceRef]:
-    refs = []
+def _materials(base: Report | None, own: bool, number: str, hits: list[Hit]) -> list[tuple[SourceRef, str]]:
+    """Each source given to the model (report and part) with its text."""
+    found: dict[tuple[str, str | None], tuple[SourceRef, str]] = {}
     if base is not None:
-        refs.append(SourceRef(source=base.source, agency=base.agency, year=base.year, part=number, own=own))
+        ref = SourceRef(source=base.source, agency=base.agency, year=base.year, part=number, own=own)
+        found[(ref.source, ref.part)] = (ref, base.part_text(number))
     for hit in hits:
-        ref = SourceRef(
-            source=hit.source,
-            agency=hit.agency,
-            year=hit.year,
-            part=hit.part,
-            own=own and same_agency(hit.agency, base.agency if base else None),
-        )
-        if all((r.source, r.part) != (ref.source, ref.part) for r in refs):
-            refs.append(ref)
-    return refs
+        is_own = own and same_agency(hit.agency, base.agency if base else None)
+        ref = SourceRef(source=hit.source, agency=hit.agency, year=hit.year, part=hit.part, own=is_own)
+        known, text = found.get((ref.source, ref.part), (ref, ""))
+        found[(ref.source, ref.part)] = (known, f"{text}\n{hit.text}")
+    return list(found.values())

@@ -245,3 +245,13 @@ def test_any_langchain_chat_model_can_draft(offline: Draft, cells: Report, seed:
     model = GenericFakeChatModel(messages=iter([AIMessage(content=text)]))
     draft = LLMDrafter(model, ReportList([seed])).draft_part(offline, "一")
     assert draft.report.part_text("一") == text
+
+
+def test_each_paragraph_keeps_the_sources_it_draws_on(offline: Draft, cells: Report, seed: Report) -> None:
+    borrowed = "推进政务新媒体健康有序发展。建立健全相关工作制度，严格开设程序，一律不准新开设政务新媒体。"
+    own_words = "今年我们重点做了三件实事。"
+    with fake_openai([Reply(f"{borrowed}\n{own_words}")]) as server:
+        draft = LLMDrafter(model_for(server), ReportList([seed])).draft_part(offline, "一")
+    first, second = draft.parts["一"].paragraphs
+    assert [(s.agency, s.year, s.part) for s in first.sources] == [(AGENCY, 2021, "一")]
+    assert second.sources == []
