@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format bench check-seed
+.PHONY: install run test lint format bench check-seed fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,7 @@ bench: install
 	$(BIN)/python bench/bench_checker.py
 	$(BIN)/python bench/bench_intake.py
 	$(BIN)/python bench/bench_drafting.py
+
+# The reader fuzzers with the long hypothesis profile (CI runs them with a small one).
+fuzz: install
+	NIANBAO_FUZZ=fuzz-long $(BIN)/pytest -q tests/test_fuzz_readers.py --hypothesis-show-statistics

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -13,3 +14,8 @@ SEED = CORPUS / "luyi_2021.txt"
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
+
+
+# Fuzzing profiles (tests/test_fuzz_readers.py picks one by NIANBAO_FUZZ): small in CI, long for `make fuzz`.
+settings.register_profile("fuzz-ci", max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+settings.register_profile("fuzz-long", max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
