@@ -31,15 +31,15 @@ def guarded(render: Callable[[], None]) -> None:
 
 def user_key() -> str:
     """This browser's user key: from the URL (?u=…), or a new one written into the URL."""
-    key = st.session_state.get("user_key")
+    key = str(st.session_state.get("user_key") or "")
     if not is_user_key(key):
-        key = st.query_params.get("u")
+        key = str(st.query_params.get("u") or "")
         if not is_user_key(key):
             key = new_user_key()
         st.session_state["user_key"] = key
     if st.query_params.get("u") != key:
         st.query_params["u"] = key
-    return str(key)
+    return key
 
 
 def current_draft() -> StoredDraft | None:

@@ -13,6 +13,7 @@ from nianbao.drafts import ChatMessage, StoredDraft
 from nianbao.errors import NianbaoError
 from nianbao.model import Report
 
+UNDO = "undo_report"
 NEW_BODY = "（新机关，手动填写）"
 HELP = (
     "请直接告诉我本年度的数字，例如：“今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；"
@@ -127,10 +128,11 @@ def chat(draft: StoredDraft) -> StoredDraft:
     prompt = st.chat_input(
         "输入本年度数字或要求，可附上 XLSX/CSV 表格", accept_file=True, file_type=["xlsx", "csv"], key="chat"
     )
-    if prompt is None:
-        return draft
-    with history:
-        return handle_prompt(draft, prompt.text or "", list(prompt.files or []))
+    if prompt is not None:
+        with history:
+            draft = handle_prompt(draft, prompt.text or "", list(prompt.files or []))
+    undo_button(draft)
+    return draft
 
 
 def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
@@ -148,11 +150,25 @@ def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
         live.empty()
         st.write_stream(services.stream_text(result.reply))
     reply = ChatMessage(role="assistant", content=result.reply)
-    extra = result.extra
+    extra = dict(result.extra)
+    if result.changed:
+        extra[UNDO] = draft.report.model_dump_json()
     draft = common.save_draft(common.add_messages(draft, reply), result.report, **extra)
     if result.changed:
         common.bump(f"grid-version-{draft.id}")
     return draft
+
+
+def undo_button(draft: StoredDraft) -> None:
+    """Put the tables back as they were before the last chat message changed them."""
+    previous = draft.extra.get(UNDO)
+    if not previous or not st.button("撤销上一次对表格的修改", key=f"undo-{draft.id}"):
+        return
+    note = ChatMessage(role="assistant", content="已撤销上一次对表格的修改，表格恢复为修改前的数字。")
+    restored = Report.model_validate_json(previous)
+    common.save_draft(common.add_messages(draft, note), restored, **{UNDO: None})
+    common.bump(f"grid-version-{draft.id}")
+    st.rerun()
 
 
 def live_text(placeholder: Any) -> services.TextCallback:

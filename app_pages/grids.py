@@ -57,7 +57,7 @@ def grid_frame(report: Report, grid: Grid, at_cells: dict[Address, list[Finding]
     data: dict[str, list[str]] = {c: [] for c in grid.columns}
     checks: list[str] = []
     for spec in grid.rows:
-        notes = []
+        notes: list[str] = []
         for column in grid.columns:
             address = (grid.table, spec.key, column)
             data[column].append(cell_text(report, address))

@@ -256,42 +256,10 @@ def knowledge_source() -> Any:
     """The past reports the drafters ground on: the knowledge base, or the shipped corpus."""
     try:
         kb = knowledge_base()
+        source_class = optional("nianbao.drafting.kbsource", "KnowledgeBaseSource", "知识库检索")
     except NotReadyError:
         return corpus_source()
-    try:
-        source_class = optional("nianbao.drafting.sources", "KnowledgeBaseSource", "知识库检索")
-    except NotReadyError:
-        return KbReportSource(kb)
     return source_class(kb)
-
-
-class KbReportSource:
-    """A ReportSource over the knowledge base (until the drafting package ships its own)."""
-
-    def __init__(self, kb: Any) -> None:
-        self.kb = kb
-
-    def latest_report(self, agency: str, before_year: int) -> Report | None:
-        from nianbao.drafting.sources import same_agency
-
-        own = [s for s in self.kb.list() if same_agency(s.agency, agency) and s.year < before_year]
-        latest = max(own, key=lambda s: s.year, default=None)
-        return self.kb.show(latest.id).report if latest else None
-
-    def peer_reports(self, level: str, before_year: int) -> list[Report]:
-        from nianbao.drafting.sources import agency_level
-
-        peers = [s for s in self.kb.list() if agency_level(s.agency) == level and s.year < before_year]
-        peers.sort(key=lambda s: s.year, reverse=True)
-        return [self.kb.show(s.id).report for s in peers[:5]]
-
-    def search(self, query: str, agency: str | None = None, part: str | None = None, k: int = 5) -> list[Any]:
-        from nianbao.drafting.sources import Hit
-
-        hits = self.kb.search(query, k=k, agency=agency, section=part)
-        return [
-            Hit(text=h.text, source=h.source, agency=h.agency, year=h.year, part=h.part, score=h.score) for h in hits
-        ]
 
 
 @lru_cache(maxsize=1)

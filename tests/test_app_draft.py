@@ -306,3 +306,19 @@ def test_the_chart_shows_the_bodys_past_years_with_the_draft_last_and_carries_ov
     draft = stored(data_dir, at)
     assert draft.report.value(REQ, "二", "总计") == read_report(seed_path).value(REQ, "四", "总计")
     assert "上年" in draft.chat[0].content
+
+
+def test_undo_puts_the_tables_back_as_before_the_last_message(data_dir):
+    at = new_draft(start())
+    at.chat_input(key="chat").set_value("今年共收到申请258件，其中自然人240件、商业企业10件、其他8件").run()
+    at.chat_input(key="chat").set_value("予以公开190件").run()
+    draft_id = str(at.query_params["d"])
+
+    at.button(key=f"undo-{draft_id}").click().run()
+
+    assert_clean(at)
+    report = stored(data_dir, at).report
+    assert report.value(REQ, "三.一", "总计") is None
+    assert report.value(REQ, "一", "总计") == 258
+    assert grid(at, REQ).value.loc["三.一 （一）予以公开", "总计"] == ""
+    assert not [b for b in at.button if b.key == f"undo-{draft_id}"]
