@@ -254,9 +254,16 @@ class _Reader:
         if NEGATION in pending:
             self._denial(tokens, index, pending)
             pending.clear()
-        elif EACH in pending and self.last is not None:
+        elif self.last is not None and (EACH in pending or self._bracket_after_last(tokens, index)):
             self._refine(pending)
             pending.clear()
+
+    def _bracket_after_last(self, tokens: list[_Token], index: int) -> bool:
+        """``行政复议1件（结果维持）``: words in brackets right after a figure say more about it."""
+        assert self.last is not None
+        opened = self.text[self.last[0].end : tokens[index].start].lstrip(" 件次")
+        end = tokens[index + 1].start if index + 1 < len(tokens) else len(self.text)
+        return opened[:1] in ("（", "(") and any(ch in "）)" for ch in self.text[tokens[index].end : end])
 
     def _denial(self, tokens: list[_Token], index: int, pending: list[Ref]) -> None:
         """``未发生行政复议、行政诉讼``: each row or column the clause denies is 0."""
@@ -284,7 +291,7 @@ class _Reader:
     def _clause_ends_after(self, tokens: list[_Token], index: int) -> bool:
         end = tokens[index + 1].start if index + 1 < len(tokens) else len(self.text)
         between = self.text[tokens[index].end : end]
-        return index + 1 >= len(tokens) or any(ch in _SENTENCE_END for ch in between) or "，" in between
+        return index + 1 >= len(tokens) or any(ch in _SENTENCE_END + "，）)" for ch in between)
 
     def _clause_start(self, position: int) -> int:
         while position > 0 and self.text[position - 1] not in _CLAUSE_END:
