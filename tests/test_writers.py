@@ -11,6 +11,8 @@ import docx
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nianbao.model import Part, Report, empty_report
 from nianbao.readers import read_report, read_report_bytes
@@ -242,3 +244,30 @@ def test_text_writer_writes_tab_separated_rows_like_the_seed(seed: Report) -> No
     assert "规章\t0\t0\t0" in lines
     assert "（七）总计\t210\t3\t0\t2\t0\t8\t223" in lines
     assert "四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t—" in lines
+
+
+def filled_report(fmt: ReportFormat, figures: list[int | None]) -> Report:
+    """A report of this format whose cells take ``figures`` in turn (None: blank), money as 万元 with decimals."""
+    report = empty_report(fmt)
+    report.agency, report.year = "某县人民政府", 2024
+    for number, title in PART_TITLES.items():
+        text = "本年度工作稳步推进。" if number in "一五六" else ""
+        report.parts.append(Part(number=number, heading=f"{number}、{title}", text=text))
+    cells = [(spec, column) for spec in rows_of(fmt) for column in spec.columns]
+    for (spec, column), figure in zip(cells, figures * len(cells), strict=False):
+        value: int | Decimal | None = figure
+        if figure is not None and spec.kind_of(column) is ValueKind.MONEY:
+            value = Decimal(figure) / 10_000
+        report.set_value(spec.table, spec.key, column, value)
+    return report
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.sampled_from(list(ReportFormat)),
+    st.lists(st.one_of(st.none(), st.integers(0, 10**7)), min_size=1, max_size=60),
+    st.sampled_from(["docx", "md", "txt"]),
+)
+def test_any_figures_round_trip_through_every_writer(fmt: ReportFormat, figures: list[int | None], kind: str) -> None:
+    original = filled_report(fmt, figures)
+    assert_same_report(round_trip(original, kind), original)
