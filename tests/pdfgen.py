@@ -41,15 +41,18 @@ pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 class _Pages:
     """A canvas that writes one line after another and numbers its pages."""
 
-    def __init__(self, **options: object) -> None:
+    def __init__(self, running_head: str = "", **options: object) -> None:
         self.buffer = io.BytesIO()
         self.canvas = canvas.Canvas(self.buffer, pagesize=A4, **options)  # type: ignore[arg-type]
+        self.running_head = running_head
         self.page = 1
         self._top()
 
     def _top(self) -> None:
         self.canvas.setFont(FONT, FONT_SIZE)
         self.y = A4[1] - MARGIN
+        if self.running_head:
+            self.canvas.drawCentredString(A4[0] / 2, A4[1] - MARGIN / 2, self.running_head)
 
     def line(self, text: str) -> None:
         if self.y < MARGIN + LINE_HEIGHT:
@@ -79,9 +82,12 @@ def wrap(text: str, width: int = WRAP) -> list[str]:
     return [text[i : i + width] for i in range(0, len(text), width)] or [""]
 
 
-def report_to_pdf(report: Report, **options: object) -> bytes:
-    """The report drawn as a text PDF; ``options`` go to reportlab's Canvas (e.g. encrypt)."""
-    pages = _Pages(**options)
+def report_to_pdf(report: Report, running_head: str = "", **options: object) -> bytes:
+    """The report drawn as a text PDF, with ``running_head`` atop each page if given.
+
+    ``options`` go to reportlab's Canvas (e.g. encrypt).
+    """
+    pages = _Pages(running_head, **options)
     pages.lines(wrap(f"{report.agency}{report.year}年政府信息公开工作年度报告"))
     for paragraph in _paragraphs(report.preamble):
         pages.lines(wrap(paragraph))
@@ -121,9 +127,13 @@ def _active_table(pages: _Pages, report: Report) -> None:
         pages.line(f"{spec.label} {_numbers(report, spec)}")
 
 
-def _request_table(pages: _Pages, report: Report) -> None:
+def _request_header(pages: _Pages) -> None:
     pages.lines(["申请人情况", "（本列数据的勾稽关系为：第一项加第二项之和，", "等于第三项加第四项之和）"])
     pages.lines(["自然人 法人或其他组织 总计", " ".join(REQUEST_COLUMNS[1:-1])])
+
+
+def _request_table(pages: _Pages, report: Report) -> None:
+    _request_header(pages)
     group = ""
     for spec in rows_of(report.format, TableId.REQUESTS):
         if spec.group and spec.group != group:
@@ -132,6 +142,7 @@ def _request_table(pages: _Pages, report: Report) -> None:
         _wrapped_row(pages, _request_label(spec), _numbers(report, spec))
         if spec.key == PAGE_BREAK_AFTER:
             pages.break_page()
+            _request_header(pages)  # as Word repeats a table's header rows on each page
 
 
 def _request_label(spec: RowSpec) -> str:
@@ -155,9 +166,19 @@ def _appeal_table(pages: _Pages, report: Report) -> None:
 
 def text_pdf(lines: Iterable[str], **options: object) -> bytes:
     """A PDF with these lines of text (options go to reportlab's Canvas, e.g. encrypt)."""
-    pages = _Pages(**options)
+    pages = _Pages(**options)  # type: ignore[arg-type]
     pages.lines(lines)
     return pages.finish()
+
+
+def pages_pdf(pages: Iterable[Iterable[str]]) -> bytes:
+    """A PDF with these lines of text on each page."""
+    sheets = _Pages()
+    for number, lines in enumerate(pages):
+        if number:
+            sheets.break_page()
+        sheets.lines(lines)
+    return sheets.finish()
 
 
 def image_only_pdf(page_count: int = 1) -> bytes:

@@ -13,7 +13,7 @@ from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.readers import read_report, read_report_bytes
 from nianbao.readers.pdf import MAX_PAGES, read_pdf
 from nianbao.schema import PART_NUMERALS, TableId
-from tests.pdfgen import image_only_pdf, many_pages_pdf, report_to_pdf, text_pdf
+from tests.pdfgen import image_only_pdf, many_pages_pdf, pages_pdf, report_to_pdf, text_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 HUAIAN = ROOT / "corpus" / "huaian_2024.pdf"
@@ -131,3 +131,27 @@ def test_generated_pdf_with_changed_numbers_reads_the_changed_numbers() -> None:
     back = read_report_bytes(report_to_pdf(seed), "changed.pdf")
     assert back.value(TableId.REQUESTS, "三.六.1", "自然人") == 4321
     assert back.value(TableId.APPEALS, "行政诉讼/复议后起诉", "尚未审结") == 17
+
+
+def test_running_head_on_every_page_is_dropped() -> None:
+    seed = read_report(ROOT / "corpus" / "luyi_2021.txt")
+    head = "鹿邑县人民政府2021年政府信息公开工作年度报告（公开）"
+    back = read_report_bytes(report_to_pdf(seed, running_head=head), "headed.pdf")
+    assert cells_csv(back) == cells_csv(seed)
+    for number in ("一", "五", "六"):
+        assert back.part_text(number) == seed.part_text(number)
+    assert head not in back.preamble + "".join(p.text for p in back.parts)
+
+
+def test_a_line_opening_only_two_pages_is_kept() -> None:
+    pages = [["第一页正文", "结束"], ["重复的一行文字", "正文"], ["重复的一行文字", "正文二"], ["别的", "正文三"]]
+    text = read_pdf(pages_pdf([[*page, "足够长的正文内容，使文字层不被当作扫描件"] for page in pages])).text
+    assert text.count("重复的一行文字") == 2
+
+
+def test_a_line_opening_most_pages_is_dropped_only_at_the_top() -> None:
+    pages = [["页眉文字标题", f"正文第{n}页，内容足够长，不会被当作扫描件。"] for n in range(4)]
+    pages[2].append("页眉文字标题")  # the same words at the foot of a page are a foot too
+    pages[3].insert(1, "页眉文字标题")  # inside the page: text, kept
+    text = read_pdf(pages_pdf(pages)).text
+    assert text.count("页眉文字标题") == 1

@@ -50,12 +50,13 @@ def read_pdf(
     try:
         pdf = _open(data)
         _check_page_count(_declared_page_count(pdf), max_pages)
-        for line in _page_lines(pdf, max_pages, time.monotonic() + deadline_seconds, deadline_seconds):
-            document.add_text(line)
+        pages = list(_pages(pdf, max_pages, time.monotonic() + deadline_seconds, deadline_seconds))
     except ReportReadError:
         raise
     except Exception as e:  # pdfminer raises many unrelated types for damaged files
         raise _failure(e) from e
+    for line in _without_running_heads(pages):
+        document.add_text(line)
     _check_text_layer(document)
     return document
 
@@ -67,7 +68,7 @@ def _open(data: bytes) -> Any:
     return pdfplumber.open(BytesIO(data))
 
 
-def _page_lines(pdf: Any, max_pages: int, deadline: float, seconds: float) -> Iterator[str]:
+def _pages(pdf: Any, max_pages: int, deadline: float, seconds: float) -> Iterator[list[str]]:
     """The text lines of each page, without page numbers, checking the limits between pages."""
     from pdfminer.pdfpage import PDFPage
     from pdfplumber.page import Page
@@ -82,7 +83,35 @@ def _page_lines(pdf: Any, max_pages: int, deadline: float, seconds: float) -> It
         page = Page(pdf, page_object, page_number=number)
         text = page.extract_text() or ""
         page.close()
-        yield from (line for line in text.split("\n") if not _PAGE_NUMBER.match(line))
+        yield [line for line in text.split("\n") if line.strip() and not _PAGE_NUMBER.match(line)]
+
+
+def _without_running_heads(pages: list[list[str]]) -> Iterator[str]:
+    """Every line in reading order, less the running head or foot repeated on most pages.
+
+    A line that opens (or closes) at least half the pages, three at least, is the page's head
+    (or foot), e.g. the report's title; a table header repeated on a new page has no number
+    either, so dropping it loses nothing. Digits are ignored when comparing (页码, 年份).
+    """
+    repeated = _repeated_edges(pages)
+    for lines in pages:
+        for position, line in enumerate(lines):
+            at_edge = position == 0 or position == len(lines) - 1
+            if not (at_edge and _edge_key(line) in repeated):
+                yield line
+
+
+def _repeated_edges(pages: list[list[str]]) -> set[str]:
+    counts: dict[str, int] = {}
+    for lines in pages:
+        for key in {_edge_key(lines[0]), _edge_key(lines[-1])} if lines else set():
+            counts[key] = counts.get(key, 0) + 1
+    needed = max(3, (len(pages) + 1) // 2)
+    return {key for key, count in counts.items() if count >= needed and len(key) >= 4}
+
+
+def _edge_key(line: str) -> str:
+    return re.sub(r"[\d\s]", "", line)
 
 
 def _declared_page_count(pdf: Any) -> int:
