@@ -6,6 +6,7 @@ import contextlib
 from email.charset import QP, Charset
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from html import escape
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,8 +16,10 @@ from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.model import Report
 from nianbao.readers import read_report, read_report_bytes
 from nianbao.readers.html import SpanCell, expand_spans, read_html
-from nianbao.schema import TableId
+from nianbao.schema import ReportFormat, TableId
+from nianbao.writers.layout import TABLE_OF_PART, official_table, parts_to_write, title_of
 from tests.conftest import FIXTURES, SEED
+from tests.test_writers import report_2019
 
 PAGES = ("luyi_2021_gov.html", "luyi_2021_word.html", "luyi_2021_gbk.html")
 
@@ -196,3 +199,31 @@ def test_any_html_gives_a_report_or_a_read_error(page: str, encoding: str) -> No
 def test_any_bytes_give_a_report_or_a_read_error(data: bytes) -> None:
     with contextlib.suppress(ReportReadError):
         assert isinstance(read_report_bytes(data, "fuzz"), Report)
+
+
+def official_page(report: Report) -> bytes:
+    """The report as a site would publish it: the national tables with rowspan/colspan, <p><span> cells."""
+    body = [f"<h2>{escape(title_of(report))}</h2>"]
+    for part in parts_to_write(report):
+        body.append(f"<p><strong>{escape(part.heading)}</strong></p>")
+        table = TABLE_OF_PART.get(part.number)
+        if table is None:
+            body.extend(f"<p>{escape(p)}</p>" for p in part.paragraphs)
+            continue
+        body.append("<table border='1'>")
+        for row in official_table(report, table):
+            cells = "".join(
+                f"<td rowspan='{box.rowspan}' colspan='{box.colspan}'><p><span>{escape(box.text)}&nbsp;</span></p></td>"
+                for box in row
+            )
+            body.append(f"<tr>{cells}</tr>")
+        body.append("</table>")
+    return ("<html><head><meta charset='utf-8'></head><body>" + "\n".join(body) + "</body></html>").encode()
+
+
+@pytest.mark.parametrize("fmt", list(ReportFormat))
+def test_official_merged_layout_published_as_html_reads_every_cell(fmt: ReportFormat, seed: Report) -> None:
+    original = seed if fmt is ReportFormat.F2021 else report_2019()
+    copy = read_report_bytes(official_page(original), "official.html")
+    assert (copy.format, copy.agency, copy.year) == (fmt, original.agency, original.year)
+    assert cell_values(copy) == cell_values(original)
