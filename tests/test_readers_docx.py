@@ -337,3 +337,14 @@ def test_any_damaged_docx_gives_a_report_or_a_read_error(
         damaged[int(where * len(damaged))] = value
     with contextlib.suppress(ReportReadError):
         assert isinstance(read_report_bytes(bytes(damaged), "damaged.docx"), Report)
+
+
+def test_legacy_horizontal_merge_reads_like_a_grid_span() -> None:
+    def tc(text: str, merge: str = "") -> bytes:
+        props = f'<w:tcPr><w:hMerge w:val="{merge}"/></w:tcPr>' if merge else ""
+        return f"<w:tc>{props}<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>".encode()
+
+    row = tc("（一）予以公开", "restart") + tc("", "continue") + b"".join(tc(str(n)) for n in (5, 1, 0, 0, 0, 0, 6))
+    header = tc("项目", "restart") + tc("", "continue") + b"".join(tc(c) for c in "自商科社法其总")
+    lines = read_docx(docx_with_body(b"<w:tbl><w:tr>" + header + b"</w:tr><w:tr>" + row + b"</w:tr></w:tbl>")).lines
+    assert lines[1].cells == ["（一）予以公开", "（一）予以公开", "5", "1", "0", "0", "0", "0", "6"]

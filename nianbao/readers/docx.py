@@ -175,6 +175,8 @@ def _span_rows(table: Any, cell_text: Callable[[Any], str]) -> list[list[SpanCel
             continues = merge is not None and merge.get(f"{_W}val", "continue") == "continue"
             if continues and column in open_merges:
                 open_merges[column].rowspan += 1
+            elif _continues_across(tc) and row:
+                row[-1].colspan += span  # legacy w:hMerge, written by old converters
             else:
                 cell = SpanCell(cell_text(tc), 1, span)
                 row.append(cell)
@@ -187,6 +189,11 @@ def _span_rows(table: Any, cell_text: Callable[[Any], str]) -> list[list[SpanCel
     # expand_spans places each row's cells left to right around the columns that rowspans
     # above still cover, which is exactly where Word's vMerge continuation cells sit.
     return rows
+
+
+def _continues_across(tc: Any) -> bool:
+    merge = tc.find(f"{_W}tcPr/{_W}hMerge")
+    return merge is not None and merge.get(f"{_W}val", "continue") == "continue"
 
 
 def _int_val(element: Any, path: str, default: int = 1) -> int:
