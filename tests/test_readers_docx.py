@@ -348,3 +348,12 @@ def test_legacy_horizontal_merge_reads_like_a_grid_span() -> None:
     header = tc("项目", "restart") + tc("", "continue") + b"".join(tc(c) for c in "自商科社法其总")
     lines = read_docx(docx_with_body(b"<w:tbl><w:tr>" + header + b"</w:tr><w:tr>" + row + b"</w:tr></w:tbl>")).lines
     assert lines[1].cells == ["（一）予以公开", "（一）予以公开", "5", "1", "0", "0", "0", "0", "6"]
+
+
+def test_password_protected_docx_is_refused_as_encrypted() -> None:
+    # Word stores an encrypted .docx as an OLE compound file holding an "EncryptedPackage" stream.
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(1024)
+    with pytest.raises(ReportReadError) as caught:
+        read_report_bytes(ole, "加密.docx")
+    assert caught.value.reason is ReadFailure.ENCRYPTED
+    assert "密码" in caught.value.message

@@ -54,6 +54,10 @@ def sniff(data: bytes) -> str:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return _sniff_zip(data)
+    if data.startswith(b"\xd0\xcf\x11\xe0") and "EncryptedPackage".encode("utf-16-le") in data:
+        raise ReportReadError(
+            ReadFailure.ENCRYPTED, "这个 Word 文件设置了打开密码（已加密），无法读取；请取消密码后另存为 .docx 再上传。"
+        )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReportReadError(
             ReadFailure.NOT_A_REPORT,
