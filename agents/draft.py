@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from agents.llm import LLMError, describe_error
+from agents.llm import LLMError, describe_error, prompt_variant
 from agents.prompting import render
 from nianbao.drafting.model import Draft, DraftParagraph, DraftPart, SourceRef
 from nianbao.drafting.offline import FEE, OfflineDrafter, draft_offline, fee_fact, last_year_problems, subject_of
@@ -119,7 +119,13 @@ class PartStream:
 
     def _fix_prompt(self, failing: list[NumberCheck]) -> str:
         findings = "\n".join(f"- “{c.sentence}”：{c.message}" for c in failing)
-        return render("fix_numbers", part_number=self.number, part_title=PART_TITLES[self.number], findings=findings)
+        return render(
+            "fix_numbers",
+            self.drafter.prompt_variant,
+            part_number=self.number,
+            part_title=PART_TITLES[self.number],
+            findings=findings,
+        )
 
 
 class SentenceGate:
@@ -167,6 +173,7 @@ class LLMDrafter:
         hits_per_part: int = 4,
     ) -> None:
         self.model, self.source = model, source
+        self.prompt_variant = prompt_variant(model)  # "local": prompts tuned for the small local model
         self.max_fix_rounds, self.max_continuations, self.hits_per_part = (
             max_fix_rounds,
             max_continuations,
@@ -215,7 +222,13 @@ class LLMDrafter:
         report = draft.report
         base, own = self._base(report)
         hits = self._hits(report, number, base)
-        system = render("draft_system", agency=report.agency, year=report.year, last_year=(report.year or 0) - 1)
+        system = render(
+            "draft_system",
+            self.prompt_variant,
+            agency=report.agency,
+            year=report.year,
+            last_year=(report.year or 0) - 1,
+        )
         variables = {
             "part_number": number,
             "part_title": PART_TITLES[number],
@@ -224,13 +237,14 @@ class LLMDrafter:
             "facts": facts_text(facts),
         }
         if instruction is None:
-            user = render("draft_part", materials=materials_text(base, number, hits), **variables)
+            user = render("draft_part", self.prompt_variant, materials=materials_text(base, number, hits), **variables)
         else:
             others = "\n".join(
                 f"{p.heading}\n{p.text}" for p in report.ordered_parts() if p.number != number and p.text.strip()
             )
             user = render(
                 "regenerate_part",
+                self.prompt_variant,
                 instruction=instruction,
                 other_parts=others or "（无）",
                 current_text=report.part_text(number),
@@ -256,7 +270,12 @@ class LLMDrafter:
             if finish != "length":
                 return
             if attempt < self.max_continuations:
-                prompt = render("draft_continue", part_number=stream.number, part_title=PART_TITLES[stream.number])
+                prompt = render(
+                    "draft_continue",
+                    self.prompt_variant,
+                    part_number=stream.number,
+                    part_title=PART_TITLES[stream.number],
+                )
                 messages += [AIMessage(content=reply), HumanMessage(content=prompt)]
         note = (
             f"第{stream.number}部分的生成因长度限制被截断（已续写 {self.max_continuations} 次），"

@@ -14,12 +14,14 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from pydantic import SecretStr
 
 from nianbao.errors import NianbaoError
+from nianbao.localmodel import QWEN_CODER_1_5B
 from nianbao.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_SECONDS = 60.0
 DEFAULT_MAX_RETRIES = 2
+LOCAL_TIMEOUT_SECONDS = 600.0
 
 
 class LLMError(NianbaoError):
@@ -44,16 +46,28 @@ def chat_model_from_settings(
         return None
     from langchain_openai import ChatOpenAI
 
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+    if settings.llm == "local":  # llama-cpp-python's server on 127.0.0.1 (nianbao.localmodel)
+        model, key, base_url = QWEN_CODER_1_5B.alias, "", settings.local_llm_base_url
+        timeout = max(timeout, LOCAL_TIMEOUT_SECONDS)  # two CPU cores read a long prompt slowly
+    else:
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+        model, base_url = settings.chat_model, settings.openai_base_url or None
     return ChatOpenAI(
-        model=settings.chat_model,
+        model=model,
         api_key=SecretStr(key or "not-needed"),  # local OpenAI-compatible servers accept any key
-        base_url=settings.openai_base_url or None,
+        base_url=base_url,
         streaming=True,
         timeout=timeout,
         max_retries=max_retries,
         temperature=0.3,
+        metadata={"prompt_variant": "local"} if settings.llm == "local" else None,
     )
+
+
+def prompt_variant(model: BaseChatModel) -> str | None:
+    """Which prompt variant suits the model ("local" for the small local model), from its metadata."""
+    variant = (model.metadata or {}).get("prompt_variant")
+    return variant if isinstance(variant, str) else None
 
 
 def describe_error(error: BaseException) -> LLMError:

