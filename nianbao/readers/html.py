@@ -37,6 +37,8 @@ _BLOCKS = frozenset(
 _CHROME_TAGS = frozenset({"nav", "footer"})
 _CHROME_NAMES = re.compile(r"nav|menu|crumb|foot|copyright|share", re.IGNORECASE)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
+# Control characters are no text; lxml parses them but refuses them when the break marks are set.
+_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _WRAP_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\r\n]*\n[ \t\r\n]*(?=[{_CJK}])")
@@ -99,7 +101,7 @@ def _declared_charset(head: bytes) -> str | None:
 def _parse(text: str) -> Any:
     from lxml import etree
 
-    text = _XML_DECLARATION.sub("", text.replace("\x00", "").replace(_BREAK, ""))
+    text = _XML_DECLARATION.sub("", _NOT_XML_CHARS.sub("", text).replace(_BREAK, ""))
     if not text.strip():
         raise ReportReadError(ReadFailure.EMPTY, "网页文件中没有任何文字内容。")
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
