@@ -18,6 +18,9 @@ SEED = ROOT / "corpus" / "luyi_2021.txt"
 EXPECTED_SEED = (FIXTURES / "expected_cells" / "luyi_2021.csv").read_text(encoding="utf-8")
 EXPECTED_HUAIAN = (FIXTURES / "expected_cells" / "huaian_2024.csv").read_text(encoding="utf-8")
 PASTED = FIXTURES / "huaian_2024_pasted.txt"
+# The same text as a PDF viewer copies a table one cell per line (made from PASTED: each row's
+# numbers moved onto lines of their own).
+PASTED_CELLS = FIXTURES / "huaian_2024_pasted_cells.txt"
 
 ENCODINGS = {
     "utf-8": lambda text: text.encode("utf-8"),
@@ -103,9 +106,9 @@ def test_decorated_page_number_lines_are_dropped(line: str) -> None:
     assert read_text(f"正文\n{line}\n正文".encode()).text == "正文\n正文"
 
 
-def test_a_number_alone_on_a_line_is_kept() -> None:
-    # In pasted tables a wrapped row can leave a cell alone on its line.
-    assert read_text("行政许可\n20815\n".encode()).text == "行政许可\n20815\n"
+def test_a_number_alone_on_a_line_is_not_taken_for_a_page_number() -> None:
+    # In pasted tables a cell can stand alone on its line: it is kept, next to its label.
+    assert read_text("行政许可\n20815\n".encode()).text == "行政许可 20815\n"
 
 
 def test_pasted_text_is_recognised_as_hard_wrapped() -> None:
@@ -117,3 +120,25 @@ def test_short_part_of_pasted_text_is_joined_into_one_paragraph() -> None:
     # 六 has only two lines: on its own it could not tell that it is wrapped text.
     text = read_report(PASTED).part_text("六")
     assert text == "2024 年，市政府严格落实《政府信息公开信息处理费管理办法》，全年收取政府信息公开信息处理费 3940 元。"
+
+
+def test_table_pasted_one_cell_per_line_reads_with_every_cell_right() -> None:
+    report = read_report(PASTED_CELLS)
+    assert cells_csv(report) == EXPECTED_HUAIAN
+    assert report.reader_findings == []
+    assert [p.heading for p in report.parts] == [p.heading for p in read_report(PASTED).parts]
+
+
+def test_numbers_alone_on_lines_go_back_after_their_label() -> None:
+    document = read_text("（一）予以公开\n1288\n21\n0\n".encode())
+    assert [line.text for line in document.lines] == ["（一）予以公开 1288 21 0", ""]
+
+
+def test_numbers_do_not_join_a_sentence_or_a_part_heading() -> None:
+    text = "全年共受理申请。\n12\n四、政府信息公开行政复议、行政诉讼情况\n1\n0"
+    assert [line.text for line in read_text(text.encode()).lines] == [
+        "全年共受理申请。",
+        "12",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "1 0",
+    ]

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable, Iterator
 
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.readers.document import Document, looks_hard_wrapped
+from nianbao.schema import PART_TITLE_VARIANTS
 
 _MARKDOWN_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
 _EMPHASIS = re.compile(r"(\*\*|__)")
 # A table row pasted from a PDF: a label and at least two numbers separated by spaces.
 _SPACED_ROW = re.compile(r"(?:\s[-+]?\d[\d,.]*){2,}\s*$")
+# A line that is one number only: a table cell copied on a line of its own.
+_NUMBER_LINE = re.compile(r"^\s*[-+]?\d[\d,]*(?:\.\d+)?\s*$")
+_PART_HEADING = re.compile(r"^(?:第)?([一二三四五六])\s*[、.．]")
 # Page numbers left in text pasted from a PDF: "- 3 -", "—3—", "第 3 页 共 6 页". A bare "3"
 # is kept: in pasted tables a number alone on a line can be a cell.
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)\s*$")
@@ -76,22 +81,61 @@ def text_to_document(text: str, source: str = "") -> Document:
     """Split text into lines: tab rows and Markdown table rows become grid rows."""
     document = Document(source=source)
     prose: list[str] = []
-    for raw in text.split("\n"):
-        line = _EMPHASIS.sub("", _MARKDOWN_HEADING.sub("", raw.rstrip()))
-        if "\t" in line or line.lstrip().startswith("|"):
-            cells = _row_cells(line)
-            if cells is not None:
-                document.add_row(cells)
-        elif not _PAGE_NUMBER.match(line):
-            document.add_text(line)
-            if not _SPACED_ROW.search(line):
-                prose.append(line)
+    for line in _rejoin_cells(_lines(text)):
+        if isinstance(line, list):
+            document.add_row(line)
+            continue
+        document.add_text(line)
+        if not _SPACED_ROW.search(line):
+            prose.append(line)
     # Text pasted from a PDF is cut at the page width everywhere, also in parts too short
     # to tell on their own (a two-line 六); table rows are left out of the judgement, being
     # short. Otherwise the parser judges part by part.
     if looks_hard_wrapped(prose):
         document.hard_wrapped = True
     return document
+
+
+def _lines(text: str) -> Iterator[str | list[str]]:
+    """Each line: a table row's cells (tabs, Markdown) or its text; page numbers dropped."""
+    for raw in text.split("\n"):
+        line = _EMPHASIS.sub("", _MARKDOWN_HEADING.sub("", raw.rstrip()))
+        if "\t" in line or line.lstrip().startswith("|"):
+            cells = _row_cells(line)
+            if cells is not None:
+                yield cells
+        elif not _PAGE_NUMBER.match(line):
+            yield line
+
+
+def _rejoin_cells(lines: Iterable[str | list[str]]) -> list[str | list[str]]:
+    """Put a table row pasted one cell per line back on one line: its numbers after its label.
+
+    Some PDF viewers copy each table cell as a line of its own; a line that is only a number
+    goes back onto the line before it (the label, or the number before it).
+    """
+    joined: list[str | list[str]] = []
+    after_number = False
+    for line in lines:
+        number = isinstance(line, str) and bool(_NUMBER_LINE.match(line))
+        last = joined[-1] if joined else None
+        if number and isinstance(last, str) and (after_number or _takes_numbers(last)):
+            joined[-1] = f"{last.rstrip()} {line.strip()}"  # type: ignore[union-attr]
+        else:
+            joined.append(line)
+        after_number = number
+    return joined
+
+
+def _takes_numbers(line: str) -> bool:
+    """A line numbers can follow: not blank, not the end of a sentence, not a part heading."""
+    text = line.strip()
+    return bool(text) and not text.endswith("。") and not _is_part_heading(text)
+
+
+def _is_part_heading(text: str) -> bool:
+    match = _PART_HEADING.match(text)
+    return bool(match) and any(v in text.replace(" ", "") for v in PART_TITLE_VARIANTS[match.group(1)])
 
 
 def _row_cells(line: str) -> list[str] | None:
