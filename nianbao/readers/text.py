@@ -120,7 +120,7 @@ def _rejoin_cells(lines: Iterable[str | list[str]]) -> list[str | list[str]]:
         number = isinstance(line, str) and bool(_NUMBER_LINE.match(line))
         last = joined[-1] if joined else None
         if number and isinstance(last, str) and (after_number or _takes_numbers(last)):
-            joined[-1] = f"{last.rstrip()} {line.strip()}"  # type: ignore[union-attr]
+            joined[-1] = f"{last.rstrip()} {str(line).strip()}"
         else:
             joined.append(line)
         after_number = number
@@ -135,7 +135,9 @@ def _takes_numbers(line: str) -> bool:
 
 def _is_part_heading(text: str) -> bool:
     match = _PART_HEADING.match(text)
-    return bool(match) and any(v in text.replace(" ", "") for v in PART_TITLE_VARIANTS[match.group(1)])
+    if match is None:
+        return False
+    return any(variant in text.replace(" ", "") for variant in PART_TITLE_VARIANTS[match.group(1)])
 
 
 def _row_cells(line: str) -> list[str] | None:
