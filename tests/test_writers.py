@@ -271,3 +271,14 @@ def filled_report(fmt: ReportFormat, figures: list[int | None]) -> Report:
 def test_any_figures_round_trip_through_every_writer(fmt: ReportFormat, figures: list[int | None], kind: str) -> None:
     original = filled_report(fmt, figures)
     assert_same_report(round_trip(original, kind), original)
+
+
+@pytest.mark.parametrize("kind", ["docx", "md", "txt"])
+def test_a_heading_no_reader_would_know_is_written_as_the_official_one(kind: str, seed: Report) -> None:
+    report = seed.model_copy(deep=True)
+    overview = report.part("一")
+    assert overview is not None
+    overview.heading = "总体情况（2021年度）"
+    copy = round_trip(report, kind)
+    assert copy.parts[0].heading == "一、总体情况"
+    assert copy.part_text("一") == seed.part_text("一")

@@ -73,10 +73,22 @@ def parts_to_write(report: Report) -> list[Part]:
     parts = []
     for number in PART_NUMERALS:
         if number in present:
-            parts.append(present[number])
+            part = present[number]
+            parts.append(part.model_copy(update={"heading": _readable_heading(part)}))
         elif number in TABLE_OF_PART:
-            parts.append(Part(number=number, heading=f"{number}、{PART_TITLES[number]}"))
+            parts.append(Part(number=number, heading=official_heading(number)))
     return parts
+
+
+def official_heading(number: str) -> str:
+    return f"{number}、{PART_TITLES[number]}"
+
+
+def _readable_heading(part: Part) -> str:
+    """The part's own heading when a reader will know it as that part, else the official one."""
+    heading = part.heading.strip()
+    numbered = heading.startswith(f"{part.number}、") and len(heading) <= 40
+    return heading if numbered and not any(ch.isdigit() for ch in heading) else official_heading(part.number)
 
 
 def cell_text(cell: Cell) -> str:
