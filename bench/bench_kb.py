@@ -57,8 +57,8 @@ def varied_reports(count: int, seed: int = 7) -> Iterator[tuple[str, str]]:
 
 
 def _vary(text: str, full: str, short: str, name: str, old_year: int, year: int, rng: random.Random) -> str:
-    for delta in (1, 0, -1):
-        text = text.replace(str(old_year + delta), f"@{year + delta}@")
+    years = {str(old_year + d): f"@{year + d}@" for d in (-1, 0, 1)}
+    text = re.sub("|".join(years), lambda m: years[m.group(0)], text)
     text = text.replace(full, name).replace(short, name[:2])
     lines = [_vary_line(line, rng) if "\t" not in line and "|" not in line else line for line in text.split("\n")]
     return "\n".join(lines).replace("@", "")

@@ -68,7 +68,7 @@ def _jieba():  # type: ignore[no-untyped-def]
 
 def tokenize(text: str) -> list[str]:
     """Search tokens of a Chinese text: jieba's search-mode words, lower-cased, without punctuation and stopwords."""
-    words = _jieba().lcut_for_search(text)
+    words = _jieba().lcut_for_search(text, HMM=False)
     return [w.lower() for w in words if _WORD.search(w) and w not in _STOPWORDS]
 
 

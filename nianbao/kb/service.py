@@ -273,23 +273,21 @@ class KnowledgeBase:
         lexical = self.lexical_index().search(query, depth, filters) if mode != "dense" else []
         return self._fuse(dense, lexical, k)
 
-    def _dense(self, query: str, n: int, filters: Filters) -> list[tuple[str, float, Metadata, str]]:
+    def _dense(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
+        """Nearest chunks by vector, of committed reports only (a chunk id starts with its report id)."""
         vector = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
-        return self.store.query(vector, n, {**filters, "pending": [False]})
+        committed = {r.id for r in self._records()}
+        return [(cid, d) for cid, d in self.store.query(vector, n, filters) if cid.split(":", 1)[0] in committed]
 
-    def _fuse(
-        self, dense: list[tuple[str, float, Metadata, str]], lexical: list[tuple[str, float]], k: int
-    ) -> list[SearchHit]:
+    def _fuse(self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]], k: int) -> list[SearchHit]:
         scores: dict[str, float] = {}
-        dense_rank = {cid: rank for rank, (cid, *_rest) in enumerate(dense, 1)}
+        dense_rank = {cid: rank for rank, (cid, _d) in enumerate(dense, 1)}
         lexical_rank = {cid: rank for rank, (cid, _s) in enumerate(lexical, 1)}
         for ranks, weight in ((dense_rank, DENSE_WEIGHT), (lexical_rank, 1.0)):
             for cid, rank in ranks.items():
                 scores[cid] = scores.get(cid, 0.0) + weight / (RRF_K + rank)
         best = sorted(scores, key=lambda c: (-scores[c], dense_rank.get(c, 10**9)))[:k]
-        known = {cid: (meta, doc) for cid, _d, meta, doc in dense}
-        missing = [c for c in best if c not in known]
-        known.update(self.store.get_chunks(missing))
+        known = self.store.get_chunks(best)
         return [_hit(c, scores[c], *known[c], dense_rank.get(c), lexical_rank.get(c)) for c in best if c in known]
 
     def _filters(self, agency: str | None, year: int | None, section: str | None, level: str | None) -> Filters | None:

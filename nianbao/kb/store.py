@@ -192,20 +192,15 @@ class ChromaStore:
         return {i: (m, d) for i, m, d in zip(got["ids"], got["metadatas"], got["documents"], strict=True)}
 
     @_refreshing
-    def query(
-        self, embedding: np.ndarray, n: int, filters: Filters | None = None
-    ) -> list[tuple[str, float, Metadata, str]]:
-        """The ``n`` nearest settled chunks: (id, cosine distance, metadata, document), nearest first."""
+    def query(self, embedding: np.ndarray, n: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        """The ``n`` nearest chunks as (id, cosine distance), nearest first (ids only: fetching metadata
+        and documents for every candidate, or filtering on ``pending``, makes Chroma's query many times slower)."""
         collection = self.chunks()
         self._check_dimension(embedding[None, :], collection)
         got = collection.query(
-            query_embeddings=embedding[None, :],
-            n_results=n,
-            where=chroma_where(filters),
-            include=["metadatas", "documents", "distances"],
+            query_embeddings=embedding[None, :], n_results=n, where=chroma_where(filters), include=["distances"]
         )
-        rows = zip(got["ids"][0], got["distances"][0], got["metadatas"][0], got["documents"][0], strict=True)
-        return [(i, float(d), m, doc) for i, d, m, doc in rows]
+        return [(i, float(d)) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
     # -- records ----------------------------------------------------------------------------------------
 
