@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format bench check-seed local-llm test-local-llm bench-local-llm fuzz
+.PHONY: install run test lint format bench bench-kb check-seed local-llm test-local-llm bench-local-llm fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ bench: install
 	$(BIN)/python bench/bench_checker.py
 	$(BIN)/python bench/bench_intake.py
 	$(BIN)/python bench/bench_drafting.py
+	$(BIN)/python bench/bench_retrieval.py
+
+# The knowledge base: add throughput, and search latency at 1k and 100k chunks (the 100k store takes minutes).
+bench-kb: install
+	$(BIN)/python bench/bench_kb.py
 
 # The reader fuzzers with the long hypothesis profile (CI runs them with a small one).
 fuzz: install
