@@ -36,7 +36,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -119,7 +119,7 @@ def browser(tmp_path: Path) -> Iterator[object]:
         driver.quit()
 
 
-def wait_for(driver, find, timeout: float = 30):
+def wait_for(driver, find, timeout: float = 90):
     from selenium.webdriver.support.ui import WebDriverWait
 
     return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: find(d))
@@ -148,9 +148,9 @@ def test_chat_figures_fill_the_table_and_the_docx_downloads(app_url, browser):
     chat.send_keys(FIGURES)
     chat.send_keys(Keys.ENTER)
 
-    wait_for(driver, lambda d: "已更新" in d.find_element(By.TAG_NAME, "body").text, timeout=60)
+    wait_for(driver, lambda d: "已更新" in d.find_element(By.TAG_NAME, "body").text, timeout=90)
     assert "?u=" in driver.current_url
-    grid_text = wait_for(driver, lambda d: _grid_with(d, "本年新收"), timeout=30)
+    grid_text = wait_for(driver, lambda d: _grid_with(d, "本年新收"), timeout=90)
     assert "240" in grid_text.split("本年新收", 1)[1]
     ARTIFACTS.mkdir(exist_ok=True)
     driver.save_screenshot(str(ARTIFACTS / "e2e_draft_tables.png"))
@@ -158,7 +158,7 @@ def test_chat_figures_fill_the_table_and_the_docx_downloads(app_url, browser):
     wait_for(driver, lambda d: d.find_elements(By.XPATH, "//*[@role='tab'][normalize-space()='下载']"))[0].click()
     driver.save_screenshot(str(ARTIFACTS / "e2e_draft_downloads.png"))
     wait_for(driver, lambda d: by_text(d, "button", "下载 Word（DOCX）")).click()
-    docx = wait_for(driver, lambda d: _downloaded(d.downloads, ".docx"), timeout=60)
+    docx = wait_for(driver, lambda d: _downloaded(d.downloads, ".docx"), timeout=90)
 
     from nianbao.readers import read_report
     from nianbao.schema import TableId
