@@ -41,10 +41,11 @@ pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 class _Pages:
     """A canvas that writes one line after another and numbers its pages."""
 
-    def __init__(self, running_head: str = "", **options: object) -> None:
+    def __init__(self, running_head: str = "", foot: str = "- {n} -", **options: object) -> None:
         self.buffer = io.BytesIO()
         self.canvas = canvas.Canvas(self.buffer, pagesize=A4, **options)  # type: ignore[arg-type]
         self.running_head = running_head
+        self.foot = foot
         self.page = 1
         self._top()
 
@@ -65,13 +66,13 @@ class _Pages:
             self.line(text)
 
     def break_page(self) -> None:
-        self.canvas.drawCentredString(A4[0] / 2, MARGIN / 2, f"- {self.page} -")
+        self.canvas.drawCentredString(A4[0] / 2, MARGIN / 2, self.foot.format(n=self.page))
         self.canvas.showPage()
         self.page += 1
         self._top()
 
     def finish(self) -> bytes:
-        self.canvas.drawCentredString(A4[0] / 2, MARGIN / 2, f"- {self.page} -")
+        self.canvas.drawCentredString(A4[0] / 2, MARGIN / 2, self.foot.format(n=self.page))
         self.canvas.showPage()
         self.canvas.save()
         return self.buffer.getvalue()
@@ -171,9 +172,9 @@ def text_pdf(lines: Iterable[str], **options: object) -> bytes:
     return pages.finish()
 
 
-def pages_pdf(pages: Iterable[Iterable[str]]) -> bytes:
-    """A PDF with these lines of text on each page."""
-    sheets = _Pages()
+def pages_pdf(pages: Iterable[Iterable[str]], foot: str = "- {n} -") -> bytes:
+    """A PDF with these lines of text on each page, and ``foot`` (the page number) below."""
+    sheets = _Pages(foot=foot)
     for number, lines in enumerate(pages):
         if number:
             sheets.break_page()

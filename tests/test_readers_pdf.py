@@ -155,3 +155,17 @@ def test_a_line_opening_most_pages_is_dropped_only_at_the_top() -> None:
     pages[3].insert(1, "页眉文字标题")  # inside the page: text, kept
     text = read_pdf(pages_pdf(pages)).text
     assert text.count("页眉文字标题") == 1
+
+
+@pytest.mark.parametrize("foot", ["{n}", "- {n} -", "—{n}—", "第 {n} 页 共 3 页"])
+def test_page_numbers_at_the_foot_are_dropped(foot: str) -> None:
+    pages = [[text] for text in ("第一页的正文内容，足够长。", "第二页的正文内容，也很长。", "第三页的正文到此结束。")]
+    lines = [line.text for line in read_pdf(pages_pdf(pages, foot=foot)).lines]
+    assert lines == [page[0] for page in pages]
+
+
+def test_a_number_alone_inside_a_page_is_kept() -> None:
+    # A cell can stand on a line of its own inside a table: only a page's edges hold page numbers.
+    pages = [["第二十条第（六）项", "行政强制", "427", "正文，内容足够长，不会被当作扫描件。"]]
+    lines = [line.text for line in read_pdf(pages_pdf(pages, foot="{n}")).lines]
+    assert "427" in lines

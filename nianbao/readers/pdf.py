@@ -28,7 +28,10 @@ MIN_TEXT_CHARS = 20
 
 # pdfminer writes a glyph that its font maps to no character as "(cid:123)".
 _UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
-_PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*\d{1,4}\s*[-—–]?\s*$|^\s*第\s*\d+\s*页(\s*共\s*\d+\s*页)?\s*$")
+# A page number: "- 3 -" or "第 3 页 共 6 页" anywhere; a bare "3" only as a page's first or
+# last line, since inside a page a number alone on its line can be a table cell.
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d+\s*页(\s*共\s*\d+\s*页)?)\s*$")
+_BARE_PAGE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 
 ENCRYPTED_MESSAGE = "这份 PDF 设置了密码保护（已加密），无法读取其中的文字。请提供未加密的 PDF 或 Word 文档。"
 SCANNED_MESSAGE = "这份 PDF 是扫描件（图片），没有文字层，无法读取其中的文字和数字。请提供带文字的 PDF 或 Word 文档。"
@@ -83,20 +86,30 @@ def _pages(pdf: Any, max_pages: int, deadline: float, seconds: float) -> Iterato
         page = Page(pdf, page_object, page_number=number)
         text = page.extract_text() or ""
         page.close()
-        yield [line for line in text.split("\n") if line.strip() and not _PAGE_NUMBER.match(line)]
+        yield _without_page_numbers(text.split("\n"))
+
+
+def _without_page_numbers(lines: list[str]) -> list[str]:
+    kept = [line for line in lines if line.strip() and not _PAGE_NUMBER.match(line)]
+    if kept and _BARE_PAGE_NUMBER.match(kept[-1]):
+        kept.pop()
+    if kept and _BARE_PAGE_NUMBER.match(kept[0]):
+        kept.pop(0)
+    return kept
 
 
 def _without_running_heads(pages: list[list[str]]) -> Iterator[str]:
     """Every line in reading order, less the running head or foot repeated on most pages.
 
     A line that opens (or closes) at least half the pages, three at least, is the page's head
-    (or foot), e.g. the report's title; a table header repeated on a new page has no number
-    either, so dropping it loses nothing. Digits are ignored when comparing (页码, 年份).
+    (or foot), e.g. the report's title; a page's only line is its text, not a head. A table
+    header repeated on a new page has no number either, so dropping it loses nothing. Digits
+    are ignored when comparing (页码, 年份).
     """
     repeated = _repeated_edges(pages)
     for lines in pages:
         for position, line in enumerate(lines):
-            at_edge = position == 0 or position == len(lines) - 1
+            at_edge = len(lines) > 1 and position in (0, len(lines) - 1)
             if not (at_edge and _edge_key(line) in repeated):
                 yield line
 
@@ -104,7 +117,7 @@ def _without_running_heads(pages: list[list[str]]) -> Iterator[str]:
 def _repeated_edges(pages: list[list[str]]) -> set[str]:
     counts: dict[str, int] = {}
     for lines in pages:
-        for key in {_edge_key(lines[0]), _edge_key(lines[-1])} if lines else set():
+        for key in {_edge_key(lines[0]), _edge_key(lines[-1])} if len(lines) > 1 else set():
             counts[key] = counts.get(key, 0) + 1
     needed = max(3, (len(pages) + 1) // 2)
     return {key for key, count in counts.items() if count >= needed and len(key) >= 4}
