@@ -167,6 +167,13 @@ def test_page_with_hundreds_of_thousands_of_elements_is_refused_as_too_large() -
     assert "过于庞大" in caught.value.message
 
 
+@pytest.mark.parametrize("reference", ["&#1;", "&#x1F;", "&#xFFFE;", "&#65535;", "&#0;"])
+def test_control_character_references_in_cells_do_not_crash_the_reader(reference: str) -> None:
+    page = f"<table><tr><td><p>予以{reference}公开</p><p>{reference}</p></td><td>{reference}<br>7</td></tr></table>"
+    cells = read_html(page.encode()).lines[0].cells
+    assert cells[0].startswith("予以") and cells[1].endswith("7")
+
+
 def test_empty_page_is_refused_with_a_message() -> None:
     with pytest.raises(ReportReadError) as caught:
         read_report_bytes(b"<html><body>  </body></html>", "empty.html")
@@ -180,7 +187,7 @@ FRAGMENTS = st.sampled_from(
         "<script>", "</script>", "<meta charset=gbk>", "<meta charset=nonsense>", "一、总体情况",
         "三、收到和处理政府信息公开申请情况",
         "四、政府信息公开行政复议、行政诉讼情况", "予以公开", "（七）总计", "12", "&nbsp;", "&#0;", "<br>",
-        "\x00", "\n",
+        "&#1;", "&#xFFFE;", "\x00", "\n",
         "某县人民政府2021年政府信息公开工作年度报告", "<div class=nav>", "</div>",
     ]
 )  # fmt: skip

@@ -8,7 +8,6 @@ the tables becomes lines in reading order. Nothing is rendered and no script is 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -42,7 +41,10 @@ _NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _WRAP_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\r\n]*\n[ \t\r\n]*(?=[{_CJK}])")
-_BREAK = "\ue000"  # a private-use character: marks a paragraph boundary inside a cell
+# Private-use characters that mark, while a table's text is read in one pass, a paragraph
+# boundary inside a cell, the end of a cell and the start of a row.
+_BREAK, _CELL_END, _ROW_START = "\ue000", "\ue001", "\ue002"
+_MARKS = re.compile("[\ue000-\ue002]")
 _WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
 _GB_NAMES = ("gb2312", "gbk", "gb18030", "x-gbk", "cp936", "gb_2312-80", "euc-cn")
 
@@ -101,7 +103,7 @@ def _declared_charset(head: bytes) -> str | None:
 def _parse(text: str) -> Any:
     from lxml import etree
 
-    text = _XML_DECLARATION.sub("", _NOT_XML_CHARS.sub("", text).replace(_BREAK, ""))
+    text = _XML_DECLARATION.sub("", _MARKS.sub("", _NOT_XML_CHARS.sub("", text)))
     if not text.strip():
         raise ReportReadError(ReadFailure.EMPTY, "网页文件中没有任何文字内容。")
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
@@ -185,8 +187,7 @@ class _Walker:
     def _table(self, table: Any) -> None:
         for caption in table.iterchildren("caption"):
             self.document.add_text(inline_text("".join(caption.itertext())).strip())
-        _mark_breaks_in_cells(table)
-        grid = expand_spans(list(_html_rows(table)))
+        grid = expand_spans(_html_rows(table))
         width = max((len(row) for row in grid), default=0)
         for row in grid:
             if width <= 1:
@@ -217,12 +218,23 @@ class SpanCell:
     colspan: int = 1
 
 
-def _html_rows(table: Any) -> Iterator[list[SpanCell]]:
+def _html_rows(table: Any) -> list[list[SpanCell]]:
+    """The table's rows of cells, their texts read in one pass over the whole table's text."""
+    rows = [list(tr.iterchildren("td", "th")) for tr in table.iter("tr")]
+    _mark_breaks_in_cells(table)
     for tr in table.iter("tr"):
-        yield [
-            SpanCell(_cell_text(td), _span(td.get("rowspan")), _span(td.get("colspan")))
-            for td in tr.iterchildren("td", "th")
+        tr.text = _marked(_ROW_START, tr.text)
+    for cells in rows:
+        for td in cells:
+            td.tail = _marked(_CELL_END, td.tail)
+    texts = [segment.split(_CELL_END) for segment in _string_value()(table).split(_ROW_START)[1:]]
+    return [
+        [
+            SpanCell(_cell_text(text), _span(td.get("rowspan")), _span(td.get("colspan")))
+            for td, text in zip(cells, row_texts, strict=False)
         ]
+        for cells, row_texts in zip(rows, texts, strict=False)
+    ]
 
 
 def _span(value: str | None) -> int:
@@ -241,10 +253,16 @@ _IN_CELL_BREAKS = tuple(_BLOCKS - {"td", "th", "tr", "tbody", "thead", "tfoot", 
 def _mark_breaks_in_cells(table: Any) -> None:
     """Put a break mark around each paragraph and after each <br> inside the table's cells."""
     for element in table.iter(*_IN_CELL_BREAKS):
-        element.text = _BREAK + (element.text or "")
-        element.tail = _BREAK + (element.tail or "")
+        element.text = _marked(_BREAK, element.text)
+        element.tail = _marked(_BREAK, element.tail)
     for element in table.iter("br"):
-        element.tail = _BREAK + (element.tail or "")
+        element.tail = _marked(_BREAK, element.tail)
+
+
+def _marked(mark: str, text: str | None) -> str:
+    # lxml keeps control characters that came from character references (&#1;) but refuses
+    # them in a string we set, so they go here.
+    return mark + _NOT_XML_CHARS.sub("", text) if text else mark
 
 
 @cache
@@ -254,9 +272,9 @@ def _string_value() -> Any:
     return etree.XPath("string()")  # compiled once: the whole text of an element, in C
 
 
-def _cell_text(cell: Any) -> str:
-    """A cell's text (breaks already marked); each paragraph or <br> starts a new piece of the label."""
-    pieces = [piece for piece in _string_value()(cell).split(_BREAK) if piece and not piece.isspace()]
+def _cell_text(text: str) -> str:
+    """A cell's text from its marked text: each paragraph or <br> starts a new piece of the label."""
+    pieces = [piece for piece in text.split(_BREAK) if piece and not piece.isspace()]
     if len(pieces) == 1:
         only = pieces[0]
         return only if only.isalnum() else inline_text(only).strip()
