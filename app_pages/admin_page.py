@@ -76,9 +76,14 @@ def upload_reports() -> None:
 
 def read_all(files: list) -> list[dict]:
     progress = st.progress(0.0, text="正在读取……")
+    stored = {(r.agency, r.year) for r in services.knowledge_base().list()}
     previews = []
     for index, upload in enumerate(files, start=1):
-        previews.append(read_one(upload))
+        preview = read_one(upload)
+        report = preview["report"]
+        if report is not None and (report.agency, report.year) in stored:
+            preview["row"]["结果"] = "知识库中已有同机关同年度的报告：勾选“替换”才会覆盖"
+        previews.append(preview)
         progress.progress(index / len(files), text=f"已读取 {index}/{len(files)}：{upload.name}")
     return previews
 

@@ -36,11 +36,12 @@ def render() -> None:
     if report is None:
         return
     previous = choose_previous(report)
+    inputs = hash((report.model_dump_json(), previous.model_dump_json() if previous else ""))
     if st.button("开始审阅", type="primary", key="review-run"):
-        st.session_state["review-result"] = services.review_report(report, previous)
-    result = st.session_state.get("review-result")
-    if result is not None:
-        show_review(result)
+        st.session_state["review-result"] = (inputs, services.review_report(report, previous))
+    shown = st.session_state.get("review-result")
+    if shown is not None and shown[0] == inputs:
+        show_review(shown[1])
 
 
 def choose_report() -> Report | None:

@@ -18,6 +18,7 @@ from typing import Any
 from nianbao.checker import check_report
 from nianbao.drafts import DraftStore
 from nianbao.errors import InvalidInputError, NianbaoError
+from nianbao.localmodel import QWEN_CODER_1_5B
 from nianbao.model import Finding, Part, Report, empty_report
 from nianbao.schema import PART_NUMERALS, PART_TITLES, ReportFormat, TableId
 from nianbao.settings import Settings, get_settings
@@ -65,7 +66,7 @@ def model_label() -> str:
     if not s.uses_llm:
         return "内置离线起草（无需 API 密钥）"
     if s.llm == "local":
-        return f"本地大模型：{s.chat_model}"
+        return f"本地大模型：{QWEN_CODER_1_5B.alias}（127.0.0.1:{s.local_llm_port}）"
     where = s.openai_base_url or "OpenAI"
     return f"大模型：{s.chat_model}（{where}）"
 

@@ -112,3 +112,13 @@ def test_an_uploaded_file_name_cannot_reach_outside_the_upload_folder(with_passw
     (source,) = list(at.dataframe[-1].value["来源文件"])
     assert "/" not in source and ".." not in source
     assert source.endswith("luyi.txt")
+
+
+def test_the_preview_says_when_the_body_and_year_are_already_stored(with_password, seed_path):
+    at = log_in(admin_page(), PASSWORD)
+    at.get("file_uploader")[0].set_value([("luyi_2021.txt", seed_path.read_bytes(), "text/plain")])
+    at.run()
+    at.button(key="admin-add").click().run()
+    at.run()
+
+    assert "已有同机关同年度" in at.dataframe[0].value.loc[0, "结果"]

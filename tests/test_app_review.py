@@ -72,3 +72,18 @@ def test_without_drafts_the_page_says_what_to_do(data_dir):
     at = review_page()
     assert_clean(at)
     assert any("还没有保存的草稿" in i.value for i in at.info)
+
+
+def test_a_result_is_not_shown_for_another_file_than_the_one_reviewed(data_dir, seed_path):
+    at = review_page()
+    at.radio(key="review-source").set_value("上传文件").run()
+    at.file_uploader(key="review-file").set_value(("a.txt", seed_path.read_bytes(), "text/plain")).run()
+    at.radio(key="review-prev").set_value("不比较上年度").run()
+    at.button(key="review-run").click().run()
+    assert at.metric
+
+    changed = seed_path.read_text(encoding="utf-8").replace("鹿邑县", "柘城县")
+    at.file_uploader(key="review-file").set_value(("b.txt", changed.encode("utf-8"), "text/plain")).run()
+
+    assert_clean(at)
+    assert not at.metric
