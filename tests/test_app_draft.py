@@ -322,3 +322,23 @@ def test_undo_puts_the_tables_back_as_before_the_last_message(data_dir):
     assert report.value(REQ, "一", "总计") == 258
     assert grid(at, REQ).value.loc["三.一 （一）予以公开", "总计"] == ""
     assert not [b for b in at.button if b.key == f"undo-{draft_id}"]
+
+
+def test_with_an_llm_regenerating_a_part_follows_the_instruction_and_changes_only_that_part(data_dir, monkeypatch):
+    first, shorter = "本机关持续推进政府信息公开工作。", "本机关精简表述后的问题与改进。"
+    with fake_openai([Reply(content=first)] * 3 + [Reply(content=shorter)]) as server:
+        use_llm(monkeypatch, server.base_url)
+        at = fill_requests_by_grid(new_draft(start()))
+        at.button(key="draft-all").click().run()
+        draft_id = str(at.query_params["d"])
+        before = stored(data_dir, at).report
+        at.text_input(key=f"instr-{draft_id}-五").input("更简洁")
+        at.button(key=f"regen-{draft_id}-五").click().run()
+
+    assert_clean(at)
+    after = stored(data_dir, at).report
+    assert shorter in after.part_text("五") and after.part_text("五") != before.part_text("五")
+    assert after.part_text("一") == before.part_text("一") == first
+    assert after.part_text("六") == before.part_text("六")
+    assert after.cells == before.cells
+    assert "更简洁" in server.prompts()[-1]
