@@ -77,6 +77,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-app-") as folder:
         os.environ["NIANBAO_DATA_DIR"] = folder
         os.environ["NIANBAO_LLM"] = "offline"
+        os.environ["CHROMA_HOST"] = ""
+        os.environ.pop("CHROMA_PORT", None)
         from nianbao.settings import get_settings
 
         get_settings.cache_clear()

@@ -18,7 +18,10 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data"
     monkeypatch.setenv("NIANBAO_DATA_DIR", str(folder))
     monkeypatch.setenv("NIANBAO_LLM", "offline")
-    monkeypatch.delenv("NIANBAO_ADMIN_PASSWORD", raising=False)
+    # A developer's .env or the CI's environment must not change what the app uses here.
+    monkeypatch.setenv("NIANBAO_ADMIN_PASSWORD", "")
+    monkeypatch.setenv("CHROMA_HOST", "")
+    monkeypatch.delenv("CHROMA_PORT", raising=False)
     get_settings.cache_clear()
     yield folder
     get_settings.cache_clear()

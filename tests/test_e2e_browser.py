@@ -58,8 +58,10 @@ def app_url(tmp_path: Path) -> Iterator[str]:
         "NIANBAO_DATA_DIR": str(tmp_path / "data"),
         "NIANBAO_LLM": "offline",
         "PYTHONUNBUFFERED": "1",
+        "NIANBAO_ADMIN_PASSWORD": "",
+        "CHROMA_HOST": "",
     }
-    env.pop("NIANBAO_ADMIN_PASSWORD", None)
+    env.pop("CHROMA_PORT", None)
     command = [sys.executable, "-m", "streamlit", "run", "app.py"]
     command += ["--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true"]
     command += ["--browser.gatherUsageStats", "false"]
