@@ -191,15 +191,18 @@ def turn(
         sheet = services.spreadsheet_turn(report, upload.getvalue(), upload.name)
         report, changed = sheet.report, changed + sheet.changed
         replies.append(sheet.reply)
-    if text.strip():
-        figures = services.figures_turn(report, text)
-        if figures is not None:
-            report, changed = figures.report, changed + figures.changed
-            replies.append(figures.reply)
-        elif (numbers := services.wants_drafting(text)) is not None:
-            return drafting_turn(draft, report, numbers, on_text)
-        elif not files:
-            replies.append(HELP)
+    figures = services.figures_turn(report, text) if text.strip() else None
+    if figures is not None:
+        report, changed = figures.report, changed + figures.changed
+        replies.append(figures.reply)
+    numbers = services.wants_drafting(text)
+    if numbers is not None:
+        drafted = drafting_turn(draft, report, numbers, on_text)
+        drafted.reply = "\n\n".join([*replies, drafted.reply])
+        drafted.changed = changed
+        return drafted
+    if not replies:
+        replies.append(HELP)
     return services.TurnResult(report=report, reply="\n\n".join(replies), changed=changed)
 
 

@@ -345,3 +345,14 @@ def test_with_an_llm_regenerating_a_part_follows_the_instruction_and_changes_onl
     assert after.part_text("六") == before.part_text("六")
     assert after.cells == before.cells
     assert "更简洁" in server.prompts()[-1]
+
+
+def test_one_message_can_give_figures_and_ask_for_a_part(data_dir):
+    at = new_draft(start())
+    at.chat_input(key="chat").set_value(FIGURES + "。请据此起草总体情况").run()
+
+    assert_clean(at)
+    report = stored(data_dir, at).report
+    assert report.value(REQ, "一", "总计") == 258
+    assert "258" in report.part_text("一")
+    assert grid(at, REQ).value.loc["一 本年新收政府信息公开申请数量", "总计"] == "258"
