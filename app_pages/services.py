@@ -83,7 +83,7 @@ def kb_label() -> str:
 
 
 def new_report(agency: str, year: int) -> Report:
-    """A blank draft for a body and year, with the six parts titled and 上年结转 carried when known."""
+    """A blank draft for a body and year, with the six parts titled (see carry_over for 上年结转)."""
     agency = agency.strip()
     if not agency:
         raise InvalidInputError("请填写机关名称。")

@@ -1,0 +1,67 @@
+"""The services the pages call, without a page: file names, drafting requests, key figures, cell edits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from app_pages import services
+from nianbao.readers import read_report
+from nianbao.schema import TableId
+
+REQ = TableId.REQUESTS
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("luyi_2021.txt", "luyi_2021.txt"),
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\windows\\报告.docx", "报告.docx"),
+        (".hidden.pdf", "hidden.pdf"),
+        ("a b;c|d.html", "a_b_c_d.html"),
+        ("", "upload"),
+    ],
+)
+def test_an_uploaded_file_name_becomes_a_plain_file_name(name, expected):
+    assert services.safe_file_name(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "parts"),
+    [
+        ("请起草总体情况", ["一"]),
+        ("重写第五部分，更简洁", ["五"]),
+        ("帮我生成叙述部分", ["一", "五", "六"]),
+        ("今年共收到申请258件", None),
+    ],
+)
+def test_a_drafting_request_names_its_parts(message, parts):
+    assert services.wants_drafting(message) == parts
+
+
+def test_key_figures_of_the_seed(seed_path):
+    report = read_report(seed_path)
+    figures = services.key_figures(report)
+    assert figures["新收申请（件）"] == report.value(REQ, "一", "总计")
+    share = Decimal(report.value(REQ, "三.一", "总计")) / Decimal(report.value(REQ, "三.七", "总计")) * 100
+    assert figures["予以公开占比（%）"] == pytest.approx(float(share))
+    assert figures["行政复议（件）"] == report.value(TableId.APPEALS, "行政复议", "总计")
+
+
+def test_a_cell_edit_that_breaks_a_total_is_kept_with_the_rules_message(seed_path):
+    report = read_report(seed_path)
+    updated, message = services.edit_cells(report, {(REQ, "一", "总计"): "9999"})
+    assert updated.value(REQ, "一", "总计") == 9999
+    assert "勾稽关系" in message
+    assert report.value(REQ, "一", "总计") != 9999
+
+
+def test_a_cell_edit_in_words_is_read_as_a_number(seed_path):
+    report = read_report(seed_path)
+    before = report.value(REQ, "一", "总计")
+    updated, message = services.edit_cells(report, {(REQ, "一", "其他"): "一百"})
+    assert message == ""
+    assert updated.value(REQ, "一", "其他") == 100
+    assert updated.value(REQ, "一", "总计") == before - (report.value(REQ, "一", "其他") or 0) + 100
