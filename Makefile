@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/nianbao kb load-corpus corpus
+	-$(BIN)/nianbao kb load-corpus corpus
 	@echo "年报助手已启动：http://127.0.0.1:8501  (Ctrl+C 停止)"
 	$(BIN)/python -m nianbao.localmodel beside -- \
 		$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.headless true --server.port 8501
