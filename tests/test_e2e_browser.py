@@ -134,7 +134,7 @@ def by_text(driver, tag: str, text: str):
     return found[0] if found else None
 
 
-def test_chat_figures_fill_the_table_and_the_docx_downloads(app_url, browser):
+def test_chat_figures_fill_the_table_the_docx_downloads_and_a_reload_keeps_the_draft(app_url, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
@@ -168,6 +168,11 @@ def test_chat_figures_fill_the_table_and_the_docx_downloads(app_url, browser):
     report = read_report(docx)
     assert report.value(TableId.REQUESTS, "一", "总计") == 258
     assert report.value(TableId.APPEALS, "行政复议", "总计") == 2
+
+    driver.refresh()
+    after_reload = wait_for(driver, lambda d: _grid_with(d, "本年新收"), timeout=90)
+    assert "240" in after_reload.split("本年新收", 1)[1]
+    assert FIGURES in driver.find_element(By.TAG_NAME, "body").text
 
 
 def _grid_with(driver, text: str) -> str | None:
