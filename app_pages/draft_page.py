@@ -14,6 +14,8 @@ from nianbao.errors import NianbaoError
 from nianbao.model import Report
 
 UNDO = "undo_report"
+PENDING = "pending_changes"
+CONFIRM = "confirm-changes"
 NEW_BODY = "（新机关，手动填写）"
 HELP = (
     "请直接告诉我本年度的数字，例如：“今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；"
@@ -97,6 +99,7 @@ def _name_of(names: dict[str, str]) -> Callable[[str | None], str]:
 def draft_actions(draft: StoredDraft) -> None:
     store, user = services.draft_store(), common.user_key()
     st.caption("每次修改都会自动保存。")
+    st.toggle("对话中的数字先确认再填入表格", key=CONFIRM)
     with st.expander("重命名、复制、删除"):
         name = st.text_input("草稿名称", value=draft.name, key=f"name-{draft.id}")
         if st.button("重命名", key=f"rename-{draft.id}"):
@@ -131,6 +134,7 @@ def chat(draft: StoredDraft) -> StoredDraft:
     if prompt is not None:
         with history:
             draft = handle_prompt(draft, prompt.text or "", list(prompt.files or []))
+    pending_buttons(draft)
     undo_button(draft)
     return draft
 
@@ -149,6 +153,8 @@ def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
             result = services.TurnResult(report=draft.report, reply=e.message)
         live.empty()
         st.write_stream(services.stream_text(result.reply))
+    if result.changed and st.session_state.get(CONFIRM):
+        return hold_for_confirmation(draft, result)
     reply = ChatMessage(role="assistant", content=result.reply)
     extra = dict(result.extra)
     if result.changed:
@@ -157,6 +163,39 @@ def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
     if result.changed:
         common.bump(f"grid-version-{draft.id}")
     return draft
+
+
+def hold_for_confirmation(draft: StoredDraft, result: services.TurnResult) -> StoredDraft:
+    """Keep the proposed changes aside until the user applies or discards them."""
+    reply = ChatMessage(
+        role="assistant", content=result.reply + "\n\n以上为拟修改的内容，请点击“应用这些修改”或“放弃”。"
+    )
+    pending = {"base": draft.report.model_dump_json(), "report": result.report.model_dump_json(), "extra": result.extra}
+    return common.save_draft(common.add_messages(draft, reply), **{PENDING: pending})
+
+
+def pending_buttons(draft: StoredDraft) -> None:
+    """Apply or discard the changes a message proposed (when changes are confirmed first)."""
+    pending = draft.extra.get(PENDING)
+    if not pending:
+        return
+    apply, discard = st.columns(2)
+    if apply.button("应用这些修改", type="primary", key=f"apply-{draft.id}"):
+        if pending["base"] != draft.report.model_dump_json():
+            note, report, extra = "表格在此期间已有改动，这些修改未应用，请重新发送。", None, {}
+        else:
+            note, report = "已应用。", Report.model_validate_json(pending["report"])
+            extra = {**pending["extra"], UNDO: pending["base"]}
+        finish_pending(draft, note, report, extra)
+    if discard.button("放弃", key=f"discard-{draft.id}"):
+        finish_pending(draft, "已放弃这些修改，表格未变。", None, {})
+
+
+def finish_pending(draft: StoredDraft, note: str, report: Report | None, extra: dict[str, Any]) -> None:
+    message = ChatMessage(role="assistant", content=note)
+    common.save_draft(common.add_messages(draft, message), report, **{**extra, PENDING: None})
+    common.bump(f"grid-version-{draft.id}")
+    st.rerun()
 
 
 def undo_button(draft: StoredDraft) -> None:

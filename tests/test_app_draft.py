@@ -356,3 +356,35 @@ def test_one_message_can_give_figures_and_ask_for_a_part(data_dir):
     assert report.value(REQ, "一", "总计") == 258
     assert "258" in report.part_text("一")
     assert grid(at, REQ).value.loc["一 本年新收政府信息公开申请数量", "总计"] == "258"
+
+
+def test_with_confirmation_on_the_figures_wait_for_apply(data_dir):
+    at = new_draft(start())
+    at.toggle(key="confirm-changes").set_value(True).run()
+    at.chat_input(key="chat").set_value(FIGURES).run()
+    draft_id = str(at.query_params["d"])
+
+    assert_clean(at)
+    assert stored(data_dir, at).report.value(REQ, "一", "总计") is None
+    assert grid(at, REQ).value.loc["一 本年新收政府信息公开申请数量", "总计"] == ""
+    assert "拟修改" in stored(data_dir, at).chat[-1].content
+
+    at.button(key=f"apply-{draft_id}").click().run()
+    assert_clean(at)
+    assert stored(data_dir, at).report.value(REQ, "一", "总计") == 258
+    assert grid(at, REQ).value.loc["一 本年新收政府信息公开申请数量", "总计"] == "258"
+    assert not [b for b in at.button if b.key == f"apply-{draft_id}"]
+
+
+def test_with_confirmation_on_discarding_leaves_the_table_as_it_was(data_dir):
+    at = new_draft(start())
+    at.toggle(key="confirm-changes").set_value(True).run()
+    at.chat_input(key="chat").set_value(FIGURES).run()
+    draft_id = str(at.query_params["d"])
+
+    at.button(key=f"discard-{draft_id}").click().run()
+
+    assert_clean(at)
+    draft = stored(data_dir, at)
+    assert draft.report.value(REQ, "一", "总计") is None
+    assert "已放弃" in draft.chat[-1].content
