@@ -19,6 +19,7 @@ import signal
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from copy import deepcopy
 from functools import cache
 from io import BytesIO
 
@@ -290,6 +291,54 @@ def test_docx_with_a_mutated_document_part_is_read_or_refused(edits: list[tuple[
     read_or_refuse(zipped(parts), "fuzz.docx")
 
 
+# Tree edits of a well-formed word/document.xml: (kind, which element 0..1, where to 0..1, attribute value).
+TREE_EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["remove", "duplicate", "move", "attribute"]),
+        st.floats(0, 1, exclude_max=True),
+        st.floats(0, 1, exclude_max=True),
+        st.sampled_from(["0", "1", "-1", "64", "9999", "2147483648", "restart", "continue", "", "x", "１２"]),
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+def edit_tree(xml: bytes, edits: list[tuple[str, float, float, str]]) -> bytes:
+    """Remove, duplicate or move whole elements, or set an attribute (gridSpan, vMerge, numId …): still valid XML."""
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    for kind, which, where, value in edits:
+        elements = [e for e in root.iter() if e.getparent() is not None]
+        if not elements:
+            break
+        element = elements[int(which * len(elements))]
+        parent = element.getparent()
+        if kind == "remove":
+            parent.remove(element)
+        elif kind == "duplicate":
+            parent.insert(parent.index(element), deepcopy(element))
+        elif kind == "move":
+            target = elements[int(where * len(elements))]
+            if element not in target.iterancestors() and element is not target:
+                target.append(element)
+        elif element.attrib:
+            names = sorted(element.attrib)
+            element.set(names[int(where * len(names))], value)
+    return etree.tostring(root)
+
+
+@FUZZ
+@given(TREE_EDITS)
+def test_docx_with_elements_removed_duplicated_moved_or_reattributed_is_read_or_refused(
+    edits: list[tuple[str, float, float, str]],
+) -> None:
+    parts = docx_parts(seed_docx())
+    parts["word/document.xml"] = edit_tree(parts["word/document.xml"], edits)
+    read_or_refuse(zipped(parts), "fuzz.docx")
+
+
 @FUZZ
 @given(
     st.sets(st.sampled_from(sorted(docx_parts(seed_docx()))), max_size=3),
@@ -339,6 +388,15 @@ def nested_bomb() -> bytes:
     """A .docx whose parts are themselves zips of zeros (42.zip style): only the outer level is ever opened."""
     inner = zipped({"zeros": b"\0" * (8 * MB)})
     return zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>", "word/a.zip": inner})
+
+
+def test_docx_without_a_body_found_by_the_fuzzer_is_refused_as_damaged() -> None:
+    # Found by test_docx_with_elements_removed… (fuzz-long): python-docx gives body None, the reader crashed.
+    parts = docx_parts(seed_docx())
+    parts["word/document.xml"] = edit_tree(parts["word/document.xml"], [("remove", 0.0, 0.0, "")])
+    assert b"body" not in parts["word/document.xml"]
+    outcome = read_or_refuse(zipped(parts), "nobody.docx")
+    assert isinstance(outcome, ReportReadError) and outcome.reason is ReadFailure.DAMAGED
 
 
 @pytest.mark.parametrize("bomb", [overlapping_bomb, ratio_bomb, nested_bomb], ids=lambda f: f.__name__)

@@ -38,6 +38,8 @@ def read_docx(data: bytes, source: str = "") -> Document:
     check_archive(data)
     word = _open(data)
     body = word.element.body
+    if body is None:  # a document part without <w:body>
+        raise ReportReadError(ReadFailure.DAMAGED, "Word 文件已损坏：正文（word/document.xml）中没有 body 部分。")
     if _count_paragraphs(body) > MAX_PARAGRAPHS:
         raise ReportReadError(ReadFailure.TOO_LARGE, "Word 文件中的段落数量远超正常年度报告，已拒绝读取。")
     for fallback in list(body.iter(_MC_FALLBACK)):  # the same content as its mc:Choice
