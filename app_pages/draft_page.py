@@ -170,8 +170,12 @@ def hold_for_confirmation(draft: StoredDraft, result: services.TurnResult) -> St
     reply = ChatMessage(
         role="assistant", content=result.reply + "\n\n以上为拟修改的内容，请点击“应用这些修改”或“放弃”。"
     )
-    pending = {"base": draft.report.model_dump_json(), "report": result.report.model_dump_json(), "extra": result.extra}
-    return common.save_draft(common.add_messages(draft, reply), **{PENDING: pending})
+    pending: dict[str, Any] = {
+        "base": draft.report.model_dump_json(),
+        "report": result.report.model_dump_json(),
+        "extra": result.extra,
+    }
+    return common.save_draft(common.add_messages(draft, reply), None, **{PENDING: pending})
 
 
 def pending_buttons(draft: StoredDraft) -> None:
