@@ -107,11 +107,18 @@ def show_items(result: Any) -> None:
         return
     for item in result.items:
         kind = KIND_NAMES.get(str(item.kind.value), str(item.kind.value))
-        text = f"**{kind}** · {item.location.describe()}：{item.message}"
+        text = f"**{kind}** · {_place(item.location)}{item.message}"
         if item.severity is Severity.ERROR:
             st.error(text)
         else:
             st.warning(text)
+
+
+def _place(location: Any) -> str:
+    """Where an item is, briefly (the message itself quotes the sentence)."""
+    if location.table is not None:
+        return f"{location.describe()}："
+    return f"第{location.part}部分：" if location.part else ""
 
 
 def show_cells(result: Any) -> None:
