@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common, services
+from app_pages.narrative import escape
 from nianbao.errors import NianbaoError
 from nianbao.model import Report, Severity
 
@@ -107,7 +108,7 @@ def show_items(result: Any) -> None:
         return
     for item in result.items:
         kind = KIND_NAMES.get(str(item.kind.value), str(item.kind.value))
-        text = f"**{kind}** · {_place(item.location)}{item.message}"
+        text = f"**{kind}** · {escape(_place(item.location) + item.message)}"
         if item.severity is Severity.ERROR:
             st.error(text)
         else:
@@ -162,11 +163,11 @@ def show_parts(result: Any) -> None:
         return
     for part in result.parts:
         share = f"{part.copied_share:.0%}"
-        st.markdown(f"**第{part.number}部分 {part.heading}** · 与上年相同或近似的比例：{share}")
+        st.markdown(f"**第{part.number}部分 {escape(part.heading)}** · 与上年相同或近似的比例：{share}")
         for paragraph in part.paragraphs:
             text = getattr(paragraph, "text", str(paragraph))
             similarity = getattr(paragraph, "similarity", None)
             if similarity:
-                st.warning(f"（相似度 {similarity:.0%}）{text}")
+                st.warning(f"（相似度 {similarity:.0%}）{escape(text)}")
             else:
-                st.markdown(text)
+                st.markdown(escape(text))
