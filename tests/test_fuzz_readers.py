@@ -37,7 +37,10 @@ from nianbao.writers import write_docx
 from tests.conftest import CORPUS, FIXTURES, SEED
 from tests.pdfgen import many_pages_pdf, text_pdf
 
-FUZZ = settings.get_profile(os.environ.get("NIANBAO_FUZZ", "fuzz-ci"))
+PROFILE = os.environ.get("NIANBAO_FUZZ", "fuzz-ci")
+FUZZ = settings.get_profile(PROFILE)
+# Inputs at the size caps take 10-20 s each: read by `make fuzz`, not in every CI run.
+LONG_ONLY = pytest.mark.skipif(PROFILE == "fuzz-ci", reason="inputs at the size caps: make fuzz")
 # Far above the slowest honest read (the PDF reader's own deadline is 60 s): only a hang gets here.
 HANG_SECONDS = 120
 LOG = os.environ.get("NIANBAO_FUZZ_LOG")
@@ -237,6 +240,17 @@ def test_control_characters_in_table_cells_are_dropped_and_every_cell_still_read
 def test_deeply_nested_html_is_read_or_refused(depth: int, tag: str) -> None:
     page = b"<html><body>" + f"<{tag}>".encode() * depth + "总计 12".encode() + f"</{tag}>".encode() * depth
     read_or_refuse(page, "nested.html")
+
+
+@LONG_ONLY
+def test_the_slowest_text_at_the_size_cap_is_read_or_refused_without_hanging() -> None:
+    # 18 MB of spaced digits: every line looks like a table row (measured about 9 s, the slowest text found).
+    read_or_refuse(b"1 " * 9_000_000, "digits.txt")
+
+
+@LONG_ONLY
+def test_a_page_just_under_the_element_cap_is_read_or_refused_without_hanging() -> None:
+    read_or_refuse(b"<html><body>" + b"<p>1</p>" * 190_000, "many.html")
 
 
 # -- DOCX ------------------------------------------------------------------------------------------------
