@@ -53,7 +53,7 @@ def _figures_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--all", action="store_true", help="列出全部单元格（默认只列主要数字）")
 
 
-_ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+_ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], object]] = {
     "add": _add_arguments,
     "show": lambda p: p.add_argument("id", metavar="ID", help="报告 ID（见 nianbao kb list）"),
     "remove": lambda p: p.add_argument("id", metavar="ID", help="报告 ID（见 nianbao kb list）"),

@@ -6,6 +6,7 @@ The CLI (``nianbao kb``) and the app's admin page are thin layers over :class:`K
 from __future__ import annotations
 
 import base64
+import builtins
 import hashlib
 import json
 import logging
@@ -75,7 +76,7 @@ class KnowledgeBase:
         self._grace = grace if grace is not None else (600.0 if self.store.is_server else 0.0)
         self._lexical: Bm25Index | None = None
         self._lexical_built_at = 0.0
-        self._record_cache: list[StoredReport] | None = None
+        self._record_cache: builtins.list[StoredReport] | None = None
         self._records_read_at = 0.0
         self.recover()
 
@@ -88,7 +89,7 @@ class KnowledgeBase:
         year: int | None = None,
         replace: bool = False,
         strict: bool = True,
-    ) -> list[AddResult]:
+    ) -> builtins.list[AddResult]:
         """Add report files (or every report file in folders); with ``strict`` the first failure is raised.
 
         Files are stored in batches; each batch is written atomically (its chunks, then its records in one
@@ -100,7 +101,7 @@ class KnowledgeBase:
         batch = _Batch(self._records())
         known = {p: batch.by_hash[h] for p in files if (h := file_hash(p)) in batch.by_hash}
         fresh = [p for p in files if p not in known]
-        results: list[AddResult] = [_duplicate(p, stored) for p, stored in known.items()]
+        results: builtins.list[AddResult] = [_duplicate(p, stored) for p, stored in known.items()]
         for item in prepare_all(fresh, max_bytes, agency, year, dimension):
             try:
                 results.append(self._admit(item, batch, replace))
@@ -140,11 +141,13 @@ class KnowledgeBase:
         findings = self._findings(item, batch)
         stored = _stored_report(item, findings)
         batch.queue(item, stored, findings, old)
-        status = "replaced" if old else "added"
-        message = f"已替换原报告 {old.id}。" if old else "已添加。"
-        return AddResult(path=path, status=status, report=stored, replaced_id=old.id if old else None, message=message)
+        if old is None:
+            return AddResult(path=path, status="added", report=stored, message="已添加。")
+        return AddResult(
+            path=path, status="replaced", report=stored, replaced_id=old.id, message=f"已替换原报告 {old.id}。"
+        )
 
-    def _findings(self, item: Prepared, batch: _Batch) -> list[Finding]:
+    def _findings(self, item: Prepared, batch: _Batch) -> builtins.list[Finding]:
         """The checker's findings, again with last year's report when the store has it (cross-year rules)."""
         report = item.report
         previous = batch.by_slot.get((report.agency or "", int(report.year or 0) - 1))
@@ -175,7 +178,9 @@ class KnowledgeBase:
         self._after_commit([old for *_rest, old in batch.items if old is not None], ids, metadatas)
         batch.written()
 
-    def _after_commit(self, replaced: list[StoredReport], ids: list[str], metadatas: list[Metadata]) -> None:
+    def _after_commit(
+        self, replaced: builtins.list[StoredReport], ids: builtins.list[str], metadatas: builtins.list[Metadata]
+    ) -> None:
         """Committed: drop the replaced reports' chunks and make the new ones searchable."""
         for old in replaced:
             old_ids = self.store.chunk_ids(old.id)
@@ -185,12 +190,12 @@ class KnowledgeBase:
         if self._lexical is not None:
             self._lexical.add(LexicalDoc(i, str(m["tokens"]).split(), m) for i, m in zip(ids, metadatas, strict=True))
 
-    def _embed_chunks(self, stored: StoredReport, chunks: list[ChunkText]) -> np.ndarray:
+    def _embed_chunks(self, stored: StoredReport, chunks: builtins.list[ChunkText]) -> np.ndarray:
         texts = [embedding_text(stored.agency, stored.year, c) for c in chunks]
         vectors = self.embedder.embed(texts) if texts else []
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
-    def ensure_corpus(self, path: str | Path) -> list[AddResult]:
+    def ensure_corpus(self, path: str | Path) -> builtins.list[AddResult]:
         """Load the reference reports in ``path`` when the knowledge base is empty (``make run``)."""
         if self._records():
             return []
@@ -198,7 +203,7 @@ class KnowledgeBase:
 
     # -- reading -----------------------------------------------------------------------------------------
 
-    def list(self) -> list[StoredReport]:
+    def list(self) -> builtins.list[StoredReport]:
         """Every stored report, by body then year."""
         return sorted(self._records(), key=lambda r: (r.agency, r.year))
 
@@ -263,7 +268,7 @@ class KnowledgeBase:
         section: str | None = None,
         level: str | None = None,
         mode: SearchMode = "hybrid",
-    ) -> list[SearchHit]:
+    ) -> builtins.list[SearchHit]:
         """The ``k`` paragraphs that best answer a query: vector similarity and BM25 fused by reciprocal rank."""
         filters = self._filters(agency, year, section, level)
         if filters is None or not query.strip():
@@ -273,13 +278,15 @@ class KnowledgeBase:
         lexical = self.lexical_index().search(query, depth, filters) if mode != "dense" else []
         return self._fuse(dense, lexical, k)
 
-    def _dense(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
+    def _dense(self, query: str, n: int, filters: Filters) -> builtins.list[tuple[str, float]]:
         """Nearest chunks by vector, of committed reports only (a chunk id starts with its report id)."""
         vector = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
         committed = {r.id for r in self._records()}
         return [(cid, d) for cid, d in self.store.query(vector, n, filters) if cid.split(":", 1)[0] in committed]
 
-    def _fuse(self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]], k: int) -> list[SearchHit]:
+    def _fuse(
+        self, dense: builtins.list[tuple[str, float]], lexical: builtins.list[tuple[str, float]], k: int
+    ) -> builtins.list[SearchHit]:
         scores: dict[str, float] = {}
         dense_rank = {cid: rank for rank, (cid, _d) in enumerate(dense, 1)}
         lexical_rank = {cid: rank for rank, (cid, _s) in enumerate(lexical, 1)}
@@ -306,7 +313,7 @@ class KnowledgeBase:
             filters["level"] = [level]
         return filters
 
-    def match_agencies(self, text: str) -> list[str]:
+    def match_agencies(self, text: str) -> builtins.list[str]:
         """Stored bodies a user means by ``text``: the exact name, else every name or region containing it."""
         records = self._records()
         names = sorted({r.agency for r in records})
@@ -324,7 +331,7 @@ class KnowledgeBase:
             self._lexical_built_at = time.monotonic()
         return self._lexical
 
-    def _lexical_remove(self, ids: list[str]) -> None:
+    def _lexical_remove(self, ids: builtins.list[str]) -> None:
         if self._lexical is not None:
             self._lexical.remove(ids)
 
@@ -365,7 +372,7 @@ class KnowledgeBase:
         if settle:
             self.store.settle_chunks(settle)
 
-    def _records(self, filters: Filters | None = None) -> list[StoredReport]:
+    def _records(self, filters: Filters | None = None) -> builtins.list[StoredReport]:
         """Stored reports (cached; re-read after a change here, and every few seconds on a shared server)."""
         stale = self.store.is_server and time.monotonic() - self._records_read_at > SERVER_REFRESH_SECONDS
         if self._record_cache is None or stale:
@@ -561,10 +568,15 @@ class _Batch:
 def _hit(
     chunk_id: str, score: float, meta: Metadata, text: str, dense_rank: int | None, lexical_rank: int | None
 ) -> SearchHit:
-    fields = {k: v for k, v in meta.items() if k in SearchHit.model_fields and k not in {"score", "text"}}
-    return SearchHit(
-        chunk_id=chunk_id, text=text, score=score, dense_rank=dense_rank, lexical_rank=lexical_rank, **fields
-    )
+    fields: dict[str, object] = {k: v for k, v in meta.items() if k in SearchHit.model_fields}
+    fields |= {
+        "chunk_id": chunk_id,
+        "text": text,
+        "score": score,
+        "dense_rank": dense_rank,
+        "lexical_rank": lexical_rank,
+    }
+    return SearchHit.model_validate(fields)
 
 
 def _figure_rows(reports: dict[int, Report], all_cells: bool) -> list[FigureRow]:
