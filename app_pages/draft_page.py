@@ -15,7 +15,9 @@ from nianbao.model import Report
 
 UNDO = "undo_report"
 PENDING = "pending_changes"
-CONFIRM = "confirm-changes"
+APPLY_AT_ONCE = "apply-at-once"
+HELD = "\n\n**以上为拟修改的内容，表格尚未改动。** 请点击下方“应用”填入表格，或“放弃”。"
+APPLIED = "\n\n已填入表格；如需恢复，请点击“撤销上一次对表格的修改”。"
 NEW_BODY = "（新机关，手动填写）"
 HELP = (
     "请直接告诉我本年度的数字，例如：“今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；"
@@ -99,7 +101,11 @@ def _name_of(names: dict[str, str]) -> Callable[[str | None], str]:
 def draft_actions(draft: StoredDraft) -> None:
     store, user = services.draft_store(), common.user_key()
     st.caption("每次修改都会自动保存。")
-    st.toggle("对话中的数字先确认再填入表格", key=CONFIRM)
+    st.toggle(
+        "直接应用数字（可撤销）",
+        key=APPLY_AT_ONCE,
+        help="默认关闭：对话和上传表格中的数字先列出拟修改的单元格，点击“应用”后才填入表格。",
+    )
     with st.expander("重命名、复制、删除"):
         name = st.text_input("草稿名称", value=draft.name, key=f"name-{draft.id}")
         if st.button("重命名", key=f"rename-{draft.id}"):
@@ -128,19 +134,25 @@ def chat(draft: StoredDraft) -> StoredDraft:
         for message in draft.chat:
             with st.chat_message(message.role):
                 st.markdown(message.content)
+    actions = st.container()
     prompt = st.chat_input(
         "输入本年度数字或要求，可附上 XLSX/CSV 表格", accept_file=True, file_type=["xlsx", "csv"], key="chat"
     )
     if prompt is not None:
         with history:
             draft = handle_prompt(draft, prompt.text or "", list(prompt.files or []))
-    pending_buttons(draft)
-    undo_button(draft)
+    with actions:
+        pending_buttons(draft)
+        undo_button(draft)
     return draft
 
 
 def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
-    """Save what the user sent first (so nothing typed is lost), then do the work and reply."""
+    """Save what the user sent first (so nothing typed is lost), then do the work and reply.
+
+    Figures (typed or in a spreadsheet) are proposed first: the tables change only on 应用, unless
+    the user chose to apply them at once (then one click undoes them).
+    """
     shown = text + "".join(f"\n\n📎 {f.name}" for f in files)
     draft = common.save_draft(common.add_messages(draft, ChatMessage(role="user", content=shown.strip())))
     with st.chat_message("user"):
@@ -152,46 +164,55 @@ def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
         except NianbaoError as e:
             result = services.TurnResult(report=draft.report, reply=e.message)
         live.empty()
-        st.write_stream(services.stream_text(result.reply))
-    if result.changed and st.session_state.get(CONFIRM):
-        return hold_for_confirmation(draft, result)
-    reply = ChatMessage(role="assistant", content=result.reply)
+        held = bool(result.changed) and not st.session_state.get(APPLY_AT_ONCE)
+        content = result.reply + (HELD if held else APPLIED if result.changed else "")
+        if held and draft.extra.get(PENDING):
+            content += "（上一条待确认的修改已由本条代替。）"
+        st.write_stream(services.stream_text(content))
+    if held:
+        return hold_for_confirmation(draft, result, content)
     extra = dict(result.extra)
     if result.changed:
         extra[UNDO] = draft.report.model_dump_json()
-    draft = common.save_draft(common.add_messages(draft, reply), result.report, **extra)
+    draft = common.save_draft(
+        common.add_messages(draft, ChatMessage(role="assistant", content=content)), result.report, **extra
+    )
     if result.changed:
         common.bump(f"grid-version-{draft.id}")
     return draft
 
 
-def hold_for_confirmation(draft: StoredDraft, result: services.TurnResult) -> StoredDraft:
-    """Keep the proposed changes aside until the user applies or discards them."""
-    reply = ChatMessage(
-        role="assistant", content=result.reply + "\n\n以上为拟修改的内容，请点击“应用这些修改”或“放弃”。"
-    )
+def hold_for_confirmation(draft: StoredDraft, result: services.TurnResult, content: str) -> StoredDraft:
+    """Keep the proposed changes with the draft (they survive a reload) until 应用 or 放弃."""
     pending: dict[str, Any] = {
         "base": draft.report.model_dump_json(),
         "report": result.report.model_dump_json(),
         "extra": result.extra,
+        "changed": result.changed,
     }
+    reply = ChatMessage(role="assistant", content=content)
     return common.save_draft(common.add_messages(draft, reply), None, **{PENDING: pending})
 
 
 def pending_buttons(draft: StoredDraft) -> None:
-    """Apply or discard the changes a message proposed (when changes are confirmed first)."""
+    """Apply or discard the changes proposed by the last message (the tables are unchanged until 应用)."""
     pending = draft.extra.get(PENDING)
     if not pending:
         return
+    count = len(pending.get("changed", []))
+    st.info(f"有 {count} 个单元格的修改待确认（见上方对话），表格尚未改动。")
     apply, discard = st.columns(2)
-    if apply.button("应用这些修改", type="primary", key=f"apply-{draft.id}"):
+    if apply.button("应用", type="primary", key=f"apply-{draft.id}", width="stretch"):
         if pending["base"] != draft.report.model_dump_json():
             note, report, extra = "表格在此期间已有改动，这些修改未应用，请重新发送。", None, {}
         else:
-            note, report = "已应用。", Report.model_validate_json(pending["report"])
+            note, report = (
+                f"已应用，{count} 个单元格已填入表格（可撤销）。",
+                Report.model_validate_json(pending["report"]),
+            )
             extra = {**pending["extra"], UNDO: pending["base"]}
         finish_pending(draft, note, report, extra)
-    if discard.button("放弃", key=f"discard-{draft.id}"):
+    if discard.button("放弃", key=f"discard-{draft.id}", width="stretch"):
         finish_pending(draft, "已放弃这些修改，表格未变。", None, {})
 
 

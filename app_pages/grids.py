@@ -9,11 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common, services
+from app_pages.narrative import escape
 from nianbao.drafts import StoredDraft
 from nianbao.model import Finding, Report, Severity
 from nianbao.schema import RowSpec, TableId, rows_of
 
 CHECK_COLUMN = "核对"
+EDIT_NOTE = "grid-edit-note"
 Address = tuple[TableId, str, str]
 
 
@@ -92,6 +94,7 @@ def edits_of(state: Any, grid: Grid) -> dict[Address, str]:
 def show_tables(draft: StoredDraft, findings: list[Finding]) -> None:
     """Every table of the draft as grids, with the findings at their cells."""
     at_cells = services.cell_findings(findings, draft.report)
+    show_edit_note()
     for table in TableId:
         st.markdown(f"**{table.value}**")
         for grid in grids_of(draft.report, table):
@@ -124,7 +127,23 @@ def apply_edits(draft: StoredDraft, edits: dict[Address, str]) -> None:
     common.bump(f"grid-version-{draft.id}")
     if message:
         st.session_state["grid-message"] = f"{message} 已按输入保存，请核对标红的单元格。"
+    typed = {services.describe_cell(a, report) for a in edits}
+    lines = services.changed_cells(draft.report, report)
+    derived = [line for line in lines if line.split("：", 1)[0] not in typed]
+    st.session_state[EDIT_NOTE] = (lines, derived)
     st.rerun()
+
+
+def show_edit_note() -> None:
+    """After a direct edit: what changed, and which cells followed (totals, 三.七, 四)."""
+    note = st.session_state.pop(EDIT_NOTE, None)
+    if not note:
+        return
+    lines, derived = note
+    text = "已修改：\n" + "\n".join(f"- {escape(line)}" for line in lines if line not in derived)
+    if derived:
+        text += "\n\n随之计算：\n" + "\n".join(f"- {escape(line)}" for line in derived)
+    st.info(text)
 
 
 def show_failing(frame: pd.DataFrame, grid: Grid, failing: list[tuple[Address, Finding]]) -> None:

@@ -176,7 +176,7 @@ def figures_turn(report: Report, message: str) -> TurnResult | None:
     except InvalidInputError as e:
         return TurnResult(report=report, reply=f"{e.message}\n\n表格未作修改，请核对后重新输入。")
     lines = proposal.diff()
-    reply = [f"已更新 {len(lines)} 个单元格："] + [f"- {line}" for line in lines]
+    reply = [f"{len(lines)} 个单元格（原值 → 新值，含随之计算的合计）："] + [f"- {line}" for line in lines]
     reply.extend(f"- 注：{note}" for note in proposal.notes)
     if proposal.missing:
         reply.append("\n" + proposal.missing.replace("\n", "\n- "))
@@ -210,9 +210,10 @@ def spreadsheet_turn(report: Report, data: bytes, name: str) -> TurnResult:
     try:
         proposal = preview(report, changes, notes)
     except InvalidInputError as e:
-        return TurnResult(report=report, reply=f"{e.message}\n\n表格未作修改。")
+        return TurnResult(report=report, reply=f"{e.message}\n\n表格未作修改，请核对后重新上传。")
     lines = proposal.diff()
-    reply = [f"已从“{name}”更新 {len(lines)} 个单元格："] + [f"- {line}" for line in lines]
+    reply = [f"“{name}”中的数字，{len(lines)} 个单元格（原值 → 新值，含随之计算的合计）："]
+    reply += [f"- {line}" for line in lines]
     if proposal.missing:
         reply.append("\n" + proposal.missing.replace("\n", "\n- "))
     return TurnResult(report=proposal.report, reply="\n".join(reply), changed=lines)
@@ -248,6 +249,27 @@ def edit_cells(report: Report, edits: dict[Address, str]) -> tuple[Report, str]:
         cell = updated.cell(*address)
         cell.raw, cell.value = text, None
     return updated, message
+
+
+def describe_cell(address: Address, report: Report) -> str:
+    from nianbao.intake.changes import describe_address
+
+    return describe_address(address, report.format)
+
+
+def changed_cells(before: Report, after: Report) -> list[str]:
+    """One line per cell whose value differs: ``依申请公开 / 一 … / 总计：258 → 268``."""
+    from nianbao.intake.changes import describe_address, shown
+
+    lines = []
+    for cell in after.cells:
+        address = (cell.table, cell.row, cell.column)
+        old = before.cell(*address)
+        if (old.value, old.raw.strip()) != (cell.value, cell.raw.strip()):
+            was = shown(old.value) if old.value is not None or not old.raw.strip() else old.raw.strip()
+            now = shown(cell.value) if cell.value is not None or not cell.raw.strip() else cell.raw.strip()
+            lines.append(f"{describe_address(address, after.format)}：{was} → {now}")
+    return lines
 
 
 # ---- narrative ---------------------------------------------------------------------------------

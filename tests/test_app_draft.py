@@ -59,41 +59,110 @@ def grid(at: AppTest, table: TableId, index: int = 0):
     return found
 
 
+def propose(at: AppTest, text: str) -> AppTest:
+    """Send a chat message; figures in it are only proposed."""
+    return at.chat_input(key="chat").set_value(text).run()
+
+
+def apply_pending(at: AppTest) -> AppTest:
+    return at.button(key=f"apply-{at.query_params['d']}").click().run()
+
+
+def send(at: AppTest, text: str) -> AppTest:
+    """Send a chat message and apply the figures it proposes (when it proposes any)."""
+    propose(at, text)
+    if [b for b in at.button if b.key == f"apply-{at.query_params['d']}"]:
+        apply_pending(at)
+    return at
+
+
+def last_reply(at: AppTest) -> str:
+    return [m for m in at.chat_message if m.name == "assistant"][-1].markdown[0].value
+
+
 def stored(data_dir: Path, at: AppTest):
     user, draft_id = at.query_params["u"], at.query_params["d"]
     return DraftStore.in_data_dir(data_dir).get(str(user), str(draft_id))
 
 
-def test_a_chat_turn_with_figures_fills_the_table(data_dir):
+def test_chat_figures_are_proposed_first_and_fill_the_table_on_apply(data_dir):
     at = new_draft(start())
-    at.chat_input(key="chat").set_value(FIGURES).run()
+    propose(at, FIGURES)
+
+    assert_clean(at)
+    reply = last_reply(at)
+    assert "自然人：空 → 240" in reply and "总计：空 → 258" in reply
+    assert "拟修改" in reply and "尚未改动" in reply
+    assert grid(at, REQ).value.loc["一 本年新收政府信息公开申请数量", "总计"] == ""
+    assert stored(data_dir, at).report.value(REQ, "一", "总计") is None
+
+    apply_pending(at)
 
     assert_clean(at)
     table = grid(at, REQ).value
     assert table.loc["一 本年新收政府信息公开申请数量", "自然人"] == "240"
     assert table.loc["一 本年新收政府信息公开申请数量", "总计"] == "258"
     assert table.loc["三.一 （一）予以公开", "总计"] == "190"
-    appeals = grid(at, TableId.APPEALS).value
-    assert appeals.loc["行政复议", "总计"] == "2"
+    assert grid(at, TableId.APPEALS).value.loc["行政复议", "总计"] == "2"
     assert stored(data_dir, at).report.value(REQ, "一", "总计") == 258
-    replies = [m for m in at.chat_message if m.name == "assistant"]
-    assert "240" in replies[-1].markdown[0].value
+    assert "已应用" in last_reply(at)
+    assert not [b for b in at.button if b.key == f"apply-{at.query_params['d']}"]
+
+
+def test_the_reply_says_what_is_still_missing(data_dir):
+    at = new_draft(start())
+    propose(at, "今年共收到申请258件，其中自然人240件")
+
+    assert_clean(at)
+    assert "缺" in last_reply(at)
+
+
+def test_a_pending_proposal_is_saved_with_the_draft_and_survives_a_reload(data_dir):
+    first = new_draft(start())
+    propose(first, FIGURES)
+
+    again = start({"u": str(first.query_params["u"])})
+    assert_clean(again)
+    assert grid(again, REQ).value.loc["一 本年新收政府信息公开申请数量", "总计"] == ""
+    apply_pending(again)
+
+    assert_clean(again)
+    assert stored(data_dir, again).report.value(REQ, "一", "总计") == 258
+    assert grid(again, REQ).value.loc["一 本年新收政府信息公开申请数量", "总计"] == "258"
+
+
+def test_with_apply_at_once_the_figures_fill_the_table_and_can_be_undone(data_dir):
+    at = new_draft(start())
+    at.toggle(key="apply-at-once").set_value(True).run()
+    propose(at, FIGURES)
+    draft_id = str(at.query_params["d"])
+
+    assert_clean(at)
+    assert not [b for b in at.button if b.key == f"apply-{draft_id}"]
+    assert grid(at, REQ).value.loc["一 本年新收政府信息公开申请数量", "总计"] == "258"
+    assert "撤销" in last_reply(at)
+
+    at.button(key=f"undo-{draft_id}").click().run()
+    assert stored(data_dir, at).report.value(REQ, "一", "总计") is None
 
 
 def test_a_message_that_contradicts_a_total_is_refused_and_nothing_changes(data_dir):
     at = new_draft(start())
-    at.chat_input(key="chat").set_value("今年共收到申请258件，其中自然人240件、商业企业10件、其他8件").run()
-    at.chat_input(key="chat").set_value("今年共收到申请300件，其中自然人200件、商业企业10件、其他8件").run()
+    send(at, "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件")
+    send(at, "今年共收到申请300件，其中自然人200件、商业企业10件、其他8件")
 
     assert_clean(at)
     assert stored(data_dir, at).report.value(REQ, "一", "自然人") == 240
-    reply = [m for m in at.chat_message if m.name == "assistant"][-1].markdown[0].value
+    reply = last_reply(at)
     assert "未作任何修改" in reply or "未作修改" in reply
+    assert "300" in reply and "总计" in reply
+    assert not [b for b in at.button if b.key == f"apply-{at.query_params['d']}"]
+    assert stored(data_dir, at).extra.get("pending_changes") is None
 
 
 def test_an_edit_to_a_part_updates_its_total(data_dir):
     at = new_draft(start())
-    at.chat_input(key="chat").set_value("今年共收到申请258件，其中自然人240件、商业企业10件、其他8件").run()
+    send(at, "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件")
     editor = grid(at, REQ)
     at.session_state[editor.key] = {"edited_rows": {0: {"其他": "18"}}, "added_rows": [], "deleted_rows": []}
     at.run()
@@ -102,11 +171,15 @@ def test_an_edit_to_a_part_updates_its_total(data_dir):
     table = grid(at, REQ).value
     assert table.loc["一 本年新收政府信息公开申请数量", "其他"] == "18"
     assert table.loc["一 本年新收政府信息公开申请数量", "总计"] == "268"
+    (note,) = [i.value for i in at.info if "已修改" in i.value]
+    typed, derived = note.split("随之计算")
+    assert "其他：8 → 18" in typed
+    assert "总计：258 → 268" in derived
 
 
 def test_an_invalid_edit_shows_its_finding_at_the_cell(data_dir):
     at = new_draft(start())
-    at.chat_input(key="chat").set_value("今年共收到申请258件，其中自然人240件、商业企业10件、其他8件").run()
+    send(at, "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件")
     editor = grid(at, REQ)
     at.session_state[editor.key] = {"edited_rows": {0: {"总计": "300"}}, "added_rows": [], "deleted_rows": []}
     at.run()
@@ -134,7 +207,7 @@ def test_text_that_is_not_a_number_is_kept_and_flagged_at_its_cell(data_dir):
 
 def test_a_draft_survives_a_new_session(data_dir):
     first = new_draft(start())
-    first.chat_input(key="chat").set_value(FIGURES).run()
+    send(first, FIGURES)
     user = str(first.query_params["u"])
 
     again = start({"u": user})
@@ -146,7 +219,7 @@ def test_a_draft_survives_a_new_session(data_dir):
 
 def test_another_user_does_not_see_the_draft(data_dir):
     first = new_draft(start())
-    first.chat_input(key="chat").set_value(FIGURES).run()
+    send(first, FIGURES)
 
     other = start({"u": "someone-else-123456", "d": str(first.query_params["d"])})
 
@@ -157,7 +230,7 @@ def test_another_user_does_not_see_the_draft(data_dir):
 
 def test_regenerating_a_part_changes_only_that_part(data_dir):
     at = new_draft(start())
-    at.chat_input(key="chat").set_value(FIGURES).run()
+    send(at, FIGURES)
     at.button(key="draft-all").click().run()
     draft = stored(data_dir, at)
     assert all(draft.report.part_text(n).strip() for n in ("一", "五", "六"))
@@ -179,8 +252,8 @@ def test_regenerating_a_part_changes_only_that_part(data_dir):
 
 def test_asking_in_the_chat_drafts_the_narrative(data_dir):
     at = new_draft(start())
-    at.chat_input(key="chat").set_value(FIGURES).run()
-    at.chat_input(key="chat").set_value("请起草总体情况").run()
+    send(at, FIGURES)
+    send(at, "请起草总体情况")
 
     assert_clean(at)
     report = stored(data_dir, at).report
@@ -198,6 +271,11 @@ def test_a_spreadsheet_in_the_chat_fills_the_table(data_dir, seed_path):
     at = new_draft(start(), year=2021)
     at.chat_input(key="chat").upload("figures.csv", "\n".join(lines).encode("utf-8"), "text/csv")
     at.run()
+    assert_clean(at)
+    assert "figures.csv" in last_reply(at) and "拟修改" in last_reply(at)
+    assert stored(data_dir, at).report.value(REQ, "三.七", "总计") is None
+
+    apply_pending(at)
 
     assert_clean(at)
     report = stored(data_dir, at).report
@@ -280,8 +358,8 @@ def test_a_failing_llm_gives_a_message_and_the_offline_draft(data_dir, monkeypat
     with fake_openai([Reply(status=500)]) as server:
         use_llm(monkeypatch, server.base_url)
         at = new_draft(start())
-        at.chat_input(key="chat").set_value(FIGURES).run()
-        at.chat_input(key="chat").set_value("请起草总体情况").run()
+        send(at, FIGURES)
+        send(at, "请起草总体情况")
 
     assert_clean(at)
     draft = stored(data_dir, at)
@@ -299,7 +377,7 @@ def test_the_chart_shows_the_bodys_past_years_with_the_draft_last_and_carries_ov
     assert at.selectbox(key="new-body").value == "鹿邑县人民政府"
     at.number_input[0].set_value(2022)
     at.button(key="new-start").click().run()
-    at.chat_input(key="chat").set_value(FIGURES).run()
+    send(at, FIGURES)
 
     assert_clean(at)
     chart = next(d.value for d in at.dataframe if "新收申请（件）" in d.value.columns)
@@ -313,8 +391,8 @@ def test_the_chart_shows_the_bodys_past_years_with_the_draft_last_and_carries_ov
 
 def test_undo_puts_the_tables_back_as_before_the_last_message(data_dir):
     at = new_draft(start())
-    at.chat_input(key="chat").set_value("今年共收到申请258件，其中自然人240件、商业企业10件、其他8件").run()
-    at.chat_input(key="chat").set_value("予以公开190件").run()
+    send(at, "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件")
+    send(at, "予以公开190件")
     draft_id = str(at.query_params["d"])
 
     at.button(key=f"undo-{draft_id}").click().run()
@@ -349,7 +427,7 @@ def test_with_an_llm_regenerating_a_part_follows_the_instruction_and_changes_onl
 
 def test_one_message_can_give_figures_and_ask_for_a_part(data_dir):
     at = new_draft(start())
-    at.chat_input(key="chat").set_value(FIGURES + "。请据此起草总体情况").run()
+    send(at, FIGURES + "。请据此起草总体情况")
 
     assert_clean(at)
     report = stored(data_dir, at).report
@@ -358,28 +436,9 @@ def test_one_message_can_give_figures_and_ask_for_a_part(data_dir):
     assert grid(at, REQ).value.loc["一 本年新收政府信息公开申请数量", "总计"] == "258"
 
 
-def test_with_confirmation_on_the_figures_wait_for_apply(data_dir):
+def test_discarding_a_proposal_leaves_the_table_as_it_was(data_dir):
     at = new_draft(start())
-    at.toggle(key="confirm-changes").set_value(True).run()
-    at.chat_input(key="chat").set_value(FIGURES).run()
-    draft_id = str(at.query_params["d"])
-
-    assert_clean(at)
-    assert stored(data_dir, at).report.value(REQ, "一", "总计") is None
-    assert grid(at, REQ).value.loc["一 本年新收政府信息公开申请数量", "总计"] == ""
-    assert "拟修改" in stored(data_dir, at).chat[-1].content
-
-    at.button(key=f"apply-{draft_id}").click().run()
-    assert_clean(at)
-    assert stored(data_dir, at).report.value(REQ, "一", "总计") == 258
-    assert grid(at, REQ).value.loc["一 本年新收政府信息公开申请数量", "总计"] == "258"
-    assert not [b for b in at.button if b.key == f"apply-{draft_id}"]
-
-
-def test_with_confirmation_on_discarding_leaves_the_table_as_it_was(data_dir):
-    at = new_draft(start())
-    at.toggle(key="confirm-changes").set_value(True).run()
-    at.chat_input(key="chat").set_value(FIGURES).run()
+    propose(at, FIGURES)
     draft_id = str(at.query_params["d"])
 
     at.button(key=f"discard-{draft_id}").click().run()
