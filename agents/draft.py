@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from agents.llm import LLMError, describe_error, prompt_variant
+from agents.llm import LLMError, Retrier, RetryPolicy, StreamCut, describe_error, prompt_variant, reports_finish
 from agents.prompting import render
-from nianbao.drafting.model import Draft, DraftParagraph, DraftPart, SourceRef
+from nianbao.drafting.model import UNVERIFIED, Draft, DraftParagraph, DraftPart, SourceRef
 from nianbao.drafting.offline import FEE, OfflineDrafter, draft_offline, fee_fact, last_year_problems, subject_of
 from nianbao.drafting.sources import Hit, ReportSource, grounding_report, same_agency
 from nianbao.drafting.summary import active_sentence, appeals_sentence, applicants_sentence, requests_sentence
@@ -65,6 +65,7 @@ class PartStream:
     checks: list[NumberCheck] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rounds: int = 0
+    cut: bool = False  # the reply was still cut by the length limit after the continuations
 
     def __iter__(self) -> Iterator[DraftChunk]:
         try:
@@ -86,6 +87,8 @@ class PartStream:
             yield DraftChunk("", reset=True)
             text = yield from self._streamed(self.messages)
         final, self.checks = mark_failing(self._with_required(text), report, self.facts, self.number)
+        if self.cut:  # the unfinished end is marked, not passed off as finished text
+            final = "\n".join([*final.split("\n")[:-1], mark_sentence(final.split("\n")[-1])])
         yield DraftChunk(final, reset=True)
         paragraphs = [DraftParagraph(text=p, sources=self._sources_of(p)) for p in final.split("\n") if p.strip()]
         self.part = DraftPart(number=self.number, paragraphs=paragraphs)
@@ -108,14 +111,30 @@ class PartStream:
         return text
 
     def _streamed(self, messages: list[BaseMessage]) -> Generator[DraftChunk, None, str]:
-        """Stream a reply, showing each sentence once checked; returns the whole cleaned reply."""
-        gate = SentenceGate(self.draft.report, self.facts, self.number)
-        raw = ""
-        for piece in self.drafter.generate(messages, self):
-            raw += piece
-            yield from (DraftChunk(s) for s in gate.feed(piece))
-        yield from (DraftChunk(s) for s in gate.flush())
-        return clean_reply(raw)
+        """Stream a reply, showing each sentence once checked; returns the whole cleaned reply.
+
+        A call that fails (timeout, 429, 5xx, a stream cut mid-way) is retried from the start: what
+        was shown of the broken reply is withdrawn first. When the retries run out, LLMError.
+        """
+        retrier = Retrier(self.drafter.retry)
+        while True:
+            gate, raw, cut, notes = (
+                SentenceGate(self.draft.report, self.facts, self.number),
+                "",
+                self.cut,
+                len(self.notes),
+            )
+            try:
+                for piece in self.drafter.generate(messages, self):
+                    raw += piece
+                    yield from (DraftChunk(s) for s in gate.feed(piece))
+                yield from (DraftChunk(s) for s in gate.flush())
+                return clean_reply(raw)
+            except Exception as e:
+                if raw:
+                    yield DraftChunk("", reset=True)
+                self.cut, self.notes[notes:] = cut, []  # the broken reply's notes go with it
+                retrier.wait_or_raise(e)
 
     def _fix_prompt(self, failing: list[NumberCheck]) -> str:
         findings = "\n".join(f"- “{c.sentence}”：{c.message}" for c in failing)
@@ -171,8 +190,10 @@ class LLMDrafter:
         max_fix_rounds: int = MAX_FIX_ROUNDS,
         max_continuations: int = MAX_CONTINUATIONS,
         hits_per_part: int = 4,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.model, self.source = model, source
+        self.retry = retry or RetryPolicy.from_settings()
         self.prompt_variant = prompt_variant(model)  # "local": prompts tuned for the small local model
         self.max_fix_rounds, self.max_continuations, self.hits_per_part = (
             max_fix_rounds,
@@ -265,6 +286,8 @@ class LLMDrafter:
                 finish = chunk.response_metadata.get("finish_reason") or finish
                 reply += piece
                 yield piece
+            if finish is None and reports_finish(self.model):
+                raise StreamCut(f"part {stream.number}: the stream ended without a finish reason")
             if finish == "content_filter":
                 stream.notes.append(f"第{stream.number}部分的生成被大模型服务的内容过滤中断，结尾可能不完整，请检查。")
             if finish != "length":
@@ -279,10 +302,11 @@ class LLMDrafter:
                 messages += [AIMessage(content=reply), HumanMessage(content=prompt)]
         note = (
             f"第{stream.number}部分的生成因长度限制被截断（已续写 {self.max_continuations} 次），"
-            "结尾可能不完整，请检查。"
+            f"结尾可能不完整，已标注{UNVERIFIED}，请检查。"
         )
         logger.warning("part %s cut by the length limit", stream.number)
         stream.notes.append(note)
+        stream.cut = True
 
     def _base(self, report: Report) -> tuple[Report | None, bool]:
         if self.source is None or report.agency is None or report.year is None:

@@ -8,7 +8,11 @@ product then drafts offline.
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from pydantic import SecretStr
@@ -20,12 +24,17 @@ from nianbao.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_SECONDS = 60.0
-DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_RETRIES = 0  # retries are ours (RetryPolicy): bounded in count and total time, Retry-After capped
+T = TypeVar("T")
 LOCAL_TIMEOUT_SECONDS = 600.0
 
 
 class LLMError(NianbaoError):
     """The LLM endpoint failed; the message says why in Chinese."""
+
+
+class StreamCut(Exception):
+    """A streamed reply ended without its finish reason: the connection was cut mid-way."""
 
 
 class ChatModelProvider(Protocol):
@@ -37,11 +46,12 @@ class ChatModelProvider(Protocol):
 def chat_model_from_settings(
     settings: Settings | None = None,
     *,
-    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    timeout: float | None = None,
     max_retries: int = DEFAULT_MAX_RETRIES,
 ) -> BaseChatModel | None:
     """ChatOpenAI against the configured OpenAI-compatible endpoint, streaming; None when no LLM is set."""
     settings = settings or get_settings()
+    timeout = settings.llm_timeout if timeout is None else timeout
     if not settings.uses_llm:
         return None
     from langchain_openai import ChatOpenAI
@@ -70,22 +80,121 @@ def prompt_variant(model: BaseChatModel) -> str | None:
     return variant if isinstance(variant, str) else None
 
 
-def describe_error(error: BaseException) -> LLMError:
-    """An LLM failure as a Chinese message a user can act on."""
+def reports_finish(model: BaseChatModel) -> bool:
+    """True for OpenAI-protocol models: their stream ends with a finish reason, so one without it was cut."""
+    return type(model).__module__.startswith("langchain_openai")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How failed LLM calls are retried: exponential backoff with jitter, bounded in count and total time."""
+
+    retries: int = 3
+    backoff: float = 1.0
+    backoff_max: float = 10.0
+    retry_after_max: float = 30.0
+    budget: float = 90.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> RetryPolicy:
+        s = settings or get_settings()
+        return cls(s.llm_retries, s.llm_backoff, s.llm_backoff_max, s.llm_retry_after_max, s.llm_retry_budget)
+
+    def delay(self, error: BaseException, retry: int) -> float:
+        """Seconds to wait before retry number ``retry`` (0-based): the server's Retry-After, capped, else backoff."""
+        asked = retry_after(error)
+        if asked is not None:
+            return min(max(asked, 0.0), self.retry_after_max)
+        return min(self.backoff_max, self.backoff * 2**retry) * random.uniform(0.5, 1.0)
+
+
+@dataclass
+class Retrier:
+    """The retries of one call: ``wait_or_raise`` after each failure sleeps, or raises the Chinese LLMError."""
+
+    policy: RetryPolicy
+    retries: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def wait_or_raise(self, error: Exception) -> None:
+        if not is_retryable(error) or self.retries >= self.policy.retries:
+            raise describe_error(error, self.retries) from error
+        wait = self.policy.delay(error, self.retries)
+        if time.monotonic() - self.started + wait > self.policy.budget:
+            raise describe_error(error, self.retries) from error
+        self.retries += 1
+        logger.warning("LLM call failed (%s); retry %d in %.3f s", type(error).__name__, self.retries, wait)
+        time.sleep(wait)
+
+
+def with_retries(call: Callable[[], T], policy: RetryPolicy | None = None) -> T:
+    """``call()``, retried on timeouts, broken connections, 429 and 5xx; an LLMError when it keeps failing."""
+    retrier = Retrier(policy or RetryPolicy.from_settings())
+    while True:
+        try:
+            return call()
+        except Exception as e:
+            retrier.wait_or_raise(e)
+
+
+def is_retryable(error: BaseException) -> bool:
+    """Timeouts, broken connections and cut streams, 408/409/429 and 5xx; not 400/401/403/404 (retrying won't help)."""
+    import openai
+
+    if isinstance(error, (StreamCut, openai.APIConnectionError)):  # APITimeoutError is one of these
+        return True
+    if isinstance(error, openai.APIStatusError):
+        return error.status_code in (408, 409, 429) or error.status_code >= 500
+    return _is_transport_error(error)
+
+
+def retry_after(error: BaseException) -> float | None:
+    """The wait a 429/503 answer asks for (Retry-After or retry-after-ms), in seconds; None when not given."""
+    response = getattr(error, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    for header, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        try:
+            return float(headers[header]) / divisor
+        except (KeyError, TypeError, ValueError):
+            continue
+    return None
+
+
+def _is_transport_error(error: BaseException) -> bool:
+    """An httpx (or httpx2) transport failure that reached us unwrapped, e.g. while reading a stream."""
+    return any(c.__name__ == "TransportError" and c.__module__.startswith("httpx") for c in type(error).__mro__)
+
+
+def _is_timeout(error: BaseException) -> bool:
+    import openai
+
+    names = {c.__name__ for c in type(error).__mro__}
+    return isinstance(error, openai.APITimeoutError) or "TimeoutException" in names
+
+
+def describe_error(error: BaseException, retries: int = 0) -> LLMError:
+    """An LLM failure as a Chinese message a user can act on (saying how often it was retried)."""
     import openai
 
     if isinstance(error, LLMError):
         return error
-    if isinstance(error, openai.APITimeoutError):
-        return LLMError("大模型服务响应超时，请稍后重试或检查 OPENAI_BASE_URL。")
+    tried = f"已重试 {retries} 次仍未成功，" if retries else ""
+    if _is_timeout(error):
+        return LLMError(f"大模型服务响应超时，{tried}请稍后重试或检查 OPENAI_BASE_URL。")
+    if isinstance(error, StreamCut) or (_is_transport_error(error) and not isinstance(error, openai.APIError)):
+        return LLMError(f"大模型服务的回复中途断开（输出不完整），{tried}请稍后重试。")
     if isinstance(error, openai.APIConnectionError):
-        return LLMError("无法连接大模型服务，请检查网络和 OPENAI_BASE_URL 设置。")
+        return LLMError(f"无法连接大模型服务或连接中途断开，{tried}请检查网络和 OPENAI_BASE_URL 设置。")
     if isinstance(error, openai.AuthenticationError):
         return LLMError("大模型服务拒绝了密钥（HTTP 401），请检查 OPENAI_API_KEY。")
     if isinstance(error, openai.RateLimitError):
-        return LLMError("大模型服务繁忙或额度不足（HTTP 429），请稍后重试。")
+        return LLMError(f"大模型服务繁忙或额度不足（HTTP 429），{tried}请稍后重试。")
     if isinstance(error, openai.NotFoundError):
         return LLMError("大模型服务找不到所配置的模型（HTTP 404），请检查 NIANBAO_CHAT_MODEL。")
+    if isinstance(error, openai.APIStatusError) and error.status_code >= 500:
+        return LLMError(f"大模型服务出错（HTTP {error.status_code}，服务器错误），{tried}请稍后重试。")
     if isinstance(error, openai.APIStatusError):
         return LLMError(f"大模型服务出错（HTTP {error.status_code}），请稍后重试。")
     logger.exception("unexpected LLM failure")

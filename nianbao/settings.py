@@ -23,6 +23,14 @@ class Settings(BaseSettings):
     local_llm_port: int = Field(default=8766, alias="NIANBAO_LOCAL_LLM_PORT")
     local_llm_context: int = Field(default=8192, alias="NIANBAO_LOCAL_LLM_CONTEXT")
     local_llm_threads: int = Field(default=2, alias="NIANBAO_LOCAL_LLM_THREADS")
+    # LLM faults (agents.llm.RetryPolicy): timeouts, dropped connections, 429 and 5xx are retried with
+    # exponential backoff and jitter, a bounded number of times within a bounded total time.
+    llm_timeout: float = Field(default=60.0, gt=0, alias="NIANBAO_LLM_TIMEOUT")
+    llm_retries: int = Field(default=3, ge=0, alias="NIANBAO_LLM_RETRIES")
+    llm_backoff: float = Field(default=1.0, ge=0, alias="NIANBAO_LLM_BACKOFF")
+    llm_backoff_max: float = Field(default=10.0, ge=0, alias="NIANBAO_LLM_BACKOFF_MAX")
+    llm_retry_after_max: float = Field(default=30.0, ge=0, alias="NIANBAO_LLM_RETRY_AFTER_MAX")
+    llm_retry_budget: float = Field(default=90.0, ge=0, alias="NIANBAO_LLM_RETRY_BUDGET")
 
     embeddings: Literal["local", "openai"] = Field(default="local", alias="NIANBAO_EMBEDDINGS")
     embedding_model: str = Field(default="text-embedding-3-small", alias="NIANBAO_EMBEDDING_MODEL")

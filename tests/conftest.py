@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = CORPUS / "luyi_2021.txt"
+
+# Failed LLM calls are retried with backoff (agents.llm.RetryPolicy); in tests the waits are tiny.
+os.environ.setdefault("NIANBAO_LLM_BACKOFF", "0.01")
+os.environ.setdefault("NIANBAO_LLM_BACKOFF_MAX", "0.05")
+os.environ.setdefault("NIANBAO_LLM_RETRY_AFTER_MAX", "0.2")
 
 
 @pytest.fixture

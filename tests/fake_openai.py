@@ -3,6 +3,9 @@
 Tests point the real openai SDK and langchain-openai at it (``base_url``), so the whole client
 code path runs: streaming (server-sent events) and plain JSON, finish reasons, HTTP errors.
 Each request takes the next scripted reply; the last one repeats. Requests are recorded.
+Faults are scripted too: a delay before answering (a client timeout), extra headers on an error
+(Retry-After), and a stream cut after some chunks, either dropped mid-body (the client sees a
+broken connection) or ended cleanly without the final chunk and ``[DONE]``.
 """
 
 from __future__ import annotations
@@ -15,17 +18,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass
 class Reply:
-    """One scripted answer: its text, its finish reason, or an HTTP error status."""
+    """One scripted answer: its text, its finish reason, or an HTTP error status; optionally a fault."""
 
     content: str = ""
     finish_reason: str = "stop"
     status: int = 200
     chunk_size: int = 8
+    delay: float = 0.0  # seconds to wait before answering
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. {"Retry-After": "1"} on a 429
+    cut_after: int | None = None  # a stream stops after this many content chunks
+    cut: Literal["drop", "end"] = "drop"  # drop: the connection breaks mid-body; end: no final chunk, no [DONE]
 
 
 @dataclass
@@ -82,28 +89,44 @@ def _handler(server_state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(length) or b"{}")
             server_state.requests.append(body)
             reply = server_state.next_reply()
+            time.sleep(reply.delay)
+            try:
+                self._answer(reply, body)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (a timeout)
+                self.close_connection = True
+
+        def _answer(self, reply: Reply, body: dict[str, Any]) -> None:
             if reply.status != 200:
-                self._json(reply.status, {"error": {"message": "scripted failure", "type": "server_error"}})
+                error = {"error": {"message": "scripted failure", "type": "server_error"}}
+                self._json(reply.status, error, reply.headers)
             elif body.get("stream"):
                 self._stream(reply, body.get("model", "fake"))
             else:
                 self._json(200, _completion(reply, body.get("model", "fake")))
 
-        def _json(self, status: int, payload: dict[str, Any]) -> None:
+        def _json(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
             data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
             self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
 
         def _stream(self, reply: Reply, model: str) -> None:
+            events = [f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode() for chunk in _chunks(reply, model)]
+            events.append(b"data: [DONE]\n\n")
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
+            if reply.cut_after is not None:
+                sent = events[: reply.cut_after + 1]  # the role chunk, then cut_after content chunks
+                if reply.cut == "drop":  # announce the whole body, send part of it, close: a broken connection
+                    self.send_header("Content-Length", str(sum(len(e) for e in events)))
+                events = sent
             self.end_headers()
-            for chunk in _chunks(reply, model):
-                self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
-            self.wfile.write(b"data: [DONE]\n\n")
+            for event in events:
+                self.wfile.write(event)
             self.wfile.flush()
             self.close_connection = True
 

@@ -152,11 +152,14 @@ def test_a_server_error_gives_a_chinese_message_and_the_offline_draft(
 ) -> None:
     with fake_openai([Reply(status=500)]) as server:
         drafter = LLMDrafter(model_for(server), ReportList([seed]))
-        with pytest.raises(LLMError, match=r"大模型服务出错（HTTP 500）"):
+        with pytest.raises(LLMError, match=r"大模型服务出错（HTTP 500，服务器错误），已重试 3 次"):
             drafter.draft_part(offline, "一")
         draft = drafter.draft_all(AGENCY, 2022, cells)
     assert [p.text for p in draft.report.parts] == [p.text for p in offline.report.parts]
-    assert draft.notes[-1] == "大模型服务出错（HTTP 500），请稍后重试。已改用离线起草的结果。"
+    assert (
+        draft.notes[-1]
+        == "大模型服务出错（HTTP 500，服务器错误），已重试 3 次仍未成功，请稍后重试。已改用离线起草的结果。"
+    )
 
 
 def test_regenerating_a_part_follows_the_instruction_and_freezes_the_rest(offline: Draft, seed: Report) -> None:
