@@ -12,8 +12,10 @@ from typing import Any, Literal
 
 from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import BaseMessage, HumanMessage
 from pydantic import BaseModel, Field, ValidationError
 
+from agents.llm import LLMError, Retrier, RetryPolicy
 from agents.prompting import render
 from nianbao.intake import CellChange, Extraction, Origin, Proposal, extract, preview
 from nianbao.intake.extractor import numbers_in
@@ -48,21 +50,42 @@ def extract_with_llm(
     llm: BaseChatModel,
     fmt: ReportFormat = ReportFormat.F2021,
     method: StructuredMethod = "function_calling",
+    retry: RetryPolicy | None = None,
 ) -> Extraction:
-    """The figures of a message read by the LLM, checked against the cells and the message's own numbers."""
-    prompt = render("extract_figures", format=fmt.value, rows=rows_prompt(fmt), message=text)
-    try:
-        answer = _as_figures(llm.with_structured_output(ExtractedFigures, method=method).invoke(prompt))
-    except (OutputParserException, ValidationError) as e:
-        logger.warning("LLM extraction unusable, falling back to the built-in extractor: %s", e)
-        fallback = extract(text, fmt)
-        fallback.notes.insert(0, "大模型没有给出可用的结果，已改用内置规则读取数字。")
-        return fallback
-    except Exception as e:
-        from agents.llm import describe_error
+    """The figures of a message read by the LLM, checked against the cells and the message's own numbers.
 
-        raise describe_error(e) from e
-    return checked_figures(answer, text, fmt)
+    Timeouts, 429 and 5xx are retried (``retry``, else the settings); an answer that does not parse
+    is sent back once with the error, then the built-in extractor reads the message instead.
+    """
+    prompt = render("extract_figures", format=fmt.value, rows=rows_prompt(fmt), message=text)
+    messages: list[BaseMessage] = [HumanMessage(content=prompt)]
+    for attempt in range(2):
+        try:
+            answer = _as_figures(_ask(llm, messages, method, retry or RetryPolicy.from_settings()))
+        except LLMError:
+            if attempt == 0:
+                raise
+            break  # the retry with the error failed otherwise: the first answer's fault stands
+        except (OutputParserException, ValidationError) as e:
+            logger.warning("LLM extraction unusable (attempt %d): %s", attempt + 1, e)
+            messages = [messages[0], HumanMessage(content=render("extract_figures_retry", error=str(e)[:800]))]
+            continue
+        return checked_figures(answer, text, fmt)
+    fallback = extract(text, fmt)
+    fallback.notes.insert(0, "大模型返回内容无法解析（已重试 1 次），已改用内置规则读取数字。")
+    return fallback
+
+
+def _ask(llm: BaseChatModel, messages: list[BaseMessage], method: StructuredMethod, policy: RetryPolicy) -> Any:
+    """The structured answer; transport faults retried, parse errors passed on; LLMError when retries run out."""
+    retrier = Retrier(policy)
+    while True:
+        try:
+            return llm.with_structured_output(ExtractedFigures, method=method).invoke(messages)
+        except (OutputParserException, ValidationError):
+            raise
+        except Exception as e:
+            retrier.wait_or_raise(e)
 
 
 def propose_from_message(
