@@ -122,9 +122,11 @@ def browser(tmp_path: Path) -> Iterator[object]:
 
 
 def wait_for(driver, find, timeout: float = 90):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: find(d))
+    wait = WebDriverWait(driver, timeout, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,))
+    return wait.until(lambda d: find(d))
 
 
 def by_text(driver, tag: str, text: str):
@@ -150,11 +152,18 @@ def test_chat_figures_fill_the_table_the_docx_downloads_and_a_reload_keeps_the_d
     chat.send_keys(FIGURES)
     chat.send_keys(Keys.ENTER)
 
-    wait_for(driver, lambda d: "已更新" in d.find_element(By.TAG_NAME, "body").text, timeout=90)
+    wait_for(driver, lambda d: "拟修改" in d.find_element(By.TAG_NAME, "body").text, timeout=90)
     assert "?u=" in driver.current_url
-    grid_text = wait_for(driver, lambda d: _grid_with(d, "本年新收"), timeout=90)
-    assert "240" in grid_text.split("本年新收", 1)[1]
+    assert "自然人：空 → 240" in driver.find_element(By.TAG_NAME, "body").text
+    proposed = wait_for(driver, lambda d: _grid_with(d, "本年新收"), timeout=90)
+    assert "240" not in proposed.split("本年新收", 1)[1].split("本年新收", 1)[0]
     ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "e2e_draft_proposal.png"))
+
+    wait_for(driver, lambda d: _button(d, "应用")).click()
+    grid_text = wait_for(driver, lambda d: _grid_with(d, "240"), timeout=90)
+    assert "240" in grid_text.split("本年新收", 1)[1]
+    wait_for(driver, lambda d: "已应用" in d.find_element(By.TAG_NAME, "body").text, timeout=90)
     driver.save_screenshot(str(ARTIFACTS / "e2e_draft_tables.png"))
 
     wait_for(driver, lambda d: d.find_elements(By.XPATH, "//*[@role='tab'][normalize-space()='下载']"))[0].click()
@@ -173,6 +182,14 @@ def test_chat_figures_fill_the_table_the_docx_downloads_and_a_reload_keeps_the_d
     after_reload = wait_for(driver, lambda d: _grid_with(d, "本年新收"), timeout=90)
     assert "240" in after_reload.split("本年新收", 1)[1]
     assert FIGURES in driver.find_element(By.TAG_NAME, "body").text
+
+
+def _button(driver, label: str):
+    """The visible button whose text is exactly ``label``."""
+    from selenium.webdriver.common.by import By
+
+    found = [e for e in driver.find_elements(By.TAG_NAME, "button") if e.text.strip() == label and e.is_displayed()]
+    return found[0] if found else None
 
 
 def _grid_with(driver, text: str) -> str | None:
