@@ -173,11 +173,13 @@ def main() -> None:
     parser.add_argument("--adds", type=int, default=200, help="text reports to add for the throughput figure")
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 100_000], help="store sizes in chunks")
     parser.add_argument("--rounds", type=int, default=2, help="passes over the query set per filter")
+    parser.add_argument("--store", help="keep the grown search store in this folder (and reuse it next time)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        bench_add(root, args.adds)
-        kb = KnowledgeBase(_settings(root / "search-store"))
+        if args.adds:
+            bench_add(root, args.adds)
+        kb = KnowledgeBase(_settings(Path(args.store) if args.store else root / "search-store"))
         kb.add(ROOT / "corpus")
         reports = varied_reports(10**6, seed=3)
         (root / "grow").mkdir()

@@ -121,6 +121,11 @@ class Bm25Index:
         ordered = candidates[np.argsort(-scores[candidates], kind="stable")]
         return [(self._ids[i], float(scores[i])) for i in ordered]
 
+    def matching_ids(self, where: Mapping[str, Sequence[str | int]]) -> list[str]:
+        """Ids of the chunks whose metadata match the filters."""
+        self._build()
+        return [self._ids[i] for i in np.flatnonzero(self._mask(where))] if self._ids else []
+
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25Okapi scores of every chunk, in index order."""
         return self._score(query_tokens)[0]

@@ -51,6 +51,8 @@ RRF_K = 60
 DENSE_WEIGHT = 0.5
 # Several app instances may share a Chroma server: re-read what others changed this often.
 SERVER_REFRESH_SECONDS = 5.0
+SEARCH_BY_ID_LIMIT = 2000
+WIDE_SEARCH_LIMIT = 1000
 BATCH_SIZE = 64
 RECORD_PREFIX = "zjson85:"
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
@@ -282,7 +284,25 @@ class KnowledgeBase:
         """Nearest chunks by vector, of committed reports only (a chunk id starts with its report id)."""
         vector = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
         committed = {r.id for r in self._records()}
-        return [(cid, d) for cid, d in self.store.query(vector, n, filters) if cid.split(":", 1)[0] in committed]
+        hits = self._nearest(vector, n, filters)
+        return [(cid, d) for cid, d in hits if cid.split(":", 1)[0] in committed]
+
+    def _nearest(self, vector: np.ndarray, n: int, filters: Filters) -> builtins.list[tuple[str, float]]:
+        """Chroma's nearest chunks under the filters.
+
+        Chroma's own metadata filter is slow on a large store (hundreds of ms at 100k chunks), so the
+        chunks that pass the filters are taken from the in-memory index: few of them are searched by id,
+        many are picked from a wider unfiltered search.
+        """
+        if not filters:
+            return self.store.query(vector, n)
+        index = self.lexical_index()
+        allowed = index.matching_ids(filters)
+        if len(allowed) <= SEARCH_BY_ID_LIMIT:
+            return self.store.query(vector, min(n, len(allowed)), ids=allowed) if allowed else []
+        wide = min(len(index), WIDE_SEARCH_LIMIT, max(n, 2 * n * len(index) // len(allowed)))
+        passing = set(allowed)
+        return [hit for hit in self.store.query(vector, wide) if hit[0] in passing][:n]
 
     def _fuse(
         self, dense: builtins.list[tuple[str, float]], lexical: builtins.list[tuple[str, float]], k: int

@@ -192,13 +192,21 @@ class ChromaStore:
         return {i: (m, d) for i, m, d in zip(got["ids"], got["metadatas"], got["documents"], strict=True)}
 
     @_refreshing
-    def query(self, embedding: np.ndarray, n: int, filters: Filters | None = None) -> list[tuple[str, float]]:
-        """The ``n`` nearest chunks as (id, cosine distance), nearest first (ids only: fetching metadata
-        and documents for every candidate, or filtering on ``pending``, makes Chroma's query many times slower)."""
+    def query(
+        self, embedding: np.ndarray, n: int, filters: Filters | None = None, ids: list[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``n`` nearest chunks (among ``ids`` if given) as (id, cosine distance), nearest first.
+
+        Only ids and distances: fetching metadata and documents for every candidate, or filtering on
+        metadata, makes Chroma's query many times slower on a large store."""
         collection = self.chunks()
         self._check_dimension(embedding[None, :], collection)
         got = collection.query(
-            query_embeddings=embedding[None, :], n_results=n, where=chroma_where(filters), include=["distances"]
+            query_embeddings=embedding[None, :],
+            n_results=n,
+            where=chroma_where(filters),
+            ids=ids,
+            include=["distances"],
         )
         return [(i, float(d)) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
