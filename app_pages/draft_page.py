@@ -301,7 +301,7 @@ def live_draft(draft: StoredDraft) -> None:
     with tables:
         common.guarded(lambda: grids.show_tables(draft, findings))
     with parts:
-        common.guarded(lambda: narrative.show_parts(draft))
+        common.guarded(lambda: narrative.show_parts(draft, findings))
     with chart:
         common.guarded(lambda: narrative.show_chart(draft))
     with downloads:

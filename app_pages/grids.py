@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import common, services
-from app_pages.narrative import escape
+from app_pages import common, places, services
+from app_pages.places import escape
 from nianbao.drafts import StoredDraft
 from nianbao.model import Finding, Report, Severity
 from nianbao.schema import RowSpec, TableId, rows_of
@@ -107,6 +107,7 @@ def show_grid(draft: StoredDraft, grid: Grid, at_cells: dict[Address, list[Findi
     key = grid_key(draft, grid)
     config: dict[str, Any] = {c: st.column_config.TextColumn(c) for c in grid.columns}
     config[CHECK_COLUMN] = st.column_config.TextColumn(CHECK_COLUMN, disabled=True, width="medium")
+    places.anchor(places.grid_anchor(grid.table, grid.index))
     st.data_editor(frame, key=key, column_config=config, width="stretch", num_rows="fixed")
     edits = edits_of(st.session_state.get(key), grid)
     if edits:
@@ -162,9 +163,10 @@ def show_failing(frame: pd.DataFrame, grid: Grid, failing: list[tuple[Address, F
     with st.container(border=True):
         st.caption("核对未通过的单元格（红色为错误，黄色为提醒）：")
         st.dataframe(values.style.apply(colour, axis=0), width="stretch")
+        link = places.grid_anchor(grid.table, grid.index)
         for address, finding in failing:
             place = f"{labels[address[1]]} / {address[2]}"
-            text = f"{place}：{finding.message}"
+            text = f"[📍 {escape(place)}](#{link})：{escape(finding.message)}"
             if finding.severity is Severity.ERROR:
                 st.error(text)
             else:

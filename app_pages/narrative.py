@@ -7,21 +7,16 @@ import re
 import pandas as pd
 import streamlit as st
 
-from app_pages import common, services
+from app_pages import common, places, services
+from app_pages.places import escape
 from nianbao.drafts import StoredDraft
 from nianbao.errors import NianbaoError
-from nianbao.model import Report
+from nianbao.model import Finding, Report, Severity
 from nianbao.schema import PART_NUMERALS, PART_TITLES, TABLE_PARTS
 
 UNVERIFIED = "【待核实】"
 DRAFTED = ("一", "五", "六")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|$~:])")
 _SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?]+|[^。！？!?\n]+")
-
-
-def escape(text: str) -> str:
-    """Text shown as Markdown exactly as written."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def highlighted(paragraph: str) -> str:
@@ -33,8 +28,8 @@ def highlighted(paragraph: str) -> str:
     return "".join(pieces)
 
 
-def show_parts(draft: StoredDraft) -> None:
-    """The six parts: drafted parts with highlights, sources and a regenerate button."""
+def show_parts(draft: StoredDraft, findings: list[Finding] | None = None) -> None:
+    """The six parts: drafted parts with highlights, sources and a regenerate button; findings at their sentence."""
     report = draft.report
     unverified = sum(report.part_text(n).count(UNVERIFIED) for n in DRAFTED)
     if unverified:
@@ -43,14 +38,18 @@ def show_parts(draft: StoredDraft) -> None:
         st.info("叙述部分尚未起草。点击下方按钮，或在对话中说“起草总体情况”。")
         if st.button("起草叙述部分（一、五、六）", key="draft-all"):
             regenerate(draft, list(DRAFTED), "")
+    at_parts = [f for f in findings or [] if f.location.table is None and f.location.part]
     for number in PART_NUMERALS:
-        show_part(draft, number)
+        show_part(draft, number, [f for f in at_parts if f.location.part == number])
 
 
-def show_part(draft: StoredDraft, number: str) -> None:
+def show_part(draft: StoredDraft, number: str, findings: list[Finding] | None = None) -> None:
     part = draft.report.part(number)
     heading = part.heading if part else f"{number}、{PART_TITLES[number]}"
+    places.anchor(places.part_anchor(number))
     st.markdown(f"#### {escape(heading)}")
+    for finding in findings or []:
+        show_finding_at_part(draft.report, finding)
     if number not in DRAFTED:
         table = next(t for t, n in TABLE_PARTS.items() if n == number)
         st.caption(f"本部分为“{table.value}”表格，见“表格”页。")
@@ -65,6 +64,17 @@ def show_part(draft: StoredDraft, number: str) -> None:
     if note:
         st.caption(note)
     part_tools(draft, number, text)
+
+
+def show_finding_at_part(report: Report, finding: Finding) -> None:
+    """A narrative finding under its part's heading, with the quoted sentence shown highlighted."""
+    text = escape(finding.message)
+    if finding.severity is Severity.ERROR:
+        st.error(text)
+    else:
+        st.warning(text)
+    if finding.location.sentence:
+        places.show_sentence(report, finding.location.part or "", finding.location.sentence)
 
 
 def part_tools(draft: StoredDraft, number: str, text: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import common, services
+from app_pages import common, places, services
 from app_pages.narrative import escape
 from nianbao.errors import NianbaoError
 from nianbao.model import Report, Severity
@@ -42,7 +42,7 @@ def render() -> None:
         st.session_state["review-result"] = (inputs, services.review_report(report, previous))
     shown = st.session_state.get("review-result")
     if shown is not None and shown[0] == inputs:
-        show_review(shown[1])
+        show_review(shown[1], report)
 
 
 def choose_report() -> Report | None:
@@ -79,7 +79,7 @@ def choose_previous(report: Report) -> Report | None:
     return previous
 
 
-def show_review(result: Any) -> None:
+def show_review(result: Any, report: Report | None = None) -> None:
     """Findings, figures side by side, copied passages; each finding linked to its place."""
     errors, warnings = len(result.errors), len(result.warnings)
     columns = st.columns(3)
@@ -88,7 +88,7 @@ def show_review(result: Any) -> None:
     columns[2].metric("对照上年度", f"{result.previous_year}年" if result.previous_year else "无")
     findings, figures, texts = st.tabs(["全部问题", "数字对照", "叙述对照"])
     with findings:
-        show_items(result)
+        show_items(result, report)
     with figures:
         show_cells(result)
     with texts:
@@ -102,7 +102,8 @@ def show_review(result: Any) -> None:
     st.download_button("下载审阅报告（HTML）", html.encode("utf-8"), "审阅报告.html", "text/html", key="review-html")
 
 
-def show_items(result: Any) -> None:
+def show_items(result: Any, report: Report | None = None) -> None:
+    """Every finding, each with its place: the cell highlighted in its row, or the sentence in its part."""
     if not result.items:
         st.success("没有发现问题。")
         return
@@ -113,6 +114,17 @@ def show_items(result: Any) -> None:
             st.error(text)
         else:
             st.warning(text)
+        if report is not None and _has_place(item.location):
+            with st.expander(f"📍 查看位置：{_short_place(item.location)}"):
+                places.show_place(report, item.location)
+
+
+def _has_place(location: Any) -> bool:
+    return bool((location.table is not None and location.row and location.column) or location.part)
+
+
+def _short_place(location: Any) -> str:
+    return location.describe() if location.table is not None else f"第{location.part}部分"
 
 
 def _place(location: Any) -> str:

@@ -447,3 +447,32 @@ def test_discarding_a_proposal_leaves_the_table_as_it_was(data_dir):
     draft = stored(data_dir, at)
     assert draft.report.value(REQ, "一", "总计") is None
     assert "已放弃" in draft.chat[-1].content
+
+
+def test_a_finding_at_a_cell_links_to_its_grid(data_dir):
+    at = new_draft(start())
+    send(at, "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件")
+    editor = grid(at, REQ)
+    at.session_state[editor.key] = {"edited_rows": {0: {"总计": "300"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+
+    assert_clean(at)
+    (entry,) = [e.value for e in at.error if "本年新收政府信息公开申请数量 / 总计" in e.value]
+    link = entry.split("](#", 1)[1].split(")", 1)[0]
+    assert link == "grid-1-0"
+    assert any(f'id="{link}"' in m.value for m in at.markdown)
+
+
+def test_a_narrative_finding_is_shown_at_its_part_with_the_sentence_highlighted(data_dir, seed_path):
+    report = read_report(seed_path)
+    report.part("一").text += "\n全年共新收政府信息公开申请999件。"
+    user = "narrative-user-123456"
+    DraftStore.in_data_dir(data_dir).create(user, report, name="正文有误")
+
+    at = start({"u": user})
+
+    assert_clean(at)
+    assert any("999" in w.value and "两者不符" in w.value for w in at.warning)
+    marked = [m.value for m in at.markdown if ":orange-background[" in m.value]
+    assert marked and "999件" in marked[0].split(":orange-background[", 1)[1]
+    assert any('id="part-1"' in m.value for m in at.markdown)

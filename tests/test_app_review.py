@@ -91,3 +91,24 @@ def test_a_result_is_not_shown_for_another_file_than_the_one_reviewed(data_dir, 
 
     assert_clean(at)
     assert not at.metric
+
+
+def test_each_finding_shows_its_place_the_cell_or_the_sentence(data_dir, seed_path):
+    report = read_report(seed_path)
+    report.set_value(TableId.REQUESTS, "一", "总计", 999)
+    report.part("一").text += "\n全年共新收政府信息公开申请888件。"
+    user = new_user_key()
+    DraftStore.in_data_dir(data_dir).create(user, report, name="有错的草稿")
+
+    at = review_page(user)
+    at.radio(key="review-prev").set_value("不比较上年度").run()
+    at.button(key="review-run").click().run()
+
+    assert_clean(at)
+    labels = [e.label for e in at.expander]
+    assert any("依申请公开" in label and "总计" in label for label in labels)
+    assert any("第一部分" in label for label in labels)
+    captions = [c.value for c in at.caption]
+    assert any("已标红" in c and "本年新收政府信息公开申请数量 / 总计 = 999" in c for c in captions)
+    marked = [m.value for m in at.markdown if ":orange-background[" in m.value]
+    assert any("888件" in m.split(":orange-background[", 1)[1] for m in marked)
