@@ -322,20 +322,37 @@ def draft_parts(
     """Draft the narrative parts (一, 五, 六 by default) with the configured drafter.
 
     With an LLM, ``on_text(number, text_so_far)`` is called as each part streams in. When the LLM
-    fails, the message says why and the offline drafter's parts are returned instead.
+    fails (after its retries), the message says why; the parts it finished stay, a part that has
+    text keeps it, and an empty one gets the offline drafter's text: nothing written is lost.
     """
     wanted = numbers or ["一", "五", "六"]
     if not settings().uses_llm:
         return _offline_parts(report, wanted, instruction)
+    done: list[PartDraft] = []
     try:
-        return _llm_parts(report, wanted, instruction, on_text)
+        return _llm_parts(report, wanted, instruction, on_text, done)
     except NianbaoError as e:
-        note = f"{e.message.rstrip('。')}。已改用内置离线起草的结果。"
+        failure = e.message.rstrip("。")
     except Exception:
         log.exception("LLM drafting failed")
-        note = "大模型起草失败，已改用内置离线起草的结果。"
-    drafted = _offline_parts(report, wanted, "")
-    return [PartDraft(p.number, p.text, p.sources, note) for p in drafted]
+        failure = "大模型起草失败"
+    left = [n for n in wanted if n not in {p.number for p in done}]
+    return done + _fallback_parts(report, left, failure)
+
+
+def _fallback_parts(report: Report, numbers: list[str], failure: str) -> list[PartDraft]:
+    """After an LLM failure: a part with text keeps it, an empty one is drafted offline."""
+    empty = [n for n in numbers if not report.part_text(n).strip()]
+    offline = {p.number: p for p in _offline_parts(report, empty, "")} if empty else {}
+    result = []
+    for number in numbers:
+        if number in offline:
+            part = offline[number]
+            result.append(PartDraft(number, part.text, part.sources, f"{failure}。已改用内置离线起草的结果。"))
+        else:
+            kept = f"{failure}。第{number}部分保留原有内容，未作修改。"
+            result.append(PartDraft(number, report.part_text(number), [], kept))
+    return result
 
 
 def _offline_parts(report: Report, numbers: list[str], instruction: str) -> list[PartDraft]:
@@ -348,7 +365,9 @@ def _offline_parts(report: Report, numbers: list[str], instruction: str) -> list
     return drafted
 
 
-def _llm_parts(report: Report, numbers: list[str], instruction: str, on_text: TextCallback | None) -> list[PartDraft]:
+def _llm_parts(
+    report: Report, numbers: list[str], instruction: str, on_text: TextCallback | None, done: list[PartDraft]
+) -> list[PartDraft]:
     model_from_settings = optional("agents.llm", "chat_model_from_settings", "大模型起草")
     drafter_class = optional("agents.draft", "LLMDrafter", "大模型起草")
     with_part = optional("agents.draft", "with_part", "大模型起草")
@@ -362,6 +381,7 @@ def _llm_parts(report: Report, numbers: list[str], instruction: str, on_text: Te
             if on_text is not None:
                 on_text(number, shown)
         draft = with_part(stream.draft, stream.part, stream.notes)
+        done += [PartDraft(p.number, p.text, p.sources, "；".join(stream.notes)) for p in _part_drafts(draft, [number])]
     drafted = _part_drafts(draft, numbers)
     notes = "；".join(draft.notes)
     return [PartDraft(p.number, p.text, p.sources, notes) for p in drafted]

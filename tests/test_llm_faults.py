@@ -276,12 +276,12 @@ def test_extraction_recovers_from_a_timeout() -> None:
     assert [c.new for c in result.changes] == [258]
 
 
-# ---- the app: a lasting fault in the chat ------------------------------------------------------------
+# ---- the app: what was written stays ---------------------------------------------------------------
 
 
-def test_a_lasting_fault_in_the_chat_keeps_the_message_and_says_what_failed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def llm_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The app's settings: an LLM at the fake endpoint (its URL set by the test), one retry, a fresh data folder."""
     folder = tmp_path / "data"
     for name, value in {
         "NIANBAO_DATA_DIR": str(folder),
@@ -293,6 +293,38 @@ def test_a_lasting_fault_in_the_chat_keeps_the_message_and_says_what_failed(
         "CHROMA_HOST": "",
     }.items():
         monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    yield folder
+    get_settings.cache_clear()
+
+
+def test_a_lasting_fault_keeps_the_finished_part_and_the_users_own_text(
+    llm_env: Path, monkeypatch: pytest.MonkeyPatch, cells: Report
+) -> None:
+    from app_pages import services
+
+    own = "我们自己写的第五部分，不能丢。"
+    report = services.with_parts(cells, [services.PartDraft("五", own)])
+    first = part_one(cells, cells.count(REQ, "一", "总计"))
+    with fake_openai([Reply(first), Reply(status=500)]) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        get_settings.cache_clear()
+        one, five, six = services.draft_parts(report, ["一", "五", "六"])
+    assert len(server.requests) == 3  # 一 once; 五 twice (one retry); 六 not asked
+    assert (one.number, one.text) == ("一", first)
+    assert (five.number, five.text) == ("五", own)
+    assert "服务器错误" in five.note and "保留原有内容" in five.note
+    assert six.number == "六" and six.text.strip() and "离线" in six.note
+    assert_every_number_checked(one.text, cells)
+
+
+# ---- the app: a lasting fault in the chat ------------------------------------------------------------
+
+
+def test_a_lasting_fault_in_the_chat_keeps_the_message_and_says_what_failed(
+    llm_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = llm_env
     request = "请起草总体情况"
     with fake_openai([Reply(delay=1.0)]) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
