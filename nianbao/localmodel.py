@@ -186,17 +186,26 @@ def start_server(settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> subpr
     """Start the local server and wait until it answers; LocalModelError when it cannot."""
     if not is_ready(settings.data_dir, spec):
         raise LocalModelError("本地大模型尚未安装（NIANBAO_LLM=local），请先运行 make local-llm。")
-    process = subprocess.Popen(server_command(settings, spec), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = server_log(settings.data_dir)
+    with log.open("wb") as sink:  # a file, not a pipe: the server logs every request and must never block
+        process = subprocess.Popen(server_command(settings, spec), stdout=sink, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            error = process.stderr.read().decode("utf-8", "replace")[-500:] if process.stderr else ""
-            raise LocalModelError(f"本地大模型服务启动失败：{error}")
+            tail = log.read_text(encoding="utf-8", errors="replace")[-500:]
+            raise LocalModelError(f"本地大模型服务启动失败（日志 {log}）：{tail}")
         if _answers(settings.local_llm_base_url + "/models"):
             return process
         time.sleep(0.5)
     stop_server(process)
     raise LocalModelError(f"本地大模型服务在 {SERVER_START_SECONDS:.0f} 秒内没有启动。")
+
+
+def server_log(data_dir: Path) -> Path:
+    """Where the local server writes its log."""
+    path = Path(data_dir) / "models" / "server.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:

@@ -1,0 +1,157 @@
+"""Local-model benchmark: parts 一, 五, 六 drafted by Qwen2.5-Coder-1.5B (llama-cpp-python on 127.0.0.1) for
+each body/year pair of the corpus, side by side with the offline drafter on the same pairs.
+
+Each corpus report is last year's; this year's cells are made up from it (``example_next_year``), and
+last year's report is the only source. Per part: seconds, generated tokens per second (after the first
+token, i.e. without reading the prompt), the numbers that failed the checks on the first reply and after
+the fix rounds, and the sentences finally marked 【待核实】. Needs ``make local-llm``; starts one server
+and stops it at the end.
+
+Run: .venv/bin/python bench/bench_local_llm.py [--parts 一五六] [corpus file names…]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from langchain_core.messages import BaseMessage  # noqa: E402
+
+from agents.draft import LLMDrafter, PartStream, clean_reply  # noqa: E402
+from agents.llm import chat_model_from_settings  # noqa: E402
+from nianbao.drafting.example import example_next_year  # noqa: E402
+from nianbao.drafting.offline import draft_offline  # noqa: E402
+from nianbao.drafting.sources import ReportList  # noqa: E402
+from nianbao.drafting.verify import check_numbers, count_marked  # noqa: E402
+from nianbao.localmodel import start_server, stop_server  # noqa: E402
+from nianbao.readers import read_report  # noqa: E402
+from nianbao.settings import Settings  # noqa: E402
+
+PAIRS = ["luyi_2021.txt", "shuyang_2025.md", "huaian_2024.pdf"]
+PARTS = "一五六"
+FACTS = {"信息处理费": 0}
+
+
+@dataclass
+class Generation:
+    text: str
+    seconds: float
+    first_token_seconds: float
+
+
+@dataclass
+class RecordingDrafter(LLMDrafter):
+    """The real drafter, recording each reply and its timing (the bench needs the first try's numbers)."""
+
+    replies: list[Generation] = field(default_factory=list)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.replies = []
+
+    def generate(self, messages: list[BaseMessage], stream: PartStream) -> Iterator[str]:
+        start, first, text = time.perf_counter(), None, ""
+        for piece in super().generate(messages, stream):
+            first = first or (time.perf_counter() if piece else None)
+            text += piece
+            yield piece
+        end = time.perf_counter()
+        self.replies.append(Generation(text, end - start, (first or end) - start))
+
+
+def tokens(base_url: str, text: str) -> int:
+    """Token count of a text by the server's own tokenizer."""
+    root = base_url.removesuffix("/v1")
+    body = json.dumps({"input": text}).encode()
+    request = urllib.request.Request(f"{root}/extras/tokenize", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return len(json.loads(response.read())["tokens"])
+
+
+def bench_pair(name: str, drafter: RecordingDrafter, base_url: str, parts: str) -> list[dict[str, object]]:
+    last = read_report(ROOT / "corpus" / name)
+    cells = example_next_year(last)
+    year = (last.year or 0) + 1
+    offline = draft_offline(last.agency or "", year, cells, ReportList([last]), FACTS)
+    drafter.source = ReportList([last])
+    rows = []
+    for number in parts:
+        off_text = offline.report.part_text(number)
+        drafter.replies = []
+        start = time.perf_counter()
+        stream = drafter.stream_part(offline, number, FACTS)
+        for _ in stream:
+            pass
+        seconds = time.perf_counter() - start
+        assert stream.part is not None
+        first = clean_reply(drafter.replies[0].text)
+        generated = sum(tokens(base_url, g.text) for g in drafter.replies)
+        decoding = sum(g.seconds - g.first_token_seconds for g in drafter.replies)
+        rows.append(
+            {
+                "pair": f"{name} → {year}",
+                "part": number,
+                "seconds": seconds,
+                "replies": len(drafter.replies),
+                "tokens": generated,
+                "tokens_per_s": generated / decoding if decoding else 0.0,
+                "first_failed": sum(c.failed for c in check_numbers(first, offline.report, FACTS, number)),
+                "final_failed": sum(c.failed for c in stream.checks),
+                "marked": count_marked(stream.part.text),
+                "chars": len(stream.part.text),
+                "offline_failed": sum(c.failed for c in check_numbers(off_text, offline.report, FACTS, number)),
+                "offline_marked": count_marked(off_text),
+                "text": stream.part.text,
+            }
+        )
+        print_row(rows[-1])
+    return rows
+
+
+def print_row(row: dict[str, object]) -> None:
+    print(
+        f"{row['pair']:<24} 第{row['part']}部分  {row['seconds']:6.1f} s  {row['replies']} 次生成  "
+        f"{row['tokens']:4} tok  {row['tokens_per_s']:5.1f} tok/s  首次不符 {row['first_failed']}  "
+        f"重试后不符 {row['final_failed']}  标注 {row['marked']}  |  离线：不符 {row['offline_failed']}  "
+        f"标注 {row['offline_marked']}",
+        flush=True,
+    )
+
+
+def main(names: list[str], parts: str) -> None:
+    settings = Settings(NIANBAO_LLM="local", NIANBAO_DATA_DIR=ROOT / "data")
+    print(f"threads {settings.local_llm_threads}, context {settings.local_llm_context}", flush=True)
+    started = time.perf_counter()
+    server = start_server(settings)
+    print(f"server ready in {time.perf_counter() - started:.1f} s", flush=True)
+    try:
+        model = chat_model_from_settings(settings)
+        assert model is not None
+        drafter = RecordingDrafter(model, None)
+        rows = [row for name in names for row in bench_pair(name, drafter, settings.local_llm_base_url, parts)]
+    finally:
+        stop_server(server)
+    total = sum(float(r["seconds"]) for r in rows)  # type: ignore[arg-type]
+    print(f"\n{len(rows)} parts, {total:.0f} s in all, {total / len(rows):.1f} s per part on average")
+    for key in ("first_failed", "final_failed", "marked", "offline_failed", "offline_marked"):
+        print(f"{key:<16} {sum(int(r[key]) for r in rows)}")  # type: ignore[call-overload]
+    out = ROOT / "data" / "bench_local_llm.json"
+    out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"drafted texts: {out}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("names", nargs="*", default=PAIRS, help="corpus files (last year's reports)")
+    parser.add_argument("--parts", default="".join(PARTS), help="parts to draft, e.g. 六 or 一五六")
+    args = parser.parse_args()
+    main(args.names, args.parts)
