@@ -56,6 +56,7 @@ def chat_model_from_settings(
         return None
     from langchain_openai import ChatOpenAI
 
+    base_url: str | None
     if settings.llm == "local":  # llama-cpp-python's server on 127.0.0.1 (nianbao.localmodel)
         model, key, base_url = QWEN_CODER_1_5B.alias, "", settings.local_llm_base_url
         timeout = max(timeout, LOCAL_TIMEOUT_SECONDS)  # two CPU cores read a long prompt slowly
