@@ -24,10 +24,13 @@ from pathlib import Path
 import pytest
 
 from nianbao.drafts import DB_NAME, ChatMessage, DraftStore, new_user_key
+from nianbao.kb.embeddings import embedder_from_settings
 from nianbao.kb.models import StoredReport
 from nianbao.kb.service import KnowledgeBase, file_hash
+from nianbao.kb.store import ChromaStore
 from nianbao.readers import read_report
 from nianbao.schema import REQUEST_COLUMNS, TableId
+from nianbao.settings import Settings
 from tests.conftest import ROOT, SEED
 
 KILLS = int(os.environ.get("NIANBAO_KILLS", "4"))
@@ -209,11 +212,23 @@ def test_reports_added_before_each_kill_are_whole_after_restart(tmp_path: Path, 
 def check_in_a_fresh_process(data_dir: Path, added: set[str]) -> int:
     """Run assert_kb_consistent as a restarted app would (Chroma caches an open store per process)."""
     lines = Child(data_dir.parent / "check.log", "check-kb", str(data_dir), *sorted(added)).finish()
+    pending = int(lines[0].split()[1])
+    if pending:
+        print(f"a kill left {pending} chunks of an unfinished add; opening the store removed them")
     return int(lines[-1].split()[1])
+
+
+def pending_before_recovery(data_dir: Path) -> list[tuple[str, dict]]:
+    """Chunks an interrupted add left behind (the kill came mid-add), seen before the store recovers them."""
+    settings = Settings(NIANBAO_DATA_DIR=data_dir)  # type: ignore[call-arg]
+    if not (data_dir / "chroma").exists():
+        return []
+    return list(ChromaStore(settings, embedder_from_settings(settings)).pending_chunks())
 
 
 def assert_kb_consistent(data_dir: Path, added: set[str]) -> list[StoredReport]:
     """Every reported add is stored whole; no chunk without its report, none pending; search answers."""
+    print(f"pending {len(pending_before_recovery(data_dir))}", flush=True)
     kb = KnowledgeBase(data_dir)  # opening the store recovers an interrupted add
     records = kb.list()
     assert {file_hash(Path(p)) for p in added} <= {r.content_hash for r in records}
