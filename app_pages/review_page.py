@@ -109,13 +109,14 @@ def show_items(result: Any, report: Report | None = None) -> None:
         return
     for item in result.items:
         kind = KIND_NAMES.get(str(item.kind.value), str(item.kind.value))
-        text = f"**{kind}** · {escape(_place(item.location) + item.message)}"
+        place = "" if item.message.startswith(_place(item.location)) else _place(item.location)
+        text = f"**{kind}** · {escape(place + item.message)}"
         if item.severity is Severity.ERROR:
             st.error(text)
         else:
             st.warning(text)
         if report is not None and _has_place(item.location):
-            with st.expander(f"📍 查看位置：{_short_place(item.location)}"):
+            with st.expander(f"查看位置：{_short_place(item.location)}"):
                 places.show_place(report, item.location)
 
 

@@ -204,3 +204,37 @@ def _grid_with(driver, text: str) -> str | None:
 def _downloaded(folder: Path, suffix: str) -> Path | None:
     done = [p for p in folder.glob(f"*{suffix}") if p.stat().st_size > 0]
     return done[0] if done and not list(folder.glob("*.crdownload")) else None
+
+
+def test_a_finding_links_to_its_grid_and_the_review_shows_its_place(app_url, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    from nianbao.drafts import DraftStore, new_user_key
+    from nianbao.readers import read_report
+    from nianbao.schema import TableId
+
+    report = read_report(ROOT / "corpus" / "luyi_2021.txt")
+    report.set_value(TableId.REQUESTS, "一", "总计", 999)
+    user = new_user_key()
+    DraftStore.in_data_dir(tmp_path / "data").create(user, report, name="有错的草稿")
+    driver = browser
+    driver.get(f"{app_url}/?u={user}")
+
+    link = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "a[href='#grid-1-0']"))[0]
+    assert driver.find_elements(By.ID, "grid-1-0")
+    driver.execute_script("arguments[0].scrollIntoView();", link)
+    link.click()
+    wait_for(driver, lambda d: d.execute_script("return window.location.hash") == "#grid-1-0", timeout=10)
+    top = driver.execute_script("return document.getElementById('grid-1-0').getBoundingClientRect().top")
+    assert 0 <= top < 300
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "e2e_finding_link.png"))
+
+    wait_for(driver, lambda d: by_text(d, "label", "审阅")).click()
+    wait_for(driver, lambda d: by_text(d, "label", "不比较上年度")).click()
+    time.sleep(0.5)
+    wait_for(driver, lambda d: _button(d, "开始审阅")).click()
+    place = wait_for(driver, lambda d: by_text(d, "summary", "查看位置：依申请公开"))
+    place.click()
+    wait_for(driver, lambda d: "已标红" in d.find_element(By.TAG_NAME, "body").text, timeout=30)
+    driver.save_screenshot(str(ARTIFACTS / "e2e_review_place.png"))
