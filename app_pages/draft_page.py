@@ -17,6 +17,7 @@ UNDO = "undo_report"
 PENDING = "pending_changes"
 APPLY_AT_ONCE = "apply-at-once"
 HELD = "\n\n**以上为拟修改的内容，表格尚未改动。** 请点击下方“应用”填入表格，或“放弃”。"
+HELD_WITH_PARTS = "\n\n**以上为拟修改的内容（数字和据此起草的叙述），草稿尚未改动。** 请点击下方“应用”，或“放弃”。"
 APPLIED = "\n\n已填入表格；如需恢复，请点击“撤销上一次对表格的修改”。"
 NEW_BODY = "（新机关，手动填写）"
 HELP = (
@@ -165,7 +166,8 @@ def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
             result = services.TurnResult(report=draft.report, reply=e.message)
         live.empty()
         held = bool(result.changed) and not st.session_state.get(APPLY_AT_ONCE)
-        content = result.reply + (HELD if held else APPLIED if result.changed else "")
+        held_note = HELD_WITH_PARTS if result.drafted_parts else HELD
+        content = result.reply + (held_note if held else APPLIED if result.changed else "")
         if held and draft.extra.get(PENDING):
             content += "（上一条待确认的修改已由本条代替。）"
         st.write_stream(services.stream_text(content))

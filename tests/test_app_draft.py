@@ -427,7 +427,12 @@ def test_with_an_llm_regenerating_a_part_follows_the_instruction_and_changes_onl
 
 def test_one_message_can_give_figures_and_ask_for_a_part(data_dir):
     at = new_draft(start())
-    send(at, FIGURES + "。请据此起草总体情况")
+    propose(at, FIGURES + "。请据此起草总体情况")
+    assert_clean(at)
+    assert stored(data_dir, at).report.part_text("一") == ""
+    assert "草稿尚未改动" in last_reply(at)
+
+    apply_pending(at)
 
     assert_clean(at)
     report = stored(data_dir, at).report
