@@ -186,7 +186,7 @@ def start_server(settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> subpr
     """Start the local server and wait until it answers; LocalModelError when it cannot."""
     if not is_ready(settings.data_dir, spec):
         raise LocalModelError("本地大模型尚未安装（NIANBAO_LLM=local），请先运行 make local-llm。")
-    log = server_log(settings.data_dir)
+    log = server_log(settings.data_dir, settings.local_llm_port)
     with log.open("wb") as sink:  # a file, not a pipe: the server logs every request and must never block
         process = subprocess.Popen(server_command(settings, spec), stdout=sink, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + SERVER_START_SECONDS
@@ -201,9 +201,9 @@ def start_server(settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> subpr
     raise LocalModelError(f"本地大模型服务在 {SERVER_START_SECONDS:.0f} 秒内没有启动。")
 
 
-def server_log(data_dir: Path) -> Path:
-    """Where the local server writes its log."""
-    path = Path(data_dir) / "models" / "server.log"
+def server_log(data_dir: Path, port: int) -> Path:
+    """Where the local server on ``port`` writes its log."""
+    path = Path(data_dir) / "models" / f"server-{port}.log"
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
