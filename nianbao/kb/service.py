@@ -291,18 +291,30 @@ class KnowledgeBase:
         """Chroma's nearest chunks under the filters.
 
         Chroma's own metadata filter is slow on a large store (hundreds of ms at 100k chunks), so the
-        chunks that pass the filters are taken from the in-memory index: few of them are searched by id,
-        many are picked from a wider unfiltered search.
+        chunks that pass the filters are taken from the in-memory index: when they are few, their stored
+        vectors are compared exactly; when many, they are picked from a wider unfiltered Chroma search.
         """
         if not filters:
             return self.store.query(vector, n)
         index = self.lexical_index()
         allowed = index.matching_ids(filters)
         if len(allowed) <= SEARCH_BY_ID_LIMIT:
-            return self.store.query(vector, min(n, len(allowed)), ids=allowed) if allowed else []
+            return self._exact_nearest(vector, n, allowed) if allowed else []
         wide = min(len(index), WIDE_SEARCH_LIMIT, max(n, 2 * n * len(index) // len(allowed)))
         passing = set(allowed)
         return [hit for hit in self.store.query(vector, wide) if hit[0] in passing][:n]
+
+    def _exact_nearest(
+        self, vector: np.ndarray, n: int, allowed: builtins.list[str]
+    ) -> builtins.list[tuple[str, float]]:
+        """Cosine distance to each allowed chunk's stored vector, nearest first (few chunks: exact is cheap)."""
+        ids, vectors = self.store.vectors(allowed)
+        if not ids:
+            return []
+        norms = np.linalg.norm(vectors, axis=1) * (np.linalg.norm(vector) or 1.0)
+        distances = 1.0 - (vectors @ vector) / np.where(norms > 0, norms, 1.0)
+        order = np.argsort(distances, kind="stable")[:n]
+        return [(ids[i], float(distances[i])) for i in order]
 
     def _fuse(
         self, dense: builtins.list[tuple[str, float]], lexical: builtins.list[tuple[str, float]], k: int

@@ -185,6 +185,12 @@ class ChromaStore:
         return self.chunks().get(where={"pending": False}, include=include, limit=PAGE, offset=offset)
 
     @_refreshing
+    def vectors(self, ids: list[str]) -> tuple[list[str], np.ndarray]:
+        """The stored vectors of these chunks (by id: fast, unlike a filtered query)."""
+        got = self.chunks().get(ids=ids, include=["embeddings"])
+        return list(got["ids"]), np.asarray(got["embeddings"], dtype=np.float32)
+
+    @_refreshing
     def get_chunks(self, ids: list[str]) -> dict[str, tuple[Metadata, str]]:
         if not ids:
             return {}
