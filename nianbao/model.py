@@ -126,16 +126,20 @@ class Report(BaseModel):
 
     def cell(self, table: TableId, row: str, column: str) -> Cell:
         """The cell at a canonical address; KeyError if the format has no such cell."""
-        key = (table, row, column)
         # The rules look up every cell: read the private dict directly, not via pydantic's __getattr__.
-        positions: dict[tuple[TableId, str, str], int] = self.__pydantic_private__["_positions"]  # type: ignore[index]
-        position = positions.get(key)
-        if position is None or position >= len(self.cells) or _address(self.cells[position]) != key:
-            # The cells list changed (or first use): index it again. A lookup stays O(1).
-            positions.clear()
-            positions.update((_address(c), i) for i, c in enumerate(self.cells))
-            position = positions[key]
-        return self.cells[position]
+        private = self.__pydantic_private__
+        positions: dict[tuple[TableId, str, str], int] = private["_positions"]  # type: ignore[index]
+        cells = self.cells
+        position = positions.get((table, row, column))
+        if position is not None and position < len(cells):
+            found = cells[position]
+            if found.column == column and found.row == row and found.table is table:
+                return found
+        # The cells list changed (or first use): index it again, in a new dict, because a shallow
+        # copy of the report shares the old one. A lookup stays O(1).
+        positions = {_address(c): i for i, c in enumerate(cells)}
+        private["_positions"] = positions  # type: ignore[index]
+        return cells[positions[(table, row, column)]]
 
     def value(self, table: TableId, row: str, column: str) -> CellNumber | None:
         return self.cell(table, row, column).value

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from nianbao.model import BLANK_MARKS, CellNumber, Finding, Location, Report, Severity
 from nianbao.readers.document import Line, clean
-from nianbao.schema import RowSpec, TableId, ValueKind, rows_of
+from nianbao.schema import ReportFormat, RowSpec, TableId, ValueKind, rows_of
 
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _ITEM_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．])")
@@ -26,12 +27,16 @@ _APPEAL_WIDTH = 5
 
 def is_value_token(text: str) -> bool:
     """A cell or token that holds a table value: a number or a blank mark."""
+    if text.isascii() and text.isdigit():
+        return True
     token = clean(text).replace(",", "").replace(" ", "")
     return token in BLANK_MARKS or bool(_NUMBER.match(token))
 
 
 def parse_value(raw: str, kind: ValueKind) -> CellNumber | None:
     """The number in a cell as published; None when blank or not a number of this kind."""
+    if raw.isascii() and raw.isdigit():  # the usual cell, decided without a regular expression
+        return Decimal(raw) if kind is ValueKind.MONEY else int(raw)
     token = clean(raw).replace(",", "").replace(" ", "")
     if token in BLANK_MARKS or not _NUMBER.match(token):
         return None
@@ -41,6 +46,16 @@ def parse_value(raw: str, kind: ValueKind) -> CellNumber | None:
         except InvalidOperation:
             return None
     return int(token) if re.fullmatch(r"[-+]?\d+", token) else None
+
+
+@lru_cache(maxsize=4096)
+def _keyword_scores(fmt: ReportFormat, table: TableId, squashed: str) -> tuple[tuple[int, RowSpec], ...]:
+    """Each canonical row whose keywords the label contains, scored by its longest keyword found."""
+    return tuple(
+        (max(len(k) for k in spec.keywords if k in squashed), spec)
+        for spec in rows_of(fmt, table)
+        if spec.keywords != ("其他",) and any(k in squashed for k in spec.keywords)
+    )
 
 
 @dataclass
@@ -90,11 +105,7 @@ class _Placer:
         squashed = clean(label).replace(" ", "")
         if not squashed:
             return None
-        scored = [
-            (max(len(k) for k in spec.keywords if k in squashed), spec)
-            for spec in self.specs
-            if spec.keywords != ("其他",) and any(k in squashed for k in spec.keywords)
-        ]
+        scored = _keyword_scores(self.report.format, self.table, squashed)
         if scored:
             best = max(score for score, _ in scored)
             tied = [spec for score, spec in scored if score == best]
