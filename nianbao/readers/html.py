@@ -262,7 +262,11 @@ def _mark_breaks_in_cells(table: Any) -> None:
 def _marked(mark: str, text: str | None) -> str:
     # lxml keeps control characters that came from character references (&#1;) but refuses
     # them in a string we set, so they go here.
-    return mark + _NOT_XML_CHARS.sub("", text) if text else mark
+    if not text:
+        return mark
+    if not text.strip(" \t\r\n"):  # layout white space between tags: nothing to clean
+        return mark + text
+    return mark + _NOT_XML_CHARS.sub("", text)
 
 
 @cache
