@@ -43,6 +43,7 @@ bench-local-llm: local-llm
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy nianbao agents app_pages app.py
 
 format: install
 	$(BIN)/ruff format .
