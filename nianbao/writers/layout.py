@@ -7,6 +7,7 @@ Markdown and plain text). Both read back through our readers to the same cells.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -264,3 +265,33 @@ def _flat_appeals(report: Report) -> FlatTable:
 
 def _texts(report: Report, spec: RowSpec) -> list[str]:
     return [cell_text(report.cell(spec.table, spec.key, c)) for c in spec.columns]
+
+
+def write_lines(
+    report: Report,
+    title: Callable[[str], str],
+    heading: Callable[[str], str],
+    paragraph: Callable[[str], str],
+    table: Callable[[FlatTable], list[str]],
+) -> str:
+    """A line-based document (Markdown, plain text): title, preamble, parts, each table in its part."""
+    lines = [title(line) for line in title_of(report).split("\n") if line.strip()]
+    lines.append("")
+    lines.extend(_paragraph_lines(report.preamble, paragraph))
+    for part in parts_to_write(report):
+        lines.extend([heading(part.heading), ""])
+        table_id = TABLE_OF_PART.get(part.number)
+        if table_id is None:
+            lines.extend(_paragraph_lines(part.text, paragraph))
+        else:
+            for flat in flat_tables(report, table_id):
+                lines.extend(table(flat))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _paragraph_lines(text: str, paragraph: Callable[[str], str]) -> list[str]:
+    lines: list[str] = []
+    for piece in text.split("\n"):
+        if piece.strip():
+            lines.extend([paragraph(piece.strip()), ""])
+    return lines
