@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from nianbao.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -25,3 +28,18 @@ def seed_path() -> Path:
 # Fuzzing profiles (tests/test_fuzz_readers.py picks one by NIANBAO_FUZZ): small in CI, long for `make fuzz`.
 settings.register_profile("fuzz-ci", max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 settings.register_profile("fuzz-long", max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+# The app tests' data folder: their own, offline, with nothing from a .env or the CI's environment.
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(folder))
+    monkeypatch.setenv("NIANBAO_LLM", "offline")
+    # A developer's .env or the CI's environment must not change what the app uses here.
+    monkeypatch.setenv("NIANBAO_ADMIN_PASSWORD", "")
+    monkeypatch.setenv("CHROMA_HOST", "")
+    monkeypatch.delenv("CHROMA_PORT", raising=False)
+    get_settings.cache_clear()
+    yield folder
+    get_settings.cache_clear()

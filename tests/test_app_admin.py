@@ -14,20 +14,6 @@ PASSWORD = "正确的密码-123"
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    monkeypatch.setenv("NIANBAO_DATA_DIR", str(folder))
-    monkeypatch.setenv("NIANBAO_LLM", "offline")
-    # A developer's .env or the CI's environment must not change what the app uses here.
-    monkeypatch.setenv("NIANBAO_ADMIN_PASSWORD", "")
-    monkeypatch.setenv("CHROMA_HOST", "")
-    monkeypatch.delenv("CHROMA_PORT", raising=False)
-    get_settings.cache_clear()
-    yield folder
-    get_settings.cache_clear()
-
-
-@pytest.fixture
 def with_password(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NIANBAO_ADMIN_PASSWORD", PASSWORD)
     get_settings.cache_clear()

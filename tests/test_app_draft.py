@@ -20,20 +20,6 @@ FIGURES = (
 REQ = TableId.REQUESTS
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    monkeypatch.setenv("NIANBAO_DATA_DIR", str(folder))
-    monkeypatch.setenv("NIANBAO_LLM", "offline")
-    # A developer's .env or the CI's environment must not change what the app uses here.
-    monkeypatch.setenv("NIANBAO_ADMIN_PASSWORD", "")
-    monkeypatch.setenv("CHROMA_HOST", "")
-    monkeypatch.delenv("CHROMA_PORT", raising=False)
-    get_settings.cache_clear()
-    yield folder
-    get_settings.cache_clear()
-
-
 def start(query: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update(query or {})

@@ -4,29 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from nianbao.drafts import DraftStore, new_user_key
 from nianbao.readers import read_report
 from nianbao.schema import TableId
-from nianbao.settings import get_settings
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    monkeypatch.setenv("NIANBAO_DATA_DIR", str(folder))
-    monkeypatch.setenv("NIANBAO_LLM", "offline")
-    # A developer's .env or the CI's environment must not change what the app uses here.
-    monkeypatch.setenv("NIANBAO_ADMIN_PASSWORD", "")
-    monkeypatch.setenv("CHROMA_HOST", "")
-    monkeypatch.delenv("CHROMA_PORT", raising=False)
-    get_settings.cache_clear()
-    yield folder
-    get_settings.cache_clear()
 
 
 def review_page(user: str | None = None) -> AppTest:
