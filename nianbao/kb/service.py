@@ -18,6 +18,7 @@ from typing import Literal
 
 import numpy as np
 
+from nianbao.access import Password, require_admin
 from nianbao.checker import check_report
 from nianbao.errors import NianbaoError
 from nianbao.kb.agency import agency_level, agency_region
@@ -91,12 +92,17 @@ class KnowledgeBase:
         year: int | None = None,
         replace: bool = False,
         strict: bool = True,
+        *,
+        password: Password = None,
     ) -> builtins.list[AddResult]:
         """Add report files (or every report file in folders); with ``strict`` the first failure is raised.
+
+        ``password``: the admin password (see nianbao.access); a wrong or missing one raises AdminPasswordError.
 
         Files are stored in batches; each batch is written atomically (its chunks, then its records in one
         upsert), so a failure leaves the store as it was before that batch.
         """
+        require_admin(self.settings, password)
         files = expand_paths(paths)
         dimension = self.embedder.dimension if isinstance(self.embedder, HashingEmbedder) else None
         max_bytes = self.settings.max_file_mb * 1024 * 1024
@@ -119,10 +125,16 @@ class KnowledgeBase:
         return sorted(results, key=lambda r: order.get(r.path, 0))
 
     def add_file(
-        self, path: str | Path, agency: str | None = None, year: int | None = None, replace: bool = False
+        self,
+        path: str | Path,
+        agency: str | None = None,
+        year: int | None = None,
+        replace: bool = False,
+        *,
+        password: Password = None,
     ) -> AddResult:
         """Read, check and store one report; nothing is written when anything fails."""
-        return self.add([Path(path)], agency, year, replace)[0]
+        return self.add([Path(path)], agency, year, replace, password=password)[0]
 
     def _admit(self, item: Prepared | PrepareFailure, batch: _Batch, replace: bool) -> AddResult:
         """Decide what to do with a prepared file and queue it in the batch (raises when it is refused)."""
@@ -197,11 +209,12 @@ class KnowledgeBase:
         vectors = self.embedder.embed(texts) if texts else []
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
-    def ensure_corpus(self, path: str | Path) -> builtins.list[AddResult]:
+    def ensure_corpus(self, path: str | Path, *, password: Password = None) -> builtins.list[AddResult]:
         """Load the reference reports in ``path`` when the knowledge base is empty (``make run``)."""
+        require_admin(self.settings, password)
         if self._records():
             return []
-        return self.add(path, strict=False)
+        return self.add(path, strict=False, password=password)
 
     # -- reading -----------------------------------------------------------------------------------------
 
@@ -221,8 +234,9 @@ class KnowledgeBase:
         findings = [Finding.model_validate(f) for f in payload.get("findings", [])]
         return ReportDetail(stored=stored, report=report, findings=findings)
 
-    def remove(self, report_id: str) -> StoredReport:
-        """Remove a report and its chunks."""
+    def remove(self, report_id: str, *, password: Password = None) -> StoredReport:
+        """Remove a report and its chunks (``password``: the admin password, see nianbao.access)."""
+        require_admin(self.settings, password)
         stored = self._find(report_id)
         self._record_cache = None
         self.store.delete_record(_record_id(stored))
@@ -369,8 +383,9 @@ class KnowledgeBase:
 
     # -- maintenance -------------------------------------------------------------------------------------
 
-    def reindex(self) -> int:
+    def reindex(self, *, password: Password = None) -> int:
         """Rebuild every chunk from the stored reports with the configured embedding; returns the chunk count."""
+        require_admin(self.settings, password)
         staging = self.store.staging_chunks()
         total = 0
         for stored in self._records():
