@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pydantic import SecretStr
 
 from app_pages import services
+from app_pages.places import escape
+from nianbao.access import AdminPasswordError
 from nianbao.errors import NianbaoError
 
-UNLOCKED = "admin-unlocked"
+# What the admin typed, kept for this session only: every change to the knowledge base passes it on, and the
+# knowledge base checks it again (a password changed meanwhile locks the page).
+ADMIN_PASSWORD = "admin-password-given"
 
 
 def render() -> None:
@@ -23,34 +27,34 @@ def render() -> None:
     stored_reports()
 
 
-def password_matches(given: str) -> bool:
-    """Compare with NIANBAO_ADMIN_PASSWORD in constant time; False when it is not set."""
-    secret = services.settings().admin_password
-    expected = secret.get_secret_value() if secret else ""
-    if not expected:
-        return False
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+def given_password() -> SecretStr | None:
+    """The password this session's admin typed (None before logging in)."""
+    given = st.session_state.get(ADMIN_PASSWORD)
+    return given if isinstance(given, SecretStr) else None
+
+
+def lock() -> None:
+    st.session_state.pop(ADMIN_PASSWORD, None)
 
 
 def unlocked() -> bool:
     """The lock: a password form until the right password is given in this session."""
-    secret = services.settings().admin_password
-    if not secret or not secret.get_secret_value():
+    if not services.admin_password_set():
         st.warning(
             "管理页面已锁定：尚未设置管理员密码。请在环境变量或 .env 文件中设置 NIANBAO_ADMIN_PASSWORD=您的密码，"
             "然后重新启动应用。"
         )
         return False
-    if st.session_state.get(UNLOCKED):
+    if given_password() is not None:
         if st.button("退出管理", key="admin-logout"):
-            st.session_state[UNLOCKED] = False
+            lock()
             st.rerun()
         return True
-    with st.form("admin-login"):
+    with st.form("admin-login", clear_on_submit=True):
         given = st.text_input("管理员密码", type="password", key="admin-password")
         if st.form_submit_button("进入管理"):
-            if password_matches(given):
-                st.session_state[UNLOCKED] = True
+            if services.admin_password_matches(given):
+                st.session_state[ADMIN_PASSWORD] = SecretStr(given)
                 st.rerun()
             st.error("密码不正确。")
     return False
@@ -84,7 +88,7 @@ def read_all(files: list) -> list[dict]:
         if report is not None and (report.agency, report.year) in stored:
             preview["row"]["结果"] = "知识库中已有同机关同年度的报告：勾选“替换”才会覆盖"
         previews.append(preview)
-        progress.progress(index / len(files), text=f"已读取 {index}/{len(files)}：{upload.name}")
+        progress.progress(index / len(files), text=f"已读取 {index}/{len(files)}：{escape(upload.name)}")
     return previews
 
 
@@ -113,10 +117,13 @@ def add_all(previews: list[dict], replace: bool) -> None:
     progress = st.progress(0.0, text="正在加入知识库……")
     for index, preview in enumerate(previews, start=1):
         try:
-            result = services.add_to_knowledge_base(preview["data"], preview["name"], replace)
-            st.success(f"{preview['name']}：{result}")
+            result = services.add_to_knowledge_base(preview["data"], preview["name"], _password(), replace)
+            st.success(f"{escape(preview['name'])}：{escape(result)}")
+        except AdminPasswordError:
+            lock()
+            raise
         except NianbaoError as e:
-            st.error(f"{preview['name']}：{e.message}")
+            st.error(f"{escape(preview['name'])}：{escape(e.message)}")
         progress.progress(index / len(previews), text=f"已处理 {index}/{len(previews)}")
 
 
@@ -131,7 +138,7 @@ def stored_reports() -> None:
     columns[2].metric("机关", len(stats.bodies))
     columns[3].metric("占用空间", _size(stats.size_bytes))
     years = f"{min(stats.years)}–{max(stats.years)}" if stats.years else "无"
-    st.caption(f"年度：{years}；向量：{stats.embedding}（{stats.dimension} 维）；位置：{stats.location}")
+    st.caption(escape(f"年度：{years}；向量：{stats.embedding}（{stats.dimension} 维）；位置：{stats.location}"))
     reports = kb.list()
     if not reports:
         st.info("知识库是空的。")
@@ -154,9 +161,17 @@ def stored_reports() -> None:
     chosen = st.selectbox("删除报告", list(labels), format_func=labels.__getitem__, key="admin-remove-id")
     sure = st.checkbox("确认删除", key="admin-remove-sure")
     if st.button("删除", disabled=not sure, key="admin-remove"):
-        removed = kb.remove(chosen)
-        st.success(f"已删除 {removed.agency} {removed.year} 年度报告。")
+        try:
+            removed = services.remove_from_knowledge_base(chosen, _password())
+        except AdminPasswordError:
+            lock()
+            raise
+        st.success(f"已删除 {escape(removed.agency)} {removed.year} 年度报告。")
         st.rerun()
+
+
+def _password() -> SecretStr:
+    return given_password() or SecretStr("")
 
 
 def _size(size: int | None) -> str:

@@ -13,8 +13,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
+from nianbao import access
 from nianbao.checker import check_report
 from nianbao.drafts import DraftStore
 from nianbao.errors import InvalidInputError, NianbaoError
@@ -547,26 +551,54 @@ def chart_rows(agency: str, draft: Report) -> dict[int, dict[str, float | None]]
     return rows
 
 
+MAX_NAME_BYTES = 180  # file systems allow 255 bytes; a Chinese character takes 3
+
+
 def safe_file_name(name: str) -> str:
-    """An uploaded file's name reduced to a plain file name (no folders, no odd characters)."""
+    """An uploaded file's name reduced to a plain file name (no folders, no odd characters, not too long)."""
     import re
     from pathlib import PurePath
 
     base = PurePath(name.replace("\\", "/")).name
-    cleaned = re.sub(r"[^\w.\-（）()\u4e00-\u9fff]", "_", base).lstrip(".")
-    return cleaned[:120] or "upload"
+    cleaned = re.sub(r"[^\w.\-（）()\u4e00-\u9fff]", "_", base).lstrip(".") or "upload"
+    suffix = PurePath(cleaned).suffix[:16]
+    stem = cleaned[: len(cleaned) - len(suffix)] if suffix else cleaned
+    while stem and len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem or "upload") + suffix
 
 
-def add_to_knowledge_base(data: bytes, name: str, replace: bool = False) -> str:
-    """Add an uploaded report to the knowledge base; the message to show."""
+def upload_folder() -> Path:
+    """Where uploads wait while they are added: inside the data folder, never anywhere else."""
+    folder = Path(settings().data_dir) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def admin_password_set() -> bool:
+    """True when an admin password is configured (the 管理 page is locked otherwise)."""
+    return access.admin_password_set(settings())
+
+
+def admin_password_matches(given: str) -> bool:
+    """Whether what the user typed is the admin password (compared in constant time)."""
+    return access.password_matches(settings(), given)
+
+
+def add_to_knowledge_base(data: bytes, name: str, password: str | SecretStr, replace: bool = False) -> str:
+    """Add an uploaded report with the admin password the user gave; the message to show."""
     import tempfile
-    from pathlib import Path
 
     kb = knowledge_base()
-    with tempfile.TemporaryDirectory(prefix="nianbao-upload-") as folder:
+    with tempfile.TemporaryDirectory(prefix="upload-", dir=upload_folder()) as folder:
         path = Path(folder) / safe_file_name(name)
         path.write_bytes(data)
-        result = kb.add_file(path, replace=replace)
+        result = kb.add_file(path, replace=replace, password=password or "")
     if result.report is None:
         return result.message
     return f"{result.report.agency} {result.report.year} 年度：{result.message}"
+
+
+def remove_from_knowledge_base(report_id: str, password: str | SecretStr) -> Any:
+    """Remove a stored report with the admin password the user gave; the removed report."""
+    return knowledge_base().remove(report_id, password=password or "")

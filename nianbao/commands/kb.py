@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 
+from pydantic import SecretStr
+
+from nianbao.access import Password
 from nianbao.kb.models import AddResult, FiguresTable, SearchHit, StoredReport
 from nianbao.kb.service import KnowledgeBase
+from nianbao.settings import Settings
 
 EXIT_OK, EXIT_FAILED = 0, 2
+CHANGING = ("add", "remove", "reindex", "load-corpus")
 _STATUS = {"added": "已添加", "replaced": "已替换", "duplicate": "已存在", "failed": "失败"}
 
 
@@ -29,7 +35,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _command(commands: argparse._SubParsersAction, name: str, help_text: str, run: Callable) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser(name, help=help_text, description=help_text)
     _ARGUMENTS.get(name, lambda _p: None)(parser)
+    if name in CHANGING:
+        parser.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="从标准输入读取管理员密码（默认：本机配置的 NIANBAO_ADMIN_PASSWORD，未设置时无需密码）",
+        )
     parser.set_defaults(run=run)
+
+
+def admin_password(args: argparse.Namespace, settings: Settings) -> Password:
+    """The admin password for a change: piped in with --password-stdin, else the one this machine configures.
+
+    The shell user owns the configuration (.env, the environment), so the CLI acts as the local owner: with no
+    admin password configured it needs none (``make run`` loads the corpus so), with one it uses it.
+    """
+    if getattr(args, "password_stdin", False):
+        return SecretStr(sys.stdin.readline().rstrip("\r\n"))
+    return settings.admin_password
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,14 +87,17 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], object]] = {
 
 
 def _add(args: argparse.Namespace) -> int:
-    results = KnowledgeBase().add(args.paths, args.agency, args.year, args.replace, strict=False)
+    kb = KnowledgeBase()
+    password = admin_password(args, kb.settings)
+    results = kb.add(args.paths, args.agency, args.year, args.replace, strict=False, password=password)
     for result in results:
         print(format_add_result(result))
     return EXIT_FAILED if any(r.status == "failed" for r in results) else EXIT_OK
 
 
 def _load_corpus(args: argparse.Namespace) -> int:
-    results = KnowledgeBase().ensure_corpus(args.path)
+    kb = KnowledgeBase()
+    results = kb.ensure_corpus(args.path, password=admin_password(args, kb.settings))
     if not results:
         print("知识库已有报告，未重复载入。")
     for result in results:
@@ -103,7 +129,8 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    stored = KnowledgeBase().remove(args.id)
+    kb = KnowledgeBase()
+    stored = kb.remove(args.id, password=admin_password(args, kb.settings))
     print(f"已删除：{format_stored(stored)}")
     return EXIT_OK
 
@@ -124,7 +151,7 @@ def _figures(args: argparse.Namespace) -> int:
 
 def _reindex(args: argparse.Namespace) -> int:
     kb = KnowledgeBase()
-    count = kb.reindex()
+    count = kb.reindex(password=admin_password(args, kb.settings))
     print(f"已用「{kb.embedder.name}」重建索引：{count} 个段落。")
     return EXIT_OK
 
