@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import random
-import re
 import resource
 import statistics
 import sys
@@ -30,70 +28,14 @@ sys.path.insert(0, str(ROOT))
 
 from nianbao.kb.evaluation import load_queries  # noqa: E402
 from nianbao.kb.service import KnowledgeBase  # noqa: E402
+from nianbao.kb.variants import corpus_templates, varied_reports, write_reports  # noqa: E402
 from nianbao.settings import Settings  # noqa: E402
 
-TEMPLATES = (
-    (ROOT / "corpus" / "luyi_2021.txt", "鹿邑", "县", 2021),
-    (ROOT / "corpus" / "shuyang_2025.md", "沐阳", "县", 2025),
-)
-NAME_CHARS = "安平宁丰和清河山阳江城泉林桥华兴永新长东西南北云龙凤石金水阜溪川原湖德昌武文明正"
-SUFFIXES = ("县", "区", "市")
-YEARS = range(2019, 2026)
-NUMBER = re.compile(r"\d+")
-
-
-def varied_reports(count: int, seed: int = 7) -> Iterator[tuple[str, str]]:
-    """(file name, text) of ``count`` distinct reports made from the real text reports."""
-    rng = random.Random(seed)
-    templates = [
-        (path.read_text(encoding="utf-8"), place, unit, year, path.suffix) for path, place, unit, year in TEMPLATES
-    ]
-    slots = [(a + b + s, y) for a in NAME_CHARS for b in NAME_CHARS if a != b for s in SUFFIXES for y in YEARS]
-    rng.shuffle(slots)
-    for i in range(count):
-        name, year = slots[i]
-        text, place, unit, template_year, suffix = templates[i % len(templates)]
-        yield f"variant_{i:06d}{suffix}", _vary(text, place + unit, place, name, template_year, year, rng)
-
-
-def _vary(text: str, full: str, short: str, name: str, old_year: int, year: int, rng: random.Random) -> str:
-    years = {str(old_year + d): f"@{year + d}@" for d in (-1, 0, 1)}
-    text = re.sub("|".join(years), lambda m: years[m.group(0)], text)
-    text = text.replace(full, name).replace(short, name[:2])
-    lines = [_vary_line(line, rng) if "\t" not in line and "|" not in line else line for line in text.split("\n")]
-    return "\n".join(lines).replace("@", "")
-
-
-def _vary_line(line: str, rng: random.Random) -> str:
-    line = NUMBER.sub(lambda m: _other_number(m, rng), line)
-    if len(line) < 80 or re.match(r"^[一二三四五六]、", line):
-        return line
-    sentences = [s for s in re.split(r"(?<=。)", line) if s]
-    head, rest = sentences[:1], sentences[1:]
-    rng.shuffle(rest)
-    return "".join(head + rest)
-
-
-def _other_number(match: re.Match[str], rng: random.Random) -> str:
-    start = match.start()
-    if start > 0 and match.string[start - 1] == "@":
-        return match.group(0)  # a year, already set
-    value = int(match.group(0))
-    return str(max(0, int(value * rng.uniform(0.6, 1.4)))) if value > 31 else match.group(0)
-
-
-def write_reports(folder: Path, count: int, seed: int) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, text in varied_reports(count, seed):
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
+TEMPLATES = corpus_templates(ROOT / "corpus")
 
 
 def bench_add(root: Path, count: int) -> None:
-    paths = write_reports(root / "add-files", count, seed=1)
+    paths = write_reports(TEMPLATES, root / "add-files", count, seed=1)
     kb = KnowledgeBase(_settings(root / "add-store"))
     cpu_before = _cpu_seconds()
     start = time.perf_counter()
@@ -181,7 +123,7 @@ def main() -> None:
             bench_add(root, args.adds)
         kb = KnowledgeBase(_settings(Path(args.store) if args.store else root / "search-store"))
         kb.add(ROOT / "corpus")
-        reports = varied_reports(10**6, seed=3)
+        reports = varied_reports(TEMPLATES, 10**6, seed=3)
         (root / "grow").mkdir()
         for size in sorted(args.sizes):
             start = time.perf_counter()

@@ -25,6 +25,8 @@ class RetrievalQuery(BaseModel):
     year: int
     part: str
     evidence: str = ""
+    # Staff searching their own body's reports set the agency filter instead of naming the body.
+    agency_filter: bool = False
 
     def answered_by(self, hit: SearchHit) -> bool:
         return (hit.agency, hit.year, hit.part) == (self.agency, self.year, self.part)
@@ -55,7 +57,7 @@ def evaluate(kb: KnowledgeBase, queries: list[RetrievalQuery], mode: SearchMode,
     reciprocal = 0.0
     misses = []
     for query in queries:
-        hits = kb.search(query.query, k=DEPTH, mode=mode)
+        hits = kb.search(query.query, k=DEPTH, mode=mode, agency=query.agency if query.agency_filter else None)
         rank = next((i for i, h in enumerate(hits, 1) if query.answered_by(h)), None)
         reciprocal += 1.0 / rank if rank else 0.0
         if rank is not None and rank <= k:

@@ -57,6 +57,7 @@ WIDE_SEARCH_LIMIT = 1000
 BATCH_SIZE = 64
 RECORD_PREFIX = "zjson85:"
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
+PLACE_UNITS = ("县", "区", "市", "省", "旗", "州")
 KEY_TABLE_COLUMNS = {TableId.REQUESTS: {"总计"}, TableId.APPEALS: {"总计"}}
 
 
@@ -285,8 +286,14 @@ class KnowledgeBase:
         level: str | None = None,
         mode: SearchMode = "hybrid",
     ) -> builtins.list[SearchHit]:
-        """The ``k`` paragraphs that best answer a query: vector similarity and BM25 fused by reciprocal rank."""
+        """The ``k`` paragraphs that best answer a query: vector similarity and BM25 fused by reciprocal rank.
+
+        Without an ``agency`` filter, a stored body that the query names (鹿邑县…, 淮安市…) becomes the filter.
+        """
+        named = self.bodies_named_in(query) if not agency else []
         filters = self._filters(agency, year, section, level)
+        if filters is not None and named:
+            filters = {**filters, "agency": named}
         if filters is None or not query.strip():
             return []
         depth = max(4 * k, 20)
@@ -358,6 +365,11 @@ class KnowledgeBase:
         if level:
             filters["level"] = [level]
         return filters
+
+    def bodies_named_in(self, query: str) -> builtins.list[str]:
+        """Stored bodies whose name or place (鹿邑县人民政府, 鹿邑县, 鹿邑) appears in the query."""
+        names = {r.agency: r.region for r in self._records()}
+        return sorted(n for n, region in names.items() if any(alias in query for alias in body_aliases(n, region)))
 
     def match_agencies(self, text: str) -> builtins.list[str]:
         """Stored bodies a user means by ``text``: the exact name, else every name or region containing it."""
@@ -453,6 +465,15 @@ def _settings(settings: Settings | Path | str | None) -> Settings:
     if settings is None:
         return Settings()
     return Settings(NIANBAO_DATA_DIR=Path(settings))  # type: ignore[call-arg]
+
+
+def body_aliases(agency: str, region: str) -> list[str]:
+    """How a query may name a body: in full, by its place, or by the place without its unit (鹿邑县 -> 鹿邑)."""
+    aliases = [agency, region]
+    short = region[:-1] if region.endswith(PLACE_UNITS) else ""
+    if len(short) >= 2:
+        aliases.append(short)
+    return [a for a in aliases if a]
 
 
 def expand_paths(paths: Iterable[str | Path] | str | Path) -> list[Path]:
