@@ -82,6 +82,8 @@ class KnowledgeBase:
         self._lexical_built_at = 0.0
         self._record_cache: builtins.list[StoredReport] | None = None
         self._records_read_at = 0.0
+        self._aliases: builtins.list[tuple[str, builtins.list[str]]] = []
+        self._aliases_of: builtins.list[StoredReport] | None = None
         self.recover()
 
     # -- adding ------------------------------------------------------------------------------------------
@@ -368,8 +370,12 @@ class KnowledgeBase:
 
     def bodies_named_in(self, query: str) -> builtins.list[str]:
         """Stored bodies whose name or place (鹿邑县人民政府, 鹿邑县, 鹿邑) appears in the query."""
-        names = {r.agency: r.region for r in self._records()}
-        return sorted(n for n, region in names.items() if any(alias in query for alias in body_aliases(n, region)))
+        self._records()
+        if self._aliases_of is not self._record_cache:
+            bodies = {r.agency: r.region for r in self._record_cache or []}
+            self._aliases = [(name, body_aliases(name, region)) for name, region in sorted(bodies.items())]
+            self._aliases_of = self._record_cache
+        return [name for name, aliases in self._aliases if any(alias in query for alias in aliases)]
 
     def match_agencies(self, text: str) -> builtins.list[str]:
         """Stored bodies a user means by ``text``: the exact name, else every name or region containing it."""
