@@ -22,6 +22,7 @@ from agents.llm import LLMError, Retrier, RetryPolicy, StreamCut, describe_error
 from agents.prompting import render
 from nianbao.drafting.model import UNVERIFIED, Draft, DraftParagraph, DraftPart, SourceRef
 from nianbao.drafting.offline import FEE, OfflineDrafter, draft_offline, fee_fact, last_year_problems, subject_of
+from nianbao.drafting.prose import as_prose
 from nianbao.drafting.sources import Hit, ReportSource, grounding_report, same_agency
 from nianbao.drafting.summary import active_sentence, appeals_sentence, applicants_sentence, requests_sentence
 from nianbao.drafting.verify import Facts, NumberCheck, check_numbers, check_sentence, mark_failing, mark_sentence
@@ -37,9 +38,6 @@ MATERIAL_CHARS = 2500
 SOURCE_SHINGLE = 4
 SOURCE_SHARE = 0.15
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
-_HEADING_LINE = re.compile(
-    r"^\s*(?:#+\s*)?(?:第?[一二三四五六][、.．]\s*)?(?:总体情况|存在的主要问题及改进情况|其他需要报告的事项)\s*$"
-)
 
 
 @dataclass
@@ -173,10 +171,8 @@ class SentenceGate:
 
 
 def clean_reply(text: str) -> str:
-    """The model's reply as part text: no code fences, Markdown emphasis, headings or blank lines."""
-    text = re.sub(r"^```\w*|```$", "", text.strip(), flags=re.MULTILINE).replace("**", "")
-    lines = [line.strip() for line in text.split("\n")]
-    return "\n".join(line for line in lines if line and not _HEADING_LINE.match(line))
+    """The model's reply as part text: 公文 paragraphs, lists as running sentences, no Markdown (figures kept)."""
+    return as_prose(text)
 
 
 class LLMDrafter:
