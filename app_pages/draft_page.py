@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import common, grids, narrative, services
+from app_pages.places import escape, inert_markdown
 from nianbao.drafts import ChatMessage, StoredDraft
 from nianbao.errors import NianbaoError
 from nianbao.model import Report
@@ -134,7 +135,7 @@ def chat(draft: StoredDraft) -> StoredDraft:
     with history:
         for message in draft.chat:
             with st.chat_message(message.role):
-                st.markdown(message.content)
+                st.markdown(escape(message.content) if message.role == "user" else inert_markdown(message.content))
     actions = st.container()
     prompt = st.chat_input(
         "输入本年度数字或要求，可附上 XLSX/CSV 表格", accept_file=True, file_type=["xlsx", "csv"], key="chat"
@@ -157,7 +158,7 @@ def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
     shown = text + "".join(f"\n\n📎 {f.name}" for f in files)
     draft = common.save_draft(common.add_messages(draft, ChatMessage(role="user", content=shown.strip())))
     with st.chat_message("user"):
-        st.markdown(shown)
+        st.markdown(escape(shown))
     with st.chat_message("assistant"):
         live = st.empty()
         try:
@@ -170,7 +171,7 @@ def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
         content = result.reply + (held_note if held else APPLIED if result.changed else "")
         if held and draft.extra.get(PENDING):
             content += "（上一条待确认的修改已由本条代替。）"
-        st.write_stream(services.stream_text(content))
+        st.write_stream(services.stream_text(inert_markdown(content)))
     if held:
         return hold_for_confirmation(draft, result, content)
     extra = dict(result.extra)
@@ -294,7 +295,7 @@ def drafting_turn(
 def live_draft(draft: StoredDraft) -> None:
     """The draft beside the chat: tables, narrative, chart and downloads."""
     report = draft.report
-    st.subheader(f"{report.agency or ''} {report.year or ''} 年度报告")
+    st.subheader(escape(f"{report.agency or ''} {report.year or ''} 年度报告"))
     findings = services.visible_findings(report, services.findings_of(report))
     errors = sum(1 for f in findings if f.is_error)
     missing = sum(1 for c in report.cells if c.value is None)

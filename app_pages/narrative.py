@@ -59,10 +59,10 @@ def show_part(draft: StoredDraft, number: str, findings: list[Finding] | None = 
         st.markdown(highlighted(paragraph))
     sources = draft.extra.get("sources", {}).get(number, [])
     if sources:
-        st.caption("来源：" + "；".join(sources))
+        st.caption(escape("来源：" + "；".join(sources)))
     note = draft.extra.get("notes", {}).get(number)
     if note:
-        st.caption(note)
+        st.caption(escape(note))
     part_tools(draft, number, text)
 
 
@@ -112,7 +112,7 @@ def show_chart(draft: StoredDraft) -> None:
     try:
         rows = services.chart_rows(report.agency or "", report)
     except NianbaoError as e:
-        st.info(f"知识库中没有该机关的往年数据（{e.message}），图中只有本草稿。")
+        st.info(escape(f"知识库中没有该机关的往年数据（{e.message}），图中只有本草稿。"))
         rows = {report.year or 0: services.key_figures(report)}
     frame = pd.DataFrame.from_dict(rows, orient="index").sort_index()
     frame.index = [f"{y}年" + ("（本草稿）" if y == report.year else "") for y in frame.index]

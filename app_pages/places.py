@@ -11,12 +11,19 @@ from nianbao.model import Location, Report
 from nianbao.schema import PART_NUMERALS, TableId, row_spec
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|$~:])")
+_MARKUP_SPECIAL = re.compile(r"([\\`\[\]<>()!|$~:])")
 HIGHLIGHT = "background-color: #f8d7da; color: #842029; font-weight: bold; border: 2px solid #842029"
 
 
 def escape(text: str) -> str:
     """Text shown as Markdown exactly as written."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def inert_markdown(text: str) -> str:
+    """Our own Markdown (bold, lists) as written; anything that could become HTML, a link, an image, code or a
+    Streamlit directive shown as text (for the assistant's replies, which quote file names and report text)."""
+    return _MARKUP_SPECIAL.sub(r"\\\1", text)
 
 
 def grid_anchor(table: TableId, index: int) -> str:
@@ -62,14 +69,14 @@ def show_cell(report: Report, location: Location) -> None:
         spec = row_spec(report.format, table, row)
         cells = {c: report.cell(table, row, c) for c in spec.columns}
     except KeyError:
-        st.caption(f"位置：{location.describe()}")
+        st.caption(escape(f"位置：{location.describe()}"))
         return
     shown = {c: ("" if cell.value is None else str(cell.value)) or cell.raw.strip() for c, cell in cells.items()}
     frame = pd.DataFrame([shown], index=[spec.display])
     styled = frame.style.apply(lambda col: [HIGHLIGHT if col.name == column else ""] * len(col), axis=0)
     st.dataframe(styled, width="stretch")
     value = shown.get(column) or "空"
-    st.caption(f"位置（已标红）：{table.value} / {spec.display} / {column} = {value}")
+    st.caption(escape(f"位置（已标红）：{table.value} / {spec.display} / {column} = {value}"))
 
 
 def show_sentence(report: Report, number: str, sentence: str) -> None:

@@ -72,10 +72,10 @@ def choose_previous(report: Report) -> Report | None:
     try:
         previous = services.previous_report(report.agency, report.year)
     except NianbaoError as e:
-        st.caption(e.message)
+        st.caption(escape(e.message))
         return None
     if previous is None:
-        st.caption(f"知识库中没有 {report.agency} {report.year - 1} 年度的报告，只对照模板审阅。")
+        st.caption(escape(f"知识库中没有 {report.agency} {report.year - 1} 年度的报告，只对照模板审阅。"))
     return previous
 
 
@@ -96,7 +96,7 @@ def show_review(result: Any, report: Report | None = None) -> None:
     try:
         html = services.review_page_html(result)
     except NianbaoError as e:
-        st.caption(e.message)
+        st.caption(escape(e.message))
         return
     st.caption("完整审阅报告为独立网页：表格对照、叙述差异，点击问题可跳转到对应位置。")
     st.download_button("下载审阅报告（HTML）", html.encode("utf-8"), "审阅报告.html", "text/html", key="review-html")
@@ -116,7 +116,7 @@ def show_items(result: Any, report: Report | None = None) -> None:
         else:
             st.warning(text)
         if report is not None and _has_place(item.location):
-            with st.expander(f"查看位置：{_short_place(item.location)}"):
+            with st.expander(escape(f"查看位置：{_short_place(item.location)}")):
                 places.show_place(report, item.location)
 
 
