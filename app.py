@@ -23,10 +23,31 @@ def sidebar() -> str:
     with st.sidebar:
         st.title("年报助手")
         page = st.radio("页面", list(PAGES), key="page", horizontal=True)
+        local_model()
         st.caption(f"起草模型：{services.model_label()}")
         st.caption(f"知识库：{services.kb_label()}")
         st.divider()
     return str(page)
+
+
+def local_model() -> None:
+    """Offer the local model when it is installed (how to install it when not); start it when chosen."""
+    status = services.local_model_status()
+    chosen = status.configured
+    if status.offered and not status.configured:
+        chosen = st.toggle("使用本地大模型（离线，文字不外发）", key="local-llm")
+    services.choose_local_model(chosen and not status.configured)
+    if not status.offered:
+        st.caption(status.message)
+        return
+    if chosen:
+        slot = st.empty()  # the status goes above the retry button
+        with st.spinner("本地大模型正在启动，加载模型约需半分钟……"):
+            status = services.start_local_model()
+        if status.failed and st.button("重试启动本地大模型", key="local-llm-retry"):
+            with st.spinner("本地大模型正在重新启动……"):
+                status = services.start_local_model(retry=True)
+        (slot.success if status.ready else slot.error)(status.message)
 
 
 def main() -> None:

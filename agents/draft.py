@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from agents.llm import LLMError, Retrier, RetryPolicy, StreamCut, describe_error, prompt_variant, reports_finish
+from agents.llm import (
+    LLMError,
+    Retrier,
+    RetryPolicy,
+    StreamCut,
+    describe_error,
+    local_url,
+    prompt_variant,
+    reports_finish,
+)
 from agents.prompting import render
 from nianbao.drafting.model import UNVERIFIED, Draft, DraftParagraph, DraftPart, SourceRef
 from nianbao.drafting.offline import FEE, OfflineDrafter, draft_offline, fee_fact, last_year_problems, subject_of
@@ -71,7 +80,7 @@ class PartStream:
         except LLMError:
             raise
         except Exception as e:  # the SDK's and the transport's errors, as one Chinese message
-            raise describe_error(e) from e
+            raise describe_error(e, local=self.drafter.local) from e
 
     def _run(self) -> Generator[DraftChunk, None, None]:
         report = self.draft.report
@@ -114,7 +123,7 @@ class PartStream:
         A call that fails (timeout, 429, 5xx, a stream cut mid-way) is retried from the start: what
         was shown of the broken reply is withdrawn first. When the retries run out, LLMError.
         """
-        retrier = Retrier(self.drafter.retry)
+        retrier = Retrier(self.drafter.retry, local=self.drafter.local)
         while True:
             gate, raw, cut, notes = (
                 SentenceGate(self.draft.report, self.facts, self.number),
@@ -191,6 +200,7 @@ class LLMDrafter:
         self.model, self.source = model, source
         self.retry = retry or RetryPolicy.from_settings()
         self.prompt_variant = prompt_variant(model)  # "local": prompts tuned for the small local model
+        self.local = local_url(model)
         self.max_fix_rounds, self.max_continuations, self.hits_per_part = (
             max_fix_rounds,
             max_continuations,

@@ -15,7 +15,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage
 from pydantic import BaseModel, Field, ValidationError
 
-from agents.llm import LLMError, Retrier, RetryPolicy
+from agents.llm import LLMError, Retrier, RetryPolicy, local_url
 from agents.prompting import render
 from nianbao.intake import CellChange, Extraction, Origin, Proposal, extract, preview
 from nianbao.intake.extractor import numbers_in
@@ -78,7 +78,7 @@ def extract_with_llm(
 
 def _ask(llm: BaseChatModel, messages: list[BaseMessage], method: StructuredMethod, policy: RetryPolicy) -> Any:
     """The structured answer; transport faults retried, parse errors passed on; LLMError when retries run out."""
-    retrier = Retrier(policy)
+    retrier = Retrier(policy, local=local_url(llm))
     while True:
         try:
             return llm.with_structured_output(ExtractedFigures, method=method).invoke(messages)

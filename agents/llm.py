@@ -27,6 +27,10 @@ DEFAULT_TIMEOUT_SECONDS = 60.0
 DEFAULT_MAX_RETRIES = 0  # retries are ours (RetryPolicy): bounded in count and total time, Retry-After capped
 T = TypeVar("T")
 LOCAL_TIMEOUT_SECONDS = 600.0
+LOCAL_START_HINT = (
+    "请在侧栏重新选用本地大模型（应用会在本机启动它），或用 NIANBAO_LLM=local make run 启动应用；"
+    "尚未安装时先运行 make local-llm。"
+)
 
 
 class LLMError(NianbaoError):
@@ -71,7 +75,7 @@ def chat_model_from_settings(
         timeout=timeout,
         max_retries=max_retries,
         temperature=0.3,
-        metadata={"prompt_variant": "local"} if settings.llm == "local" else None,
+        metadata={"prompt_variant": "local", "local_url": base_url} if settings.llm == "local" else None,
     )
 
 
@@ -79,6 +83,12 @@ def prompt_variant(model: BaseChatModel) -> str | None:
     """Which prompt variant suits the model ("local" for the small local model), from its metadata."""
     variant = (model.metadata or {}).get("prompt_variant")
     return variant if isinstance(variant, str) else None
+
+
+def local_url(model: BaseChatModel) -> str | None:
+    """The local model server's address when the model is the local one (its errors then say how to start it)."""
+    url = (model.metadata or {}).get("local_url")
+    return url if isinstance(url, str) else None
 
 
 def reports_finish(model: BaseChatModel) -> bool:
@@ -116,21 +126,22 @@ class Retrier:
     policy: RetryPolicy
     retries: int = 0
     started: float = field(default_factory=time.monotonic)
+    local: str | None = None  # the local model server's address, when the calls go there
 
     def wait_or_raise(self, error: Exception) -> None:
         if not is_retryable(error) or self.retries >= self.policy.retries:
-            raise describe_error(error, self.retries) from error
+            raise describe_error(error, self.retries, self.local) from error
         wait = self.policy.delay(error, self.retries)
         if time.monotonic() - self.started + wait > self.policy.budget:
-            raise describe_error(error, self.retries) from error
+            raise describe_error(error, self.retries, self.local) from error
         self.retries += 1
         logger.warning("LLM call failed (%s); retry %d in %.3f s", type(error).__name__, self.retries, wait)
         time.sleep(wait)
 
 
-def with_retries(call: Callable[[], T], policy: RetryPolicy | None = None) -> T:
+def with_retries(call: Callable[[], T], policy: RetryPolicy | None = None, local: str | None = None) -> T:
     """``call()``, retried on timeouts, broken connections, 429 and 5xx; an LLMError when it keeps failing."""
-    retrier = Retrier(policy or RetryPolicy.from_settings())
+    retrier = Retrier(policy or RetryPolicy.from_settings(), local=local)
     while True:
         try:
             return call()
@@ -175,13 +186,20 @@ def _is_timeout(error: BaseException) -> bool:
     return isinstance(error, openai.APITimeoutError) or "TimeoutException" in names
 
 
-def describe_error(error: BaseException, retries: int = 0) -> LLMError:
-    """An LLM failure as a Chinese message a user can act on (saying how often it was retried)."""
+def describe_error(error: BaseException, retries: int = 0, local: str | None = None) -> LLMError:
+    """An LLM failure as a Chinese message a user can act on (saying how often it was retried).
+
+    ``local``: the local model server's address; its failures say how to start it, not which setting to check.
+    """
     import openai
 
     if isinstance(error, LLMError):
         return error
     tried = f"已重试 {retries} 次仍未成功，" if retries else ""
+    if local is not None and (_is_timeout(error) or isinstance(error, openai.APIConnectionError)):
+        return LLMError(f"本地大模型服务（{local}）没有响应，{tried}{LOCAL_START_HINT}")
+    if local is not None and isinstance(error, openai.NotFoundError):
+        return LLMError(f"本地大模型服务（{local}）找不到模型（HTTP 404），{LOCAL_START_HINT}")
     if _is_timeout(error):
         return LLMError(f"大模型服务响应超时，{tried}请稍后重试或检查 OPENAI_BASE_URL。")
     if isinstance(error, StreamCut) or (_is_transport_error(error) and not isinstance(error, openai.APIError)):

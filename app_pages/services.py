@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -22,7 +23,7 @@ from nianbao import access
 from nianbao.checker import check_report
 from nianbao.drafts import DraftStore
 from nianbao.errors import InvalidInputError, NianbaoError
-from nianbao.localmodel import QWEN_CODER_1_5B
+from nianbao.localmodel import QWEN_CODER_1_5B, LocalModelError, ServerState, install_problem, local_server
 from nianbao.model import Finding, Part, Report, empty_report
 from nianbao.schema import PART_NUMERALS, PART_TITLES, ReportFormat, TableId
 from nianbao.settings import Settings, get_settings
@@ -66,13 +67,93 @@ def _draft_store(data_dir: str) -> DraftStore:
 
 def model_label() -> str:
     """Which drafter is in use, for the sidebar."""
-    s = settings()
+    s = llm_settings()
     if not s.uses_llm:
         return "内置离线起草（无需 API 密钥）"
     if s.llm == "local":
         return f"本地大模型：{QWEN_CODER_1_5B.alias}（127.0.0.1:{s.local_llm_port}）"
     where = s.openai_base_url or "OpenAI"
     return f"大模型：{s.chat_model}（{where}）"
+
+
+# ---- the local model (offered in the sidebar when installed) ------------------------------------
+
+# This session's choice of the local model. The pages pass no choice around: the shell sets it at the
+# start of every run, and each session's script runs in its own thread, so one user's choice is not another's.
+_local_chosen: ContextVar[bool] = ContextVar("local_chosen", default=False)
+
+
+def choose_local_model(chosen: bool) -> None:
+    """Draft and read figures with the local model in this session (or not)."""
+    _local_chosen.set(chosen)
+
+
+def llm_settings() -> Settings:
+    """The settings drafting and figure reading use: NIANBAO_LLM=local when this session chose the local model."""
+    s = settings()
+    return s.model_copy(update={"llm": "local"}) if _local_chosen.get() and s.llm != "local" else s
+
+
+@dataclass
+class LocalModelStatus:
+    """The local model as the sidebar shows it: offered (installed), configured (NIANBAO_LLM=local), state, message."""
+
+    offered: bool
+    configured: bool
+    state: ServerState
+    message: str
+
+    @property
+    def ready(self) -> bool:
+        return self.state is ServerState.READY
+
+    @property
+    def failed(self) -> bool:
+        return self.state is ServerState.FAILED
+
+
+def local_model_status() -> LocalModelStatus:
+    """Whether the local model can be offered, and how its server stands (in Chinese)."""
+    s = settings()
+    problem = install_problem(s.data_dir)
+    state = local_server(s).state
+    if problem is not None:
+        message = (
+            f"本地大模型未安装（{problem}）。在项目目录运行 make local-llm（约 1.1 GB，数分钟）后重启本应用，"
+            "即可在此选用在本机离线运行的大模型。"
+        )
+    else:
+        message = _state_message(s, state, local_server(s).error)
+    return LocalModelStatus(problem is None, s.llm == "local", state, message)
+
+
+def _state_message(s: Settings, state: ServerState, error: str) -> str:
+    where = f"127.0.0.1:{s.local_llm_port}"
+    if state is ServerState.READY:
+        return f"本地大模型已就绪：{QWEN_CODER_1_5B.alias}，在本机 {where} 运行，文字不发往外部。"
+    if state is ServerState.STARTING:
+        return f"本地大模型正在启动（{where}），加载模型约需半分钟……"
+    if state is ServerState.FAILED:
+        return error  # says what failed and where the server's log is
+    return f"本地大模型已安装，选用后在本机 {where} 启动。"
+
+
+def start_local_model(retry: bool = False) -> LocalModelStatus:
+    """Start the local model's server for this app process unless it answers; the status after."""
+    try:
+        local_server(settings()).ensure(retry)
+    except LocalModelError as e:
+        log.info("local model server not running: %s", e.message)
+    return local_model_status()
+
+
+def chat_model() -> Any:
+    """The chat model for this session's drafting; the local model's server is started first when it is chosen."""
+    s = llm_settings()
+    if s.llm == "local":
+        local_server(s).ensure()
+    model_from_settings = optional("agents.llm", "chat_model_from_settings", "大模型")
+    return model_from_settings(s)
 
 
 def kb_label() -> str:
@@ -190,12 +271,11 @@ def figures_turn(report: Report, message: str) -> TurnResult | None:
 def extract_figures(message: str, fmt: ReportFormat) -> Any:
     """The figures of a message: by the LLM when one is configured (falling back on failure), else built in."""
     extract = optional("nianbao.intake.extractor", "extract", "从对话中提取数字")
-    if not settings().uses_llm:
+    if not llm_settings().uses_llm:
         return extract(message, fmt)
     try:
-        model_from_settings = optional("agents.llm", "chat_model_from_settings", "大模型读取数字")
         extract_with_llm = optional("agents.extract", "extract_with_llm", "大模型读取数字")
-        return extract_with_llm(message, model_from_settings(settings()), fmt)
+        return extract_with_llm(message, chat_model(), fmt)
     except NianbaoError as e:
         fallback = extract(message, fmt)
         fallback.notes.insert(0, f"{e.message.rstrip('。')}。已改用内置规则读取数字。")
@@ -330,7 +410,7 @@ def draft_parts(
     text keeps it, and an empty one gets the offline drafter's text: nothing written is lost.
     """
     wanted = numbers or ["一", "五", "六"]
-    if not settings().uses_llm:
+    if not llm_settings().uses_llm:
         return _offline_parts(report, wanted, instruction)
     done: list[PartDraft] = []
     try:
@@ -372,10 +452,9 @@ def _offline_parts(report: Report, numbers: list[str], instruction: str) -> list
 def _llm_parts(
     report: Report, numbers: list[str], instruction: str, on_text: TextCallback | None, done: list[PartDraft]
 ) -> list[PartDraft]:
-    model_from_settings = optional("agents.llm", "chat_model_from_settings", "大模型起草")
     drafter_class = optional("agents.draft", "LLMDrafter", "大模型起草")
     with_part = optional("agents.draft", "with_part", "大模型起草")
-    drafter = drafter_class(model_from_settings(settings()), knowledge_source())
+    drafter = drafter_class(chat_model(), knowledge_source())
     draft = _as_draft(report)
     for number in numbers:
         stream = drafter.stream_part(draft, number, None, instruction.strip() or None)

@@ -11,15 +11,18 @@ Licence: Qwen2.5-Coder is Apache-2.0 upstream, see LICENSES/qwen2.5-coder-NOTICE
 from __future__ import annotations
 
 import argparse
+import atexit
 import hashlib
 import importlib.util
 import logging
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from nianbao.errors import NianbaoError
@@ -151,11 +154,21 @@ def ensure_model(data_dir: Path, spec: ModelSpec = QWEN_CODER_1_5B) -> tuple[Pat
     return assemble(installed_parts(spec), target, spec), True
 
 
+def install_problem(data_dir: Path, spec: ModelSpec = QWEN_CODER_1_5B) -> str | None:
+    """What is missing for the local model, in Chinese (a quick look, no hashing); None when it is installed."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        return "未安装 llama-cpp-python"
+    path = model_path(data_dir, spec)
+    if not path.is_file():
+        return f"找不到模型文件 {path}"
+    if path.stat().st_size != spec.size:
+        return f"模型文件不完整（应为 {spec.size} 字节，实际 {path.stat().st_size} 字节）"
+    return None
+
+
 def is_ready(data_dir: Path, spec: ModelSpec = QWEN_CODER_1_5B) -> bool:
     """A quick look (no hashing): the model file is there with the pinned size and the server is installed."""
-    path = model_path(data_dir, spec)
-    has_server = importlib.util.find_spec("llama_cpp") is not None
-    return has_server and path.is_file() and path.stat().st_size == spec.size
+    return install_problem(data_dir, spec) is None
 
 
 # -- the server ------------------------------------------------------------------------------------
@@ -184,21 +197,26 @@ def server_command(settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> lis
 
 def start_server(settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> subprocess.Popen[bytes]:
     """Start the local server and wait until it answers; LocalModelError when it cannot."""
-    if not is_ready(settings.data_dir, spec):
-        raise LocalModelError("本地大模型尚未安装（NIANBAO_LLM=local），请先运行 make local-llm。")
+    if (problem := install_problem(settings.data_dir, spec)) is not None:
+        raise LocalModelError(f"本地大模型尚未安装（{problem}），请先运行 make local-llm。")
     log = server_log(settings.data_dir, settings.local_llm_port)
     with log.open("wb") as sink:  # a file, not a pipe: the server logs every request and must never block
         process = subprocess.Popen(server_command(settings, spec), stdout=sink, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            tail = log.read_text(encoding="utf-8", errors="replace")[-500:]
-            raise LocalModelError(f"本地大模型服务启动失败（日志 {log}）：{tail}")
+            raise LocalModelError(f"本地大模型服务启动失败：{_last_line(log)}（完整日志：{log}）")
         if _answers(settings.local_llm_base_url + "/models"):
             return process
         time.sleep(0.5)
     stop_server(process)
     raise LocalModelError(f"本地大模型服务在 {SERVER_START_SECONDS:.0f} 秒内没有启动。")
+
+
+def _last_line(log: Path) -> str:
+    """The log's last non-empty line (the error a server that exited ends with), shortened."""
+    lines = [line.strip() for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    return lines[-1][-300:] if lines else "（日志为空）"
 
 
 def server_log(data_dir: Path, port: int) -> Path:
@@ -219,9 +237,86 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
+class ServerState(StrEnum):
+    """Where the local server of this process stands."""
+
+    STOPPED = "stopped"
+    STARTING = "starting"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class LocalServer:
+    """The local model's server for this app process: started on demand, reused while it answers, stopped at exit.
+
+    A server that already answers on the port (``make run`` started one beside the app) is used as it is.
+    A failed start is remembered (``error``) and not tried again on every page run, only when asked.
+    """
+
+    def __init__(self, settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> None:
+        self.settings, self.spec = settings, spec
+        self.state = ServerState.STOPPED
+        self.error = ""
+        self.process: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    def ensure(self, retry: bool = False) -> None:
+        """Have the server answer (starting it if needed); LocalModelError, its reason kept in ``error``, if not."""
+        with self._lock:
+            if self.state is ServerState.FAILED and not retry:
+                raise LocalModelError(self.error)
+            if self._answers():
+                self.state = ServerState.READY
+                return
+            self.state, self.error = ServerState.STARTING, ""
+            try:
+                self.process = start_server(self.settings, self.spec)
+            except LocalModelError as e:
+                self.state, self.error = ServerState.FAILED, e.message
+                raise
+            self.state = ServerState.READY
+
+    def _answers(self) -> bool:
+        if self.process is not None and self.process.poll() is not None:
+            logger.warning("local model server exited with code %s", self.process.returncode)
+            self.process = None
+        return _answers(self.settings.local_llm_base_url + "/models")
+
+    def stop(self) -> None:
+        """Stop the server if this process started it."""
+        with self._lock:
+            if self.process is not None:
+                stop_server(self.process)
+                self.process = None
+            self.state = ServerState.STOPPED
+
+
+_SERVERS: dict[tuple[str, int], LocalServer] = {}
+_SERVERS_LOCK = threading.Lock()
+
+
+def local_server(settings: Settings) -> LocalServer:
+    """The one LocalServer of this process for the settings' data folder and port."""
+    key = (str(Path(settings.data_dir).resolve()), settings.local_llm_port)
+    with _SERVERS_LOCK:
+        return _SERVERS.setdefault(key, LocalServer(settings))
+
+
+@atexit.register
+def stop_servers() -> None:
+    """Stop every local server this process started (also when the process exits)."""
+    with _SERVERS_LOCK:
+        servers = list(_SERVERS.values())
+    for server in servers:
+        server.stop()
+
+
+_LOOPBACK = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 never goes through a proxy
+
+
 def _answers(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with _LOOPBACK.open(url, timeout=2) as response:
             return bool(response.status == 200)
     except OSError:
         return False

@@ -33,6 +33,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)  # e.g. {"Retry-After": "1"} on a 429
     cut_after: int | None = None  # a stream stops after this many content chunks
     cut: Literal["drop", "end"] = "drop"  # drop: the connection breaks mid-body; end: no final chunk, no [DONE]
+    error: str = "scripted failure"  # an error answer's message (OpenAI's 401 quotes part of the wrong key)
 
 
 @dataclass
@@ -95,9 +96,13 @@ def _handler(server_state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (a timeout)
                 self.close_connection = True
 
+        def do_GET(self) -> None:  # GET /v1/models: how the app sees that a (local) server answers
+            models = {"object": "list", "data": [{"id": "fake", "object": "model"}]}
+            self._json(200 if self.path.endswith("/models") else 404, models)
+
         def _answer(self, reply: Reply, body: dict[str, Any]) -> None:
             if reply.status != 200:
-                error = {"error": {"message": "scripted failure", "type": "server_error"}}
+                error = {"error": {"message": reply.error, "type": "server_error"}}
                 self._json(reply.status, error, reply.headers)
             elif body.get("stream"):
                 self._stream(reply, body.get("model", "fake"))
