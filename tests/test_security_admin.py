@@ -187,7 +187,7 @@ def cli_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NIANBAO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("NIANBAO_EMBEDDINGS", "local")
     monkeypatch.delenv("CHROMA_HOST", raising=False)
-    monkeypatch.delenv("NIANBAO_ADMIN_PASSWORD", raising=False)
+    monkeypatch.setenv("NIANBAO_ADMIN_PASSWORD", "")  # also over a .env
     return tmp_path / "data"
 
 
