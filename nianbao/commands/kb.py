@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from pydantic import SecretStr
 
-from nianbao.access import Password
+from nianbao.access import Password, admin_password_set
 from nianbao.kb.models import AddResult, FiguresTable, SearchHit, StoredReport
 from nianbao.kb.service import KnowledgeBase
 from nianbao.settings import Settings
@@ -52,7 +52,7 @@ def admin_password(args: argparse.Namespace, settings: Settings) -> Password:
     """
     if getattr(args, "password_stdin", False):
         return SecretStr(sys.stdin.readline().rstrip("\r\n"))
-    return settings.admin_password
+    return settings.admin_password if admin_password_set(settings) else None
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
