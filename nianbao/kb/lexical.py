@@ -123,8 +123,20 @@ class Bm25Index:
 
     def matching_ids(self, where: Mapping[str, Sequence[str | int]]) -> list[str]:
         """Ids of the chunks whose metadata match the filters."""
+        return self.ids_in(self.mask(where))
+
+    def mask(self, where: Mapping[str, Sequence[str | int]] | None) -> np.ndarray:
+        """Which chunks (in index order) match the filters."""
         self._build()
-        return [self._ids[i] for i in np.flatnonzero(self._mask(where))] if self._ids else []
+        return self._mask(where)
+
+    def ids_in(self, mask: np.ndarray) -> list[str]:
+        return [self._ids[i] for i in np.flatnonzero(mask)]
+
+    def row(self, chunk_id: str) -> int | None:
+        """The chunk's position in index order (None when it is not indexed)."""
+        self._build()
+        return self._rows.get(chunk_id)
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25Okapi scores of every chunk, in index order."""
@@ -149,16 +161,17 @@ class Bm25Index:
     def _mask(self, where: Mapping[str, Sequence[str | int]] | None) -> np.ndarray:
         mask = np.ones(len(self._ids), dtype=bool)
         for field, allowed in (where or {}).items():
-            column = self._columns.get(field)
-            if column is None:
-                column = self._column(field)
-            mask &= np.isin(column, np.array([str(v) for v in allowed], dtype=object))
+            values, codes = self._columns.get(field) or self._column(field)
+            wanted = [values[str(v)] for v in allowed if str(v) in values]
+            mask &= np.isin(codes, np.array(wanted, dtype=np.int64))
         return mask
 
-    def _column(self, field: str) -> np.ndarray:
-        column = np.array([str(meta.get(field, "")) for _t, _f, meta in self._docs.values()], dtype=object)
-        self._columns[field] = column
-        return column
+    def _column(self, field: str) -> tuple[dict[str, int], np.ndarray]:
+        """A metadata field as integer codes per chunk (comparing integers is far cheaper than strings)."""
+        values: dict[str, int] = {}
+        codes = [values.setdefault(str(meta.get(field, "")), len(values)) for _t, _f, meta in self._docs.values()]
+        self._columns[field] = (values, np.array(codes, dtype=np.int64))
+        return self._columns[field]
 
     def _build(self) -> None:
         if not self._dirty:
@@ -169,7 +182,8 @@ class Bm25Index:
         self._avgdl = float(self._lengths.mean()) if entries else 1.0
         self._avgdl = self._avgdl or 1.0
         self._build_postings([t for t, _f, _m in entries], [f for _t, f, _m in entries])
-        self._columns: dict[str, np.ndarray] = {}
+        self._rows = {chunk_id: i for i, chunk_id in enumerate(self._ids)}
+        self._columns: dict[str, tuple[dict[str, int], np.ndarray]] = {}
         for field in FILTER_FIELDS:
             self._column(field)
         self._dirty = False

@@ -82,8 +82,7 @@ class KnowledgeBase:
         self._lexical_built_at = 0.0
         self._record_cache: builtins.list[StoredReport] | None = None
         self._records_read_at = 0.0
-        self._aliases: builtins.list[tuple[str, builtins.list[str]]] = []
-        self._aliases_of: builtins.list[StoredReport] | None = None
+        self._record_views: _RecordViews | None = None
         self.recover()
 
     # -- adding ------------------------------------------------------------------------------------------
@@ -306,7 +305,7 @@ class KnowledgeBase:
     def _dense(self, query: str, n: int, filters: Filters) -> builtins.list[tuple[str, float]]:
         """Nearest chunks by vector, of committed reports only (a chunk id starts with its report id)."""
         vector = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
-        committed = {r.id for r in self._records()}
+        committed = self._views().committed_ids
         hits = self._nearest(vector, n, filters)
         return [(cid, d) for cid, d in hits if cid.split(":", 1)[0] in committed]
 
@@ -320,12 +319,13 @@ class KnowledgeBase:
         if not filters:
             return self.store.query(vector, n)
         index = self.lexical_index()
-        allowed = index.matching_ids(filters)
-        if len(allowed) <= SEARCH_BY_ID_LIMIT:
-            return self._exact_nearest(vector, n, allowed) if allowed else []
-        wide = min(len(index), WIDE_SEARCH_LIMIT, max(n, 2 * n * len(index) // len(allowed)))
-        passing = set(allowed)
-        return [hit for hit in self.store.query(vector, wide) if hit[0] in passing][:n]
+        mask = index.mask(filters)
+        count = int(mask.sum())
+        if count <= SEARCH_BY_ID_LIMIT:
+            return self._exact_nearest(vector, n, index.ids_in(mask)) if count else []
+        wide = min(len(index), WIDE_SEARCH_LIMIT, max(n, 2 * n * len(index) // count))
+        hits = self.store.query(vector, wide)
+        return [hit for hit in hits if (row := index.row(hit[0])) is not None and mask[row]][:n]
 
     def _exact_nearest(
         self, vector: np.ndarray, n: int, allowed: builtins.list[str]
@@ -370,12 +370,12 @@ class KnowledgeBase:
 
     def bodies_named_in(self, query: str) -> builtins.list[str]:
         """Stored bodies whose name or place (鹿邑县人民政府, 鹿邑县, 鹿邑) appears in the query."""
-        self._records()
-        if self._aliases_of is not self._record_cache:
-            bodies = {r.agency: r.region for r in self._record_cache or []}
-            self._aliases = [(name, body_aliases(name, region)) for name, region in sorted(bodies.items())]
-            self._aliases_of = self._record_cache
-        return [name for name, aliases in self._aliases if any(alias in query for alias in aliases)]
+        views = self._views()
+        named: set[str] = set()
+        for start in range(len(query)):
+            for end in range(start + 2, min(len(query), start + views.longest_alias) + 1):
+                named.update(views.bodies_by_alias.get(query[start:end], ()))
+        return sorted(named)
 
     def match_agencies(self, text: str) -> builtins.list[str]:
         """Stored bodies a user means by ``text``: the exact name, else every name or region containing it."""
@@ -443,8 +443,17 @@ class KnowledgeBase:
         if self._record_cache is None or stale:
             self._record_cache = [_stored_from_metadata(m) for _i, m, _d in self.store.records()]
             self._records_read_at = time.monotonic()
-        wanted = {field: set(values) for field, values in (filters or {}).items()}
+        if not filters:
+            return builtins.list(self._record_cache)
+        wanted = {field: set(values) for field, values in filters.items()}
         return [r for r in self._record_cache if all(_field(r, f) in v for f, v in wanted.items())]
+
+    def _views(self) -> _RecordViews:
+        """What searches need from the stored reports, computed once per change of the store."""
+        self._records()
+        if self._record_views is None or self._record_views.source is not self._record_cache:
+            self._record_views = _RecordViews(self._record_cache or [])
+        return self._record_views
 
     def _find(self, report_id: str) -> StoredReport:
         wanted = report_id.strip()
@@ -637,6 +646,19 @@ class _Batch:
         self.items = []
         self.pending_slots = set()
         self.reports = {}
+
+
+class _RecordViews:
+    """The committed report ids and the names a query may use for each body."""
+
+    def __init__(self, records: list[StoredReport]) -> None:
+        self.source = records
+        self.committed_ids = frozenset(r.id for r in records)
+        self.bodies_by_alias: dict[str, set[str]] = {}
+        for record in records:
+            for alias in body_aliases(record.agency, record.region):
+                self.bodies_by_alias.setdefault(alias, set()).add(record.agency)
+        self.longest_alias = max((len(a) for a in self.bodies_by_alias), default=0)
 
 
 def _hit(
