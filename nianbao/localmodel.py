@@ -15,6 +15,7 @@ import atexit
 import hashlib
 import importlib.util
 import logging
+import socket
 import subprocess
 import sys
 import threading
@@ -192,6 +193,9 @@ def server_command(settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> lis
         str(settings.local_llm_context),
         "--n_threads",
         str(settings.local_llm_threads),
+        # a request arriving while another streams waits its turn; by default it would end that stream early
+        "--interrupt_requests",
+        "False",
     ]
 
 
@@ -247,9 +251,10 @@ class ServerState(StrEnum):
 
 
 class LocalServer:
-    """The local model's server for this app process: started on demand, reused while it answers, stopped at exit.
+    """The local model's server for this app process: started on demand, reused while it runs, stopped at exit.
 
-    A server that already answers on the port (``make run`` started one beside the app) is used as it is.
+    A server already listening on the port (``make run`` started one beside the app) is used as it is. Once
+    ready it is not asked anything on each page run (a busy server answers nothing until its reply is done).
     A failed start is remembered (``error``) and not tried again on every page run, only when asked.
     """
 
@@ -265,7 +270,7 @@ class LocalServer:
         with self._lock:
             if self.state is ServerState.FAILED and not retry:
                 raise LocalModelError(self.error)
-            if self._answers():
+            if self._running() or self._port_taken():
                 self.state = ServerState.READY
                 return
             self.state, self.error = ServerState.STARTING, ""
@@ -276,11 +281,20 @@ class LocalServer:
                 raise
             self.state = ServerState.READY
 
-    def _answers(self) -> bool:
+    def _running(self) -> bool:
+        """Ready and, when this process started it, still alive (no request: it may be busy generating)."""
         if self.process is not None and self.process.poll() is not None:
             logger.warning("local model server exited with code %s", self.process.returncode)
-            self.process = None
-        return _answers(self.settings.local_llm_base_url + "/models")
+            self.process, self.state = None, ServerState.STOPPED
+        return self.state is ServerState.READY
+
+    def _port_taken(self) -> bool:
+        """A server already listens on the port (``make run`` started one beside the app): use it."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.settings.local_llm_port), timeout=2):
+                return True
+        except OSError:
+            return False
 
     def stop(self) -> None:
         """Stop the server if this process started it."""

@@ -13,6 +13,7 @@ import importlib.util
 import socket
 import subprocess
 import sys
+import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -231,3 +232,20 @@ def test_the_server_started_on_demand_stops_when_the_app_process_exits(real_mode
     assert "本地大模型已就绪" in done.stdout, done.stderr[-2000:]
     with pytest.raises(OSError):
         urllib.request.urlopen(settings.local_llm_base_url + "/models", timeout=5)
+
+
+@pytest.mark.local_llm
+def test_a_request_during_a_reply_waits_its_turn_and_does_not_cut_the_reply(real_model: Path) -> None:
+    settings = get_settings().model_copy(update={"llm": "local"})
+    local_server(settings).ensure()
+    model = chat_model_from_settings(settings)
+    assert model is not None
+    finish, asked = None, False
+    for chunk in model.stream("用三句话介绍政府信息公开工作。"):
+        if chunk.content and not asked:  # the reply is streaming: another request comes in
+            probe = threading.Thread(target=lambda: urllib.request.urlopen(settings.local_llm_base_url + "/models"))
+            probe.start()
+            asked = True
+        finish = chunk.response_metadata.get("finish_reason") or finish
+    probe.join(timeout=60)
+    assert asked and finish in ("stop", "length")  # a cut reply ends without a finish reason
