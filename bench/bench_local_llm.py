@@ -3,7 +3,8 @@ each body/year pair of the corpus, side by side with the offline drafter on the 
 
 Each corpus report is last year's; this year's cells are made up from it (``example_next_year``), and
 last year's report is the only source. Per part: seconds, generated tokens per second (after the first
-token, i.e. without reading the prompt), the numbers that failed the checks on the first reply and after
+token, i.e. without reading the prompt), the lines the model wrote as a list item or Markdown (cleaned into
+prose by nianbao.drafting.prose), the numbers that failed the checks on the first reply and after
 the fix rounds, and the sentences finally marked 【待核实】. Needs ``make local-llm``; starts one server
 and stops it at the end.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 import urllib.request
@@ -39,6 +41,7 @@ from nianbao.settings import Settings  # noqa: E402
 PAIRS = ["luyi_2021.txt", "shuyang_2025.md", "huaian_2024.pdf"]
 PARTS = "一五六"
 FACTS = {"信息处理费": 0}
+MARKED_LINE = re.compile(r"^\s*(?:#|[-*+•]\s|[0-9０-９]{1,2}[.．、)）](?![0-9])|[（(][0-9]{1,2}[）)]|[①-⑳])")
 
 
 @dataclass
@@ -104,6 +107,8 @@ def bench_pair(name: str, drafter: RecordingDrafter, base_url: str, parts: str) 
                 "replies": len(drafter.replies),
                 "tokens": generated,
                 "tokens_per_s": generated / decoding if decoding else 0.0,
+                "list_lines": sum(list_lines(g.text) for g in drafter.replies),
+                "left_lines": list_lines(stream.part.text),
                 "first_failed": sum(c.failed for c in check_numbers(first, offline.report, FACTS, number)),
                 "final_failed": sum(c.failed for c in stream.checks),
                 "marked": count_marked(stream.part.text),
@@ -117,10 +122,17 @@ def bench_pair(name: str, drafter: RecordingDrafter, base_url: str, parts: str) 
     return rows
 
 
+def list_lines(reply: str) -> int:
+    """Lines of a raw reply written as a list item or Markdown (the cleanup turns them into prose)."""
+    return sum(bool(MARKED_LINE.match(line)) or "**" in line for line in reply.split("\n"))
+
+
 def print_row(row: dict[str, object]) -> None:
     print(
         f"{row['pair']:<24} 第{row['part']}部分  {row['seconds']:6.1f} s  {row['replies']} 次生成  "
-        f"{row['tokens']:4} tok  {row['tokens_per_s']:5.1f} tok/s  首次不符 {row['first_failed']}  "
+        f"{row['tokens']:4} tok  {row['tokens_per_s']:5.1f} tok/s  列表/Markdown 行 {row['list_lines']}"
+        f"（清理后 {row['left_lines']}）  "
+        f"首次不符 {row['first_failed']}  "
         f"重试后不符 {row['final_failed']}  标注 {row['marked']}  |  离线：不符 {row['offline_failed']}  "
         f"标注 {row['offline_marked']}",
         flush=True,
@@ -142,7 +154,15 @@ def main(names: list[str], parts: str) -> None:
         stop_server(server)
     total = sum(float(r["seconds"]) for r in rows)  # type: ignore[arg-type]
     print(f"\n{len(rows)} parts, {total:.0f} s in all, {total / len(rows):.1f} s per part on average")
-    for key in ("first_failed", "final_failed", "marked", "offline_failed", "offline_marked"):
+    for key in (
+        "list_lines",
+        "left_lines",
+        "first_failed",
+        "final_failed",
+        "marked",
+        "offline_failed",
+        "offline_marked",
+    ):
         print(f"{key:<16} {sum(int(r[key]) for r in rows)}")  # type: ignore[call-overload]
     out = ROOT / "data" / "bench_local_llm.json"
     out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
