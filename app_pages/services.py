@@ -565,7 +565,9 @@ def knowledge_base() -> Any:
 
 @lru_cache(maxsize=4)
 def _knowledge_base(kb_class: Any, data_dir: str, host: str) -> Any:
-    return kb_class(settings())
+    kb = kb_class(settings())
+    kb.warm_up()
+    return kb
 
 
 def previous_report(agency: str, year: int) -> Report | None:

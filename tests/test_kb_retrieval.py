@@ -107,3 +107,14 @@ def test_a_body_is_named_in_full_by_its_place_or_by_its_place_without_the_unit(
     agency: str, region: str, aliases: list[str]
 ) -> None:
     assert body_aliases(agency, region) == aliases
+
+
+def test_the_search_index_can_be_built_in_the_background_before_the_first_search(crowded_kb: KnowledgeBase) -> None:
+    reopened = KnowledgeBase(crowded_kb.settings)
+    reopened.warm_up().join(timeout=120)
+    index = reopened.lexical_index()
+    assert len(index) == crowded_kb.stats().chunks
+    assert reopened.lexical_index() is index
+    assert reopened.search("鹿邑县保留了多少个政务新媒体", k=3) == crowded_kb.search(
+        "鹿邑县保留了多少个政务新媒体", k=3
+    )

@@ -10,6 +10,7 @@ import builtins
 import hashlib
 import json
 import logging
+import threading
 import time
 import zlib
 from collections.abc import Iterable, Sequence
@@ -80,6 +81,7 @@ class KnowledgeBase:
         self._grace = grace if grace is not None else (600.0 if self.store.is_server else 0.0)
         self._lexical: Bm25Index | None = None
         self._lexical_built_at = 0.0
+        self._lexical_lock = threading.RLock()
         self._record_cache: builtins.list[StoredReport] | None = None
         self._records_read_at = 0.0
         self._record_views: _RecordViews | None = None
@@ -388,12 +390,25 @@ class KnowledgeBase:
 
     def lexical_index(self) -> Bm25Index:
         """The BM25 index, built from the store on first use (and refreshed on a shared server)."""
-        stale = self.store.is_server and time.monotonic() - self._lexical_built_at > SERVER_REFRESH_SECONDS
-        if self._lexical is None or stale:
-            docs = (LexicalDoc(i, str(m.get("tokens", "")).split(), m) for i, m, _d in self.store.iter_chunks())
-            self._lexical = Bm25Index(docs)
-            self._lexical_built_at = time.monotonic()
-        return self._lexical
+        with self._lexical_lock:  # searches arriving while it is built wait for that one build
+            stale = self.store.is_server and time.monotonic() - self._lexical_built_at > SERVER_REFRESH_SECONDS
+            if self._lexical is None or stale:
+                docs = (LexicalDoc(i, str(m.get("tokens", "")).split(), m) for i, m, _d in self.store.iter_chunks())
+                self._lexical = Bm25Index(docs)
+                self._lexical_built_at = time.monotonic()
+            return self._lexical
+
+    def warm_up(self) -> threading.Thread:
+        """Build the search index in the background (reading it from a large store takes seconds)."""
+        thread = threading.Thread(target=self._warm_up, name="nianbao-kb-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def _warm_up(self) -> None:
+        try:
+            self.lexical_index()
+        except Exception:  # the first search builds it again and reports the error to the user
+            logger.exception("知识库检索索引预加载失败")
 
     def _lexical_remove(self, ids: builtins.list[str]) -> None:
         if self._lexical is not None:
