@@ -253,9 +253,10 @@ class ServerState(StrEnum):
 class LocalServer:
     """The local model's server for this app process: started on demand, reused while it runs, stopped at exit.
 
-    A server already listening on the port (``make run`` started one beside the app) is used as it is. Once
-    ready it is not asked anything on each page run (a busy server answers nothing until its reply is done).
-    A failed start is remembered (``error``) and not tried again on every page run, only when asked.
+    A server already listening on the port (``make run`` started one beside the app) is used as it is; one
+    that went away is started again. Whether it runs is seen without a request (the process, or a connect
+    to the port): a server busy with a reply answers nothing until the reply is done. A failed start is
+    remembered (``error``) and not tried again on every page run, only when asked.
     """
 
     def __init__(self, settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> None:
@@ -270,7 +271,7 @@ class LocalServer:
         with self._lock:
             if self.state is ServerState.FAILED and not retry:
                 raise LocalModelError(self.error)
-            if self._running() or self._port_taken():
+            if self._alive():
                 self.state = ServerState.READY
                 return
             self.state, self.error = ServerState.STARTING, ""
@@ -281,12 +282,17 @@ class LocalServer:
                 raise
             self.state = ServerState.READY
 
-    def _running(self) -> bool:
-        """Ready and, when this process started it, still alive (no request: it may be busy generating)."""
-        if self.process is not None and self.process.poll() is not None:
+    def _alive(self) -> bool:
+        """Our server process still runs, or another one listens on the port.
+
+        No HTTP request: a server busy with a reply answers nothing until the reply is done.
+        """
+        if self.process is not None:
+            if self.process.poll() is None:
+                return True
             logger.warning("local model server exited with code %s", self.process.returncode)
-            self.process, self.state = None, ServerState.STOPPED
-        return self.state is ServerState.READY
+            self.process = None
+        return self._port_taken()
 
     def _port_taken(self) -> bool:
         """A server already listens on the port (``make run`` started one beside the app): use it."""

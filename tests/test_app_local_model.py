@@ -141,6 +141,19 @@ def test_choosing_the_local_model_drafts_with_it_and_its_list_comes_back_as_pros
     assert "一是本年度未收取信息处理费。二是无其他需要报告的事项。" in stored(data_dir, at).report.part_text("六")
 
 
+def test_a_server_that_went_away_is_noticed_on_the_next_page_run(
+    installed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with fake_openai([Reply("你好。")]) as server:
+        on_port(monkeypatch, int(server.base_url.split(":")[-1].split("/")[0]))
+        at = start(timeout=120)
+        local_toggles(at)[0].set_value(True).run()
+        assert "本地大模型已就绪" in sidebar_text(at)
+    at.run()  # nothing listens any more: the app starts its own, which cannot load the sparse file
+    assert "本地大模型已就绪" not in sidebar_text(at)
+    assert "本地大模型服务启动失败" in " ".join(e.value for e in at.sidebar.error)
+
+
 def test_a_local_model_that_cannot_start_says_why_and_drafting_stays_offline(installed: Path, data_dir: Path) -> None:
     at = start(timeout=120)
     local_toggles(at)[0].set_value(True).run()  # the sparse file is no model: the server exits at once
