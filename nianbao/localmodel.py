@@ -343,17 +343,21 @@ def _answers(url: str) -> bool:
 
 
 def run_beside(command: Sequence[str], settings: Settings) -> int:
-    """Run ``command``; with NIANBAO_LLM=local the local server runs beside it and is stopped after."""
-    server = start_server(settings) if settings.llm == "local" else None
+    """Run ``command``; with NIANBAO_LLM=local the local server runs beside it and is stopped after.
+
+    A server already listening on the port is used as it is (and left running).
+    """
+    server = local_server(settings) if settings.llm == "local" else None
     if server is not None:
-        print(f"本地大模型已启动：{settings.local_llm_base_url}", flush=True)
+        server.ensure()
+        print(f"本地大模型已就绪：{settings.local_llm_base_url}", flush=True)
     try:
         return subprocess.call(list(command))
     except KeyboardInterrupt:
         return 130
     finally:
         if server is not None:
-            stop_server(server)
+            server.stop()
 
 
 # -- command line (make local-llm, make run) --------------------------------------------------------

@@ -22,7 +22,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from agents.llm import LLMError, chat_model_from_settings
-from nianbao.localmodel import QWEN_CODER_1_5B, local_server, model_path, stop_servers
+from nianbao.localmodel import QWEN_CODER_1_5B, local_server, model_path, run_beside, stop_servers
 from nianbao.settings import Settings, get_settings
 from tests.fake_openai import Reply, fake_openai
 from tests.test_app_draft import assert_clean, fill_requests_by_grid, new_draft, send, stored
@@ -262,3 +262,15 @@ def test_a_request_during_a_reply_waits_its_turn_and_does_not_cut_the_reply(real
         finish = chunk.response_metadata.get("finish_reason") or finish
     probe.join(timeout=60)
     assert asked and finish in ("stop", "length")  # a cut reply ends without a finish reason
+
+
+def test_make_run_uses_a_local_server_already_listening_and_leaves_it_running(
+    installed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with fake_openai([Reply("你好。")]) as server:
+        on_port(monkeypatch, int(server.base_url.split(":")[-1].split("/")[0]))
+        settings = get_settings().model_copy(update={"llm": "local"})
+        code = run_beside([sys.executable, "-c", "import sys; sys.exit(3)"], settings)
+        assert code == 3  # the sparse file would not load: no server of its own was started
+        with urllib.request.urlopen(server.base_url + "/models", timeout=5) as answer:
+            assert answer.status == 200
