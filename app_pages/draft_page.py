@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from app_pages import common, grids, narrative, services
-from app_pages.places import escape, inert_markdown
+from app_pages.places import escape, reply_markdown
 from nianbao.drafts import ChatMessage, StoredDraft
 from nianbao.errors import NianbaoError
 from nianbao.model import Report
@@ -19,6 +20,7 @@ PENDING = "pending_changes"
 APPLY_AT_ONCE = "apply-at-once"
 HELD = "\n\n**以上为拟修改的内容，表格尚未改动。** 请点击下方“应用”填入表格，或“放弃”。"
 HELD_WITH_PARTS = "\n\n**以上为拟修改的内容（数字和据此起草的叙述），草稿尚未改动。** 请点击下方“应用”，或“放弃”。"
+OWN_BOLD = tuple(re.findall(r"\*\*(.+?)\*\*", HELD + HELD_WITH_PARTS))  # the replies' only Markdown emphasis
 APPLIED = "\n\n已填入表格；如需恢复，请点击“撤销上一次对表格的修改”。"
 NEW_BODY = "（新机关，手动填写）"
 HELP = (
@@ -135,7 +137,9 @@ def chat(draft: StoredDraft) -> StoredDraft:
     with history:
         for message in draft.chat:
             with st.chat_message(message.role):
-                st.markdown(escape(message.content) if message.role == "user" else inert_markdown(message.content))
+                st.markdown(
+                    escape(message.content) if message.role == "user" else reply_markdown(message.content, OWN_BOLD)
+                )
     actions = st.container()
     prompt = st.chat_input(
         "输入本年度数字或要求，可附上 XLSX/CSV 表格", accept_file=True, file_type=["xlsx", "csv"], key="chat"
@@ -171,7 +175,7 @@ def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
         content = result.reply + (held_note if held else APPLIED if result.changed else "")
         if held and draft.extra.get(PENDING):
             content += "（上一条待确认的修改已由本条代替。）"
-        st.write_stream(services.stream_text(inert_markdown(content)))
+        st.write_stream(services.stream_text(reply_markdown(content, OWN_BOLD)))
     if held:
         return hold_for_confirmation(draft, result, content)
     extra = dict(result.extra)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +12,6 @@ from nianbao.model import Location, Report
 from nianbao.schema import PART_NUMERALS, TableId, row_spec
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|$~:])")
-_MARKUP_SPECIAL = re.compile(r"([\\`\[\]<>()!|$~:])")
 HIGHLIGHT = "background-color: #f8d7da; color: #842029; font-weight: bold; border: 2px solid #842029"
 
 
@@ -20,10 +20,17 @@ def escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def inert_markdown(text: str) -> str:
-    """Our own Markdown (bold, lists) as written; anything that could become HTML, a link, an image, code or a
-    Streamlit directive shown as text (for the assistant's replies, which quote file names and report text)."""
-    return _MARKUP_SPECIAL.sub(r"\\\1", text)
+def reply_markdown(text: str, own_bold: Iterable[str] = ()) -> str:
+    """An assistant reply (it quotes names, notes and report text) as Markdown: shown as written, line by line,
+    with its "- " list items kept as a list and only our own ``own_bold`` phrases in bold."""
+    lines = []
+    for line in text.split("\n"):
+        bullet = line.startswith("- ")
+        shown = escape(line[2:] if bullet else line)
+        for phrase in own_bold:
+            shown = shown.replace(escape(f"**{phrase}**"), f"**{escape(phrase)}**")
+        lines.append(f"- {shown}" if bullet else shown)
+    return "\n".join(lines)
 
 
 def grid_anchor(table: TableId, index: int) -> str:
