@@ -72,8 +72,21 @@ def model_label() -> str:
         return "内置离线起草（无需 API 密钥）"
     if s.llm == "local":
         return f"本地大模型：{QWEN_CODER_1_5B.alias}（127.0.0.1:{s.local_llm_port}）"
-    where = s.openai_base_url or "OpenAI"
+    where = shown_url(s.openai_base_url) if s.openai_base_url else "OpenAI"
     return f"大模型：{s.chat_model}（{where}）"
+
+
+def shown_url(url: str) -> str:
+    """An endpoint for display: scheme, host, port and path only (a user name, password or query may hold a key)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "（已配置的地址）"
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme and host else "（已配置的地址）"
 
 
 # ---- the local model (offered in the sidebar when installed) ------------------------------------

@@ -248,3 +248,15 @@ def cli_session(watch: Watch, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -
         assert not drafted.exists()
     else:
         watch.data("cli draft", drafted.read_bytes())
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [f"https://proxy:{API_KEY}@llm.example.com/v1", f"https://llm.example.com/v1?api-key={API_KEY}", "llm.example/v1"],
+)
+def test_the_sidebar_shows_the_endpoint_without_a_key_in_its_address(secrets_set, monkeypatch, base_url):
+    use_llm(monkeypatch, base_url)
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    label = services.model_label()
+    assert "llm.example" in label or "已配置的地址" in label
+    assert leaks(label) == [] and [leak for text in page_strings(at) for leak in leaks(text)] == []
