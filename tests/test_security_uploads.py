@@ -107,3 +107,21 @@ def test_a_very_long_name_keeps_its_extension_within_the_byte_limit():
     name = safe_file_name("年度报告" * 200 + ".pdf")
     assert name.endswith(".pdf") and name.startswith("年度报告")
     assert len(name.encode("utf-8")) <= MAX_NAME_BYTES
+
+
+@pytest.mark.parametrize("name", ["../../x.txt", "/etc/passwd.txt", "..\\..\\a.html", "a\x00b.txt"])
+def test_a_report_uploaded_for_review_is_read_in_memory_and_written_nowhere(data_dir, name):
+    outside_before = files_under(data_dir.parent, skip=data_dir)
+    targets = [t for t in escape_targets(name, data_dir) if not exists(t)]
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.sidebar.radio(key="page").set_value("审阅").run()
+    at.radio(key="review-source").set_value("上传文件").run()
+    at.get("file_uploader")[0].set_value([(name, SEED.read_bytes(), "text/plain")])
+    at.run()
+    at.radio(key="review-prev").set_value("不比较上年度").run()
+    at.button(key="review-run").click().run()
+
+    assert not at.exception and at.metric[0].label == "错误"
+    assert files_under(data_dir.parent, skip=data_dir) == outside_before
+    assert [t for t in targets if exists(t)] == []
+    assert not [p for p in files_under(data_dir) if p.is_file() and p.suffix in (".txt", ".html")]
