@@ -59,6 +59,11 @@ def test_a_lead_in_ending_in_a_colon_opens_the_paragraph_of_its_list() -> None:
     )
 
 
+def test_a_heading_ending_in_a_colon_opens_the_paragraph_of_its_list() -> None:
+    reply = "### 主动公开情况：\n- 全年主动公开信息4511条\n- 开展政策解读21次"
+    assert as_prose(reply) == "（一）主动公开情况：一是全年主动公开信息4511条。二是开展政策解读21次。"
+
+
 def test_a_single_item_is_just_its_sentence() -> None:
     assert as_prose("- 全年未收取信息处理费") == "全年未收取信息处理费。"
 

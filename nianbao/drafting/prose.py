@@ -82,7 +82,7 @@ def as_prose(reply: str) -> str:
         elif line.kind is Kind.ITEM:
             items, i = list_items(lines, i)
             paragraphs = enumerate_items(items) or [""]
-            if out and out[-1][0] is Kind.TEXT and out[-1][1].endswith(_LEAD_ENDS):
+            if out and out[-1][1].endswith(_LEAD_ENDS):  # "主要做法如下：", "（一）主动公开情况："
                 paragraphs[0] = out.pop()[1] + paragraphs[0]
             out += [(Kind.TEXT, text) for text in paragraphs]
             continue
