@@ -63,13 +63,18 @@ def installed(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     path.parent.mkdir(parents=True)
     with path.open("wb") as handle:
         handle.truncate(QWEN_CODER_1_5B.size)
+    importable_llama_cpp(tmp_path, monkeypatch)
+    on_port(monkeypatch, free_port())
+    return path
+
+
+def importable_llama_cpp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where llama-cpp-python is not installed (CI), a stand-in package makes the import check pass."""
     if importlib.util.find_spec("llama_cpp") is None:
         stand_in = tmp_path / "site" / "llama_cpp"
         stand_in.mkdir(parents=True)
         (stand_in / "__init__.py").write_text('"""Stand-in: llama-cpp-python is not installed here."""\n')
         monkeypatch.syspath_prepend(str(stand_in.parent))
-    on_port(monkeypatch, free_port())
-    return path
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +93,10 @@ def test_without_the_model_the_sidebar_says_how_to_install_it_and_offers_nothing
     assert not local_toggles(at)
 
 
-def test_a_model_file_of_the_wrong_size_is_not_installed(data_dir: Path) -> None:
+def test_a_model_file_of_the_wrong_size_is_not_installed(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    importable_llama_cpp(tmp_path, monkeypatch)
     path = model_path(data_dir)
     path.parent.mkdir(parents=True)
     path.write_bytes(b"GGUF" + bytes(1000))
