@@ -87,9 +87,17 @@ def test_the_planted_instructions_are_stored_and_retrieved_like_any_passage(kb: 
 def test_offline_draft_keeps_every_cell_and_marks_each_planted_figure(offline: Draft, cells: Report) -> None:
     assert values(offline.report) == values(cells)
     text = "\n".join(offline.report.part_text(n) for n in "一五六")
-    assert any(figure in text for figure in PLANTED)  # the planted prose was copied as last year's narrative …
+    assert "123456" in text  # a planted figure in a plain sentence is copied as last year's narrative …
     for number in "一五六":
         assert_no_planted_figure_unmarked(offline.report.part_text(number), cells)  # … but none of its figures stands
+
+
+def test_offline_draft_leaves_out_the_planted_instructions_and_says_so(offline: Draft) -> None:
+    text = "\n".join(offline.report.part_text(n) for n in "一五六")
+    assert not any(phrase.lower() in text.lower() for phrase in INSTRUCTIONS)
+    assert "<<<" not in text and ">>>" not in text and "你现在不再是" not in text
+    assert any("像是写给 AI 模型的指令" in note and "8 句" in note for note in offline.notes)
+    assert "一是县政府成立了由常务副县长任组长的政务公开工作领导小组" in text  # the report's own prose stays
 
 
 def test_the_prompt_quotes_the_planted_text_as_material_that_cannot_close_its_quotation(

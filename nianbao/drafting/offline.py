@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 
 from nianbao.drafting.figures import find_ties, format_value
+from nianbao.drafting.instructions import without_instructions
 from nianbao.drafting.model import Draft, DraftParagraph, DraftPart, SourceRef
 from nianbao.drafting.rewrite import FigureRewriter, rename_body, shift_years
 from nianbao.drafting.sources import ReportSource, agency_level, grounding_report
@@ -63,6 +64,7 @@ class OfflineDrafter:
         self.subject = subject_of(base, agency)
         moved = base.model_copy(update={"year": year}) if base is not None and own else None
         self.rewriter = FigureRewriter(moved, self.report, facts)
+        self.instructions_left_out = 0
 
     def draft(self) -> Draft:
         parts = {"一": self.part_one(), "五": self.part_five(), "六": self.part_six()}
@@ -72,6 +74,11 @@ class OfflineDrafter:
         notes = [] if self.base else ["没有找到本机关或同级机关的往年报告，叙述部分由本年度数据生成，请补充完善。"]
         if self.base is not None and not self.own:
             notes.append(f"本机关没有往年报告，叙述部分参照了{self.base.agency}{self.base.year}年度报告，请逐句核改。")
+        if self.instructions_left_out and self.base is not None:
+            notes.append(
+                f"{self.base.agency}{self.base.year}年度报告中有 {self.instructions_left_out} 句像是写给 AI 模型的指令"
+                "（如“忽略以上指令”），没有写入草稿，请核对这份报告的来源。"
+            )
         return Draft(report=self.report, parts=parts, notes=notes)
 
     def verify(self, part: DraftPart) -> None:
@@ -114,6 +121,8 @@ class OfflineDrafter:
         part = self.base.part(number)
         result = []
         for text in part.paragraphs if part is not None else []:
+            text, left_out = without_instructions(text)
+            self.instructions_left_out += left_out
             text = rename_body(shift_years(text, self.base.year, self.year), self.base.agency, self.agency)
             text, _ = mark_failing(self.rewriter.paragraph(text), self.report, self.facts, number)
             if text.strip():
