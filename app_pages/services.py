@@ -388,13 +388,13 @@ def corpus_source() -> Any:
     from pathlib import Path
 
     from nianbao.drafting.sources import ReportList
-    from nianbao.readers import read_report
+    from nianbao.readers.guard import read_report_guarded
 
     root = Path(__file__).resolve().parent.parent / "corpus"
     reports = []
     for path in sorted(root.glob("*")):
         try:
-            reports.append(read_report(path))
+            reports.append(read_report_guarded(path))
         except NianbaoError:
             log.warning("corpus file %s could not be read", path.name)
     return ReportList(reports)
@@ -562,9 +562,9 @@ def review_page_html(result: Any) -> str:
 
 def read_upload(data: bytes, name: str) -> Report:
     """A report from an uploaded file (any format the readers take)."""
-    from nianbao.readers import read_report_bytes
+    from nianbao.readers.guard import read_report_bytes_guarded
 
-    return read_report_bytes(data, name, max_bytes=settings().max_file_mb * 1024 * 1024)
+    return read_report_bytes_guarded(data, name, max_bytes=settings().max_file_mb * 1024 * 1024)
 
 
 # ---- knowledge base ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -25,6 +26,7 @@ class ReadFailure(StrEnum):
     SCANNED = "scanned"
     NOT_A_REPORT = "not_a_report"
     TIMEOUT = "timeout"
+    CRASHED = "crashed"
 
 
 class ReportReadError(NianbaoError):
@@ -37,3 +39,25 @@ class ReportReadError(NianbaoError):
 
 class InvalidInputError(NianbaoError):
     """User input that contradicts a rule or cannot be understood."""
+
+
+@dataclass(frozen=True)
+class ErrorRecord:
+    """A user-facing error as plain data, to carry it back from a worker process.
+
+    ReportReadError takes two arguments but keeps one in ``args``, so it does not survive pickling.
+    """
+
+    error_type: type[NianbaoError]
+    message: str
+    reason: ReadFailure | None = None
+
+    @classmethod
+    def of(cls, error: NianbaoError) -> ErrorRecord:
+        return cls(type(error), error.message, getattr(error, "reason", None))
+
+    def error(self) -> NianbaoError:
+        """The error again, of the same type, with the same message (and reason)."""
+        if issubclass(self.error_type, ReportReadError):
+            return self.error_type(self.reason or ReadFailure.NOT_A_REPORT, self.message)
+        return self.error_type(self.message)

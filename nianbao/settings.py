@@ -41,6 +41,8 @@ class Settings(BaseSettings):
 
     admin_password: SecretStr | None = Field(default=None, alias="NIANBAO_ADMIN_PASSWORD")
     max_file_mb: int = Field(default=20, alias="NIANBAO_MAX_FILE_MB")
+    # A file whose reading takes longer is stopped (nianbao.readers.guard): its worker process is killed.
+    read_timeout: float = Field(default=60.0, gt=0, alias="NIANBAO_READ_TIMEOUT")
 
     @property
     def uses_llm(self) -> bool:

@@ -8,7 +8,7 @@ import io
 import sys
 
 from nianbao.model import Report
-from nianbao.readers import read_report
+from nianbao.readers.guard import read_report_guarded
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    sys.stdout.write(cells_csv(read_report(args.file)))
+    sys.stdout.write(cells_csv(read_report_guarded(args.file)))
     return 0
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from nianbao.checker import CheckResult, check_report
 from nianbao.errors import ReportReadError
 from nianbao.model import Finding, Report, Severity
-from nianbao.readers import read_report
+from nianbao.readers.guard import read_report_guarded
 
 EXIT_OK, EXIT_RULE_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -24,11 +24,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    previous = read_report(args.previous) if args.previous else None
+    previous = read_report_guarded(args.previous) if args.previous else None
     status = EXIT_OK
     for path in args.files:
         try:
-            report = read_report(path)
+            report = read_report_guarded(path)
         except ReportReadError as e:
             _print_unreadable(path, e, args.json)
             status = EXIT_UNREADABLE

@@ -21,7 +21,7 @@ from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.intake import carry_over, preview, read_facts
 from nianbao.intake.changes import CellChange
 from nianbao.model import Report, empty_report
-from nianbao.readers import read_report
+from nianbao.readers.guard import read_report_guarded
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
 WRITERS = {".docx": "write_docx", ".md": "write_markdown", ".markdown": "write_markdown", ".txt": "write_text"}
@@ -63,14 +63,14 @@ def run(args: argparse.Namespace) -> int:
 def report_source(kb_dir: str | None, previous: list[str]) -> ReportSource:
     """Past reports: the files given, else the knowledge base, else the reference reports in corpus/."""
     if previous:
-        return ReportList(read_report(path) for path in previous)
+        return ReportList(read_report_guarded(path) for path in previous)
     if kb_dir:
         from nianbao.drafting.kbsource import KnowledgeBaseSource
         from nianbao.kb.service import KnowledgeBase
 
         return KnowledgeBaseSource(KnowledgeBase(Path(kb_dir)))
     files = sorted(p for p in CORPUS_DIR.glob("*") if p.is_file()) if CORPUS_DIR.is_dir() else []
-    return ReportList(read_report(path) for path in files)
+    return ReportList(read_report_guarded(path) for path in files)
 
 
 def this_years_cells(path: str, agency: str, year: int, source: ReportSource) -> Report:

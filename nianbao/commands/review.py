@@ -16,7 +16,7 @@ from pathlib import Path
 from nianbao.commands.check import format_finding
 from nianbao.errors import NianbaoError, ReadFailure, ReportReadError
 from nianbao.model import Finding, Report
-from nianbao.readers import read_report
+from nianbao.readers.guard import read_report_guarded
 from nianbao.review import Review, ReviewItem, review
 from nianbao.review_html import KIND_LABELS, MODE_LABELS, render_review
 from nianbao.settings import Settings, get_settings
@@ -59,7 +59,7 @@ def load_report(name: str, settings: Settings) -> Report:
     """A report file, or a report id of the knowledge base when no such file exists."""
     path = Path(name)
     if path.exists() or not _looks_like_id(name):
-        return read_report(path, settings.max_file_mb * 1024 * 1024)
+        return read_report_guarded(path, settings.max_file_mb * 1024 * 1024)
     if not _kb_exists(settings):
         raise ReportReadError(ReadFailure.NOT_FOUND, f"找不到文件：{name}（也没有可查找报告 ID 的知识库）")
     from nianbao.kb.service import KnowledgeBase

@@ -2,6 +2,12 @@
 
 Preparation touches no store, so many files are prepared in worker processes while the knowledge base
 writes the previous batch; the work per file (reading, the checker's rules, jieba) is CPU-bound.
+
+Each file is read with a time limit (nianbao.readers.guard, NIANBAO_READ_TIMEOUT), on both paths: with few
+files the reader worker is this process's; in the pool each pool worker (single-threaded, so it forks)
+keeps a reader worker of its own. A file that overruns is thus stopped alone and comes back as a
+PrepareFailure (TIMEOUT) while the other files go on; the pool's own timeout could only abandon the whole
+map, and cannot stop the one task that hangs.
 """
 
 from __future__ import annotations
@@ -17,13 +23,13 @@ from pathlib import Path
 import numpy as np
 
 from nianbao.checker import check_report
-from nianbao.errors import NianbaoError, ReadFailure, ReportReadError
+from nianbao.errors import ErrorRecord, NianbaoError, ReadFailure, ReportReadError
 from nianbao.kb.chunks import ChunkText, chunk_report
 from nianbao.kb.embeddings import HashingEmbedder
 from nianbao.kb.lexical import tokenize
 from nianbao.kb.models import MissingReportInfoError
 from nianbao.model import Finding, Report
-from nianbao.readers import read_report
+from nianbao.readers.guard import read_report_guarded
 
 PARALLEL_FROM = 8
 
@@ -52,9 +58,7 @@ class PrepareFailure:
     reason: ReadFailure | None = None
 
     def error(self) -> NianbaoError:
-        if issubclass(self.error_type, ReportReadError):
-            return self.error_type(self.reason or ReadFailure.NOT_A_REPORT, self.message)
-        return self.error_type(self.message)
+        return ErrorRecord(self.error_type, self.message, self.reason).error()
 
 
 def embedding_text(agency: str, year: int, chunk: ChunkText) -> str:
@@ -75,7 +79,7 @@ def prepare_file(
 
 
 def _prepare(path: Path, max_bytes: int, agency: str | None, year: int | None, dimension: int | None) -> Prepared:
-    report = read_report(path, max_bytes)
+    report = read_report_guarded(path, max_bytes)
     data = path.read_bytes()
     resolve_identity(report, agency, year)
     chunks = chunk_report(report)

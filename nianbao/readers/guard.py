@@ -1,0 +1,320 @@
+"""A time limit per file: a report is read in a worker process, which is killed when it overruns.
+
+The readers bound their work by size and element caps, and the PDF reader checks a deadline between
+pages; but a pathology inside C code (lxml, a regular expression) cannot be interrupted in-process.
+So where users hand us files (the CLI commands, the app's uploads, the knowledge base's add), reports
+are read with ``read_report_guarded`` / ``read_report_bytes_guarded``: ``read_report_bytes`` runs in a
+worker process, and a worker that has not answered within NIANBAO_READ_TIMEOUT seconds is killed and
+the caller gets ReportReadError(TIMEOUT) with a Chinese message naming the file and the limit. A worker
+that dies (killed by the OS, out of memory) is ReportReadError(CRASHED). The reader's own errors come
+back as data (ErrorRecord) and are raised again with the same reason and message.
+
+Workers are kept and reused (a read costs a round trip over a pipe, not a process start), at most
+``max_workers`` of them, one per read in progress, so several app sessions read at once. A worker is
+forked when the calling process has a single thread; a threaded process (the Streamlit app, Chroma)
+uses a fork server started with the reader modules preloaded, since forking a threaded process can
+copy a lock another thread holds and deadlock. A worker that overran or died is replaced on the next
+read; all are killed at exit (they are daemonic, so multiprocessing kills them too).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+import pickle
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from nianbao.errors import ErrorRecord, NianbaoError, ReadFailure, ReportReadError
+from nianbao.model import Report
+from nianbao.readers import MAX_FILE_BYTES, _load, read_report_bytes
+
+log = logging.getLogger(__name__)
+
+Reader = Callable[[bytes, str, int], Report]
+
+# Imported once by the fork server, so that a worker forked from it starts with them loaded.
+PRELOAD = [
+    "nianbao.readers.guard",
+    "nianbao.parse",
+    "nianbao.tables",
+    "nianbao.readers.text",
+    "nianbao.readers.html",
+    "nianbao.readers.docx",
+    "nianbao.readers.pdf",
+    "pdfplumber",
+]
+START_SECONDS = 60.0  # a worker's start is not counted in the read's time limit
+READS_PER_WORKER = 500  # then a fresh one, so that what a reader leaks does not pile up
+_READY = "ready"
+_TAKEN = "taken"
+
+
+def read_report_guarded(path: str | Path, max_bytes: int = MAX_FILE_BYTES, timeout: float | None = None) -> Report:
+    """``read_report`` in a worker process, stopped after ``timeout`` seconds (default NIANBAO_READ_TIMEOUT)."""
+    path = Path(path)
+    data = _load(path, max_bytes)
+    return read_report_bytes_guarded(data, path.name, max_bytes, timeout)
+
+
+def read_report_bytes_guarded(
+    data: bytes, name: str = "", max_bytes: int = MAX_FILE_BYTES, timeout: float | None = None
+) -> Report:
+    """``read_report_bytes`` in a worker process, stopped after ``timeout`` seconds (default NIANBAO_READ_TIMEOUT)."""
+    return default_guard().read_bytes(data, name, max_bytes, timeout)
+
+
+def timeout_error(name: str, limit: float) -> ReportReadError:
+    return ReportReadError(
+        ReadFailure.TIMEOUT,
+        f"读取文件“{_label(name)}”超过了 {limit:g} 秒的时间上限，已停止读取（文件可能过大或结构异常）。"
+        "请检查文件，或另存为 .docx 或 .txt 后再试。",
+    )
+
+
+def crashed_error(name: str) -> ReportReadError:
+    return ReportReadError(
+        ReadFailure.CRASHED,
+        f"读取文件“{_label(name)}”时，读取进程意外退出（可能内存不足或被系统终止），未能读完。请重试；若仍然失败，请检查文件。",
+    )
+
+
+def _label(name: str) -> str:
+    return name or "（未命名）"
+
+
+@dataclass(eq=False)
+class _Worker:
+    """A worker process and our end of its pipe."""
+
+    process: BaseProcess
+    connection: Connection
+    reads: int = 0
+
+    def stop(self) -> None:
+        self.connection.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+
+
+class ReadGuard:
+    """Reads reports in worker processes with a time limit per file; safe to use from several threads."""
+
+    _idle: list[_Worker]  # started, waiting for a read
+    _busy: list[_Worker]  # reading
+
+    def __init__(self, max_workers: int = 2, start_method: str | None = None, reader: Reader = read_report_bytes):
+        self.max_workers = max_workers
+        self.start_method = start_method  # None: "fork" with a single thread, else "forkserver"
+        self.reader = reader
+        self._reset()
+
+    def read_bytes(
+        self, data: bytes, name: str = "", max_bytes: int = MAX_FILE_BYTES, timeout: float | None = None
+    ) -> Report:
+        """The report in ``data``; ReportReadError(TIMEOUT) when reading takes more than ``timeout`` seconds."""
+        limit = _read_timeout() if timeout is None else timeout
+        self._adopt()
+        with self._slots:
+            reply = self._read((data, name, max_bytes), limit, name)
+        return _unpack(reply)
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of the workers, idle or reading."""
+        with self._lock:
+            return [w.process.pid for w in self._idle + self._busy if w.process.pid is not None]
+
+    def close(self) -> None:
+        """Kill every worker (a read in progress gets ReportReadError(CRASHED))."""
+        if os.getpid() != self._owner:
+            return
+        with self._lock:
+            workers, self._idle, self._busy = self._idle + self._busy, [], []
+        for worker in workers:
+            worker.stop()
+
+    def __enter__(self) -> ReadGuard:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _reset(self) -> None:
+        self._owner = os.getpid()
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.max_workers)
+        self._idle = []
+        self._busy = []
+
+    def _adopt(self) -> None:
+        # In a forked child (a knowledge-base pool worker) the workers and locks are the parent's.
+        if os.getpid() != self._owner:
+            self._reset()
+
+    def _take(self, name: str) -> _Worker:
+        with self._lock:  # starts are serialised too: no worker forks while another's pipe end is open here
+            worker = self._idle_worker() or self._start(name)
+            self._busy.append(worker)
+            return worker
+
+    def _idle_worker(self) -> _Worker | None:
+        while self._idle:
+            worker = self._idle.pop()
+            # An idle worker sends nothing: something to read on its pipe is the end of a worker that died.
+            if worker.process.is_alive() and not worker.connection.poll(0):
+                return worker
+            worker.stop()
+        return None
+
+    def _start(self, name: str) -> _Worker:
+        method = self.start_method or ("fork" if threading.active_count() == 1 else "forkserver")
+        context: Any = multiprocessing.get_context(method)
+        if method == "forkserver":
+            context.set_forkserver_preload(PRELOAD)
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_serve, args=(theirs, self.reader), name="nianbao-reader", daemon=True)
+        process.start()
+        theirs.close()
+        worker = _Worker(process, ours)
+        try:
+            if ours.poll(START_SECONDS) and ours.recv() == _READY:
+                return worker
+        except (EOFError, OSError):
+            pass
+        worker.stop()
+        raise crashed_error(name)
+
+    def _read(self, request: tuple[bytes, str, int], limit: float, name: str) -> Any:
+        for _ in range(2):  # a second worker when the first had died before it took the request
+            worker = self._take(name)
+            try:
+                reply = self._ask(worker, request, limit, name)
+            except _NotTaken:
+                continue
+            self._give_back(worker)
+            return reply
+        raise crashed_error(name)
+
+    def _ask(self, worker: _Worker, request: tuple[bytes, str, int], limit: float, name: str) -> Any:
+        try:
+            return _exchange(worker, request, limit, name)
+        except BaseException as e:  # overran, died, or the caller was interrupted: the worker cannot be trusted
+            log.info("reader worker %s stopped while reading %r: %s", worker.process.pid, name, type(e).__name__)
+            self._forget(worker)
+            worker.stop()
+            raise
+
+    def _give_back(self, worker: _Worker) -> None:
+        worker.reads += 1
+        self._forget(worker)
+        if worker.reads >= READS_PER_WORKER:
+            worker.stop()
+            return
+        with self._lock:
+            self._idle.append(worker)
+
+    def _forget(self, worker: _Worker) -> None:
+        with self._lock:
+            if worker in self._busy:
+                self._busy.remove(worker)
+
+
+class _NotTaken(Exception):
+    """The worker was gone before it took the request (killed while idle): nothing was read."""
+
+
+def _exchange(worker: _Worker, request: tuple[bytes, str, int], limit: float, name: str) -> Any:
+    deadline = time.monotonic() + limit
+    try:
+        worker.connection.send(request)
+        _receive(worker, deadline, limit, name)  # _TAKEN
+    except (EOFError, OSError) as e:
+        raise _NotTaken from e
+    try:
+        return _receive(worker, deadline, limit, name)
+    except (EOFError, OSError) as e:
+        raise crashed_error(name) from e
+
+
+def _receive(worker: _Worker, deadline: float, limit: float, name: str) -> Any:
+    # poll is also true when the worker has died: recv then raises EOFError (or ConnectionResetError)
+    if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
+        raise timeout_error(name, limit)
+    return worker.connection.recv()
+
+
+def _unpack(reply: Any) -> Report:
+    if isinstance(reply, Report):
+        return reply
+    if isinstance(reply, ErrorRecord):
+        raise reply.error()
+    raise reply
+
+
+def _serve(connection: Connection, reader: Reader) -> None:
+    """The worker: read each request and answer with a Report, an ErrorRecord or another exception."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it then kills us
+    connection.send(_READY)
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        connection.send(_TAKEN)
+        connection.send(_answer(reader, *request))
+
+
+def _answer(reader: Reader, data: bytes, name: str, max_bytes: int) -> Report | ErrorRecord | BaseException:
+    try:
+        return reader(data, name, max_bytes)
+    except NianbaoError as e:
+        return ErrorRecord.of(e)
+    except Exception as e:  # a bug in a reader: raised again in the caller, as it would be in-process
+        return _portable(e)
+
+
+def _portable(error: Exception) -> Exception:
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError("".join(traceback.format_exception(error)))
+    return error
+
+
+def _read_timeout() -> float:
+    from nianbao.settings import get_settings
+
+    return get_settings().read_timeout
+
+
+_default: ReadGuard | None = None
+_default_lock = threading.Lock()
+
+
+def default_guard() -> ReadGuard:
+    """The guard of this process (created on first use, its workers killed at exit)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = ReadGuard(max_workers=max(2, min(4, os.cpu_count() or 1)))
+            atexit.register(_default.close)
+        return _default
+
+
+def _after_fork_in_child() -> None:
+    global _default_lock
+    _default_lock = threading.Lock()  # another thread of the parent may have held it
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
