@@ -13,7 +13,10 @@ Workers are kept and reused (a read costs a round trip over a pipe, not a proces
 ``max_workers`` of them, one per read in progress, so several app sessions read at once. A worker is
 forked when the calling process has a single thread; a threaded process (the Streamlit app, Chroma)
 uses a fork server started with the reader modules preloaded, since forking a threaded process can
-copy a lock another thread holds and deadlock. A worker that overran or died is replaced on the next
+copy a lock another thread holds and deadlock. (A fork-server worker imports the caller's main module
+again, as multiprocessing does; Python 3.11 ignores "__main__" in the preload list. So a script that
+reads through the guard from several threads needs ``if __name__ == "__main__":``. For the app this is
+streamlit's command, 0.3 s once per worker.) A worker that overran or died is replaced on the next
 read; all are killed at exit (they are daemonic, so multiprocessing kills them too).
 """
 
