@@ -11,6 +11,7 @@ search answers). ``NIANBAO_KILLS`` sets the number of kills (default 5 of each).
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import signal
@@ -195,21 +196,29 @@ def test_reports_added_before_each_kill_are_whole_after_restart(tmp_path: Path, 
     rng = random.Random(int(os.environ.get("NIANBAO_KILL_SEED", "7")))
     data_dir = tmp_path / "data"
     added: set[str] = set()
+    pace = float("inf")
     for kill in range(KILLS):
         remaining = [str(p) for p in rng.sample(report_files, len(report_files)) if str(p) not in added]
         child = Child(tmp_path / "child.log", "kb", str(data_dir), *remaining)
-        # After "ready" and 0-2 committed adds, kill at a random moment of the next add (each takes seconds).
-        # The first kill waits for one committed add, so that there is always an add to find intact
-        # (on a loaded machine a kill soon after "ready" may otherwise come before any add).
+        # After "ready" and 0-2 committed adds, kill at a random moment within one add's time, as the child's
+        # own clock measured it (on an idle machine an add is quick, under load it takes seconds). The first
+        # kill waits for two committed adds: there is always an add to find intact, and a pace to go by.
         committed_first = rng.randint(0, min(2, len(remaining) - 2))
-        child.wait_for_lines(1 + (max(1, committed_first) if kill == 0 else committed_first))
-        lines = child.kill_after(rng.uniform(0.0, 1.0))
+        child.wait_for_lines(1 + (2 if kill == 0 else committed_first))
+        pace = min(pace, add_pace(child.lines))
+        lines = child.kill_after(rng.uniform(0.0, pace))
         added |= {line.split()[2] for line in lines if line.startswith("added")}
         check_in_a_fresh_process(data_dir, added)
     finished = Child(tmp_path / "child.log", "kb", str(data_dir), *map(str, report_files)).finish()
     assert len([line for line in finished if line.startswith("added")]) == len(report_files)
     assert check_in_a_fresh_process(data_dir, set(map(str, report_files))) == len(report_files)
     assert added  # some adds committed before a kill
+
+
+def add_pace(lines: list[str]) -> float:
+    """The shortest time between two committed adds the child reported (inf when it reported fewer than two)."""
+    times = [float(line.split()[-1]) for line in lines if line.startswith("added")]
+    return min((b - a for a, b in itertools.pairwise(times)), default=float("inf"))
 
 
 def check_in_a_fresh_process(data_dir: Path, added: set[str]) -> int:
