@@ -271,7 +271,7 @@ def test_a_process_with_threads_gets_its_workers_from_the_fork_server() -> None:
 
 
 EXIT_SCRIPT = """
-import sys, threading
+import os, signal, sys, threading
 from pathlib import Path
 from nianbao.readers.guard import read_report_guarded
 
@@ -292,20 +292,57 @@ if __name__ == "__main__":
     if sys.argv[1] == "threaded":
         threading.Thread(target=stop.wait, daemon=True).start()
     read_report_guarded(sys.argv[2])
-    print(" ".join(str(pid) for pid in children(__import__("os").getpid())))
+    print(" ".join(str(pid) for pid in children(os.getpid())), flush=True)
+    if sys.argv[3] == "sigkill":
+        os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
+@pytest.mark.parametrize("ending", ["exit", "sigkill"])
 @pytest.mark.parametrize("mode", ["single", "threaded"])
-def test_no_worker_is_left_when_the_process_exits(mode: str, tmp_path: Path) -> None:
+def test_no_worker_is_left_when_the_process_ends(mode: str, ending: str, tmp_path: Path) -> None:
     script = tmp_path / "read_and_exit.py"
     script.write_text(EXIT_SCRIPT, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, str(script), mode, str(SEED)], capture_output=True, text=True, timeout=120, cwd=ROOT
+        [sys.executable, str(script), mode, str(SEED), ending], capture_output=True, text=True, timeout=120, cwd=ROOT
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == (0 if ending == "exit" else -signal.SIGKILL), result.stderr
+    assert "Traceback" not in result.stderr
     pids = [int(p) for p in result.stdout.split()]
     assert pids, "the read ran in a worker process"
+    _wait_for(lambda: all(_is_gone(pid) for pid in pids))
+
+
+HANGING_SCRIPT = """
+import os, signal, sys, threading, time
+sys.path.insert(0, sys.argv[2])
+from pathlib import Path
+from nianbao.readers.guard import ReadGuard
+from tests.test_read_time_limit import EXIT_SCRIPT, slow_on_purpose
+
+if __name__ == "__main__":
+    exec(EXIT_SCRIPT.split("if __name__", 1)[0])  # children()
+    guard = ReadGuard(start_method=sys.argv[1], reader=slow_on_purpose)
+    seed = Path(sys.argv[3]).read_bytes()
+    threading.Thread(target=guard.read_bytes, args=(seed, "hang.txt", 7, 3600), daemon=True).start()
+    while not guard.worker_pids():
+        time.sleep(0.01)
+    guard.read_bytes(seed, "seed.txt")  # in a second worker: the first one hangs
+    print(" ".join(str(pid) for pid in children(os.getpid())), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize("method", START_METHODS)
+def test_workers_die_with_a_killed_caller_even_in_a_read_that_hangs(method: str, tmp_path: Path) -> None:
+    script = tmp_path / "hang_and_die.py"
+    script.write_text(HANGING_SCRIPT, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(script), method, str(ROOT), str(SEED)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    pids = [int(p) for p in result.stdout.split()]
+    assert len(pids) >= 2, "two workers (and, by the fork server, the server)"
     _wait_for(lambda: all(_is_gone(pid) for pid in pids))
 
 

@@ -17,12 +17,14 @@ copy a lock another thread holds and deadlock. (A fork-server worker imports the
 again, as multiprocessing does; Python 3.11 ignores "__main__" in the preload list. So a script that
 reads through the guard from several threads needs ``if __name__ == "__main__":``. For the app this is
 streamlit's command, 0.3 s once per worker.) A worker that overran or died is replaced on the next
-read; all are killed at exit (they are daemonic, so multiprocessing kills them too).
+read; all are killed at exit (they are daemonic), and a worker exits when its lifeline pipe breaks, so
+none outlives a caller that was killed, even in a read that hangs.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -98,14 +100,16 @@ def _label(name: str) -> str:
 
 @dataclass(eq=False)
 class _Worker:
-    """A worker process and our end of its pipe."""
+    """A worker process, our end of its pipe, and its lifeline (closed when we die: the worker then exits)."""
 
     process: BaseProcess
     connection: Connection
+    lifeline: Connection
     reads: int = 0
 
     def stop(self) -> None:
         self.connection.close()
+        self.lifeline.close()
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
@@ -186,10 +190,13 @@ class ReadGuard:
         if method == "forkserver":
             context.set_forkserver_preload(PRELOAD)
         ours, theirs = context.Pipe()
-        process = context.Process(target=_serve, args=(theirs, self.reader), name="nianbao-reader", daemon=True)
+        lifeline_end, lifeline = context.Pipe(duplex=False)
+        args = (theirs, lifeline_end, self.reader, [*self._ends_to_close(method), ours, lifeline])
+        process = context.Process(target=_serve, args=args, name="nianbao-reader", daemon=True)
         process.start()
         theirs.close()
-        worker = _Worker(process, ours)
+        lifeline_end.close()
+        worker = _Worker(process, ours, lifeline)
         try:
             if ours.poll(START_SECONDS) and ours.recv() == _READY:
                 return worker
@@ -208,6 +215,14 @@ class ReadGuard:
             self._give_back(worker)
             return reply
         raise crashed_error(name)
+
+    def _ends_to_close(self, method: str) -> list[Connection]:
+        # A forked worker inherits our ends of every pipe; it must close them, or it would keep another
+        # worker's pipe (or its own) open after we die. A fork-server worker inherits nothing of ours.
+        if method != "fork":
+            return []
+        workers = self._idle + self._busy
+        return [w.connection for w in workers] + [w.lifeline for w in workers]
 
     def _ask(self, worker: _Worker, request: tuple[bytes, str, int], limit: float, name: str) -> Any:
         try:
@@ -265,17 +280,27 @@ def _unpack(reply: Any) -> Report:
     raise reply
 
 
-def _serve(connection: Connection, reader: Reader) -> None:
+def _serve(connection: Connection, lifeline: Connection, reader: Reader, callers_ends: list[Connection]) -> None:
     """The worker: read each request and answer with a Report, an ErrorRecord or another exception."""
+    for end in callers_ends:  # copies of the caller's ends: kept open here, they would hide the caller's death
+        end.close()
+    threading.Thread(target=_exit_with_caller, args=(lifeline,), daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it then kills us
-    connection.send(_READY)
-    while True:
-        try:
+    try:
+        connection.send(_READY)
+        while True:
             request = connection.recv()
-        except EOFError:
-            return
-        connection.send(_TAKEN)
-        connection.send(_answer(reader, *request))
+            connection.send(_TAKEN)
+            connection.send(_answer(reader, *request))
+    except (EOFError, OSError):  # the caller has gone (exited or was killed): so do we, quietly
+        return
+
+
+def _exit_with_caller(lifeline: Connection) -> None:
+    """Exit as soon as the caller is gone (the lifeline's other end closed), even in a read that hangs."""
+    with contextlib.suppress(EOFError, OSError):
+        lifeline.recv()  # the caller never sends: this returns only by an error
+    os._exit(0)
 
 
 def _answer(reader: Reader, data: bytes, name: str, max_bytes: int) -> Report | ErrorRecord | BaseException:
