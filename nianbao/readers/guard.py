@@ -165,8 +165,12 @@ class ReadGuard:
         self._busy = []
 
     def _adopt(self) -> None:
-        # In a forked child (a knowledge-base pool worker) the workers and locks are the parent's.
+        # In a forked child (a knowledge-base pool worker) the workers and locks are the parent's: close our
+        # copies of their pipes (kept open, they would hide the parent's death from its workers), start afresh.
         if os.getpid() != self._owner:
+            for worker in self._idle + self._busy:
+                worker.connection.close()
+                worker.lifeline.close()
             self._reset()
 
     def _take(self, name: str) -> _Worker:
@@ -343,6 +347,8 @@ def default_guard() -> ReadGuard:
 def _after_fork_in_child() -> None:
     global _default_lock
     _default_lock = threading.Lock()  # another thread of the parent may have held it
+    if _default is not None:
+        _default._adopt()
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
