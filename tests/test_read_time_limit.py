@@ -397,3 +397,19 @@ def test_knowledge_base_preparation_reads_many_files_through_the_guard(tmp_path:
         path.write_bytes(_seed_bytes())
     results = list(prepare_all(many, 20 * 1024 * 1024, None, None, None))
     assert all(isinstance(r, Prepared) and r.report.cells == read_report(SEED).cells for r in results)
+
+
+def test_the_app_shows_a_timeout_of_an_uploaded_file_in_chinese(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("NIANBAO_READ_TIMEOUT", "0.001")
+    get_settings.cache_clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.sidebar.radio(key="page").set_value("审阅").run()
+    at.radio(key="review-source").set_value("上传文件").run()
+    at.file_uploader(key="review-file").set_value(("huaian_2024.pdf", PDF.read_bytes(), "application/pdf")).run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("huaian_2024.pdf" in e.value and "超过了 0.001 秒的时间上限" in e.value for e in at.error)
