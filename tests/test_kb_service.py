@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ import httpx
 import pytest
 
 from nianbao.errors import ReportReadError
+from nianbao.kb.ingest import pool_start_method
 from nianbao.kb.models import DuplicateReportError, MissingReportInfoError, ReportNotFoundError
 from nianbao.kb.service import KnowledgeBase
 from nianbao.kb.store import ChromaStore
@@ -393,3 +395,23 @@ def test_many_files_are_prepared_in_parallel_and_reported_in_order(kb: Knowledge
     assert [r.status for r in results] == ["added"] * 8 + ["failed", "duplicate"]
     assert {r.agency for r in kb.list()} == {f"{n}人民政府" for n in names}
     assert kb.search("政务新媒体", k=1, agency="和平县")[0].agency == "和平县人民政府"
+
+
+def test_a_threaded_process_like_the_app_prepares_many_files_with_fork_server_workers(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    text = LUYI_2021.read_text(encoding="utf-8")
+    paths = []
+    for name in ["甲平县", "乙平县", "丙平县", "丁平县", "戊平县", "己平县", "庚平县", "辛平县"]:
+        paths.append(tmp_path / f"{name}.txt")
+        paths[-1].write_text(text.replace("鹿邑县", name), encoding="utf-8")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)  # the app's own threads, in miniature
+    other.start()
+    try:
+        assert pool_start_method() == "forkserver"
+        results = kb.add(paths)
+    finally:
+        stop.set()
+        other.join()
+    assert [r.status for r in results] == ["added"] * 8

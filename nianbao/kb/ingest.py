@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -117,10 +118,16 @@ def prepare_all(
     if len(paths) < PARALLEL_FROM or workers < 2:
         yield from (prepare_file(p, *args) for p in paths)
         return
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context(pool_start_method())
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up) as pool:
         count = len(paths)
         yield from pool.map(prepare_file, paths, *([a] * count for a in args), chunksize=4)
+
+
+def pool_start_method() -> str:
+    """Fork when this process runs a single thread; from a threaded one (the app) forking can copy a held
+    lock into a worker and deadlock it, so workers then come from a fork server."""
+    return "fork" if threading.active_count() == 1 else "forkserver"
 
 
 def _warm_up() -> None:
