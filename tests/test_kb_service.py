@@ -415,3 +415,43 @@ def test_a_threaded_process_like_the_app_prepares_many_files_with_fork_server_wo
         stop.set()
         other.join()
     assert [r.status for r in results] == ["added"] * 8
+
+
+def test_each_stored_report_keeps_one_payload_through_replace_and_remove(kb: KnowledgeBase, tmp_path: Path) -> None:
+    first = kb.add(LUYI_2021)[0].report
+    assert first is not None
+    assert [p[0] for p in kb.store.dump()["payloads"]] == [first.id]
+    second = kb.add(_edited_copy(tmp_path), replace=True)[0].report
+    assert second is not None and second.id != first.id
+    assert [p[0] for p in kb.store.dump()["payloads"]] == [second.id]
+    assert kb.show(second.id).report.agency == "鹿邑县人民政府"
+    kb.remove(second.id)
+    assert kb.store.dump()["payloads"] == []
+
+
+def test_a_failed_commit_after_the_payload_was_written_leaves_the_store_as_it_was(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb.add(LUYI_2021)
+    before = kb.store.dump()
+    records = kb.store._records
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(records, "upsert", fail)
+    with pytest.raises(OSError, match="磁盘已满"):
+        kb.add(LUYI_2022)
+    monkeypatch.undo()
+    assert kb.store.dump() == before
+
+
+def test_a_store_written_with_the_report_as_the_records_document_is_still_read(open_kb: OpenKb) -> None:
+    kb = open_kb()
+    stored = kb.add(LUYI_2021)[0].report
+    assert stored is not None
+    expected = kb.show(stored.id).report
+    ((record_id, meta, document),) = kb.store.records(with_documents=True)
+    kb.store._records.upsert(ids=[record_id], documents=[document or ""], metadatas=[dict(meta)])
+    kb.store._payloads.delete(ids=[stored.id])  # as a store of session 1 holds it
+    assert open_kb().show(stored.id).report == expected

@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 Metadata = Mapping[str, str | int | float | bool]
 Filters = Mapping[str, Sequence[str | int]]
 PAGE = 5000
+PAYLOAD = "payload"
 T = TypeVar("T")
 
 
@@ -68,6 +69,9 @@ class ChromaStore:
         )
         self._records = self._client.get_or_create_collection(
             f"{prefix}_reports", embedding_function=_record_embedding_function()
+        )
+        self._payloads = self._client.get_or_create_collection(
+            f"{prefix}_payloads", embedding_function=_record_embedding_function()
         )
         self._chunks: Any = None
 
@@ -219,11 +223,32 @@ class ChromaStore:
     # -- records ----------------------------------------------------------------------------------------
 
     def put_records(self, ids: list[str], documents: list[str], metadatas: list[Metadata]) -> None:
-        """Commit report records: one atomic upsert (replacing each body+year's previous record)."""
-        self._records.upsert(ids=ids, documents=documents, metadatas=[dict(m) for m in metadatas])
+        """Commit report records: one atomic upsert (replacing each body+year's previous record).
+
+        Each record's document (its report as compressed JSON) is kept by report id in a collection of its
+        own, as metadata: Chroma full-text indexes documents, which cost about 5 ms per report for text no
+        one searches. It is written first; the records' upsert is the commit.
+        """
+        report_ids = [str(m["report_id"]) for m in metadatas]
+        replaced = self._report_ids(ids)
+        self._payloads.upsert(ids=report_ids, embeddings=_constant(ids), metadatas=[{PAYLOAD: d} for d in documents])
+        try:
+            self._records.upsert(ids=ids, embeddings=_constant(ids), metadatas=[dict(m) for m in metadatas])
+        except BaseException:
+            self._payloads.delete(ids=report_ids)
+            raise
+        if stale := sorted(set(replaced) - set(report_ids)):
+            self._payloads.delete(ids=stale)
 
     def delete_record(self, record_id: str) -> None:
+        report_ids = self._report_ids([record_id])
         self._records.delete(ids=[record_id])
+        if report_ids:
+            self._payloads.delete(ids=report_ids)
+
+    def _report_ids(self, record_ids: list[str]) -> list[str]:
+        got = self._records.get(ids=record_ids, include=["metadatas"])
+        return [str(m["report_id"]) for m in got["metadatas"] if m and "report_id" in m]
 
     def records(
         self, filters: Filters | None = None, with_documents: bool = False
@@ -231,15 +256,26 @@ class ChromaStore:
         """Report records: (record id, metadata, JSON document or None)."""
         include = ["metadatas", "documents"] if with_documents else ["metadatas"]
         got = self._records.get(where=chroma_where(filters), include=include)
-        documents = got["documents"] if with_documents else [None] * len(got["ids"])
+        if not with_documents:
+            return [(i, m, None) for i, m in zip(got["ids"], got["metadatas"], strict=True)]
+        payloads = self._payloads.get(ids=[str(m["report_id"]) for m in got["metadatas"]], include=["metadatas"])
+        by_report = {i: str(m[PAYLOAD]) for i, m in zip(payloads["ids"], payloads["metadatas"], strict=True)}
+        # A store written before payloads had their own collection keeps the report as the record's document.
+        documents = [
+            by_report.get(str(m["report_id"]), d) for m, d in zip(got["metadatas"], got["documents"], strict=True)
+        ]
         return list(zip(got["ids"], got["metadatas"], documents, strict=True))
 
     def dump(self) -> dict[str, list[tuple[str, Metadata, str | None]]]:
         """Everything stored (records and chunks, pending included), sorted by id: to compare states."""
         chunks = self.chunks(check_embedding=False).get(include=["metadatas", "documents"])
         records = self._records.get(include=["metadatas", "documents"])
+        payloads = self._payloads.get(include=["metadatas"])
         return {
             "records": sorted(zip(records["ids"], records["metadatas"], records["documents"], strict=True)),
+            "payloads": sorted(
+                (i, str(m[PAYLOAD]), None) for i, m in zip(payloads["ids"], payloads["metadatas"], strict=True)
+            ),
             "chunks": sorted(zip(chunks["ids"], chunks["metadatas"], chunks["documents"], strict=True)),
         }
 
@@ -321,6 +357,11 @@ def _record_embedding_function() -> Any:
             return RecordEmbeddingFunction()
 
     return RecordEmbeddingFunction()
+
+
+def _constant(ids: list[str]) -> np.ndarray:
+    """The vector of every record and payload: they are fetched by id, never by similarity."""
+    return np.tile(np.array([1.0, 0.0], dtype=np.float32), (len(ids), 1))
 
 
 def now() -> float:
