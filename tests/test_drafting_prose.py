@@ -107,6 +107,11 @@ def test_gongwen_sub_headings_keep_their_own_numbers() -> None:
     )
 
 
+def test_numbered_markdown_headings_under_a_gongwen_heading_do_not_take_its_numbers() -> None:
+    reply = "### （一）上年度问题整改情况\n#### 1. 政策解读形式单一\n已增加视频解读。\n### （二）存在的主要问题"
+    assert as_prose(reply) == "（一）上年度问题整改情况\n政策解读形式单一。\n已增加视频解读。\n（二）存在的主要问题"
+
+
 def test_a_line_all_in_bold_is_a_heading() -> None:
     assert as_prose("**主动公开**\n全年主动公开信息4511条。") == "（一）主动公开\n全年主动公开信息4511条。"
 

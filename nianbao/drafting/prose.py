@@ -65,16 +65,20 @@ class Line:
     text: str = ""
     indent: int = 0
     number: int | None = None
+    arabic: bool = False  # a heading marked "1." / "（1）": a level below （一） when the reply uses （一）
 
 
 def as_prose(reply: str) -> str:
     """The reply as part text: 公文 paragraphs, one a line, with the reply's figures exactly as written."""
     lines = [read_line(raw) for raw in _FENCE.sub("", reply).split("\n")]
     out: list[tuple[Kind, str]] = []
-    heading, i = 0, 0
+    heading, numbered, i = 0, False, 0
     while i < len(lines):
         line = lines[i]
-        if line.kind is Kind.HEADING and line.text:
+        if line.kind is Kind.HEADING and line.text and line.arabic and numbered:
+            out.append((Kind.TEXT, sentence(line.text)))  # "（一）…" then "#### 1. …": not a second （二）
+        elif line.kind is Kind.HEADING and line.text:
+            numbered = numbered or line.number is not None
             heading = line.number or heading + 1
             out.append((Kind.HEADING, f"（{chinese_number(heading)}）{line.text}"))
         elif line.kind is Kind.TEXT and line.text:
@@ -120,7 +124,7 @@ def _heading(text: str) -> Line:
         number = parse_chinese_number(numeral)
         return Line(Kind.HEADING, text[match.end() :].strip(), number=int(number) if number else None)
     if (match := _ITEM.match(text)) is not None:
-        text = match.group("text").strip()
+        return Line(Kind.HEADING, match.group("text").strip(), arabic=True)
     return Line(Kind.HEADING, text)
 
 
