@@ -201,9 +201,11 @@ class LLMDrafter:
         self.retry = retry or RetryPolicy.from_settings()
         self.prompt_variant = prompt_variant(model)  # "local": prompts tuned for the small local model
         self.local = local_url(model)
+        # The local model's replies are capped in length; continuing one that hit the cap would undo the cap.
+        continuations = 0 if self.prompt_variant == "local" else max_continuations
         self.max_fix_rounds, self.max_continuations, self.hits_per_part = (
             max_fix_rounds,
-            max_continuations,
+            continuations,
             hits_per_part,
         )
 

@@ -75,6 +75,8 @@ def chat_model_from_settings(
         timeout=timeout,
         max_retries=max_retries,
         temperature=0.3,
+        # ChatOpenAI sends its max_tokens as max_completion_tokens, which llama-cpp-python's server ignores.
+        extra_body={"max_tokens": settings.local_llm_max_tokens} if settings.llm == "local" else None,
         metadata={"prompt_variant": "local", "local_url": base_url} if settings.llm == "local" else None,
     )
 

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     local_llm_port: int = Field(default=8766, alias="NIANBAO_LOCAL_LLM_PORT")
     local_llm_context: int = Field(default=8192, alias="NIANBAO_LOCAL_LLM_CONTEXT")
     local_llm_threads: int = Field(default=2, alias="NIANBAO_LOCAL_LLM_THREADS")
+    # A reply of the small local model is capped (and not continued): a runaway one ran 1,794 tokens at 3/s.
+    local_llm_max_tokens: int = Field(default=1536, alias="NIANBAO_LOCAL_LLM_MAX_TOKENS")
     # LLM faults (agents.llm.RetryPolicy): timeouts, dropped connections, 429 and 5xx are retried with
     # exponential backoff and jitter, a bounded number of times within a bounded total time.
     llm_timeout: float = Field(default=60.0, gt=0, alias="NIANBAO_LLM_TIMEOUT")

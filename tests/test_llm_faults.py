@@ -224,6 +224,20 @@ def test_a_reply_still_cut_after_the_continuations_is_marked_and_noted(
     assert any("长度限制被截断（已续写 2 次）" in note for note in draft.notes)
 
 
+def test_the_local_models_reply_is_capped_and_a_reply_that_hits_the_cap_is_marked_not_continued(
+    offline: Draft, seed: Report
+) -> None:
+    with fake_openai([Reply("2022年，我县扎实推进政务公开工作，全年共", "length"), Reply("办结")]) as server:
+        port = int(server.base_url.rsplit(":", 1)[1].split("/")[0])
+        settings = Settings(NIANBAO_LLM="local", NIANBAO_LOCAL_LLM_PORT=port, NIANBAO_LOCAL_LLM_MAX_TOKENS=900)
+        model = chat_model_from_settings(settings, timeout=5)
+        assert model is not None
+        draft = LLMDrafter(model, ReportList([seed]), retry=POLICY).draft_part(offline, "一")
+    assert len(server.requests) == 1 and server.requests[0]["max_tokens"] == 900
+    assert draft.report.part_text("一") == f"2022年，我县扎实推进政务公开工作，全年共{UNVERIFIED}"
+    assert any("长度限制被截断（已续写 0 次）" in note for note in draft.notes)
+
+
 def test_a_recovered_draft_has_no_unchecked_number(offline: Draft, cells: Report, seed: Report) -> None:
     text = part_one(cells, cells.count(REQ, "一", "总计") + 3)
     with fake_openai([Reply(status=500), Reply(text)]) as server:
