@@ -121,10 +121,6 @@ class Bm25Index:
         ordered = candidates[np.argsort(-scores[candidates], kind="stable")]
         return [(self._ids[i], float(scores[i])) for i in ordered]
 
-    def matching_ids(self, where: Mapping[str, Sequence[str | int]]) -> list[str]:
-        """Ids of the chunks whose metadata match the filters."""
-        return self.ids_in(self.mask(where))
-
     def mask(self, where: Mapping[str, Sequence[str | int]] | None) -> np.ndarray:
         """Which chunks (in index order) match the filters."""
         self._build()
