@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import re
 import subprocess
@@ -35,7 +36,8 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]{4,}")
 MB = 1024 * 1024
 
 
-def nianbao(*args: str) -> subprocess.CompletedProcess[str]:
+def nianbao(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a fresh process (with ``env`` added to this process's environment)."""
     return subprocess.run(
         [sys.executable, "-m", "nianbao.cli", *args],
         capture_output=True,
@@ -43,6 +45,7 @@ def nianbao(*args: str) -> subprocess.CompletedProcess[str]:
         encoding="utf-8",
         timeout=120,
         check=False,
+        env={**os.environ, **(env or {})},
     )
 
 

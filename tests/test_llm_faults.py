@@ -17,7 +17,7 @@ import pytest
 from langchain_core.language_models.chat_models import BaseChatModel
 from streamlit.testing.v1 import AppTest
 
-from agents.draft import DraftChunk, LLMDrafter
+from agents.draft import LLMDrafter
 from agents.extract import extract_with_llm
 from agents.llm import LLMError, RetryPolicy, chat_model_from_settings
 from app_pages.draft_page import OWN_BOLD
@@ -35,6 +35,7 @@ from nianbao.schema import TableId
 from nianbao.settings import Settings, get_settings
 from tests.conftest import SEED
 from tests.fake_openai import FakeOpenAI, Reply, fake_openai
+from tests.test_drafting_llm import part_one, shown
 
 REQ = TableId.REQUESTS
 AGENCY = "鹿邑县人民政府"
@@ -67,25 +68,6 @@ def model_for(server: FakeOpenAI, timeout: float = 5) -> BaseChatModel:
 
 def drafter_for(server: FakeOpenAI, seed: Report, timeout: float = 5, **options: int) -> LLMDrafter:
     return LLMDrafter(model_for(server, timeout), ReportList([seed]), retry=POLICY, **options)
-
-
-def part_one(cells: Report, received: int) -> str:
-    closed = cells.count(REQ, "三.七", "总计")
-    return (
-        "2022年，我县认真贯彻落实《中华人民共和国政府信息公开条例》，扎实推进政务公开。\n"
-        f"全年共受理政府信息公开申请{received}件，办结{closed}件，均在法定期限内答复。"
-    )
-
-
-def shown(chunks: Iterator[DraftChunk]) -> list[str]:
-    """What a user sees: the text shown, restarting at each reset."""
-    screens, current = [], ""
-    for chunk in chunks:
-        if chunk.reset:
-            screens.append(current)
-            current = ""
-        current += chunk.text
-    return [*screens, current]
 
 
 def assert_every_number_checked(text: str, report: Report, number: str = "一") -> None:

@@ -27,7 +27,7 @@ from nianbao.readers.guard import ReadGuard, read_report_bytes_guarded, read_rep
 from nianbao.settings import get_settings
 from nianbao.writers.docx import write_docx
 from tests.conftest import CORPUS, FIXTURES, ROOT, SEED
-from tests.test_bad_input import BAD_FILES
+from tests.test_bad_input import BAD_FILES, nianbao
 
 PDF = CORPUS / "huaian_2024.pdf"
 START_METHODS = ["fork", "forkserver"]
@@ -349,26 +349,15 @@ def test_workers_die_with_a_killed_caller_even_in_a_read_that_hangs(method: str,
 # ---- where users hand us files ---------------------------------------------------------------------
 
 
-def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nianbao.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        env={**os.environ, **env},
-    )
-
-
 def test_cli_check_reports_a_timeout_in_chinese_with_the_unreadable_status() -> None:
-    result = _cli("check", str(PDF), env={"NIANBAO_READ_TIMEOUT": "0.001"})
+    result = nianbao("check", str(PDF), env={"NIANBAO_READ_TIMEOUT": "0.001"})
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert "无法读取：读取文件“huaian_2024.pdf”超过了 0.001 秒的时间上限" in result.stdout
 
 
 def test_cli_check_json_names_timeout_as_the_reason() -> None:
-    result = _cli("check", "--json", str(PDF), str(SEED), env={"NIANBAO_READ_TIMEOUT": "0.001"})
+    result = nianbao("check", "--json", str(PDF), str(SEED), env={"NIANBAO_READ_TIMEOUT": "0.001"})
     assert result.returncode == 2
     reasons = [json.loads(line).get("reason") for line in result.stdout.splitlines()]
     assert reasons == ["timeout", "timeout"]
