@@ -101,7 +101,7 @@ def _is_figure(text: str, match: re.Match[str], unit: str) -> bool:
     digits = match.group(0)
     if not unit and _NOT_A_FIGURE_AFTER.match(after):
         return False
-    if len(digits) == 4 and 1900 <= int(digits) <= 2099 and unit not in _COUNT_UNITS and unit != "%":
+    if _looks_like_a_year(digits) and unit not in _COUNT_UNITS and unit != "%":
         return False
     if before.endswith(("第", "〔", "[", "［", "-", "—")) or before.count("《") > before.count("》"):
         return False
@@ -109,6 +109,11 @@ def _is_figure(text: str, match: re.Match[str], unit: str) -> bool:
         return False
     is_list_start = not before.strip() or before.rstrip()[-1] in "：:；;。（("
     return not (is_list_start and not unit and _LIST_MARK_AFTER.match(after))
+
+
+def _looks_like_a_year(digits: str) -> bool:
+    """Four digits from 1900 to 2099, no decimals (12.5 is not a year)."""
+    return len(digits) == 4 and digits.isdigit() and 1900 <= int(digits) <= 2099
 
 
 def active_row_before(sentence: str, position: int, fmt: ReportFormat) -> RowSpec | None:

@@ -1,0 +1,62 @@
+"""The offline drafter, sentence by sentence: given last year's sentence and this year's cells, the draft says X.
+
+Last year is the real 鹿邑县 2021 report (corpus/luyi_2021.txt) with its part 一 replaced by the sentence
+under test; this year's cells are made up from it (``example_next_year``): 新收 223 → 241, 办结 223 → 237,
+予以公开 185 → 198, 结转下年度 0 → 4, 行政复议 1 → 3 (维持 2, 其他结果 1), 行政规范性文件 制发 10 → 13,
+行政事业性收费 2460.9543 → 2584.0020 万元. Every drafted number is still rechecked (``check_numbers``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.drafting.example import example_next_year
+from nianbao.drafting.model import UNVERIFIED
+from nianbao.drafting.offline import draft_offline
+from nianbao.drafting.sources import ReportList
+from nianbao.drafting.verify import check_numbers
+from nianbao.model import Report
+from nianbao.readers import read_report
+from nianbao.schema import TableId
+from tests.conftest import SEED
+
+REQ = TableId.REQUESTS
+
+
+@pytest.fixture(scope="module")
+def seed() -> Report:
+    return read_report(SEED)
+
+
+@pytest.fixture(scope="module")
+def cells(seed: Report) -> Report:
+    return example_next_year(seed)
+
+
+def drafted(seed: Report, cells: Report, last_years_text: str, part: str = "一", facts: dict | None = None) -> str:
+    """The draft's part made from a last year whose part holds only ``last_years_text``."""
+    last = seed.model_copy(deep=True)
+    last.parts[["一", "二", "三", "四", "五", "六"].index(part)].text = last_years_text
+    draft = draft_offline("鹿邑县人民政府", 2022, cells, ReportList([last]), facts)
+    return draft.report.part_text(part)
+
+
+def sentence_from(seed: Report, cells: Report, last_years_sentence: str) -> str:
+    """The drafted line that came from last year's (first) sentence."""
+    text = drafted(seed, cells, last_years_sentence)
+    return next(line for line in text.split("\n") if line.startswith("2022年"))
+
+
+def failing(text: str, report: Report, part: str = "一", facts: dict | None = None) -> list[str]:
+    return [c.number for c in check_numbers(text, report, facts or {}, part) if c.failed]
+
+
+def test_this_years_cells_are_the_ones_these_sentences_are_written_against(cells: Report) -> None:
+    assert [cells.count(REQ, row, "总计") for row in ("一", "二", "三.七", "三.一", "四")] == [241, 0, 237, 198, 4]
+
+
+def test_a_decimal_percentage_that_cannot_be_known_is_marked_not_a_crash(seed: Report, cells: Report) -> None:
+    # 12.5 has four characters, like a year: reading it as one used to raise ValueError.
+    line = sentence_from(seed, cells, "2021年，全县政务服务事项网上可办率达到12.5%，提升明显。")
+    assert line == f"2022年，全县政务服务事项网上可办率达到12.5%，提升明显{UNVERIFIED}。"
+    assert failing(line, cells) == ["12.5%"]
