@@ -18,7 +18,7 @@ from nianbao.drafting.verify import check_numbers
 from nianbao.model import Report
 from nianbao.readers import read_report
 from nianbao.schema import TableId
-from tests.conftest import SEED
+from tests.conftest import CORPUS, SEED
 
 REQ = TableId.REQUESTS
 
@@ -60,3 +60,29 @@ def test_a_decimal_percentage_that_cannot_be_known_is_marked_not_a_crash(seed: R
     line = sentence_from(seed, cells, "2021年，全县政务服务事项网上可办率达到12.5%，提升明显。")
     assert line == f"2022年，全县政务服务事项网上可办率达到12.5%，提升明显{UNVERIFIED}。"
     assert failing(line, cells) == ["12.5%"]
+
+
+@pytest.fixture(scope="module")
+def shuyang() -> Report:
+    return read_report(CORPUS / "shuyang_2025.md")  # 六: 收取信息处理费共计380元，其中民政局1件，收取380元
+
+
+def fee_sentence(shuyang: Report, fee: int) -> str:
+    draft = draft_offline(
+        "沐阳县人民政府", 2026, example_next_year(shuyang), ReportList([shuyang]), {"信息处理费": fee}
+    )
+    return next(s for s in draft.report.part_text("六").split("\n") if "共计" in s)
+
+
+def test_a_fee_of_zero_leaves_out_last_years_breakdown_of_the_fee(shuyang: Report) -> None:
+    assert fee_sentence(shuyang, 0).endswith("全县行政机关在办理2026年度信息公开申请中收取信息处理费共计0元。")
+
+
+def test_only_the_fee_takes_the_users_figure_and_last_years_breakdown_stays_marked(shuyang: Report) -> None:
+    assert fee_sentence(shuyang, 120).endswith(f"收取信息处理费共计120元，其中民政局1件，收取380元{UNVERIFIED}。")
+
+
+def test_a_count_after_the_fee_does_not_pass_for_the_fee(cells: Report) -> None:
+    text = "收取信息处理费共计0元，其中民政局0件。"
+    assert failing(text, cells, "六", {"信息处理费": 0}) == ["0件"]
+    assert failing("收取信息处理费共计0元。", cells, "六", {"信息处理费": 0}) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,13 +19,14 @@ from nianbao.drafting.figures import (
     split_sentences,
 )
 from nianbao.drafting.sources import place_name
-from nianbao.drafting.verify import Facts, mark_sentence
+from nianbao.drafting.verify import Facts, fact_in_units_of, mark_sentence, states_fact
 from nianbao.model import Report
 from nianbao.schema import TableId
 
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
 _COUNT_UNIT_AFTER = re.compile(r"\s*(?:余)?\s*(?:件|条|个|项|次|篇|期|场|家|人|户|份|起|%|％|元|万元)")
 _CLAUSE = re.compile(r"[^，,；;]*[，,；;]?")
+_BREAKDOWN = re.compile(r"[，,]\s*其中[^。！？!?；;]*")
 
 
 def shift_years(text: str, source_year: int, target_year: int) -> str:
@@ -136,12 +138,17 @@ class FigureRewriter:
         return _apply(sentence, replacements)
 
     def _facts(self, sentence: str) -> str:
+        """Numbers that state one of the user's facts (信息处理费共计380元) take its value."""
         replacements = []
-        for number in find_numbers(sentence):
-            fact = _near_fact(number, sentence, self.facts)
-            if fact is not None and fact != number.value:
-                replacements.append((number.start, number.end, format_value(fact) + number.unit))
-        return _apply(sentence, replacements)
+        for number, name in self._fact_numbers(sentence):
+            value = fact_in_units_of(self.facts[name], number)
+            if value is not None and value != number.value:
+                replacements.append((number.start, number.end, format_value(value) + number.unit))
+        return _without_breakdown_of_nothing(_apply(sentence, replacements), self._fact_numbers)
+
+    def _fact_numbers(self, sentence: str) -> list[tuple[Number, str]]:
+        numbers = find_numbers(sentence)
+        return [(n, name) for n in numbers for name in self.facts if states_fact(n, sentence, name)]
 
     def _source_ties(self, sentence: str, before: str) -> dict[int, Tie]:
         if self.source is None:
@@ -174,16 +181,16 @@ def _apply(sentence: str, replacements: list[tuple[int, int, str]]) -> str:
     return sentence
 
 
-def _near_fact(number: Number, sentence: str, facts: Facts) -> Decimal | None:
-    before = sentence[: number.start]
-    for name, value in facts.items():
-        position = before.rfind(name) if name else -1
-        if position >= 0 and len(before) - position - len(name) <= 12:
-            try:
-                return Decimal(str(value))
-            except ArithmeticError:
-                return None
-    return None
+def _without_breakdown_of_nothing(sentence: str, fact_numbers: Callable[[str], list[tuple[Number, str]]]) -> str:
+    """“共计0元，其中民政局1件，收取380元。” → “共计0元。”: a total that is now 0 has no parts to list.
+
+    The breakdown was last year's; with the user's figure at 0 every item of it is contradicted.
+    """
+    for number, _ in fact_numbers(sentence):
+        breakdown = _BREAKDOWN.search(sentence, number.end) if number.value == 0 else None
+        if breakdown:
+            return sentence[: breakdown.start()] + sentence[breakdown.end() :]
+    return sentence
 
 
 def drop_contradicted_claims(sentence: str, report: Report, before: str = "") -> str:

@@ -29,6 +29,8 @@ from nianbao.schema import TableId
 
 Facts = Mapping[str, int | Decimal | float | str]
 _END_MARKS = "。！？!?；;"
+_FACT_REACH = 12
+_MONEY_UNITS = frozenset({"元", "万元", ""})
 
 
 class Status(StrEnum):
@@ -127,20 +129,19 @@ def _check_active(number: Number, sentence: str, report: Report, base: dict[str,
 
 def _check_fact(number: Number, sentence: str, facts: Facts, base: dict[str, str]) -> NumberCheck:
     shown = number.text + number.unit
-    named = {name: value for name, value in facts.items() if name and name in sentence}
-    for name, value in named.items():
-        if _as_decimal(value) == number.value:
+    stated = [name for name in facts if states_fact(number, sentence, name)]
+    for name in stated:
+        if fact_in_units_of(facts[name], number) == number.value:
             return NumberCheck(**base, number=shown, status=Status.OK, quotes=name, message="与已提供的数据一致。")
-    near = [name for name in named if _fact_is_near(number, sentence, name)]
-    if near:
-        name = near[0]
+    if stated:
+        name = stated[0]
         return NumberCheck(
             **base,
             number=shown,
             status=Status.MISMATCH,
             quotes=name,
-            expected=str(named[name]),
-            message=f"“{shown}”引用的是{name}，已提供的数据为 {named[name]}。",
+            expected=str(facts[name]),
+            message=f"“{shown}”引用的是{name}，已提供的数据为 {facts[name]}。",
         )
     return NumberCheck(
         **base,
@@ -150,9 +151,24 @@ def _check_fact(number: Number, sentence: str, facts: Facts, base: dict[str, str
     )
 
 
-def _fact_is_near(number: Number, sentence: str, name: str) -> bool:
-    before = sentence[: number.start]
-    return name in before and len(before) - before.rfind(name) - len(name) <= 12
+def states_fact(number: Number, sentence: str, name: str) -> bool:
+    """Whether ``number`` states the fact ``name``: the first number after the name, within 12 characters.
+
+    Only that one: in “信息处理费共计380元，其中民政局1件” the 1件 is a count of requests, not a fee.
+    A fee (…费) is money, so a count (件, 个 …) never states it.
+    """
+    at = sentence.rfind(name, 0, number.start) if name else -1
+    if at < 0 or number.start - at - len(name) > _FACT_REACH:
+        return False
+    if name.endswith("费") and number.unit not in _MONEY_UNITS:
+        return False
+    return not any(at + len(name) <= other.start < number.start for other in find_numbers(sentence))
+
+
+def fact_in_units_of(value: int | Decimal | float | str, number: Number) -> Decimal | None:
+    """A fact's value (money in 元) in the unit the number is written in (元 or 万元)."""
+    amount = _as_decimal(value)
+    return amount / 10000 if amount is not None and number.unit == "万元" else amount
 
 
 def _as_decimal(value: int | Decimal | float | str) -> Decimal | None:
