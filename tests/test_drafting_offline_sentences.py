@@ -86,3 +86,21 @@ def test_a_count_after_the_fee_does_not_pass_for_the_fee(cells: Report) -> None:
     text = "收取信息处理费共计0元，其中民政局0件。"
     assert failing(text, cells, "六", {"信息处理费": 0}) == ["0件"]
     assert failing("收取信息处理费共计0元。", cells, "六", {"信息处理费": 0}) == []
+
+
+@pytest.mark.parametrize(
+    ("last_year", "this_year"),
+    [
+        # 185 ÷ 223 = 82.96 %: rounded to 83, truncated to 82; 198 ÷ 237 = 83.54 %: 84 rounded, 83 truncated.
+        ("其中予以公开185件，占比83%。", "其中予以公开198件，占比84%。"),
+        ("其中予以公开185件，占比82%。", "其中予以公开198件，占比83%。"),
+        ("其中予以公开185件，占办结总数的82.96%。", "其中予以公开198件，占办结总数的83.54%。"),
+        ("予以公开和部分公开共193件，公开率86.5%。", "予以公开和部分公开共206件，公开率86.9%。"),
+    ],
+)
+def test_a_share_is_divided_and_rounded_the_way_last_year_did_it(
+    seed: Report, cells: Report, last_year: str, this_year: str
+) -> None:
+    line = sentence_from(seed, cells, f"2021年，全县共办结申请223件，{last_year}")
+    assert line == f"2022年，全县共办结申请237件，{this_year}"
+    assert failing(line, cells) == []

@@ -21,6 +21,7 @@ from nianbao.drafting.figures import (
 from nianbao.drafting.sources import place_name
 from nianbao.drafting.verify import Facts, fact_in_units_of, mark_sentence, states_fact
 from nianbao.model import Report
+from nianbao.rules.narrative import PercentCheck, request_wholes
 from nianbao.schema import TableId
 
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
@@ -106,21 +107,33 @@ class FigureRewriter:
         return _apply(sentence, replacements), sure
 
     def _shares(self, sentence: str, before: str) -> tuple[str, bool]:
+        """Shares (占比 83%, 公开率 86.5%) of this year's cells, divided and rounded the way last year's were."""
         source_ties = self._source_ties(sentence, before)
         replacements, sure = [], True
         for tie in find_ties(sentence, self.target, before):
-            if not tie.percent or tie.agrees or tie.share is None:
+            if not tie.percent or tie.share is None:
                 continue
             was = source_ties.get(tie.start)
-            method = was.share.method if was and was.share else None
-            whole_label = was.share.wholes[0].label if was and was.share and was.share.method else None
-            wholes = [w for w in tie.share.wholes if w.label == whole_label] or list(tie.share.wholes[:1])
-            places = max(0, -int(Decimal(tie.share.quantity.value).as_tuple().exponent))
-            value = share_value(tie.share.parts[0].value, wholes[0].value, places, method) if wholes else None
-            sure = sure and method is not None and value is not None
-            if value is not None:
+            counted = was.share if was and was.share and was.share.method else None
+            value = self._share_as_counted(tie.share, counted)
+            if tie.agrees and (counted is None or value is None):
+                continue  # right for this year, and no telling how last year counted it
+            sure = sure and counted is not None and value is not None
+            if value is not None and value != Decimal(tie.share.quantity.value):
                 replacements.append((tie.start, tie.end, f"{value}%"))
         return _apply(sentence, replacements), sure
+
+    def _share_as_counted(self, share: PercentCheck, counted: PercentCheck | None) -> Decimal | None:
+        """This year's share with last year's part, whole and rounding (the first of each when unknown)."""
+        places = max(0, -int(Decimal(share.quantity.value).as_tuple().exponent))
+        if counted is None:
+            return share_value(share.parts[0].value, share.wholes[0].value, places, None)
+        parts = {p.label: p for p in share.parts}
+        wholes = {w.label: w for w in request_wholes(self.target)}
+        part, whole = parts.get(counted.parts[0].label), wholes.get(counted.wholes[0].label)
+        if part is None or whole is None:
+            return None
+        return share_value(part.value, whole.value, places, counted.method)
 
     def _active(self, sentence: str) -> str:
         """主动公开 figures (规章 1 件, 行政许可 20815 件): the same cell of this year, when last year's matched one."""
