@@ -7,6 +7,7 @@ import logging
 import streamlit as st
 
 from app_pages import admin_page, common, draft_page, review_page, services
+from nianbao.logs import configure_logging
 
 PAGES = {
     "起草": draft_page.render,
@@ -14,7 +15,8 @@ PAGES = {
     "管理": admin_page.render,
 }
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+# Every record is redacted: httpx logs request URLs, and OPENAI_BASE_URL may hold a key (nianbao.logs).
+configure_logging(logging.INFO, "%(asctime)s %(levelname)s %(name)s: %(message)s")
 st.set_page_config(page_title="年报助手", page_icon="📑", layout="wide")
 
 

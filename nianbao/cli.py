@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from nianbao.errors import NianbaoError
+from nianbao.logs import configure_logging
 
 COMMAND_MODULES = (
     "nianbao.commands.check",
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; user errors print a Chinese message and exit 2, never a traceback."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.WARNING, "%(levelname)s %(name)s: %(message)s")
     _utf8_output()
     args = build_parser().parse_args(argv)
     try:

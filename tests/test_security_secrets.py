@@ -5,7 +5,8 @@ through the local fake endpoint (one that refuses the key and quotes part of it 
 one that fails with 500, one that works), review and the exports; then the CLI. Every log record at DEBUG
 (openai, httpx, httpcore, langchain included), everything written to stdout/stderr, every page element and
 session value, every exported file and every file in the data folder (draft store, Chroma) is searched for
-each secret and for its first and last eight characters.
+each secret and for its first and last eight characters. A credential inside OPENAI_BASE_URL (httpx logs
+request URLs) is searched for the same way, after drafting through such an address in the app and the CLI.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from nianbao.cli import main
 from nianbao.commands.cells import cells_csv
 from nianbao.drafting.example import example_next_year
 from nianbao.drafts import DraftStore
+from nianbao.logs import HIDDEN, install_redaction, redact
 from nianbao.readers import read_report
 from nianbao.settings import Settings, get_settings
 from tests.fake_openai import Reply, fake_openai
@@ -34,6 +36,9 @@ SEED = ROOT / "corpus" / "luyi_2021.txt"
 API_KEY = "sk-CANARYkey-7f3a9c2e1b5d4a60ee"
 ADMIN_PASSWORD = "管理员Canary密码-93b1e7c4"
 SECRETS = {"OPENAI_API_KEY": API_KEY, "NIANBAO_ADMIN_PASSWORD": ADMIN_PASSWORD}
+# A credential inside OPENAI_BASE_URL (a proxy's password, or a key as a query parameter); httpx logs URLs.
+URL_SECRET = "proxyCANARY-5e0d8b3f71c2"
+CANARIES = {**SECRETS, "credential in OPENAI_BASE_URL": URL_SECRET}
 # What OpenAI answers to a wrong key: its message quotes the key's start and end.
 KEY_REFUSED = Reply(status=401, error=f"Incorrect API key provided: {API_KEY[:8]}{'*' * 16}{API_KEY[-4:]}.")
 SERVER_ERROR = Reply(status=500, error=f"upstream failed for key {API_KEY}")
@@ -48,12 +53,12 @@ def fragments(secret: str) -> list[str]:
 
 
 def leaks(text: str) -> list[str]:
-    return [f"{name}: {fragment!r}" for name, s in SECRETS.items() for fragment in fragments(s) if fragment in text]
+    return [f"{name}: {fragment!r}" for name, s in CANARIES.items() for fragment in fragments(s) if fragment in text]
 
 
 def byte_leaks(data: bytes) -> list[str]:
     found = []
-    for name, secret in SECRETS.items():
+    for name, secret in CANARIES.items():
         for fragment in fragments(secret):
             for encoding in ("utf-8", "utf-16-le", "gb18030"):
                 if fragment.encode(encoding) in data:
@@ -200,6 +205,8 @@ def admin_session(watch: Watch) -> None:
 
 def drafting_session(watch: Watch, message: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120).run()
+    if any(t.key == "new-agency" for t in at.text_input):  # else chosen from the knowledge base
+        at.text_input(key="new-agency").set_value("鹿邑县人民政府")
     at.number_input[0].set_value(2022)
     watch.page(at.button(key="new-start").click().run())
     watch.page(at.chat_input(key="chat").set_value("今年共收到申请258件，其中自然人240件、其他18件").run())
@@ -260,3 +267,85 @@ def test_the_sidebar_shows_the_endpoint_without_a_key_in_its_address(secrets_set
     label = services.model_label()
     assert "llm.example" in label or "已配置的地址" in label
     assert leaks(label) == [] and [leak for text in page_strings(at) for leak in leaks(text)] == []
+
+
+# ---- a credential inside OPENAI_BASE_URL ---------------------------------------------------------------
+
+BASE_URLS_WITH_A_CREDENTIAL = {
+    "user and password": lambda url: url.replace("http://", f"http://proxy-user:{URL_SECRET}@", 1),
+    "key as a query parameter": lambda url: f"{url}?api-key={URL_SECRET}",
+    "token as a second query parameter": lambda url: f"{url}?region=cn&access_token={URL_SECRET}",
+}
+
+
+@pytest.fixture
+def unredacted_logging() -> Iterator[None]:
+    """Log records as Python makes them, until the app or the CLI sets logging up (and as it was, after)."""
+    factory = logging.getLogRecordFactory()
+    logging.setLogRecordFactory(logging.LogRecord)
+    yield
+    logging.setLogRecordFactory(factory)
+
+
+def request_logs(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """What httpx (or httpx2, under recent openai SDKs) logged of each request: its full URL, at INFO."""
+    return [r.getMessage() for r in caplog.records if r.name.startswith("httpx") and "HTTP Request" in r.getMessage()]
+
+
+@pytest.mark.parametrize("form", sorted(BASE_URLS_WITH_A_CREDENTIAL))
+def test_the_app_logs_no_credential_of_the_base_url(
+    secrets_set, unredacted_logging, all_logs, capfd, monkeypatch, form
+):
+    watch = Watch()
+    with fake_openai([Reply(PART_ONE)]) as server:
+        use_llm(monkeypatch, BASE_URLS_WITH_A_CREDENTIAL[form](server.base_url))
+        drafting_session(watch, "请起草总体情况")
+    assert server.requests and request_logs(all_logs)  # httpx logged the request …
+    assert all("127.0.0.1" in message for message in request_logs(all_logs))
+    out, err = capfd.readouterr()
+    assert watch.found + log_leaks(all_logs) + leaks(out + err) == []  # … without the credential
+
+
+@pytest.mark.parametrize("form", sorted(BASE_URLS_WITH_A_CREDENTIAL))
+def test_the_cli_logs_no_credential_of_the_base_url(
+    secrets_set, unredacted_logging, all_logs, capfd, monkeypatch, form
+):
+    facts = secrets_set.parent / "cells_2022.csv"
+    facts.write_text(cells_csv(example_next_year(read_report(SEED))), encoding="utf-8")
+    drafted = secrets_set.parent / "cli-draft.md"
+    args = ["--agency", "鹿邑县人民政府", "--year", "2022", "--facts", str(facts), "--previous", str(SEED)]
+    with fake_openai([Reply(PART_ONE)]) as server:
+        use_llm(monkeypatch, BASE_URLS_WITH_A_CREDENTIAL[form](server.base_url))
+        assert main(["draft", *args, "--llm", "--out", str(drafted)]) in (0, 1)
+    assert server.requests and request_logs(all_logs)
+    out, err = capfd.readouterr()
+    assert log_leaks(all_logs) + leaks(out + err) + byte_leaks(drafted.read_bytes()) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"HTTP Request: POST https://proxy-user:{URL_SECRET}@llm.example.com/v1/chat/completions 200",
+        f"POST https://{URL_SECRET}@llm.example.com/v1/chat/completions",
+        f"GET https://llm.example.com/v1?api_key={URL_SECRET}&model=x",
+        f"GET https://llm.example.com/v1?model=x&Access-Token={URL_SECRET}",
+        f"<Request('POST', 'https://llm.example.com/v1?signature={URL_SECRET}')>",
+        f"headers={{'Authorization': 'Bearer {URL_SECRET}'}}",
+    ],
+)
+def test_redaction_hides_a_credential_it_was_not_told_about(text):
+    shown = redact(text)
+    assert leaks(shown) == [] and HIDDEN in shown
+    assert "llm.example.com" in shown or "Authorization" in shown
+
+
+def test_a_logged_traceback_quoting_the_base_url_is_redacted(secrets_set, monkeypatch, caplog):
+    url = f"https://proxy-user:{URL_SECRET}@llm.example.com/v1"
+    use_llm(monkeypatch, url)
+    install_redaction()
+    try:
+        raise ConnectionError(f"cannot reach {url} with key {API_KEY}")
+    except ConnectionError:
+        logging.getLogger("agents.llm").exception("the endpoint failed")
+    assert "ConnectionError: cannot reach https://***@llm.example.com/v1" in caplog.text
+    assert leaks(caplog.text) == []
