@@ -104,3 +104,37 @@ def test_a_share_is_divided_and_rounded_the_way_last_year_did_it(
     line = sentence_from(seed, cells, f"2021年，全县共办结申请223件，{last_year}")
     assert line == f"2022年，全县共办结申请237件，{this_year}"
     assert failing(line, cells) == []
+
+
+@pytest.mark.parametrize(
+    ("last_year", "this_year"),
+    [
+        # 规章 2021: 制发 0, 废止 0, 现行有效 0; 2022: 3, 0, 3 — the verb says which 0 it was.
+        (
+            "全县制发规章0件，制发行政规范性文件10件，废止8件，现行有效26件。",
+            "全县制发规章3件，制发行政规范性文件13件，废止8件，现行有效31件。",
+        ),
+        ("全县现行有效规章0件。", "全县现行有效规章3件。"),
+        ("全县废止规章0件。", "全县废止规章0件。"),
+        ("全县作出行政许可决定20815件、行政处罚决定3326件。", "全县作出行政许可决定20818件、行政处罚决定3329件。"),
+        # 本年收费金额 2584.0020 万元, written with last year's four decimals.
+        ("全县行政事业性收费2460.9543万元。", "全县行政事业性收费2584.0020万元。"),
+    ],
+)
+def test_an_active_disclosure_figure_takes_this_years_cell_of_the_column_its_verb_names(
+    seed: Report, cells: Report, last_year: str, this_year: str
+) -> None:
+    line = sentence_from(seed, cells, f"2021年，{last_year}")
+    assert line == f"2022年，{this_year}"
+    assert failing(line, cells) == []
+
+
+def test_an_active_figure_that_matched_several_cells_last_year_is_marked_when_they_now_differ(
+    seed: Report, cells: Report
+) -> None:
+    line = sentence_from(seed, cells, "2021年，全县涉及规章0件。")  # 制发, 废止 or 现行有效?
+    assert line == f"2022年，全县涉及规章0件{UNVERIFIED}。"
+
+
+def test_an_active_figure_is_verified_against_the_column_its_verb_names(cells: Report) -> None:
+    assert failing("全县制发规章0件，废止规章0件，现行有效规章3件。", cells) == ["0件"]

@@ -33,6 +33,14 @@ _LIST_MARK_AFTER = re.compile(r"[.．、](?!\d)")
 _COUNT_UNITS = frozenset({"件次", "人次", "件", "条", "个", "项", "次", "篇", "期", "场", "家", "人", "户", "份", "起"})
 _CLAUSE_BREAK = re.compile(r"[，,；;：:、（）()]")
 _ACTIVE_COLUMN_WORDS = re.compile(r"制发|废止|现行有效|新制作|新公开")
+_COLUMN_WORDS = (
+    ("本年制发件数", r"制发|出台|印发|新增|制定|发布"),
+    ("本年废止件数", r"废止|宣布失效"),
+    ("现行有效件数", r"现行有效"),
+    ("本年新制作数量", r"新制作|制发|出台|印发|制定"),
+    ("本年新公开数量", r"新公开"),
+    ("对外公开总数量", r"对外公开总"),
+)
 _CHINESE_COUNT = re.compile(
     r"(?<![零〇一二两三四五六七八九十百千万亿])([零〇一二两三四五六七八九十百千万亿]*[十百千万][零〇一二两三四五六七八九十百千万亿]*)"
     r"(件次|人次|件|条|个|项|次|篇|期|场|家|户|份|起|宗)"
@@ -126,6 +134,19 @@ def active_row_before(sentence: str, position: int, fmt: ReportFormat) -> RowSpe
     if row is None and _ACTIVE_COLUMN_WORDS.search(sentence[start:position]):
         row = _last_active_row(sentence[:start], fmt)
     return row
+
+
+def active_column_named(sentence: str, position: int, row: RowSpec) -> str | None:
+    """The column of a 主动公开 row that the clause before ``position`` names by its verb (制发, 废止, 现行有效 …)."""
+    start = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, position)), default=0)
+    clause = sentence[start:position]
+    named = [
+        (match.start(), column)
+        for column, words in _COLUMN_WORDS
+        if column in row.columns
+        for match in re.finditer(words, clause)
+    ]
+    return max(named)[1] if named else None
 
 
 def _last_active_row(text: str, fmt: ReportFormat) -> RowSpec | None:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from nianbao.drafting.figures import (
     Number,
     Tie,
+    active_column_named,
     active_row_before,
     contradicted_claims,
     find_numbers,
@@ -22,7 +23,7 @@ from nianbao.drafting.sources import place_name
 from nianbao.drafting.verify import Facts, fact_in_units_of, mark_sentence, states_fact
 from nianbao.model import Report
 from nianbao.rules.narrative import PercentCheck, request_wholes
-from nianbao.schema import TableId
+from nianbao.schema import RowSpec, TableId
 
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
 _COUNT_UNIT_AFTER = re.compile(r"\s*(?:余)?\s*(?:件|条|个|项|次|篇|期|场|家|人|户|份|起|%|％|元|万元)")
@@ -87,10 +88,10 @@ class FigureRewriter:
         """The sentence with every tied figure replaced, contradicted claims dropped, doubtful ones marked."""
         sentence, sure_counts = self._counts(sentence, before)
         sentence, sure_shares = self._shares(sentence, before)
-        sentence = self._active(sentence)
+        sentence, sure_active = self._active(sentence)
         sentence = self._facts(sentence)
         rewritten = drop_contradicted_claims(sentence, self.target, before)
-        doubtful = not (sure_counts and sure_shares)
+        doubtful = not (sure_counts and sure_shares and sure_active)
         return mark_sentence(rewritten) if doubtful and rewritten.strip() else rewritten
 
     def _counts(self, sentence: str, before: str) -> tuple[str, bool]:
@@ -135,20 +136,35 @@ class FigureRewriter:
             return None
         return share_value(part.value, whole.value, places, counted.method)
 
-    def _active(self, sentence: str) -> str:
-        """主动公开 figures (规章 1 件, 行政许可 20815 件): the same cell of this year, when last year's matched one."""
+    def _active(self, sentence: str) -> tuple[str, bool]:
+        """主动公开 figures (规章 1 件, 行政许可 20815 件): the same cell of this year, when last year's matched one.
+
+        Not sure when last year's figure matched several cells (规章 0 件 with 制发, 废止 and 现行有效 all 0)
+        that differ this year and the clause does not say which.
+        """
         if self.source is None:
-            return sentence
-        replacements = []
+            return sentence, True
+        replacements, sure = [], True
         for number in find_numbers(sentence):
             row = active_row_before(sentence, number.start, self.target.format)
             if row is None:
                 continue
-            columns = [c for c in row.columns if _decimal(self.source.value(ACTIVE, row.key, c)) == number.value]
-            new = self.target.value(ACTIVE, row.key, columns[0]) if len(columns) == 1 else None
-            if new is not None and Decimal(new) != number.value:
-                replacements.append((number.start, number.end, format_value(Decimal(new)) + number.unit))
-        return _apply(sentence, replacements)
+            new = self._active_value(row, active_column_named(sentence, number.start, row), number.value)
+            sure = sure and new is not False
+            if isinstance(new, Decimal) and new != number.value:
+                replacements.append((number.start, number.end, as_written(new, number.text) + number.unit))
+        return _apply(sentence, replacements), sure
+
+    def _active_value(self, row: RowSpec, column: str | None, old: Decimal) -> Decimal | bool:
+        """This year's cell for last year's figure ``old`` of ``row``: True when it quotes none, False when unsure."""
+        assert self.source is not None
+        candidates = [column] if column else row.columns
+        matched = [c for c in candidates if _decimal(self.source.value(ACTIVE, row.key, c)) == old]
+        values = {_decimal(self.target.value(ACTIVE, row.key, c)) for c in matched}
+        if not matched:
+            return True
+        value = values.pop() if len(values) == 1 else None
+        return value if value is not None else False
 
     def _facts(self, sentence: str) -> str:
         """Numbers that state one of the user's facts (信息处理费共计380元) take its value."""
@@ -167,6 +183,13 @@ class FigureRewriter:
         if self.source is None:
             return {}
         return {t.start: t for t in find_ties(sentence, self.source, before)}
+
+
+def as_written(value: Decimal, like: str) -> str:
+    """``value`` with as many decimals as ``like`` (2584.0020 as 2460.9543 was written), never rounded."""
+    places = len(like.split(".")[1]) if "." in like else 0
+    padded = format_value(value, places) if places else format_value(value)
+    return padded if Decimal(padded) == value else format_value(value)
 
 
 def _decimal(value: object) -> Decimal | None:

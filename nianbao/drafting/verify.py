@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from nianbao.drafting.figures import (
     Number,
     Tie,
+    active_column_named,
     active_row_before,
     contradicted_claims,
     find_numbers,
@@ -115,11 +116,16 @@ def _share_expected(tie: Tie) -> str:
 
 
 def _check_active(number: Number, sentence: str, report: Report, base: dict[str, str]) -> NumberCheck | None:
-    """A number after a 主动公开 row's name (行政许可 …) in the same clause, equal to one of that row's cells."""
+    """A number after a 主动公开 row's name (行政许可 …) in the same clause, equal to that row's cell.
+
+    When the clause names the column (制发, 废止, 现行有效) only that column's cell counts: 制发规章 0 件 is
+    not verified by 本年废止件数 0.
+    """
     row = active_row_before(sentence, number.start, report.format)
     if row is None:
         return None
-    values = {report.value(TableId.ACTIVE, row.key, column) for column in row.columns}
+    columns = [column] if (column := active_column_named(sentence, number.start, row)) else row.columns
+    values = {report.value(TableId.ACTIVE, row.key, c) for c in columns}
     if number.value not in {Decimal(v) for v in values if v is not None}:
         return None
     return NumberCheck(
