@@ -47,8 +47,10 @@ def sentence_from(seed: Report, cells: Report, last_years_sentence: str) -> str:
     return next(line for line in text.split("\n") if line.startswith("2022年"))
 
 
-def failing(text: str, report: Report, part: str = "一", facts: dict | None = None) -> list[str]:
-    return [c.number for c in check_numbers(text, report, facts or {}, part) if c.failed]
+def failing(
+    text: str, report: Report, part: str = "一", facts: dict | None = None, previous: Report | None = None
+) -> list[str]:
+    return [c.number for c in check_numbers(text, report, facts or {}, part, previous) if c.failed]
 
 
 def test_this_years_cells_are_the_ones_these_sentences_are_written_against(cells: Report) -> None:
@@ -138,3 +140,53 @@ def test_an_active_figure_that_matched_several_cells_last_year_is_marked_when_th
 
 def test_an_active_figure_is_verified_against_the_column_its_verb_names(cells: Report) -> None:
     assert failing("全县制发规章0件，废止规章0件，现行有效规章3件。", cells) == ["0件"]
+
+
+@pytest.mark.parametrize(
+    ("last_year", "this_year"),
+    [
+        # 受理 223 → 241: +18, 8.07 %; 予以公开 185 → 198: +13, 7.03 %.
+        ("共受理政府信息公开申请223件次，同比增长12.5%。", "共受理政府信息公开申请241件次，同比增长8.1%。"),
+        ("共受理政府信息公开申请223件，同比下降5%。", "共受理政府信息公开申请241件，同比增长8%。"),
+        ("共受理政府信息公开申请223件，较上年增加25件。", "共受理政府信息公开申请241件，较上年增加18件。"),
+        ("共受理政府信息公开申请223件次，比2020年减少7件次。", "共受理政府信息公开申请241件次，比2021年增加18件次。"),
+        (
+            "共受理申请223件，同比增长12.5%；其中予以公开185件，同比增长8.2%。",
+            "共受理申请241件，同比增长8.1%；其中予以公开198件，同比增长7.0%。",
+        ),
+    ],
+)
+def test_a_year_on_year_change_is_recomputed_from_this_years_and_last_years_cells(
+    seed: Report, cells: Report, last_year: str, this_year: str
+) -> None:
+    line = sentence_from(seed, cells, f"2021年，全县{last_year}")
+    assert line == f"2022年，全县{this_year}"
+    assert failing(line, cells, previous=seed) == []
+
+
+def test_without_last_years_report_a_year_on_year_change_cannot_be_verified(seed: Report, cells: Report) -> None:
+    line = "2022年，全县共受理政府信息公开申请241件次，同比增长8.1%。"
+    assert failing(line, cells) == ["8.1%"]  # no report of 2021 to compare with
+    assert failing(line, cells, previous=cells) == ["8.1%"]  # a report, but not of the year before
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"), [("同比增长8.5%", "增长8.1%"), ("同比下降8.1%", "增长8.1%"), ("较上年增加20件", "增加18件")]
+)
+def test_a_wrong_year_on_year_change_fails_with_the_right_one(
+    seed: Report, cells: Report, change: str, expected: str
+) -> None:
+    [check] = [
+        c
+        for c in check_numbers(f"2022年，全县共受理政府信息公开申请241件，{change}。", cells, {}, "一", seed)
+        if c.failed
+    ]
+    assert check.expected == expected
+
+
+def test_a_change_from_a_report_older_than_last_year_stays_marked(seed: Report) -> None:
+    cells = example_next_year(seed).model_copy(update={"year": 2023})
+    last = seed.model_copy(deep=True)
+    last.parts[0].text = "2021年，全县共受理政府信息公开申请223件次，同比增长12.5%。"
+    one = draft_offline("鹿邑县人民政府", 2023, cells, ReportList([last])).report.part_text("一")
+    assert f"共受理政府信息公开申请241件次，同比增长12.5%{UNVERIFIED}。" in one

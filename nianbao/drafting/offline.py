@@ -63,7 +63,8 @@ class OfflineDrafter:
         self.report = new_report(agency, year, cells)
         self.subject = subject_of(base, agency)
         moved = base.model_copy(update={"year": year}) if base is not None and own else None
-        self.rewriter = FigureRewriter(moved, self.report, facts)
+        self.previous = base if moved is not None and base is not None and base.year == year - 1 else None
+        self.rewriter = FigureRewriter(moved, self.report, facts, self.previous)
         self.instructions_left_out = 0
 
     def draft(self) -> Draft:
@@ -84,7 +85,7 @@ class OfflineDrafter:
     def verify(self, part: DraftPart) -> None:
         """The last check before anyone sees the part: every sentence with a failing number is marked."""
         for paragraph in part.paragraphs:
-            paragraph.text, _ = mark_failing(paragraph.text, self.report, self.facts, part.number)
+            paragraph.text, _ = mark_failing(paragraph.text, self.report, self.facts, part.number, self.previous)
 
     def part_one(self) -> DraftPart:
         paragraphs = self.rewritten("一")
@@ -124,7 +125,7 @@ class OfflineDrafter:
             text, left_out = without_instructions(text)
             self.instructions_left_out += left_out
             text = rename_body(shift_years(text, self.base.year, self.year), self.base.agency, self.agency)
-            text, _ = mark_failing(self.rewriter.paragraph(text), self.report, self.facts, number)
+            text, _ = mark_failing(self.rewriter.paragraph(text), self.report, self.facts, number, self.previous)
             if text.strip():
                 result.append(DraftParagraph(text=text, sources=refs))
         return result

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from nianbao.drafting.changes import find_changes
 from nianbao.drafting.figures import (
     Number,
     Tie,
@@ -77,6 +78,7 @@ class FigureRewriter:
     source: Report | None
     target: Report
     facts: Facts
+    previous: Report | None = None  # last year's report as it is, for year-on-year changes (同比增长)
 
     def paragraph(self, paragraph: str) -> str:
         done: list[str] = []
@@ -88,10 +90,11 @@ class FigureRewriter:
         """The sentence with every tied figure replaced, contradicted claims dropped, doubtful ones marked."""
         sentence, sure_counts = self._counts(sentence, before)
         sentence, sure_shares = self._shares(sentence, before)
+        sentence, sure_changes = self._changes(sentence, before)
         sentence, sure_active = self._active(sentence)
         sentence = self._facts(sentence)
         rewritten = drop_contradicted_claims(sentence, self.target, before)
-        doubtful = not (sure_counts and sure_shares and sure_active)
+        doubtful = not (sure_counts and sure_shares and sure_changes and sure_active)
         return mark_sentence(rewritten) if doubtful and rewritten.strip() else rewritten
 
     def _counts(self, sentence: str, before: str) -> tuple[str, bool]:
@@ -122,6 +125,16 @@ class FigureRewriter:
             sure = sure and counted is not None and value is not None
             if value is not None and value != Decimal(tie.share.quantity.value):
                 replacements.append((tie.start, tie.end, f"{value}%"))
+        return _apply(sentence, replacements), sure
+
+    def _changes(self, sentence: str, before: str) -> tuple[str, bool]:
+        """Year-on-year changes (同比增长 12.5%) recomputed from this year's and last year's cells, word and all."""
+        replacements, sure = [], True
+        for change in find_changes(sentence, self.target, self.previous, before):
+            expected = change.expected_text()
+            sure = sure and (change.agrees or expected is not None)
+            if expected is not None and not change.agrees:
+                replacements.append((change.word_start, change.end, expected))
         return _apply(sentence, replacements), sure
 
     def _share_as_counted(self, share: PercentCheck, counted: PercentCheck | None) -> Decimal | None:

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from nianbao.drafting.changes import ChangeCheck, find_changes
 from nianbao.drafting.figures import (
     Number,
     Tie,
@@ -58,24 +59,39 @@ class NumberCheck(BaseModel):
         return self.status is not Status.OK
 
 
-def check_numbers(text: str, report: Report, facts: Facts | None = None, part: str = "") -> list[NumberCheck]:
-    """Check every number and result claim in a part's text against the cells and the user's facts."""
+def check_numbers(
+    text: str, report: Report, facts: Facts | None = None, part: str = "", previous: Report | None = None
+) -> list[NumberCheck]:
+    """Check every number and result claim in a part's text against the cells and the user's facts.
+
+    ``previous``: last year's report of the body, against which year-on-year changes (同比增长) are checked;
+    without it they are unverified.
+    """
     checks: list[NumberCheck] = []
     for paragraph in text.split("\n"):
         before = ""
         for sentence in split_sentences(paragraph):
-            checks.extend(check_sentence(sentence, report, facts or {}, part, before))
+            checks.extend(check_sentence(sentence, report, facts or {}, part, before, previous))
             before += sentence
     return checks
 
 
-def check_sentence(sentence: str, report: Report, facts: Facts, part: str = "", before: str = "") -> list[NumberCheck]:
+def check_sentence(
+    sentence: str,
+    report: Report,
+    facts: Facts,
+    part: str = "",
+    before: str = "",
+    previous: Report | None = None,
+) -> list[NumberCheck]:
     """The checks of one sentence: tied numbers against the cells, the others against the facts."""
     base = {"part": part, "sentence": sentence.strip()}
     ties = find_ties(sentence, report, before, part or None)
-    checks = [_check_tie(tie, base) for tie in ties]
+    changes = find_changes(sentence, report, _year_before(report, previous), before)
+    checks = [_check_tie(tie, base) for tie in ties] + [_check_change(change, base) for change in changes]
+    covered = [(t.start, t.end) for t in ties] + [(c.start, c.end) for c in changes]
     for number in find_numbers(sentence):
-        if not any(t.start <= number.start < t.end for t in ties):
+        if not any(start <= number.start < end for start, end in covered):
             checks.append(_check_active(number, sentence, report, base) or _check_fact(number, sentence, facts, base))
     for phrase, reason in contradicted_claims(sentence, report, before):
         checks.append(
@@ -102,6 +118,37 @@ def _check_tie(tie: Tie, base: dict[str, str]) -> NumberCheck:
         quotes=tie.label,
         expected=expected,
         message=f"“{tie.text}”引用的是{tie.label}，按表格应为 {expected}。",
+    )
+
+
+def _year_before(report: Report, previous: Report | None) -> Report | None:
+    """``previous`` when it is the body's report of the year before this one, else None."""
+    if previous is None or report.year is None or previous.year != report.year - 1:
+        return None
+    return previous
+
+
+def _check_change(change: ChangeCheck, base: dict[str, str]) -> NumberCheck:
+    shown = change.word + change.text
+    if change.agrees:
+        return NumberCheck(
+            **base, number=change.text, status=Status.OK, quotes=f"同比{change.tie.label}", message="与两年表格一致。"
+        )
+    expected = change.expected_text()
+    if expected is None:
+        return NumberCheck(
+            **base,
+            number=change.text,
+            status=Status.UNVERIFIED,
+            message=f"“{shown}”无法由本年和上年表格算出，需人工核实。",
+        )
+    return NumberCheck(
+        **base,
+        number=change.text,
+        status=Status.MISMATCH,
+        quotes=f"同比{change.tie.label}",
+        expected=expected,
+        message=f"“{shown}”是{change.tie.label}的同比变化，按本年 {change.now}、上年 {change.then} 应为“{expected}”。",
     )
 
 
@@ -193,7 +240,7 @@ def mark_sentence(sentence: str) -> str:
 
 
 def mark_failing(
-    text: str, report: Report, facts: Facts | None = None, part: str = ""
+    text: str, report: Report, facts: Facts | None = None, part: str = "", previous: Report | None = None
 ) -> tuple[str, list[NumberCheck]]:
     """Mark every sentence with a failing or unverified number; return the text and all checks."""
     all_checks: list[NumberCheck] = []
@@ -201,7 +248,7 @@ def mark_failing(
     for paragraph in text.split("\n"):
         sentences: list[str] = []
         for sentence in split_sentences(paragraph):
-            checks = check_sentence(sentence, report, facts or {}, part, "".join(sentences))
+            checks = check_sentence(sentence, report, facts or {}, part, "".join(sentences), previous)
             all_checks.extend(checks)
             sentences.append(mark_sentence(sentence) if any(c.failed for c in checks) else sentence)
         paragraphs.append("".join(sentences))

@@ -1,0 +1,121 @@
+"""Year-on-year changes (同比增长 12.5%, 较上年减少 18 件) of a figure the narrative rules tie to a cell.
+
+A change is known only from this year's cells and last year's: it is checked (and written) only when
+last year's report of the same body is at hand, else it stays a number nothing can verify.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from nianbao.drafting.figures import Tie, find_ties, share_value
+from nianbao.model import Report
+from nianbao.numerals import normalize_digits
+from nianbao.rules.narrative import percent_method
+
+_OPPOSITE = {
+    "增长": "下降",
+    "增加": "减少",
+    "上升": "下降",
+    "提高": "降低",
+    "提升": "下降",
+    "多": "少",
+    "下降": "增长",
+    "减少": "增加",
+    "降低": "提高",
+    "回落": "上升",
+    "少": "多",
+}
+_RISING = frozenset({"增长", "增加", "上升", "提高", "提升", "多"})
+_WORDS = "|".join(sorted(_OPPOSITE, key=len, reverse=True))
+_CHANGE = re.compile(
+    r"(?:同比|(?:较|比|与)(?:上一?年度?|去年|(?P<year>(?:19|20)\d{2})\s*年)(?:同期)?(?:相比)?)[，,]?\s*"
+    rf"(?P<word>{_WORDS})了?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|件次|件|个|项|条|宗|起)"
+)
+_TIE_GAP = re.compile(r"^[\s，,]*$")
+
+
+@dataclass(frozen=True)
+class ChangeCheck:
+    """A written change, the figure it follows, and what this year's and last year's cells make of it."""
+
+    start: int  # the number and its unit
+    end: int
+    text: str
+    word_start: int
+    word: str
+    value: Decimal
+    unit: str
+    tie: Tie
+    now: int | None  # this year's figure, None when the tie does not agree with the cells
+    then: int | None  # last year's figure of the same kind, None when unknown
+
+    @property
+    def difference(self) -> int | None:
+        return self.now - self.then if self.now is not None and self.then is not None else None
+
+    @property
+    def agrees(self) -> bool:
+        """The direction word and the number both say what the cells say (a share rounded or truncated)."""
+        diff = self.difference
+        if diff is None or (diff == 0) != (self.value == 0):
+            return False
+        if diff and (diff > 0) != (self.word in _RISING):
+            return False
+        if self.unit != "%":
+            return abs(diff) == self.value
+        return bool(self.then) and percent_method(abs(diff), self.then or 1, self.value) is not None
+
+    def expected_text(self) -> str | None:
+        """How the change should read (同比增长 8.1%), rounded at the places written; None when unknown."""
+        diff = self.difference
+        if diff is None or diff == 0 or (self.unit == "%" and not self.then):
+            return None
+        word = self.word if (diff > 0) == (self.word in _RISING) else _OPPOSITE.get(self.word, self.word)
+        if self.unit != "%":
+            return f"{word}{abs(diff)}{self.unit}"
+        places = len(str(self.value).partition(".")[2])
+        return f"{word}{share_value(abs(diff), self.then or 0, places, None)}%"
+
+
+def find_changes(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[ChangeCheck]:
+    """The year-on-year changes of a sentence that follow a tied figure; none without last year's report."""
+    if previous is None:
+        return []
+    text = normalize_digits(sentence)
+    ties = [t for t in find_ties(sentence, report, before) if not t.percent and t.count is not None]
+    last_year = {t.start: t for t in find_ties(sentence, previous.model_copy(update={"year": report.year}), before)}
+    found = []
+    for match in _CHANGE.finditer(text):
+        gap_ok = [t for t in ties if t.end <= match.start() and _TIE_GAP.match(text[t.end : match.start()])]
+        if gap_ok:
+            found.append(_change(match, gap_ok[-1], last_year.get(gap_ok[-1].start), report.year))
+    return found
+
+
+def _change(match: re.Match[str], tie: Tie, last_year: Tie | None, year: int | None) -> ChangeCheck:
+    named_year = int(match.group("year")) if match.group("year") else None
+    then = _then(tie, last_year) if named_year in (None, (year or 0) - 1) else None
+    now = tie.count.matched.value if tie.count and tie.count.matched else None
+    return ChangeCheck(
+        start=match.start("num"),
+        end=match.end(),
+        text=match.group("num") + match.group("unit"),
+        word_start=match.start("word"),
+        word=match.group("word"),
+        value=Decimal(match.group("num")),
+        unit=match.group("unit"),
+        tie=tie,
+        now=now,
+        then=then,
+    )
+
+
+def _then(tie: Tie, last_year: Tie | None) -> int | None:
+    """Last year's figure counted the way this year's was (the same option: 新收, or 新收 + 上年结转)."""
+    if last_year is None or tie.count is None or tie.count.matched is None:
+        return None
+    label = tie.count.matched.label
+    return next((o.value for o in last_year.options if o.label == label), None)
