@@ -10,24 +10,19 @@ from pathlib import Path
 
 from nianbao.errors import InvalidInputError, ReportReadError
 from nianbao.intake.extractor import Extraction, extract
-from nianbao.intake.spreadsheet import MAX_BYTES, read_spreadsheet_bytes
+from nianbao.intake.spreadsheet import check_file_size, load_file, read_spreadsheet_bytes
 from nianbao.schema import ReportFormat
 
 
 def read_facts(path: str | Path, fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
     """The figures a file gives; InvalidInputError (Chinese) when it cannot be read."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InvalidInputError(f"无法打开数据文件“{path.name}”：文件不存在或无法读取。") from e
-    return read_facts_bytes(data, path.name, fmt)
+    return read_facts_bytes(load_file(path, "数据文件"), path.name, fmt)
 
 
 def read_facts_bytes(data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
     """The figures of a file given as bytes: a spreadsheet when it looks like one, else sentences."""
-    if len(data) > MAX_BYTES:
-        raise InvalidInputError(f"数据文件“{name}”太大（超过 20 MB）。")
+    check_file_size(len(data), name, "数据文件")
     if data.startswith(b"PK\x03\x04") or _looks_tabular(data):
         sheet = read_spreadsheet_bytes(data, name, fmt)
         return Extraction(changes=sheet.changes, notes=sheet.notes)

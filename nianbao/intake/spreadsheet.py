@@ -19,12 +19,12 @@ from pydantic import BaseModel, Field
 from nianbao.errors import InvalidInputError, ReportReadError
 from nianbao.intake.changes import CellChange
 from nianbao.model import Report, blank_cells
+from nianbao.readers import max_file_bytes
 from nianbao.readers.document import Line, clean
 from nianbao.schema import PART_TITLE_VARIANTS, ReportFormat, TableId, addresses, row_spec
 from nianbao.tables import parse_value, place_table_lines
 
 CELLS_HEADER = ["table", "row", "column", "value"]
-MAX_BYTES = 20 * 1024 * 1024
 _TABLE_PARTS = ("二", "三", "四")
 _START_WORDS = {
     "二": ("第二十条", "信息内容", "规章", "行政许可"),
@@ -43,19 +43,31 @@ class SheetIntake(BaseModel):
 def read_spreadsheet(path: str | Path, fmt: ReportFormat = ReportFormat.F2021) -> SheetIntake:
     """Read an XLSX or CSV file of figures; InvalidInputError (Chinese) when it cannot be used."""
     path = Path(path)
+    return read_spreadsheet_bytes(load_file(path, "表格文件"), path.name, fmt)
+
+
+def load_file(path: Path, what: str) -> bytes:
+    """The bytes of a file within the size limit (NIANBAO_MAX_FILE_MB); InvalidInputError (Chinese) if not."""
     try:
-        data = path.read_bytes()
+        check_file_size(path.stat().st_size, path.name, what)
+        return path.read_bytes()
     except OSError as e:
-        raise InvalidInputError(f"无法打开表格文件“{path.name}”：文件不存在或无法读取。") from e
-    return read_spreadsheet_bytes(data, path.name, fmt)
+        raise InvalidInputError(f"无法打开{what}“{path.name}”：文件不存在或无法读取。") from e
+
+
+def check_file_size(size: int, name: str, what: str) -> None:
+    """InvalidInputError when a file is larger than NIANBAO_MAX_FILE_MB, the limit for every file we read."""
+    limit = max_file_bytes()
+    if size > limit:
+        mb = f"{limit / 1024 / 1024:.2f}".rstrip("0").rstrip(".")
+        raise InvalidInputError(f"{what}“{name}”太大（{size / 1024 / 1024:.1f} MB），超过 {mb} MB 的上限。")
 
 
 def read_spreadsheet_bytes(data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021) -> SheetIntake:
     """The figures of a spreadsheet given as bytes (XLSX by content, otherwise CSV text)."""
+    check_file_size(len(data), name, "表格文件")
     if not data.strip():
         raise InvalidInputError(f"表格文件“{name}”是空的。")
-    if len(data) > MAX_BYTES:
-        raise InvalidInputError(f"表格文件“{name}”太大（超过 20 MB）。")
     rows = _xlsx_rows(data, name) if data.startswith(b"PK\x03\x04") else _csv_rows(data, name)
     if rows and rows[0] and [clean(c).lower() for c in rows[0][:4]] == CELLS_HEADER:
         return SheetIntake(changes=cells_csv_changes(rows[1:], fmt, name))
@@ -97,7 +109,11 @@ def _csv_rows(data: bytes, name: str) -> list[list[str]]:
     if "\x00" in text:
         raise InvalidInputError(f"“{name}”不是文本格式的 CSV 文件，也不是 Excel（.xlsx）文件。")
     dialect = "excel-tab" if text.count("\t") > text.count(",") else "excel"
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect=dialect)]
+    reader = csv.reader(io.StringIO(text), dialect=dialect)
+    try:
+        return [list(row) for row in reader]
+    except csv.Error as e:  # a field over the csv module's limit (128 KB), a NUL in a quoted field …
+        raise InvalidInputError(f"无法读取 CSV 文件“{name}”：第 {reader.line_num} 行格式有误（{e}）。") from e
 
 
 def cells_csv_changes(rows: list[list[str]], fmt: ReportFormat, name: str = "") -> list[CellChange]:

@@ -10,21 +10,30 @@ from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.model import Report
 from nianbao.readers.document import Document
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+
+def max_file_bytes() -> int:
+    """The size limit of one file: NIANBAO_MAX_FILE_MB (20 by default), the one limit for every reader."""
+    from nianbao.settings import get_settings
+
+    return get_settings().max_file_mb * 1024 * 1024
 
 
-def read_report(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Report:
-    """Read a report file; ReportReadError (with a Chinese message) when it cannot be read."""
+def read_report(path: str | Path, max_bytes: int | None = None) -> Report:
+    """Read a report file; ReportReadError (with a Chinese message) when it cannot be read.
+
+    ``max_bytes`` defaults to the configured limit (``max_file_bytes``).
+    """
     path = Path(path)
+    max_bytes = max_file_bytes() if max_bytes is None else max_bytes
     data = _load(path, max_bytes)
-    return read_report_bytes(data, path.name)
+    return read_report_bytes(data, path.name, max_bytes)
 
 
-def read_report_bytes(data: bytes, name: str = "", max_bytes: int = MAX_FILE_BYTES) -> Report:
+def read_report_bytes(data: bytes, name: str = "", max_bytes: int | None = None) -> Report:
     """Read a report from its bytes; ``name`` is only used in messages and as the source."""
     from nianbao.parse import parse_document
 
-    _check_size(len(data), max_bytes)
+    check_size(len(data), max_file_bytes() if max_bytes is None else max_bytes)
     return parse_document(read_document(data, name))
 
 
@@ -87,17 +96,22 @@ def _load(path: Path, max_bytes: int) -> bytes:
         raise ReportReadError(ReadFailure.NOT_FOUND, f"找不到文件：{path}") from e
     except OSError as e:
         raise ReportReadError(ReadFailure.NOT_FOUND, f"无法打开文件：{path}（{e.strerror}）") from e
-    _check_size(size, max_bytes)
+    check_size(size, max_bytes)
     if path.is_dir():
         raise ReportReadError(ReadFailure.NOT_FOUND, f"这是一个文件夹，不是文件：{path}")
     return path.read_bytes()
 
 
-def _check_size(size: int, max_bytes: int) -> None:
+def check_size(size: int, max_bytes: int) -> None:
+    """ReportReadError for an empty file or one larger than ``max_bytes``."""
     if size == 0:
         raise ReportReadError(ReadFailure.EMPTY, "文件是空的（0 字节），没有可读取的内容。")
     if size > max_bytes:
         raise ReportReadError(
             ReadFailure.TOO_LARGE,
-            f"文件太大（{size / 1024 / 1024:.1f} MB），超过 {max_bytes / 1024 / 1024:.0f} MB 的上限。",
+            f"文件太大（{size / 1024 / 1024:.1f} MB），超过 {_megabytes(max_bytes)} MB 的上限。",
         )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.2f}".rstrip("0").rstrip(".")

@@ -42,7 +42,7 @@ from typing import Any
 
 from nianbao.errors import ErrorRecord, NianbaoError, ReadFailure, ReportReadError
 from nianbao.model import Report
-from nianbao.readers import MAX_FILE_BYTES, _load, read_report_bytes
+from nianbao.readers import _load, max_file_bytes, read_report_bytes
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +65,19 @@ _READY = "ready"
 _TAKEN = "taken"
 
 
-def read_report_guarded(path: str | Path, max_bytes: int = MAX_FILE_BYTES, timeout: float | None = None) -> Report:
-    """``read_report`` in a worker process, stopped after ``timeout`` seconds (default NIANBAO_READ_TIMEOUT)."""
+def read_report_guarded(path: str | Path, max_bytes: int | None = None, timeout: float | None = None) -> Report:
+    """``read_report`` in a worker process, stopped after ``timeout`` seconds (default NIANBAO_READ_TIMEOUT).
+
+    ``max_bytes`` defaults to NIANBAO_MAX_FILE_MB (``max_file_bytes``), as in ``read_report``.
+    """
     path = Path(path)
+    max_bytes = max_file_bytes() if max_bytes is None else max_bytes
     data = _load(path, max_bytes)
     return read_report_bytes_guarded(data, path.name, max_bytes, timeout)
 
 
 def read_report_bytes_guarded(
-    data: bytes, name: str = "", max_bytes: int = MAX_FILE_BYTES, timeout: float | None = None
+    data: bytes, name: str = "", max_bytes: int | None = None, timeout: float | None = None
 ) -> Report:
     """``read_report_bytes`` in a worker process, stopped after ``timeout`` seconds (default NIANBAO_READ_TIMEOUT)."""
     return default_guard().read_bytes(data, name, max_bytes, timeout)
@@ -128,13 +132,14 @@ class ReadGuard:
         self._reset()
 
     def read_bytes(
-        self, data: bytes, name: str = "", max_bytes: int = MAX_FILE_BYTES, timeout: float | None = None
+        self, data: bytes, name: str = "", max_bytes: int | None = None, timeout: float | None = None
     ) -> Report:
         """The report in ``data``; ReportReadError(TIMEOUT) when reading takes more than ``timeout`` seconds."""
         limit = _read_timeout() if timeout is None else timeout
+        size_limit = max_file_bytes() if max_bytes is None else max_bytes  # the caller's settings, not the worker's
         self._adopt()
         with self._slots:
-            reply = self._read((data, name, max_bytes), limit, name)
+            reply = self._read((data, name, size_limit), limit, name)
         return _unpack(reply)
 
     def worker_pids(self) -> list[int]:
