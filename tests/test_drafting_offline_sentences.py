@@ -190,3 +190,18 @@ def test_a_change_from_a_report_older_than_last_year_stays_marked(seed: Report) 
     last.parts[0].text = "2021年，全县共受理政府信息公开申请223件次，同比增长12.5%。"
     one = draft_offline("鹿邑县人民政府", 2023, cells, ReportList([last])).report.part_text("一")
     assert f"共受理政府信息公开申请241件次，同比增长12.5%{UNVERIFIED}。" in one
+
+
+def test_a_count_in_ten_thousands_is_one_figure_and_stays_marked_when_nothing_gives_it(
+    seed: Report, cells: Report
+) -> None:
+    line = sentence_from(seed, cells, "2021年，全县主动公开政府信息1.6万条。")
+    assert line == f"2022年，全县主动公开政府信息1.6万条{UNVERIFIED}。"
+    assert failing(line, cells) == ["1.6万条"]
+
+
+def test_a_figure_the_tables_lack_takes_the_users_fact_when_given(seed: Report, cells: Report) -> None:
+    facts = {"主动公开政府信息": 17000, "信息处理费": 0}
+    text = drafted(seed, cells, "2021年，全县主动公开政府信息1.6万条。", facts=facts)
+    assert "2022年，全县主动公开政府信息17000条。" in text.split("\n")
+    assert failing(text, cells, facts=facts) == []

@@ -27,7 +27,9 @@ from nianbao.rules.narrative import (
 from nianbao.schema import ReportFormat, RowSpec, TableId, rows_of
 
 _NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d])")
-_UNIT = re.compile(r"\s*(余|多)?\s*(%|万元|元|件次|人次|件|条|个|项|次|篇|期|场|家|人|户|份|起|宗|批|例)?")
+_UNIT = re.compile(
+    r"\s*(?P<wan>万(?!元))?\s*(?:余|多)?\s*(?P<unit>%|万元|元|件次|人次|件|条|个|项|次|篇|期|场|家|人|户|份|起|宗|批|例)?"
+)
 _NOT_A_FIGURE_AFTER = re.compile(r"\s*(?:年|月|日|号|时|版|届|周年|热线|-|—\d)")
 _LIST_MARK_AFTER = re.compile(r"[.．、](?!\d)")
 _COUNT_UNITS = frozenset({"件次", "人次", "件", "条", "个", "项", "次", "篇", "期", "场", "家", "人", "户", "份", "起"})
@@ -93,13 +95,16 @@ def find_numbers(sentence: str) -> list[Number]:
     found = []
     for match in _NUMBER.finditer(text):
         unit_match = _UNIT.match(text, match.end())
-        unit = (unit_match.group(2) or "") if unit_match else ""
+        unit, wan = (unit_match.group("unit") or "", unit_match.group("wan")) if unit_match else ("", None)
         if _is_figure(text, match, unit):
-            end = unit_match.end() if unit_match and unit else match.end()
-            found.append(Number(match.start(), end, match.group(0), Decimal(match.group(0).replace(",", "")), unit))
+            end = unit_match.end() if unit_match and (unit or wan) else match.end()
+            value = Decimal(match.group(0).replace(",", "")) * (10000 if wan else 1)
+            found.append(Number(match.start(), end, match.group(0) + (wan or ""), value, unit))
+    arabic = [(n.start, n.end) for n in found]
     for match in _CHINESE_COUNT.finditer(text):
         value = parse_chinese_number(match.group(1))
-        if value is not None and not text[: match.start()].endswith("第"):
+        within = any(start <= match.start() < end for start, end in arabic)  # the 万 of 1.6万条
+        if value is not None and not within and not text[: match.start()].endswith("第"):
             found.append(Number(match.start(), match.end(), match.group(1), Decimal(value), match.group(2)))
     return sorted(found, key=lambda n: n.start)
 

@@ -200,7 +200,7 @@ class FigureRewriter:
 
 def as_written(value: Decimal, like: str) -> str:
     """``value`` with as many decimals as ``like`` (2584.0020 as 2460.9543 was written), never rounded."""
-    places = len(like.split(".")[1]) if "." in like else 0
+    places = len(like.removesuffix("万").partition(".")[2])
     padded = format_value(value, places) if places else format_value(value)
     return padded if Decimal(padded) == value else format_value(value)
 
