@@ -205,3 +205,14 @@ def test_a_figure_the_tables_lack_takes_the_users_fact_when_given(seed: Report, 
     text = drafted(seed, cells, "2021年，全县主动公开政府信息1.6万条。", facts=facts)
     assert "2022年，全县主动公开政府信息17000条。" in text.split("\n")
     assert failing(text, cells, facts=facts) == []
+
+
+def test_each_appeal_figure_is_counted_over_both_kinds_of_suit_as_last_year_counted_it() -> None:
+    huaian = read_report(CORPUS / "huaian_2024.pdf")  # 行政诉讼 46 件，其中…结果纠正 5 件 (4 + 1)
+    cells = example_next_year(huaian)
+    suits = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
+    corrected = [cells.count(TableId.APPEALS, row, "结果纠正") for row in suits]
+    assert corrected == [5, 1]  # this year's 5 is one kind of suit only: it must not stay
+    one = draft_offline("淮安市人民政府", 2025, cells, ReportList([huaian])).report.part_text("一")
+    assert "其中结果维持 26件，结果纠正 6件，其他结果 10件，尚未审结 8件。" in one
+    assert failing(one, cells) == failing(one.replace("结果纠正 6件", "结果纠正 5件"), cells)  # both pass the check

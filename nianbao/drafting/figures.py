@@ -92,21 +92,30 @@ def find_numbers(sentence: str) -> list[Number]:
     Small Chinese numerals (一起, 三大领域, 六个一) are idiom far more often than figures: not counted.
     """
     text = normalize_digits(sentence)
+    arabic = _arabic_numbers(text)
+    return sorted(arabic + _chinese_counts(text, arabic), key=lambda n: n.start)
+
+
+def _arabic_numbers(text: str) -> list[Number]:
     found = []
     for match in _NUMBER.finditer(text):
         unit_match = _UNIT.match(text, match.end())
         unit, wan = (unit_match.group("unit") or "", unit_match.group("wan")) if unit_match else ("", None)
         if _is_figure(text, match, unit):
             end = unit_match.end() if unit_match and (unit or wan) else match.end()
-            value = Decimal(match.group(0).replace(",", "")) * (10000 if wan else 1)
-            found.append(Number(match.start(), end, match.group(0) + (wan or ""), value, unit))
-    arabic = [(n.start, n.end) for n in found]
+            amount = Decimal(match.group(0).replace(",", "")) * (10000 if wan else 1)
+            found.append(Number(match.start(), end, match.group(0) + (wan or ""), amount, unit))
+    return found
+
+
+def _chinese_counts(text: str, arabic: list[Number]) -> list[Number]:
+    found = []
     for match in _CHINESE_COUNT.finditer(text):
         value = parse_chinese_number(match.group(1))
-        within = any(start <= match.start() < end for start, end in arabic)  # the 万 of 1.6万条
+        within = any(n.start <= match.start() < n.end for n in arabic)  # the 万 of 1.6万条
         if value is not None and not within and not text[: match.start()].endswith("第"):
             found.append(Number(match.start(), match.end(), match.group(1), Decimal(value), match.group(2)))
-    return sorted(found, key=lambda n: n.start)
+    return found
 
 
 def _is_figure(text: str, match: re.Match[str], unit: str) -> bool:

@@ -106,7 +106,8 @@ class FigureRewriter:
             index, known = _option_index(source_ties.get(tie.start))
             value = tie.options[min(index, len(tie.options) - 1)].value if tie.options else None
             sure = sure and known
-            if value is not None and not (tie.agrees and known):
+            # Not tie.agrees: the old figure may fit another way of counting (one kind of suit only).
+            if value is not None and not (known and tie.count.quantity.agrees(value)):
                 replacements.append((tie.start, tie.end, format_value(value) + _unit_of(tie)))
         return _apply(sentence, replacements), sure
 
