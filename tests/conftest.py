@@ -1,18 +1,28 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, settings
 
-from nianbao.settings import get_settings
+from nianbao.kb.service import KnowledgeBase
+from nianbao.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = CORPUS / "luyi_2021.txt"
+
+OpenKb = Callable[..., KnowledgeBase]
 
 # Failed LLM calls are retried with backoff (agents.llm.RetryPolicy); in tests the waits are tiny.
 os.environ.setdefault("NIANBAO_LLM_BACKOFF", "0.01")
@@ -46,3 +56,80 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     get_settings.cache_clear()
     yield folder
     get_settings.cache_clear()
+
+
+# The knowledge base's tests run against the embedded store and against Chroma's own server.
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """Chroma's own server (`chroma run`) on a free local port, for the whole session."""
+    executable = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    if executable is None:
+        pytest.fail("找不到 chroma 命令（随 chromadb 安装）")
+    port = _free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    command = [executable, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
+    log = (path / "server.log").open("wb")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        _wait_for_heartbeat(port, process)
+        yield "127.0.0.1", port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _wait_for_heartbeat(port: int, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"Chroma 服务器启动失败（退出码 {process.returncode}）")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    pytest.fail("Chroma 服务器在 60 秒内没有响应")
+
+
+def kb_settings(data_dir: Path, server: tuple[str, int] | None = None, **extra: object) -> Settings:
+    """Settings for a test store: never ./data, never the developer's .env."""
+    host, port = server if server else (None, None)
+    values = {"NIANBAO_DATA_DIR": data_dir, "CHROMA_HOST": host, "CHROMA_PORT": port, "NIANBAO_EMBEDDINGS": "local"}
+    return Settings(_env_file=None, **{**values, **extra})  # type: ignore[call-arg, arg-type]
+
+
+@pytest.fixture(params=["embedded", "server"])
+def open_kb(request: pytest.FixtureRequest, tmp_path: Path) -> OpenKb:
+    """Opens the same test knowledge base, embedded in tmp_path or in its own collections on the server."""
+    server = request.getfixturevalue("chroma_server") if request.param == "server" else None
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+
+    def factory(**kwargs: object) -> KnowledgeBase:
+        settings = kb_settings(tmp_path / "data", server, **kwargs.pop("settings", {}))  # type: ignore[arg-type]
+        return KnowledgeBase(settings, prefix=prefix, **kwargs)  # type: ignore[arg-type]
+
+    return factory
+
+
+@pytest.fixture
+def kb(open_kb: OpenKb) -> KnowledgeBase:
+    return open_kb()
+
+
+@pytest.fixture
+def corpus_kb(kb: KnowledgeBase) -> KnowledgeBase:
+    kb.add(CORPUS)
+    return kb

@@ -230,12 +230,13 @@ def check_in_a_fresh_process(data_dir: Path, added: set[str]) -> int:
     return int(lines[-1].split()[1])
 
 
-def pending_before_recovery(data_dir: Path) -> list[tuple[str, dict]]:
+def pending_before_recovery(data_dir: Path) -> list[str]:
     """Chunks an interrupted add left behind (the kill came mid-add), seen before the store recovers them."""
     settings = Settings(NIANBAO_DATA_DIR=data_dir)  # type: ignore[call-arg]
     if not (data_dir / "chroma").exists():
         return []
-    return list(ChromaStore(settings, embedder_from_settings(settings)).pending_chunks())
+    store = ChromaStore(settings, embedder_from_settings(settings))
+    return [chunk for change in store.unfinished() for report in change.writes for chunk in store.chunk_ids(report)]
 
 
 def assert_kb_consistent(data_dir: Path, added: set[str]) -> list[StoredReport]:
@@ -248,7 +249,7 @@ def assert_kb_consistent(data_dir: Path, added: set[str]) -> list[StoredReport]:
         assert len(kb.store.chunk_ids(record.id)) == record.chunk_count > 0
         assert kb.show(record.id).report.year == record.year
     assert kb.store.chunk_count() == sum(r.chunk_count for r in records)
-    assert kb.store.pending_chunks() == []
+    assert kb.store.unfinished() == []
     assert len(kb.stats().years) == len({r.year for r in records})
     if records:
         hits = kb.search("政府信息公开申请", k=3)

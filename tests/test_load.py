@@ -183,7 +183,7 @@ def assert_nothing_lost(data_dir: Path, result: LoadResult, users: int, rounds: 
     for record in records:
         assert len(kb.store.chunk_ids(record.id)) == record.chunk_count
     assert kb.store.chunk_count() == sum(r.chunk_count for r in records)
-    assert kb.store.pending_chunks() == []
+    assert kb.store.unfinished() == []
 
 
 def loaded_kb(data_dir: Path) -> tuple[KnowledgeBase, int]:

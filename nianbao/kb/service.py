@@ -5,14 +5,12 @@ The CLI (``nianbao kb``) and the app's admin page are thin layers over :class:`K
 
 from __future__ import annotations
 
-import base64
 import builtins
 import hashlib
 import json
 import logging
 import threading
 import time
-import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -56,7 +54,6 @@ SERVER_REFRESH_SECONDS = 5.0
 SEARCH_BY_ID_LIMIT = 2000
 WIDE_SEARCH_LIMIT = 1000
 BATCH_SIZE = 64
-RECORD_PREFIX = "zjson85:"
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
 PLACE_UNITS = ("县", "区", "市", "省", "旗", "州")
 KEY_TABLE_COLUMNS = {TableId.REQUESTS: {"总计"}, TableId.APPEALS: {"总计"}}
@@ -175,38 +172,39 @@ class KnowledgeBase:
         return check_report(report, last_year).findings
 
     def _write(self, batch: _Batch) -> None:
-        """Store a batch atomically: chunks (pending), then all records in one upsert, then settle."""
+        """Store a batch atomically: note the change, write the chunks, commit all records in one upsert, then
+        delete what the new reports replace; an interrupted write is undone when the store is next opened."""
         if not batch.items:
             return
-        ids, documents, metadatas, vectors = [], [], [], []
+        replaced = [old for *_rest, old in batch.items if old is not None]
+        change = self.store.begin([stored.id for _item, stored, *_rest in batch.items], [old.id for old in replaced])
+        ids: builtins.list[str] = []
+        metadatas: builtins.list[Metadata] = []
+        vectors, lexicons, docs = [], [], []
         for item, stored, _findings, _old in batch.items:
-            rows = _chunk_rows(stored, item.chunks, item.tokens)
-            ids += rows[0]
-            documents += rows[1]
-            metadatas += rows[2]
+            chunk_ids, chunk_metadatas = _chunk_rows(stored, item.chunks)
+            ids += chunk_ids
+            metadatas += chunk_metadatas
             vectors.append(item.embeddings if item.embeddings is not None else self._embed_chunks(stored, item.chunks))
-        self.store.add_chunks(ids, documents, _stack(vectors), [{**m, "pending": True} for m in metadatas])
+            lexicons.append(_lexicon(item.chunks, item.tokens))
+            docs += _lexical_docs(stored, lexicons[-1])
+        self.store.add_chunks(ids, _stack(vectors), metadatas)
         try:
-            self.store.put_records(*_record_rows(batch.items))
+            self.store.put_records(*_record_rows(batch.items), lexicons)
         except BaseException:
             self.store.delete_chunks(ids)
+            self.store.finish(change)
             raise
         finally:
             self._record_cache = None
-        self._after_commit([old for *_rest, old in batch.items if old is not None], ids, metadatas)
-        batch.written()
-
-    def _after_commit(
-        self, replaced: builtins.list[StoredReport], ids: builtins.list[str], metadatas: builtins.list[Metadata]
-    ) -> None:
-        """Committed: drop the replaced reports' chunks and make the new ones searchable."""
         for old in replaced:
             old_ids = self.store.chunk_ids(old.id)
             self.store.delete_chunks(old_ids)
             self._lexical_remove(old_ids)
-        self.store.settle_chunks(ids)
+        self.store.finish(change)
         if self._lexical is not None:
-            self._lexical.add(LexicalDoc(i, str(m["tokens"]).split(), m) for i, m in zip(ids, metadatas, strict=True))
+            self._lexical.add(docs)
+        batch.written()
 
     def _embed_chunks(self, stored: StoredReport, chunks: builtins.list[ChunkText]) -> np.ndarray:
         texts = [embedding_text(stored.agency, stored.year, c) for c in chunks]
@@ -243,9 +241,11 @@ class KnowledgeBase:
         require_admin(self.settings, password)
         stored = self._find(report_id)
         self._record_cache = None
+        change = self.store.begin([], [stored.id])
         self.store.delete_record(_record_id(stored))
         ids = self.store.chunk_ids(stored.id)
         self.store.delete_chunks(ids)
+        self.store.finish(change)
         self._lexical_remove(ids)
         return stored
 
@@ -352,7 +352,12 @@ class KnowledgeBase:
                 scores[cid] = scores.get(cid, 0.0) + weight / (RRF_K + rank)
         best = sorted(scores, key=lambda c: (-scores[c], dense_rank.get(c, 10**9)))[:k]
         known = self.store.get_chunks(best)
-        return [_hit(c, scores[c], *known[c], dense_rank.get(c), lexical_rank.get(c)) for c in best if c in known]
+        reports = self._views().by_id
+        return [
+            _hit(c, scores[c], reports[report_id], *known[c], dense_rank.get(c), lexical_rank.get(c))
+            for c in best
+            if c in known and (report_id := chunk_address(c)[0]) in reports
+        ]
 
     def _filters(self, agency: str | None, year: int | None, section: str | None, level: str | None) -> Filters | None:
         """Metadata filters; None when a filter can match nothing (an agency not in the store)."""
@@ -393,10 +398,21 @@ class KnowledgeBase:
         with self._lexical_lock:  # searches arriving while it is built wait for that one build
             stale = self.store.is_server and time.monotonic() - self._lexical_built_at > SERVER_REFRESH_SECONDS
             if self._lexical is None or stale:
-                docs = (LexicalDoc(i, str(m.get("tokens", "")).split(), m) for i, m, _d in self.store.iter_chunks())
-                self._lexical = Bm25Index(docs)
+                self._lexical = Bm25Index(self._stored_lexical_docs())
                 self._lexical_built_at = time.monotonic()
             return self._lexical
+
+    def _stored_lexical_docs(self) -> Iterable[LexicalDoc]:
+        """Every committed chunk's tokens, from the reports' lexicons (or, for reports stored before lexicons,
+        from their chunks' metadata)."""
+        records = {r.id: r for r in self._records()}
+        lexicons = self.store.lexicons(builtins.list(records))
+        for report_id, lexicon in lexicons.items():
+            yield from _lexical_docs(records[report_id], lexicon)
+        older = [r for r in records if r not in lexicons]
+        for chunk_id, meta in self.store.iter_chunk_metadata(older):
+            stored = records[str(meta["report_id"])]
+            yield LexicalDoc(chunk_id, str(meta.get("tokens", "")).split(), _filter_fields(stored, chunk_id))
 
     def warm_up(self) -> threading.Thread:
         """Build the search index in the background (reading it from a large store takes seconds)."""
@@ -425,21 +441,35 @@ class KnowledgeBase:
             report = self.show(stored.id).report
             chunks = chunk_report(report)
             tokens = [" ".join(tokenize(embedding_text(stored.agency, stored.year, c))) for c in chunks]
-            ids, documents, metadatas = _chunk_rows(stored, chunks, tokens)
+            ids, metadatas = _chunk_rows(stored, chunks)
             embeddings = self._embed_chunks(stored, chunks)
-            self.store.add_chunks(ids, documents, embeddings, [{**m, "pending": False} for m in metadatas], staging)
+            self.store.add_chunks(ids, embeddings, [{**m, "pending": False} for m in metadatas], staging)
+            self.store.put_lexicons([stored.id], [_lexicon(chunks, tokens)])
             total += len(ids)
         self.store.swap_in(staging)
         self._lexical = None
         return total
 
     def recover(self) -> None:
-        """Finish or undo adds interrupted after their chunks were written (run when the store is opened)."""
+        """Finish or undo adds and removes that were interrupted (run when the store is opened)."""
         recorded = self.store.recorded_embedding()
         if recorded is None or recorded[0] != self.embedder.name:
             return  # a new store, or one waiting for `kb reindex`
         committed = {r.id for r in self._records()}
         cutoff = time.time() - self._grace
+        for change in self.store.unfinished():
+            if change.started_at > cutoff:
+                continue  # another instance's change, still in progress
+            leftovers = [r for r in change.writes + change.drops if r not in committed]
+            if leftovers:
+                logger.warning("清理 %d 份未完成添加或删除的报告数据（上次操作中断）", len(leftovers))
+            for report_id in leftovers:
+                self.store.delete_report_data(report_id)
+            self.store.finish(change.id)
+        self._recover_older_layout(committed, cutoff)
+
+    def _recover_older_layout(self, committed: set[str], cutoff: float) -> None:
+        """Chunks an older version left ``pending``: settled when their record came, else deleted."""
         settle, orphans = [], []
         for chunk_id, meta in self.store.pending_chunks():
             if meta.get("report_id") in committed:
@@ -588,48 +618,61 @@ def _stored_from_metadata(meta: Metadata) -> StoredReport:
 
 
 def _record_document(report: Report, findings: list[Finding]) -> str:
-    """The structured report and its findings as compressed JSON (Chroma indexes documents; keep them small)."""
+    """The structured report and its findings as JSON."""
     payload = {"report": report.model_dump(mode="json"), "findings": [f.model_dump(mode="json") for f in findings]}
-    packed = zlib.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"), 6)
-    return RECORD_PREFIX + base64.b85encode(packed).decode("ascii")
+    return json.dumps(payload, ensure_ascii=False)
 
 
 def _read_record_document(document: str) -> dict:
-    if document.startswith(RECORD_PREFIX):
-        document = zlib.decompress(base64.b85decode(document[len(RECORD_PREFIX) :])).decode("utf-8")
     return json.loads(document or "{}")
 
 
-def _record_rows(items: list[BatchItem]) -> tuple[list[str], list[str], list[Metadata]]:
+def _record_rows(items: list[BatchItem]) -> tuple[list[str], list[Metadata], list[str]]:
     ids = [_record_id(stored) for _item, stored, _f, _old in items]
-    documents = [_record_document(item.report, findings) for item, _stored, findings, _old in items]
-    return ids, documents, [_record_metadata(stored) for _item, stored, _f, _old in items]
+    metadatas = [_record_metadata(stored) for _item, stored, _f, _old in items]
+    return ids, metadatas, [_record_document(item.report, findings) for item, _stored, findings, _old in items]
 
 
-def _chunk_rows(
-    stored: StoredReport, chunks: list[ChunkText], tokens: list[str]
-) -> tuple[list[str], list[str], list[Metadata]]:
-    ids = [f"{stored.id}:{c.part}:{c.paragraph}" for c in chunks]
-    documents = [c.text for c in chunks]
-    metadatas: list[Metadata] = [
-        {
-            "report_id": stored.id,
-            "agency": stored.agency,
-            "region": stored.region,
-            "level": stored.level,
-            "year": stored.year,
-            "format": stored.format,
-            "part": c.part,
-            "part_title": c.part_title,
-            "paragraph": c.paragraph,
-            "source": stored.source,
-            "content_hash": stored.content_hash,
-            "added_at": stored.added_at,
-            "tokens": words,
-        }
-        for c, words in zip(chunks, tokens, strict=True)
-    ]
-    return ids, documents, metadatas
+def _chunk_rows(stored: StoredReport, chunks: list[ChunkText]) -> tuple[list[str], list[Metadata]]:
+    """Chunk ids and metadata: only what is the paragraph's own (the rest is on the report's record)."""
+    ids = [f"{stored.id}:{_address(c)}" for c in chunks]
+    metadatas: list[Metadata] = [{"report_id": stored.id, "part_title": c.part_title, "text": c.text} for c in chunks]
+    return ids, metadatas
+
+
+def _address(chunk: ChunkText) -> str:
+    return f"{chunk.part}:{chunk.paragraph}"
+
+
+def chunk_address(chunk_id: str) -> tuple[str, str, int]:
+    """(report id, part, paragraph) of a chunk id ``<report id>:<part>:<paragraph>``."""
+    report_id, part, paragraph = chunk_id.rsplit(":", 2)
+    return report_id, part, int(paragraph)
+
+
+def _lexicon(chunks: list[ChunkText], tokens: list[str]) -> str:
+    """A report's search tokens, paragraph by paragraph (JSON: address -> space-separated tokens)."""
+    return json.dumps({_address(c): words for c, words in zip(chunks, tokens, strict=True)}, ensure_ascii=False)
+
+
+def _lexical_docs(stored: StoredReport, lexicon: str) -> list[LexicalDoc]:
+    docs = []
+    for address, words in json.loads(lexicon).items():
+        chunk_id = f"{stored.id}:{address}"
+        docs.append(LexicalDoc(chunk_id, words.split(), _filter_fields(stored, chunk_id)))
+    return docs
+
+
+def _filter_fields(stored: StoredReport, chunk_id: str) -> Metadata:
+    """What search filters look at, for one chunk."""
+    return {
+        "report_id": stored.id,
+        "agency": stored.agency,
+        "year": stored.year,
+        "part": chunk_address(chunk_id)[1],
+        "level": stored.level,
+        "region": stored.region,
+    }
 
 
 def _stack(vectors: list[np.ndarray]) -> np.ndarray:
@@ -668,7 +711,8 @@ class _RecordViews:
 
     def __init__(self, records: list[StoredReport]) -> None:
         self.source = records
-        self.committed_ids = frozenset(r.id for r in records)
+        self.by_id = {r.id: r for r in records}
+        self.committed_ids = frozenset(self.by_id)
         self.bodies_by_alias: dict[str, set[str]] = {}
         for record in records:
             for alias in body_aliases(record.agency, record.region):
@@ -677,9 +721,17 @@ class _RecordViews:
 
 
 def _hit(
-    chunk_id: str, score: float, meta: Metadata, text: str, dense_rank: int | None, lexical_rank: int | None
+    chunk_id: str,
+    score: float,
+    stored: StoredReport,
+    meta: Metadata,
+    text: str,
+    dense_rank: int | None,
+    lexical_rank: int | None,
 ) -> SearchHit:
-    fields: dict[str, object] = {k: v for k, v in meta.items() if k in SearchHit.model_fields}
+    _report_id, part, paragraph = chunk_address(chunk_id)
+    fields: dict[str, object] = {**_record_metadata(stored), "part": part, "paragraph": paragraph}
+    fields |= {k: v for k, v in meta.items() if k in SearchHit.model_fields}
     fields |= {
         "chunk_id": chunk_id,
         "text": text,
