@@ -1,11 +1,14 @@
-"""Drafting benchmark: the offline full draft (target ≤ 2 s) and the LLM pipeline around a
-zero-latency fake OpenAI endpoint (target ≤ 1 s excluding the model).
+"""Drafting benchmark: the offline full draft (target ≤ 2 s), the LLM pipeline around a
+zero-latency fake OpenAI endpoint (target ≤ 1 s excluding the model), and what the offline
+draft leaves to a person: per corpus pair and part 一/五/六, the numbers that fail verification
+and the sentences marked 【待核实】 (next year's figures made up by ``example_next_year``,
+信息处理费 = 0, as in bench_local_llm.py; ``--marks`` lists each failing number and its sentence).
 
 The pipeline figure is the whole ``LLMDrafter.draft_all`` (offline base, retrieval, prompts,
 three streamed parts through the real openai/langchain client over local HTTP, one fix round
 for a wrong number, verification) minus the time the scripted server spent answering.
 
-Run: .venv/bin/python bench/bench_drafting.py
+Run: .venv/bin/python bench/bench_drafting.py [--marks]
 """
 
 from __future__ import annotations
@@ -25,12 +28,14 @@ from nianbao.checker import check_report  # noqa: E402
 from nianbao.drafting.example import example_next_year  # noqa: E402
 from nianbao.drafting.offline import draft_offline  # noqa: E402
 from nianbao.drafting.sources import ReportList  # noqa: E402
+from nianbao.drafting.verify import Status, check_numbers, count_marked  # noqa: E402
 from nianbao.readers import read_report  # noqa: E402
 from nianbao.schema import TableId  # noqa: E402
 from nianbao.settings import Settings  # noqa: E402
 from tests.fake_openai import Reply, fake_openai  # noqa: E402
 
 CORPUS = sorted(p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".md", ".pdf"))
+FACTS = {"信息处理费": 0}
 
 
 def timed(label: str, run: Callable[[], object], repeat: int = 10) -> float:
@@ -89,7 +94,27 @@ def bench_pipeline() -> float:
         return timed("LLM pipeline, zero-latency endpoint (4 requests)", run)
 
 
+def left_to_check(show: bool) -> None:
+    """Numbers failing verification and sentences marked 【待核实】 in each corpus pair's offline draft."""
+    for path in CORPUS:
+        last = read_report(path)
+        year = (last.year or 0) + 1
+        draft = draft_offline(last.agency or "", year, example_next_year(last), ReportList([last]), FACTS)
+        previous = last if last.year == year - 1 else None
+        for part in "一五六":
+            text = draft.report.part_text(part)
+            failed = [c for c in check_numbers(text, draft.report, FACTS, part, previous) if c.failed]
+            wrong = sum(c.status is Status.MISMATCH for c in failed)
+            print(
+                f"{path.name} → {year}  第{part}部分  数字未通过 {len(failed):3}（与表格不符 {wrong}，"
+                f"表格与已提供数据中没有 {len(failed) - wrong}）  【待核实】句 {count_marked(text):3}"
+            )
+            for check in failed if show else []:
+                print(f"    {check.number:<10} {check.sentence[:90]}")
+
+
 def main() -> None:
+    left_to_check("--marks" in sys.argv)
     offline = bench_offline()
     pipeline = bench_pipeline()
     print(f"offline full draft, worst corpus body: {offline * 1000:.1f} ms (target ≤ 2000 ms)")
