@@ -216,3 +216,8 @@ def test_each_appeal_figure_is_counted_over_both_kinds_of_suit_as_last_year_coun
     one = draft_offline("淮安市人民政府", 2025, cells, ReportList([huaian])).report.part_text("一")
     assert "其中结果维持 26件，结果纠正 6件，其他结果 10件，尚未审结 8件。" in one
     assert failing(one, cells) == failing(one.replace("结果纠正 6件", "结果纠正 5件"), cells)  # both pass the check
+
+
+def test_places_counted_are_reported_with_their_unit(cells: Report) -> None:
+    text = "全年累计整改不规范描述22处、失效链接43处，依法处理到位。"
+    assert failing(text, cells) == ["22处", "43处"]

@@ -28,11 +28,13 @@ from nianbao.schema import ReportFormat, RowSpec, TableId, rows_of
 
 _NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d])")
 _UNIT = re.compile(
-    r"\s*(?P<wan>万(?!元))?\s*(?:余|多)?\s*(?P<unit>%|万元|元|件次|人次|件|条|个|项|次|篇|期|场|家|人|户|份|起|宗|批|例)?"
+    r"\s*(?P<wan>万(?!元))?\s*(?:余|多)?\s*(?P<unit>%|万元|元|件次|人次|件|条|个|项|次|篇|期|场|家|人|户|份|起|宗|批|例|处(?![理置罚分室长]))?"
 )
 _NOT_A_FIGURE_AFTER = re.compile(r"\s*(?:年|月|日|号|时|版|届|周年|热线|-|—\d)")
 _LIST_MARK_AFTER = re.compile(r"[.．、](?!\d)")
-_COUNT_UNITS = frozenset({"件次", "人次", "件", "条", "个", "项", "次", "篇", "期", "场", "家", "人", "户", "份", "起"})
+_COUNT_UNITS = frozenset(
+    {"件次", "人次", "件", "条", "个", "项", "次", "篇", "期", "场", "家", "人", "户", "份", "起", "处"}
+)
 _CLAUSE_BREAK = re.compile(r"[，,；;：:、（）()]")
 _ACTIVE_COLUMN_WORDS = re.compile(r"制发|废止|现行有效|新制作|新公开")
 _COLUMN_WORDS = (
