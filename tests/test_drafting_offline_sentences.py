@@ -221,3 +221,12 @@ def test_each_appeal_figure_is_counted_over_both_kinds_of_suit_as_last_year_coun
 def test_places_counted_are_reported_with_their_unit(cells: Report) -> None:
     text = "全年累计整改不规范描述22处、失效链接43处，依法处理到位。"
     assert failing(text, cells) == ["22处", "43处"]
+
+
+def test_a_share_of_applicants_is_of_the_new_requests_when_last_years_whole_was_ambiguous(
+    seed: Report, cells: Report
+) -> None:
+    # 2021: 223 new requests and 223 closed, so 210 ÷ 223 fits both; 2022: 241 new, 237 closed.
+    line = sentence_from(seed, cells, "2021年，自然人申请210件，占94.2%；法人或其他组织申请13件，占5.8%。")
+    assert line == "2022年，自然人申请215件，占89.2%；法人或其他组织申请26件，占10.8%。"  # 215 + 26 = 241
+    assert failing(line, cells) == []

@@ -23,7 +23,7 @@ from nianbao.drafting.figures import (
 from nianbao.drafting.sources import place_name
 from nianbao.drafting.verify import Facts, fact_in_units_of, mark_sentence, states_fact
 from nianbao.model import Report
-from nianbao.rules.narrative import PercentCheck, request_wholes
+from nianbao.rules.narrative import Expected, PercentCheck, percent_method, request_wholes
 from nianbao.schema import RowSpec, TableId
 
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
@@ -143,12 +143,27 @@ class FigureRewriter:
         places = max(0, -int(Decimal(share.quantity.value).as_tuple().exponent))
         if counted is None:
             return share_value(share.parts[0].value, share.wholes[0].value, places, None)
-        parts = {p.label: p for p in share.parts}
-        wholes = {w.label: w for w in request_wholes(self.target)}
-        part, whole = parts.get(counted.parts[0].label), wholes.get(counted.wholes[0].label)
+        part = {p.label: p for p in share.parts}.get(counted.parts[0].label)
+        whole = self._whole_as_counted(counted)
         if part is None or whole is None:
             return None
         return share_value(part.value, whole.value, places, counted.method)
+
+    def _whole_as_counted(self, counted: PercentCheck) -> Expected | None:
+        """This year's whole of last year's share; when several fitted last year, the total of the part's kind.
+
+        自然人 210 of 223 applications: 223 was both 新收 (一) and 办结 (三.七); a share of applicants is of 一.
+        """
+        assert self.source is not None
+        printed, part = Decimal(counted.quantity.value), counted.parts[0]
+        then = request_wholes(self.source)
+        fitting = [i for i, w in enumerate(then) if percent_method(part.value, w.value, printed)]
+        fitting = fitting or [i for i, w in enumerate(then) if w.label == counted.wholes[0].label]
+        now = request_wholes(self.target)
+        if len({now[i].value for i in fitting}) == 1:
+            return now[fitting[0]]
+        kind = 2 if part.label.startswith("依申请公开 一+二 ") else 1 if part.label.startswith("依申请公开 一 ") else 0
+        return now[kind] if kind in fitting else None
 
     def _active(self, sentence: str) -> tuple[str, bool]:
         """主动公开 figures (规章 1 件, 行政许可 20815 件): the same cell of this year, when last year's matched one.
