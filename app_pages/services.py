@@ -297,7 +297,7 @@ def extract_figures(message: str, fmt: ReportFormat) -> Any:
 
 def spreadsheet_turn(report: Report, data: bytes, name: str) -> TurnResult:
     """Apply the figures of an uploaded spreadsheet (XLSX/CSV)."""
-    read_sheet = optional("nianbao.intake.spreadsheet", "read_spreadsheet_bytes", "上传表格")
+    read_sheet = optional("nianbao.intake.spreadsheet", "read_spreadsheet_bytes_guarded", "上传表格")
     preview = optional("nianbao.intake.proposal", "preview", "上传表格")
     extraction = read_sheet(data, name, report.format)
     changes = getattr(extraction, "changes", extraction)

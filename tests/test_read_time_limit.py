@@ -1,4 +1,4 @@
-"""A time limit per file: reports are read in a worker process that is killed when it overruns.
+"""A time limit per file: reports (and facts files) are read in a worker process that is killed when it overruns.
 
 Real worker processes throughout. Slowness is injected at the boundary only: the guard is given a
 reader that sleeps before calling the real ``read_report_bytes`` when the file's name says so.
@@ -6,6 +6,7 @@ reader that sleeps before calling the real ``read_report_bytes`` when the file's
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -16,10 +17,23 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from openpyxl import Workbook
 
-from nianbao.errors import ErrorRecord, ReadFailure, ReportReadError
+from nianbao.commands.cells import cells_csv
+from nianbao.errors import ErrorRecord, InvalidInputError, ReadFailure, ReportReadError
+from nianbao.intake import (
+    Extraction,
+    read_facts,
+    read_facts_bytes,
+    read_facts_bytes_guarded,
+    read_facts_guarded,
+    read_spreadsheet_bytes,
+    read_spreadsheet_bytes_guarded,
+)
+from nianbao.intake.spreadsheet import SHEET_ADVICE
 from nianbao.kb.ingest import Prepared, PrepareFailure, prepare_all
 from nianbao.model import Report
 from nianbao.readers import read_report, read_report_bytes
@@ -402,3 +416,124 @@ def test_the_app_shows_a_timeout_of_an_uploaded_file_in_chinese(
 
     assert not at.exception, [e.value for e in at.exception]
     assert any("huaian_2024.pdf" in e.value and "超过了 0.001 秒的时间上限" in e.value for e in at.error)
+
+
+# ---- facts files: this year's figures (XLSX/CSV, or sentences) --------------------------------------
+
+
+def slow_facts(data: bytes, name: str, *args: Any) -> Extraction:
+    """The real facts reader, except that a file named ``hang…`` takes an hour."""
+    if name.startswith("hang"):
+        time.sleep(3600)
+    return read_facts_bytes(data, name, *args)
+
+
+def _cells_csv(repeat: int = 1) -> bytes:
+    """The seed's cells as ``nianbao cells`` writes them, the rows repeated (the last value of a cell wins)."""
+    header, *rows = cells_csv(read_report(SEED)).splitlines()
+    return ("\n".join([header, *rows * repeat]) + "\n").encode("utf-8")
+
+
+def _cells_xlsx() -> bytes:
+    book = Workbook()
+    for line in cells_csv(read_report(SEED)).splitlines():
+        book.active.append(line.split(","))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+FACTS_FILES = {
+    "cells_2022.csv": _cells_csv,
+    "cells_2022.xlsx": _cells_xlsx,
+    "sentences.txt": lambda: "今年共收到申请258件，其中自然人240件、其他18件；予以公开190件。".encode(),
+}
+BAD_FACTS = {
+    "empty.csv": b"",
+    "broken.xlsx": b"PK\x03\x04 not really a workbook",
+    "unknown_cell.csv": "table,row,column,value\n依申请公开,九.九,总计,3\n".encode(),
+    "no_figures.txt": "今年工作有序开展。".encode(),
+}
+GUARDED_FACTS_READERS = {
+    "read_facts_bytes_guarded": (read_facts_bytes_guarded, read_facts_bytes),
+    "read_spreadsheet_bytes_guarded": (read_spreadsheet_bytes_guarded, read_spreadsheet_bytes),
+}
+
+
+def test_a_facts_file_that_overruns_the_limit_is_stopped_with_a_chinese_timeout_error(guard: ReadGuard) -> None:
+    with pytest.raises(ReportReadError) as caught:
+        guard.run(slow_facts, _cells_csv(), "hang_cells.csv", timeout=0.5, advice=SHEET_ADVICE)
+    assert caught.value.reason is ReadFailure.TIMEOUT
+    assert "hang_cells.csv" in caught.value.message and "超过了 0.5 秒的时间上限" in caught.value.message
+    assert caught.value.message.endswith(SHEET_ADVICE)
+    assert guard.worker_pids() == []
+    assert guard.run(slow_facts, _cells_csv(), "cells.csv") == read_facts_bytes(_cells_csv(), "cells.csv")
+
+
+@pytest.mark.parametrize("reader", sorted(GUARDED_FACTS_READERS))
+def test_a_real_facts_file_with_a_tiny_limit_times_out_and_names_the_file(
+    reader: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guarded, _direct = GUARDED_FACTS_READERS[reader]
+    monkeypatch.setenv("NIANBAO_READ_TIMEOUT", "0.001")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ReportReadError) as caught:
+            guarded(_cells_csv(100), "cells_2022.csv")
+    finally:
+        get_settings.cache_clear()
+    assert caught.value.reason is ReadFailure.TIMEOUT
+    assert "cells_2022.csv" in caught.value.message and "0.001 秒" in caught.value.message
+    assert "另存为 .xlsx 或 CSV" in caught.value.message
+
+
+@pytest.mark.parametrize("case", sorted(FACTS_FILES))
+def test_the_guarded_facts_read_gives_exactly_what_reading_in_process_gives(case: str) -> None:
+    data = FACTS_FILES[case]()
+    assert read_facts_bytes_guarded(data, case) == read_facts_bytes(data, case)
+    if not case.endswith(".txt"):
+        assert read_spreadsheet_bytes_guarded(data, case) == read_spreadsheet_bytes(data, case)
+
+
+def test_read_facts_guarded_reads_a_file_like_read_facts(tmp_path: Path) -> None:
+    path = tmp_path / "cells_2022.xlsx"
+    path.write_bytes(_cells_xlsx())
+    assert read_facts_guarded(path) == read_facts(path)
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FACTS))
+def test_a_facts_file_that_cannot_be_read_gives_the_same_error_and_message(case: str) -> None:
+    with pytest.raises(InvalidInputError) as direct:
+        read_facts_bytes(BAD_FACTS[case], case)
+    with pytest.raises(InvalidInputError) as guarded:
+        read_facts_bytes_guarded(BAD_FACTS[case], case)
+    assert type(guarded.value) is type(direct.value) and guarded.value.message == direct.value.message
+
+
+def test_cli_draft_reports_a_facts_file_timeout_in_chinese(tmp_path: Path) -> None:
+    facts = tmp_path / "cells_2022.csv"
+    facts.write_bytes(_cells_csv(1000))  # 8 MB, read in seconds; the seed given as last year's in milliseconds
+    args = ["--agency", "鹿邑县人民政府", "--year", "2022", "--facts", str(facts), "--previous", str(SEED)]
+    result = nianbao("draft", *args, env={"NIANBAO_READ_TIMEOUT": "0.5", "NIANBAO_LLM": "offline"})
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "错误：读取文件“cells_2022.csv”超过了 0.5 秒的时间上限" in result.stderr
+
+
+def test_the_app_shows_a_timeout_of_an_uploaded_spreadsheet_in_chinese(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("NIANBAO_READ_TIMEOUT", "0.001")
+    get_settings.cache_clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.text_input(key="new-agency").set_value("鹿邑县人民政府")
+    at.button(key="new-start").click().run()
+    at.chat_input(key="chat").upload("cells_2022.csv", _cells_csv(100), "text/csv")
+    at.run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    reply = at.chat_message[-1].markdown[0].value.replace("\\", "")  # the chat's Markdown escapes the name
+    assert at.chat_message[-1].name == "assistant"
+    assert "读取文件“cells_2022.csv”超过了 0.001 秒的时间上限" in reply and "另存为 .xlsx 或 CSV" in reply

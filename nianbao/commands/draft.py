@@ -18,7 +18,7 @@ from nianbao.drafting.model import Draft
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.sources import ReportList, ReportSource
 from nianbao.errors import InvalidInputError, NianbaoError
-from nianbao.intake import carry_over, preview, read_facts
+from nianbao.intake import carry_over, preview, read_facts_guarded
 from nianbao.intake.changes import CellChange
 from nianbao.model import Report, empty_report
 from nianbao.readers.guard import read_report_guarded
@@ -75,7 +75,7 @@ def report_source(kb_dir: str | None, previous: list[str]) -> ReportSource:
 
 def this_years_cells(path: str, agency: str, year: int, source: ReportSource) -> Report:
     """The cells from the facts file, 上年结转 from last year's report when the file does not give it."""
-    extraction = read_facts(path)
+    extraction = read_facts_guarded(path)  # in a worker, within NIANBAO_READ_TIMEOUT
     changes = list(extraction.changes)
     last = source.latest_report(agency, year)
     if last is not None and last.year == year - 1 and not any(c.row == "二" for c in changes):

@@ -8,9 +8,14 @@ from nianbao.intake.carryover import CarryOver, carry_over
 from nianbao.intake.changes import CellChange, Origin
 from nianbao.intake.derive import derive, describe_missing, missing_cells
 from nianbao.intake.extractor import Extraction, extract, extract_changes
-from nianbao.intake.facts import read_facts, read_facts_bytes
+from nianbao.intake.facts import read_facts, read_facts_bytes, read_facts_bytes_guarded, read_facts_guarded
 from nianbao.intake.proposal import Proposal, apply_changes, edit_cell, preview
-from nianbao.intake.spreadsheet import SheetIntake, read_spreadsheet, read_spreadsheet_bytes
+from nianbao.intake.spreadsheet import (
+    SheetIntake,
+    read_spreadsheet,
+    read_spreadsheet_bytes,
+    read_spreadsheet_bytes_guarded,
+)
 
 __all__ = [
     "CarryOver",
@@ -30,6 +35,9 @@ __all__ = [
     "preview",
     "read_facts",
     "read_facts_bytes",
+    "read_facts_bytes_guarded",
+    "read_facts_guarded",
     "read_spreadsheet",
     "read_spreadsheet_bytes",
+    "read_spreadsheet_bytes_guarded",
 ]

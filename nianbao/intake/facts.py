@@ -10,7 +10,8 @@ from pathlib import Path
 
 from nianbao.errors import InvalidInputError, ReportReadError
 from nianbao.intake.extractor import Extraction, extract
-from nianbao.intake.spreadsheet import check_file_size, load_file, read_spreadsheet_bytes
+from nianbao.intake.spreadsheet import SHEET_ADVICE, check_file_size, load_file, read_spreadsheet_bytes
+from nianbao.readers import max_file_bytes
 from nianbao.schema import ReportFormat
 
 
@@ -20,11 +21,28 @@ def read_facts(path: str | Path, fmt: ReportFormat = ReportFormat.F2021) -> Extr
     return read_facts_bytes(load_file(path, "数据文件"), path.name, fmt)
 
 
-def read_facts_bytes(data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
+def read_facts_guarded(path: str | Path, fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
+    """``read_facts`` in a worker process, stopped after NIANBAO_READ_TIMEOUT seconds (nianbao.readers.guard)."""
+    path = Path(path)
+    return read_facts_bytes_guarded(load_file(path, "数据文件"), path.name, fmt)
+
+
+def read_facts_bytes_guarded(data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
+    """``read_facts_bytes`` in a worker process, stopped after NIANBAO_READ_TIMEOUT seconds."""
+    from nianbao.readers.guard import run_guarded
+
+    limit = max_file_bytes()  # this process's setting, passed on to the worker
+    check_file_size(len(data), name, "数据文件", limit)
+    return run_guarded(read_facts_bytes, data, name, fmt, limit, advice=SHEET_ADVICE)
+
+
+def read_facts_bytes(
+    data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021, max_bytes: int | None = None
+) -> Extraction:
     """The figures of a file given as bytes: a spreadsheet when it looks like one, else sentences."""
-    check_file_size(len(data), name, "数据文件")
+    check_file_size(len(data), name, "数据文件", max_bytes)
     if data.startswith(b"PK\x03\x04") or _looks_tabular(data):
-        sheet = read_spreadsheet_bytes(data, name, fmt)
+        sheet = read_spreadsheet_bytes(data, name, fmt, max_bytes)
         return Extraction(changes=sheet.changes, notes=sheet.notes)
     text = _decode(data, name)
     if not text.strip():

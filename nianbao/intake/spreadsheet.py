@@ -25,6 +25,8 @@ from nianbao.schema import PART_TITLE_VARIANTS, ReportFormat, TableId, addresses
 from nianbao.tables import parse_value, place_table_lines
 
 CELLS_HEADER = ["table", "row", "column", "value"]
+# The end of the message when reading a spreadsheet overran NIANBAO_READ_TIMEOUT.
+SHEET_ADVICE = "请检查表格，或只保留年度报告的表格、另存为 .xlsx 或 CSV 后再试。"
 _TABLE_PARTS = ("二", "三", "四")
 _START_WORDS = {
     "二": ("第二十条", "信息内容", "规章", "行政许可"),
@@ -55,17 +57,28 @@ def load_file(path: Path, what: str) -> bytes:
         raise InvalidInputError(f"无法打开{what}“{path.name}”：文件不存在或无法读取。") from e
 
 
-def check_file_size(size: int, name: str, what: str) -> None:
-    """InvalidInputError when a file is larger than NIANBAO_MAX_FILE_MB, the limit for every file we read."""
-    limit = max_file_bytes()
+def check_file_size(size: int, name: str, what: str, max_bytes: int | None = None) -> None:
+    """InvalidInputError when a file is larger than ``max_bytes`` (default NIANBAO_MAX_FILE_MB, as for reports)."""
+    limit = max_file_bytes() if max_bytes is None else max_bytes
     if size > limit:
         mb = f"{limit / 1024 / 1024:.2f}".rstrip("0").rstrip(".")
         raise InvalidInputError(f"{what}“{name}”太大（{size / 1024 / 1024:.1f} MB），超过 {mb} MB 的上限。")
 
 
-def read_spreadsheet_bytes(data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021) -> SheetIntake:
+def read_spreadsheet_bytes_guarded(data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021) -> SheetIntake:
+    """``read_spreadsheet_bytes`` in a worker process, stopped after NIANBAO_READ_TIMEOUT seconds (for uploads)."""
+    from nianbao.readers.guard import run_guarded
+
+    limit = max_file_bytes()  # this process's setting, passed on to the worker
+    check_file_size(len(data), name, "表格文件", limit)
+    return run_guarded(read_spreadsheet_bytes, data, name, fmt, limit, advice=SHEET_ADVICE)
+
+
+def read_spreadsheet_bytes(
+    data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021, max_bytes: int | None = None
+) -> SheetIntake:
     """The figures of a spreadsheet given as bytes (XLSX by content, otherwise CSV text)."""
-    check_file_size(len(data), name, "表格文件")
+    check_file_size(len(data), name, "表格文件", max_bytes)
     if not data.strip():
         raise InvalidInputError(f"表格文件“{name}”是空的。")
     rows = _xlsx_rows(data, name) if data.startswith(b"PK\x03\x04") else _csv_rows(data, name)

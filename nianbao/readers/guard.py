@@ -7,7 +7,8 @@ are read with ``read_report_guarded`` / ``read_report_bytes_guarded``: ``read_re
 worker process, and a worker that has not answered within NIANBAO_READ_TIMEOUT seconds is killed and
 the caller gets ReportReadError(TIMEOUT) with a Chinese message naming the file and the limit. A worker
 that dies (killed by the OS, out of memory) is ReportReadError(CRASHED). The reader's own errors come
-back as data (ErrorRecord) and are raised again with the same reason and message.
+back as data (ErrorRecord) and are raised again with the same reason and message. Other files users hand
+us (this year's figures as XLSX/CSV, ``nianbao.intake``) are read the same way, by ``run_guarded``.
 
 Workers are kept and reused (a read costs a round trip over a pipe, not a process start), at most
 ``max_workers`` of them, one per read in progress, so several app sessions read at once. A worker is
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from nianbao.errors import ErrorRecord, NianbaoError, ReadFailure, ReportReadError
 from nianbao.model import Report
@@ -47,6 +48,10 @@ from nianbao.readers import _load, max_file_bytes, read_report_bytes
 log = logging.getLogger(__name__)
 
 Reader = Callable[[bytes, str, int], Report]
+T = TypeVar("T")
+# What a worker is asked: a function (None: the guard's reader), the file's bytes and name, further arguments.
+Request = tuple[Callable[..., Any] | None, bytes, str, tuple[Any, ...]]
+REPORT_ADVICE = "请检查文件，或另存为 .docx 或 .txt 后再试。"
 
 # Imported once by the fork server, so that a worker forked from it starts with them loaded.
 PRELOAD = [
@@ -58,6 +63,7 @@ PRELOAD = [
     "nianbao.readers.docx",
     "nianbao.readers.pdf",
     "pdfplumber",
+    "nianbao.intake.facts",
 ]
 START_SECONDS = 60.0  # a worker's start is not counted in the read's time limit
 READS_PER_WORKER = 500  # then a fresh one, so that what a reader leaks does not pile up
@@ -83,11 +89,21 @@ def read_report_bytes_guarded(
     return default_guard().read_bytes(data, name, max_bytes, timeout)
 
 
-def timeout_error(name: str, limit: float) -> ReportReadError:
+def run_guarded(
+    function: Callable[..., T], data: bytes, name: str, *args: Any, timeout: float | None = None, advice: str = ""
+) -> T:
+    """``function(data, name, *args)`` in a worker process, stopped after ``timeout`` seconds (NIANBAO_READ_TIMEOUT).
+
+    ``function`` must be importable by the worker (a module-level function) and its result picklable; a
+    NianbaoError it raises comes back with its type and message. ``advice`` ends the message of a timeout.
+    """
+    return default_guard().run(function, data, name, *args, timeout=timeout, advice=advice)
+
+
+def timeout_error(name: str, limit: float, advice: str = REPORT_ADVICE) -> ReportReadError:
     return ReportReadError(
         ReadFailure.TIMEOUT,
-        f"读取文件“{_label(name)}”超过了 {limit:g} 秒的时间上限，已停止读取（文件可能过大或结构异常）。"
-        "请检查文件，或另存为 .docx 或 .txt 后再试。",
+        f"读取文件“{_label(name)}”超过了 {limit:g} 秒的时间上限，已停止读取（文件可能过大或结构异常）。{advice}",
     )
 
 
@@ -135,11 +151,26 @@ class ReadGuard:
         self, data: bytes, name: str = "", max_bytes: int | None = None, timeout: float | None = None
     ) -> Report:
         """The report in ``data``; ReportReadError(TIMEOUT) when reading takes more than ``timeout`` seconds."""
-        limit = _read_timeout() if timeout is None else timeout
         size_limit = max_file_bytes() if max_bytes is None else max_bytes  # the caller's settings, not the worker's
+        return self._run((None, data, name, (size_limit,)), timeout, REPORT_ADVICE)
+
+    def run(
+        self,
+        function: Callable[..., T],
+        data: bytes,
+        name: str,
+        *args: Any,
+        timeout: float | None = None,
+        advice: str = "",
+    ) -> T:
+        """``function(data, name, *args)`` in a worker, with the time limit of ``read_bytes`` (see ``run_guarded``)."""
+        return self._run((function, data, name, args), timeout, advice or REPORT_ADVICE)
+
+    def _run(self, request: Request, timeout: float | None, advice: str) -> Any:
+        limit = _read_timeout() if timeout is None else timeout
         self._adopt()
         with self._slots:
-            reply = self._read((data, name, size_limit), limit, name)
+            reply = self._read(request, limit, advice)
         return _unpack(reply)
 
     def worker_pids(self) -> list[int]:
@@ -214,11 +245,12 @@ class ReadGuard:
         worker.stop()
         raise crashed_error(name)
 
-    def _read(self, request: tuple[bytes, str, int], limit: float, name: str) -> Any:
+    def _read(self, request: Request, limit: float, advice: str) -> Any:
+        name = request[2]
         for _ in range(2):  # a second worker when the first had died before it took the request
             worker = self._take(name)
             try:
-                reply = self._ask(worker, request, limit, name)
+                reply = self._ask(worker, request, limit, advice)
             except _NotTaken:
                 continue
             self._give_back(worker)
@@ -233,9 +265,10 @@ class ReadGuard:
         workers = self._idle + self._busy
         return [w.connection for w in workers] + [w.lifeline for w in workers]
 
-    def _ask(self, worker: _Worker, request: tuple[bytes, str, int], limit: float, name: str) -> Any:
+    def _ask(self, worker: _Worker, request: Request, limit: float, advice: str) -> Any:
+        name = request[2]
         try:
-            return _exchange(worker, request, limit, name)
+            return _exchange(worker, request, limit, advice)
         except BaseException as e:  # overran, died, or the caller was interrupted: the worker cannot be trusted
             log.info("reader worker %s stopped while reading %r: %s", worker.process.pid, name, type(e).__name__)
             self._forget(worker)
@@ -261,36 +294,37 @@ class _NotTaken(Exception):
     """The worker was gone before it took the request (killed while idle): nothing was read."""
 
 
-def _exchange(worker: _Worker, request: tuple[bytes, str, int], limit: float, name: str) -> Any:
+def _exchange(worker: _Worker, request: Request, limit: float, advice: str) -> Any:
     deadline = time.monotonic() + limit
+    name = request[2]
     try:
         worker.connection.send(request)
-        _receive(worker, deadline, limit, name)  # _TAKEN
+        _receive(worker, deadline, limit, name, advice)  # _TAKEN
     except (EOFError, OSError) as e:
         raise _NotTaken from e
     try:
-        return _receive(worker, deadline, limit, name)
+        return _receive(worker, deadline, limit, name, advice)
     except (EOFError, OSError) as e:
         raise crashed_error(name) from e
 
 
-def _receive(worker: _Worker, deadline: float, limit: float, name: str) -> Any:
+def _receive(worker: _Worker, deadline: float, limit: float, name: str, advice: str) -> Any:
     # poll is also true when the worker has died: recv then raises EOFError (or ConnectionResetError)
     if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
-        raise timeout_error(name, limit)
+        raise timeout_error(name, limit, advice)
     return worker.connection.recv()
 
 
-def _unpack(reply: Any) -> Report:
-    if isinstance(reply, Report):
-        return reply
+def _unpack(reply: Any) -> Any:
     if isinstance(reply, ErrorRecord):
         raise reply.error()
-    raise reply
+    if isinstance(reply, BaseException):
+        raise reply
+    return reply
 
 
 def _serve(connection: Connection, lifeline: Connection, reader: Reader, callers_ends: list[Connection]) -> None:
-    """The worker: read each request and answer with a Report, an ErrorRecord or another exception."""
+    """The worker: read each request and answer with its result (a Report …), an ErrorRecord or another exception."""
     for end in callers_ends:  # copies of the caller's ends: kept open here, they would hide the caller's death
         end.close()
     threading.Thread(target=_exit_with_caller, args=(lifeline,), daemon=True).start()
@@ -312,9 +346,9 @@ def _exit_with_caller(lifeline: Connection) -> None:
     os._exit(0)
 
 
-def _answer(reader: Reader, data: bytes, name: str, max_bytes: int) -> Report | ErrorRecord | BaseException:
+def _answer(reader: Reader, function: Callable[..., Any] | None, data: bytes, name: str, args: tuple[Any, ...]) -> Any:
     try:
-        return reader(data, name, max_bytes)
+        return (function or reader)(data, name, *args)
     except NianbaoError as e:
         return ErrorRecord.of(e)
     except Exception as e:  # a bug in a reader: raised again in the caller, as it would be in-process
