@@ -230,3 +230,25 @@ def test_a_share_of_applicants_is_of_the_new_requests_when_last_years_whole_was_
     line = sentence_from(seed, cells, "2021年，自然人申请210件，占94.2%；法人或其他组织申请13件，占5.8%。")
     assert line == "2022年，自然人申请215件，占89.2%；法人或其他组织申请26件，占10.8%。"  # 215 + 26 = 241
     assert failing(line, cells) == []
+
+
+@pytest.mark.parametrize(
+    ("last_year", "this_year"),
+    [
+        ("较2020年的198件增加25件。", "较2021年的223件增加18件。"),
+        ("比上年的198件增长12.6%。", "比上年的223件增长8.1%。"),
+        ("与上年同期相比增长12.6%。", "与上年同期相比增长8.1%。"),
+    ],
+)
+def test_last_years_figure_beside_this_years_is_last_years_cell(
+    seed: Report, cells: Report, last_year: str, this_year: str
+) -> None:
+    line = sentence_from(seed, cells, f"2021年，全县共收到政府信息公开申请223件，{last_year}")
+    assert line == f"2022年，全县共收到政府信息公开申请241件，{this_year}"
+    assert failing(line, cells, previous=seed) == []
+
+
+def test_a_wrong_figure_for_last_year_fails_with_last_years_cell(seed: Report, cells: Report) -> None:
+    text = "2022年，全县共收到政府信息公开申请241件，较上年的225件增加16件。"
+    checks = [c for c in check_numbers(text, cells, {}, "一", seed) if c.failed]
+    assert [(c.number, c.expected) for c in checks] == [("16件", "增加18件"), ("225件", "223")]

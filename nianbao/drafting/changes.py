@@ -30,10 +30,13 @@ _OPPOSITE = {
 }
 _RISING = frozenset({"增长", "增加", "上升", "提高", "提升", "多"})
 _WORDS = "|".join(sorted(_OPPOSITE, key=len, reverse=True))
+_REFERENCE = r"(?:较|比|与)(?:上一?年度?|去年|(?P<year>(?:19|20)\d{2})\s*年)(?:同期)?"
+_THEN_UNITS = r"件次|件|宗|起"
 _CHANGE = re.compile(
-    r"(?:同比|(?:较|比|与)(?:上一?年度?|去年|(?P<year>(?:19|20)\d{2})\s*年)(?:同期)?(?:相比)?)[，,]?\s*"
+    rf"(?:同比|{_REFERENCE}(?:的?\s*\d+\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*"
     rf"(?P<word>{_WORDS})了?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|件次|件|个|项|条|宗|起)"
 )
+_THEN = re.compile(rf"{_REFERENCE}的?\s*(?P<num>\d+)\s*(?P<unit>{_THEN_UNITS})")
 _TIE_GAP = re.compile(r"^[\s，,]*$")
 
 
@@ -80,24 +83,67 @@ class ChangeCheck:
         return f"{word}{share_value(abs(diff), self.then or 0, places, None)}%"
 
 
+@dataclass(frozen=True)
+class LastYearFigure:
+    """Last year's figure written beside this year's (较上年的 198 件), and what last year's cells say."""
+
+    start: int
+    end: int
+    text: str
+    value: Decimal
+    unit: str
+    tie: Tie
+    then: int | None
+
+    @property
+    def agrees(self) -> bool:
+        return self.then is not None and self.value == self.then
+
+
 def find_changes(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[ChangeCheck]:
     """The year-on-year changes of a sentence that follow a tied figure; none without last year's report."""
+    return [_change(match, tie, then) for match, tie, then in _compared(_CHANGE, sentence, report, previous, before)]
+
+
+def find_last_year_figures(
+    sentence: str, report: Report, previous: Report | None, before: str = ""
+) -> list[LastYearFigure]:
+    """Last year's figures after a tied figure (受理 241 件，较上年的 223 件); none without last year's report."""
+    return [
+        LastYearFigure(
+            m.start("num"),
+            m.end(),
+            m.group("num") + m.group("unit"),
+            Decimal(m.group("num")),
+            m.group("unit"),
+            tie,
+            then,
+        )
+        for m, tie, then in _compared(_THEN, sentence, report, previous, before)
+    ]
+
+
+def _compared(
+    pattern: re.Pattern[str], sentence: str, report: Report, previous: Report | None, before: str
+) -> list[tuple[re.Match[str], Tie, int | None]]:
+    """Each comparison with last year right after a tied figure: the match, the tie, last year's figure."""
     if previous is None:
         return []
     text = normalize_digits(sentence)
     ties = [t for t in find_ties(sentence, report, before) if not t.percent and t.count is not None]
     last_year = {t.start: t for t in find_ties(sentence, previous.model_copy(update={"year": report.year}), before)}
     found = []
-    for match in _CHANGE.finditer(text):
-        gap_ok = [t for t in ties if t.end <= match.start() and _TIE_GAP.match(text[t.end : match.start()])]
-        if gap_ok:
-            found.append(_change(match, gap_ok[-1], last_year.get(gap_ok[-1].start), report.year))
+    for match in pattern.finditer(text):
+        follows = [t for t in ties if t.end <= match.start() and _TIE_GAP.match(text[t.end : match.start()])]
+        if follows:
+            named_year = int(match.group("year")) if match.group("year") else None
+            known = named_year in (None, (report.year or 0) - 1)
+            then = _then(follows[-1], last_year.get(follows[-1].start)) if known else None
+            found.append((match, follows[-1], then))
     return found
 
 
-def _change(match: re.Match[str], tie: Tie, last_year: Tie | None, year: int | None) -> ChangeCheck:
-    named_year = int(match.group("year")) if match.group("year") else None
-    then = _then(tie, last_year) if named_year in (None, (year or 0) - 1) else None
+def _change(match: re.Match[str], tie: Tie, then: int | None) -> ChangeCheck:
     now = tie.count.matched.value if tie.count and tie.count.matched else None
     return ChangeCheck(
         start=match.start("num"),

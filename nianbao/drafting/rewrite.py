@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from nianbao.drafting.changes import find_changes
+from nianbao.drafting.changes import find_changes, find_last_year_figures
 from nianbao.drafting.figures import (
     Number,
     Tie,
@@ -129,13 +129,17 @@ class FigureRewriter:
         return _apply(sentence, replacements), sure
 
     def _changes(self, sentence: str, before: str) -> tuple[str, bool]:
-        """Year-on-year changes (同比增长 12.5%) recomputed from this year's and last year's cells, word and all."""
+        """Year-on-year changes (同比增长 12.5%) and last year's figure (较上年的 198 件) from the two years' cells."""
         replacements, sure = [], True
         for change in find_changes(sentence, self.target, self.previous, before):
             expected = change.expected_text()
             sure = sure and (change.agrees or expected is not None)
             if expected is not None and not change.agrees:
                 replacements.append((change.word_start, change.end, expected))
+        for figure in find_last_year_figures(sentence, self.target, self.previous, before):
+            sure = sure and figure.then is not None
+            if figure.then is not None and not figure.agrees:
+                replacements.append((figure.start, figure.end, f"{figure.then}{figure.unit}"))
         return _apply(sentence, replacements), sure
 
     def _share_as_counted(self, share: PercentCheck, counted: PercentCheck | None) -> Decimal | None:

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from nianbao.drafting.changes import ChangeCheck, find_changes
+from nianbao.drafting.changes import ChangeCheck, LastYearFigure, find_changes, find_last_year_figures
 from nianbao.drafting.figures import (
     Number,
     Tie,
@@ -87,9 +87,13 @@ def check_sentence(
     """The checks of one sentence: tied numbers against the cells, the others against the facts."""
     base = {"part": part, "sentence": sentence.strip()}
     ties = find_ties(sentence, report, before, part or None)
-    changes = find_changes(sentence, report, _year_before(report, previous), before)
+    last_year = _year_before(report, previous)
+    changes = find_changes(sentence, report, last_year, before)
+    thens = find_last_year_figures(sentence, report, last_year, before)
     checks = [_check_tie(tie, base) for tie in ties] + [_check_change(change, base) for change in changes]
+    checks += [_check_last_year(figure, base) for figure in thens]
     covered = [(t.start, t.end) for t in ties] + [(c.start, c.end) for c in changes]
+    covered += [(f.start, f.end) for f in thens]
     for number in find_numbers(sentence):
         if not any(start <= number.start < end for start, end in covered):
             checks.append(_check_active(number, sentence, report, base) or _check_fact(number, sentence, facts, base))
@@ -149,6 +153,24 @@ def _check_change(change: ChangeCheck, base: dict[str, str]) -> NumberCheck:
         quotes=f"同比{change.tie.label}",
         expected=expected,
         message=f"“{shown}”是{change.tie.label}的同比变化，按本年 {change.now}、上年 {change.then} 应为“{expected}”。",
+    )
+
+
+def _check_last_year(figure: LastYearFigure, base: dict[str, str]) -> NumberCheck:
+    label = f"上年{figure.tie.label}"
+    if figure.agrees:
+        return NumberCheck(**base, number=figure.text, status=Status.OK, quotes=label, message="与上年表格一致。")
+    if figure.then is None:
+        return NumberCheck(
+            **base, number=figure.text, status=Status.UNVERIFIED, message=f"“{figure.text}”无法由上年表格核实。"
+        )
+    return NumberCheck(
+        **base,
+        number=figure.text,
+        status=Status.MISMATCH,
+        quotes=label,
+        expected=str(figure.then),
+        message=f"“{figure.text}”是{label}，上年表格为 {figure.then}。",
     )
 
 
