@@ -252,3 +252,22 @@ def test_a_wrong_figure_for_last_year_fails_with_last_years_cell(seed: Report, c
     text = "2022年，全县共收到政府信息公开申请241件，较上年的225件增加16件。"
     checks = [c for c in check_numbers(text, cells, {}, "一", seed) if c.failed]
     assert [(c.number, c.expected) for c in checks] == [("16件", "增加18件"), ("225件", "223")]
+
+
+@pytest.mark.parametrize(
+    ("last_year", "this_year"),
+    [
+        # 2022: 行政复议 3 件, 行政诉讼 4 件 (2 + 2).
+        (
+            "全年被申请行政复议1件，结果维持1件，未发生行政诉讼。",
+            "全年被申请行政复议3件，结果维持2件，被提起行政诉讼4件。",
+        ),
+        ("本年度未发生政府信息公开行政复议、行政诉讼案件。", "本年度被申请行政复议3件、被提起行政诉讼4件。"),
+    ],
+)
+def test_a_claim_of_no_appeals_that_the_cells_contradict_gives_this_years_counts(
+    seed: Report, cells: Report, last_year: str, this_year: str
+) -> None:
+    line = sentence_from(seed, cells, f"2021年，{last_year}")
+    assert line == f"2022年，{this_year}"
+    assert failing(line, cells) == []

@@ -29,6 +29,11 @@ from nianbao.schema import RowSpec, TableId
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
 _COUNT_UNIT_AFTER = re.compile(r"\s*(?:余)?\s*(?:件|条|个|项|次|篇|期|场|家|人|户|份|起|%|％|元|万元)")
 _CLAUSE = re.compile(r"[^，,；;]*[，,；;]?")
+_APPEAL_KINDS = (
+    ("复议", "被申请行政复议", ("行政复议",)),
+    ("诉讼|起诉", "被提起行政诉讼", ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")),
+)
+_AFTER_APPEALS = re.compile(r"(?:案件|的情况|情况)")
 _BREAKDOWN = re.compile(r"[，,]\s*其中[^。！？!?；;]*")
 
 
@@ -262,9 +267,36 @@ def _without_breakdown_of_nothing(sentence: str, fact_numbers: Callable[[str], l
     return sentence
 
 
+def _appeals_counted(sentence: str, report: Report, phrases: list[str]) -> str:
+    """“未被提起行政诉讼” → “被提起行政诉讼4件”: each claim of no appeals replaced by this year's counts."""
+    for phrase in phrases:
+        statement = _appeals_statement(phrase, report)
+        at = sentence.find(phrase)
+        if statement and at >= 0:
+            end = at + len(phrase)
+            tail = _AFTER_APPEALS.match(sentence, end)
+            sentence = sentence[:at] + statement + sentence[tail.end() if tail else end :]
+    return sentence
+
+
+def _appeals_statement(phrase: str, report: Report) -> str | None:
+    parts = []
+    for words, verb, rows in _APPEAL_KINDS:
+        if re.search(words, phrase):
+            count = sum(report.count(TableId.APPEALS, row, "总计") for row in rows)
+            parts.append(f"{verb}{count}件" if count else f"未{verb}")
+    return "、".join(parts) or None
+
+
 def drop_contradicted_claims(sentence: str, report: Report, before: str = "") -> str:
-    """The sentence without the clauses whose claim (全部办结, 均获维持 …) the cells contradict."""
+    """The sentence without the clauses whose claim (全部办结, 均获维持 …) the cells contradict.
+
+    A claim of no appeals (未被提起行政诉讼) that the cells contradict says instead how many there were.
+    """
     claims = contradicted_claims(sentence, report, before)
+    if claims:
+        sentence = _appeals_counted(sentence, report, [phrase for phrase, _ in claims])
+        claims = contradicted_claims(sentence, report, before)
     if not claims:
         return sentence
     clauses = [c for c in _CLAUSE.findall(sentence) if c]
