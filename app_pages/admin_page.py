@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from app_pages import services
 from app_pages.places import escape
-from nianbao.access import AdminPasswordError
+from nianbao.access import AdminPasswordError, LoginLockedError
 from nianbao.errors import NianbaoError
 
 # What the admin typed, kept for this session only: every change to the knowledge base passes it on, and the
@@ -53,11 +53,21 @@ def unlocked() -> bool:
     with st.form("admin-login", clear_on_submit=True):
         given = st.text_input("管理员密码", type="password", key="admin-password")
         if st.form_submit_button("进入管理"):
-            if services.admin_password_matches(given):
-                st.session_state[ADMIN_PASSWORD] = SecretStr(given)
-                st.rerun()
-            st.error("密码不正确。")
+            log_in(given)
     return False
+
+
+def log_in(given: str) -> None:
+    """Unlock the page for this session with the right password; after 5 wrong ones, the wait (in Chinese)."""
+    try:
+        matches = services.admin_password_matches(given)
+    except LoginLockedError as e:
+        st.error(e.message)
+        return
+    if matches:
+        st.session_state[ADMIN_PASSWORD] = SecretStr(given)
+        st.rerun()
+    st.error("密码不正确。")
 
 
 def upload_reports() -> None:

@@ -675,8 +675,8 @@ def admin_password_set() -> bool:
 
 
 def admin_password_matches(given: str) -> bool:
-    """Whether what the user typed is the admin password (compared in constant time)."""
-    return access.password_matches(settings(), given)
+    """Whether what the user typed is the admin password (constant time; LoginLockedError after 5 wrong ones)."""
+    return access.admin_login(settings(), given)
 
 
 def add_to_knowledge_base(data: bytes, name: str, password: str | SecretStr, replace: bool = False) -> str:

@@ -6,12 +6,20 @@ Every change (add, remove, reindex, load the corpus) takes the password its call
   none is configured, no typed password opens anything (the admin page stays locked);
 - ``None`` means the caller is the local owner of the configuration (the CLI, ``make run``, scripts):
   allowed only while no admin password is configured. Once one is set, every caller must give it.
+
+Logging in to the 管理 page (``admin_login``) is throttled against guessing: after MAX_FAILED_LOGINS wrong
+passwords in a row, no password is even compared for LOGIN_LOCKOUT_SECONDS, whoever types it (the count is
+per app process, shared by all its sessions, so a new browser session does not start afresh).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import threading
+import time
+from collections.abc import Callable
 
 from pydantic import SecretStr
 
@@ -21,8 +29,78 @@ from nianbao.settings import Settings
 Password = str | SecretStr | None
 
 
+MAX_FAILED_LOGINS = 5
+LOGIN_LOCKOUT_SECONDS = 300.0
+
+
 class AdminPasswordError(NianbaoError):
     """A change to the knowledge base without the right admin password; nothing was changed."""
+
+
+class LoginLockedError(NianbaoError):
+    """Too many wrong admin passwords in a row: logging in is refused for a while."""
+
+
+class LoginThrottle:
+    """Counts wrong passwords in a row; after ``max_failures`` of them, refuses attempts for ``lockout`` seconds."""
+
+    def __init__(
+        self,
+        max_failures: int = MAX_FAILED_LOGINS,
+        lockout: float = LOGIN_LOCKOUT_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_failures = max_failures
+        self.lockout = lockout
+        self.clock = clock
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the failures and any lock."""
+        self._failures = 0
+        self._locked_until = -math.inf
+
+    def wait_seconds(self) -> float:
+        """How long attempts are still refused (0 when they are allowed)."""
+        return max(0.0, self._locked_until - self.clock())
+
+    def attempt(self, matches: Callable[[], bool]) -> bool:
+        """Whether ``matches()`` is true; LoginLockedError, without calling it, while locked or on locking."""
+        with self._lock:  # one attempt at a time: sessions in parallel cannot slip in extra guesses
+            if self.wait_seconds() > 0:
+                raise LoginLockedError(f"管理员密码已连续输错 {self.max_failures} 次，登录已暂停，{self._retry_in()}。")
+            if matches():
+                self._failures = 0
+                return True
+            self._failures += 1
+            if self._failures < self.max_failures:
+                return False
+            self._failures, self._locked_until = 0, self.clock() + self.lockout
+            raise LoginLockedError(
+                f"密码不正确。已连续输错 {self.max_failures} 次，为防止猜测密码，{self._retry_in()}。"
+            )
+
+    def _retry_in(self) -> str:
+        return f"请 {wait_in_chinese(self.wait_seconds())}后再试"
+
+
+def wait_in_chinese(seconds: float) -> str:
+    """A wait as people say it: 5 分钟, 4 分 12 秒, 37 秒 (rounded up to the second)."""
+    whole = max(1, math.ceil(seconds))
+    minutes, rest = divmod(whole, 60)
+    if minutes and rest:
+        return f"{minutes} 分 {rest} 秒"
+    return f"{minutes} 分钟" if minutes else f"{rest} 秒"
+
+
+# The app's logins, shared by all sessions of this process.
+ADMIN_LOGINS = LoginThrottle()
+
+
+def admin_login(settings: Settings, given: str | SecretStr, throttle: LoginThrottle = ADMIN_LOGINS) -> bool:
+    """Whether ``given`` is the admin password, throttled (LoginLockedError after too many wrong ones)."""
+    return throttle.attempt(lambda: password_matches(settings, given))
 
 
 def admin_password_set(settings: Settings) -> bool:
