@@ -271,3 +271,8 @@ def test_a_claim_of_no_appeals_that_the_cells_contradict_gives_this_years_counts
     line = sentence_from(seed, cells, f"2021年，{last_year}")
     assert line == f"2022年，{this_year}"
     assert failing(line, cells) == []
+
+
+def test_a_change_in_percentage_points_is_not_read_as_a_change_in_requests(seed: Report, cells: Report) -> None:
+    line = sentence_from(seed, cells, "2021年，全县予以公开185件，较上年增加2个百分点。")
+    assert line == f"2022年，全县予以公开198件，较上年增加2个百分点{UNVERIFIED}。"

@@ -34,7 +34,7 @@ _REFERENCE = r"(?:较|比|与)(?:上一?年度?|去年|(?P<year>(?:19|20)\d{2})\
 _THEN_UNITS = r"件次|件|宗|起"
 _CHANGE = re.compile(
     rf"(?:同比|{_REFERENCE}(?:的?\s*\d+\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*"
-    rf"(?P<word>{_WORDS})了?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|件次|件|个|项|条|宗|起)"
+    rf"(?P<word>{_WORDS})了?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|件次|件|宗|起)(?!百分点)"
 )
 _THEN = re.compile(rf"{_REFERENCE}的?\s*(?P<num>\d+)\s*(?P<unit>{_THEN_UNITS})")
 _TIE_GAP = re.compile(r"^[\s，,]*$")
