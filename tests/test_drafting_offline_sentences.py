@@ -14,7 +14,7 @@ from nianbao.drafting.example import example_next_year
 from nianbao.drafting.model import UNVERIFIED
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.sources import ReportList
-from nianbao.drafting.verify import check_numbers
+from nianbao.drafting.verify import Status, check_numbers
 from nianbao.model import Report
 from nianbao.readers import read_report
 from nianbao.schema import TableId
@@ -276,3 +276,27 @@ def test_a_claim_of_no_appeals_that_the_cells_contradict_gives_this_years_counts
 def test_a_change_in_percentage_points_is_not_read_as_a_change_in_requests(seed: Report, cells: Report) -> None:
     line = sentence_from(seed, cells, "2021年，全县予以公开185件，较上年增加2个百分点。")
     assert line == f"2022年，全县予以公开198件，较上年增加2个百分点{UNVERIFIED}。"
+
+
+@pytest.mark.parametrize(
+    ("last_year", "this_year"),
+    [
+        ("共收到政府信息公开申请223件，较上年有所下降。", "共收到政府信息公开申请241件，较上年有所增长。"),
+        (
+            "共受理申请223件，同比略有上升，其中予以公开185件，同比明显减少。",
+            "共受理申请241件，同比略有上升，其中予以公开198件，同比明显增加。",
+        ),
+    ],
+)
+def test_a_direction_said_without_a_number_follows_the_two_years_cells(
+    seed: Report, cells: Report, last_year: str, this_year: str
+) -> None:
+    line = sentence_from(seed, cells, f"2021年，全县{last_year}")
+    assert line == f"2022年，全县{this_year}"
+    assert failing(line, cells, previous=seed) == []
+
+
+def test_a_direction_the_cells_contradict_fails_verification(seed: Report, cells: Report) -> None:
+    text = "2022年，全县共收到政府信息公开申请241件，较上年有所下降。"
+    [check] = [c for c in check_numbers(text, cells, {}, "一", seed) if c.failed]
+    assert (check.number, check.status, check.expected) == ("下降", Status.MISMATCH, "增长")

@@ -36,6 +36,11 @@ _CHANGE = re.compile(
     rf"(?:同比|{_REFERENCE}(?:的?\s*\d+\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*"
     rf"(?P<word>{_WORDS})了?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|件次|件|宗|起)(?!百分点)"
 )
+_TREND_WORDS = "|".join(w for w in sorted(_OPPOSITE, key=len, reverse=True) if len(w) == 2)
+_TREND = re.compile(
+    rf"(?:同比|{_REFERENCE}(?:的?\s*\d+\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*(?:有所|略有|稍有|明显|大幅|显著)?"
+    rf"(?P<word>{_TREND_WORDS})(?!了?\s*\d)"
+)
 _THEN = re.compile(rf"{_REFERENCE}的?\s*(?P<num>\d+)\s*(?P<unit>{_THEN_UNITS})")
 _TIE_GAP = re.compile(r"^[\s，,]*$")
 
@@ -98,6 +103,44 @@ class LastYearFigure:
     @property
     def agrees(self) -> bool:
         return self.then is not None and self.value == self.then
+
+
+@dataclass(frozen=True)
+class TrendCheck:
+    """A direction said without a number (较上年有所增加) after a tied figure, and what the two years' cells say."""
+
+    start: int  # the word
+    end: int
+    word: str
+    tie: Tie
+    now: int | None
+    then: int | None
+
+    @property
+    def difference(self) -> int | None:
+        return self.now - self.then if self.now is not None and self.then is not None else None
+
+    @property
+    def agrees(self) -> bool | None:
+        """Whether the cells went the way the word says; None when last year's figure is unknown."""
+        diff = self.difference
+        return None if diff is None else diff != 0 and (diff > 0) == (self.word in _RISING)
+
+    def expected_word(self) -> str | None:
+        """The word the cells call for (增加 ↔ 减少 …); None when unknown or unchanged (持平)."""
+        diff = self.difference
+        if not diff:
+            return None
+        return self.word if self.agrees else _OPPOSITE[self.word]
+
+
+def find_trends(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[TrendCheck]:
+    """Directions without a number (同比有所下降) after a tied figure; none without last year's report."""
+    found = []
+    for match, tie, then in _compared(_TREND, sentence, report, previous, before):
+        now = tie.count.matched.value if tie.count and tie.count.matched else None
+        found.append(TrendCheck(match.start("word"), match.end("word"), match.group("word"), tie, now, then))
+    return found
 
 
 def find_changes(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[ChangeCheck]:

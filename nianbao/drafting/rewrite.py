@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from nianbao.drafting.changes import find_changes, find_last_year_figures
+from nianbao.drafting.changes import find_changes, find_last_year_figures, find_trends
 from nianbao.drafting.figures import (
     Number,
     Tie,
@@ -141,6 +141,11 @@ class FigureRewriter:
             sure = sure and (change.agrees or expected is not None)
             if expected is not None and not change.agrees:
                 replacements.append((change.word_start, change.end, expected))
+        for trend in find_trends(sentence, self.target, self.previous, before):
+            word = trend.expected_word()
+            sure = sure and (trend.agrees is None or word is not None)
+            if word is not None and word != trend.word:
+                replacements.append((trend.start, trend.end, word))
         for figure in find_last_year_figures(sentence, self.target, self.previous, before):
             sure = sure and figure.then is not None
             if figure.then is not None and not figure.agrees:

@@ -13,7 +13,14 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from nianbao.drafting.changes import ChangeCheck, LastYearFigure, find_changes, find_last_year_figures
+from nianbao.drafting.changes import (
+    ChangeCheck,
+    LastYearFigure,
+    TrendCheck,
+    find_changes,
+    find_last_year_figures,
+    find_trends,
+)
 from nianbao.drafting.figures import (
     Number,
     Tie,
@@ -92,6 +99,8 @@ def check_sentence(
     thens = find_last_year_figures(sentence, report, last_year, before)
     checks = [_check_tie(tie, base) for tie in ties] + [_check_change(change, base) for change in changes]
     checks += [_check_last_year(figure, base) for figure in thens]
+    trends = find_trends(sentence, report, last_year, before)
+    checks += [_check_trend(trend, base) for trend in trends if trend.agrees is not None]
     covered = [(t.start, t.end) for t in ties] + [(c.start, c.end) for c in changes]
     covered += [(f.start, f.end) for f in thens]
     for number in find_numbers(sentence):
@@ -153,6 +162,21 @@ def _check_change(change: ChangeCheck, base: dict[str, str]) -> NumberCheck:
         quotes=f"同比{change.tie.label}",
         expected=expected,
         message=f"“{shown}”是{change.tie.label}的同比变化，按本年 {change.now}、上年 {change.then} 应为“{expected}”。",
+    )
+
+
+def _check_trend(trend: TrendCheck, base: dict[str, str]) -> NumberCheck:
+    label = f"同比{trend.tie.label}"
+    if trend.agrees:
+        return NumberCheck(**base, number=trend.word, status=Status.OK, quotes=label, message="与两年表格一致。")
+    expected = trend.expected_word() or "持平"
+    return NumberCheck(
+        **base,
+        number=trend.word,
+        status=Status.MISMATCH,
+        quotes=label,
+        expected=expected,
+        message=f"“{trend.word}”与表格不符：本年 {trend.now}、上年 {trend.then}，应为“{expected}”。",
     )
 
 
