@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -349,3 +352,34 @@ def test_a_logged_traceback_quoting_the_base_url_is_redacted(secrets_set, monkey
         logging.getLogger("agents.llm").exception("the endpoint failed")
     assert "ConnectionError: cannot reach https://***@llm.example.com/v1" in caplog.text
     assert leaks(caplog.text) == []
+
+
+LOGGING_LIKE_THE_APP = """
+import logging, sys
+import openai
+from nianbao.logs import configure_logging
+
+configure_logging(logging.INFO, "%(asctime)s %(levelname)s %(name)s: %(message)s")  # as app.py does
+client = openai.OpenAI(api_key="sk-not-the-canary", base_url=sys.argv[1], max_retries=0)
+client.chat.completions.create(model="fake-model", messages=[{"role": "user", "content": "你好"}])
+try:
+    raise ConnectionError("cannot reach " + sys.argv[1])
+except ConnectionError:
+    logging.getLogger("agents.llm").exception("the endpoint failed")
+"""
+
+
+@pytest.mark.parametrize("form", sorted(BASE_URLS_WITH_A_CREDENTIAL))
+def test_a_process_logging_like_the_app_writes_no_credential_to_stderr(tmp_path, form):
+    script = tmp_path / "log_like_the_app.py"
+    script.write_text(LOGGING_LIKE_THE_APP, encoding="utf-8")
+    with fake_openai([Reply(PART_ONE)]) as server:
+        url = BASE_URLS_WITH_A_CREDENTIAL[form](server.base_url)
+        env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_BASE_URL", "OPENAI_API_KEY")}
+        result = subprocess.run(
+            [sys.executable, str(script), url], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env
+        )
+    assert result.returncode == 0, result.stderr
+    assert server.requests
+    assert "HTTP Request: POST http://" in result.stderr and "ConnectionError: cannot reach" in result.stderr
+    assert leaks(result.stdout + result.stderr) == []
