@@ -409,10 +409,12 @@ class KnowledgeBase:
         lexicons = self.store.lexicons(builtins.list(records))
         for report_id, lexicon in lexicons.items():
             yield from _lexical_docs(records[report_id], lexicon)
-        older = [r for r in records if r not in lexicons]
-        for chunk_id, meta in self.store.iter_chunk_metadata(older):
-            stored = records[str(meta["report_id"])]
-            yield LexicalDoc(chunk_id, str(meta.get("tokens", "")).split(), _filter_fields(stored, chunk_id))
+        if len(lexicons) == len(records):
+            return
+        for chunk_id, meta in self.store.iter_older_chunks():
+            stored = records.get(str(meta["report_id"]))
+            if stored is not None and stored.id not in lexicons:
+                yield LexicalDoc(chunk_id, str(meta.get("tokens", "")).split(), _filter_fields(stored, chunk_id))
 
     def warm_up(self) -> threading.Thread:
         """Build the search index in the background (reading it from a large store takes seconds)."""

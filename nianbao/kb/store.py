@@ -200,20 +200,19 @@ class ChromaStore:
     def chunk_count(self) -> int:
         return int(self.chunks(check_embedding=False).count())
 
-    def iter_chunk_metadata(self, report_ids: list[str]) -> Iterator[tuple[str, Metadata]]:
-        """The settled chunks of these reports: (id, metadata), page by page."""
-        where = {"$and": [{"pending": False}, chroma_where({"report_id": report_ids})]}
+    def iter_older_chunks(self) -> Iterator[tuple[str, Metadata]]:
+        """The settled chunks of the older layout (only they carry a ``pending`` flag): (id, metadata)."""
         offset = 0
-        while report_ids:
-            got = self._page(where, offset)
+        while True:
+            got = self._page(offset)
             yield from zip(got["ids"], got["metadatas"], strict=True)
             if len(got["ids"]) < PAGE:
                 return
             offset += PAGE
 
     @_refreshing
-    def _page(self, where: dict[str, Any], offset: int) -> Any:
-        return self.chunks().get(where=where, include=["metadatas"], limit=PAGE, offset=offset)
+    def _page(self, offset: int) -> Any:
+        return self.chunks().get(where={"pending": False}, include=["metadatas"], limit=PAGE, offset=offset)
 
     @_refreshing
     def vectors(self, ids: list[str]) -> tuple[list[str], np.ndarray]:
