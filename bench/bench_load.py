@@ -30,7 +30,7 @@ def own_store(data_dir: Path) -> tuple[KnowledgeBase, int]:
     It is changed as its local owner: an admin password exported in the shell (NIANBAO_ADMIN_PASSWORD)
     guards the real store, not this one, so it is set aside here rather than refusing every add.
     """
-    kb = KnowledgeBase(Settings(NIANBAO_DATA_DIR=data_dir, NIANBAO_ADMIN_PASSWORD=""))  # type: ignore[call-arg]
+    kb = KnowledgeBase(Settings(NIANBAO_DATA_DIR=data_dir, NIANBAO_ADMIN_PASSWORD=""))  # type: ignore[call-arg,arg-type]
     kb.add(CORPUS)
     return kb, len(kb.list())
 
