@@ -107,7 +107,8 @@ def _load() -> str:
 
 
 def _settings(folder: Path) -> Settings:
-    return Settings(_env_file=None, NIANBAO_DATA_DIR=folder, CHROMA_HOST=None)  # type: ignore[call-arg]
+    """A benchmark store, changed as its local owner: an admin password exported in the shell does not apply."""
+    return Settings(_env_file=None, NIANBAO_DATA_DIR=folder, CHROMA_HOST=None, NIANBAO_ADMIN_PASSWORD="")  # type: ignore[call-arg]
 
 
 def main() -> None:

@@ -51,7 +51,8 @@ def main() -> None:
 
 
 def build_store(folder: Path, corpus: Path, distractors: int) -> KnowledgeBase:
-    settings = Settings(_env_file=None, NIANBAO_DATA_DIR=folder / "store", CHROMA_HOST=None)  # type: ignore[call-arg]
+    # A store of its own, changed as its local owner: an admin password exported in the shell does not apply.
+    settings = Settings(_env_file=None, NIANBAO_DATA_DIR=folder / "store", CHROMA_HOST=None, NIANBAO_ADMIN_PASSWORD="")  # type: ignore[call-arg]
     kb = KnowledgeBase(settings)
     kb.add(corpus)
     if distractors:

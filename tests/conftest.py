@@ -14,6 +14,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, settings
 
+from nianbao.access import ADMIN_LOGINS
 from nianbao.kb.service import KnowledgeBase
 from nianbao.settings import Settings, get_settings
 
@@ -31,6 +32,14 @@ os.environ.setdefault("NIANBAO_LLM_RETRY_AFTER_MAX", "0.2")
 # Tests change the knowledge base as its local owner (no password; nianbao.access): an admin password in a
 # developer's .env or shell must not lock them out. Tests of the password set one themselves.
 os.environ["NIANBAO_ADMIN_PASSWORD"] = ""
+
+
+@pytest.fixture(autouse=True)
+def no_failed_admin_logins() -> Iterator[None]:
+    """The app process counts wrong admin passwords (nianbao.access): one test's must not lock out the next."""
+    ADMIN_LOGINS.reset()
+    yield
+    ADMIN_LOGINS.reset()
 
 
 @pytest.fixture
