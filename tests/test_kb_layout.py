@@ -165,3 +165,15 @@ def test_another_instances_change_in_progress_is_left_alone(open_kb: OpenKb) -> 
     assert [c.id for c in kb.store.unfinished()] == [change]
     open_kb(pending_grace_seconds=0)
     assert kb.store.unfinished() == []
+
+
+def test_an_add_whose_paragraphs_cannot_be_written_leaves_no_trace(
+    open_kb: OpenKb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = open_kb()
+    kb.add(LUYI_2021)
+    before = kb.store.dump()
+    monkeypatch.setattr(ChromaStore, "add_chunks", lambda *a, **k: (_ for _ in ()).throw(OSError("磁盘已满")))
+    with pytest.raises(OSError, match="磁盘已满"):
+        kb.add(LUYI_2022)
+    assert kb.store.dump() == before  # no change row left either

@@ -188,8 +188,8 @@ class KnowledgeBase:
             vectors.append(item.embeddings if item.embeddings is not None else self._embed_chunks(stored, item.chunks))
             lexicons.append(_lexicon(item.chunks, item.tokens))
             docs += _lexical_docs(stored, lexicons[-1])
-        self.store.add_chunks(ids, _stack(vectors), metadatas)
         try:
+            self.store.add_chunks(ids, _stack(vectors), metadatas)
             self.store.put_records(*_record_rows(batch.items), lexicons)
         except BaseException:
             self.store.delete_chunks(ids)
@@ -445,7 +445,7 @@ class KnowledgeBase:
             tokens = [" ".join(tokenize(embedding_text(stored.agency, stored.year, c))) for c in chunks]
             ids, metadatas = _chunk_rows(stored, chunks)
             embeddings = self._embed_chunks(stored, chunks)
-            self.store.add_chunks(ids, embeddings, [{**m, "pending": False} for m in metadatas], staging)
+            self.store.add_chunks(ids, embeddings, metadatas, staging)
             self.store.put_lexicons([stored.id], [_lexicon(chunks, tokens)])
             total += len(ids)
         self.store.swap_in(staging)
