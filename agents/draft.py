@@ -2,7 +2,9 @@
 
 The model is any LangChain chat model (``agents.llm`` builds the configured one). Each part is
 streamed sentence by sentence: a sentence is shown only once its numbers have been checked
-against this year's cells and the user's facts (a failing one is shown marked 【待核实】). When
+against this year's cells and the user's facts (a failing one is shown marked 【待核实】); a
+year-on-year change (同比增长 8.1%, 较上年增加 18 件) is checked against last year's cells when the
+draft is based on the body's own report of the year before, and stays unverified otherwise. When
 a check fails, the findings go back to the model for a corrected part (at most two rounds);
 what still fails is marked, never silently kept. A reply cut by the length limit is continued,
 and reported if it still does not finish. Without a working model the offline draft stands.
@@ -68,6 +70,7 @@ class PartStream:
     messages: list[BaseMessage]
     materials: list[tuple[SourceRef, str]]
     required: OfflineDrafter | None = None
+    previous: Report | None = None  # the body's own report of the year before: 同比 figures are checked against it
     part: DraftPart | None = None
     checks: list[NumberCheck] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -86,14 +89,14 @@ class PartStream:
         report = self.draft.report
         text = yield from self._streamed(self.messages)
         for _ in range(self.drafter.max_fix_rounds):
-            failing = [c for c in check_numbers(text, report, self.facts, self.number) if c.failed]
+            failing = [c for c in check_numbers(text, report, self.facts, self.number, self.previous) if c.failed]
             if not failing:
                 break
             self.rounds += 1
             self.messages += [AIMessage(content=text), HumanMessage(content=self._fix_prompt(failing))]
             yield DraftChunk("", reset=True)
             text = yield from self._streamed(self.messages)
-        final, self.checks = mark_failing(self._with_required(text), report, self.facts, self.number)
+        final, self.checks = mark_failing(self._with_required(text), report, self.facts, self.number, self.previous)
         if self.cut:  # the unfinished end is marked, not passed off as finished text
             final = "\n".join([*final.split("\n")[:-1], mark_sentence(final.split("\n")[-1])])
         yield DraftChunk(final, reset=True)
@@ -126,7 +129,7 @@ class PartStream:
         retrier = Retrier(self.drafter.retry, local=self.drafter.local)
         while True:
             gate, raw, cut, notes = (
-                SentenceGate(self.draft.report, self.facts, self.number),
+                SentenceGate(self.draft.report, self.facts, self.number, self.previous),
                 "",
                 self.cut,
                 len(self.notes),
@@ -157,8 +160,8 @@ class PartStream:
 class SentenceGate:
     """Lets text through a sentence at a time, each checked (and marked if it fails) first."""
 
-    def __init__(self, report: Report, facts: Facts, part: str) -> None:
-        self.report, self.facts, self.part = report, facts, part
+    def __init__(self, report: Report, facts: Facts, part: str, previous: Report | None = None) -> None:
+        self.report, self.facts, self.part, self.previous = report, facts, part, previous
         self.buffer = ""
         self.paragraph = ""
 
@@ -174,7 +177,7 @@ class SentenceGate:
         self.buffer = ""
 
     def _checked(self, sentence: str) -> str:
-        checks = check_sentence(sentence, self.report, self.facts, self.part, self.paragraph)
+        checks = check_sentence(sentence, self.report, self.facts, self.part, self.paragraph, self.previous)
         self.paragraph = "" if sentence.endswith("\n") else self.paragraph + sentence
         return mark_sentence(sentence) if any(c.failed for c in checks) else sentence
 
@@ -282,7 +285,9 @@ class LLMDrafter:
         messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
         materials = _materials(base, own, number, hits)
         required = OfflineDrafter(report.agency or "", report.year or 0, report, base, own, facts)
-        return PartStream(self, draft, number, facts, messages, materials, required)
+        # Last year's report for 同比 figures exactly as the offline drafter takes it: the body's own, of the
+        # year before; another body's report or an older one never is.
+        return PartStream(self, draft, number, facts, messages, materials, required, required.previous)
 
     def generate(self, messages: list[BaseMessage], stream: PartStream) -> Iterator[str]:
         """The model's reply streamed; a reply cut by the length limit is continued, then reported."""

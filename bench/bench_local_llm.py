@@ -2,9 +2,10 @@
 each body/year pair of the corpus, side by side with the offline drafter on the same pairs.
 
 Each corpus report is last year's; this year's cells are made up from it (``example_next_year``), and
-last year's report is the only source. Per part: seconds, generated tokens per second (after the first
-token, i.e. without reading the prompt), the lines the model wrote as a list item or Markdown (cleaned into
-prose by nianbao.drafting.prose), the numbers that failed the checks on the first reply and after
+last year's report is the only source, against which year-on-year changes (同比增长 …) are checked, as the
+drafters do. Per part: seconds, generated tokens per second (after the first token, i.e. without reading
+the prompt), the lines the model wrote as a list item or Markdown (cleaned into prose by
+nianbao.drafting.prose), the numbers that failed the checks on the first reply and after
 the fix rounds, and the sentences finally marked 【待核实】. Needs ``make local-llm``; starts one server
 and stops it at the end.
 
@@ -19,7 +20,7 @@ import re
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,12 +81,15 @@ def tokens(base_url: str, text: str) -> int:
         return len(json.loads(response.read())["tokens"])
 
 
-def bench_pair(name: str, drafter: RecordingDrafter, base_url: str, parts: str) -> list[dict[str, object]]:
+def bench_pair(
+    name: str, drafter: RecordingDrafter, count_tokens: Callable[[str], int], parts: str
+) -> list[dict[str, object]]:
     last = read_report(ROOT / "corpus" / name)
     cells = example_next_year(last)
     year = (last.year or 0) + 1
     offline = draft_offline(last.agency or "", year, cells, ReportList([last]), FACTS)
     drafter.source = ReportList([last])
+    previous = last  # the body's own report of the year before: the drafters check 同比 figures against it
     rows = []
     for number in parts:
         off_text = offline.report.part_text(number)
@@ -97,7 +101,7 @@ def bench_pair(name: str, drafter: RecordingDrafter, base_url: str, parts: str) 
         seconds = time.perf_counter() - start
         assert stream.part is not None
         first = clean_reply(drafter.replies[0].text)
-        generated = sum(tokens(base_url, g.text) for g in drafter.replies)
+        generated = sum(count_tokens(g.text) for g in drafter.replies)
         decoding = sum(g.seconds - g.first_token_seconds for g in drafter.replies)
         rows.append(
             {
@@ -109,11 +113,13 @@ def bench_pair(name: str, drafter: RecordingDrafter, base_url: str, parts: str) 
                 "tokens_per_s": generated / decoding if decoding else 0.0,
                 "list_lines": sum(list_lines(g.text) for g in drafter.replies),
                 "left_lines": list_lines(stream.part.text),
-                "first_failed": sum(c.failed for c in check_numbers(first, offline.report, FACTS, number)),
+                "first_failed": sum(c.failed for c in check_numbers(first, offline.report, FACTS, number, previous)),
                 "final_failed": sum(c.failed for c in stream.checks),
                 "marked": count_marked(stream.part.text),
                 "chars": len(stream.part.text),
-                "offline_failed": sum(c.failed for c in check_numbers(off_text, offline.report, FACTS, number)),
+                "offline_failed": sum(
+                    c.failed for c in check_numbers(off_text, offline.report, FACTS, number, previous)
+                ),
                 "offline_marked": count_marked(off_text),
                 "text": stream.part.text,
             }
@@ -149,7 +155,8 @@ def main(names: list[str], parts: str) -> None:
         model = chat_model_from_settings(settings)
         assert model is not None
         drafter = RecordingDrafter(model, None)
-        rows = [row for name in names for row in bench_pair(name, drafter, settings.local_llm_base_url, parts)]
+        base_url = settings.local_llm_base_url
+        rows = [row for name in names for row in bench_pair(name, drafter, lambda t: tokens(base_url, t), parts)]
     finally:
         stop_server(server)
     total = sum(float(r["seconds"]) for r in rows)  # type: ignore[arg-type]

@@ -27,7 +27,11 @@ def start(query: dict[str, str] | None = None) -> AppTest:
 
 
 def new_draft(at: AppTest, agency: str = "鹿邑县人民政府", year: int = 2022) -> AppTest:
-    at.text_input(key="new-agency").set_value(agency)
+    """Start a draft for the body: chosen from those the knowledge base knows, else typed in."""
+    if any(s.key == "new-body" and agency in s.options for s in at.selectbox):
+        at.selectbox(key="new-body").set_value(agency)
+    else:
+        at.text_input(key="new-agency").set_value(agency)
     at.number_input[0].set_value(year)
     return at.button(key="new-start").click().run()
 
@@ -338,6 +342,24 @@ def test_with_an_llm_the_part_is_drafted_by_it_and_checked(data_dir, monkeypatch
     assert "大模型" in " ".join(c.value for c in at.sidebar.caption)
     assert stored(data_dir, at).report.part_text("一") == sentence
     assert server.requests and all(r.get("stream") for r in server.requests)
+
+
+def test_with_an_llm_a_year_on_year_change_is_checked_against_the_bodys_report_of_last_year(
+    data_dir, seed_path, monkeypatch
+):
+    from nianbao.kb.service import KnowledgeBase
+
+    KnowledgeBase(get_settings()).add(seed_path)
+    last_year = read_report(seed_path).value(REQ, "一", "总计")
+    sentence = f"2022年，本机关共新收政府信息公开申请258件，较上年增加{258 - last_year}件。"
+    with fake_openai([Reply(content=sentence)]) as server:
+        use_llm(monkeypatch, server.base_url)
+        at = fill_requests_by_grid(new_draft(start()))
+        at.button(key="draft-all").click().run()
+
+    assert_clean(at)
+    assert stored(data_dir, at).report.part_text("一") == sentence  # verified, not marked 【待核实】
+    assert "核对发现" not in server.prompts()[1]  # part 一 was not sent back: the next request drafts 五
 
 
 def test_a_failing_llm_gives_a_message_and_the_offline_draft(data_dir, monkeypatch):

@@ -7,6 +7,7 @@ server speaking the OpenAI chat-completions protocol with scripted replies.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -19,6 +20,7 @@ from nianbao.drafting.example import example_next_year
 from nianbao.drafting.model import UNVERIFIED, Draft
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.sources import ReportList
+from nianbao.drafting.verify import Status
 from nianbao.model import Report
 from nianbao.readers import read_report
 from nianbao.schema import TableId
@@ -258,3 +260,104 @@ def test_each_paragraph_keeps_the_sources_it_draws_on(offline: Draft, cells: Rep
     first, second = draft.parts["一"].paragraphs
     assert [(s.agency, s.year, s.part) for s in first.sources] == [(AGENCY, 2021, "一")]
     assert second.sources == []
+
+
+# ---- year-on-year figures (同比) ----------------------------------------------------------------
+
+
+def received_with(cells: Report, change: str) -> str:
+    return f"2022年，我县共受理政府信息公开申请{cells.count(REQ, '一', '总计')}件，{change}。"
+
+
+def right_changes(cells: Report, seed: Report) -> list[str]:
+    """This year's 新收 against last year's, as a percentage (one decimal) and in requests."""
+    now, then = cells.count(REQ, "一", "总计"), seed.count(REQ, "一", "总计")
+    assert now > then  # the made-up year grows, so the direction word is 增长/增加
+    percent = (Decimal(now - then) * 100 / then).quantize(Decimal("0.1"))
+    return [f"同比增长{percent}%", f"较上年增加{now - then}件"]
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["percent", "requests"])
+def test_a_right_year_on_year_change_passes_unmarked_when_last_years_own_report_is_the_source(
+    offline: Draft, cells: Report, seed: Report, which: int
+) -> None:
+    text = received_with(cells, right_changes(cells, seed)[which])
+    with fake_openai([Reply(text)]) as server:
+        stream = LLMDrafter(model_for(server), ReportList([seed])).stream_part(offline, "一")
+        screens = shown(iter(stream))
+    assert len(server.requests) == 1 and stream.rounds == 0
+    assert stream.part is not None and stream.part.text == text
+    assert all(UNVERIFIED not in screen for screen in screens)  # not marked while streaming either
+    changes = [c for c in stream.checks if (c.quotes or "").startswith("同比")]
+    assert [c.status for c in changes] == [Status.OK]  # checked against last year's cells, not left unverified
+
+
+def test_a_wrong_year_on_year_change_is_sent_back_with_the_right_one(
+    offline: Draft, cells: Report, seed: Report
+) -> None:
+    right = right_changes(cells, seed)[0]
+    wrong, fixed = received_with(cells, "同比增长12.5%"), received_with(cells, right)
+    with fake_openai([Reply(wrong), Reply(fixed)]) as server:
+        stream = LLMDrafter(model_for(server), ReportList([seed])).stream_part(offline, "一")
+        screens = shown(iter(stream))
+    assert len(server.requests) == 2
+    assert "“增长12.5%”是" in server.prompts()[1] and f"应为“{right.removeprefix('同比')}”" in server.prompts()[1]
+    assert stream.part is not None and stream.part.text == fixed
+    assert all("12.5%" not in screen or f"12.5%{UNVERIFIED}" in screen for screen in screens)
+
+
+def test_a_year_on_year_change_still_wrong_after_the_retries_is_marked(
+    offline: Draft, cells: Report, seed: Report
+) -> None:
+    with fake_openai([Reply(received_with(cells, "较上年增加25件"))]) as server:
+        draft = LLMDrafter(model_for(server), ReportList([seed])).draft_part(offline, "一")
+    assert len(server.requests) == 3
+    assert draft.report.part_text("一") == received_with(cells, f"较上年增加25件{UNVERIFIED}")
+
+
+def _no_previous_year(seed: Report, kind: str) -> ReportList:
+    """Past reports among which none is the body's own of 2021: each has 2021's very cells all the same."""
+    if kind == "none":
+        return ReportList([])
+    if kind == "peer":
+        return ReportList([seed.model_copy(update={"agency": "柘城县人民政府"})])
+    return ReportList([seed.model_copy(update={"year": 2020})])  # the body's own, but older
+
+
+@pytest.mark.parametrize("kind", ["none", "peer", "older"])
+def test_without_the_bodys_report_of_last_year_a_year_on_year_change_stays_unverified(
+    offline: Draft, cells: Report, seed: Report, kind: str
+) -> None:
+    right = right_changes(cells, seed)[0]
+    with fake_openai([Reply(received_with(cells, right))]) as server:
+        stream = LLMDrafter(model_for(server), _no_previous_year(seed, kind)).stream_part(offline, "一")
+        for _ in stream:
+            pass
+    assert len(server.requests) == 3  # sent back as unverifiable, as before
+    assert stream.part is not None and stream.part.text == received_with(cells, f"{right}{UNVERIFIED}")
+    assert [c.status for c in stream.checks if c.number in right] == [Status.UNVERIFIED]
+
+
+def test_a_full_llm_draft_verifies_its_year_on_year_change(cells: Report, seed: Report) -> None:
+    one = received_with(cells, right_changes(cells, seed)[1])
+    six = "2022年，我县未收取信息处理费。"
+    with fake_openai([Reply(one), Reply("（一）上年度问题整改情况\n我县已整改。"), Reply(six)]) as server:
+        draft = LLMDrafter(model_for(server), ReportList([seed])).draft_all(AGENCY, 2022, cells, {"信息处理费": 0})
+    assert len(server.requests) == 3
+    assert draft.report.part_text("一") == one
+    assert draft.unverified_sentences == 0
+
+
+def test_the_local_model_bench_checks_year_on_year_changes_against_last_years_report(
+    cells: Report, seed: Report
+) -> None:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from bench.bench_local_llm import RecordingDrafter, bench_pair
+
+    reply = received_with(cells, right_changes(cells, seed)[0])
+    model = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
+    [row] = bench_pair(SEED.name, RecordingDrafter(model, None), len, "一")
+    assert row["text"] == reply
+    assert (row["replies"], row["first_failed"], row["final_failed"], row["marked"]) == (1, 0, 0, 0)
