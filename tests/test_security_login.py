@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages import admin_page as admin_page_module
 from nianbao.access import (
-    ADMIN_LOGINS,
     LOGIN_LOCKOUT_SECONDS,
     MAX_FAILED_LOGINS,
     LoginLockedError,
@@ -25,29 +23,16 @@ from nianbao.access import (
     wait_in_chinese,
 )
 from nianbao.settings import Settings, get_settings
+from tests.test_app_admin import admin_page
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PASSWORD = "正确的密码-lock-7c1"
 
 
 @pytest.fixture
-def fresh_logins() -> Iterator[None]:
-    """The app process's count of wrong passwords starts (and is left) at zero."""
-    ADMIN_LOGINS.reset()
-    yield
-    ADMIN_LOGINS.reset()
-
-
-@pytest.fixture
-def with_password(data_dir: Path, monkeypatch: pytest.MonkeyPatch, fresh_logins: None) -> Path:
+def with_password(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NIANBAO_ADMIN_PASSWORD", PASSWORD)
     get_settings.cache_clear()
     return data_dir
-
-
-def admin_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90).run()
-    return at.sidebar.radio(key="page").set_value("管理").run()
 
 
 def log_in(at: AppTest, password: str) -> AppTest:
