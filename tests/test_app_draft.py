@@ -17,6 +17,7 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FIGURES = (
     "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；予以公开190件。行政复议2件，维持1件，尚未审结1件"
 )
+REQUESTS_ONLY = "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件"
 REQ = TableId.REQUESTS
 
 
@@ -49,6 +50,12 @@ def grid(at: AppTest, table: TableId, index: int = 0):
     return found
 
 
+def edit_grid(at: AppTest, table: TableId, rows: dict[int, dict[str, str]]) -> AppTest:
+    """Cells typed into a grid as a user edits it (rows by position, columns by name), then the page reruns."""
+    at.session_state[grid(at, table).key] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
 def propose(at: AppTest, text: str) -> AppTest:
     """Send a chat message; figures in it are only proposed."""
     return at.chat_input(key="chat").set_value(text).run()
@@ -64,6 +71,13 @@ def send(at: AppTest, text: str) -> AppTest:
     if [b for b in at.button if b.key == f"apply-{at.query_params['d']}"]:
         apply_pending(at)
     return at
+
+
+def requests_edited(cells: dict[str, str]) -> AppTest:
+    """A new draft whose new requests (row 一) came from the chat, then some of them edited in the grid."""
+    at = new_draft(start())
+    send(at, REQUESTS_ONLY)
+    return edit_grid(at, REQ, {0: cells})
 
 
 def last_reply(at: AppTest) -> str:
@@ -138,7 +152,7 @@ def test_with_apply_at_once_the_figures_fill_the_table_and_can_be_undone(data_di
 
 def test_a_message_that_contradicts_a_total_is_refused_and_nothing_changes(data_dir):
     at = new_draft(start())
-    send(at, "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件")
+    send(at, REQUESTS_ONLY)
     send(at, "今年共收到申请300件，其中自然人200件、商业企业10件、其他8件")
 
     assert_clean(at)
@@ -151,11 +165,7 @@ def test_a_message_that_contradicts_a_total_is_refused_and_nothing_changes(data_
 
 
 def test_an_edit_to_a_part_updates_its_total(data_dir):
-    at = new_draft(start())
-    send(at, "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件")
-    editor = grid(at, REQ)
-    at.session_state[editor.key] = {"edited_rows": {0: {"其他": "18"}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    at = requests_edited({"其他": "18"})
 
     assert_clean(at)
     table = grid(at, REQ).value
@@ -168,11 +178,7 @@ def test_an_edit_to_a_part_updates_its_total(data_dir):
 
 
 def test_an_invalid_edit_shows_its_finding_at_the_cell(data_dir):
-    at = new_draft(start())
-    send(at, "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件")
-    editor = grid(at, REQ)
-    at.session_state[editor.key] = {"edited_rows": {0: {"总计": "300"}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    at = requests_edited({"总计": "300"})
 
     assert_clean(at)
     table = grid(at, REQ).value
@@ -185,9 +191,7 @@ def test_an_invalid_edit_shows_its_finding_at_the_cell(data_dir):
 
 def test_text_that_is_not_a_number_is_kept_and_flagged_at_its_cell(data_dir):
     at = new_draft(start())
-    editor = grid(at, TableId.APPEALS)
-    at.session_state[editor.key] = {"edited_rows": {0: {"结果维持": "两件"}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    edit_grid(at, TableId.APPEALS, {0: {"结果维持": "两件"}})
 
     assert_clean(at)
     table = grid(at, TableId.APPEALS).value
@@ -318,10 +322,8 @@ def use_llm(monkeypatch: pytest.MonkeyPatch, base_url: str) -> None:
 
 
 def fill_requests_by_grid(at: AppTest) -> AppTest:
-    editor = grid(at, REQ)
     edits = {0: {"自然人": "240", "商业企业": "10", "科研机构": "0", "社会组织": "0", "法律服务机构": "0", "其他": "8"}}
-    at.session_state[editor.key] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
-    return at.run()
+    return edit_grid(at, REQ, edits)
 
 
 def test_the_sidebar_says_which_model_and_knowledge_base(data_dir):
@@ -399,7 +401,7 @@ def test_the_chart_shows_the_bodys_past_years_with_the_draft_last_and_carries_ov
 
 def test_undo_puts_the_tables_back_as_before_the_last_message(data_dir):
     at = new_draft(start())
-    send(at, "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件")
+    send(at, REQUESTS_ONLY)
     send(at, "予以公开190件")
     draft_id = str(at.query_params["d"])
 
@@ -463,11 +465,7 @@ def test_discarding_a_proposal_leaves_the_table_as_it_was(data_dir):
 
 
 def test_a_finding_at_a_cell_links_to_its_grid(data_dir):
-    at = new_draft(start())
-    send(at, "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件")
-    editor = grid(at, REQ)
-    at.session_state[editor.key] = {"edited_rows": {0: {"总计": "300"}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    at = requests_edited({"总计": "300"})
 
     assert_clean(at)
     (entry,) = [e.value for e in at.error if "本年新收政府信息公开申请数量 / 总计" in e.value]

@@ -7,6 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from nianbao.drafts import DraftStore, new_user_key
+from nianbao.model import Report
 from nianbao.readers import read_report
 from nianbao.schema import TableId
 
@@ -21,6 +22,16 @@ def review_page(user: str | None = None) -> AppTest:
     return at.sidebar.radio(key="page").set_value("审阅").run()
 
 
+def saved_draft_reviewed(data_dir: Path, report: Report) -> AppTest:
+    """The page after reviewing ``report``, saved as a user's draft, without comparing it to last year's."""
+    user = new_user_key()
+    DraftStore.in_data_dir(data_dir).create(user, report, name="有错的草稿")
+    at = review_page(user)
+    at.radio(key="review-prev").set_value("不比较上年度").run()
+    at.button(key="review-run").click().run()
+    return at
+
+
 def assert_clean(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not [e.value for e in at.error if "意外错误" in e.value]
@@ -29,12 +40,7 @@ def assert_clean(at: AppTest) -> None:
 def test_a_saved_draft_with_a_wrong_total_is_reviewed_with_that_finding(data_dir, seed_path):
     report = read_report(seed_path)
     report.set_value(TableId.REQUESTS, "一", "总计", 999)
-    user = new_user_key()
-    DraftStore.in_data_dir(data_dir).create(user, report, name="有错的草稿")
-
-    at = review_page(user)
-    at.radio(key="review-prev").set_value("不比较上年度").run()
-    at.button(key="review-run").click().run()
+    at = saved_draft_reviewed(data_dir, report)
 
     assert_clean(at)
     assert any("999" in e.value and "总计" in e.value for e in at.error)
@@ -81,12 +87,7 @@ def test_each_finding_shows_its_place_the_cell_or_the_sentence(data_dir, seed_pa
     report = read_report(seed_path)
     report.set_value(TableId.REQUESTS, "一", "总计", 999)
     report.part("一").text += "\n全年共新收政府信息公开申请888件。"
-    user = new_user_key()
-    DraftStore.in_data_dir(data_dir).create(user, report, name="有错的草稿")
-
-    at = review_page(user)
-    at.radio(key="review-prev").set_value("不比较上年度").run()
-    at.button(key="review-run").click().run()
+    at = saved_draft_reviewed(data_dir, report)
 
     assert_clean(at)
     labels = [e.label for e in at.expander]
