@@ -5,6 +5,7 @@
 joined into ``<data_dir>/models/``, and the file is kept only when its size and sha256 match the pinned
 values. ``python -m nianbao.localmodel beside -- COMMAND`` runs COMMAND (the app); when NIANBAO_LLM=local
 it first starts llama-cpp-python's OpenAI-compatible server on 127.0.0.1 and stops it afterwards.
+A server started here dies with the process that started it, however that process ends (see ``tethered``).
 Licence: Qwen2.5-Coder is Apache-2.0 upstream, see LICENSES/qwen2.5-coder-NOTICE.md.
 """
 
@@ -12,9 +13,12 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import hashlib
 import importlib.util
 import logging
+import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -33,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 CHUNK_BYTES = 8 * 1024 * 1024
 SERVER_START_SECONDS = 180.0
+SERVER_MODULE = "llama_cpp.server"
 
 
 class LocalModelError(NianbaoError):
@@ -176,11 +181,13 @@ def is_ready(data_dir: Path, spec: ModelSpec = QWEN_CODER_1_5B) -> bool:
 
 
 def server_command(settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> list[str]:
-    """llama-cpp-python's OpenAI-compatible server on 127.0.0.1, serving the model under its alias."""
+    """llama-cpp-python's OpenAI-compatible server on 127.0.0.1, serving the model under its alias, tethered."""
+    return tethered(SERVER_MODULE, server_arguments(settings, spec))
+
+
+def server_arguments(settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> list[str]:
+    """The arguments of llama-cpp-python's server."""
     return [
-        sys.executable,
-        "-m",
-        "llama_cpp.server",
         "--model",
         str(model_path(settings.data_dir, spec)),
         "--model_alias",
@@ -199,16 +206,51 @@ def server_command(settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> lis
     ]
 
 
-def start_server(settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> subprocess.Popen[bytes]:
-    """Start the local server and wait until it answers; LocalModelError when it cannot."""
-    if (problem := install_problem(settings.data_dir, spec)) is not None:
-        raise LocalModelError(f"本地大模型尚未安装（{problem}），请先运行 make local-llm。")
+def tethered(module: str, arguments: Sequence[str]) -> list[str]:
+    """The command running ``python -m module arguments`` so that it exits when its starter dies (run_tethered)."""
+    return [sys.executable, "-m", "nianbao.localmodel", "tethered", module, *arguments]
+
+
+def run_tethered(module: str, arguments: Sequence[str]) -> None:
+    """Run ``python -m module arguments`` in this process, which exits as soon as its stdin is closed.
+
+    start_server gives the server a pipe as stdin and keeps the only write end: the kernel closes it when
+    the starter dies, however it dies (SIGKILL or the OOM killer run no atexit), so the server never
+    outlives the app that started it with 1-2 GB of memory and the port. Not PR_SET_PDEATHSIG: it fires
+    when the starting *thread* ends, and the app starts the server from a page run's thread.
+    """
+    threading.Thread(target=_exit_when_stdin_closes, name="lifeline", daemon=True).start()
+    sys.argv = [module, *arguments]
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
+
+
+def _exit_when_stdin_closes() -> None:
+    with contextlib.suppress(OSError):
+        while os.read(0, 4096):  # the starter never writes: this ends only when its end is closed
+            pass
+    os.write(2, "本地大模型服务：启动它的进程已退出，服务随之退出。\n".encode())
+    os._exit(0)  # at once, even in the middle of a reply: nobody is left to read it
+
+
+def start_server(
+    settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B, command: Sequence[str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start the local server and wait until it answers; LocalModelError when it cannot.
+
+    ``command`` replaces llama-cpp-python's server (a stand-in in tests; ``tethered`` keeps it tied to us).
+    """
+    if command is None:
+        if (problem := install_problem(settings.data_dir, spec)) is not None:
+            raise LocalModelError(f"本地大模型尚未安装（{problem}），请先运行 make local-llm。")
+        command = server_command(settings, spec)
     log = server_log(settings.data_dir, settings.local_llm_port)
     with log.open("wb") as sink:  # a file, not a pipe: the server logs every request and must never block
-        process = subprocess.Popen(server_command(settings, spec), stdout=sink, stderr=subprocess.STDOUT)
+        # stdin is the lifeline: a pipe whose only write end stays here (not inherited by other children)
+        process = subprocess.Popen(list(command), stdin=subprocess.PIPE, stdout=sink, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            stop_server(process)
             raise LocalModelError(f"本地大模型服务启动失败：{_last_line(log)}（完整日志：{log}）")
         if _answers(settings.local_llm_base_url + "/models"):
             return process
@@ -239,6 +281,8 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    if process.stdin is not None:
+        process.stdin.close()
 
 
 class ServerState(StrEnum):
@@ -253,14 +297,17 @@ class ServerState(StrEnum):
 class LocalServer:
     """The local model's server for this app process: started on demand, reused while it runs, stopped at exit.
 
-    A server already listening on the port (``make run`` started one beside the app) is used as it is; one
-    that went away is started again. Whether it runs is seen without a request (the process, or a connect
+    A server already listening on the port (``make run`` started one beside the app, or one started by hand)
+    is used as it is, and left running; one that went away is started again. One started here also dies when
+    this process is killed (``run_tethered``). Whether it runs is seen without a request (the process, or a connect
     to the port): a server busy with a reply answers nothing until the reply is done. A failed start is
     remembered (``error``) and not tried again on every page run, only when asked.
     """
 
-    def __init__(self, settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B) -> None:
-        self.settings, self.spec = settings, spec
+    def __init__(
+        self, settings: Settings, spec: ModelSpec = QWEN_CODER_1_5B, command: Sequence[str] | None = None
+    ) -> None:
+        self.settings, self.spec, self.command = settings, spec, command
         self.state = ServerState.STOPPED
         self.error = ""
         self.process: subprocess.Popen[bytes] | None = None
@@ -276,7 +323,7 @@ class LocalServer:
                 return
             self.state, self.error = ServerState.STARTING, ""
             try:
-                self.process = start_server(self.settings, self.spec)
+                self.process = start_server(self.settings, self.spec, self.command)
             except LocalModelError as e:
                 self.state, self.error = ServerState.FAILED, e.message
                 raise
@@ -364,11 +411,14 @@ def run_beside(command: Sequence[str], settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``assemble`` | ``check`` | ``requirements`` | ``path`` | ``beside -- COMMAND``."""
+    """``assemble`` | ``check`` | ``requirements`` | ``path`` | ``beside -- COMMAND`` | ``tethered MODULE ARGS``."""
     parser = argparse.ArgumentParser(prog="python -m nianbao.localmodel")
-    parser.add_argument("action", choices=["assemble", "check", "requirements", "path", "beside"])
+    parser.add_argument("action", choices=["assemble", "check", "requirements", "path", "beside", "tethered"])
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
+    if args.action == "tethered":  # the server's own process (start_server): its arguments pass untouched
+        run_tethered(args.command[0], args.command[1:])
+        return 0
     settings = get_settings()
     try:
         return _act(args.action, [c for c in args.command if c != "--"], settings)

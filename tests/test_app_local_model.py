@@ -10,6 +10,8 @@ server (make test-local-llm).
 from __future__ import annotations
 
 import importlib.util
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +28,7 @@ from nianbao.localmodel import QWEN_CODER_1_5B, local_server, model_path, run_be
 from nianbao.settings import Settings, get_settings
 from tests.fake_openai import Reply, fake_openai
 from tests.test_app_draft import assert_clean, fill_requests_by_grid, new_draft, send, stored
+from tests.test_localmodel_tether import exits_within, running
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 ROOT = Path(__file__).resolve().parent.parent
@@ -253,6 +256,40 @@ def test_the_server_started_on_demand_stops_when_the_app_process_exits(real_mode
     assert "本地大模型已就绪" in done.stdout, done.stderr[-2000:]
     with pytest.raises(OSError):
         urllib.request.urlopen(settings.local_llm_base_url + "/models", timeout=5)
+
+
+@pytest.mark.local_llm
+def test_the_server_started_on_demand_dies_when_the_app_process_is_killed(real_model: Path) -> None:
+    settings = get_settings()
+    script = (  # started from a page run's thread, as Streamlit does; then the app runs until it is killed
+        "import sys, threading\n"
+        "from app_pages import services\n"
+        "from nianbao.localmodel import local_server\n"
+        "page_run = threading.Thread(target=services.start_local_model)\n"
+        "page_run.start(); page_run.join()\n"
+        "process = local_server(services.settings()).process\n"
+        "print(process.pid if process else services.local_model_status().message, flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    app = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert app.stdout is not None
+    started = app.stdout.readline().strip()
+    try:
+        assert started.isdigit(), started
+        with urllib.request.urlopen(settings.local_llm_base_url + "/models", timeout=5) as answer:
+            assert QWEN_CODER_1_5B.alias in answer.read().decode()
+        app.kill()  # SIGKILL: no atexit runs
+        app.wait()
+        assert exits_within(int(started), 30)
+        with pytest.raises(OSError):
+            urllib.request.urlopen(settings.local_llm_base_url + "/models", timeout=5)
+    finally:
+        app.kill()
+        app.communicate()
+        if started.isdigit() and running(int(started)):  # the test failed: leave no server behind
+            os.kill(int(started), signal.SIGKILL)
 
 
 @pytest.mark.local_llm
