@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,48 @@ def test_a_draft_from_an_xlsx_of_cells(tmp_path: Path, cells: Report) -> None:
     out = tmp_path / "draft.docx"
     assert draft("--facts", str(facts), "--previous", str(SEED), "--out", str(out)) == 0
     assert cell_values(read_report(out)) == cell_values(cells)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_with_the_local_model_configured_a_server_already_listening_is_used(
+    tmp_path: Path, cells_file: Path, cells: Report, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one = f"2022年，我县共受理政府信息公开申请{cells.count(REQ, '一', '总计')}件。"
+    out = tmp_path / "draft.md"
+    # A server listening where `make local-llm` would have started the model's.
+    with fake_openai([Reply(one), Reply("已整改。"), Reply("未收取信息处理费。")]) as server:
+        port = int(server.base_url.rsplit(":", 1)[1].split("/")[0])
+        monkeypatch.setenv("NIANBAO_LLM", "local")
+        monkeypatch.setenv("NIANBAO_LOCAL_LLM_PORT", str(port))
+        monkeypatch.setenv("NIANBAO_DATA_DIR", str(tmp_path / "data"))  # no model installed here
+        get_settings.cache_clear()
+        try:
+            status = draft("--facts", str(cells_file), "--previous", str(SEED), "--llm", "--out", str(out))
+        finally:
+            get_settings.cache_clear()
+        assert len(server.requests) == 3  # and it still answers: a server found running is left running
+    assert status == 0
+    assert read_report(out).part_text("一") == one
+    assert "正在连接本地大模型" in capsys.readouterr().err
+
+
+def test_with_the_local_model_configured_but_not_installed_the_draft_says_how_to_install_it(
+    tmp_path: Path, cells_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NIANBAO_LLM", "local")
+    monkeypatch.setenv("NIANBAO_LOCAL_LLM_PORT", str(_free_port()))  # nothing listens there
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    try:
+        status = draft("--facts", str(cells_file), "--previous", str(SEED), "--llm", "--out", str(tmp_path / "d.md"))
+    finally:
+        get_settings.cache_clear()
+    assert status == 2
+    error = capsys.readouterr().err
+    assert "本地大模型尚未安装" in error and "make local-llm" in error
+    assert not (tmp_path / "d.md").exists()

@@ -20,8 +20,10 @@ from nianbao.drafting.sources import ReportList, ReportSource
 from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.intake import carry_over, preview, read_facts_guarded
 from nianbao.intake.changes import CellChange
+from nianbao.localmodel import local_server
 from nianbao.model import Report, empty_report
 from nianbao.readers.guard import read_report_guarded
+from nianbao.settings import get_settings
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
 WRITERS = {".docx": "write_docx", ".md": "write_markdown", ".markdown": "write_markdown", ".txt": "write_text"}
@@ -117,7 +119,19 @@ def _draft(args: argparse.Namespace, cells: Report, source: ReportSource, facts:
     model = chat_model_from_settings()
     if model is None:
         raise NianbaoError("没有配置大模型（OPENAI_API_KEY 或 OPENAI_BASE_URL），请先配置，或去掉 --llm 离线起草。")
+    _start_local_model()
     return LLMDrafter(model, source).draft_all(args.agency, args.year, cells, facts)
+
+
+def _start_local_model() -> None:
+    """With NIANBAO_LLM=local, the local model's server answers before drafting: one already listening is
+    used (and left running), else one is started here and stopped when this command ends."""
+    settings = get_settings()
+    if settings.llm != "local":
+        return
+    url = settings.local_llm_base_url
+    print(f"正在连接本地大模型（{url}，未运行时先启动，约需数十秒）……", file=sys.stderr, flush=True)
+    local_server(settings).ensure()
 
 
 def _writer(out: str | None):  # type: ignore[no-untyped-def]
