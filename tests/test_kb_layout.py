@@ -7,13 +7,15 @@ Embedded and on Chroma's own server, like tests/test_kb_service.py.
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
 
+from nianbao.kb import service
 from nianbao.kb.service import KnowledgeBase
 from nianbao.kb.store import ChromaStore
-from tests.conftest import CORPUS, OpenKb
+from tests.conftest import CORPUS, OpenKb, kb_settings
 from tests.test_kb_service import LUYI_2021, LUYI_2022, _edited_copy
 
 QUESTIONS = ["依申请公开", "政务新媒体", "淮安市 信息处理费", "鹿邑县 主动公开 政策解读"]
@@ -177,3 +179,21 @@ def test_an_add_whose_paragraphs_cannot_be_written_leaves_no_trace(
     with pytest.raises(OSError, match="磁盘已满"):
         kb.add(LUYI_2022)
     assert kb.store.dump() == before  # no change row left either
+
+
+def test_instances_sharing_a_chroma_server_see_each_others_adds_and_removes(
+    chroma_server: tuple[str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "SERVER_REFRESH_SECONDS", 0.0)
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+    first, second = (KnowledgeBase(kb_settings(tmp_path / n, chroma_server), prefix=prefix) for n in ("a", "b"))
+    luyi = first.add(LUYI_2021)[0].report
+    assert luyi is not None
+    assert {h.report_id for h in second.search("鹿邑县 依申请公开", k=10)} == {luyi.id}
+    index = second.lexical_index()
+    added = first.add(LUYI_2022)[0].report
+    first.remove(luyi.id)
+    assert added is not None
+    assert {h.report_id for h in second.search("鹿邑县 依申请公开", k=10)} == {added.id}
+    assert second.lexical_index() is index  # caught up, not rebuilt
+    assert len(index) == added.chunk_count

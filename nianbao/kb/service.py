@@ -321,13 +321,13 @@ class KnowledgeBase:
         if not filters:
             return self.store.query(vector, n)
         index = self.lexical_index()
-        mask = index.mask(filters)
-        count = int(mask.sum())
+        selection = index.select(filters)
+        count = selection.count
         if count <= SEARCH_BY_ID_LIMIT:
-            return self._exact_nearest(vector, n, index.ids_in(mask)) if count else []
+            return self._exact_nearest(vector, n, selection.chunk_ids()) if count else []
         wide = min(len(index), WIDE_SEARCH_LIMIT, max(n, 2 * n * len(index) // count))
         hits = self.store.query(vector, wide)
-        return [hit for hit in hits if (row := index.row(hit[0])) is not None and mask[row]][:n]
+        return [hit for hit in hits if selection.allows(hit[0])][:n]
 
     def _exact_nearest(
         self, vector: np.ndarray, n: int, allowed: builtins.list[str]
@@ -396,11 +396,26 @@ class KnowledgeBase:
     def lexical_index(self) -> Bm25Index:
         """The BM25 index, built from the store on first use (and refreshed on a shared server)."""
         with self._lexical_lock:  # searches arriving while it is built wait for that one build
-            stale = self.store.is_server and time.monotonic() - self._lexical_built_at > SERVER_REFRESH_SECONDS
-            if self._lexical is None or stale:
+            if self._lexical is None:
                 self._lexical = Bm25Index(self._stored_lexical_docs())
                 self._lexical_built_at = time.monotonic()
+            elif self.store.is_server and time.monotonic() - self._lexical_built_at > SERVER_REFRESH_SECONDS:
+                if not self._caught_up(self._lexical):
+                    self._lexical = Bm25Index(self._stored_lexical_docs())
+                self._lexical_built_at = time.monotonic()
             return self._lexical
+
+    def _caught_up(self, index: Bm25Index) -> bool:
+        """Bring the index up to what other instances sharing the server committed: drop the chunks of reports
+        gone, add those of reports new. False when a new report has no lexicon (the index must be rebuilt)."""
+        records = {r.id: r for r in self._records()}
+        indexed = index.values("report_id")
+        if gone := indexed - set(records):
+            index.remove(index.select({"report_id": sorted(gone)}).chunk_ids())
+        new = [report_id for report_id in records if report_id not in indexed]
+        lexicons = self.store.lexicons(new)
+        index.add(doc for report_id, lexicon in lexicons.items() for doc in _lexical_docs(records[report_id], lexicon))
+        return len(lexicons) == len(new) or all(records[r].chunk_count == 0 for r in new if r not in lexicons)
 
     def _stored_lexical_docs(self) -> Iterable[LexicalDoc]:
         """Every committed chunk's tokens, from the reports' lexicons (or, for reports stored before lexicons,
