@@ -84,6 +84,18 @@ def bench_search(kb: KnowledgeBase, rounds: int) -> None:
     print(f"     {'all':<8} p50 {_pct(every, 50):6.1f} ms   p95 {_pct(every, 95):6.1f} ms")
 
 
+def bench_search_after_add(kb: KnowledgeBase, folder: Path, reports: Iterator[tuple[str, str]]) -> None:
+    """The first search after one more report is added (the index takes the new paragraphs in)."""
+    name, text = next(reports)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    kb.add(path)
+    start = time.perf_counter()
+    kb.search("依申请公开 受理", k=5)
+    print(f"     first search after adding one report: {(time.perf_counter() - start) * 1000:.1f} ms")
+    path.unlink()
+
+
 def _time_queries(kb: KnowledgeBase, queries: list[str], rounds: int, kwargs: dict) -> list[float]:
     times = []
     for query in queries * rounds:
@@ -133,6 +145,7 @@ def main() -> None:
             built = time.perf_counter() - start
             print(f"search at {stats.chunks} chunks ({stats.reports} reports; grown in {built:.0f} s; load {_load()}):")
             bench_search(kb, args.rounds)
+            bench_search_after_add(kb, root / "grow", reports)
 
 
 if __name__ == "__main__":
