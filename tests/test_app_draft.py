@@ -487,3 +487,18 @@ def test_a_narrative_finding_is_shown_at_its_part_with_the_sentence_highlighted(
     marked = [m.value for m in at.markdown if ":orange-background[" in m.value]
     assert marked and "999件" in marked[0].split(":orange-background[", 1)[1]
     assert any('id="part-1"' in m.value for m in at.markdown)
+
+
+def test_requests_still_pending_go_to_carried_over_not_to_the_completed_total(data_dir):
+    at = new_draft(start())
+    propose(
+        at, "今年共收到申请241件，其中自然人215件、商业企业12件、社会组织4件、其他10件；予以公开218件，尚未办结23件"
+    )
+
+    assert_clean(at)
+    reply = last_reply(at)
+    assert "矛盾" not in reply
+    apply_pending(at)
+    table = grid(at, REQ).value
+    assert table.loc["四 结转下年度继续办理", "总计"] == "23"
+    assert table.loc["三.七 （七）总计", "总计"] != "23"
