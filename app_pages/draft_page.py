@@ -17,6 +17,7 @@ from nianbao.model import Report
 
 UNDO = "undo_report"
 PENDING = "pending_changes"
+FACTS = "facts"  # what the user stated beyond the tables (信息处理费), kept with the draft
 APPLY_AT_ONCE = "apply-at-once"
 HELD = "\n\n**以上为拟修改的内容，表格尚未改动。** 请点击下方“应用”填入表格，或“放弃”。"
 HELD_WITH_PARTS = "\n\n**以上为拟修改的内容（数字和据此起草的叙述），草稿尚未改动。** 请点击下方“应用”，或“放弃”。"
@@ -198,7 +199,8 @@ def hold_for_confirmation(draft: StoredDraft, result: services.TurnResult, conte
         "changed": result.changed,
     }
     reply = ChatMessage(role="assistant", content=content)
-    return common.save_draft(common.add_messages(draft, reply), None, **{PENDING: pending})
+    stated = {FACTS: result.extra[FACTS]} if FACTS in result.extra else {}  # a stated fee is kept either way
+    return common.save_draft(common.add_messages(draft, reply), None, **{PENDING: pending, **stated})
 
 
 def pending_buttons(draft: StoredDraft) -> None:
@@ -266,21 +268,30 @@ def turn(
     if figures is not None:
         report, changed = figures.report, changed + figures.changed
         replies.append(figures.reply)
+    stated = services.stated_facts(text)
+    facts = {**draft.extra.get(FACTS, {}), **stated}
+    replies.extend(f"已记下：{name} {value} 元（第六部分据此起草和核对）。" for name, value in stated.items())
     numbers = services.wants_drafting(text)
     if numbers is not None:
-        drafted = drafting_turn(draft, report, numbers, on_text)
+        drafted = drafting_turn(draft, report, numbers, on_text, facts)
         drafted.reply = "\n\n".join([*replies, drafted.reply])
         drafted.changed = changed
+        drafted.extra[FACTS] = facts
         return drafted
     if not replies:
         replies.append(HELP)
-    return services.TurnResult(report=report, reply="\n\n".join(replies), changed=changed)
+    extra = {FACTS: facts} if stated else {}
+    return services.TurnResult(report=report, reply="\n\n".join(replies), changed=changed, extra=extra)
 
 
 def drafting_turn(
-    draft: StoredDraft, report: Report, numbers: list[str], on_text: services.TextCallback | None
+    draft: StoredDraft,
+    report: Report,
+    numbers: list[str],
+    on_text: services.TextCallback | None,
+    facts: dict[str, Any] | None = None,
 ) -> services.TurnResult:
-    drafted = services.draft_parts(report, numbers, on_text=on_text)
+    drafted = services.draft_parts(report, numbers, on_text=on_text, facts=facts)
     updated = services.with_parts(report, drafted)
     marked = sum(p.text.count(narrative.UNVERIFIED) for p in drafted)
     names = "、".join(f"第{p.number}部分" for p in drafted)

@@ -98,7 +98,7 @@ def regenerate(draft: StoredDraft, numbers: list[str], instruction: str) -> None
         live.markdown(f"**第{number}部分（生成中）**\n\n{escape(text)}")
 
     with st.spinner("正在起草……"):
-        drafted = services.draft_parts(draft.report, numbers, instruction, on_text=show)
+        drafted = services.draft_parts(draft.report, numbers, instruction, on_text=show, facts=draft.extra.get("facts"))
     report = services.with_parts(draft.report, drafted)
     sources = {**draft.extra.get("sources", {}), **{p.number: p.sources for p in drafted}}
     notes = {**draft.extra.get("notes", {}), **{p.number: p.note for p in drafted}}

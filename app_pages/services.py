@@ -413,34 +413,51 @@ class PartDraft:
 TextCallback = Callable[[str, str], None]
 
 
+Facts = dict[str, Any]
+
+
+def stated_facts(message: str) -> Facts:
+    """What a chat message states that no table holds: 信息处理费 (“未收取信息处理费” = 0), in 元, as text."""
+    if "处理费" not in message:
+        return {}
+    facts_in_text = optional("nianbao.drafting.facts", "facts_in_text", "记录信息处理费")
+    return {name: str(value) for name, value in facts_in_text(message).items()}
+
+
 def draft_parts(
-    report: Report, numbers: list[str] | None = None, instruction: str = "", on_text: TextCallback | None = None
+    report: Report,
+    numbers: list[str] | None = None,
+    instruction: str = "",
+    on_text: TextCallback | None = None,
+    facts: Facts | None = None,
 ) -> list[PartDraft]:
     """Draft the narrative parts (一, 五, 六 by default) with the configured drafter.
 
     With an LLM, ``on_text(number, text_so_far)`` is called as each part streams in. When the LLM
     fails (after its retries), the message says why; the parts it finished stay, a part that has
     text keeps it, and an empty one gets the offline drafter's text: nothing written is lost.
+    ``facts`` are what the user stated beyond the tables (信息处理费), used and checked in 六.
     """
     wanted = numbers or ["一", "五", "六"]
+    facts = {name: Decimal(str(value)) for name, value in (facts or {}).items()}
     if not llm_settings().uses_llm:
-        return _offline_parts(report, wanted, instruction)
+        return _offline_parts(report, wanted, instruction, facts)
     done: list[PartDraft] = []
     try:
-        return _llm_parts(report, wanted, instruction, on_text, done)
+        return _llm_parts(report, wanted, instruction, on_text, done, facts)
     except NianbaoError as e:
         failure = e.message.rstrip("。")
     except Exception:
         log.exception("LLM drafting failed")
         failure = "大模型起草失败"
     left = [n for n in wanted if n not in {p.number for p in done}]
-    return done + _fallback_parts(report, left, failure)
+    return done + _fallback_parts(report, left, failure, facts)
 
 
-def _fallback_parts(report: Report, numbers: list[str], failure: str) -> list[PartDraft]:
+def _fallback_parts(report: Report, numbers: list[str], failure: str, facts: Facts) -> list[PartDraft]:
     """After an LLM failure: a part with text keeps it, an empty one is drafted offline."""
     empty = [n for n in numbers if not report.part_text(n).strip()]
-    offline = {p.number: p for p in _offline_parts(report, empty, "")} if empty else {}
+    offline = {p.number: p for p in _offline_parts(report, empty, "", facts)} if empty else {}
     result = []
     for number in numbers:
         if number in offline:
@@ -452,9 +469,9 @@ def _fallback_parts(report: Report, numbers: list[str], failure: str) -> list[Pa
     return result
 
 
-def _offline_parts(report: Report, numbers: list[str], instruction: str) -> list[PartDraft]:
+def _offline_parts(report: Report, numbers: list[str], instruction: str, facts: Facts) -> list[PartDraft]:
     drafter = optional("nianbao.drafting.offline", "draft_offline", "内置离线起草")
-    draft = drafter(report.agency or "", report.year or 0, report, knowledge_source())
+    draft = drafter(report.agency or "", report.year or 0, report, knowledge_source(), facts)
     drafted = _part_drafts(draft, numbers)
     if instruction.strip():
         note = "内置离线起草不能按指令改写，已按本年度数据重新生成；如需按指令改写，请配置大模型。"
@@ -463,14 +480,19 @@ def _offline_parts(report: Report, numbers: list[str], instruction: str) -> list
 
 
 def _llm_parts(
-    report: Report, numbers: list[str], instruction: str, on_text: TextCallback | None, done: list[PartDraft]
+    report: Report,
+    numbers: list[str],
+    instruction: str,
+    on_text: TextCallback | None,
+    done: list[PartDraft],
+    facts: Facts,
 ) -> list[PartDraft]:
     drafter_class = optional("agents.draft", "LLMDrafter", "大模型起草")
     with_part = optional("agents.draft", "with_part", "大模型起草")
     drafter = drafter_class(chat_model(), knowledge_source())
     draft = _as_draft(report)
     for number in numbers:
-        stream = drafter.stream_part(draft, number, None, instruction.strip() or None)
+        stream = drafter.stream_part(draft, number, facts, instruction.strip() or None)
         shown = ""
         for chunk in stream:
             shown = chunk.text if chunk.reset else shown + chunk.text

@@ -502,3 +502,27 @@ def test_requests_still_pending_go_to_carried_over_not_to_the_completed_total(da
     table = grid(at, REQ).value
     assert table.loc["四 结转下年度继续办理", "总计"] == "23"
     assert table.loc["三.七 （七）总计", "总计"] != "23"
+
+
+def test_a_fee_stated_in_the_chat_is_kept_and_part_six_reports_it_unmarked(data_dir):
+    at = new_draft(start())
+    send(at, FIGURES)
+    send(at, "未收取信息处理费")
+
+    assert_clean(at)
+    assert "信息处理费 0 元" in last_reply(at)
+    send(at, "起草其他需要报告的事项")
+
+    six = stored(data_dir, at).report.part_text("六")
+    assert "未收取信息处理费" in six
+    assert "【待核实】" not in six
+
+
+def test_a_fee_given_with_figures_is_kept_even_when_the_figures_are_discarded(data_dir):
+    at = new_draft(start())
+    propose(at, FIGURES + "。收取信息处理费120元")
+    at.button(key=f"discard-{at.query_params['d']}").click().run()
+    send(at, "起草第六部分")
+
+    assert_clean(at)
+    assert "共收取信息处理费120元" in stored(data_dir, at).report.part_text("六")
