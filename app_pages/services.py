@@ -24,8 +24,16 @@ from nianbao.checker import check_report
 from nianbao.drafts import DraftStore
 from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.localmodel import QWEN_CODER_1_5B, LocalModelError, ServerState, install_problem, local_server
-from nianbao.model import Finding, Part, Report, empty_report
-from nianbao.schema import PART_NUMERALS, PART_TITLES, ReportFormat, TableId
+from nianbao.model import Finding, Part, Report, Severity, empty_report
+from nianbao.schema import (
+    APPEAL_PARTS,
+    APPLICANT_COLUMNS,
+    PART_NUMERALS,
+    PART_TITLES,
+    ReportFormat,
+    TableId,
+    outcome_keys,
+)
 from nianbao.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -234,8 +242,53 @@ def cell_findings(findings: list[Finding], report: Report | None = None) -> dict
 
 
 def visible_findings(report: Report, findings: list[Finding]) -> list[Finding]:
-    """The findings worth showing on a draft being filled: not the "this cell is still blank" ones."""
-    return [f for f in findings if not _still_blank(report, f)]
+    """The findings worth showing on a draft being filled: not the "this cell is still blank" ones.
+
+    A sum whose addends are partly blank is not yet wrong (blank counts as 0 in the checker, so it
+    would say “应为 0”): it is shown as a reminder that names the blank cells.
+    """
+    return [_unfinished_sum(report, f) for f in findings if not _still_blank(report, f)]
+
+
+def _unfinished_sum(report: Report, finding: Finding) -> Finding:
+    """A sum finding whose addends are not all filled in, as a reminder; any other finding as it is."""
+    where = finding.location
+    addends = _addends(report, finding.rule, where.row or "", where.column or "")
+    by_column = finding.rule in ("arith.row_total", "arith.appeal_total")
+    blank = [_short_name(report, a, by_column) for a in addends if _is_blank(report, a)]
+    if not blank:
+        return finding
+    named = "、".join(blank[:4]) + (f"等 {len(blank)} 个单元格" if len(blank) > 4 else "")
+    message = f"{where.describe()}：尚未填完，{named}还是空白；填完后再核对勾稽关系。"
+    return finding.model_copy(update={"severity": Severity.WARNING, "message": message})
+
+
+def _addends(report: Report, rule_id: str, row: str, column: str) -> list[Address]:
+    """The cells a sum rule adds up (or balances) at this place; none for any other rule."""
+    req, appeals = TableId.REQUESTS, TableId.APPEALS
+    if rule_id == "arith.row_total":
+        return [(req, row, c) for c in APPLICANT_COLUMNS]
+    if rule_id == "arith.column_total":
+        return [(req, key, column) for key in outcome_keys(report.format)]
+    if rule_id == "arith.balance":
+        return [(req, key, column) for key in ("一", "二", "三.七", "四")]
+    if rule_id == "arith.appeal_total":
+        return [(appeals, row, c) for c in APPEAL_PARTS]
+    return []
+
+
+def _short_name(report: Report, address: Address, by_column: bool) -> str:
+    """A cell named by what differs from the finding's place: its column (a row's sum), else its row."""
+    table, key, column = address
+    return column if by_column else (report.row_label(table, key) or key)
+
+
+def _is_blank(report: Report, address: Address) -> bool:
+    try:
+        cell = report.cell(*address)
+    except KeyError:
+        return False
+    return cell.value is None and not cell.raw.strip()
 
 
 def _still_blank(report: Report, finding: Finding) -> bool:

@@ -526,3 +526,23 @@ def test_a_fee_given_with_figures_is_kept_even_when_the_figures_are_discarded(da
 
     assert_clean(at)
     assert "共收取信息处理费120元" in stored(data_dir, at).report.part_text("六")
+
+
+def test_a_total_given_before_its_parts_is_a_reminder_naming_the_blank_cells_not_an_error(data_dir):
+    at = new_draft(start())
+    send(at, "今年共收到申请241件，其中自然人215件、商业企业12件、社会组织4件、其他10件；予以公开170件，尚未办结71件")
+
+    assert_clean(at)
+    assert not [e.value for e in at.error if "应为 0" in e.value]
+    assert any("0 个错误" in c.value for c in at.caption)
+    reminder = [w.value for w in at.warning if "三.一 （一）予以公开 / 总计：尚未填完" in w.value]
+    assert reminder and "自然人" in reminder[0]
+    assert "尚未填完" in grid(at, REQ).value.loc["三.一 （一）予以公开", "核对"]
+
+
+def test_a_wrong_total_of_filled_parts_is_still_an_error(data_dir):
+    at = requests_edited({"总计": "300"})
+
+    assert_clean(at)
+    assert any("按勾稽关系应为 258" in e.value for e in at.error)
+    assert not any("0 个错误" in c.value for c in at.caption)
