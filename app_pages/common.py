@@ -15,6 +15,7 @@ from nianbao.model import Report
 log = logging.getLogger(__name__)
 
 NEW_REQUESTED = "new-draft-requested"
+UNDO = "undo_report"  # the report before the last change of the tables by the chat, for one undo
 UNEXPECTED = "出现意外错误，操作未完成，已输入的内容没有丢失。请稍后重试；如问题持续，请联系管理员。"
 
 
@@ -80,8 +81,13 @@ def forget_draft() -> None:
 
 
 def save_draft(draft: StoredDraft, report: Report | None = None, **extra: object) -> StoredDraft:
-    """Save at once (after every change): the new report and any metadata given."""
-    if report is not None:
+    """Save at once (after every change): the new report and any metadata given.
+
+    A new report that does not bring its own undo point ends the previous one: undoing the last
+    figures after a grid edit or a drafted part would silently throw those away.
+    """
+    if report is not None and report != draft.report:
+        extra = {UNDO: None, **extra} if draft.extra.get(UNDO) else extra
         draft = draft.model_copy(update={"report": report})
     if extra:
         draft = draft.model_copy(update={"extra": {**draft.extra, **extra}})

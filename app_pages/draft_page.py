@@ -15,7 +15,7 @@ from nianbao.drafts import ChatMessage, StoredDraft
 from nianbao.errors import NianbaoError
 from nianbao.model import Report
 
-UNDO = "undo_report"
+UNDO = common.UNDO
 PENDING = "pending_changes"
 FACTS = "facts"  # what the user stated beyond the tables (信息处理费), kept with the draft
 APPLY_AT_ONCE = "apply-at-once"

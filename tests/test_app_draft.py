@@ -546,3 +546,33 @@ def test_a_wrong_total_of_filled_parts_is_still_an_error(data_dir):
     assert_clean(at)
     assert any("按勾稽关系应为 258" in e.value for e in at.error)
     assert not any("0 个错误" in c.value for c in at.caption)
+
+
+def test_after_drafting_or_a_grid_edit_undo_is_no_longer_offered_so_neither_is_lost(data_dir):
+    at = new_draft(start())
+    send(at, FIGURES)
+    draft_id = str(at.query_params["d"])
+    assert [b for b in at.button if b.key == f"undo-{draft_id}"]
+
+    send(at, "请起草总体情况")
+
+    assert_clean(at)
+    assert not [b for b in at.button if b.key == f"undo-{draft_id}"]
+    assert "258" in stored(data_dir, at).report.part_text("一")
+
+
+def test_a_grid_edit_after_figures_from_the_chat_ends_their_undo(data_dir):
+    at = requests_edited({"自然人": "241", "总计": "259"})
+
+    assert_clean(at)
+    assert not [b for b in at.button if b.key == f"undo-{at.query_params['d']}"]
+    assert stored(data_dir, at).report.value(REQ, "一", "自然人") == 241
+
+
+def test_a_message_that_changes_nothing_keeps_the_undo(data_dir):
+    at = new_draft(start())
+    send(at, FIGURES)
+    send(at, "你好")
+
+    assert_clean(at)
+    assert [b for b in at.button if b.key == f"undo-{at.query_params['d']}"]
