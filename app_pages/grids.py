@@ -166,7 +166,8 @@ def show_failing(frame: pd.DataFrame, grid: Grid, failing: list[tuple[Address, F
         link = places.grid_anchor(grid.table, grid.index)
         for address, finding in failing:
             place = f"{labels[address[1]]} / {address[2]}"
-            text = f"[{escape(place)}](#{link})：{escape(finding.message)}"
+            message = finding.message.removeprefix(f"{finding.location.describe()}：")  # the link names the place
+            text = f"[{escape(place)}](#{link})：{escape(message)}"
             if finding.severity is Severity.ERROR:
                 st.error(text)
             else:

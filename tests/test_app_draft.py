@@ -576,3 +576,10 @@ def test_a_message_that_changes_nothing_keeps_the_undo(data_dir):
 
     assert_clean(at)
     assert [b for b in at.button if b.key == f"undo-{at.query_params['d']}"]
+
+
+def test_a_finding_in_the_list_names_its_place_once(data_dir):
+    at = requests_edited({"总计": "300"})
+
+    (entry,) = [e.value for e in at.error if "按勾稽关系应为 258" in e.value]
+    assert entry.count("一 本年新收政府信息公开申请数量") == 1
