@@ -134,10 +134,27 @@ def _markdown_text(report_json: str) -> str:
     return services.export_markdown(Report.model_validate_json(report_json))
 
 
+def unfinished_note(report: Report) -> None:
+    """Before a download: what the draft still lacks, so an unfinished one is not sent out unawares."""
+    findings = services.visible_findings(report, services.findings_of(report))
+    errors = sum(1 for f in findings if f.is_error)
+    blank = sum(1 for c in report.cells if c.value is None)
+    marked = sum(report.part_text(n).count(UNVERIFIED) for n in ("一", "五", "六"))
+    lacks = [
+        f"{errors} 个核对错误" if errors else "",
+        f"{blank} 个单元格未填" if blank else "",
+        f"{marked} 句标注了{UNVERIFIED}" if marked else "",
+    ]
+    lacks = [item for item in lacks if item]
+    if lacks:
+        st.warning(f"本草稿尚有{'、'.join(lacks)}；下载的文件按现状导出，请先处理。")
+
+
 def show_downloads(draft: StoredDraft) -> None:
     """Download the draft as DOCX and Markdown (the DOCX is written only when asked for)."""
     report_json = draft.report.model_dump_json()
     stem = f"{draft.report.agency or '草稿'}{draft.report.year or ''}年度报告"
+    unfinished_note(draft.report)
     columns = st.columns(2)
     with columns[0]:
         try:

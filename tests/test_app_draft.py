@@ -583,3 +583,22 @@ def test_a_finding_in_the_list_names_its_place_once(data_dir):
 
     (entry,) = [e.value for e in at.error if "按勾稽关系应为 258" in e.value]
     assert entry.count("一 本年新收政府信息公开申请数量") == 1
+
+
+def test_the_downloads_say_what_an_unfinished_draft_still_lacks(data_dir):
+    at = new_draft(start())
+    send(at, REQUESTS_ONLY)
+
+    notes = [w.value for w in at.warning if "下载的文件按现状导出" in w.value]
+    assert notes and "单元格未填" in notes[0]
+
+
+def test_a_finished_draft_downloads_without_a_warning(data_dir, seed_path):
+    from nianbao.drafts import DraftStore, new_user_key
+
+    user = new_user_key()
+    draft = DraftStore.in_data_dir(data_dir).create(user, read_report(seed_path), name="定稿")
+    at = start({"u": user, "d": draft.id})
+
+    assert_clean(at)
+    assert not [w.value for w in at.warning if "下载的文件按现状导出" in w.value]
