@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -10,7 +11,7 @@ import streamlit as st
 from app_pages import common, places, services
 from app_pages.narrative import escape
 from nianbao.errors import NianbaoError
-from nianbao.model import Report, Severity
+from nianbao.model import Location, Report, Severity
 
 FROM_DRAFT = "我的草稿"
 FROM_FILE = "上传文件"
@@ -88,6 +89,7 @@ def show_review(result: Any, report: Report | None = None) -> None:
     columns[2].metric("对照上年度", f"{result.previous_year}年" if result.previous_year else "无")
     findings, figures, texts = st.tabs(["全部问题", "数字对照", "叙述对照"])
     with findings:
+        show_unverified(report)
         show_items(result, report)
     with figures:
         show_cells(result)
@@ -100,6 +102,26 @@ def show_review(result: Any, report: Report | None = None) -> None:
         return
     st.caption("完整审阅报告为独立网页：表格对照、叙述差异，点击问题可跳转到对应位置。")
     st.download_button("下载审阅报告（HTML）", html.encode("utf-8"), "审阅报告.html", "text/html", key="review-html")
+
+
+def unverified_sentences(report: Report) -> list[tuple[str, str]]:
+    """(part, sentence) of every sentence of 一、五、六 still marked 【待核实】 by the drafting checks."""
+    found = []
+    for number in ("一", "五", "六"):
+        for sentence in re.findall(r"[^。！？\n]*【待核实】[^。！？\n]*[。！？]?", report.part_text(number)):
+            found.append((number, sentence.strip()))
+    return found
+
+
+def show_unverified(report: Report | None) -> None:
+    """The sentences whose numbers nothing could verify: the draft goes out with them unless a person checks."""
+    marked = unverified_sentences(report) if report is not None else []
+    if not marked:
+        return
+    st.warning(f"**尚待核实** · 有 {len(marked)} 句标注了【待核实】：其中的数字无法与表格或上年报告核对，请逐句核实。")
+    for number, sentence in marked:
+        with st.expander(escape(f"第{number}部分：{sentence[:60]}")):
+            places.show_place(report, Location(part=number, sentence=sentence))
 
 
 def show_items(result: Any, report: Report | None = None) -> None:

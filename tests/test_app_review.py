@@ -97,3 +97,23 @@ def test_each_finding_shows_its_place_the_cell_or_the_sentence(data_dir, seed_pa
     assert any("已标红" in c and "本年新收政府信息公开申请数量 / 总计 = 999" in c for c in captions)
     marked = [m.value for m in at.markdown if ":orange-background[" in m.value]
     assert any("888件" in m.split(":orange-background[", 1)[1] for m in marked)
+
+
+def test_sentences_still_marked_unverified_are_listed_with_their_place(data_dir, seed_path):
+    report = read_report(seed_path)
+    part = report.part("一")
+    assert part is not None
+    part.text += "\n截止目前，保留各类政务新媒体41个【待核实】。其余工作正常开展。"
+    at = saved_draft_reviewed(data_dir, report)
+
+    assert_clean(at)
+    assert any("有 1 句标注了【待核实】" in w.value for w in at.warning)
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("第一部分：截止目前，保留各类政务新媒体41个【待核实】") for label in labels)
+
+
+def test_a_report_without_unverified_sentences_has_no_such_note(data_dir, seed_path):
+    at = saved_draft_reviewed(data_dir, read_report(seed_path))
+
+    assert_clean(at)
+    assert not [w.value for w in at.warning if "【待核实】" in w.value]
