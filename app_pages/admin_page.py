@@ -16,6 +16,8 @@ from nianbao.errors import NianbaoError
 # What the admin typed, kept for this session only: every change to the knowledge base passes it on, and the
 # knowledge base checks it again (a password changed meanwhile locks the page).
 ADMIN_PASSWORD = "admin-password-given"
+REMOVED = "admin-removed"  # the confirmation of a removal, shown after the page is redrawn
+PREVIEW_COLUMNS = ("文件", "机关", "年度", "格式", "表格", "核对", "结果")
 
 
 def render() -> None:
@@ -80,6 +82,9 @@ def upload_reports() -> None:
         return
     previews = read_all(files)
     st.dataframe(pd.DataFrame([p["row"] for p in previews]), width="stretch", hide_index=True)
+    for preview in previews:
+        if preview["report"] is None:  # the table cuts long text: the reason in full
+            st.error(escape(f"{preview['row']['文件']}：{preview['row']['结果']}"))
     readable = [p for p in previews if p["report"] is not None]
     if not readable:
         return
@@ -107,14 +112,15 @@ def read_one(upload: Any) -> dict:
     try:
         report = services.read_upload(data, upload.name)
     except NianbaoError as e:
-        return {"report": None, "row": {"文件": upload.name, "结果": f"无法读取：{e.message}"}}
+        row = dict.fromkeys(PREVIEW_COLUMNS, "—") | {"文件": upload.name, "结果": f"无法读取：{e.message}"}
+        return {"report": None, "row": row}
     findings = services.findings_of(report)
     errors = sum(1 for f in findings if f.is_error)
     filled = sum(1 for c in report.cells if c.value is not None)
     row = {
         "文件": upload.name,
         "机关": report.agency or "（未识别）",
-        "年度": report.year or "（未识别）",
+        "年度": str(report.year or "（未识别）"),
         "格式": f"{report.format.value} 版",
         "表格": f"{filled}/{len(report.cells)} 个单元格有数",
         "核对": f"{errors} 个错误，{len(findings) - errors} 个提醒",
@@ -140,6 +146,9 @@ def add_all(previews: list[dict], replace: bool) -> None:
 def stored_reports() -> None:
     """What the store holds, and a remove button per report."""
     st.subheader("知识库现有内容")
+    removed = st.session_state.pop(REMOVED, None)
+    if removed:
+        st.success(removed)
     kb = services.knowledge_base()
     stats = kb.stats()
     columns = st.columns(4)
@@ -176,7 +185,7 @@ def stored_reports() -> None:
         except AdminPasswordError:
             lock()
             raise
-        st.success(f"已删除 {escape(removed.agency)} {removed.year} 年度报告。")
+        st.session_state[REMOVED] = f"已删除 {escape(removed.agency)} {removed.year} 年度报告。"
         st.rerun()
 
 

@@ -111,3 +111,32 @@ def test_the_preview_says_when_the_body_and_year_are_already_stored(with_passwor
     at.run()
 
     assert "已有同机关同年度" in at.dataframe[0].value.loc[0, "结果"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [("scan.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "无法读取"), ("empty.txt", b"", "文件是空的")],
+)
+def test_an_unreadable_file_is_named_with_its_full_reason_and_no_placeholder(with_password, name, data, reason):
+    at = log_in(admin_page(), PASSWORD)
+    at.get("file_uploader")[0].set_value([(name, data, "application/octet-stream")])
+    at.run()
+
+    assert_clean(at)
+    row = at.dataframe[0].value.loc[0]
+    assert "None" not in [str(v) for v in row] and not row.isna().any()
+    assert any(e.value.startswith(f"{name}：无法读取") and reason in e.value for e in at.error)
+    assert not [e.value for e in at.error if "Traceback" in e.value or "Error" in e.value]
+
+
+def test_a_removal_is_confirmed_after_the_page_is_redrawn(with_password, seed_path):
+    at = log_in(admin_page(), PASSWORD)
+    at.get("file_uploader")[0].set_value([("luyi_2021.txt", seed_path.read_bytes(), "text/plain")])
+    at.run()
+    at.button(key="admin-add").click().run()
+
+    at.checkbox(key="admin-remove-sure").check().run()
+    at.button(key="admin-remove").click().run()
+
+    assert_clean(at)
+    assert any("已删除 鹿邑县人民政府 2021 年度报告" in s.value for s in at.success)
