@@ -26,7 +26,28 @@ def render() -> None:
         return
     upload_reports()
     st.divider()
+    search_reports()
+    st.divider()
     stored_reports()
+
+
+def search_reports() -> None:
+    """Search the stored reports' paragraphs, as drafting will find them."""
+    st.subheader("检索知识库")
+    left, right = st.columns([3, 1])
+    query = left.text_input("检索内容", placeholder="例如：政务新媒体 保留 多少个", key="admin-search")
+    everyone = "全部机关"
+    body = right.selectbox("机关", [everyone, *services.known_bodies()], key="admin-search-body")
+    if not query.strip():
+        return
+    hits = services.search_knowledge_base(query, None if body == everyone else body)
+    if not hits:
+        st.info("没有找到相关段落。")
+        return
+    st.caption(f"找到 {len(hits)} 段（按相关程度排列）：")
+    for hit in hits:
+        where = f"{hit.agency} {hit.year} 年度 · 第{hit.part}部分 {hit.part_title}".strip()
+        st.markdown(f"**{escape(where)}**  \n{escape(hit.text)}")
 
 
 def given_password() -> SecretStr | None:

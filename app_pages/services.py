@@ -677,6 +677,11 @@ def known_bodies() -> list[str]:
         return []
 
 
+def search_knowledge_base(query: str, agency: str | None = None, k: int = 8) -> list[Any]:
+    """The paragraphs of stored reports that best answer a question (hybrid search), optionally of one body."""
+    return list(knowledge_base().search(query, k=k, agency=agency or None))
+
+
 def figures_by_year(agency: str) -> Any:
     return knowledge_base().figures(agency=agency)
 

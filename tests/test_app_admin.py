@@ -140,3 +140,24 @@ def test_a_removal_is_confirmed_after_the_page_is_redrawn(with_password, seed_pa
 
     assert_clean(at)
     assert any("已删除 鹿邑县人民政府 2021 年度报告" in s.value for s in at.success)
+
+
+def test_the_stored_reports_can_be_searched_by_a_question(with_password, seed_path):
+    at = log_in(admin_page(), PASSWORD)
+    at.get("file_uploader")[0].set_value([("luyi_2021.txt", seed_path.read_bytes(), "text/plain")])
+    at.run()
+    at.button(key="admin-add").click().run()
+
+    at.text_input(key="admin-search").input("保留各类政务新媒体多少个").run()
+
+    assert_clean(at)
+    found = [m.value for m in at.markdown if "鹿邑县人民政府 2021 年度 · 第一部分" in m.value]
+    assert found and "政务新媒体" in found[0]
+
+
+def test_a_search_with_no_answer_says_so(with_password):
+    at = log_in(admin_page(), PASSWORD)
+    at.text_input(key="admin-search").input("政务新媒体").run()
+
+    assert_clean(at)
+    assert any("没有找到" in i.value for i in at.info)
