@@ -207,6 +207,7 @@ def stored_reports() -> None:
             lock()
             raise
         st.session_state[REMOVED] = f"已删除 {escape(removed.agency)} {removed.year} 年度报告。"
+        del st.session_state["admin-remove-sure"]  # the next removal is confirmed again
         st.rerun()
 
 

@@ -142,6 +142,21 @@ def test_a_removal_is_confirmed_after_the_page_is_redrawn(with_password, seed_pa
     assert any("已删除 鹿邑县人民政府 2021 年度报告" in s.value for s in at.success)
 
 
+def test_after_a_removal_the_next_one_must_be_confirmed_again(with_password, seed_path):
+    at = log_in(admin_page(), PASSWORD)
+    other = seed_path.read_text(encoding="utf-8").replace("鹿邑县", "太康县").replace("鹿邑", "太康")
+    files = [("luyi_2021.txt", seed_path.read_bytes(), "text/plain"), ("taikang.txt", other.encode(), "text/plain")]
+    at.get("file_uploader")[0].set_value(files)
+    at.run()
+    at.button(key="admin-add").click().run()
+    at.checkbox(key="admin-remove-sure").check().run()
+    at.button(key="admin-remove").click().run()
+
+    assert_clean(at)
+    assert not at.checkbox(key="admin-remove-sure").value
+    assert at.button(key="admin-remove").disabled
+
+
 def test_the_stored_reports_can_be_searched_by_a_question(with_password, seed_path):
     at = log_in(admin_page(), PASSWORD)
     at.get("file_uploader")[0].set_value([("luyi_2021.txt", seed_path.read_bytes(), "text/plain")])
