@@ -602,3 +602,21 @@ def test_a_finished_draft_downloads_without_a_warning(data_dir, seed_path):
 
     assert_clean(at)
     assert not [w.value for w in at.warning if "下载的文件按现状导出" in w.value]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("scan.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4),
+        ("photo.csv", b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4),
+    ],
+)
+def test_a_file_that_is_no_spreadsheet_gets_a_message_about_spreadsheets(data_dir, name, data):
+    at = new_draft(start())
+    at.chat_input(key="chat").upload(name, data, "text/csv")
+    at.run()
+
+    assert_clean(at)
+    reply = last_reply(at)
+    assert "不是文本格式的 CSV 文件，也不是 Excel（.xlsx）文件" in reply
+    assert "PDF" not in reply and "年度报告读取" not in reply

@@ -112,15 +112,18 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+NOT_A_SHEET = "“{name}”不是文本格式的 CSV 文件，也不是 Excel（.xlsx）文件，请另存为 .xlsx 或 CSV 后再试。"
+
+
 def _csv_rows(data: bytes, name: str) -> list[list[str]]:
     from nianbao.readers.text import decode
 
     try:
         text = decode(data)
-    except ReportReadError as e:
-        raise InvalidInputError(f"无法读取 CSV 文件“{name}”：{e.message}") from e
+    except ReportReadError as e:  # its message is about reports (TXT、PDF …), not spreadsheets
+        raise InvalidInputError(NOT_A_SHEET.format(name=name)) from e
     if "\x00" in text:
-        raise InvalidInputError(f"“{name}”不是文本格式的 CSV 文件，也不是 Excel（.xlsx）文件。")
+        raise InvalidInputError(NOT_A_SHEET.format(name=name))
     dialect = "excel-tab" if text.count("\t") > text.count(",") else "excel"
     reader = csv.reader(io.StringIO(text), dialect=dialect)
     try:
