@@ -327,7 +327,7 @@ def figures_turn(report: Report, message: str) -> TurnResult | None:
     except InvalidInputError as e:
         return TurnResult(report=report, reply=f"{e.message}\n\n表格未作修改，请核对后重新输入。")
     lines = proposal.diff()
-    reply = [f"{len(lines)} 个单元格（原值 → 新值，含随之计算的合计）："] + [f"- {line}" for line in lines]
+    reply = [f"{len(lines)} 个单元格（原值 → 新值，含随之计算的合计）：", *listed_changes(proposal)]
     reply.extend(f"- 注：{note}" for note in proposal.notes)
     if proposal.missing:
         reply.append("\n" + proposal.missing.replace("\n", "\n- "))
@@ -348,6 +348,20 @@ def extract_figures(message: str, fmt: ReportFormat) -> Any:
         return fallback
 
 
+def listed_changes(proposal: Any) -> list[str]:
+    """The proposal's lines as a list; blank cells the rules can only make 0 are summed up in one line.
+
+    A message with a few figures can fill a hundred such cells: listed one by one they buried what the
+    user gave and what is still missing.
+    """
+    fmt = proposal.report.format
+    zeros = [c for c in proposal.changes if c.origin == "derived" and c.old is None and c.new == 0]
+    lines = [f"- {c.describe(fmt)}" for c in proposal.changes if c not in zeros]
+    if zeros:
+        lines.append(f"- 另有 {len(zeros)} 个空白单元格按勾稽关系只能为 0，一并填入 0（应用后可在表格中查看、修改）")
+    return lines
+
+
 def spreadsheet_turn(report: Report, data: bytes, name: str) -> TurnResult:
     """Apply the figures of an uploaded spreadsheet (XLSX/CSV)."""
     read_sheet = optional("nianbao.intake.spreadsheet", "read_spreadsheet_bytes_guarded", "上传表格")
@@ -363,7 +377,7 @@ def spreadsheet_turn(report: Report, data: bytes, name: str) -> TurnResult:
         return TurnResult(report=report, reply=f"{e.message}\n\n表格未作修改，请核对后重新上传。")
     lines = proposal.diff()
     reply = [f"“{name}”中的数字，{len(lines)} 个单元格（原值 → 新值，含随之计算的合计）："]
-    reply += [f"- {line}" for line in lines]
+    reply += listed_changes(proposal)
     if proposal.missing:
         reply.append("\n" + proposal.missing.replace("\n", "\n- "))
     return TurnResult(report=proposal.report, reply="\n".join(reply), changed=lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -535,7 +536,7 @@ def test_a_total_given_before_its_parts_is_a_reminder_naming_the_blank_cells_not
     assert_clean(at)
     assert not [e.value for e in at.error if "应为 0" in e.value]
     assert any("0 个错误" in c.value for c in at.caption)
-    reminder = [w.value for w in at.warning if "三.一 （一）予以公开 / 总计：尚未填完" in w.value]
+    reminder = [w.value for w in at.warning if "三.一 （一）予以公开 / 总计](" in w.value and "尚未填完" in w.value]
     assert reminder and "自然人" in reminder[0]
     assert "尚未填完" in grid(at, REQ).value.loc["三.一 （一）予以公开", "核对"]
 
@@ -620,3 +621,21 @@ def test_a_file_that_is_no_spreadsheet_gets_a_message_about_spreadsheets(data_di
     reply = last_reply(at)
     assert "不是文本格式的 CSV 文件，也不是 Excel（.xlsx）文件" in reply
     assert "PDF" not in reply and "年度报告读取" not in reply
+
+
+def test_blank_cells_that_can_only_be_zero_are_summed_up_in_one_line_of_the_proposal(data_dir):
+    at = new_draft(start())
+    propose(
+        at,
+        "今年共收到申请241件，其中自然人215件、商业企业12件、社会组织4件、其他10件；予以公开170件，部分公开9件，"
+        "不予公开中属于国家秘密1件，无法提供中本机关不掌握相关政府信息30件，不予处理中重复申请5件，尚未办结26件，上年结转0件",
+    )
+
+    assert_clean(at)
+    reply = last_reply(at)
+    assert "自然人：空 → 215" in reply and "总计：空 → 26" in reply
+    assert "三.三.2" not in reply
+    summary = re.search(r"另有 (\d+) 个空白单元格按勾稽关系只能为 0", reply)
+    assert summary and int(summary.group(1)) > 50
+    apply_pending(at)
+    assert grid(at, REQ).value.loc["三.三.2 2.其他法律行政法规禁止公开", "自然人"] == "0"
