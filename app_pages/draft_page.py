@@ -43,7 +43,7 @@ def render() -> None:
     message = st.session_state.pop("grid-message", None)
     if message:
         st.warning(message)
-    left, right = st.columns([2, 3], gap="large")
+    left, right = st.columns([1, 2], gap="large")  # the tables need the room (依申请公开 has 8 columns)
     with left:
         draft = chat(draft)
     with right:
@@ -143,7 +143,7 @@ def chat(draft: StoredDraft) -> StoredDraft:
                 )
     actions = st.container()
     prompt = st.chat_input(
-        "输入本年度数字或要求，可附上 XLSX/CSV 表格", accept_file=True, file_type=["xlsx", "csv"], key="chat"
+        "输入数字或要求，可附 XLSX/CSV 表格", accept_file=True, file_type=["xlsx", "csv"], key="chat"
     )
     if prompt is not None:
         with history:

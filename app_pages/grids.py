@@ -16,6 +16,7 @@ from nianbao.schema import RowSpec, TableId, rows_of
 
 CHECK_COLUMN = "核对"
 EDIT_NOTE = "grid-edit-note"
+INDEX_WIDTH = 140  # the row labels, cut beyond (the full label shows on hover)
 Address = tuple[TableId, str, str]
 
 
@@ -105,16 +106,27 @@ def show_grid(draft: StoredDraft, grid: Grid, at_cells: dict[Address, list[Findi
     """One grid: edits are applied and saved at once, then the grid is redrawn with derived cells."""
     frame = grid_frame(draft.report, grid, at_cells)
     key = grid_key(draft, grid)
-    config: dict[str, Any] = {c: st.column_config.TextColumn(c) for c in grid.columns}
-    config[CHECK_COLUMN] = st.column_config.TextColumn(CHECK_COLUMN, disabled=True, width="medium")
     places.anchor(places.grid_anchor(grid.table, grid.index))
-    st.data_editor(frame, key=key, column_config=config, width="stretch", num_rows="fixed")
+    st.data_editor(frame, key=key, column_config=column_config(grid), width="stretch", num_rows="fixed")
     edits = edits_of(st.session_state.get(key), grid)
     if edits:
         apply_edits(draft, edits)
     failing = [(a, f) for a, found in at_cells.items() if a[0] is grid.table and _in_grid(grid, a) for f in found]
     if failing:
         show_failing(frame, grid, failing)
+
+
+def column_config(grid: Grid, with_check: bool = True) -> dict[str, Any]:
+    """Columns sized to their headers, so that a wide grid (依申请公开: seven columns) shows its 总计 unscrolled."""
+    config: dict[str, Any] = {"_index": st.column_config.TextColumn(width=INDEX_WIDTH)}
+    config |= {c: st.column_config.TextColumn(c, width=_header_width(c)) for c in grid.columns}
+    if with_check:
+        config[CHECK_COLUMN] = st.column_config.TextColumn(CHECK_COLUMN, disabled=True, width="medium")
+    return config
+
+
+def _header_width(header: str) -> int:
+    return 26 + 14 * len(header)  # the edit icon and padding, then a CJK character, in pixels
 
 
 def _in_grid(grid: Grid, address: Address) -> bool:
@@ -162,7 +174,7 @@ def show_failing(frame: pd.DataFrame, grid: Grid, failing: list[tuple[Address, F
 
     with st.container(border=True):
         st.caption("核对未通过的单元格（红色为错误，黄色为提醒）：")
-        st.dataframe(values.style.apply(colour, axis=0), width="stretch")
+        st.dataframe(values.style.apply(colour, axis=0), width="stretch", column_config=column_config(grid, False))
         link = places.grid_anchor(grid.table, grid.index)
         for address, finding in failing:
             place = f"{labels[address[1]]} / {address[2]}"

@@ -238,3 +238,35 @@ def test_a_finding_links_to_its_grid_and_the_review_shows_its_place(app_url, bro
     place.click()
     wait_for(driver, lambda d: "已标红" in d.find_element(By.TAG_NAME, "body").text, timeout=30)
     driver.save_screenshot(str(ARTIFACTS / "e2e_review_place.png"))
+
+
+def test_the_requests_grid_shows_its_total_column_without_scrolling(app_url, browser, tmp_path):
+    """依申请公开 has eight columns: at 1600 px the 总计 of a failing row is in view, in the grid and its copy."""
+    from selenium.webdriver.common.by import By
+
+    from nianbao.drafts import DraftStore, new_user_key
+    from nianbao.readers import read_report
+    from nianbao.schema import TableId
+
+    report = read_report(ROOT / "corpus" / "luyi_2021.txt")
+    report.set_value(TableId.REQUESTS, "三.一", "总计", 999)
+    user = new_user_key()
+    DraftStore.in_data_dir(tmp_path / "data").create(user, report, name="总计有错")
+    browser.get(f"{app_url}/?u={user}")
+    wait_for(browser, lambda d: _grid_with(d, "999"), timeout=90)
+    time.sleep(1)
+
+    overflow = browser.execute_script(
+        """return [...document.querySelectorAll("[data-testid='stDataFrame']")].map(g => {
+             const s = g.querySelector('.dvn-scroller'), t = g.querySelector("table[role='grid']");
+             return s && t ? [t.textContent, s.scrollWidth - s.clientWidth] : null; }).filter(x => x);"""
+    )
+    requests = [(text, extra) for text, extra in overflow if "法律服务机构" in text]
+    editable = [extra for text, extra in requests if "核对" in text]
+    copy = [extra for text, extra in requests if "核对" not in text]
+    assert editable and copy
+    assert editable[0] <= 200  # only the 核对 column (200 px) may lie beyond the right edge
+    assert copy[0] <= 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.execute_script("arguments[0].scrollIntoView();", browser.find_element(By.ID, "grid-1-0"))
+    browser.save_screenshot(str(ARTIFACTS / "e2e_requests_grid.png"))
