@@ -92,16 +92,37 @@ class PartStream:
             failing = [c for c in check_numbers(text, report, self.facts, self.number, self.previous) if c.failed]
             if not failing:
                 break
-            self.rounds += 1
-            self.messages += [AIMessage(content=text), HumanMessage(content=self._fix_prompt(failing))]
-            yield DraftChunk("", reset=True)
-            text = yield from self._streamed(self.messages)
+            fixed = yield from self._fixed(text, failing)
+            if fixed is None:
+                break  # the next round would fail the same way
+            text = fixed
         final, self.checks = mark_failing(self._with_required(text), report, self.facts, self.number, self.previous)
         if self.cut:  # the unfinished end is marked, not passed off as finished text
             final = "\n".join([*final.split("\n")[:-1], mark_sentence(final.split("\n")[-1])])
         yield DraftChunk(final, reset=True)
         paragraphs = [DraftParagraph(text=p, sources=self._sources_of(p)) for p in final.split("\n") if p.strip()]
         self.part = DraftPart(number=self.number, paragraphs=paragraphs)
+
+    def _fixed(self, text: str, failing: list[NumberCheck]) -> Generator[DraftChunk, None, str | None]:
+        """The reply once more, with its failing figures pointed out; None when that round fails.
+
+        Each round sends the first request, the latest reply and its findings only (not every earlier round):
+        with a small context (the local model's 8 192 tokens) two long replies and their findings overflowed it.
+        A round that fails (an error, a refused prompt) shows the latest reply again, whose failing figures are
+        then marked: the part is not lost for want of a correction."""
+        self.rounds += 1
+        messages = [*self.messages, AIMessage(content=text), HumanMessage(content=self._fix_prompt(failing))]
+        yield DraftChunk("", reset=True)
+        try:
+            return (yield from self._streamed(messages))
+        except LLMError as e:
+            logger.warning("part %s: fix round %d failed: %s", self.number, self.rounds, e.message)
+            self.notes.append(
+                f"第{self.number}部分的第 {self.rounds} 轮数字修正失败（{e.message}），"
+                f"保留上一稿，未通过核对的句子已标注{UNVERIFIED}。"
+            )
+            yield DraftChunk(text)
+            return None
 
     def _sources_of(self, paragraph: str) -> list[SourceRef]:
         """The passages a paragraph draws on: those sharing enough of its wording (none: written from the figures)."""

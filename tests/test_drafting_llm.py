@@ -105,6 +105,33 @@ def test_a_number_still_wrong_after_two_retries_is_marked_not_kept_silently(
     assert f"均在法定期限内答复{UNVERIFIED}。" in draft.report.part_text("一")
 
 
+def test_each_fix_round_sends_the_first_request_and_only_the_latest_reply(
+    offline: Draft, cells: Report, seed: Report
+) -> None:
+    wrong = cells.count(REQ, "一", "总计") + 7
+    with fake_openai([Reply(part_one(cells, wrong))]) as server:
+        LLMDrafter(model_for(server), ReportList([seed])).draft_part(offline, "一")
+    first, *fixes = [[m["role"] for m in r["messages"]] for r in server.requests]
+    assert first == ["system", "user"]
+    assert fixes == [["system", "user", "assistant", "user"]] * 2  # not a conversation growing by round
+    assert server.requests[2]["messages"][:2] == server.requests[0]["messages"]
+
+
+def test_a_fix_round_that_fails_keeps_the_reply_before_it_marked(offline: Draft, cells: Report, seed: Report) -> None:
+    wrong = cells.count(REQ, "一", "总计") + 7
+    # The second request is refused as the local server refuses a prompt over its context (not retried).
+    refused = Reply(status=400, error="Requested tokens (9742) exceed context window of 8192")
+    with fake_openai([Reply(part_one(cells, wrong)), refused]) as server:
+        stream = LLMDrafter(model_for(server), ReportList([seed])).stream_part(offline, "一")
+        screens = shown(iter(stream))
+    assert len(server.requests) == 2
+    assert stream.part is not None
+    assert f"受理政府信息公开申请{wrong}件，办结" in stream.part.text
+    assert f"均在法定期限内答复{UNVERIFIED}。" in stream.part.text
+    assert any("第 1 轮数字修正失败" in note and "保留上一稿" in note for note in stream.notes)
+    assert screens[-1] == stream.part.text
+
+
 def test_only_the_drafted_part_changes(offline: Draft, cells: Report, seed: Report) -> None:
     right = cells.count(REQ, "一", "总计")
     with fake_openai([Reply(part_one(cells, right))]) as server:
