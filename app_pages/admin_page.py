@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pandas as pd
@@ -104,7 +105,7 @@ def upload_reports() -> None:
     previews = read_all(files)
     st.dataframe(pd.DataFrame([p["row"] for p in previews]), width="stretch", hide_index=True)
     for preview in previews:
-        if preview["report"] is None:  # the table cuts long text: the reason in full
+        if preview["report"] is None and preview["row"]["结果"].startswith("无法读取"):  # the table cuts long text
             st.error(escape(f"{preview['row']['文件']}：{preview['row']['结果']}"))
     readable = [p for p in previews if p["report"] is not None]
     if not readable:
@@ -116,12 +117,16 @@ def upload_reports() -> None:
 
 def read_all(files: list) -> list[dict]:
     progress = st.progress(0.0, text="正在读取……")
-    stored = {(r.agency, r.year) for r in services.knowledge_base().list()}
+    listed = services.knowledge_base().list()
+    stored, files_stored = {(r.agency, r.year) for r in listed}, {r.content_hash for r in listed}
     previews = []
     for index, upload in enumerate(files, start=1):
         preview = read_one(upload)
         report = preview["report"]
-        if report is not None and (report.agency, report.year) in stored:
+        if report is not None and hashlib.sha256(preview["data"]).hexdigest() in files_stored:
+            preview["row"]["结果"] = "这个文件已在知识库中，不会重复添加"
+            preview["report"] = None
+        elif report is not None and (report.agency, report.year) in stored:
             preview["row"]["结果"] = "知识库中已有同机关同年度的报告：勾选“替换”才会覆盖"
         previews.append(preview)
         progress.progress(index / len(files), text=f"已读取 {index}/{len(files)}：{escape(upload.name)}")

@@ -108,9 +108,24 @@ def test_the_preview_says_when_the_body_and_year_are_already_stored(with_passwor
     at.get("file_uploader")[0].set_value([("luyi_2021.txt", seed_path.read_bytes(), "text/plain")])
     at.run()
     at.button(key="admin-add").click().run()
+    revised = seed_path.read_bytes() + "\n（修订版）\n".encode()
+    at.get("file_uploader")[0].set_value([("luyi_2021_v2.txt", revised, "text/plain")])
     at.run()
 
     assert "已有同机关同年度" in at.dataframe[0].value.loc[0, "结果"]
+    assert [b for b in at.button if b.key == "admin-add"]
+
+
+def test_the_preview_says_when_the_very_file_is_already_stored_and_offers_no_add(with_password, seed_path):
+    at = log_in(admin_page(), PASSWORD)
+    at.get("file_uploader")[0].set_value([("luyi_2021.txt", seed_path.read_bytes(), "text/plain")])
+    at.run()
+    at.button(key="admin-add").click().run()
+    at.run()
+
+    assert_clean(at)
+    assert "已在知识库中" in at.dataframe[0].value.loc[0, "结果"]
+    assert not [b for b in at.button if b.key == "admin-add"]
 
 
 @pytest.mark.parametrize(
