@@ -15,7 +15,10 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from nianbao.access import ADMIN_LOGINS
+from nianbao.drafting.example import example_next_year
 from nianbao.kb.service import KnowledgeBase
+from nianbao.model import Report
+from nianbao.readers import read_report
 from nianbao.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +48,17 @@ def no_failed_admin_logins() -> Iterator[None]:
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
+
+
+# The seed and a made-up next year's cells for it, read once per test module (modules may define their own).
+@pytest.fixture(scope="module")
+def seed() -> Report:
+    return read_report(SEED)
+
+
+@pytest.fixture(scope="module")
+def cells(seed: Report) -> Report:
+    return example_next_year(seed)
 
 
 # Fuzzing profiles (tests/test_fuzz_readers.py picks one by NIANBAO_FUZZ): small in CI, long for `make fuzz`.

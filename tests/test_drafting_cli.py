@@ -10,7 +10,6 @@ import pytest
 from nianbao.checker import check_report
 from nianbao.cli import main
 from nianbao.commands.cells import cells_csv
-from nianbao.drafting.example import example_next_year
 from nianbao.drafting.model import UNVERIFIED
 from nianbao.model import Report
 from nianbao.readers import read_report
@@ -20,11 +19,6 @@ from tests.conftest import SEED
 from tests.fake_openai import Reply, fake_openai
 
 REQ = TableId.REQUESTS
-
-
-@pytest.fixture(scope="module")
-def cells() -> Report:
-    return example_next_year(read_report(SEED))
 
 
 @pytest.fixture

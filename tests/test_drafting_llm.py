@@ -16,13 +16,11 @@ from agents.draft import DraftChunk, LLMDrafter
 from agents.llm import LLMError, chat_model_from_settings
 from agents.prompting import render
 from nianbao.checker import check_report
-from nianbao.drafting.example import example_next_year
 from nianbao.drafting.model import UNVERIFIED, Draft
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.sources import ReportList
 from nianbao.drafting.verify import Status
 from nianbao.model import Report
-from nianbao.readers import read_report
 from nianbao.schema import TableId
 from nianbao.settings import Settings
 from tests.conftest import SEED
@@ -30,16 +28,6 @@ from tests.fake_openai import FakeOpenAI, Reply, fake_openai
 
 REQ = TableId.REQUESTS
 AGENCY = "鹿邑县人民政府"
-
-
-@pytest.fixture(scope="module")
-def seed() -> Report:
-    return read_report(SEED)
-
-
-@pytest.fixture(scope="module")
-def cells(seed: Report) -> Report:
-    return example_next_year(seed)
 
 
 @pytest.fixture

@@ -18,19 +18,9 @@ from nianbao.drafting.verify import Status, check_numbers
 from nianbao.model import Report
 from nianbao.readers import read_report
 from nianbao.schema import TableId
-from tests.conftest import CORPUS, SEED
+from tests.conftest import CORPUS
 
 REQ = TableId.REQUESTS
-
-
-@pytest.fixture(scope="module")
-def seed() -> Report:
-    return read_report(SEED)
-
-
-@pytest.fixture(scope="module")
-def cells(seed: Report) -> Report:
-    return example_next_year(seed)
 
 
 def drafted(seed: Report, cells: Report, last_years_text: str, part: str = "一", facts: dict | None = None) -> str:

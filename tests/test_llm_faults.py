@@ -22,7 +22,6 @@ from agents.extract import extract_with_llm
 from agents.llm import LLMError, RetryPolicy, chat_model_from_settings
 from app_pages.draft_page import OWN_BOLD
 from app_pages.places import reply_markdown
-from nianbao.drafting.example import example_next_year
 from nianbao.drafting.model import UNVERIFIED, Draft
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.sources import ReportList
@@ -30,10 +29,8 @@ from nianbao.drafting.verify import mark_failing
 from nianbao.drafts import DraftStore
 from nianbao.intake import Origin
 from nianbao.model import Report
-from nianbao.readers import read_report
 from nianbao.schema import TableId
 from nianbao.settings import Settings, get_settings
-from tests.conftest import SEED
 from tests.fake_openai import FakeOpenAI, Reply, fake_openai
 from tests.test_drafting_llm import part_one, shown
 
@@ -42,16 +39,6 @@ AGENCY = "鹿邑县人民政府"
 RETRIES = 2
 POLICY = RetryPolicy(retries=RETRIES, backoff=0.01, backoff_max=0.02, retry_after_max=0.05, budget=10)
 MESSAGE = "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；予以公开190件"
-
-
-@pytest.fixture(scope="module")
-def seed() -> Report:
-    return read_report(SEED)
-
-
-@pytest.fixture(scope="module")
-def cells(seed: Report) -> Report:
-    return example_next_year(seed)
 
 
 @pytest.fixture
