@@ -79,14 +79,18 @@ def test_a_file_that_is_not_a_report_is_shown_as_unreadable(with_password):
     assert not [b for b in at.button if b.key == "admin-add"]
 
 
-def test_a_stored_report_can_be_removed(with_password, seed_path):
+def seed_added_then_removed(seed_path: Path) -> AppTest:
+    """The 管理 page after the seed was added and then removed (confirmed)."""
     at = log_in(admin_page(), PASSWORD)
     at.get("file_uploader")[0].set_value([("luyi_2021.txt", seed_path.read_bytes(), "text/plain")])
     at.run()
     at.button(key="admin-add").click().run()
-
     at.checkbox(key="admin-remove-sure").check().run()
-    at.button(key="admin-remove").click().run()
+    return at.button(key="admin-remove").click().run()
+
+
+def test_a_stored_report_can_be_removed(with_password, seed_path):
+    at = seed_added_then_removed(seed_path)
     assert_clean(at)
     assert any(m.label == "报告" and m.value == "0" for m in at.metric)
 
@@ -145,14 +149,7 @@ def test_an_unreadable_file_is_named_with_its_full_reason_and_no_placeholder(wit
 
 
 def test_a_removal_is_confirmed_after_the_page_is_redrawn(with_password, seed_path):
-    at = log_in(admin_page(), PASSWORD)
-    at.get("file_uploader")[0].set_value([("luyi_2021.txt", seed_path.read_bytes(), "text/plain")])
-    at.run()
-    at.button(key="admin-add").click().run()
-
-    at.checkbox(key="admin-remove-sure").check().run()
-    at.button(key="admin-remove").click().run()
-
+    at = seed_added_then_removed(seed_path)
     assert_clean(at)
     assert any("已删除 鹿邑县人民政府 2021 年度报告" in s.value for s in at.success)
 
