@@ -70,7 +70,7 @@ def test_after_any_adds_and_removals_the_index_answers_as_one_built_afresh(fresh
         assert len(index) == len(live)
         for query in QUERIES:
             assert np.allclose(index.scores(tokenize(query)), fresh.scores(tokenize(query)))
-            if live:
+            if any(d.tokens for d in live.values()):  # rank_bm25 divides by zero over a corpus without a word
                 okapi = BM25Okapi([list(d.tokens) for d in live.values()])
                 assert np.allclose(index.scores(tokenize(query)), okapi.get_scores(tokenize(query)))
             for where in (None, {"agency": ["甲县人民政府"]}, {"part": ["五"], "agency": AGENCIES[1:]}):
