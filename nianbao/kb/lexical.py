@@ -208,10 +208,11 @@ class Bm25Index:
         self._rows[doc.id] = len(self._ids)
         self._ids.append(doc.id)
         self._docs.append((terms, freqs))
-        self._lengths.append(float(freqs.sum()))
+        length = float(freqs.sum())
+        self._lengths.append(length)
         self._alive.append(1)
         self._live += 1
-        self._total_length += float(freqs.sum())
+        self._total_length += length
         for field, (values, codes) in self._codes.items():
             codes.append(values.setdefault(str(doc.metadata.get(field, "")), len(values)))
 

@@ -186,8 +186,9 @@ class KnowledgeBase:
             ids += chunk_ids
             metadatas += chunk_metadatas
             vectors.append(item.embeddings if item.embeddings is not None else self._embed_chunks(stored, item.chunks))
-            lexicons.append(_lexicon(item.chunks, item.tokens))
-            docs += _lexical_docs(stored, lexicons[-1])
+            words = _words_by_address(item.chunks, item.tokens)
+            lexicons.append(json.dumps(words, ensure_ascii=False))
+            docs += _lexical_docs(stored, words)
         try:
             self.store.add_chunks(ids, _stack(vectors), metadatas)
             self.store.put_records(*_record_rows(batch.items), lexicons)
@@ -307,7 +308,7 @@ class KnowledgeBase:
     def _dense(self, query: str, n: int, filters: Filters) -> builtins.list[tuple[str, float]]:
         """Nearest chunks by vector, of committed reports only (a chunk id starts with its report id)."""
         vector = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
-        committed = self._views().committed_ids
+        committed = self._views().by_id
         hits = self._nearest(vector, n, filters)
         return [(cid, d) for cid, d in hits if cid.split(":", 1)[0] in committed]
 
@@ -414,8 +415,8 @@ class KnowledgeBase:
             index.remove(index.select({"report_id": sorted(gone)}).chunk_ids())
         new = [report_id for report_id in records if report_id not in indexed]
         lexicons = self.store.lexicons(new)
-        index.add(doc for report_id, lexicon in lexicons.items() for doc in _lexical_docs(records[report_id], lexicon))
-        return len(lexicons) == len(new) or all(records[r].chunk_count == 0 for r in new if r not in lexicons)
+        index.add(doc for report_id, lexicon in lexicons.items() for doc in _stored_docs(records[report_id], lexicon))
+        return all(records[r].chunk_count == 0 for r in new if r not in lexicons)
 
     def _stored_lexical_docs(self) -> Iterable[LexicalDoc]:
         """Every committed chunk's tokens, from the reports' lexicons (or, for reports stored before lexicons,
@@ -423,7 +424,7 @@ class KnowledgeBase:
         records = {r.id: r for r in self._records()}
         lexicons = self.store.lexicons(builtins.list(records))
         for report_id, lexicon in lexicons.items():
-            yield from _lexical_docs(records[report_id], lexicon)
+            yield from _stored_docs(records[report_id], lexicon)
         if len(lexicons) == len(records):
             return
         for chunk_id, meta in self.store.iter_older_chunks():
@@ -461,7 +462,7 @@ class KnowledgeBase:
             ids, metadatas = _chunk_rows(stored, chunks)
             embeddings = self._embed_chunks(stored, chunks)
             self.store.add_chunks(ids, embeddings, metadatas, staging)
-            self.store.put_lexicons([stored.id], [_lexicon(chunks, tokens)])
+            self.store.put_lexicons([stored.id], [json.dumps(_words_by_address(chunks, tokens), ensure_ascii=False)])
             total += len(ids)
         self.store.swap_in(staging)
         self._lexical = None
@@ -667,14 +668,19 @@ def chunk_address(chunk_id: str) -> tuple[str, str, int]:
     return report_id, part, int(paragraph)
 
 
-def _lexicon(chunks: list[ChunkText], tokens: list[str]) -> str:
-    """A report's search tokens, paragraph by paragraph (JSON: address -> space-separated tokens)."""
-    return json.dumps({_address(c): words for c, words in zip(chunks, tokens, strict=True)}, ensure_ascii=False)
+def _words_by_address(chunks: list[ChunkText], tokens: list[str]) -> dict[str, str]:
+    """A report's search tokens, paragraph by paragraph (address -> space-separated tokens): its lexicon."""
+    return {_address(c): words for c, words in zip(chunks, tokens, strict=True)}
 
 
-def _lexical_docs(stored: StoredReport, lexicon: str) -> list[LexicalDoc]:
+def _stored_docs(stored: StoredReport, lexicon: str) -> list[LexicalDoc]:
+    """The index entries of a report from its stored lexicon (JSON)."""
+    return _lexical_docs(stored, json.loads(lexicon))
+
+
+def _lexical_docs(stored: StoredReport, words_by_address: dict[str, str]) -> list[LexicalDoc]:
     docs = []
-    for address, words in json.loads(lexicon).items():
+    for address, words in words_by_address.items():
         chunk_id = f"{stored.id}:{address}"
         docs.append(LexicalDoc(chunk_id, words.split(), _filter_fields(stored, chunk_id)))
     return docs
@@ -728,8 +734,7 @@ class _RecordViews:
 
     def __init__(self, records: list[StoredReport]) -> None:
         self.source = records
-        self.by_id = {r.id: r for r in records}
-        self.committed_ids = frozenset(self.by_id)
+        self.by_id = {r.id: r for r in records}  # the committed reports
         self.bodies_by_alias: dict[str, set[str]] = {}
         for record in records:
             for alias in body_aliases(record.agency, record.region):

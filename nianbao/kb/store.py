@@ -97,17 +97,9 @@ class ChromaStore:
             if self.is_server
             else str(settings.data_dir / "chroma")
         )
-        self._records = self._client.get_or_create_collection(
-            f"{prefix}_reports", embedding_function=_record_embedding_function()
-        )
-        self._payloads = self._client.get_or_create_collection(
-            f"{prefix}_payloads", embedding_function=_record_embedding_function()
-        )
-        self._lexicon = self._client.get_or_create_collection(
-            f"{prefix}_lexicon", embedding_function=_record_embedding_function()
-        )
-        self._unfinished = self._client.get_or_create_collection(
-            f"{prefix}_unfinished", embedding_function=_record_embedding_function()
+        self._records, self._payloads, self._lexicon, self._unfinished = (
+            self._client.get_or_create_collection(f"{prefix}_{name}", embedding_function=_record_embedding_function())
+            for name in ("reports", "payloads", "lexicon", "unfinished")
         )
         self._chunks: Any = None
 
