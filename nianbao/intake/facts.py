@@ -10,8 +10,7 @@ from pathlib import Path
 
 from nianbao.errors import InvalidInputError, ReportReadError
 from nianbao.intake.extractor import Extraction, extract
-from nianbao.intake.spreadsheet import SHEET_ADVICE, check_file_size, load_file, read_spreadsheet_bytes
-from nianbao.readers import max_file_bytes
+from nianbao.intake.spreadsheet import check_file_size, load_file, read_guarded, read_spreadsheet_bytes
 from nianbao.schema import ReportFormat
 
 
@@ -29,11 +28,7 @@ def read_facts_guarded(path: str | Path, fmt: ReportFormat = ReportFormat.F2021)
 
 def read_facts_bytes_guarded(data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
     """``read_facts_bytes`` in a worker process, stopped after NIANBAO_READ_TIMEOUT seconds."""
-    from nianbao.readers.guard import run_guarded
-
-    limit = max_file_bytes()  # this process's setting, passed on to the worker
-    check_file_size(len(data), name, "数据文件", limit)
-    return run_guarded(read_facts_bytes, data, name, fmt, limit, advice=SHEET_ADVICE)
+    return read_guarded(read_facts_bytes, data, name, fmt, "数据文件")
 
 
 def read_facts_bytes(

@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -23,6 +25,8 @@ from nianbao.readers import max_file_bytes
 from nianbao.readers.document import Line, clean
 from nianbao.schema import PART_TITLE_VARIANTS, ReportFormat, TableId, addresses, row_spec
 from nianbao.tables import parse_value, place_table_lines
+
+T = TypeVar("T")
 
 CELLS_HEADER = ["table", "row", "column", "value"]
 # The end of the message when reading a spreadsheet overran NIANBAO_READ_TIMEOUT.
@@ -67,11 +71,17 @@ def check_file_size(size: int, name: str, what: str, max_bytes: int | None = Non
 
 def read_spreadsheet_bytes_guarded(data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021) -> SheetIntake:
     """``read_spreadsheet_bytes`` in a worker process, stopped after NIANBAO_READ_TIMEOUT seconds (for uploads)."""
+    return read_guarded(read_spreadsheet_bytes, data, name, fmt, "表格文件")
+
+
+def read_guarded(read: Callable[..., T], data: bytes, name: str, fmt: ReportFormat, what: str) -> T:
+    """``read(data, name, fmt, max_bytes)`` in a worker process (nianbao.readers.guard), stopped after
+    NIANBAO_READ_TIMEOUT seconds; a file over the size limit is refused before it is sent there."""
     from nianbao.readers.guard import run_guarded
 
     limit = max_file_bytes()  # this process's setting, passed on to the worker
-    check_file_size(len(data), name, "表格文件", limit)
-    return run_guarded(read_spreadsheet_bytes, data, name, fmt, limit, advice=SHEET_ADVICE)
+    check_file_size(len(data), name, what, limit)
+    return run_guarded(read, data, name, fmt, limit, advice=SHEET_ADVICE)
 
 
 def read_spreadsheet_bytes(
