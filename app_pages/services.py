@@ -25,15 +25,8 @@ from nianbao.drafts import DraftStore
 from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.localmodel import QWEN_CODER_1_5B, LocalModelError, ServerState, install_problem, local_server
 from nianbao.model import Finding, Part, Report, Severity, empty_report
-from nianbao.schema import (
-    APPEAL_PARTS,
-    APPLICANT_COLUMNS,
-    PART_NUMERALS,
-    PART_TITLES,
-    ReportFormat,
-    TableId,
-    outcome_keys,
-)
+from nianbao.rules.arithmetic import sum_addends
+from nianbao.schema import PART_NUMERALS, PART_TITLES, ReportFormat, TableId
 from nianbao.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -253,7 +246,7 @@ def visible_findings(report: Report, findings: list[Finding]) -> list[Finding]:
 def _unfinished_sum(report: Report, finding: Finding) -> Finding:
     """A sum finding whose addends are not all filled in, as a reminder; any other finding as it is."""
     where = finding.location
-    addends = _addends(report, finding.rule, where.row or "", where.column or "")
+    addends = sum_addends(report.format, finding.rule, where.row or "", where.column or "")
     by_column = finding.rule in ("arith.row_total", "arith.appeal_total")
     blank = [_short_name(report, a, by_column) for a in addends if _is_blank(report, a)]
     if not blank:
@@ -261,20 +254,6 @@ def _unfinished_sum(report: Report, finding: Finding) -> Finding:
     named = "、".join(blank[:4]) + (f"等 {len(blank)} 个单元格" if len(blank) > 4 else "")
     message = f"{where.describe()}：尚未填完，{named}还是空白；填完后再核对勾稽关系。"
     return finding.model_copy(update={"severity": Severity.WARNING, "message": message})
-
-
-def _addends(report: Report, rule_id: str, row: str, column: str) -> list[Address]:
-    """The cells a sum rule adds up (or balances) at this place; none for any other rule."""
-    req, appeals = TableId.REQUESTS, TableId.APPEALS
-    if rule_id == "arith.row_total":
-        return [(req, row, c) for c in APPLICANT_COLUMNS]
-    if rule_id == "arith.column_total":
-        return [(req, key, column) for key in outcome_keys(report.format)]
-    if rule_id == "arith.balance":
-        return [(req, key, column) for key in ("一", "二", "三.七", "四")]
-    if rule_id == "arith.appeal_total":
-        return [(appeals, row, c) for c in APPEAL_PARTS]
-    return []
 
 
 def _short_name(report: Report, address: Address, by_column: bool) -> str:

@@ -20,6 +20,22 @@ from nianbao.schema import (
 )
 
 REQ = TableId.REQUESTS
+BALANCE_SIDES = (("一", "二"), ("三.七", "四"))  # received (new + carried over) = closed + carried forward
+
+
+def sum_addends(fmt: ReportFormat, rule_id: str, row: str, column: str) -> list[tuple[TableId, str, str]]:
+    """The cells a sum rule adds up (or balances) at the place of its total; none for any other rule.
+
+    The rules below use it, and so does the app when it tells a wrong sum from one not yet filled in."""
+    if rule_id == "arith.row_total":
+        return [(REQ, row, c) for c in APPLICANT_COLUMNS]
+    if rule_id == "arith.column_total":
+        return [(REQ, key, column) for key in outcome_keys(fmt)]
+    if rule_id == "arith.balance":
+        return [(REQ, key, column) for side in BALANCE_SIDES for key in side]
+    if rule_id == "arith.appeal_total":
+        return [(TableId.APPEALS, row, c) for c in APPEAL_PARTS]
+    return []
 
 
 def _where(report: Report, cell: Cell) -> Location:
@@ -49,7 +65,7 @@ def row_totals(ctx: CheckContext) -> Iterator[Finding]:
     """依申请公开 每一行：总计 = 自然人 + 商业企业 + 科研机构 + 社会组织 + 法律服务机构 + 其他。"""
     report = ctx.report
     for spec in rows_of(report.format, REQ):
-        expected = sum(report.count(REQ, spec.key, c) for c in APPLICANT_COLUMNS)
+        expected = sum(report.count(*a) for a in sum_addends(report.format, "arith.row_total", spec.key, "总计"))
         total = report.cell(REQ, spec.key, "总计")
         if report.count(REQ, spec.key, "总计") != expected:
             yield _sum_error(report, "arith.row_total", total, expected, "各类申请人之和")
@@ -60,7 +76,7 @@ def column_totals(ctx: CheckContext) -> Iterator[Finding]:
     """依申请公开 每一列：（七）总计 = 本年度办理结果各项之和（部分公开只计一次）。"""
     report = ctx.report
     for column in REQUEST_COLUMNS:
-        expected = sum(report.count(REQ, key, column) for key in outcome_keys(report.format))
+        expected = sum(report.count(*a) for a in sum_addends(report.format, "arith.column_total", "三.七", column))
         total = report.cell(REQ, "三.七", column)
         if report.count(REQ, "三.七", column) != expected:
             yield _sum_error(report, "arith.column_total", total, expected, "办理结果各项之和")
@@ -71,8 +87,7 @@ def balance(ctx: CheckContext) -> Iterator[Finding]:
     """依申请公开 每一列：第一项加第二项之和，等于第三项加第四项之和。"""
     report = ctx.report
     for column in REQUEST_COLUMNS:
-        received = report.count(REQ, "一", column) + report.count(REQ, "二", column)
-        closed = report.count(REQ, "三.七", column) + report.count(REQ, "四", column)
+        received, closed = (sum(report.count(REQ, key, column) for key in side) for side in BALANCE_SIDES)
         if received != closed:
             where = Location(table=REQ, row="四", row_label=report.row_label(REQ, "四"), column=column)
             yield Finding(
@@ -93,7 +108,7 @@ def appeal_totals(ctx: CheckContext) -> Iterator[Finding]:
     """复议诉讼 每一行：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结。"""
     report = ctx.report
     for spec in rows_of(report.format, TableId.APPEALS):
-        expected = sum(report.count(TableId.APPEALS, spec.key, c) for c in APPEAL_PARTS)
+        expected = sum(report.count(*a) for a in sum_addends(report.format, "arith.appeal_total", spec.key, "总计"))
         total = report.cell(TableId.APPEALS, spec.key, "总计")
         if report.count(TableId.APPEALS, spec.key, "总计") != expected:
             yield _sum_error(report, "arith.appeal_total", total, expected, "四种结果之和")
