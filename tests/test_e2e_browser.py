@@ -221,7 +221,8 @@ def test_a_finding_links_to_its_grid_and_the_review_shows_its_place(app_url, bro
     driver.get(f"{app_url}/?u={user}")
 
     link = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "a[href='#grid-1-0']"))[0]
-    assert driver.find_elements(By.ID, "grid-1-0")
+    # The anchor the link points to is on the page too (it may be drawn a moment after the list of findings).
+    assert wait_for(driver, lambda d: d.find_elements(By.ID, "grid-1-0"))
     driver.execute_script("arguments[0].scrollIntoView();", link)
     link.click()
     wait_for(driver, lambda d: d.execute_script("return window.location.hash") == "#grid-1-0", timeout=10)
