@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from string import Template
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+from nianbao.resources import prompt_text
 
 
 def render(name: str, variant: str | None = None, **variables: object) -> str:
@@ -14,8 +13,8 @@ def render(name: str, variant: str | None = None, **variables: object) -> str:
     With ``variant`` (e.g. "local", prompts tuned for the small local model), ``prompts/{name}_{variant}.md``
     is used when it exists.
     """
-    path = PROMPTS_DIR / f"{name}.md"
-    if variant and (PROMPTS_DIR / f"{name}_{variant}.md").is_file():
-        path = PROMPTS_DIR / f"{name}_{variant}.md"
-    template = Template(path.read_text(encoding="utf-8"))
+    text = (prompt_text(f"{name}_{variant}") if variant else None) or prompt_text(name)
+    if text is None:
+        raise FileNotFoundError(f"prompts/{name}.md")
+    template = Template(text)
     return template.substitute({key: str(value) for key, value in variables.items()})

@@ -431,14 +431,12 @@ def knowledge_source() -> Any:
 @lru_cache(maxsize=1)
 def corpus_source() -> Any:
     """The reports shipped in corpus/, in memory (used when the knowledge base is not ready)."""
-    from pathlib import Path
-
     from nianbao.drafting.sources import ReportList
     from nianbao.readers.guard import read_report_guarded
+    from nianbao.resources import corpus_files
 
-    root = Path(__file__).resolve().parent.parent / "corpus"
     reports = []
-    for path in sorted(root.glob("*")):
+    for path in corpus_files():
         try:
             reports.append(read_report_guarded(path))
         except NianbaoError:

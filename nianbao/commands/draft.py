@@ -23,9 +23,9 @@ from nianbao.intake.changes import CellChange
 from nianbao.localmodel import local_server
 from nianbao.model import Report, empty_report
 from nianbao.readers.guard import read_report_guarded
+from nianbao.resources import corpus_files
 from nianbao.settings import get_settings
 
-CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
 WRITERS = {".docx": "write_docx", ".md": "write_markdown", ".markdown": "write_markdown", ".txt": "write_text"}
 
 
@@ -71,8 +71,7 @@ def report_source(kb_dir: str | None, previous: list[str]) -> ReportSource:
         from nianbao.kb.service import KnowledgeBase
 
         return KnowledgeBaseSource(KnowledgeBase(Path(kb_dir)))
-    files = sorted(p for p in CORPUS_DIR.glob("*") if p.is_file()) if CORPUS_DIR.is_dir() else []
-    return ReportList(read_report_guarded(path) for path in files)
+    return ReportList(read_report_guarded(path) for path in corpus_files())
 
 
 def this_years_cells(path: str, agency: str, year: int, source: ReportSource) -> Report:

@@ -11,6 +11,7 @@ from pydantic import SecretStr
 from nianbao.access import Password, admin_password_set
 from nianbao.kb.models import AddResult, FiguresTable, SearchHit, StoredReport
 from nianbao.kb.service import KnowledgeBase
+from nianbao.resources import folder
 from nianbao.settings import Settings
 
 EXIT_OK, EXIT_FAILED = 0, 2
@@ -82,7 +83,7 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], object]] = {
     "remove": lambda p: p.add_argument("id", metavar="ID", help="报告 ID（见 nianbao kb list）"),
     "search": _search_arguments,
     "figures": _figures_arguments,
-    "load-corpus": lambda p: p.add_argument("path", nargs="?", default="corpus", help="参考报告文件夹（默认 corpus）"),
+    "load-corpus": lambda p: p.add_argument("path", nargs="?", help="参考报告文件夹（默认随程序提供的参考报告）"),
 }
 
 
@@ -97,7 +98,7 @@ def _add(args: argparse.Namespace) -> int:
 
 def _load_corpus(args: argparse.Namespace) -> int:
     kb = KnowledgeBase()
-    results = kb.ensure_corpus(args.path, password=admin_password(args, kb.settings))
+    results = kb.ensure_corpus(args.path or folder("corpus"), password=admin_password(args, kb.settings))
     if not results:
         print("知识库已有报告，未重复载入。")
     for result in results:
