@@ -1,7 +1,9 @@
 """The ``nianbao`` command: a thin layer over the package's Python API.
 
 Each command lives in its own module under ``nianbao.commands`` with a
-``register(subparsers)`` function; this module only wires them up.
+``register(subparsers)`` function; this module only wires them up. Only the chosen
+command's module is imported (the others are listed by their help line), so the
+command starts fast.
 """
 
 from __future__ import annotations
@@ -12,29 +14,24 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from nianbao.commands import COMMANDS
 from nianbao.errors import NianbaoError
 from nianbao.logs import configure_logging
 
-COMMAND_MODULES = (
-    "nianbao.commands.check",
-    "nianbao.commands.cells",
-    "nianbao.commands.kb",
-    "nianbao.commands.draft",
-    "nianbao.commands.review",
-)
 
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser: the chosen command (the first argument) in full, the others by their help line.
 
-def build_parser() -> argparse.ArgumentParser:
+    Without ``argv`` every command is registered in full.
+    """
     parser = argparse.ArgumentParser(prog="nianbao", description="年报助手：政府信息公开工作年度报告的核对、起草与审阅")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name != name:
-                raise
-            continue
-        module.register(subparsers)
+    chosen = argv[0] if argv else None
+    for name, help_line in COMMANDS.items():
+        if argv is None or name == chosen:
+            importlib.import_module(f"nianbao.commands.{name}").register(subparsers)
+        else:
+            subparsers.add_parser(name, help=help_line)
     return parser
 
 
@@ -42,7 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; user errors print a Chinese message and exit 2, never a traceback."""
     configure_logging(logging.WARNING, "%(levelname)s %(name)s: %(message)s")
     _utf8_output()
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     try:
         return int(args.run(args))
     except NianbaoError as e:

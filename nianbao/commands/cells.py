@@ -7,12 +7,13 @@ import csv
 import io
 import sys
 
+from nianbao.commands import COMMANDS
 from nianbao.model import Report
 from nianbao.readers.guard import read_report_guarded
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = subparsers.add_parser("cells", help="以 CSV 输出全部表格单元格", description="按标准顺序输出每个单元格。")
+    parser = subparsers.add_parser("cells", help=COMMANDS["cells"], description="按标准顺序输出每个单元格。")
     parser.add_argument("file", metavar="FILE")
     parser.set_defaults(run=run)
 

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from nianbao.checker import CheckResult, check_report
+from nianbao.commands import COMMANDS
 from nianbao.errors import ReportReadError
 from nianbao.model import Finding, Report, Severity
 from nianbao.readers.guard import read_report_guarded
@@ -16,7 +17,7 @@ EXIT_OK, EXIT_RULE_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = subparsers.add_parser("check", help="核对报告中的每一个数字", description="读取报告并逐条核对规则。")
+    parser = subparsers.add_parser("check", help=COMMANDS["check"], description="读取报告并逐条核对规则。")
     parser.add_argument("files", nargs="+", metavar="FILE", help="报告文件（TXT、Markdown、HTML、DOCX、PDF）")
     parser.add_argument("--previous", metavar="LAST_YEAR_FILE", help="上一年度的报告，用于跨年度核对")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出（每个文件一行一个对象）")

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from nianbao.checker import check_report
+from nianbao.commands import COMMANDS
 from nianbao.drafting.facts import FactValue, facts_in_text, parse_fact
 from nianbao.drafting.model import Draft
 from nianbao.drafting.offline import draft_offline
@@ -31,7 +32,7 @@ WRITERS = {".docx": "write_docx", ".md": "write_markdown", ".markdown": "write_m
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "draft", help="根据本年度数据和往年报告起草年度报告", description="起草完整的年度报告，并核对其中每一个数字。"
+        "draft", help=COMMANDS["draft"], description="起草完整的年度报告，并核对其中每一个数字。"
     )
     parser.add_argument("--agency", required=True, help="机关名称，如 鹿邑县人民政府")
     parser.add_argument("--year", required=True, type=int, help="报告年度，如 2022")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pydantic import SecretStr
 
 from nianbao.access import Password, admin_password_set
+from nianbao.commands import COMMANDS
 from nianbao.kb.models import AddResult, FiguresTable, SearchHit, StoredReport
 from nianbao.kb.service import KnowledgeBase
 from nianbao.resources import folder
@@ -20,7 +21,7 @@ _STATUS = {"added": "已添加", "replaced": "已替换", "duplicate": "已存�
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = subparsers.add_parser("kb", help="往年报告知识库：添加、检索、历年数字", description="往年报告知识库。")
+    parser = subparsers.add_parser("kb", help=COMMANDS["kb"], description="往年报告知识库。")
     commands = parser.add_subparsers(dest="kb_command", required=True)
     _command(commands, "add", "添加报告文件或文件夹", _add)
     _command(commands, "list", "列出知识库中的报告", _list)

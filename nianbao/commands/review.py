@@ -13,6 +13,7 @@ import logging
 import sys
 from pathlib import Path
 
+from nianbao.commands import COMMANDS
 from nianbao.commands.check import format_finding
 from nianbao.errors import NianbaoError, ReadFailure, ReportReadError
 from nianbao.model import Finding, Report
@@ -30,7 +31,7 @@ REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "review",
-        help="审阅报告：对照标准格式和上年报告",
+        help=COMMANDS["review"],
         description="对照标准格式和上一年度报告审阅报告草稿：结构、数字、跨年度核对、内容雷同、上年度问题整改。",
     )
     parser.add_argument("draft", metavar="DRAFT", help="报告草稿文件，或知识库中的报告 ID")
