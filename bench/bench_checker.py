@@ -27,7 +27,7 @@ from nianbao.schema import APPEAL_COLUMNS, REQUEST_COLUMNS, TableId, rows_of  # 
 
 SEED = ROOT / "corpus" / "luyi_2021.txt"
 PDF = ROOT / "corpus" / "huaian_2024.pdf"
-TARGETS = {"TXT": 200.0, "HTML": 200.0, "DOCX": 20.0, "PDF": 1.0}
+TARGETS = {"TXT": 200.0, "HTML": 200.0, "DOCX": 20.0, "PDF": 10.0}
 
 
 def seed_html(report: Report) -> bytes:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from nianbao.commands import COMMANDS
 from nianbao.errors import NianbaoError
 from nianbao.logs import configure_logging
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command cut off by its pipe
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -49,6 +52,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _silence_stdout() -> None:
+    """The reader of our output has gone (``nianbao check … | head``): stop quietly.
+
+    Python flushes stdout once more at exit; pointing it at /dev/null keeps that flush from
+    printing a second BrokenPipeError."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _utf8_output() -> None:

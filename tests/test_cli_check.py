@@ -45,6 +45,17 @@ def test_check_exits_2_with_a_chinese_message_when_a_file_is_not_a_report(tmp_pa
     assert "Traceback" not in result.stdout + result.stderr
 
 
+def test_check_piped_into_a_reader_that_stops_ends_without_a_traceback() -> None:
+    # `nianbao check … | head`: the reader closes the pipe before the command writes.
+    command = [sys.executable, "-m", "nianbao.cli", "check", str(SEED), str(SEED), str(CORPUS / "shuyang_2025.md")]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()
+        errors = process.stderr.read().decode("utf-8")
+        assert process.wait(timeout=120) == 141
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
 def test_check_json_prints_one_object_per_file(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")

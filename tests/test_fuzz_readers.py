@@ -466,9 +466,17 @@ def test_a_pdf_with_thousands_of_pages_is_refused_before_reading_them() -> None:
     assert isinstance(outcome, ReportReadError) and outcome.reason is ReadFailure.TOO_LARGE
 
 
-def test_a_pdf_that_lies_about_its_thousands_of_pages_is_refused_at_the_page_cap() -> None:
+def test_a_pdf_that_lies_about_its_thousands_of_pages_reads_only_the_pages_it_declares() -> None:
+    # pdfium (as the viewers built on it) goes by the page tree's /Count: the one declared page
+    # is read, and it holds too little text for a report; the 2 999 others are never touched.
     data = many_pages_pdf(3000)
     assert b"/Count 3000" in data
     outcome = read_or_refuse(data.replace(b"/Count 3000", b"/Count 1   "), "lying.pdf")
+    assert isinstance(outcome, ReportReadError) and outcome.reason is ReadFailure.SCANNED
+
+
+def test_a_pdf_that_declares_more_pages_than_the_cap_is_refused() -> None:
+    data = many_pages_pdf(3)
+    outcome = read_or_refuse(data.replace(b"/Count 3", f"/Count {MAX_PAGES + 1}".encode()), "lying.pdf")
     assert isinstance(outcome, ReportReadError) and outcome.reason is ReadFailure.TOO_LARGE
     assert str(MAX_PAGES) in outcome.message

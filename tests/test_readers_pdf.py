@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2
 import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
 
 from nianbao.commands.cells import cells_csv
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.readers import read_report, read_report_bytes
-from nianbao.readers.pdf import MAX_PAGES, read_pdf
+from nianbao.readers.document import Document
+from nianbao.readers.pdf import MAX_PAGES, UNMAPPED, check_text_layer, page_text_lines, read_pdf
 from nianbao.schema import PART_NUMERALS, TableId
 from tests.pdfgen import image_only_pdf, many_pages_pdf, pages_pdf, report_to_pdf, text_pdf
 
@@ -47,14 +50,41 @@ def test_encrypted_pdf_is_refused_as_password_protected() -> None:
     assert "密码" in error.message
 
 
-def test_pdf_whose_text_is_unmapped_glyphs_is_refused() -> None:
-    # With an owner password only, pdfminer leaves reportlab's encrypted CIDSystemInfo strings
-    # undecrypted, so the Chinese font has no character map and the text comes out as
-    # "(cid:4162)(cid:97)…": a text layer no one can read, as in PDFs whose fonts lack ToUnicode.
+def test_pdf_with_only_an_owner_password_reads_every_cell() -> None:
+    # An owner password only restricts editing: the text is there for any viewer (pdfminer left
+    # reportlab's encrypted font strings undecrypted and read "(cid:4162)…"; pdfium reads them).
     seed = read_report(ROOT / "corpus" / "luyi_2021.txt")
-    error = _read_error(report_to_pdf(seed, encrypt=StandardEncryption("", ownerPassword="owner")))
-    assert error.reason is ReadFailure.SCANNED
-    assert "无法识别" in error.message
+    data = report_to_pdf(seed, encrypt=StandardEncryption("", ownerPassword="owner"))
+    assert cells_csv(read_report_bytes(data, "owner.pdf")) == cells_csv(seed)
+
+
+@pytest.mark.parametrize("glyphs", [UNMAPPED * 40, "(cid:4162)" * 40, UNMAPPED * 40 + "正文十个字以内"])
+def test_text_layer_of_unmapped_glyphs_is_refused(glyphs: str) -> None:
+    document = Document()
+    document.add_text(glyphs)
+    with pytest.raises(ReportReadError) as caught:
+        check_text_layer(document)
+    assert caught.value.reason is ReadFailure.SCANNED
+    assert "无法识别" in caught.value.message
+
+
+def _plumber_lines(data: bytes) -> list[list[str]]:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [(page.extract_text() or "").split("\n") for page in pdf.pages]
+
+
+def _pdfium_lines(data: bytes) -> list[list[str]]:
+    pdf = pypdfium2.PdfDocument(data)
+    return [page_text_lines(pdf[i]) for i in range(len(pdf))]
+
+
+@pytest.mark.parametrize("name", CORPUS_MODELS)
+def test_pdfium_gives_the_lines_pdfplumber_gives(name: str) -> None:
+    # The corpus PDF (WPS, mixed fonts, label cells stacked one character a line) and the PDFs
+    # drawn from each corpus report: the fast reader must not change a single line.
+    path = ROOT / "corpus" / name
+    data = path.read_bytes() if name.endswith(".pdf") else report_to_pdf(read_report(path))
+    assert _pdfium_lines(data) == _plumber_lines(data)
 
 
 def test_scanned_pdf_without_text_layer_is_refused() -> None:

@@ -62,7 +62,7 @@ PRELOAD = [
     "nianbao.readers.html",
     "nianbao.readers.docx",
     "nianbao.readers.pdf",
-    "pdfplumber",
+    "pypdfium2",
     "nianbao.intake.facts",
 ]
 START_SECONDS = 60.0  # a worker's start is not counted in the read's time limit
