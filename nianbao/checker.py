@@ -5,8 +5,12 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from nianbao.model import Finding, Report, Severity
-from nianbao.rules import CheckContext, load_all_rules
+from nianbao.rules import RULES, CheckContext, arithmetic, copying, crossyear, narrative, structure, years
 from nianbao.schema import ReportFormat
+
+# Importing a rule module registers its rules: a module missing here is an ImportError, never skipped,
+# so the checker cannot lose rules without a sound.
+RULE_MODULES = (arithmetic, copying, crossyear, narrative, structure, years)
 
 
 class CheckResult(BaseModel):
@@ -36,7 +40,7 @@ def check_report(report: Report, previous: Report | None = None, facts: dict[str
     """Run all rules (never stopping at the first) and return the findings."""
     context = CheckContext(report=report, previous=previous, facts=facts or {})
     findings = list(report.reader_findings)
-    for check in load_all_rules().values():
+    for check in RULES.values():
         findings.extend(check(context))
     findings.sort(key=lambda f: f.severity is not Severity.ERROR)
     return CheckResult(

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 from nianbao.checker import check_report
 from nianbao.errors import ReadFailure, ReportReadError
-from nianbao.parse import parse_document
 from nianbao.readers import read_report, read_report_bytes
+from nianbao.readers.parse import parse_document
 from nianbao.readers.text import read_text
 from tests.pdfgen import image_only_pdf, report_to_pdf, text_pdf
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from nianbao.model import Part, Report, Severity
+from nianbao.problems import problems_listed
 from nianbao.readers import read_document, read_report, read_report_bytes
 from nianbao.review import (
     ItemKind,
     Review,
     ReviewItem,
     is_answered,
-    problems_listed,
     review,
 )
 from nianbao.schema import TableId

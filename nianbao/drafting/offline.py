@@ -20,7 +20,7 @@ from nianbao.drafting.sources import ReportSource, agency_level, grounding_repor
 from nianbao.drafting.summary import appeals_sentence, requests_sentence
 from nianbao.drafting.verify import Facts, mark_failing, mark_sentence
 from nianbao.model import Part, Report
-from nianbao.review import problems_listed
+from nianbao.problems import problems_listed
 from nianbao.rules.narrative import Topic
 from nianbao.schema import PART_NUMERALS, PART_TITLES
 

@@ -99,15 +99,6 @@ def _paragraph_hits(report: Report, agency: str | None, part: str | None) -> lis
     ]
 
 
-def __getattr__(name: str) -> object:
-    # The knowledge-base adapter lives in its own module so that importing this one never loads Chroma.
-    if name == "KnowledgeBaseSource":
-        from nianbao.drafting.kbsource import KnowledgeBaseSource
-
-        return KnowledgeBaseSource
-    raise AttributeError(name)
-
-
 def grounding_report(source: ReportSource, agency: str, year: int) -> tuple[Report | None, bool]:
     """The report to draft from: the body's own latest, else the newest peer's; and whether it is its own."""
     own = source.latest_report(agency, year)

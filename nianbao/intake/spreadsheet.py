@@ -2,7 +2,7 @@
 
 A sheet in the official layout has the rows with their official labels and their values
 (依申请公开: 7 columns). Its rows are placed on canonical cells by the same code that reads
-published reports (``nianbao.tables``); the table a row belongs to is found from the part
+published reports (``nianbao.readers.tables``); the table a row belongs to is found from the part
 headings (二、主动公开政府信息情况 …) or, without them, from the table's own header words.
 """
 
@@ -23,8 +23,8 @@ from nianbao.intake.changes import CellChange
 from nianbao.model import Report, blank_cells
 from nianbao.readers import max_file_bytes
 from nianbao.readers.document import Line, clean
+from nianbao.readers.tables import parse_value, place_table_lines
 from nianbao.schema import PART_TITLE_VARIANTS, ReportFormat, TableId, addresses, row_spec
-from nianbao.tables import parse_value, place_table_lines
 
 T = TypeVar("T")
 

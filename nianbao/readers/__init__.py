@@ -31,7 +31,7 @@ def read_report(path: str | Path, max_bytes: int | None = None) -> Report:
 
 def read_report_bytes(data: bytes, name: str = "", max_bytes: int | None = None) -> Report:
     """Read a report from its bytes; ``name`` is only used in messages and as the source."""
-    from nianbao.parse import parse_document
+    from nianbao.readers.parse import parse_document
 
     check_size(len(data), max_file_bytes() if max_bytes is None else max_bytes)
     return parse_document(read_document(data, name))

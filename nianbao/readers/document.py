@@ -1,7 +1,7 @@
 """What every reader produces: the report's lines, in reading order, before any meaning.
 
 A line is either running text (one cell) or a table row (its cells, blanks kept). The parser
-(``nianbao.parse``) turns lines into a Report; readers only have to get the lines right.
+(``nianbao.readers.parse``) turns lines into a Report; readers only have to get the lines right.
 """
 
 from __future__ import annotations

@@ -56,8 +56,8 @@ REPORT_ADVICE = "请检查文件，或另存为 .docx 或 .txt 后再试。"
 # Imported once by the fork server, so that a worker forked from it starts with them loaded.
 PRELOAD = [
     "nianbao.readers.guard",
-    "nianbao.parse",
-    "nianbao.tables",
+    "nianbao.readers.parse",
+    "nianbao.readers.tables",
     "nianbao.readers.text",
     "nianbao.readers.html",
     "nianbao.readers.docx",

@@ -14,8 +14,8 @@ from typing import Any
 
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.readers.document import Document
+from nianbao.readers.tables import is_value_token
 from nianbao.readers.text import decode
-from nianbao.tables import is_value_token
 
 MAX_SPAN = 64
 MAX_COLUMNS = 128

@@ -1,7 +1,8 @@
 """The rules of domain.md, each a named check that returns findings.
 
 A rule is a function ``(CheckContext) -> Iterable[Finding]`` registered with ``@rule(id)``.
-The checker runs every registered rule and never stops at the first failure.
+The checker (nianbao.checker) imports every rule module and runs every registered rule; it never stops
+at the first failure. This package is only the registry: the rule modules import it, it imports none of them.
 """
 
 from __future__ import annotations
@@ -36,13 +37,3 @@ def rule(rule_id: str) -> Callable[[RuleFunction], RuleFunction]:
         return function
 
     return register
-
-
-def load_all_rules() -> dict[str, RuleFunction]:
-    """Import every rule module so that all rules are registered, and return them.
-
-    A module missing here is an ImportError, never skipped: the checker must not lose rules without a sound.
-    """
-    from nianbao.rules import arithmetic, copying, crossyear, narrative, structure, years  # noqa: F401
-
-    return RULES

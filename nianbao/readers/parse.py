@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.model import Part, Report, blank_cells
 from nianbao.readers.document import Document, Line, clean, looks_hard_wrapped, reflow
+from nianbao.readers.tables import place_table_lines
 from nianbao.schema import (
     PART_TITLE_VARIANTS,
     ReportFormat,
     TableId,
 )
-from nianbao.tables import place_table_lines
 
 _HEADING = re.compile(r"^\s*(?:第)?([一二三四五六])\s*(?:、|\.|．|,|，|部分)\s*(.{2,40})$")
 _TITLE = re.compile(

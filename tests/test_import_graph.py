@@ -1,0 +1,140 @@
+"""The import graph (read with ast, nothing imported): imports point one way and never run in a circle.
+
+The layers, top to bottom: the shells (app.py and app_pages/, the CLI's nianbao/cli.py and
+nianbao/commands/), the use cases (nianbao/usecases/), the LLM workflows (agents/), the domain core
+(the rest of nianbao/). A module may import its own layer and those below, never one above. Every
+import counts, a lazy one inside a function too; importing ``a.b.c`` from outside the package ``a.b``
+also runs ``a/b/__init__.py``, so it counts as importing that package as well.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("nianbao", "agents", "app_pages")
+SHELL, USE_CASES, AGENTS, CORE = 3, 2, 1, 0
+LAYER_NAMES = {SHELL: "shell", USE_CASES: "use cases", AGENTS: "agents", CORE: "core"}
+
+
+def module_files() -> dict[str, Path]:
+    """Every module of the product by dotted name (a package by its own name)."""
+    files = {"app": ROOT / "app.py"}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            files[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return files
+
+
+MODULES = module_files()
+
+
+def layer(module: str) -> int:
+    if module == "app" or module.startswith(("app_pages", "nianbao.cli", "nianbao.commands")):
+        return SHELL
+    if module.startswith("nianbao.usecases"):
+        return USE_CASES
+    return AGENTS if module.startswith("agents") else CORE
+
+
+def known(name: str) -> str | None:
+    """The product module ``name`` is, or lies in (``nianbao.model.Report`` → ``nianbao.model``)."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def imported_names(module: str) -> Iterator[str]:
+    """Every name the module imports, absolute, wherever the import statement stands."""
+    path = MODULES[module]
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([base] if base else [])])
+            yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def imports_of(module: str) -> set[str]:
+    """The product modules that importing ``module`` runs directly (packages on the way included)."""
+    found: set[str] = set()
+    for name in imported_names(module):
+        target = known(name)
+        if target is None:
+            continue
+        found.add(target)
+        parent = target.rpartition(".")[0]
+        while parent and not (module == parent or module.startswith(parent + ".")):
+            found.add(parent)  # a package outside our own: its __init__ runs first
+            parent = parent.rpartition(".")[0]
+    found.discard(module)
+    return found
+
+
+GRAPH = {module: imports_of(module) for module in MODULES}
+
+
+def circles() -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    groups: list[list[str]] = []
+    for root in GRAPH:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(GRAPH[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        while work:
+            node, edges = work[-1]
+            for target in edges:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    work.append((target, iter(sorted(GRAPH[target]))))
+                    break
+                if target in stack:
+                    low[node] = min(low[node], index[target])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    group = stack[stack.index(node) :]
+                    del stack[stack.index(node) :]
+                    if len(group) > 1:
+                        groups.append(sorted(group))
+    return groups
+
+
+def test_the_graph_is_read_from_every_package() -> None:
+    assert {"app", "app_pages.services", "agents.llm", "nianbao.checker", "nianbao.cli"} <= set(GRAPH)
+    assert "nianbao.model" in GRAPH["nianbao.checker"]
+    assert "nianbao.readers" in GRAPH["nianbao.readers.guard"]  # a lazy import counts
+
+
+def test_no_module_imports_itself_back_through_others() -> None:
+    found = [(group, [f"{a} → {b}" for a in group for b in sorted(GRAPH[a]) if b in group]) for group in circles()]
+    assert found == []
+
+
+@pytest.mark.parametrize("lower", [CORE, AGENTS, USE_CASES])
+def test_no_layer_imports_a_layer_above_it(lower: int) -> None:
+    upward = [
+        f"{module} ({LAYER_NAMES[layer(module)]}) → {target} ({LAYER_NAMES[layer(target)]})"
+        for module, targets in GRAPH.items()
+        if layer(module) == lower
+        for target in sorted(targets)
+        if layer(target) > lower
+    ]
+    assert upward == []
