@@ -264,7 +264,7 @@ def turn(
         sheet = services.spreadsheet_turn(report, upload.getvalue(), upload.name)
         report, changed = sheet.report, changed + sheet.changed
         replies.append(sheet.reply)
-    figures = services.figures_turn(report, text) if text.strip() else None
+    figures = services.figures_turn(report, text, draft.extra.get(services.ASKED)) if text.strip() else None
     if figures is not None:
         report, changed = figures.report, changed + figures.changed
         replies.append(figures.reply)

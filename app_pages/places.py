@@ -12,6 +12,8 @@ from nianbao.model import Location, Report
 from nianbao.schema import PART_NUMERALS, TableId, row_spec
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|$~:])")
+_READ_WORDS = re.compile("⟦(.+?)⟧")
+"""The words of the user's message a proposed cell came from (services.highlighted marks them)."""
 HIGHLIGHT = "background-color: #f8d7da; color: #842029; font-weight: bold; border: 2px solid #842029"
 
 
@@ -29,6 +31,7 @@ def reply_markdown(text: str, own_bold: Iterable[str] = ()) -> str:
         shown = escape(line[2:] if bullet else line)
         for phrase in own_bold:
             shown = shown.replace(escape(f"**{phrase}**"), f"**{escape(phrase)}**")
+        shown = _READ_WORDS.sub(r":orange-background[**\1**]", shown)
         lines.append(f"- {shown}" if bullet else shown)
     return "\n".join(lines)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -295,22 +296,71 @@ class TurnResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def figures_turn(report: Report, message: str) -> TurnResult | None:
-    """Apply the figures a message gives; None when it gives none. Contradictions are refused."""
-    preview = optional("nianbao.intake.proposal", "preview", "从对话中提取数字")
+ASKED = "intake_asked"
+"""draft.extra key: the tables whose blanks the last reply offered to fill with 0."""
+
+
+def figures_turn(report: Report, message: str, asked: list[str] | None = None) -> TurnResult | None:
+    """Apply the figures a message gives; None when it gives none. Contradictions are refused.
+
+    “好”/“按0填写” after a question about the missing cells fills them with 0 (``asked``: those tables).
+    """
+    reading = importlib.import_module("nianbao.intake.reading")
+    if asked and reading.accepts(message):
+        proposal = reading.answer_questions(report, [TableId(t) for t in asked])
+        return proposal_turn(report, proposal, "", "按您的答复，未提到的单元格填 0")
     extraction = extract_figures(message, report.format)
-    if not extraction.changes:
-        return None
+    if not extraction.changes and not getattr(extraction, "rest", None):
+        unread = [n for n in extraction.notes if n.startswith("这句没有读懂")]
+        return TurnResult(report=report, reply="\n".join(f"- {n}" for n in unread)) if unread else None
     try:
-        proposal = preview(report, extraction.changes, extraction.notes)
+        proposal = reading.propose_extraction(report, extraction)
     except InvalidInputError as e:
         return TurnResult(report=report, reply=f"{e.message}\n\n表格未作修改，请核对后重新输入。")
+    return proposal_turn(report, proposal, message, "读到的数字")
+
+
+def proposal_turn(report: Report, proposal: Any, message: str, heading: str) -> TurnResult:
+    """The reply for a proposal: her words with what was read highlighted, each cell, then the questions."""
+    reading = importlib.import_module("nianbao.intake.reading")
     lines = proposal.diff()
-    reply = [f"{len(lines)} 个单元格（原值 → 新值，含随之计算的合计）：", *listed_changes(proposal)]
-    reply.extend(f"- 注：{note}" for note in proposal.notes)
-    if proposal.missing:
-        reply.append("\n" + proposal.missing.replace("\n", "\n- "))
-    return TurnResult(report=proposal.report, reply="\n".join(reply), changed=lines)
+    if not lines:
+        reply = ["这些数字与表格中已有的一致，没有需要修改的单元格。"]
+    else:
+        reply = [f"{heading}，{len(lines)} 个单元格（原值 → 新值，含随之计算的合计）："]
+        quoted = highlighted(message, proposal.changes)
+        reply[:0] = [f"原话（标出的是读到的部分）：{quoted}", ""] if quoted else []
+        reply += listed_changes(proposal)
+    reply.extend(f"- 注：{note}" if not note.startswith("这句") else f"- {note}" for note in proposal.notes)
+    questions = reading.missing_questions(proposal.report)
+    if questions:
+        reply.append("")
+        reply.extend(f"- {q.text}" for q in questions)
+        reply.append("回复“好”即按 0 填写；也可以直接告诉我这些数字。")
+    extra = {ASKED: [q.table.value for q in questions]}
+    return TurnResult(report=proposal.report, reply="\n".join(reply), changed=lines, extra=extra)
+
+
+HIGHLIGHT = ("⟦", "⟧")
+"""Around the words of the user's message that a proposed cell came from (the page shows them highlighted)."""
+
+
+def highlighted(message: str, changes: list[Any]) -> str:
+    """The message with each span a change came from between ⟦ ⟧ (overlapping spans merged)."""
+    spans = sorted({tuple(s) for c in changes for s in getattr(c, "spans", []) if s[1] <= len(message)})
+    if not spans:
+        return ""
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, position = [], 0
+    for start, end in merged:
+        out += [message[position:start], HIGHLIGHT[0], message[start:end], HIGHLIGHT[1]]
+        position = end
+    return "".join([*out, message[position:]]).replace("\n", " ")
 
 
 def extract_figures(message: str, fmt: ReportFormat) -> Any:
@@ -328,17 +378,31 @@ def extract_figures(message: str, fmt: ReportFormat) -> Any:
 
 
 def listed_changes(proposal: Any) -> list[str]:
-    """The proposal's lines as a list; blank cells the rules can only make 0 are summed up in one line.
+    """The proposal's lines as a list, each with the words it came from; blank cells the rules can only
+    make 0, and those “其余均为0” fills, are summed up in one line each.
 
     A message with a few figures can fill a hundred such cells: listed one by one they buried what the
     user gave and what is still missing.
     """
     fmt = proposal.report.format
     zeros = [c for c in proposal.changes if c.origin == "derived" and c.old is None and c.new == 0]
-    lines = [f"- {c.describe(fmt)}" for c in proposal.changes if c not in zeros]
+    rest = [c for c in proposal.changes if c.origin == "rest"]
+    lines = [_listed(c, fmt) for c in proposal.changes if c not in zeros and c not in rest]
+    for source, count in Counter(c.source_text for c in rest).items():
+        lines.append(f"- 按“{source}”，{count} 个未提到的单元格填 0：{_rest_tables(rest, source)}")
     if zeros:
         lines.append(f"- 另有 {len(zeros)} 个空白单元格按勾稽关系只能为 0，一并填入 0（应用后可在表格中查看、修改）")
     return lines
+
+
+def _listed(change: Any, fmt: ReportFormat) -> str:
+    said = f" ←“{change.source_text}”" if change.origin in ("user", "llm") and change.source_text else ""
+    return f"- {change.describe(fmt)}{said}"
+
+
+def _rest_tables(rest: list[Any], source: str) -> str:
+    counts = Counter(c.table.value for c in rest if c.source_text == source)
+    return "、".join(f"{table} {n} 个" for table, n in counts.items())
 
 
 def spreadsheet_turn(report: Report, data: bytes, name: str) -> TurnResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from nianbao.model import CellNumber, Report
 from nianbao.schema import ReportFormat, TableId, row_spec
@@ -19,6 +19,8 @@ class Origin(StrEnum):
     DERIVED = "derived"
     CARRIED = "carried"
     LLM = "llm"
+    REST = "rest"
+    """其余均为0 (or a question about the missing cells accepted): a blank the user said is 0."""
 
 
 class CellChange(BaseModel):
@@ -32,6 +34,8 @@ class CellChange(BaseModel):
     source_text: str = ""
     origin: Origin = Origin.USER
     note: str = ""
+    spans: list[tuple[int, int]] = Field(default_factory=list)
+    """Where in the message the words that gave this value stand (start, end), to highlight them."""
 
     @property
     def address(self) -> Address:

@@ -17,17 +17,23 @@ from pydantic import BaseModel, Field
 
 from nianbao.intake.changes import Address, CellChange, describe_address
 from nianbao.intake.lexicon import (
+    ABOVE,
     ACTIVE,
+    ANOTHER,
     APPEALS,
+    COPULA,
     DELTA,
     EACH,
     LEXICON,
     LITIGATION,
     LONGEST,
     NEGATION,
+    NOT,
     OTHER,
     REQ,
+    RESPECTIVELY,
     REST,
+    REST_ZERO,
     TOTAL,
     WITHIN,
     ColumnRef,
@@ -35,6 +41,7 @@ from nianbao.intake.lexicon import (
     Marker,
     Ref,
     RowRef,
+    TableRef,
 )
 from nianbao.model import CellNumber
 from nianbao.numerals import normalize_digits, parse_chinese_number
@@ -82,11 +89,29 @@ class _Token:
     figure: Figure | None = None
 
 
+class RestScope(BaseModel):
+    """“其余均为0”: the blank cells of these tables (only these rows when given) are 0."""
+
+    tables: list[TableId]
+    rows: list[str] = Field(default_factory=list)
+    source_text: str = ""
+    spans: list[tuple[int, int]] = Field(default_factory=list)
+
+    def covers(self, table: TableId, row: str) -> bool:
+        return table in self.tables and (not self.rows or row in self.rows)
+
+    def describe(self) -> str:
+        """``依申请公开（三.三.1、三.三.2）`` — the scope in words."""
+        names = "、".join(t.value for t in self.tables)
+        return f"{names}（{'、'.join(self.rows)}）" if self.rows else names
+
+
 class Extraction(BaseModel):
     """What a message says: the proposed cell values and notes on what could not be used."""
 
     changes: list[CellChange] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    rest: list[RestScope] = Field(default_factory=list)
 
 
 def extract(text: str, fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
@@ -94,7 +119,7 @@ def extract(text: str, fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
     reader = _Reader(normalize_digits(text), text, fmt)
     reader.run()
     reader.check_group_totals()
-    return Extraction(changes=reader.changes(), notes=reader.notes)
+    return Extraction(changes=reader.changes(), notes=reader.notes, rest=reader.rest)
 
 
 def extract_changes(text: str, fmt: ReportFormat = ReportFormat.F2021) -> list[CellChange]:
@@ -142,7 +167,12 @@ def _figure_at(text: str, i: int) -> _Token | None:
     unit = match.group("unit") or ""
     number = match.group("num")
     arabic = number[0].isdigit()
-    if not unit and (not arabic or not _ends_figure(text, match.end()) or _is_numbering(text, i, match.end())):
+    said_zero = number in ("零", "〇") and i > 0 and text[i - 1] in "为是"
+    if (
+        not unit
+        and not said_zero
+        and (not arabic or not _ends_figure(text, match.end()) or _is_numbering(text, i, match.end()))
+    ):
         return _Token(i, match.end())
     if not arabic and unit == "个":  # 六个一、两个确保: words, not figures
         return _Token(i, match.end())
@@ -175,7 +205,17 @@ class _Context:
     fresh: bool = False
     litigation_assumed: bool = False
     rows: dict[TableId, str] = field(default_factory=dict)
+    row_spans: dict[TableId, tuple[int, int]] = field(default_factory=dict)
     group: str = ""
+
+
+@dataclass
+class _Placed:
+    """A figure placed on cells, with the words that placed it (for 以上均为… and 均为… after a list)."""
+
+    figure: Figure
+    refs: list[Ref]
+    targets: list[Address]
 
 
 @dataclass
@@ -189,6 +229,12 @@ class _Reader:
     last: tuple[Figure, list[Ref], int] | None = None
     group_totals: list[tuple[str, Figure]] = field(default_factory=list)
     known: frozenset[Address] = frozenset()
+    rest: list[RestScope] = field(default_factory=list)
+    placed: list[_Placed] = field(default_factory=list)
+    taken_back: list[Ref] | None = None
+    above_from: int = 0
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    tables_said: list[TableId] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.known = frozenset(addresses(self.fmt))
@@ -199,7 +245,7 @@ class _Reader:
     def run(self) -> None:
         tokens = tokenize(self.text)
         pending: list[Ref] = []
-        used_trailing = -1
+        used = -1
         after_figure = False
         for index, token in enumerate(tokens):
             if (after_figure and self._boundary_before(tokens, index)) or self._sentence_before(tokens, index):
@@ -210,19 +256,41 @@ class _Reader:
                 pending = [
                     r for r in pending if r is not DELTA
                 ]  # 同比增长12.5%，共223件: the change was its own clause
-            if token.figure is None:
-                if index > used_trailing:
-                    pending.extend(token.refs)
-                    self._clause_without_figure(tokens, index, pending)
+            if index <= used:
                 continue
-            refs = pending
-            if not _says_where(refs):
-                trailing, used_trailing = self._trailing(tokens, index)
-                refs = refs + trailing
-            notes_before = len(self.notes)
-            self._place(token.figure, refs)
-            self.last = (token.figure, refs, notes_before)
+            if token.figure is None:
+                pending.extend(token.refs)
+                self._clause_without_figure(tokens, index, pending)
+                continue
+            used = max(used, self._figure(tokens, index, pending))
             pending, after_figure = [], True
+
+    def _figure(self, tokens: list[_Token], index: int, pending: list[Ref]) -> int:
+        """Place the figure at ``index`` with the words said before it; the last token index it used."""
+        figure = tokens[index].figure
+        assert figure is not None
+        if RESPECTIVELY in pending and _names_for_respectively(pending):
+            return self._respectively(tokens, index, pending)
+        if NOT in pending:  # 不是3件，是4件: the words of this clause go to the next figure
+            self.taken_back = [r for r in pending if r is not NOT]
+            return index
+        refs = list(pending)
+        if not _says_where(refs) and self.taken_back:
+            refs, self.taken_back = refs + self.taken_back, None
+        used = index
+        if not _says_row(refs):
+            trailing, used = self._trailing(tokens, index)
+            if _says_row(trailing) or not _says_where(refs):
+                refs = refs + trailing
+            else:
+                used = index
+        if ANOTHER in refs and not _says_row(refs):
+            self._note(figure, "“另有”之后没有说明是哪一项。", unread=True)
+            return used
+        notes_before = len(self.notes)
+        self._place(figure, refs)
+        self.last = (figure, refs, notes_before)
+        return used
 
     def _boundary_before(self, tokens: list[_Token], index: int) -> bool:
         """A clause ends between this token and the one before (words after a figure were about it)."""
@@ -248,15 +316,33 @@ class _Reader:
         return refs, last
 
     def _clause_without_figure(self, tokens: list[_Token], index: int, pending: list[Ref]) -> None:
-        """A clause that ends without a number: “未发生行政复议” (0) or “均为自然人” (about the last figure)."""
+        """A clause that ends without a number: “未发生行政复议” (0), “均为自然人” / “为自然人申请” (about
+        the figure before), “以上均为自然人申请” (about every figure of the sentence), “其余按0填写”."""
         if not self._clause_ends_after(tokens, index):
             return
-        if NEGATION in pending:
+        if REST_ZERO in pending:
+            self._rest_scope(pending, self._clause_span(tokens[index].start))
+            pending.clear()
+        elif NEGATION in pending:
             self._denial(tokens, index, pending)
             pending.clear()
-        elif self.last is not None and (EACH in pending or self._bracket_after_last(tokens, index)):
-            self._refine(pending)
+        elif ABOVE in pending:
+            self._above(tokens[index].start, pending)
             pending.clear()
+        elif self.last is not None and (
+            EACH in pending
+            or pending[:1] == [COPULA]
+            or self._bracket_after_last(tokens, index)
+            or self._appeal_result_after_last(pending)
+        ):
+            self._refine(pending, self._clause_span(tokens[index].start))
+            pending.clear()
+
+    def _appeal_result_after_last(self, pending: list[Ref]) -> bool:
+        """``行政复议1件，结果维持``: a result alone after a case count is that case's result."""
+        assert self.last is not None
+        last_tables = {a[0] for p in self.placed[-1:] if p.figure is self.last[0] for a in p.targets}
+        return last_tables == {APPEALS} and all(isinstance(r, ColumnRef) and r.table is APPEALS for r in pending)
 
     def _bracket_after_last(self, tokens: list[_Token], index: int) -> bool:
         """``行政复议1件（结果维持）``: words in brackets right after a figure say more about it."""
@@ -274,19 +360,121 @@ class _Reader:
             figure = Figure(0, "", start, tokens[index].end, denial=True)
             self._place(figure, [*clause_refs, EACH])
 
-    def _refine(self, pending: list[Ref]) -> None:
-        """``部分公开2件，均为自然人`` / ``无法提供15件（均为本机关不掌握）``: the last figure, said more exactly."""
+    def _refine(self, pending: list[Ref], span: tuple[int, int]) -> None:
+        """``部分公开2件，均为自然人`` / ``无法提供15件（均为本机关不掌握）`` / ``不予公开1件，属于保护第三方
+        合法权益，为自然人申请``: the last figure (or the list it ends, joined by 、), said more exactly."""
         assert self.last is not None
         figure, refs, notes_before = self.last
-        said = [r for r in pending if isinstance(r, RowRef | ColumnRef)]
+        said = [r for r in pending if isinstance(r, ColumnRef) or (isinstance(r, RowRef) and r.rank >= 1)]
         if not said:
             return
+        if any(isinstance(r, RowRef) for r in said):
+            self._refine_row(figure, refs, said, notes_before, span)
+            return
+        self.spans = [span]
+        for placed in self._list_ending_with(figure):
+            self._place(placed.figure, [*placed.refs, *said])
+        self.spans = []
+
+    def _refine_row(
+        self, figure: Figure, refs: list[Ref], said: list[Ref], notes_before: int, span: tuple[int, int]
+    ) -> None:
+        """A row said after a group's total (不予公开1件，属于…第三方…): the total was that row's."""
+        group = next((g for g, f in self.group_totals if f is figure), None)
+        if group is None:
+            return
+        rows = [r for r in said if isinstance(r, RowRef) and row_spec(self.fmt, r.table, r.key).group == group]
+        if len(rows) != 1:
+            return
+        kept = [r for r in refs if not isinstance(r, RowRef | GroupRef)]
+        new_refs = [*kept, rows[0], *(r for r in said if isinstance(r, ColumnRef))]
         before = len(self.found)
-        kept = [r for r in refs if not isinstance(r, RowRef)] if any(isinstance(r, RowRef) for r in said) else refs
-        self._place(figure, [*kept, *said])
+        self.spans = [span]
+        self._place(figure, new_refs)
+        self.spans = []
         if len(self.found) > before:
+            self.group_totals = [(g, f) for g, f in self.group_totals if f is not figure]
             del self.notes[notes_before:]  # the figure is placed after all: its earlier note no longer holds
-        self.last = None
+            self.last = (figure, new_refs, notes_before)
+
+    def _list_ending_with(self, figure: Figure) -> list[_Placed]:
+        """The figures of a list joined by 、 that ends with this one (only this one after a comma)."""
+        chain: list[_Placed] = []
+        for placed in reversed(self.placed):
+            if chain and not _joined_by_dun(self.text[placed.figure.end : chain[-1].figure.start]):
+                break
+            if chain or placed.figure is figure:
+                chain.append(placed)
+        return list(reversed(chain))
+
+    def _above(self, position: int, pending: list[Ref]) -> None:
+        """``以上均为自然人申请``: every figure of the sentence so far (on a 总计) is also in that column."""
+        columns = [r for r in pending if isinstance(r, ColumnRef) and r.table is REQ]
+        start = max(self._sentence_start(position), self.above_from)
+        self.above_from = position
+        if len(columns) != 1:
+            return
+        self.spans = [self._clause_span(position)]
+        for placed in [p for p in self.placed if p.figure.start >= start]:
+            rows = {a[1] for a in placed.targets if a[0] is REQ and a[2] == "总计"}
+            if rows and not any(a[1] in rows and a[2] in APPLICANT_COLUMNS for a in self.found):
+                self._place(placed.figure, [*placed.refs, columns[0]])
+        self.spans = []
+
+    def _respectively(self, tokens: list[_Token], index: int, pending: list[Ref]) -> int:
+        """``予以公开、部分公开分别为3件、2件``: the n figures go, in order, to the n names before 分别为."""
+        names = _names_for_respectively(pending)
+        base = [r for r in pending if r not in names and r is not RESPECTIVELY]
+        figures = self._figure_list(tokens, index)
+        first = tokens[index].figure
+        assert first is not None
+        if len(figures) != len(names):
+            why = f"“分别为”前说了 {len(names)} 项，后面有 {len(figures)} 个数，对不上，请分开说明。"
+            self._note(first, why, unread=True)
+            return figures[-1]
+        self.spans = [_stripped(self.original, self._clause_start(first.start), tokens[figures[-1]].end)]
+        for name, position in zip(names, figures, strict=True):
+            figure = tokens[position].figure
+            assert figure is not None
+            self._place(figure, [*base, name])
+            self.last = (figure, [*base, name], len(self.notes))
+        self.spans = []
+        return figures[-1]
+
+    def _figure_list(self, tokens: list[_Token], index: int) -> list[int]:
+        """The figure at ``index`` and the ones right after it, separated only by 、 or commas."""
+        found = [index]
+        for position in range(index + 1, len(tokens)):
+            between = self.text[tokens[position - 1].end : tokens[position].start]
+            if tokens[position].figure is None or any(ch in _SENTENCE_END for ch in between):
+                break
+            found.append(position)
+        return found
+
+    def _rest_scope(self, refs: list[Ref], span: tuple[int, int]) -> None:
+        """``其余各项均为0`` / ``不予公开其余均为0``: the blanks of the scope named (else the tables talked about)."""
+        tables = [r.table for r in refs if isinstance(r, TableRef)]
+        rows = [r.key for r in refs if isinstance(r, RowRef) and r.rank >= 1]
+        for group in (r.group for r in refs if isinstance(r, GroupRef)):
+            rows += [s.key for s in rows_of(self.fmt, REQ) if s.group == group]
+        if rows and not tables:
+            tables = list(dict.fromkeys(r.table for r in refs if isinstance(r, RowRef))) or [REQ]
+        if not tables:
+            tables = list(dict.fromkeys(self.tables_said)) or list(TableId)
+        source = self.original[span[0] : span[1]].strip()
+        self.rest.append(RestScope(tables=tables, rows=rows, source_text=source, spans=[span]))
+
+    def _sentence_start(self, position: int) -> int:
+        while position > 0 and self.text[position - 1] not in _SENTENCE_END:
+            position -= 1
+        return position
+
+    def _clause_span(self, position: int) -> tuple[int, int]:
+        start = self._clause_start(position)
+        end = position
+        while end < len(self.text) and self.text[end] not in _CLAUSE_END:
+            end += 1
+        return _stripped(self.original, start, end)
 
     def _clause_ends_after(self, tokens: list[_Token], index: int) -> bool:
         end = tokens[index + 1].start if index + 1 < len(tokens) else len(self.text)
@@ -298,17 +486,25 @@ class _Reader:
             position -= 1
         return position
 
-    def _source(self, figure: Figure) -> str:
+    def _source_span(self, figure: Figure) -> tuple[int, int]:
         start = figure.start
         while start > 0 and self.text[start - 1] not in _SOURCE_END:
             start -= 1
         end = figure.end
         while end < len(self.text) and self.text[end] not in _SOURCE_END:
             end += 1
-        return self.original[start:end].strip()
+        return _stripped(self.original, start, end)
 
-    def _note(self, figure: Figure, why: str) -> None:
+    def _source(self, figure: Figure) -> str:
+        start, end = self._source_span(figure)
+        return self.original[start:end]
+
+    def _note(self, figure: Figure, why: str, unread: bool = False) -> None:
+        """A figure not placed: “这句没有读懂” when the words do not say where, else why it was not used."""
         if figure.denial:  # “未…” in passing is not a figure the user gave: no note
+            return
+        if unread:
+            self.notes.append(f"这句没有读懂：“{self._source(figure)}”——{why}")
             return
         self.notes.append(f"“{self._source(figure)}”中的 {figure.value}{figure.unit} 未填入表格：{why}")
 
@@ -317,17 +513,34 @@ class _Reader:
             return
         ambiguous = next((r for r in refs if isinstance(r, Marker) and r.kind in ("ambiguous", "elsewhere")), None)
         if ambiguous is not None:
-            self._note(figure, ambiguous.note)
+            self._note(figure, ambiguous.note, unread=ambiguous.kind == "ambiguous")
+            return
+        if figure.value == 0 and REST in refs and not self._rest_of_applicants(refs):
+            self._rest_scope(refs, self._source_span(figure))
             return
         table = self._table(refs)
         if table is None:
-            self._note(figure, "没有说明是表格中的哪一项。")
+            self._note(figure, "没有说明是表格中的哪一项。", unread=True)
             return
         self.context.table = table
         self.context.fresh = True
+        self.tables_said.append(table)
+        row_from_context = not any(isinstance(r, RowRef | GroupRef) for r in refs)
+        context_span = self.context.row_spans.get(table) if row_from_context else None
         targets = self._targets(figure, table, refs)
         for address in targets:
-            self._put(address, figure)
+            self._put(address, figure, [s for s in (context_span,) if s is not None])
+        if targets:
+            self.placed.append(_Placed(figure, list(refs), targets))
+            if not row_from_context:
+                self.context.row_spans[table] = self._source_span(figure)
+
+    def _rest_of_applicants(self, refs: list[Ref]) -> bool:
+        """``其中自然人10件、其他2件，其余为0``: the other applicant columns of the row just talked about."""
+        if any(isinstance(r, TableRef | GroupRef | RowRef) for r in refs) or not self.context.fresh:
+            return False
+        row = self.context.rows.get(REQ)
+        return self.context.table is REQ and any(a[1] == row and a[2] in APPLICANT_COLUMNS for a in self.found)
 
     def _table(self, refs: list[Ref]) -> TableId | None:
         rows = [r for r in refs if isinstance(r, RowRef)]
@@ -374,15 +587,17 @@ class _Reader:
             return [row for group in said for row in self._group_rows(figure, group)]
         current = self.context.rows.get(table)
         if current is None:
-            self._note(figure, "没有说明是哪一行（例如“收到申请”“予以公开”）。")
+            self._note(figure, "没有说明是哪一行（例如“收到申请”“予以公开”）。", unread=True)
             return []
         return [current]
 
     def _named_rows(self, figure: Figure, table: TableId, named: list[RowRef], refs: list[Ref]) -> list[str]:
         best = max(r.rank for r in named)
         keys = list(dict.fromkeys(r.key for r in named if r.rank == best))
+        if LITIGATION in keys and any(k in keys for k in _LITIGATION_ROWS):
+            keys.remove(LITIGATION)  # 直接起诉的行政诉讼: the specific row says which
         if len(keys) > 1 and EACH not in refs:
-            self._note(figure, f"同时提到了{'、'.join(keys)}，无法确定填在哪一行，请分开说明。")
+            self._note(figure, f"同时提到了{'、'.join(keys)}，无法确定填在哪一行，请分开说明。", unread=True)
             return []
         rows: list[str] = []
         if _LITIGATION_ROWS[0] in keys:
@@ -458,7 +673,7 @@ class _Reader:
         said = {a[2] for a in self.found if a[1] in rows}
         return [c for c in APPLICANT_COLUMNS if c not in said]
 
-    def _put(self, address: Address, figure: Figure) -> None:
+    def _put(self, address: Address, figure: Figure, context: list[tuple[int, int]]) -> None:
         value = self._value(address, figure)
         if value is None:
             return
@@ -473,6 +688,7 @@ class _Reader:
             new=value,
             source_text=self._source(figure),
             note=self._assumption(address),
+            spans=sorted({self._source_span(figure), *context, *self.spans}),
         )
 
     def _assumption(self, address: Address) -> str:
@@ -514,6 +730,31 @@ def _deniable(ref: Ref) -> bool:
     if isinstance(ref, RowRef):
         return (ref.rank >= 1 or ref.key == "一") and ref.key != "三.七"
     return isinstance(ref, ColumnRef) or ref is NEGATION
+
+
+def _names_for_respectively(pending: list[Ref]) -> list[Ref]:
+    """The rows (or else columns) listed before 分别为; empty when fewer than two."""
+    rows = list(dict.fromkeys(r for r in pending if isinstance(r, RowRef) and r.rank >= 1))
+    columns = list(dict.fromkeys(r for r in pending if isinstance(r, ColumnRef)))
+    names: list[Ref] = list(rows if len(rows) > 1 else columns)
+    return names if len(names) > 1 else []
+
+
+def _says_row(refs: list[Ref]) -> bool:
+    return any((isinstance(r, RowRef) and r.rank >= 1) or isinstance(r, GroupRef) for r in refs)
+
+
+def _joined_by_dun(between: str) -> bool:
+    """Two figures of one list: only 、 (and the words of the next item) between them."""
+    return "、" in between and not any(ch in _CLAUSE_END for ch in between)
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _says_where(refs: list[Ref]) -> bool:

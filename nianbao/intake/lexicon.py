@@ -48,7 +48,14 @@ class Marker:
     note: str = ""
 
 
-Ref = RowRef | ColumnRef | GroupRef | Marker
+@dataclass(frozen=True)
+class TableRef:
+    """A table named as a whole (依申请公开, 主动公开): the scope of 其余均为0."""
+
+    table: TableId
+
+
+Ref = RowRef | ColumnRef | GroupRef | Marker | TableRef
 
 OTHER = Marker("other")
 NEGATION = Marker("negation")
@@ -59,6 +66,18 @@ WITHIN = Marker("within")
 DELTA = Marker("delta")
 """增加/减少/同比: the number is a change from last year, not a cell; skipped without a note."""
 NOOP = Marker("noop")
+ABOVE = Marker("above")
+"""以上均为…: what follows says more about every figure of the sentence so far."""
+RESPECTIVELY = Marker("respectively")
+"""分别为: the figures that follow go, in order, to the rows or columns named before."""
+ANOTHER = Marker("another")
+"""另有: a new figure whose row is said after it (“另有1件为本机关不掌握”), not the row in context."""
+NOT = Marker("not")
+"""不是: the figure that follows is one the user takes back (“不是3件，是4件”)."""
+COPULA = Marker("copula")
+"""为/属于/系 at the start of a clause without a number: it says more about the figure before."""
+REST_ZERO = Marker("rest_zero")
+"""按0填写 / 其余均为0 said without a separate number."""
 
 
 def _rows(table: TableId, key: str, phrases: str, rank: int = 3) -> dict[str, tuple[Ref, ...]]:
@@ -76,7 +95,7 @@ def _request_rows() -> dict[str, tuple[Ref, ...]]:
         ("一", "收到 受理 接收 接到 提出", 1),
         ("一", "申请 申请数", 0),
         ("二", "上年结转 上年度结转 上一年度结转 上一年结转 去年结转 上年遗留", 3),
-        ("三.一", "予以公开 同意公开 准予公开 全部公开", 3),
+        ("三.一", "予以公开 同意公开 准予公开 全部公开 予以全部公开 依申请予以公开", 3),
         ("三.二", "部分公开", 3),
         ("三.三.1", "国家秘密 涉密", 3),
         ("三.三.2", "禁止公开 其他法律行政法规禁止公开 其他法律法规禁止公开", 3),
@@ -86,7 +105,7 @@ def _request_rows() -> dict[str, tuple[Ref, ...]]:
         ("三.三.6", "四类过程性信息 过程性信息 过程性", 3),
         ("三.三.7", "行政执法案卷 执法案卷", 3),
         ("三.三.8", "行政查询事项 查询事项", 3),
-        ("三.四.1", "不掌握 信息不存在", 3),
+        ("三.四.1", "不掌握 信息不存在 本机关不掌握 不掌握相关政府信息 信息不掌握", 3),
         ("三.四.2", "另行制作 没有现成信息", 3),
         ("三.四.3", "仍不明确 补正后", 3),
         ("三.五.1", "信访举报投诉类 信访举报投诉 信访举报 信访 举报 投诉", 3),
@@ -95,7 +114,8 @@ def _request_rows() -> dict[str, tuple[Ref, ...]]:
         ("三.五.4", "无正当理由大量反复申请 大量反复 反复申请", 3),
         ("三.五.5", "确认或重新出具 重新出具 已获取信息", 3),
         ("三.六.1", "逾期不补正 不补正 未补正", 3),
-        ("三.六.2", "收费通知 缴纳费用 未缴费 未缴纳", 3),
+        ("三.六.2", "收费通知 缴纳费用 未缴费 未缴纳 逾期未缴费 逾期未缴纳", 3),
+        ("三.六.3", "撤回申请 申请人撤回 主动撤回 撤回 撤销申请", 3),
         ("三.七", "办结 办理完毕 处理完毕 答复 办理结果总计 （七）总计 (七)总计", 3),
         ("三.七", "办理", 0),
         ("四", "结转", 1),
@@ -172,6 +192,10 @@ def _active() -> dict[str, tuple[Ref, ...]]:
     return table
 
 
+def _same(refs: tuple[Ref, ...], phrases: str) -> dict[str, tuple[Ref, ...]]:
+    return dict.fromkeys(phrases.split(), refs)
+
+
 def _markers() -> dict[str, tuple[Ref, ...]]:
     table: dict[str, tuple[Ref, ...]] = {}
     groups = {"不予公开": "（三）不予公开", "无法提供": "（四）无法提供", "不予处理": "（五）不予处理"}
@@ -179,8 +203,18 @@ def _markers() -> dict[str, tuple[Ref, ...]]:
     table.update({word: (GroupRef(group),) for word, group in groups.items()})
     table.update({p: (OTHER,) for p in ("其他", "其它")})
     table.update({p: (NEGATION,) for p in ("无", "未", "没有", "未发生", "未收到", "未出现", "均无")})
-    table.update({p: (EACH,) for p in ("均", "都", "分别为零", "各")})
-    table.update({p: (REST,) for p in ("其余", "其他各项", "其余各项", "其它各项")})
+    table.update(_same((EACH,), "均 都 分别为零 各 全部为 全部是 全都是 都是 均为 均系 均属于"))
+    table.update(_same((REST,), "其余 其他各项 其余各项 其它各项 其余的 剩下的 剩余"))
+    table.update(_same((REST, EACH), "其他均为 其它均为 其他都是 其他都为 其他的都是 其余都是"))
+    table.update(_same((REST_ZERO,), "按0填写 按0填 按零填写 按零填 都填0 都按0 填0 填写0"))
+    table.update(_same((ABOVE, EACH), "以上均为 以上都是 以上都为 上述均为 上述都是 以上全部为 以上均系"))
+    table.update(_same((RESPECTIVELY,), "分别为 分别是 依次为 分别"))
+    table.update(_same((ANOTHER,), "另有 还有"))
+    table.update(_same((NOT,), "不是"))
+    table.update(_same((COPULA,), "为 属于 系 是"))
+    table.update(_same((NOOP,), "刚才说错了 说错了 此外 另外 更正 改为 应为 应该是"))
+    tables = {"依申请公开": REQ, "主动公开": ACTIVE, "复议诉讼": APPEALS}
+    table.update({p: (TableRef(t),) for p, t in tables.items()})
     table.update({p: (DELTA,) for p in ("增加", "减少", "增长", "下降", "同比", "较上年", "比上年", "多出", "少了")})
     table.update({p: (TOTAL,) for p in ("总计", "合计", "共计", "共", "总数")})
     table.update({p: (WITHIN,) for p in ("其中",)})

@@ -13,6 +13,7 @@ from nianbao.checker import check_report
 from nianbao.errors import InvalidInputError
 from nianbao.intake.changes import Address, CellChange, Origin, describe_address
 from nianbao.intake.derive import Relation, contradicts, derive, describe_missing, relations
+from nianbao.intake.explain import explain
 from nianbao.model import Cell, CellNumber, Finding, Report
 from nianbao.numerals import parse_chinese_number
 from nianbao.schema import TableId, ValueKind, row_spec
@@ -43,7 +44,7 @@ def preview(report: Report, changes: list[CellChange], notes: list[str] | None =
     _clear_followers(report, draft, set(given))
     derived = {c.address: c for c in derive(draft)}
     changed = set(given) | {(c.table, c.row, c.column) for c in draft.cells if c.value != report.value(*_address(c))}
-    _refuse_contradictions(draft, changed)
+    _refuse_contradictions(draft, changed, given)
     return Proposal(
         report=draft,
         changes=_diff(report, draft, {**derived, **given}),
@@ -126,15 +127,18 @@ def _address(cell: Cell) -> Address:
     return (cell.table, cell.row, cell.column)
 
 
-def _refuse_contradictions(draft: Report, given: set[Address]) -> None:
+def _refuse_contradictions(draft: Report, changed: set[Address], given: dict[Address, CellChange]) -> None:
+    """Refuse what breaks a rule: first in the user's own figures and words, then the rule."""
     findings = check_report(draft).errors
     for relation in relations(draft.format):
-        if given.intersection(relation.cells) and contradicts(draft, relation):
-            raise InvalidInputError(_message(findings, relation))
+        if changed.intersection(relation.cells) and contradicts(draft, relation):
+            raise InvalidInputError(f"{explain(draft, relation, given)}\n{_message(findings, relation)}")
     for finding in findings:
         where = finding.location
-        if finding.rule in _CELL_RULES and (where.table, where.row, where.column) in given:
-            raise InvalidInputError(finding.message)
+        address = (where.table, where.row, where.column)
+        if finding.rule in _CELL_RULES and address in changed:
+            said = f"“{given[address].source_text}”：" if address in given and given[address].source_text else ""
+            raise InvalidInputError(said + finding.message)
 
 
 def _message(findings: list[Finding], relation: Relation) -> str:
@@ -142,8 +146,8 @@ def _message(findings: list[Finding], relation: Relation) -> str:
     for finding in findings:
         where = finding.location
         if finding.rule == relation.rule and (where.table, where.row, where.column) == (table, row, column):
-            return f"输入与勾稽关系矛盾，未作任何修改。{finding.message}"
-    return f"输入与勾稽关系矛盾，未作任何修改：{relation.name}与各项之和不一致。"
+            return f"（规则 {finding.rule}：{finding.message}）"
+    return f"（规则 {relation.rule}：{relation.name}与各项之和不一致。）"
 
 
 def _diff(before: Report, after: Report, sources: dict[Address, CellChange]) -> list[CellChange]:
