@@ -337,6 +337,8 @@ def proposal_turn(report: Report, proposal: Any, message: str, heading: str) -> 
         reply.append("")
         reply.extend(f"- {q.text}" for q in questions)
         reply.append("回复“好”即按 0 填写；也可以直接告诉我这些数字。")
+    if proposal.missing:
+        reply.append("\n" + proposal.missing.replace("\n", "\n- "))
     extra = {ASKED: [q.table.value for q in questions]}
     return TurnResult(report=proposal.report, reply="\n".join(reply), changed=lines, extra=extra)
 

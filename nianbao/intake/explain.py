@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from nianbao.intake.changes import Address, CellChange
+from nianbao.intake.changes import Address, CellChange, Origin
 from nianbao.intake.derive import Relation
 from nianbao.model import Report
 from nianbao.schema import ReportFormat, TableId, row_spec
@@ -31,7 +31,7 @@ def explain(report: Report, relation: Relation, given: dict[Address, CellChange]
     tail = f"= {summed}" if complete else f"= {summed}，已超过 {total}"
     words = "分项" if relation.rule != "arith.column_total" else "各项办理结果"
     sentence = f"您说{name_of(whole, report.format)} {total} 件，但{words} {terms} {tail}。"
-    return sentence + _quoted([whole, *(a for a, _ in said)], report, given)
+    return sentence + _quoted([whole, *(a for a, _ in said), *parts], report, given)
 
 
 def _explain_balance(report: Report, relation: Relation, given: dict[Address, CellChange]) -> str:
@@ -51,13 +51,17 @@ def _shown(value: object) -> str:
 
 def _quoted(cells: list[Address], report: Report, given: dict[Address, CellChange]) -> str:
     """``（您的原话：“予以公开的18件中”“自然人16件”；表中已有：…）``."""
+    cells = list(dict.fromkeys(cells))
     clauses = list(dict.fromkeys(given[a].source_text for a in cells if a in given and given[a].source_text))
     earlier = [f"{name_of(a, report.format)} {report.value(*a)}" for a in cells if a not in given and report.value(*a)]
     bits = []
+    rest = list(dict.fromkeys(c.source_text for c in given.values() if c.origin is Origin.REST))
     if clauses:
         bits.append("您的原话：" + "".join(f"“{c}”" for c in clauses))
     if earlier:
         bits.append("表中已有或据此计算：" + "、".join(earlier))
+    if rest:
+        bits.append("".join(f"“{r}”" for r in rest) + "：未提到的单元格作 0 计")
     return f"（{'；'.join(bits)}）" if bits else ""
 
 

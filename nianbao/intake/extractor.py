@@ -365,7 +365,7 @@ class _Reader:
         合法权益，为自然人申请``: the last figure (or the list it ends, joined by 、), said more exactly."""
         assert self.last is not None
         figure, refs, notes_before = self.last
-        said = [r for r in pending if isinstance(r, ColumnRef) or (isinstance(r, RowRef) and r.rank >= 1)]
+        said: list[Ref] = [r for r in pending if isinstance(r, ColumnRef) or (isinstance(r, RowRef) and r.rank >= 1)]
         if not said:
             return
         if any(isinstance(r, RowRef) for r in said):
@@ -387,7 +387,7 @@ class _Reader:
         if len(rows) != 1:
             return
         kept = [r for r in refs if not isinstance(r, RowRef | GroupRef)]
-        new_refs = [*kept, rows[0], *(r for r in said if isinstance(r, ColumnRef))]
+        new_refs: list[Ref] = [*kept, rows[0], *(r for r in said if isinstance(r, ColumnRef))]
         before = len(self.found)
         self.spans = [span]
         self._place(figure, new_refs)
@@ -586,10 +586,22 @@ class _Reader:
             said = groups if EACH in refs else groups[:1]
             return [row for group in said for row in self._group_rows(figure, group)]
         current = self.context.rows.get(table)
+        only_row = self._only_row_with(table, refs)
+        if only_row is not None and (current is None or only_row != current):
+            return [self._remember(table, only_row)]
         if current is None:
             self._note(figure, "没有说明是哪一行（例如“收到申请”“予以公开”）。", unread=True)
             return []
         return [current]
+
+    def _only_row_with(self, table: TableId, refs: list[Ref]) -> str | None:
+        """``收费金额2.156万元``: a column only one row has names that row (not the row in context)."""
+        columns = {r.column for r in refs if isinstance(r, ColumnRef) and r.table is table}
+        current = self.context.rows.get(table)
+        if not columns or (current is not None and columns <= set(row_spec(self.fmt, table, current).columns)):
+            return None
+        rows = [s.key for s in rows_of(self.fmt, table) if columns <= set(s.columns)]
+        return rows[0] if len(rows) == 1 else None
 
     def _named_rows(self, figure: Figure, table: TableId, named: list[RowRef], refs: list[Ref]) -> list[str]:
         best = max(r.rank for r in named)

@@ -12,7 +12,8 @@ import re
 from pydantic import BaseModel
 
 from nianbao.intake.changes import Address, CellChange, Origin
-from nianbao.intake.derive import relations
+from nianbao.intake.derive import Relation, relations
+from nianbao.intake.explain import name_of
 from nianbao.intake.extractor import Extraction, RestScope, extract
 from nianbao.intake.proposal import Proposal, preview
 from nianbao.model import Report
@@ -41,23 +42,59 @@ def propose_message(report: Report, text: str) -> Proposal:
 
 def propose_extraction(report: Report, extraction: Extraction) -> Proposal:
     """The figures of an extraction on the draft, with the blanks of each “其余…为0” scope as 0."""
-    changes = list(extraction.changes)
+    changes, notes = list(extraction.changes), list(extraction.notes)
     if extraction.rest:
         trial = preview(report, changes)
-        changes += rest_fills(trial.report, extraction.rest)
-    return preview(report, changes, notes=extraction.notes)
+        fills, asked = rest_fills(trial.report, extraction.rest)
+        changes, notes = changes + fills, notes + asked
+    return preview(report, changes, notes=notes)
 
 
-def rest_fills(report: Report, scopes: list[RestScope]) -> list[CellChange]:
-    """A 0 for each blank the scopes cover, except the totals (they follow from their parts)."""
+def rest_fills(report: Report, scopes: list[RestScope]) -> tuple[list[CellChange], list[str]]:
+    """A 0 for each blank the scopes cover, and a question for each row left open.
+
+    Totals are not filled (they follow from their parts). A row whose total was said and whose parts
+    said so far fall short is not filled either: “其余” may mean the rest of the table or the rest of
+    that row, so the user is asked instead.
+    """
     followers = {r.anchor for r in relations(report.format)}
+    open_rows = _open_rows(report)
     fills: dict[Address, CellChange] = {}
+    asked: dict[Address, str] = {}
     for scope in scopes:
         for cell in report.cells:
             address = (cell.table, cell.row, cell.column)
-            if cell.value is None and address not in followers and scope.covers(cell.table, cell.row):
+            if cell.value is not None or address in followers or not scope.covers(cell.table, cell.row):
+                continue
+            row = (cell.table, cell.row)
+            if row in open_rows:
+                asked.setdefault(open_rows[row].left[0], _open_question(report, open_rows[row], scope))
+            else:
                 fills.setdefault(address, _zero(address, scope))
-    return list(fills.values())
+    return list(fills.values()), list(asked.values())
+
+
+def _open_rows(report: Report) -> dict[tuple[TableId, str], Relation]:
+    """Rows whose 总计 is known and whose known parts add up to less, with blanks still among them."""
+    found: dict[tuple[TableId, str], Relation] = {}
+    for relation in relations(report.format):
+        if relation.rule not in ("arith.row_total", "arith.appeal_total"):
+            continue
+        total = report.value(*relation.left[0])
+        values = [report.value(*a) for a in relation.right]
+        if total is not None and None in values and sum(int(v or 0) for v in values) < total:
+            found[(relation.left[0][0], relation.left[0][1])] = relation
+    return found
+
+
+def _open_question(report: Report, relation: Relation, scope: RestScope) -> str:
+    total = int(report.value(*relation.left[0]) or 0)
+    given = sum(int(report.value(*a) or 0) for a in relation.right)
+    name = name_of(relation.left[0], report.format)
+    return (
+        f"“{scope.source_text}”没有用于{name}：您说{name} {total} 件，已说的分项之和为 {given}，"
+        f"其余 {total - given} 件属于哪一类？请告诉我。"
+    )
 
 
 def _zero(address: Address, scope: RestScope) -> CellChange:
@@ -91,4 +128,5 @@ def accepts(text: str) -> bool:
 def answer_questions(report: Report, tables: list[TableId]) -> Proposal:
     """The questions accepted: every blank of those tables is 0 (the totals follow)."""
     scope = RestScope(tables=tables, source_text="按 0 填写")
-    return preview(report, rest_fills(report, [scope]))
+    fills, asked = rest_fills(report, [scope])
+    return preview(report, fills, notes=asked)
