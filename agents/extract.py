@@ -17,8 +17,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from agents.llm import LLMError, Retrier, RetryPolicy, local_url
 from agents.prompting import render
-from nianbao.intake import CellChange, Extraction, Origin, Proposal, extract, preview
+from nianbao.intake import CellChange, Extraction, Origin, Proposal, extract
 from nianbao.intake.extractor import numbers_in
+from nianbao.intake.reading import propose_extraction
+from nianbao.intake.spans import clause_saying, locate, says
 from nianbao.model import CellNumber, Report
 from nianbao.numerals import parse_chinese_number
 from nianbao.schema import ReportFormat, RowSpec, TableId, ValueKind, rows_of
@@ -96,7 +98,7 @@ def propose_from_message(
 ) -> Proposal:
     """A chat message as a proposal on the draft: by the LLM when given, else by the built-in extractor."""
     extraction = extract_with_llm(text, llm, report.format, method) if llm is not None else extract(text, report.format)
-    return preview(report, extraction.changes, notes=extraction.notes)
+    return propose_extraction(report, extraction)
 
 
 def rows_prompt(fmt: ReportFormat) -> str:
@@ -120,20 +122,41 @@ def _as_figures(answer: Any) -> ExtractedFigures:
 
 
 def checked_figures(figures: ExtractedFigures, text: str, fmt: ReportFormat) -> Extraction:
-    """Keep the figures that name a real cell and a number the user wrote; a note for each one dropped."""
+    """Keep the figures that name a real cell, a number the user wrote and a quote of hers that says it.
+
+    Each figure dropped gets a note saying why. “其余均为0” is read by the built-in extractor either way.
+    """
     said = numbers_in(text)
     denies = any(word in text for word in _DENIALS)
-    result = Extraction()
+    result = Extraction(rest=extract(text, fmt).rest)
     for figure in figures.figures:
         change, why = _to_change(figure, fmt)
         if change is not None and change.new not in said and not (change.new == 0 and denies):
             why = f"原话中没有 {change.new} 这个数字，未采用（大模型可能编造了数字）。"
             change = None
+        if change is not None:
+            change, why = _with_span(change, text)
         if change is None:
             result.notes.append(f"大模型给出的“{figure.table} / {figure.row} / {figure.column} = {figure.value}”{why}")
         else:
             result.changes.append(change)
     return result
+
+
+def _with_span(change: CellChange, text: str) -> tuple[CellChange | None, str]:
+    """The change with the span of the user's words it came from; None (and why) when the quote fails."""
+    assert change.new is not None
+    if not change.source_text.strip():
+        span = clause_saying(text, change.new)
+    else:
+        span = locate(text, change.source_text)
+        if span is None:
+            return None, f"引用的“{change.source_text}”不是原话，未采用。"
+        if not says(change.source_text, change.new):
+            return None, f"引用的原话“{change.source_text}”中没有 {change.new} 这个数字，未采用。"
+    if span is None:
+        return change, ""
+    return change.model_copy(update={"spans": [span], "source_text": text[span[0] : span[1]]}), ""
 
 
 def _to_change(figure: ExtractedCell, fmt: ReportFormat) -> tuple[CellChange | None, str]:

@@ -166,3 +166,50 @@ def test_a_server_error_is_a_chinese_llm_error() -> None:
         assert model is not None
         with pytest.raises(LLMError, match="大模型服务出错"):
             extract_with_llm(MESSAGE, model)
+
+
+def test_each_llm_cell_keeps_the_span_of_the_words_it_quotes() -> None:
+    llm = answering(figure("一", "自然人", "240", quote="其中自然人240件"))
+    (change,) = extract_with_llm(MESSAGE, llm).changes
+    start, end = change.spans[0]
+    assert MESSAGE[start:end] == "其中自然人240件"
+
+
+def test_a_quote_that_does_not_say_the_number_is_rejected() -> None:
+    """The number is in the message, but the model read it from another clause than it quotes: a misread."""
+    llm = answering(figure("三.一", "总计", "240", quote="予以公开190件"))
+    result = extract_with_llm(MESSAGE, llm)
+    assert result.changes == []
+    assert "“予以公开190件”中没有 240" in result.notes[0]
+
+
+def test_a_quote_that_is_not_her_words_is_rejected() -> None:
+    llm = answering(figure("三.一", "总计", "190", quote="同意公开190件"))
+    result = extract_with_llm(MESSAGE, llm)
+    assert result.changes == [] and "不是原话" in result.notes[0]
+
+
+def test_a_value_without_a_quote_is_given_the_clause_that_says_it() -> None:
+    (change,) = extract_with_llm(MESSAGE, answering(figure("三.一", "总计", "190"))).changes
+    assert change.source_text == "予以公开190件"
+
+
+def test_the_llm_path_fills_the_rest_she_said_is_zero() -> None:
+    text = "行政复议1件，结果维持1件。复议诉讼其余均为0"
+    llm = answering(
+        figure("行政复议", "总计", "1", table="复议诉讼", quote="行政复议1件"),
+        figure("行政复议", "结果维持", "1", table="复议诉讼", quote="结果维持1件"),
+    )
+    proposal = propose_from_message(text, empty_report(), llm)
+    assert proposal.report.value(TableId.APPEALS, "行政诉讼/复议后起诉", "总计") == 0
+
+
+def test_a_local_server_quoting_the_wrong_clause_is_not_applied() -> None:
+    answer = {"figures": [figure("三.一", "总计", "258", quote="予以公开190件")]}
+    with fake_openai([Reply(json.dumps(answer, ensure_ascii=False))]) as server:
+        settings = Settings(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=server.base_url, NIANBAO_CHAT_MODEL="fake")
+        model = chat_model_from_settings(settings, timeout=10, max_retries=0)
+        assert model is not None
+        proposal = propose_from_message(MESSAGE, empty_report(), model, method="json_mode")
+    assert proposal.report.value(REQ, "三.一", "总计") is None
+    assert any("中没有 258" in note for note in proposal.notes)
