@@ -19,6 +19,7 @@ from typing import TypeVar
 from pydantic import BaseModel, Field
 
 from nianbao.errors import InvalidInputError, ReportReadError
+from nianbao.intake.by_applicant import applicant_rows_changes
 from nianbao.intake.changes import CellChange
 from nianbao.model import Report, blank_cells
 from nianbao.readers import max_file_bytes
@@ -94,6 +95,9 @@ def read_spreadsheet_bytes(
     rows = _xlsx_rows(data, name) if data.startswith(b"PK\x03\x04") else _csv_rows(data, name)
     if rows and rows[0] and [clean(c).lower() for c in rows[0][:4]] == CELLS_HEADER:
         return SheetIntake(changes=cells_csv_changes(rows[1:], fmt, name))
+    by_applicant = applicant_rows_changes(rows, fmt)
+    if by_applicant is not None and by_applicant[0]:
+        return SheetIntake(changes=by_applicant[0], notes=by_applicant[1])
     return layout_changes(rows, fmt, name)
 
 
