@@ -286,7 +286,7 @@ class LLMDrafter:
             "part_number": number,
             "part_title": PART_TITLES[number],
             "requirements": requirements(number, report, base if own else None, facts),
-            "figures": figures_text(report, subject_of(base, report.agency or "")),
+            "figures": figures_text(report, subject_of(base if own else None, report.agency or "")),
             "facts": facts_text(facts),
         }
         if instruction is None:

@@ -69,7 +69,7 @@ def test_a_draft_from_chinese_sentences_takes_last_years_carry_over(tmp_path: Pa
     assert status == 0
     assert written.value(REQ, "一", "总计") == 258
     assert written.value(REQ, "二", "总计") == 0  # 2021's 结转下年度
-    assert "共受理各类政府信息公开申请258件次" in written.part_text("一")
+    assert "共新收政府信息公开申请258件" in written.part_text("一")
     assert "未收取信息处理费" in written.part_text("六")
 
 

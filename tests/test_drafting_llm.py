@@ -235,7 +235,7 @@ def test_parts_five_and_six_keep_what_the_format_requires_when_the_model_leaves_
         drafter = LLMDrafter(model_for(server), ReportList([seed]))
         draft = drafter.draft_part(drafter.draft_part(offline, "五", {"信息处理费": 0}), "六", {"信息处理费": 0})
     five, six = draft.report.part_text("五"), draft.report.part_text("六")
-    assert five.startswith("（一）上年度问题整改情况\n针对2021年度报告中指出的“人力、财力缺乏”")
+    assert five.startswith("（一）上年度问题整改情况\n针对上年度报告指出的“人力、财力缺乏”")
     assert five.endswith("（二）存在的主要问题及改进措施\n政策解读仍需加强。")
     assert six == "2022年，我县严格落实《政府信息公开信息处理费管理办法》，未收取信息处理费。\n无其他需要报告的事项。"
     assert len(draft.notes) == len(offline.notes) + 2

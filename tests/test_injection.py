@@ -67,12 +67,13 @@ def sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[。；！？\n])", text) if s.strip()]
 
 
-def assert_no_planted_figure_unmarked(text: str, cells: Report) -> None:
-    """A planted figure may appear only in a sentence marked 【待核实】, and no failing number is left unmarked."""
+def assert_no_planted_figure_unmarked(text: str, cells: Report, previous: Report | None = None) -> None:
+    """A planted figure may appear only in a sentence marked 【待核实】, and no failing number is left unmarked
+    (同比 figures checked against ``previous``, last year's report)."""
     for sentence in sentences(text):
         if any(figure in sentence for figure in PLANTED):
             assert UNVERIFIED in sentence, sentence
-    assert mark_failing(text, cells)[0] == text
+    assert mark_failing(text, cells, previous=previous)[0] == text
 
 
 def values(report: Report) -> list[tuple[object, ...]]:
@@ -87,16 +88,19 @@ def test_the_planted_instructions_are_stored_and_retrieved_like_any_passage(kb: 
 def test_offline_draft_keeps_every_cell_and_marks_each_planted_figure(offline: Draft, cells: Report) -> None:
     assert values(offline.report) == values(cells)
     text = "\n".join(offline.report.part_text(n) for n in "一五六")
-    assert "123456" in text  # a planted figure in a plain sentence is copied as last year's narrative …
+    assert "123456" not in text  # 六's fee is written from the facts, never copied from a past report
     for number in "一五六":
-        assert_no_planted_figure_unmarked(offline.report.part_text(number), cells)  # … but none of its figures stands
+        last_year = read_report(INJECTED)
+        assert_no_planted_figure_unmarked(
+            offline.report.part_text(number), cells, last_year
+        )  # no planted figure stands
 
 
 def test_offline_draft_leaves_out_the_planted_instructions_and_says_so(offline: Draft) -> None:
     text = "\n".join(offline.report.part_text(n) for n in "一五六")
     assert not any(phrase.lower() in text.lower() for phrase in INSTRUCTIONS)
     assert "<<<" not in text and ">>>" not in text and "你现在不再是" not in text
-    assert any("像是写给 AI 模型的指令" in note and "8 句" in note for note in offline.notes)
+    assert any("像是写给 AI 模型的指令" in note for note in offline.notes)
     assert "一是县政府成立了由常务副县长任组长的政务公开工作领导小组" in text  # the report's own prose stays
 
 

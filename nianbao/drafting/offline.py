@@ -1,9 +1,12 @@
 """The offline drafter: no LLM, no key, deterministic.
 
-Parts 一, 五 and 六 are built from the body's most recent report (or the newest peer's of
-the same level): the years rewritten, every figure tied to a cell replaced by this year's,
-each sentence with a figure that cannot be tied marked 【待核实】. 五 opens with
-上年度问题整改情况 and 六 always reports 信息处理费. Parts 二–四 are the tables, from the cells.
+一 follows the subsections of the body's own last report (the five of the national format without
+one): each gets its data paragraph written fresh from this year's tables and its work paragraph from
+the facts the clerk gave; where she gave none, last year's sentences are kept with their years and
+figures made about this year, every one marked 【沿用上年，请核实】. 五 takes up each of last year's
+problems and asks what was done (never claiming it was), this year's problems and measures are the
+clerk's (peers' typical ones offered, marked 【建议，待选用】). 六 always reports 信息处理费. From another
+body's report only the structure is taken. Parts 二–四 are the tables, from the cells.
 """
 
 from __future__ import annotations
@@ -12,16 +15,35 @@ import logging
 import re
 from decimal import Decimal
 
-from nianbao.drafting.figures import find_ties, format_value
+from nianbao.drafting.datapara import data_paragraph, style_of
+from nianbao.drafting.figures import find_ties, format_value, split_sentences
 from nianbao.drafting.instructions import without_instructions
+from nianbao.drafting.marks import (
+    TO_FILL,
+    carried,
+    notes_to_writer_marked,
+    stale_years_marked,
+    with_lost_nian,
+    without_marks,
+)
 from nianbao.drafting.model import Draft, DraftParagraph, DraftPart, SourceRef
-from nianbao.drafting.rewrite import FigureRewriter, rename_body, shift_years
+from nianbao.drafting.outline import (
+    DEFAULT_HEADINGS,
+    TOPIC_ORDER,
+    Outline,
+    Subsection,
+    Topic,
+    default_outline,
+    outline_of,
+)
+from nianbao.drafting.partfive import PartFive, five_instruction_notes, measures_year
+from nianbao.drafting.rewrite import FigureRewriter, shift_years
 from nianbao.drafting.sources import ReportSource, agency_level, grounding_report
-from nianbao.drafting.summary import appeals_sentence, requests_sentence
-from nianbao.drafting.verify import Facts, mark_failing, mark_sentence
+from nianbao.drafting.verify import Facts, mark_failing
+from nianbao.drafting.worknotes import Kind, WorkFact, stated_figures, work_paragraph
 from nianbao.model import Part, Report
 from nianbao.problems import problems_listed
-from nianbao.rules.narrative import Topic
+from nianbao.rules.narrative import Topic as ClaimTopic
 from nianbao.schema import PART_NUMERALS, PART_TITLES
 
 logger = logging.getLogger(__name__)
@@ -45,93 +67,200 @@ _SUBJECTS = (
     "本机关",
 )
 _LEVEL_SUBJECT = {"省": "我省", "市": "我市", "县": "我县"}
+_DEPARTMENT_SUBJECT = (
+    ("局", "我局"),
+    ("委员会", "我委"),
+    ("委", "我委"),
+    ("办公室", "我办"),
+    ("办", "我办"),
+    ("厅", "我厅"),
+)
 
 
 def draft_offline(
-    agency: str, year: int, cells: Report, source: ReportSource | None = None, facts: Facts | None = None
+    agency: str,
+    year: int,
+    cells: Report,
+    source: ReportSource | None = None,
+    facts: Facts | None = None,
+    work: list[WorkFact] | None = None,
+    instruction: str = "",
 ) -> Draft:
-    """A complete draft of ``agency``'s report for ``year`` from this year's cells and past reports."""
+    """A complete draft of ``agency``'s report for ``year`` from this year's cells, the clerk's facts and
+    past reports (``instruction``: a regenerate request, followed where the built-in drafter can)."""
     base, own = grounding_report(source, agency, year) if source is not None else (None, False)
-    return OfflineDrafter(agency, year, cells, base, own, dict(facts or {})).draft()
+    drafter = OfflineDrafter(agency, year, cells, base, own, dict(facts or {}), list(work or []))
+    return drafter.draft(instruction)
 
 
 class OfflineDrafter:
-    """Drafts one report; ``base`` is the report it is grounded on (None: from the figures alone)."""
+    """Drafts one report; ``base`` is the report it is grounded on (None: from the figures alone).
 
-    def __init__(self, agency: str, year: int, cells: Report, base: Report | None, own: bool, facts: Facts) -> None:
-        self.agency, self.year, self.base, self.own, self.facts = agency, year, base, own, facts
+    From the body's own report: 一's subsections and the sentences not rewritten from this year's facts
+    (marked as carried over). From another body's report: only the structure of its subsections.
+    """
+
+    def __init__(
+        self,
+        agency: str,
+        year: int,
+        cells: Report,
+        base: Report | None,
+        own: bool,
+        facts: Facts,
+        work: list[WorkFact] | None = None,
+    ) -> None:
+        self.agency, self.year, self.base, self.own = agency, year, base, own
+        self.work = list(work or [])
         self.report = new_report(agency, year, cells)
-        self.subject = subject_of(base, agency)
+        self.subject = subject_of(base if own else None, agency)
+        self.facts = {**stated_figures(self.work, self.subject, year), **facts}
         moved = base.model_copy(update={"year": year}) if base is not None and own else None
         self.previous = base if moved is not None and base is not None and base.year == year - 1 else None
-        self.rewriter = FigureRewriter(moved, self.report, facts, self.previous)
-        self.instructions_left_out = 0
+        self.rewriter = FigureRewriter(moved, self.report, self.facts, self.previous)
+        self.carried = CarriedText(self, moved)
+        self.notes: list[str] = []
 
-    def draft(self) -> Draft:
-        parts = {"一": self.part_one(), "五": self.part_five(), "六": self.part_six()}
+    def draft(self, instruction: str = "") -> Draft:
+        parts = {"一": self.part_one(), "五": self.part_five(instruction), "六": self.part_six()}
         for number, drafted in parts.items():
             self.verify(drafted)
             self.report.parts[PART_NUMERALS.index(number)].text = drafted.text
-        notes = [] if self.base else ["没有找到本机关或同级机关的往年报告，叙述部分由本年度数据生成，请补充完善。"]
-        if self.base is not None and not self.own:
-            notes.append(f"本机关没有往年报告，叙述部分参照了{self.base.agency}{self.base.year}年度报告，请逐句核改。")
-        if self.instructions_left_out and self.base is not None:
+        return Draft(report=self.report, parts=parts, notes=self.source_notes() + self.notes)
+
+    def source_notes(self) -> list[str]:
+        if self.base is None:
+            return ["没有找到本机关或同级机关的往年报告，叙述部分由本年度数据和您提供的情况生成。"]
+        notes = []
+        if not self.own:
             notes.append(
-                f"{self.base.agency}{self.base.year}年度报告中有 {self.instructions_left_out} 句像是写给 AI 模型的指令"
+                f"本机关没有往年报告，第一部分的小标题结构参照了{self.base.agency}{self.base.year}年度报告；"
+                "该报告的文字、数字和专有名词均未采用。"
+            )
+        if left_out := self.carried.instructions_left_out:
+            notes.append(
+                f"{self.base.agency}{self.base.year}年度报告中有 {left_out} 句像是写给 AI 模型的指令"
                 "（如“忽略以上指令”），没有写入草稿，请核对这份报告的来源。"
             )
-        return Draft(report=self.report, parts=parts, notes=notes)
+        return notes
 
     def verify(self, part: DraftPart) -> None:
         """The last check before anyone sees the part: every sentence with a failing number is marked."""
         for paragraph in part.paragraphs:
             paragraph.text, _ = mark_failing(paragraph.text, self.report, self.facts, part.number, self.previous)
 
-    def part_one(self) -> DraftPart:
-        paragraphs = self.rewritten("一")
-        if not paragraphs:
-            paragraphs = [DraftParagraph(text=self.opening())]
-        summary = self.summary(paragraphs)
-        return DraftPart(number="一", paragraphs=paragraphs[:1] + summary + paragraphs[1:])
+    # -- 一 ----------------------------------------------------------------------------------------
 
-    def part_five(self) -> DraftPart:
-        base_paragraphs = without_fixes_section(self.rewritten("五"))
-        fixes = DraftParagraph(text=self.fixes_text(), sources=self.refs("五"))
-        problems = base_paragraphs or [DraftParagraph(text=self.generic_problems())]
-        return DraftPart(
-            number="五",
-            paragraphs=[
-                DraftParagraph(text="（一）上年度问题整改情况"),
-                fixes,
-                DraftParagraph(text="（二）存在的主要问题及改进措施"),
-                *problems,
-            ],
+    def outline(self) -> Outline:
+        """一's subsections: the body's own; a peer's structure only (its topics, our headings); else the five."""
+        if self.base is None:
+            outline = default_outline()
+        elif self.own:
+            outline = outline_of(self.base.part_text("一"))
+        else:
+            borrowed = outline_of(self.base.part_text("一")).topics()
+            order = list(dict.fromkeys(borrowed)) or list(TOPIC_ORDER)
+            outline = Outline(subsections=[Subsection(topic=t, heading=DEFAULT_HEADINGS[t]) for t in order])
+        return with_topics_needed(outline, self.work)
+
+    def part_one(self) -> DraftPart:
+        outline = self.outline()
+        style = style_of(self.base if self.own else None)
+        opening = [DraftParagraph(text=t, sources=self.refs("一")) for t in self.carried.paragraphs(outline.opening)]
+        paragraphs = opening or [DraftParagraph(text=self.opening())]
+        for index, subsection in enumerate(outline.subsections, 1):
+            heading = self.carried.heading(subsection.titled(index))
+            paragraphs.append(DraftParagraph(text=heading))
+            data = data_paragraph(subsection.topic, self.report, self.previous, style, self.subject)
+            if data:
+                paragraphs.append(DraftParagraph(text=data))
+            paragraphs += self.work_paragraphs(subsection, bool(data))
+        return DraftPart(number="一", paragraphs=paragraphs)
+
+    def work_paragraphs(self, subsection: Subsection, has_data: bool) -> list[DraftParagraph]:
+        """The clerk's facts in the report's register; else last year's sentences, marked as carried over."""
+        topic = subsection.topic.value
+        written = work_paragraph(self.work, topic, self.subject, self.year)
+        if written:
+            return [DraftParagraph(text=written, sources=self.fact_refs(topic))]
+        restated = has_data and subsection.topic is Topic.REQUESTS
+        carried_text = self.carried.paragraphs(subsection.paragraphs, without_restated_counts=restated)
+        kept = [DraftParagraph(text=t, sources=self.refs("一")) for t in carried_text]
+        if kept:
+            return kept
+        if has_data:
+            return []
+        return [
+            DraftParagraph(
+                text=f"本年度{DEFAULT_HEADINGS[subsection.topic].removesuffix('情况')}方面的重点工作{TO_FILL}"
+            )
+        ]
+
+    def opening(self) -> str:
+        return (
+            f"{self.year}年，{self.subject}认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、"
+            "不公开为例外，扎实推进主动公开、依申请公开、政府信息管理、平台建设和监督保障等各项工作。"
         )
 
-    def part_six(self) -> DraftPart:
-        paragraphs = self.rewritten("六")
-        if not any(FEE in p.text for p in paragraphs):
-            paragraphs.insert(0, DraftParagraph(text=self.fee_text()))
-        return DraftPart(number="六", paragraphs=paragraphs)
+    # -- 五 ----------------------------------------------------------------------------------------
 
-    def rewritten(self, number: str) -> list[DraftParagraph]:
-        """The base report's paragraphs of a part, made about this year and checked."""
-        if self.base is None or self.base.year is None:
-            return []
-        refs = self.refs(number)
-        part = self.base.part(number)
-        result = []
-        for text in part.paragraphs if part is not None else []:
-            text, left_out = without_instructions(text)
-            self.instructions_left_out += left_out
-            text = rename_body(shift_years(text, self.base.year, self.year), self.base.agency, self.agency)
-            text, _ = mark_failing(self.rewriter.paragraph(text), self.report, self.facts, number, self.previous)
-            if text.strip():
-                result.append(DraftParagraph(text=text, sources=refs))
-        return result
+    def part_five(self, instruction: str = "") -> DraftPart:
+        five = PartFive(self.work, self.problems_last_year(), self.subject, self.year)
+        paragraphs = [
+            DraftParagraph(text="（一）上年度问题整改情况"),
+            *(DraftParagraph(text=t, sources=self.fact_refs(Kind.RECTIFICATION)) for t in five.rectifications()),
+            DraftParagraph(text="（二）存在的主要问题及改进措施"),
+            DraftParagraph(text=five.problems(), sources=self.fact_refs(Kind.PROBLEM)),
+            DraftParagraph(
+                text=five.measures(measures_year(instruction, self.year)), sources=self.fact_refs(Kind.MEASURE)
+            ),
+        ]
+        self.notes += five_instruction_notes(instruction)
+        return DraftPart(number="五", paragraphs=paragraphs)
+
+    def problems_last_year(self) -> list[str]:
+        return last_year_problems(self.base) if self.base is not None and self.own else []
+
+    def fixes_text(self) -> str:
+        """上年度问题整改情况 in one paragraph (for a model that left it out)."""
+        five = PartFive(self.work, self.problems_last_year(), self.subject, self.year)
+        return "".join(five.rectifications())
+
+    # -- 六 ----------------------------------------------------------------------------------------
+
+    def part_six(self) -> DraftPart:
+        paragraphs = [DraftParagraph(text=self.fee_text())]
+        other = work_paragraph(self.work, Kind.OTHER.value, self.subject, self.year)
+        if other:
+            paragraphs.append(DraftParagraph(text=other, sources=self.fact_refs(Kind.OTHER)))
+        elif self.base is not None and self.own:
+            kept = [p for p in self.base_six() if p]
+            paragraphs += [DraftParagraph(text=t, sources=self.refs("六")) for t in self.carried.paragraphs(kept)]
+        return DraftPart(number="六", paragraphs=[p for p in paragraphs if p.text.strip()])
+
+    def base_six(self) -> list[str]:
+        """Last year's 六 without its 信息处理费 sentences (this year's fee is written fresh) and its signature."""
+        assert self.base is not None
+        kept = []
+        for paragraph in self.base.part_text("六").split("\n"):
+            sentences = [s for s in split_sentences(paragraph) if FEE not in s and not _is_signature(s)]
+            kept.append("".join(sentences).strip())
+        return kept
+
+    def fee_text(self) -> str:
+        """The 信息处理费 sentence: the clerk's figure when given, otherwise the figure is to be filled in."""
+        fee = fee_fact(self.facts)
+        lead = f"{self.year}年，{self.subject}严格落实《政府信息公开信息处理费管理办法》"
+        if fee is None:
+            return f"{lead}，收取信息处理费的情况{TO_FILL}。"
+        if fee == 0:
+            return f"{lead}，未收取信息处理费。"
+        return f"{lead}，共收取信息处理费{format_value(fee)}元。"
+
+    # -- sources -----------------------------------------------------------------------------------
 
     def refs(self, number: str) -> list[SourceRef]:
-        if self.base is None:
+        if self.base is None or not self.own:
             return []
         return [
             SourceRef(
@@ -143,55 +272,82 @@ class OfflineDrafter:
             )
         ]
 
-    def summary(self, paragraphs: list[DraftParagraph]) -> list[DraftParagraph]:
-        """This year's 依申请公开 and 复议诉讼 figures, when the text does not quote them already."""
-        topics = {
-            tie.count.claim.topic
-            for p in paragraphs
-            for tie in find_ties(p.text, self.report)
-            if tie.count is not None and tie.agrees
-        }
-        sentences = []
-        if Topic.REQUESTS not in topics:
-            sentences.append(requests_sentence(self.report, self.year, self.subject))
-        if Topic.APPEALS not in topics:
-            sentences.append(appeals_sentence(self.report))
-        text = "".join(s for s in sentences if s)
-        return [DraftParagraph(text=text)] if text else []
+    def fact_refs(self, about: str) -> list[SourceRef]:
+        sources = dict.fromkeys(f.source for f in self.work if f.about == about and f.chosen)
+        return [SourceRef(source=s, own=True) for s in sources]
 
-    def opening(self) -> str:
-        return (
-            f"{self.year}年，{self.subject}认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、"
-            "不公开为例外，扎实推进主动公开、依申请公开、政府信息管理、平台建设和监督保障等各项工作。"
+
+class CarriedText:
+    """Last year's sentences made about this year, every one of them marked as carried over."""
+
+    def __init__(self, drafter: OfflineDrafter, moved: Report | None) -> None:
+        self.drafter, self.moved = drafter, moved
+        self.instructions_left_out = 0
+
+    def heading(self, heading: str) -> str:
+        base = self.drafter.base
+        if base is None or base.year is None or not self.drafter.own:
+            return heading
+        return stale_years_marked(shift_years(heading, base.year, self.drafter.year), self.drafter.year)
+
+    def paragraphs(self, paragraphs: list[str], without_restated_counts: bool = False) -> list[str]:
+        """Last year's paragraphs, carried; ``without_restated_counts``: leave out the sentences quoting
+        依申请公开 or 复议诉讼 counts (the subsection's data paragraph states them fresh)."""
+        return [t for t in (self.paragraph(p, without_restated_counts) for p in paragraphs) if t.strip()]
+
+    def paragraph(self, text: str, without_restated_counts: bool = False) -> str:
+        base, year = self.drafter.base, self.drafter.year
+        if base is None or base.year is None:
+            return ""
+        text, left_out = without_instructions(text)
+        self.instructions_left_out += left_out
+        text = with_lost_nian(shift_years(with_lost_nian(text), base.year, year))
+        done: list[str] = []
+        for sentence in whole_sentences(text):
+            rewritten = self.drafter.rewriter.sentence(sentence, "".join(done))
+            restated = without_restated_counts and self.states_this_years_figures(rewritten, "".join(done))
+            if rewritten.strip() and not restated:
+                done.append(carried(stale_years_marked(notes_to_writer_marked(rewritten), year)))
+        return "".join(done)
+
+    def states_this_years_figures(self, sentence: str, before: str) -> bool:
+        """A sentence quoting 依申请公开 or 复议诉讼 counts: the data paragraph says them fresh."""
+        ties = find_ties(sentence, self.drafter.report, before)
+        return any(
+            t.count is not None and t.count.claim.topic in (ClaimTopic.REQUESTS, ClaimTopic.APPEALS) for t in ties
         )
 
-    def fixes_text(self) -> str:
-        """上年度问题整改情况: last year's problems, turned into what was done about them."""
-        problems = last_year_problems(self.base) if self.base is not None and self.own else []
-        when = f"{self.base.year}年度报告" if self.base is not None and self.own else "上年度报告"
-        listed = "、".join(f"“{p}”" for p in problems)
-        named = f"中指出的{listed}等问题" if problems else "中指出的问题"
-        return (
-            f"针对{when}{named}，{self.subject}逐项明确整改措施和责任分工，按照上年度报告提出的改进措施"
-            "推进整改落实（整改成效请结合本年度工作补充完善）。"
-        )
 
-    def generic_problems(self) -> str:
-        return (
-            f"{self.year}年，{self.subject}政府信息公开工作取得一定成效，但对照上级要求和群众期待仍存在不足"
-            "（具体问题请补充）。下一步，将进一步加强政策解读、规范依申请公开办理、强化队伍建设，"
-            "持续提升政府信息公开工作质量。"
-        )
+def whole_sentences(text: str) -> list[str]:
+    """The paragraph's sentences, an ASCII ?/! inside a sentence (a URL's query, “?xss”) not taken for its end:
+    a mark is never put inside what a sentence quotes."""
+    pieces: list[str] = []
+    for piece in split_sentences(text):
+        if pieces and pieces[-1].endswith(("?", "!")) and not piece[:1].isspace():
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+    return pieces
 
-    def fee_text(self) -> str:
-        """The 信息处理费 sentence: the user's figure when given, otherwise marked 【待核实】."""
-        fee = fee_fact(self.facts)
-        lead = f"{self.year}年，{self.subject}严格落实《政府信息公开信息处理费管理办法》"
-        if fee is None:
-            return mark_sentence(f"{lead}，收取信息处理费的情况。")
-        if fee == 0:
-            return f"{lead}，未收取信息处理费。"
-        return f"{lead}，共收取信息处理费{format_value(fee)}元。"
+
+def with_topics_needed(outline: Outline, work: list[WorkFact]) -> Outline:
+    """The outline with a subsection for 主动公开 and 依申请公开 (the tables' figures go there) and for
+    every topic the clerk gave facts about."""
+    needed = [Topic.ACTIVE, Topic.REQUESTS, *(Topic(f.about) for f in work if f.about in _TOPICS)]
+    for topic in dict.fromkeys(needed):
+        if outline.of(topic) is None:
+            outline.subsections.append(Subsection(topic=topic, heading=DEFAULT_HEADINGS[topic]))
+    return outline
+
+
+_TOPICS = frozenset(t.value for t in Topic)
+_SIGNATURE = re.compile(
+    r"^\s*(?:\S{2,30}(?:人民政府|局|委员会|办公室|厅)\s*)?(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)?\s*$"
+)
+
+
+def _is_signature(sentence: str) -> bool:
+    return bool(sentence.strip()) and _SIGNATURE.match(sentence.strip()) is not None
 
 
 def new_report(agency: str, year: int, cells: Report) -> Report:
@@ -218,7 +374,13 @@ def preamble(agency: str, year: int) -> str:
 
 
 def subject_of(base: Report | None, agency: str) -> str:
-    """How the body refers to itself (我县, 我市, 本机关): as its past report did, or by its level."""
+    """How the body refers to itself (我县, 我局, 本机关): as its own past report did, or by its name.
+
+    ``base`` must be the body's own report: another body's 我厅 is not a county 局's word for itself.
+    """
+    department = next((word for suffix, word in _DEPARTMENT_SUBJECT if agency.endswith(suffix)), None)
+    if department:
+        return department
     if base is not None:
         text = "\n".join(base.part_text(n) for n in ("一", "五", "六"))
         counts = {s: text.count(s) for s in _SUBJECTS}
@@ -232,26 +394,7 @@ def subject_of(base: Report | None, agency: str) -> str:
 
 def last_year_problems(base: Report) -> list[str]:
     """The problems last year's 五 listed (一是…、二是…), as the review reads them, each cut to 30 characters."""
-    return [p[:30] for p in problems_listed(base.part_text("五"))]
-
-
-def without_fixes_section(paragraphs: list[DraftParagraph]) -> list[DraftParagraph]:
-    """Last year's 五 without its own 上年度问题整改情况 section and sub-headings (ours replace them)."""
-    kept: list[DraftParagraph] = []
-    skipping = False
-    for paragraph in paragraphs:
-        text = paragraph.text.strip()
-        if _is_subheading(text):
-            skipping = "整改" in text and "改进" not in text
-            if skipping or ("问题" in text and "改进" in text):
-                continue
-        if not skipping:
-            kept.append(paragraph)
-    return kept
-
-
-def _is_subheading(text: str) -> bool:
-    return len(text) <= 30 and not re.search(r"[。；;：:，,]", text)
+    return [without_marks(p)[:30] for p in problems_listed(without_marks(base.part_text("五")))]
 
 
 def fee_fact(facts: Facts) -> Decimal | None:

@@ -1,0 +1,167 @@
+"""This year's work, as the clerk tells it: facts kept with the draft, each with its source.
+
+A fact is about one subsection of 一 (主动公开 …), what was done about one of last year's problems
+(整改), this year's problems (问题), next year's measures (措施), or 六 (其他). The offline drafter
+turns the clerk's own wording into sentences in the report's register: 今年 → 2022年, 我们 → 我县,
+“开了2次新闻发布会” → “召开新闻发布会2次”, enumerated 一是…；二是…. Every figure she gave is hers:
+it is verified against her fact, not marked as unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from nianbao.drafting.figures import find_numbers, split_sentences
+from nianbao.drafting.outline import DEFAULT_HEADINGS, Topic, topic_of
+
+CHAT = "对话"
+_PHRASES = {t.value: DEFAULT_HEADINGS[t].removesuffix("情况") for t in Topic}
+
+
+class Kind(StrEnum):
+    """What a fact is about, beyond the five subsections of 一."""
+
+    RECTIFICATION = "整改"
+    PROBLEM = "问题"
+    MEASURE = "措施"
+    OTHER = "其他"
+
+
+class WorkFact(BaseModel):
+    """One thing the clerk said about this year, where she said it, and what it is about."""
+
+    about: str  # a Topic value (主动公开 …) or a Kind value (整改, 问题, 措施, 其他)
+    text: str
+    source: str = CHAT
+    problem: int | None = None  # for 整改: which of last year's problems (0-based)
+    chosen: bool = True  # a suggestion (a peer's typical problem) is not the clerk's until she picks it
+
+    def describe(self) -> str:
+        return f"{self.about}：{self.text}（来源：{self.source}）"
+
+
+_COLLOQUIAL = (
+    ("今年", "{year}年"),
+    ("去年", "{last}年"),
+    ("本年度", "{year}年"),
+    ("我们单位", "{subject}"),
+    ("我们", "{subject}"),
+    ("咱们", "{subject}"),
+    ("开了", "召开"),
+    ("搞了", "开展"),
+    ("办了", "举办"),
+    ("做了", "开展"),
+    ("弄了", "建立"),
+    ("上线了", "上线"),
+    ("出台了", "出台"),
+    ("组织了", "组织"),
+    ("开展了", "开展"),
+    ("完成了", "完成"),
+    ("建立了", "建立"),
+    ("发布了", "发布"),
+    ("印发了", "印发"),
+    ("举办了", "举办"),
+    ("进行了", "开展"),
+    ("培训了", "培训"),
+    ("一共", "共"),
+    ("大概", "约"),
+)
+_FILLER = re.compile(r"^(?:嗯|啊|哦|那个|就是|还有|另外|然后|此外|再就是|对了)[，,、\s]*")
+_COUNTED_NOUN = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)(?P<unit>次|场|期|个|项|篇|条|家|名|人次|轮)(?P<noun>[\u4e00-\u9fa5“”]{2,12})$"
+)
+_SUBJECT_START = re.compile(r"^(?:我[县市区省局委办厅镇乡]|本机关|[县市区]政府|[县市区]委|全[县市区省])")
+_ITEM_MARK = re.compile(r"^\s*(?:[一二三四五六七八九十]是|[（(]?[0-9一二三四五六七八九十]{1,2}[)）、.．]|[-*•])\s*")
+_CLAUSE = re.compile(r"[^，,；;]+")
+
+
+def cleaned(text: str, subject: str, year: int) -> str:
+    """The clerk's wording in the report's register, without its closing punctuation."""
+    text = _ITEM_MARK.sub("", text.strip())
+    text = _FILLER.sub("", text).strip().rstrip("。；;，,!！?？ ")
+    for said, written in _COLLOQUIAL:
+        text = text.replace(said, written.format(year=year, last=year - 1, subject=subject))
+    clauses = [_noun_before_count(c.strip()) for c in _CLAUSE.findall(text)]
+    return "，".join(c for c in clauses if c)
+
+
+def _noun_before_count(clause: str) -> str:
+    """“召开2次新闻发布会” → “召开新闻发布会2次”, as reports put the count after what is counted."""
+    match = _COUNTED_NOUN.search(clause)
+    if match is None:
+        return clause
+    return clause[: match.start()] + match.group("noun") + match.group("num") + match.group("unit")
+
+
+def items_of(message: str) -> list[str]:
+    """The separate items of a clerk's message: its sentences (一是…, 1. …, lines), each one thing done."""
+    items = []
+    for line in message.replace("\r", "").split("\n"):
+        for sentence in split_sentences(line):
+            sentence = sentence.strip().rstrip("。；;！!？? ")
+            if len(_ITEM_MARK.sub("", sentence)) >= 2:
+                items.append(sentence)
+    return items
+
+
+def work_paragraph(facts: list[WorkFact], topic: str, subject: str, year: int) -> str:
+    """The work paragraph of one subsection from the clerk's facts ('' without any)."""
+    items = [cleaned(f.text, subject, year) for f in facts if f.about == topic and f.chosen]
+    items = [i for i in items if i]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return _with_subject(items[0], subject, year) + "。"
+    phrase = _PHRASES.get(topic, topic)
+    listed = "；".join(f"{_ordinal(i)}是{re.sub(rf'^{year}年[，,]?', '', item)}" for i, item in enumerate(items))
+    return f"{year}年，{subject}扎实推进{phrase}工作：{listed}。"
+
+
+def _with_subject(item: str, subject: str, year: int) -> str:
+    """“2022年召开…” → “2022年，我县召开…”; an item naming its own subject (县政府…, 全县…) keeps it."""
+    rest = re.sub(rf"^{year}年[，,]?", "", item)
+    return f"{year}年，{rest}" if _SUBJECT_START.match(rest) else f"{year}年，{subject}{rest}"
+
+
+def _ordinal(index: int) -> str:
+    return "一二三四五六七八九十"[index] if index < 10 else str(index + 1)
+
+
+def stated_figures(facts: list[WorkFact], subject: str, year: int) -> dict[str, Decimal]:
+    """The figures the clerk gave in her facts, each named by the words before it (“召开新闻发布会”: 2).
+
+    The recheck verifies a number against a fact named just before it: her own figures are hers.
+    """
+    figures: dict[str, Decimal] = {}
+    for fact in facts:
+        if not fact.chosen:
+            continue
+        text = cleaned(fact.text, subject, year)
+        for number in find_numbers(text):
+            name = re.split(r"[，,；;：:、\d]", text[: number.start])[-1][-6:]
+            if name:
+                figures[name] = number.value
+    return figures
+
+
+def classify(text: str, asked: str | None = None) -> str:
+    """What a fact is about: the subsection named at its start (“主动公开：…”), else the one asked about,
+    else the one its words speak of, else 其他."""
+    for about in [*Topic, *Kind]:
+        if re.match(rf"\s*{about.value}[：:]", text):
+            return about.value
+    if asked:
+        return asked
+    topic = topic_of(text)
+    return topic.value if topic is not None else Kind.OTHER.value
+
+
+def without_label(text: str) -> str:
+    """The fact without a leading “主动公开：” naming its subsection."""
+    for about in [*Topic, *Kind]:
+        text = re.sub(rf"^\s*{about.value}[：:]\s*", "", text)
+    return text
