@@ -216,7 +216,7 @@ def carry_over(report: Report) -> tuple[Report, str]:
 
 def findings_of(report: Report, previous: Report | None = None) -> list[Finding]:
     """Every finding of the checker on the draft."""
-    return check_report(report, previous=previous).findings
+    return check_report(report, previous=previous, per_cell=True).findings
 
 
 def cell_findings(findings: list[Finding], report: Report | None = None) -> dict[Address, list[Finding]]:

@@ -72,6 +72,9 @@ class Cell(BaseModel):
     column: str
     raw: str = ""
     value: CellNumber | None = None
+    # The reader could not tell what the report prints here (a garbled row, sub-rows printed as
+    # one): neither blank nor a number, so no sum that needs it is checked.
+    unread: bool = False
 
     @property
     def is_blank(self) -> bool:

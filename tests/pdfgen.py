@@ -47,6 +47,8 @@ class _Pages:
         self.running_head = running_head
         self.foot = foot
         self.page = 1
+        self.labels: dict[str, str] = {}
+        self.other_as_one_row = False
         self._top()
 
     def _top(self) -> None:
@@ -83,12 +85,22 @@ def wrap(text: str, width: int = WRAP) -> list[str]:
     return [text[i : i + width] for i in range(0, len(text), width)] or [""]
 
 
-def report_to_pdf(report: Report, running_head: str = "", **options: object) -> bytes:
+def report_to_pdf(
+    report: Report,
+    running_head: str = "",
+    labels: dict[str, str] | None = None,
+    other_as_one_row: bool = False,
+    **options: object,
+) -> bytes:
     """The report drawn as a text PDF, with ``running_head`` atop each page if given.
 
-    ``options`` go to reportlab's Canvas (e.g. encrypt).
+    ``labels`` prints some 依申请公开 rows (by key) with another label, as a typo would;
+    ``other_as_one_row`` prints （六）其他处理 as one row, its three sub-rows added up, as
+    WPS-made reports do. ``options`` go to reportlab's Canvas (e.g. encrypt).
     """
     pages = _Pages(running_head, **options)
+    pages.labels = labels or {}
+    pages.other_as_one_row = other_as_one_row
     pages.lines(wrap(f"{report.agency}{report.year}年政府信息公开工作年度报告"))
     for paragraph in _paragraphs(report.preamble):
         pages.lines(wrap(paragraph))
@@ -137,13 +149,22 @@ def _request_table(pages: _Pages, report: Report) -> None:
     _request_header(pages)
     group = ""
     for spec in rows_of(report.format, TableId.REQUESTS):
+        if pages.other_as_one_row and spec.group == "（六）其他处理":
+            if spec.key == "三.六.1":
+                pages.line(f"{spec.group} {_other_handling_total(report)}")
+            continue
         if spec.group and spec.group != group:
             pages.line(spec.group)
         group = spec.group
-        _wrapped_row(pages, _request_label(spec), _numbers(report, spec))
+        _wrapped_row(pages, pages.labels.get(spec.key, _request_label(spec)), _numbers(report, spec))
         if spec.key == PAGE_BREAK_AFTER:
             pages.break_page()
             _request_header(pages)  # as Word repeats a table's header rows on each page
+
+
+def _other_handling_total(report: Report) -> str:
+    keys = ("三.六.1", "三.六.2", "三.六.3")
+    return " ".join(str(sum(report.count(TableId.REQUESTS, k, c) for k in keys)) for c in REQUEST_COLUMNS)
 
 
 def _request_label(spec: RowSpec) -> str:

@@ -24,7 +24,28 @@ _TITLE_YEAR_FIRST = re.compile(
     r"(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<agency>[^\d\n]{2,60}?)\s*(?:政府)?\s*信息\s*公开\s*"
     r"(?:工作)?\s*年\s*度?\s*报\s*告"
 )
-_FORMAT_2019_MARKS = ("本年新制作数量", "对外公开总数量", "上一年项目数量", "本年增/减", "政府集中采购")
+# What only one of the two formats prints: the columns of 表二, its rows, and the sub-rows
+# of 依申请公开 that the 2021 format added (不予处理 5, 其他处理 1–2).
+_FORMAT_2019_MARKS = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增/减",
+    "政府集中采购",
+)
+_FORMAT_2021_MARKS = (
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "本年处理决定数量",
+    "本年收费金额",
+    "行政规范性文件",
+    "重新出具",
+    "已获取信息",
+    "逾期不补正",
+    "收费通知",
+)
 _NARRATIVE_PARTS = ("一", "五", "六")
 
 
@@ -107,16 +128,31 @@ def _find_title(texts: list[str]) -> tuple[str, str | None, int | None]:
     return "", None, None
 
 
+# What a web page or a converter puts before the title: a field label, or stray marks ("_平潭…").
+_AGENCY_LABEL = re.compile(r"^.*?(?:标题|题目|名称|文件名|发布机构|来源)\s*[:：]")
+_NOT_CHINESE_EDGE = re.compile(r"^[^\u4e00-\u9fff]+|[^\u4e00-\u9fff）)]+$")
+
+
+def normalise_agency(text: str) -> str:
+    """The body's name as printed, less a page's field label, stray marks and spaces."""
+    text = _AGENCY_LABEL.sub("", text.replace(" ", ""))
+    return _NOT_CHINESE_EDGE.sub("", text)
+
+
 def _clean_agency(text: str) -> str:
-    return re.sub(r"^[#\s\d.、]+|[\s（(]+$", "", text).replace(" ", "")
+    return normalise_agency(text)
 
 
 def _detect_format(sections: list[_Section]) -> ReportFormat:
     tables = " ".join(clean(line.text) for s in sections if s.number in ("二", "三") for line in s.lines).replace(
         " ", ""
     )
-    if any(mark in tables for mark in _FORMAT_2019_MARKS):
-        return ReportFormat.F2019
+    # The whole report decides, not one row: a 2021 report whose （六）其他处理 is printed as
+    # one row still has 2021's 表二 and its fifth 不予处理 sub-row.
+    evidence_2019 = sum(mark in tables for mark in _FORMAT_2019_MARKS)
+    evidence_2021 = sum(mark in tables for mark in _FORMAT_2021_MARKS)
+    if evidence_2019 != evidence_2021:
+        return ReportFormat.F2019 if evidence_2019 > evidence_2021 else ReportFormat.F2021
     if "其他处理" in tables and "逾期不补正" not in tables and "收费通知" not in tables:
         return ReportFormat.F2019
     return ReportFormat.F2021

@@ -8,6 +8,7 @@ its numbers. What cannot be placed becomes a finding, never a guess.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -15,7 +16,18 @@ from functools import lru_cache
 
 from nianbao.model import BLANK_MARKS, CellNumber, Finding, Location, Report, Severity
 from nianbao.readers.document import Line, clean
-from nianbao.schema import ReportFormat, RowSpec, TableId, ValueKind, rows_of
+from nianbao.schema import (
+    CANNOT_PROVIDE,
+    NOT_DISCLOSED,
+    NOT_PROCESSED,
+    OTHER_HANDLING,
+    REQUEST_COLUMNS,
+    ReportFormat,
+    RowSpec,
+    TableId,
+    ValueKind,
+    rows_of,
+)
 
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _ITEM_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．])")
@@ -93,6 +105,27 @@ def fit_values(values: list[str], width: int) -> list[str]:
     return fitted
 
 
+_GROUPS = (NOT_DISCLOSED, CANNOT_PROVIDE, NOT_PROCESSED, OTHER_HANDLING)
+_SUBROW_NUMBER = re.compile(r"(?:^|[)）\u4e00-\u9fff])(\d)\s*[.、．]")
+# "（二）部份公开" (a row of 三) or "四、结转下年度继续処理" (一, 二, 四 of 依申请公开).
+_ITEM_NUMBER = re.compile(r"^(?:[（(]([一二三四五六七])[)）]|([一二四])[、.．])")
+_MIN_CLOSENESS = 0.6
+_CLOSENESS_MARGIN = 0.2
+
+
+def _residue(squashed: str) -> str:
+    """A label less its numbering and the group it is printed with."""
+    residue = _NUMBERING.sub("", squashed)
+    for phrase in _GROUP_PHRASES:
+        residue = residue.replace(phrase, "")
+    return residue
+
+
+def _closeness(residue: str, spec: RowSpec) -> float:
+    official = _residue(clean(spec.label).replace(" ", ""))
+    return difflib.SequenceMatcher(None, residue, official, autojunk=False).ratio()
+
+
 @dataclass
 class _Placer:
     report: Report
@@ -100,6 +133,9 @@ class _Placer:
     specs: tuple[RowSpec, ...]
     placed: dict[str, int] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    unplaced_rows: int = 0
+    single_other: _Row | None = None
+    group: str = ""  # the group of sub-rows the table is in (（三）不予公开 …), once printed
 
     def match(self, label: str) -> RowSpec | None:
         squashed = clean(label).replace(" ", "")
@@ -111,15 +147,38 @@ class _Placer:
             tied = [spec for score, spec in scored if score == best]
             fresh = [spec for spec in tied if spec.key not in self.placed]
             return (fresh or tied)[0]
-        return self._match_other(squashed)
+        return self._match_other(squashed) or self._match_close(squashed)
 
     def _match_other(self, squashed: str) -> RowSpec | None:
-        residue = _NUMBERING.sub("", squashed)
-        for phrase in _GROUP_PHRASES:
-            residue = residue.replace(phrase, "")
+        residue = _residue(squashed)
         if residue in ("其他", "其它"):
             return next((s for s in self.specs if s.keywords == ("其他",)), None)
         return None
+
+    def _match_close(self, squashed: str) -> RowSpec | None:
+        """A label printed with a typo or a dropped character ("2.其他法律行政止公开").
+
+        Only a numbered row is matched so: to a row of the same number (of the group the table
+        is in, for a sub-row) whose official label is close; never when two rows are as close."""
+        candidates = [spec for spec in self._numbered_like(squashed) if spec.key not in self.placed]
+        residue = _residue(squashed)
+        scored = sorted(((_closeness(residue, spec), spec) for spec in candidates), key=lambda x: -x[0])
+        if not scored or scored[0][0] < _MIN_CLOSENESS:
+            return None
+        if len(scored) > 1 and scored[0][0] - scored[1][0] < _CLOSENESS_MARGIN:
+            return None
+        return scored[0][1]
+
+    def _numbered_like(self, squashed: str) -> list[RowSpec]:
+        sub = _SUBROW_NUMBER.search(squashed)
+        if sub is not None:
+            group = _group_in(squashed) or self.group
+            prefix = f"{sub.group(1)}."
+            return [s for s in self.specs if s.label.startswith(prefix) and (not group or s.group == group)]
+        item = _ITEM_NUMBER.match(squashed)
+        if item is None:
+            return []
+        return [s for s in self.specs if s.key == item.group(2) or s.label.startswith(f"（{item.group(1)}）")]
 
     def place(self, spec: RowSpec, values: list[str], row: _Row) -> None:
         if spec.key in self.placed:
@@ -143,7 +202,14 @@ class _Placer:
             )
         )
 
-    def unplaced(self, row: _Row, why: str) -> None:
+    def mark_unread(self, spec: RowSpec) -> None:
+        for column in spec.columns:
+            self.report.cell(self.table, spec.key, column).unread = True
+
+    def unplaced(self, row: _Row, why: str, spec: RowSpec | None = None) -> None:
+        self.unplaced_rows += 1
+        if spec is not None:
+            self.mark_unread(spec)
         shown = row.label or "（无行名）"
         self.findings.append(
             Finding(
@@ -158,6 +224,10 @@ class _Placer:
     def missing(self) -> None:
         for spec in self.specs:
             if spec.key not in self.placed:
+                if self.unplaced_rows:
+                    # A row not found while some lines could not be placed may be one of those
+                    # lines: its cells are unknown, not blank.
+                    self.mark_unread(spec)
                 self.findings.append(
                     Finding(
                         rule="structure.rows",
@@ -180,6 +250,8 @@ def place_table_lines(report: Report, parts: dict[str, list[Line]]) -> list[Find
             _place_appeals(placer, rows)
         else:
             _place_labelled(placer, rows)
+        if table is TableId.REQUESTS:
+            _single_other_handling(placer)
         placer.missing()
         findings.extend(placer.findings)
     return findings
@@ -188,9 +260,14 @@ def place_table_lines(report: Report, parts: dict[str, list[Line]]) -> list[Find
 def _place_labelled(placer: _Placer, rows: list[_Row]) -> None:
     pending: list[str] = []
     for position, row in enumerate(rows):
+        placer.group = _group_in(row.label) or placer.group
         if not row.has_numbers:
             if row.label:
                 pending = [row.label] if _ITEM_MARK.match(row.label) else [*pending, row.label]
+            continue
+        if _is_other_handling_total(placer, row):
+            placer.single_other = row
+            pending = []
             continue
         spec = _find_spec(placer, row, pending, _following_labels(rows, position))
         pending = []
@@ -233,9 +310,63 @@ def _place_values(placer: _Placer, spec: RowSpec, row: _Row) -> None:
             )
         )
     if len(values) != width:
-        placer.unplaced(row, f"应有 {width} 个数字，实际有 {len(values)} 个。")
+        placer.unplaced(row, f"应有 {width} 个数字，实际有 {len(values)} 个。", spec)
         return
     placer.place(spec, values, row)
+
+
+def _group_in(label: str) -> str:
+    squashed = clean(label).replace(" ", "")
+    return next((g for g in _GROUPS if g[3:] in squashed), "")
+
+
+_OTHER_HANDLING_SUBROWS = ("三.六.1", "三.六.2", "三.六.3")
+
+
+def _is_other_handling_total(placer: _Placer, row: _Row) -> bool:
+    """（六）其他处理 printed as one row with numbers, in a format that has its three sub-rows."""
+    if placer.report.format is not ReportFormat.F2021:
+        return False
+    label = _NUMBERING.sub("", clean(row.label).replace(" ", ""))
+    return label in ("其他处理", "本年度办理结果其他处理")
+
+
+def _single_other_handling(placer: _Placer) -> None:
+    """The three sub-rows of （六） from its one printed row: zeros are zeros, a count is unknown."""
+    row = placer.single_other
+    if row is None or any(key in placer.placed for key in _OTHER_HANDLING_SUBROWS):
+        if row is not None:
+            placer.unplaced(row, "（六）其他处理的各子项已另行列出，这一合计行未读入。")
+        return
+    specs = [s for s in placer.specs if s.key in _OTHER_HANDLING_SUBROWS]
+    values = fit_values(row.values, len(REQUEST_COLUMNS))
+    if len(values) != len(REQUEST_COLUMNS):
+        for spec in specs:
+            placer.unplaced(row, f"应有 {len(REQUEST_COLUMNS)} 个数字，实际有 {len(values)} 个。", spec)
+        return
+    if all(parse_value(v, ValueKind.COUNT) == 0 for v in values):
+        for spec in specs:
+            placer.place(spec, values, row)
+        return
+    for spec in specs:
+        placer.place(spec, values, row)
+        for column, raw in zip(spec.columns, values, strict=True):
+            cell = placer.report.cell(placer.table, spec.key, column)
+            if parse_value(raw, ValueKind.COUNT) != 0:  # a 0 in the total is a 0 in each sub-row
+                cell.raw, cell.value, cell.unread = "", None, True
+    placer.findings.append(
+        Finding(
+            rule="reader.other_handling",
+            severity=Severity.WARNING,
+            location=Location(table=placer.table, row="三.六.3", row_label="（六）其他处理"),
+            expected="1.逾期不补正 2.逾期未缴费 3.其他 三个子项",
+            found=" ".join(v or "空" for v in values),
+            message=(
+                f"“（六）其他处理”只印了一行（{' '.join(v or '空' for v in values)}），没有分列 1.逾期不补正、"
+                "2.逾期未缴纳费用、3.其他 三个子项：各子项的数字无法确定，涉及它们的勾稽关系未核对。"
+            ),
+        )
+    )
 
 
 def _place_appeals(placer: _Placer, rows: list[_Row]) -> None:

@@ -47,6 +47,11 @@ def _where(report: Report, cell: Cell) -> Location:
     )
 
 
+def _unread(report: Report, addresses: list[tuple[TableId, str, str]]) -> bool:
+    """True when a cell of the sum was not read: the sum is not checked (the reader said why)."""
+    return any(report.cell(*address).unread for address in addresses)
+
+
 def _sum_error(report: Report, rule_id: str, total: Cell, expected: int, how: str) -> Finding:
     shown = total.raw or "空白"
     where = _where(report, total).describe()
@@ -65,8 +70,11 @@ def row_totals(ctx: CheckContext) -> Iterator[Finding]:
     """依申请公开 每一行：总计 = 自然人 + 商业企业 + 科研机构 + 社会组织 + 法律服务机构 + 其他。"""
     report = ctx.report
     for spec in rows_of(report.format, REQ):
-        expected = sum(report.count(*a) for a in sum_addends(report.format, "arith.row_total", spec.key, "总计"))
+        addends = sum_addends(report.format, "arith.row_total", spec.key, "总计")
         total = report.cell(REQ, spec.key, "总计")
+        if _unread(report, [*addends, (REQ, spec.key, "总计")]):
+            continue
+        expected = sum(report.count(*a) for a in addends)
         if report.count(REQ, spec.key, "总计") != expected:
             yield _sum_error(report, "arith.row_total", total, expected, "各类申请人之和")
 
@@ -76,8 +84,11 @@ def column_totals(ctx: CheckContext) -> Iterator[Finding]:
     """依申请公开 每一列：（七）总计 = 本年度办理结果各项之和（部分公开只计一次）。"""
     report = ctx.report
     for column in REQUEST_COLUMNS:
-        expected = sum(report.count(*a) for a in sum_addends(report.format, "arith.column_total", "三.七", column))
+        addends = sum_addends(report.format, "arith.column_total", "三.七", column)
         total = report.cell(REQ, "三.七", column)
+        if _unread(report, [*addends, (REQ, "三.七", column)]):
+            continue
+        expected = sum(report.count(*a) for a in addends)
         if report.count(REQ, "三.七", column) != expected:
             yield _sum_error(report, "arith.column_total", total, expected, "办理结果各项之和")
 
@@ -87,6 +98,8 @@ def balance(ctx: CheckContext) -> Iterator[Finding]:
     """依申请公开 每一列：第一项加第二项之和，等于第三项加第四项之和。"""
     report = ctx.report
     for column in REQUEST_COLUMNS:
+        if _unread(report, sum_addends(report.format, "arith.balance", "四", column)):
+            continue
         received, closed = (sum(report.count(REQ, key, column) for key in side) for side in BALANCE_SIDES)
         if received != closed:
             where = Location(table=REQ, row="四", row_label=report.row_label(REQ, "四"), column=column)
@@ -108,8 +121,11 @@ def appeal_totals(ctx: CheckContext) -> Iterator[Finding]:
     """复议诉讼 每一行：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结。"""
     report = ctx.report
     for spec in rows_of(report.format, TableId.APPEALS):
-        expected = sum(report.count(*a) for a in sum_addends(report.format, "arith.appeal_total", spec.key, "总计"))
+        addends = sum_addends(report.format, "arith.appeal_total", spec.key, "总计")
         total = report.cell(TableId.APPEALS, spec.key, "总计")
+        if _unread(report, [*addends, (TableId.APPEALS, spec.key, "总计")]):
+            continue
+        expected = sum(report.count(*a) for a in addends)
         if report.count(TableId.APPEALS, spec.key, "总计") != expected:
             yield _sum_error(report, "arith.appeal_total", total, expected, "四种结果之和")
 
@@ -120,7 +136,7 @@ def count_cells(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     for cell in report.cells:
         kind = row_spec(report.format, cell.table, cell.row).kind_of(cell.column)
-        if kind is ValueKind.COUNT:
+        if kind is ValueKind.COUNT and not cell.unread:
             yield from _check_count(report, cell)
 
 
@@ -154,7 +170,7 @@ def fee_cells(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
     for cell in report.cells:
         kind = row_spec(report.format, cell.table, cell.row).kind_of(cell.column)
-        if kind is not ValueKind.MONEY:
+        if kind is not ValueKind.MONEY or cell.unread:
             continue
         where = _where(report, cell)
         if cell.is_blank:

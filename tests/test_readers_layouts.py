@@ -1,0 +1,197 @@
+"""Layouts that published reports really have (issue 15), in every format the readers take.
+
+Each fixture in tests/fixtures/layouts/ is a real report (the seed, 鹿邑县 2021) printed as other
+bodies print theirs; PDFs are drawn by tests/pdfgen.py. For each: the cells it must produce —
+right, or reported as unread, never misplaced — and the findings it must give.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.checker import CheckResult, check_report
+from nianbao.model import Report
+from nianbao.readers import read_report, read_report_bytes
+from nianbao.rules.crossyear import same_agency
+from nianbao.schema import ReportFormat, TableId
+from tests.conftest import FIXTURES, SEED
+from tests.pdfgen import report_to_pdf
+
+LAYOUTS = FIXTURES / "layouts"
+REQ = TableId.REQUESTS
+OTHER_HANDLING = ("三.六.1", "三.六.2", "三.六.3")
+MAX_REMINDERS_WHEN_CLEAN = 5
+
+# Labels as real reports misprint them: a character wrong, dropped, or a homophone.
+TYPOS = {
+    "三.二": "（二）部份公开（区分处理的，只计这一情形，不计其他情形）",
+    "三.三.2": "2.其他法律行政止公开",
+    "三.三.6": "6.属于四类过程信息",
+    "三.四.1": "1.本机关不掌握相关政府信",
+    "三.五.2": "2.重复申谓",
+    "三.五.4": "4.无正当理由大量反复申",
+}
+
+
+@pytest.fixture(scope="module")
+def seed() -> Report:
+    return read_report(SEED)
+
+
+def cells(report: Report) -> dict[tuple[str, str, str], object]:
+    return {(c.table.value, c.row, c.column): c.value for c in report.cells}
+
+
+def differing(report: Report, model: Report) -> dict[tuple[str, str, str], tuple[object, object]]:
+    """The cells whose value differs from the model's: (model's, read)."""
+    mine, theirs = cells(report), cells(model)
+    return {address: (theirs[address], value) for address, value in mine.items() if theirs[address] != value}
+
+
+def unread(report: Report) -> set[tuple[str, str, str]]:
+    return {(c.table.value, c.row, c.column) for c in report.cells if c.unread}
+
+
+def rules(result: CheckResult) -> list[str]:
+    return [f.rule for f in result.findings]
+
+
+# ---- 1. （六）其他处理 printed as one row -----------------------------------------------------
+
+
+def _with_other_as_zeros(seed: Report) -> Report:
+    """The seed with its one 三.六.3 request counted under 三.一 instead, so that （六） is all 0."""
+    model = seed.model_copy(deep=True)
+    model.set_value(REQ, "三.六.3", "其他", 0)
+    model.set_value(REQ, "三.六.3", "总计", 0)
+    model.set_value(REQ, "三.一", "其他", 4)
+    model.set_value(REQ, "三.一", "总计", 186)
+    return model
+
+
+def test_one_row_of_zeros_is_the_three_sub_rows_as_zero(seed: Report) -> None:
+    report = read_report(LAYOUTS / "one_row_other_zero.txt")
+    assert report.format is ReportFormat.F2021
+    assert differing(report, _with_other_as_zeros(seed)) == {}
+    assert not unread(report)
+    assert check_report(report).findings == []
+
+
+def test_pdf_with_one_row_of_zeros_reads_as_2021_with_every_cell(seed: Report) -> None:
+    model = _with_other_as_zeros(seed)
+    report = read_report_bytes(report_to_pdf(model, other_as_one_row=True), "wps.pdf")
+    assert report.format is ReportFormat.F2021
+    assert differing(report, model) == {}
+    assert check_report(report).findings == []
+
+
+@pytest.mark.parametrize("source", ["txt", "pdf"])
+def test_non_zero_one_row_leaves_the_sub_rows_unread_and_says_so(seed: Report, source: str) -> None:
+    if source == "txt":
+        report = read_report(LAYOUTS / "one_row_other_nonzero.txt")
+    else:
+        report = read_report_bytes(report_to_pdf(seed, other_as_one_row=True), "wps.pdf")
+    assert report.format is ReportFormat.F2021  # table 二 and 三.五.5 are read, not dropped
+    # The row prints 0 0 0 0 0 1 1: a 0 is a 0 in each sub-row; the 1 cannot be placed.
+    expected_unread = {("依申请公开", key, column) for key in OTHER_HANDLING for column in ("其他", "总计")}
+    assert unread(report) == expected_unread
+    assert set(differing(report, seed)) == expected_unread
+    result = check_report(report)
+    assert result.errors == []
+    assert rules(result) == ["reader.other_handling"]
+    assert "0 0 0 0 0 1 1" in result.findings[0].message
+
+
+def test_2019_marks_in_one_row_do_not_outvote_the_whole_report() -> None:
+    # The one-row （六） is the only 2019-looking thing; 表二's 2021 columns and 三.五.5 decide.
+    report = read_report(LAYOUTS / "one_row_other_nonzero.txt")
+    assert report.value(TableId.ACTIVE, "行政规范性文件", "现行有效件数") == 26
+    assert report.value(REQ, "三.五.5", "总计") == 0
+
+
+# ---- 2. labels with typos or dropped characters -------------------------------------------------
+
+
+def test_pdf_with_misprinted_labels_reads_every_cell(seed: Report) -> None:
+    report = read_report_bytes(report_to_pdf(seed, labels=TYPOS), "typos.pdf")
+    assert differing(report, seed) == {}
+    assert check_report(report).findings == []
+
+
+def test_pasted_text_with_misprinted_labels_reads_every_cell(seed: Report) -> None:
+    text = (LAYOUTS / "typos_pasted.txt").read_text(encoding="utf-8")
+    assert all(label[:8] in text for label in TYPOS.values())
+    report = read_report(LAYOUTS / "typos_pasted.txt")
+    assert differing(report, seed) == {}
+    assert check_report(report).findings == []
+
+
+def test_a_misprinted_label_is_not_matched_to_a_row_of_another_number(seed: Report) -> None:
+    # "3.其他法律行政止公开" is close to 三.三.2's label but numbered 3: it is not 三.三.2.
+    labels = {"三.三.2": "3.其他法律行政止公开"}
+    report = read_report_bytes(report_to_pdf(seed, labels=labels), "wrong_number.pdf")
+    assert report.value(REQ, "三.三.2", "总计") is None
+    assert all(cell.unread for cell in report.cells if cell.row == "三.三.2")
+    assert check_report(report).errors == []
+
+
+# ---- 6. the body's name ---------------------------------------------------------------------------
+
+
+def test_a_web_page_field_label_is_not_part_of_the_name() -> None:
+    report = read_report(LAYOUTS / "meta_table_title.html")
+    assert (report.agency, report.year) == ("沭阳县发展和改革局", 2021)
+
+
+def test_a_stray_mark_before_the_name_is_dropped() -> None:
+    assert read_report(LAYOUTS / "pingtan_stray_mark.txt").agency == "平潭综合实验区管理委员会"
+
+
+def test_the_same_body_with_and_without_its_city_is_checked_across_years() -> None:
+    last, this = read_report(LAYOUTS / "hongze_2023.txt"), read_report(LAYOUTS / "hongze_2024.txt")
+    assert (last.agency, this.agency) == ("洪泽区人民政府", "淮安市洪泽区人民政府")
+    result = check_report(this, last)
+    assert "crossyear.previous" not in rules(result)
+    last.set_value(REQ, "四", "自然人", 5)  # now this year's 上年结转 (0) disagrees with it
+    assert "crossyear.carryover" in [f.rule for f in check_report(this, last).errors]
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ("洪泽区人民政府", "淮安市洪泽区人民政府", True),
+        ("沭阳县人民政府", "江苏省宿迁市沭阳县人民政府", True),
+        ("洪泽区人民政府", "淮阴区人民政府", False),
+        ("人民政府", "淮安市人民政府", False),
+        ("发展和改革局", "淮安市发展和改革局", False),
+        ("淮安市洪泽区人民政府", "宿迁市洪泽区人民政府", False),
+    ],
+)
+def test_same_agency(one: str, other: str, same: bool) -> None:
+    assert same_agency(one, other) is same
+    assert same_agency(other, one) is same
+
+
+# ---- 7. noise -------------------------------------------------------------------------------------
+
+
+def test_a_blank_unused_column_is_one_reminder() -> None:
+    result = check_report(read_report(LAYOUTS / "unused_column_blank.txt"))
+    assert result.errors == []
+    assert rules(result) == ["cells.count"]
+    assert "25 个单元格为空" in result.findings[0].message and "科研机构" in result.findings[0].message
+
+
+def test_a_draft_being_filled_still_gets_each_blank_cell() -> None:
+    result = check_report(read_report(LAYOUTS / "unused_column_blank.txt"), per_cell=True)
+    assert rules(result) == ["cells.count"] * 25
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["one_row_other_zero.txt", "one_row_other_nonzero.txt", "typos_pasted.txt", "meta_table_title.html"],
+)
+def test_a_clean_report_has_no_errors_and_few_reminders(name: str) -> None:
+    result = check_report(read_report(LAYOUTS / name))
+    assert result.errors == []
+    assert len(result.warnings) <= MAX_REMINDERS_WHEN_CLEAN
