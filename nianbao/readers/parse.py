@@ -147,12 +147,13 @@ def _detect_format(sections: list[_Section]) -> ReportFormat:
     tables = " ".join(clean(line.text) for s in sections if s.number in ("二", "三") for line in s.lines).replace(
         " ", ""
     )
-    # The whole report decides, not one row: a 2021 report whose （六）其他处理 is printed as
-    # one row still has 2021's 表二 and its fifth 不予处理 sub-row.
-    evidence_2019 = sum(mark in tables for mark in _FORMAT_2019_MARKS)
-    evidence_2021 = sum(mark in tables for mark in _FORMAT_2021_MARKS)
-    if evidence_2019 != evidence_2021:
-        return ReportFormat.F2019 if evidence_2019 > evidence_2021 else ReportFormat.F2021
+    # 表二's columns decide (they cannot be read into the other format's); else the whole
+    # report does, not one row: a 2021 report whose （六）其他处理 is printed as one row still
+    # has 2021's 表二 and its fifth 不予处理 sub-row.
+    if any(mark in tables for mark in _FORMAT_2019_MARKS):
+        return ReportFormat.F2019
+    if any(mark in tables for mark in _FORMAT_2021_MARKS):
+        return ReportFormat.F2021
     if "其他处理" in tables and "逾期不补正" not in tables and "收费通知" not in tables:
         return ReportFormat.F2019
     return ReportFormat.F2021
