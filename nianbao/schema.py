@@ -31,6 +31,7 @@ class ValueKind(StrEnum):
 
     COUNT = "count"
     MONEY = "money"
+    CHANGE = "change"  # 2019's 本年增/减: a whole number of items, negative when items were dropped
 
 
 @dataclass(frozen=True)
@@ -165,14 +166,28 @@ _ACTIVE_2021 = (
     ),
 )
 
+_ITEMS_KINDS = (ValueKind.COUNT, ValueKind.CHANGE, ValueKind.COUNT)
+
 _ACTIVE_2019 = (
     _active("规章", ACTIVE_2019_DOCS, ("规章",), "第二十条第（一）项"),
     _active("规范性文件", ACTIVE_2019_DOCS, ("规范性文件",), "第二十条第（一）项"),
-    _active("行政许可", ACTIVE_2019_ITEMS, ("行政许可",), "第二十条第（五）项"),
-    _active("其他对外管理服务事项", ACTIVE_2019_ITEMS, ("其他对外管理服务", "对外管理服务"), "第二十条第（五）项"),
-    _active("行政处罚", ACTIVE_2019_ITEMS, ("行政处罚",), "第二十条第（六）项"),
-    _active("行政强制", ACTIVE_2019_ITEMS, ("行政强制",), "第二十条第（六）项"),
-    _active("行政事业性收费", ACTIVE_2019_FEES, ("行政事业性收费", "事业性收费"), "第二十条第（八）项"),
+    _active("行政许可", ACTIVE_2019_ITEMS, ("行政许可",), "第二十条第（五）项", _ITEMS_KINDS),
+    _active(
+        "其他对外管理服务事项",
+        ACTIVE_2019_ITEMS,
+        ("其他对外管理服务", "对外管理服务"),
+        "第二十条第（五）项",
+        _ITEMS_KINDS,
+    ),
+    _active("行政处罚", ACTIVE_2019_ITEMS, ("行政处罚",), "第二十条第（六）项", _ITEMS_KINDS),
+    _active("行政强制", ACTIVE_2019_ITEMS, ("行政强制",), "第二十条第（六）项", _ITEMS_KINDS),
+    _active(
+        "行政事业性收费",
+        ACTIVE_2019_FEES,
+        ("行政事业性收费", "事业性收费"),
+        "第二十条第（八）项",
+        (ValueKind.COUNT, ValueKind.CHANGE),
+    ),
     _active(
         "政府集中采购",
         ACTIVE_2019_PURCHASE,

@@ -7,6 +7,8 @@ right, or reported as unread, never misplaced — and the findings it must give.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from nianbao.checker import CheckResult, check_report
@@ -14,6 +16,7 @@ from nianbao.model import Report
 from nianbao.readers import read_report, read_report_bytes
 from nianbao.rules.crossyear import same_agency
 from nianbao.schema import ReportFormat, TableId
+from nianbao.writers.docx import write_docx
 from tests.conftest import FIXTURES, SEED
 from tests.pdfgen import report_to_pdf
 
@@ -195,3 +198,79 @@ def test_a_clean_report_has_no_errors_and_few_reminders(name: str) -> None:
     result = check_report(read_report(LAYOUTS / name))
     assert result.errors == []
     assert len(result.warnings) <= MAX_REMINDERS_WHEN_CLEAN
+
+
+# ---- 5. the 2019 format in full ----------------------------------------------------------------
+
+FORMAT_2019_CELLS = {
+    # 表二 in 2019's columns; 本年增/减 may be negative (items dropped).
+    ("主动公开", "规范性文件", "对外公开总数量"): 26,
+    ("主动公开", "行政许可", "本年增/减"): -5,
+    ("主动公开", "其他对外管理服务事项", "处理决定数量"): 1270,
+    ("主动公开", "行政事业性收费", "本年增/减"): -2,
+    ("主动公开", "政府集中采购", "采购总金额"): Decimal("5324.18"),
+    # 依申请公开: every applicant column, not only 总计.
+    ("依申请公开", "三.二", "自然人"): 8,
+    ("依申请公开", "三.三.5", "自然人"): 1,
+    ("依申请公开", "三.四.1", "自然人"): 15,
+    ("依申请公开", "三.五.1", "其他"): 4,
+    ("依申请公开", "三.五.4", "自然人"): 2,
+    ("依申请公开", "三.六", "其他"): 1,
+    ("依申请公开", "三.七", "商业企业"): 3,
+}
+
+
+def _format_2019_in(kind: str, model: Report) -> Report:
+    if kind == "txt":
+        return read_report(LAYOUTS / "format_2019.txt")
+    if kind == "docx":
+        return read_report_bytes(write_docx(model), "2019.docx")
+    return read_report_bytes(report_to_pdf(model), "2019.pdf")
+
+
+@pytest.mark.parametrize("kind", ["txt", "docx", "pdf"])
+def test_2019_format_reads_every_applicant_column(kind: str) -> None:
+    model = read_report(LAYOUTS / "format_2019.txt")
+    report = _format_2019_in(kind, model)
+    assert report.format is ReportFormat.F2019
+    assert len(report.cells) == 191
+    assert differing(report, model) == {}
+    assert {address: cells(report)[address] for address in FORMAT_2019_CELLS} == FORMAT_2019_CELLS
+    assert check_report(report).findings == []
+
+
+def test_2019_blank_published_totals_stay_blank_and_are_reported() -> None:
+    report = read_report(LAYOUTS / "format_2019_blank_totals.txt")
+    blank = [c for c in report.cells if c.value is None]
+    assert {(c.row, c.column) for c in blank} == {(f"三.三.{n}", "总计") for n in range(1, 9)}
+    assert report.value(REQ, "三.三.5", "自然人") == 1  # the row is not shifted into the blank
+    result = check_report(report)
+    assert [f.rule for f in result.warnings] == ["cells.count"]
+    assert "总计：三.三.1、三.三.2" in result.warnings[0].message
+    # A blank where a sum needs a number fails that sum (domain rule 5): 三.三.5 and 三.三.7 hold 1.
+    assert {(f.rule, f.location.row, f.location.column) for f in result.errors} == {
+        ("arith.row_total", "三.三.5", "总计"),
+        ("arith.row_total", "三.三.7", "总计"),
+        ("arith.column_total", "三.七", "总计"),
+    }
+
+
+def _pasted_with(old: str, new: str) -> Report:
+    text = (LAYOUTS / "typos_pasted.txt").read_text(encoding="utf-8")
+    assert old in text
+    return read_report_bytes(text.replace(old, new).encode("utf-8"), "pasted.txt")
+
+
+def test_six_numbers_whose_last_is_not_their_sum_are_read_with_total_blank() -> None:
+    report = _pasted_with("5.属于三类内部事务信息 1 0 0 0 0 0 1", "5.属于三类内部事务信息 1 0 0 0 0 0")
+    assert [report.value(REQ, "三.三.5", c) for c in ("自然人", "其他", "总计")] == [1, 0, None]
+    assert "reader.unplaced" in rules(check_report(report))
+
+
+def test_six_numbers_that_could_miss_any_column_are_not_placed() -> None:
+    # "4 0 0 0 4 8": 总计 blank (其他 = 8?) or 法律服务机构 blank (总计 = 8)? Not guessed.
+    report = _pasted_with("1.信访举报投诉类申请 4 0 0 0 0 4 8", "1.信访举报投诉类申请 4 0 0 0 4 8")
+    assert all(cell.unread for cell in report.cells if cell.row == "三.五.1")
+    result = check_report(report)
+    assert result.errors == []
+    assert "无法确定哪一栏为空" in result.findings[0].message

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -75,6 +76,7 @@ class _Row:
     label: str
     values: list[str]
     index: int
+    grid: bool = False
 
     @property
     def has_numbers(self) -> bool:
@@ -87,7 +89,7 @@ def split_line(line: Line, index: int) -> _Row:
         cells = [clean(c) for c in line.cells]
         label_end = max((i for i, c in enumerate(cells) if c and not is_value_token(c)), default=-1)
         label = " ".join(c for c in cells[: label_end + 1] if c)
-        return _Row(label, cells[label_end + 1 :], index)
+        return _Row(label, cells[label_end + 1 :], index, grid=True)
     tokens = clean(line.text).split(" ")
     cut = len(tokens)
     while cut > 0 and tokens[cut - 1] and is_value_token(tokens[cut - 1]):
@@ -135,6 +137,8 @@ class _Placer:
     findings: list[Finding] = field(default_factory=list)
     unplaced_rows: int = 0
     single_other: _Row | None = None
+    # In a grid, how many empty cells lie between a full row's label and its first value.
+    leads: Counter[int] = field(default_factory=Counter)
     group: str = ""  # the group of sub-rows the table is in (（三）不予公开 …), once printed
 
     def match(self, label: str) -> RowSpec | None:
@@ -297,22 +301,53 @@ def _following_labels(rows: list[_Row], position: int) -> list[str]:
 
 def _place_values(placer: _Placer, spec: RowSpec, row: _Row) -> None:
     width = len(spec.columns)
-    values = fit_values(row.values, width)
+    values = _aligned(placer, row.values, width) if row.grid else fit_values(row.values, width)
     if len(values) == width - 1 and placer.table is TableId.REQUESTS:
-        values = [*values, ""]
+        _place_without_total(placer, spec, row, values)
+        return
+    if len(values) != width:
+        placer.unplaced(row, f"应有 {width} 个数字，实际有 {len(values)} 个。", spec)
+        return
+    placer.place(spec, values, row)
+
+
+def _aligned(placer: _Placer, values: list[str], width: int) -> list[str]:
+    """A grid row's values in the table's columns, its blank cells kept where they are.
+
+    A full row tells how many empty cells a layout puts between label and values; a row with a
+    blank first or last cell is read in the same columns (else a blank 总计 would shift the row).
+    """
+    filled = [i for i, v in enumerate(values) if v]
+    if len(filled) == width and filled[-1] - filled[0] == width - 1:
+        placer.leads[filled[0]] += 1
+        return values[filled[0] : filled[0] + width]
+    if placer.leads and len(values) > width:
+        lead = placer.leads.most_common(1)[0][0]
+        window = values[lead : lead + width]
+        outside = values[:lead] + values[lead + width :]
+        if len(window) == width and not any(outside):
+            return window
+    return fit_values(values, width)
+
+
+def _place_without_total(placer: _Placer, spec: RowSpec, row: _Row, values: list[str]) -> None:
+    """Six numbers for seven columns: the blank is 总计 only if the numbers say so."""
+    numbers = [parse_value(v, ValueKind.COUNT) for v in values]
+    counts = [n for n in numbers if isinstance(n, int)]
+    if len(counts) == len(values) and (sum(counts[:-1]) != counts[-1] or not any(counts)):
+        # The last number is not the sum of the others: it is not the total (or all are 0).
+        placer.place(spec, [*values, ""], row)
         placer.findings.append(
             Finding(
                 rule="reader.unplaced",
                 severity=Severity.WARNING,
                 location=Location(table=placer.table, row=spec.key, row_label=spec.display, column="总计"),
                 found=" ".join(row.values),
-                message=f"“{spec.display}”只有 {width - 1} 个数字，按总计栏空白读入，请核对。",
+                message=f"“{spec.display}”只有 {len(values)} 个数字，按总计栏空白读入，请核对。",
             )
         )
-    if len(values) != width:
-        placer.unplaced(row, f"应有 {width} 个数字，实际有 {len(values)} 个。", spec)
         return
-    placer.place(spec, values, row)
+    placer.unplaced(row, f"只有 {len(values)} 个数字，无法确定哪一栏为空。", spec)
 
 
 def _group_in(label: str) -> str:

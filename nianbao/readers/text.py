@@ -99,7 +99,8 @@ def text_to_document(text: str, source: str = "") -> Document:
 def _lines(text: str) -> Iterator[str | list[str]]:
     """Each line: a table row's cells (tabs, Markdown) or its text; page numbers dropped."""
     for raw in text.split("\n"):
-        line = _EMPHASIS.sub("", _MARKDOWN_HEADING.sub("", raw.rstrip()))
+        # Trailing tabs are kept: they are a row's blank last cells (a blank 总计).
+        line = _EMPHASIS.sub("", _MARKDOWN_HEADING.sub("", raw.rstrip(" \r\u3000")))
         if "\t" in line or line.lstrip().startswith("|"):
             cells = _row_cells(line)
             if cells is not None:

@@ -132,16 +132,16 @@ def appeal_totals(ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("cells.count")
 def count_cells(ctx: CheckContext) -> Iterator[Finding]:
-    """Every count is a non-negative integer; a blank is reported and counts as 0."""
+    """Every count is a non-negative integer (a 2019 本年增/减 may be negative); a blank is reported."""
     report = ctx.report
     for cell in report.cells:
         kind = row_spec(report.format, cell.table, cell.row).kind_of(cell.column)
-        if kind is ValueKind.COUNT and not cell.unread:
-            yield from _check_count(report, cell)
+        if kind is not ValueKind.MONEY and not cell.unread:
+            yield from _check_count(report, cell, signed=kind is ValueKind.CHANGE)
 
 
-def _check_count(report: Report, cell: Cell) -> Iterator[Finding]:
-    if not cell.is_blank and isinstance(cell.value, int) and cell.value >= 0:
+def _check_count(report: Report, cell: Cell, signed: bool = False) -> Iterator[Finding]:
+    if not cell.is_blank and isinstance(cell.value, int) and (signed or cell.value >= 0):
         return  # the usual case, decided before building a Location for every cell
     where = _where(report, cell)
     if cell.is_blank:
