@@ -157,17 +157,13 @@ def show_downloads(draft: StoredDraft) -> None:
     unfinished_note(draft.report)
     columns = st.columns(2)
     with columns[0]:
-        try:
-            services.optional("nianbao.writers", "write_docx", "导出 Word")
-            st.download_button(
-                "下载 Word（DOCX）",
-                data=lambda: _docx_bytes(report_json),
-                file_name=f"{stem}.docx",
-                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                key="download-docx",
-            )
-        except NianbaoError as e:
-            st.info(e.message)
+        st.download_button(
+            "下载 Word（DOCX）",
+            data=lambda: _docx_bytes(report_json),
+            file_name=f"{stem}.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            key="download-docx",
+        )
     with columns[1]:
         try:
             st.download_button(

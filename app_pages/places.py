@@ -13,7 +13,7 @@ from nianbao.schema import PART_NUMERALS, TableId, row_spec
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|$~:])")
 _READ_WORDS = re.compile("⟦(.+?)⟧")
-"""The words of the user's message a proposed cell came from (services.highlighted marks them)."""
+"""The words of the user's message a proposed cell came from (nianbao.usecases.intake.highlighted marks them)."""
 HIGHLIGHT = "background-color: #f8d7da; color: #842029; font-weight: bold; border: 2px solid #842029"
 
 

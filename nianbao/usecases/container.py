@@ -1,0 +1,41 @@
+"""The composition root: the use cases of one configuration, each given its settings and components."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from nianbao.settings import Settings
+from nianbao.usecases import components
+from nianbao.usecases.drafting import Drafting
+from nianbao.usecases.intake import Intake
+from nianbao.usecases.knowledge import Knowledge
+from nianbao.usecases.models import Models
+from nianbao.usecases.reviewing import Reviewing
+
+
+@dataclass(frozen=True)
+class UseCases:
+    """Every use case of one configuration. Cheap to build: the components behind them are opened on first use
+    and shared by the process (nianbao.usecases.components)."""
+
+    settings: Settings
+    models: Models
+    knowledge: Knowledge
+    reviewing: Reviewing
+    intake: Intake
+    drafting: Drafting
+
+
+def compose(settings: Settings) -> UseCases:
+    """The use cases for these settings (the app passes its session's, the command line its own)."""
+    models = Models(settings, components.chat_model)
+    knowledge = Knowledge(settings, partial(components.knowledge_base, settings))
+    return UseCases(
+        settings=settings,
+        models=models,
+        knowledge=knowledge,
+        reviewing=Reviewing(settings, knowledge),
+        intake=Intake(models, knowledge),
+        drafting=Drafting(models, partial(components.report_source, settings)),
+    )

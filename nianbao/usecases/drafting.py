@@ -1,0 +1,217 @@
+"""Drafting the narrative parts (一, 五, 六): by the LLM when one is configured, else by the built-in drafter.
+
+The one fallback policy, for the app and the command alike: when the LLM fails (after its retries), the
+parts it finished stay, a part that has text keeps it, an empty one gets the built-in drafter's text, and a
+note says why. Nothing written is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from nianbao.drafting.facts import facts_in_text
+from nianbao.drafting.model import Draft, DraftParagraph, DraftPart
+from nianbao.drafting.offline import draft_offline
+from nianbao.drafting.sources import ReportSource
+from nianbao.errors import NianbaoError
+from nianbao.model import Part, Report
+from nianbao.schema import PART_NUMERALS, PART_TITLES
+from nianbao.usecases.models import Models
+
+log = logging.getLogger(__name__)
+
+NARRATIVE = ["一", "五", "六"]
+DRAFTING_WORDS = ("起草", "撰写", "生成", "写一", "写出", "草拟", "重写")
+TextCallback = Callable[[str, str], None]
+Facts = dict[str, Any]
+
+
+@dataclass
+class PartDraft:
+    """A drafted narrative part: its text and, per paragraph, the sources in words."""
+
+    number: str
+    text: str
+    sources: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+class Drafting:
+    """The drafters of one configuration; ``open_source`` gives the past reports they ground on."""
+
+    def __init__(self, models: Models, open_source: Callable[[], ReportSource]) -> None:
+        self.models = models
+        self._open_source = open_source
+
+    def draft_parts(
+        self,
+        report: Report,
+        numbers: list[str] | None = None,
+        instruction: str = "",
+        on_text: TextCallback | None = None,
+        facts: Facts | None = None,
+    ) -> list[PartDraft]:
+        """Draft the narrative parts (一, 五, 六 by default) of a draft being written.
+
+        With an LLM, ``on_text(number, text_so_far)`` is called as each part streams in; on its failure the
+        fallback policy above applies. ``facts`` are what the user stated beyond the tables (信息处理费),
+        used and checked in 六.
+        """
+        wanted = numbers or NARRATIVE
+        decimals = {name: Decimal(str(value)) for name, value in (facts or {}).items()}
+        if not self.models.uses_llm:
+            return self._offline_parts(report, wanted, instruction, decimals)
+        progress: list[Draft] = []
+        try:
+            draft = self._llm_draft(as_draft(report), wanted, instruction, on_text, decimals, progress)
+        except Exception as e:  # whatever the LLM did, the user's text is kept (the policy above)
+            failure = failure_reason(e)
+        else:
+            notes = "；".join(draft.notes)
+            return [PartDraft(p.number, p.text, p.sources, notes) for p in part_drafts(draft, wanted)]
+        done = wanted[: len(progress)]  # one step per part finished
+        finished = []
+        if progress:
+            notes = "；".join(progress[-1].notes)
+            finished = [PartDraft(p.number, p.text, p.sources, notes) for p in part_drafts(progress[-1], done)]
+        return finished + self._fallback_parts(report, wanted[len(done) :], failure, decimals)
+
+    def draft_report(self, agency: str, year: int, cells: Report, facts: Facts) -> Draft:
+        """A complete draft from this year's cells: the built-in draft, then with an LLM its parts 一、五、六 by it.
+
+        A part the LLM does not finish keeps the built-in drafter's text, with a note saying why.
+        """
+        draft = draft_offline(agency, year, cells, self._open_source(), facts)
+        if not self.models.uses_llm:
+            return draft
+        progress: list[Draft] = []
+        try:
+            return self._llm_draft(draft, NARRATIVE, "", None, facts, progress)
+        except Exception as e:  # whatever the LLM did, the built-in draft is kept
+            kept = progress[-1] if progress else draft
+            kept.notes.append(f"{failure_reason(e)}。未完成的部分已改用离线起草的结果。")
+            return kept
+
+    def _llm_draft(
+        self,
+        draft: Draft,
+        numbers: list[str],
+        instruction: str,
+        on_text: TextCallback | None,
+        facts: Facts,
+        progress: list[Draft],
+    ) -> Draft:
+        """The draft with each part of ``numbers`` drafted by the LLM in turn; ``progress`` gets each step."""
+        from agents.draft import LLMDrafter, with_part  # LangChain: loaded only with an LLM
+
+        drafter = LLMDrafter(self.models.chat_model(), self._open_source())
+        for number in numbers:
+            stream = drafter.stream_part(draft, number, facts, instruction.strip() or None)
+            shown = ""
+            for chunk in stream:
+                shown = chunk.text if chunk.reset else shown + chunk.text
+                if on_text is not None:
+                    on_text(number, shown)
+            if stream.part is None:
+                raise NianbaoError(f"大模型没有写完第{number}部分")
+            draft = with_part(stream.draft, stream.part, stream.notes)
+            progress.append(draft)
+        return draft
+
+    def _fallback_parts(self, report: Report, numbers: list[str], failure: str, facts: Facts) -> list[PartDraft]:
+        """After an LLM failure: a part with text keeps it, an empty one is drafted offline."""
+        empty = [n for n in numbers if not report.part_text(n).strip()]
+        offline = {p.number: p for p in self._offline_parts(report, empty, "", facts)} if empty else {}
+        result = []
+        for number in numbers:
+            if number in offline:
+                part = offline[number]
+                result.append(PartDraft(number, part.text, part.sources, f"{failure}。已改用内置离线起草的结果。"))
+            else:
+                kept = f"{failure}。第{number}部分保留原有内容，未作修改。"
+                result.append(PartDraft(number, report.part_text(number), [], kept))
+        return result
+
+    def _offline_parts(self, report: Report, numbers: list[str], instruction: str, facts: Facts) -> list[PartDraft]:
+        draft = draft_offline(report.agency or "", report.year or 0, report, self._open_source(), facts)
+        drafted = part_drafts(draft, numbers)
+        if instruction.strip():
+            note = "内置离线起草不能按指令改写，已按本年度数据重新生成；如需按指令改写，请配置大模型。"
+            drafted = [PartDraft(p.number, p.text, p.sources, note) for p in drafted]
+        return drafted
+
+
+def failure_reason(error: Exception) -> str:
+    """Why the LLM failed, in Chinese, for the note that says what was used instead."""
+    if isinstance(error, NianbaoError):
+        return error.message.rstrip("。")
+    log.error("LLM drafting failed", exc_info=error)
+    return "大模型起草失败"
+
+
+def as_draft(report: Report) -> Draft:
+    """The report as the drafters' Draft: all six parts present, in order."""
+    full = with_parts(report, [PartDraft(n, report.part_text(n)) for n in PART_NUMERALS if report.part(n) is None])
+    parts = {
+        n: DraftPart(number=n, paragraphs=[DraftParagraph(text=t) for t in full.part_text(n).split("\n") if t.strip()])
+        for n in NARRATIVE
+    }
+    return Draft(report=full, parts=parts)
+
+
+def part_drafts(draft: Draft, numbers: list[str]) -> list[PartDraft]:
+    """The draft's parts ``numbers`` with their sources in words."""
+    result = []
+    for number in numbers:
+        part = draft.parts.get(number)
+        if part is None:
+            continue
+        sources = [ref.describe() for p in part.paragraphs for ref in p.sources]
+        result.append(PartDraft(number, part.text, list(dict.fromkeys(sources))))
+    return result
+
+
+def with_parts(report: Report, drafted: list[PartDraft]) -> Report:
+    """The report with these parts' text replaced; every other part and all cells untouched."""
+    updated = report.model_copy(deep=True)
+    for part in drafted:
+        existing = updated.part(part.number)
+        if existing is None:
+            updated.parts.append(Part(number=part.number, heading=f"{part.number}、{PART_TITLES[part.number]}"))
+            existing = updated.parts[-1]
+        existing.text = part.text
+    updated.parts = updated.ordered_parts()
+    return updated
+
+
+def wants_drafting(message: str) -> list[str] | None:
+    """The parts a chat message asks to draft (起草/撰写/生成 …), or None."""
+    if not any(word in message for word in DRAFTING_WORDS):
+        return None
+    named = [n for n in NARRATIVE if f"第{n}部分" in message or PART_TITLES[n] in message]
+    return named or NARRATIVE
+
+
+def stated_facts(message: str) -> Facts:
+    """What a chat message states that no table holds: 信息处理费 (“未收取信息处理费” = 0), in 元, as text."""
+    if "处理费" not in message:
+        return {}
+    return {name: str(value) for name, value in facts_in_text(message).items()}
+
+
+def export_docx(report: Report) -> bytes:
+    """The report as a Word document."""
+    from nianbao.writers import write_docx  # python-docx: loaded on first use
+
+    return write_docx(report)
+
+
+def export_markdown(report: Report) -> str:
+    """The report as Markdown."""
+    from nianbao.writers import write_markdown
+
+    return write_markdown(report)

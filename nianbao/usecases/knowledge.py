@@ -1,0 +1,101 @@
+"""The knowledge base of past reports as the shells use it: search, last year's report, and administration
+(adding an uploaded report, removing one) behind the admin password (nianbao.access)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
+
+from nianbao import access
+from nianbao.errors import NianbaoError
+from nianbao.model import Report
+from nianbao.settings import Settings
+
+if TYPE_CHECKING:
+    from nianbao.kb.models import FiguresTable, SearchHit, StoredReport
+    from nianbao.kb.service import KnowledgeBase
+
+MAX_NAME_BYTES = 180  # file systems allow 255 bytes; a Chinese character takes 3
+
+
+class Knowledge:
+    """The knowledge base of one configuration; ``open_kb`` opens it (Chroma) on first use."""
+
+    def __init__(self, settings: Settings, open_kb: Callable[[], KnowledgeBase]) -> None:
+        self.settings = settings
+        self._open_kb = open_kb
+
+    @property
+    def base(self) -> KnowledgeBase:
+        """The knowledge base itself (opened on first use, shared by the process)."""
+        return self._open_kb()
+
+    def previous_report(self, agency: str, year: int) -> Report | None:
+        """This body's report for the year before, or None."""
+        from nianbao.drafting.sources import same_agency
+
+        kb = self.base
+        for stored in kb.list():
+            if same_agency(stored.agency, agency) and stored.year == year - 1:
+                return kb.show(stored.id).report
+        return None
+
+    def known_bodies(self) -> list[str]:
+        """Bodies with a report in the knowledge base (empty when it cannot be opened)."""
+        try:
+            return sorted({stored.agency for stored in self.base.list()})
+        except NianbaoError:
+            return []
+
+    def search(self, query: str, agency: str | None = None, k: int = 8) -> list[SearchHit]:
+        """The paragraphs of stored reports that best answer a question (hybrid search), optionally of one body."""
+        return list(self.base.search(query, k=k, agency=agency or None))
+
+    def figures_by_year(self, agency: str) -> FiguresTable:
+        """A body's table figures, one column per stored year."""
+        return self.base.figures(agency=agency)
+
+    def admin_password_set(self) -> bool:
+        """True when an admin password is configured (administration is locked otherwise)."""
+        return access.admin_password_set(self.settings)
+
+    def admin_password_matches(self, given: str) -> bool:
+        """Whether the password given is the admin password (constant time; LoginLockedError after 5 wrong ones)."""
+        return access.admin_login(self.settings, given)
+
+    def add_upload(self, data: bytes, name: str, password: str | SecretStr, replace: bool = False) -> str:
+        """Add an uploaded report with the admin password given; the message to show."""
+        kb = self.base
+        with tempfile.TemporaryDirectory(prefix="upload-", dir=self.upload_folder()) as folder:
+            path = Path(folder) / safe_file_name(name)
+            path.write_bytes(data)
+            result = kb.add_file(path, replace=replace, password=password or "")
+        if result.report is None:
+            return result.message
+        return f"{result.report.agency} {result.report.year} 年度：{result.message}"
+
+    def remove(self, report_id: str, password: str | SecretStr) -> StoredReport:
+        """Remove a stored report with the admin password given; the removed report."""
+        return self.base.remove(report_id, password=password or "")
+
+    def upload_folder(self) -> Path:
+        """Where uploads wait while they are added: inside the data folder, never anywhere else."""
+        folder = Path(self.settings.data_dir) / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+
+def safe_file_name(name: str) -> str:
+    """An uploaded file's name reduced to a plain file name (no folders, no odd characters, not too long)."""
+    base = PurePath(name.replace("\\", "/")).name
+    cleaned = re.sub(r"[^\w.\-（）()\u4e00-\u9fff]", "_", base).lstrip(".") or "upload"
+    suffix = PurePath(cleaned).suffix[:16]
+    stem = cleaned[: len(cleaned) - len(suffix)] if suffix else cleaned
+    while stem and len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem or "upload") + suffix

@@ -1,0 +1,71 @@
+"""Reviewing a draft: against the national format, and against last year's report when there is one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nianbao.errors import NianbaoError, ReadFailure, ReportReadError
+from nianbao.model import Report
+from nianbao.readers.guard import read_report_bytes_guarded, read_report_guarded
+from nianbao.review import Review, review
+from nianbao.settings import Settings
+from nianbao.usecases.knowledge import Knowledge
+
+REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
+
+
+class Reviewing:
+    """The review of one configuration: reports read within its size limit, last year's from its knowledge base."""
+
+    def __init__(self, settings: Settings, knowledge: Knowledge) -> None:
+        self.settings = settings
+        self.knowledge = knowledge
+
+    @property
+    def max_bytes(self) -> int:
+        return self.settings.max_file_mb * 1024 * 1024
+
+    def review(self, report: Report, previous: Report | None = None) -> Review:
+        """The review engine's result for a draft (and last year's report when there is one)."""
+        return review(report, previous)
+
+    def page_html(self, result: Review) -> str:
+        """The review as one self-contained web page."""
+        from nianbao.review_html import render_review
+
+        return render_review(result)
+
+    def read_upload(self, data: bytes, name: str) -> Report:
+        """A report from an uploaded file (any format the readers take)."""
+        return read_report_bytes_guarded(data, name, max_bytes=self.max_bytes)
+
+    def read_file_or_stored(self, name: str) -> Report:
+        """A report file, or a report id of the knowledge base when no such file exists."""
+        path = Path(name)
+        if path.exists() or not _looks_like_id(name):
+            return read_report_guarded(path, self.max_bytes)
+        if not self.has_knowledge_base():
+            raise ReportReadError(ReadFailure.NOT_FOUND, f"找不到文件：{name}（也没有可查找报告 ID 的知识库）")
+        return self.knowledge.base.show(name).report
+
+    def last_year(self, draft: Report) -> tuple[Report | None, str]:
+        """Last year's report of the same body from the knowledge base, if it holds one; and a note saying so."""
+        if draft.agency is None or draft.year is None or not self.has_knowledge_base():
+            return None, ""
+        try:
+            kb = self.knowledge.base
+            found = [r for r in kb.list() if r.agency == draft.agency and r.year == draft.year - 1]
+            if not found:
+                return None, ""
+            previous = kb.show(found[0].id).report
+        except NianbaoError as e:
+            return None, f"未能从知识库取得上年报告（{e.message}），只对照标准格式审阅。"
+        return previous, f"已从知识库取得上年报告（ID {found[0].id}）。"
+
+    def has_knowledge_base(self) -> bool:
+        """True when a knowledge base is configured or exists (none is created just to look in it)."""
+        return self.settings.uses_chroma_server or (self.settings.data_dir / "chroma").is_dir()
+
+
+def _looks_like_id(name: str) -> bool:
+    return "/" not in name and "\\" not in name and Path(name).suffix.lower() not in REPORT_SUFFIXES
