@@ -280,7 +280,7 @@ def turn(
         return drafted
     if not replies:
         replies.append(HELP)
-    extra = {FACTS: facts} if stated else {}
+    extra = {**(figures.extra if figures is not None else {}), **({FACTS: facts} if stated else {})}
     return services.TurnResult(report=report, reply="\n\n".join(replies), changed=changed, extra=extra)
 
 
