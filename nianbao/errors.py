@@ -26,6 +26,7 @@ class ReadFailure(StrEnum):
     SCANNED = "scanned"
     NOT_A_REPORT = "not_a_report"
     TIMEOUT = "timeout"
+    MEMORY = "memory"
     CRASHED = "crashed"
 
 

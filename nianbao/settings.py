@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     max_file_mb: int = Field(default=20, alias="NIANBAO_MAX_FILE_MB")
     # A file whose reading takes longer is stopped (nianbao.readers.guard): its worker process is killed.
     read_timeout: float = Field(default=60.0, gt=0, alias="NIANBAO_READ_TIMEOUT")
+    # The memory a read's worker process may take beyond its start (MB; 0: no ceiling): past it, the read stops.
+    read_memory_mb: int = Field(default=400, ge=0, alias="NIANBAO_READ_MEMORY_MB")
 
     @property
     def uses_llm(self) -> bool:

@@ -104,18 +104,30 @@ def read_spreadsheet_bytes(
 def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    from nianbao.readers.bounds import check_inflation
+
+    check_inflation(data, f"Excel 文件“{name}”")  # inflated piece by piece, within limits, before openpyxl
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+    except SyntaxError as e:
+        raise _broken_sheet(name) from e
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, NotImplementedError) as e:
         raise InvalidInputError(f"“{name}”不是可以打开的 Excel（.xlsx）文件，请另存为 .xlsx 或 CSV 后再试。") from e
     rows: list[list[str]] = []
     try:
         for sheet in book.worksheets:
             rows.extend([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
             rows.append([])
+    except SyntaxError as e:
+        raise _broken_sheet(name) from e
     finally:
         book.close()
     return rows
+
+
+def _broken_sheet(name: str) -> InvalidInputError:
+    """A sheet's XML malformed, or with entities that expand without end (expat's ParseError, a SyntaxError)."""
+    return InvalidInputError(f"Excel 文件“{name}”中的工作表已损坏（XML 无法解析），请另存为 .xlsx 或 CSV 后再试。")
 
 
 def _cell_text(value: object) -> str:

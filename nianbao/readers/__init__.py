@@ -82,7 +82,7 @@ def _sniff_zip(data: bytes) -> str:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as e:  # NotImplemented: a zip version
         raise ReportReadError(ReadFailure.DAMAGED, "文件已损坏：这是一个无法打开的压缩包（.docx）。") from e
     if "word/document.xml" in names:
         return "docx"

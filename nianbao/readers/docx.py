@@ -13,6 +13,7 @@ from io import BytesIO
 from typing import Any
 
 from nianbao.errors import ReadFailure, ReportReadError
+from nianbao.readers.bounds import check_inflation
 from nianbao.readers.document import Document
 from nianbao.readers.html import MAX_SPAN, SpanCell, expand_spans, join_pieces
 from nianbao.readers.numbering import Numbering
@@ -54,7 +55,7 @@ def check_archive(data: bytes) -> None:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as e:
         raise ReportReadError(ReadFailure.DAMAGED, "Word 文件已损坏：无法打开这个 .docx 压缩包。") from e
     if len(entries) > MAX_ENTRIES:
         raise _bomb(f"压缩包中有 {len(entries)} 个文件，远超正常 Word 文档")
@@ -63,6 +64,7 @@ def check_archive(data: bytes) -> None:
         raise _bomb(f"解压后共 {total / 1024 / 1024:.0f} MB，超过 {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB 的上限")
     for entry in entries:
         _check_entry(entry)
+    check_inflation(data, "Word 文件")
 
 
 def _check_entry(entry: zipfile.ZipInfo) -> None:

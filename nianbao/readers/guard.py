@@ -5,9 +5,12 @@ pages; but a pathology inside C code (lxml, a regular expression) cannot be inte
 So where users hand us files (the CLI commands, the app's uploads, the knowledge base's add), reports
 are read with ``read_report_guarded`` / ``read_report_bytes_guarded``: ``read_report_bytes`` runs in a
 worker process, and a worker that has not answered within NIANBAO_READ_TIMEOUT seconds is killed and
-the caller gets ReportReadError(TIMEOUT) with a Chinese message naming the file and the limit. A worker
-that dies (killed by the OS, out of memory) is ReportReadError(CRASHED). The reader's own errors come
-back as data (ErrorRecord) and are raised again with the same reason and message. Other files users hand
+the caller gets ReportReadError(TIMEOUT) with a Chinese message naming the file and the limit. A worker's
+address space is capped at its size at start plus NIANBAO_READ_MEMORY_MB: an allocation past it is
+ReportReadError(MEMORY). A worker that dies (killed by the OS) is ReportReadError(CRASHED). The reader's
+own errors come back as data (ErrorRecord) and are raised again with the same reason and message; what
+a library raises for a file it did not expect (an AttributeError deep in python-docx …) comes back as
+ReportReadError(DAMAGED) naming the file, never as a traceback. Other files users hand
 us (this year's figures as XLSX/CSV, ``nianbao.intake``) are read the same way, by ``run_guarded``.
 
 Workers are kept and reused (a read costs a round trip over a pipe, not a process start), at most
@@ -29,11 +32,9 @@ import contextlib
 import logging
 import multiprocessing
 import os
-import pickle
 import signal
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -67,6 +68,7 @@ PRELOAD = [
 ]
 START_SECONDS = 60.0  # a worker's start is not counted in the read's time limit
 READS_PER_WORKER = 500  # then a fresh one, so that what a reader leaks does not pile up
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 _READY = "ready"
 _TAKEN = "taken"
 
@@ -141,10 +143,17 @@ class ReadGuard:
     _idle: list[_Worker]  # started, waiting for a read
     _busy: list[_Worker]  # reading
 
-    def __init__(self, max_workers: int = 2, start_method: str | None = None, reader: Reader = read_report_bytes):
+    def __init__(
+        self,
+        max_workers: int = 2,
+        start_method: str | None = None,
+        reader: Reader = read_report_bytes,
+        memory_mb: int | None = None,
+    ):
         self.max_workers = max_workers
         self.start_method = start_method  # None: "fork" with a single thread, else "forkserver"
         self.reader = reader
+        self.memory_mb = _read_memory_mb() if memory_mb is None else memory_mb  # 0: no ceiling
         self._reset()
 
     def read_bytes(
@@ -231,7 +240,7 @@ class ReadGuard:
             context.set_forkserver_preload(PRELOAD)
         ours, theirs = context.Pipe()
         lifeline_end, lifeline = context.Pipe(duplex=False)
-        args = (theirs, lifeline_end, self.reader, [*self._ends_to_close(method), ours, lifeline])
+        args = (theirs, lifeline_end, self.reader, [*self._ends_to_close(method), ours, lifeline], self.memory_mb)
         process = context.Process(target=_serve, args=args, name="nianbao-reader", daemon=True)
         process.start()
         theirs.close()
@@ -323,20 +332,52 @@ def _unpack(reply: Any) -> Any:
     return reply
 
 
-def _serve(connection: Connection, lifeline: Connection, reader: Reader, callers_ends: list[Connection]) -> None:
+def _serve(
+    connection: Connection, lifeline: Connection, reader: Reader, callers_ends: list[Connection], memory_mb: int
+) -> None:
     """The worker: read each request and answer with its result (a Report …), an ErrorRecord or another exception."""
     for end in callers_ends:  # copies of the caller's ends: kept open here, they would hide the caller's death
         end.close()
+    _die_with_parent()
     threading.Thread(target=_exit_with_caller, args=(lifeline,), daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it then kills us
+    _limit_memory(memory_mb)
     try:
         connection.send(_READY)
         while True:
             request = connection.recv()
             connection.send(_TAKEN)
-            connection.send(_answer(reader, *request))
+            answer = _answer(reader, memory_mb, *request)
+            connection.send(answer)
+            if isinstance(answer, ErrorRecord) and answer.reason is ReadFailure.MEMORY:
+                return  # what failed to allocate may have left the worker in a bad state: a fresh one next time
     except (EOFError, OSError):  # the caller has gone (exited or was killed): so do we, quietly
         return
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies, even while a read holds the interpreter in C code
+    (the lifeline's thread then never runs)."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:  # the parent died before the request was made
+            os._exit(0)
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Cap this worker's address space at what it has now plus ``memory_mb``: an allocation past it fails
+    (MemoryError) instead of the machine running out of memory."""
+    if memory_mb <= 0:
+        return
+    import resource
+
+    with contextlib.suppress(OSError, ValueError):
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        ceiling = pages * os.sysconf("SC_PAGE_SIZE") + memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, resource.RLIM_INFINITY))
 
 
 def _exit_with_caller(lifeline: Connection) -> None:
@@ -346,27 +387,43 @@ def _exit_with_caller(lifeline: Connection) -> None:
     os._exit(0)
 
 
-def _answer(reader: Reader, function: Callable[..., Any] | None, data: bytes, name: str, args: tuple[Any, ...]) -> Any:
+def _answer(
+    reader: Reader, memory_mb: int, function: Callable[..., Any] | None, data: bytes, name: str, args: tuple[Any, ...]
+) -> Any:
     try:
         return (function or reader)(data, name, *args)
     except NianbaoError as e:
         return ErrorRecord.of(e)
-    except Exception as e:  # a bug in a reader: raised again in the caller, as it would be in-process
-        return _portable(e)
+    except MemoryError:
+        return ErrorRecord(ReportReadError, memory_message(name, memory_mb), ReadFailure.MEMORY)
+    except RecursionError:
+        return ErrorRecord(ReportReadError, _unparsable_message(name, "嵌套层数过深"), ReadFailure.DAMAGED)
+    except Exception as e:  # what a library raises for a structure it did not expect: the file, to the user
+        log.info("reading %r failed unexpectedly", name, exc_info=True)
+        return ErrorRecord(ReportReadError, _unparsable_message(name, type(e).__name__), ReadFailure.DAMAGED)
 
 
-def _portable(error: Exception) -> Exception:
-    try:
-        pickle.loads(pickle.dumps(error))
-    except Exception:
-        return RuntimeError("".join(traceback.format_exception(error)))
-    return error
+def memory_message(name: str, memory_mb: int) -> str:
+    return (
+        f"读取文件“{_label(name)}”所需内存超过了读取进程 {memory_mb} MB 的上限（NIANBAO_READ_MEMORY_MB），"
+        f"已停止读取（文件可能过大或是恶意构造的）。{REPORT_ADVICE}"
+    )
+
+
+def _unparsable_message(name: str, detail: str) -> str:
+    return f"文件“{_label(name)}”的结构异常，无法解析（{detail}），文件可能已损坏或是恶意构造的。{REPORT_ADVICE}"
 
 
 def _read_timeout() -> float:
     from nianbao.settings import get_settings
 
     return get_settings().read_timeout
+
+
+def _read_memory_mb() -> int:
+    from nianbao.settings import get_settings
+
+    return get_settings().read_memory_mb
 
 
 _default: ReadGuard | None = None

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from nianbao.errors import ReadFailure, ReportReadError
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CHINESE_DIGITS = "零一二三四五六七八九"
 _CHINESE_FORMATS = frozenset(
@@ -76,8 +78,10 @@ class Numbering:
         numbering = cls()
         part = _numbering_part(document)
         if part is not None:
-            numbering.levels = _levels(part.element)
-        numbering.style_numbers = _style_numbers(document.styles.element)
+            numbering.levels = _levels(_element(part))
+        styles = _styles_part(document)
+        if styles is not None:
+            numbering.style_numbers = _style_numbers(_element(styles))
         return numbering
 
     def label(self, paragraph: Any) -> str:
@@ -120,6 +124,31 @@ def _numbering_part(document: Any) -> Any:
         return document.part.numbering_part
     except (KeyError, NotImplementedError, ValueError):
         return None
+
+
+def _styles_part(document: Any) -> Any:
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    try:
+        return document.part.part_related_by(RELATIONSHIP_TYPE.STYLES)
+    except KeyError:
+        return None
+
+
+def _element(part: Any) -> Any:
+    """A part's XML: python-docx parses it only when its content type is the expected one; a part
+    declared otherwise (application/xml) is the same XML and is parsed here."""
+    element = getattr(part, "element", None)
+    if element is not None:
+        return element
+    from docx.oxml.parser import parse_xml
+
+    try:
+        return parse_xml(part.blob)
+    except Exception as e:  # lxml's errors for a broken part
+        raise ReportReadError(
+            ReadFailure.DAMAGED, f"Word 文件已损坏：其中 {part.partname} 不是有效的 XML，无法读取。"
+        ) from e
 
 
 def _levels(numbering: Any) -> dict[tuple[str, int], Level]:

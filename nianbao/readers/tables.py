@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.model import BLANK_MARKS, CellNumber, Finding, Location, Report, Severity
 from nianbao.readers.document import Line, clean
 from nianbao.schema import (
@@ -30,6 +31,7 @@ from nianbao.schema import (
     rows_of,
 )
 
+MAX_DIGITS = 18
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _ITEM_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．])")
 _NUMBERING = re.compile(r"[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．]")
@@ -49,16 +51,28 @@ def is_value_token(text: str) -> bool:
 def parse_value(raw: str, kind: ValueKind) -> CellNumber | None:
     """The number in a cell as published; None when blank or not a number of this kind."""
     if raw.isascii() and raw.isdigit():  # the usual cell, decided without a regular expression
+        _check_digits(raw)
         return Decimal(raw) if kind is ValueKind.MONEY else int(raw)
     token = clean(raw).replace(",", "").replace(" ", "")
     if token in BLANK_MARKS or not _NUMBER.match(token):
         return None
+    _check_digits(token)
     if kind is ValueKind.MONEY:
         try:
             return Decimal(token)
         except InvalidOperation:
             return None
     return int(token) if re.fullmatch(r"[-+]?\d+", token) else None
+
+
+def _check_digits(token: str) -> None:
+    """No figure of a report has more than MAX_DIGITS digits (and int() refuses 4,301 or more): a damaged file."""
+    digits = sum(c.isdigit() for c in token)
+    if digits > MAX_DIGITS:
+        raise ReportReadError(
+            ReadFailure.DAMAGED,
+            f"表格中有一个长达 {digits} 位的数字（{token[:12]}…），不是有效的统计数字，文件可能已损坏或被篡改。",
+        )
 
 
 @lru_cache(maxsize=4096)
