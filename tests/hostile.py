@@ -69,9 +69,16 @@ def spaces_bomb_pdf(inflated: int = 1536 * MB) -> bytes:
     return pdf([deflate_repeated(b" " * MB, inflated // MB)])
 
 
-def big_content_pdf(size: int = 18 * MB) -> bytes:
-    """One page with a ``size``-byte content stream of text operators (compressed)."""
-    return pdf([deflate_repeated(text_ops(10_000), size // len(text_ops(10_000)))])
+def binary_bomb_pdf(inflated: int = 1536 * MB) -> bytes:
+    """One stream that inflates to ``inflated`` zero bytes (as an image or a font would be binary)."""
+    return pdf([deflate_repeated(b"\0" * MB, inflated // MB)])
+
+
+def big_content_pdf(size: int = 18 * MB, compressed: bool = True) -> bytes:
+    """One page with a ``size``-byte content stream of text operators."""
+    ops = text_ops(10_000)
+    times = size // len(ops)
+    return pdf([deflate_repeated(ops, times) if compressed else ops * times], compressed)
 
 
 def many_glyphs_pdf(pages: int = 300, glyphs: int = 20_000) -> bytes:

@@ -1,13 +1,15 @@
-"""What one file may expand to while it is read: inflated bytes and glyphs, checked as they are produced.
+"""What one file may expand to while it is read: inflated bytes and glyphs, checked before they are used.
 
 A compressed file can hide a thousand times its size (a 1.5 MB PDF page of 1.5 GB of spaces, a DOCX
 part that inflates past the size it declares). Checking sizes after inflating is too late, so every
-inflation here stops one byte past its limit, and the PDF reader counts glyphs while a page is laid
-out. Each refusal is a ReportReadError(TOO_LARGE) saying in Chinese which limit was hit.
+inflation here is done piece by piece, keeping nothing, and stops at its limit; the PDF reader counts
+a page's glyphs before it reads them. Each refusal is a ReportReadError(TOO_LARGE) saying in Chinese
+which limit was hit.
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,6 +55,22 @@ class InflationBudget:
             raise too_large(f"PDF 中的数据解压后合计超过 {_mb(MAX_PDF_INFLATED_BYTES)} MB 的上限")
 
 
+@dataclass
+class GlyphBudget:
+    """Glyphs a PDF may still have: per page and in the whole file."""
+
+    page_limit: int = MAX_PAGE_GLYPHS
+    file_limit: int = MAX_GLYPHS
+    total: int = 0
+
+    def spend(self, page_number: int, glyphs: int) -> None:
+        self.total += glyphs
+        if glyphs > self.page_limit:
+            raise too_large(f"PDF 第 {page_number} 页有 {glyphs} 个字符，超过每页 {self.page_limit} 个的上限")
+        if self.total > self.file_limit:
+            raise too_large(f"PDF 的字符总数超过 {self.file_limit} 个的上限（读到第 {page_number} 页）")
+
+
 _budget: ContextVar[InflationBudget | None] = ContextVar("nianbao_inflation_budget", default=None)
 
 
@@ -67,141 +85,72 @@ def inflation_budget() -> Iterator[InflationBudget]:
         _budget.reset(token)
 
 
-def inflate(data: bytes, limit: int = MAX_PDF_STREAM_BYTES) -> bytes:
-    """zlib data inflated, never past ``limit`` bytes (ReportReadError); a damaged tail keeps what came before.
-
-    pdfminer's own inflation takes the whole output at once, then falls back to byte-by-byte for a
-    damaged stream: both unbounded. This is its behaviour (zlib.error for a stream damaged from the
-    start), bounded.
-    """
-    inflater = zlib.decompressobj()
-    try:
-        out = inflater.decompress(data, limit + 1)
-    except zlib.error:
-        out = _inflate_damaged(data, limit)
-    if len(out) > limit:
-        raise too_large(f"PDF 中有一个数据流解压后超过 {_mb(limit)} MB 的上限")
-    _spend(len(out))
-    return out
-
-
-def _inflate_damaged(data: bytes, limit: int) -> bytes:
-    """What inflates before the damage (as pdfminer keeps it), by pieces; the damaged piece byte by byte."""
-    inflater, out = zlib.decompressobj(), bytearray()
-    for start in range(0, len(data), _PIECE):
-        before = inflater.copy()
-        try:
-            out += inflater.decompress(data[start : start + _PIECE], limit + 1 - len(out))
-        except zlib.error:
-            out += _up_to_damage(before, data[start : start + _PIECE], limit + 1 - len(out))
-            break
-        if len(out) > limit or inflater.unconsumed_tail:
-            return bytes(out) + b"\0"  # past the limit: the caller refuses it
-    if not out:
-        raise zlib.error("damaged from the start")
-    return bytes(out)
-
-
-def _up_to_damage(inflater: Any, piece: bytes, room: int) -> bytes:
-    out = bytearray()
-    for index in range(len(piece)):
-        if len(out) >= room:  # max_length 0 would mean no limit at all
-            break
-        try:
-            out += inflater.decompress(piece[index : index + 1], room - len(out))
-        except zlib.error:
-            break
-    return bytes(out)
-
-
-def lzw_inflate(data: bytes, limit: int = MAX_PDF_STREAM_BYTES) -> bytes:
-    """LZW data decoded, never past ``limit`` bytes."""
-    from io import BytesIO
-
-    from pdfminer.lzw import LZWDecoder
-
-    pieces, size = [], 0
-    for piece in LZWDecoder(BytesIO(data)).run():
-        size += len(piece)
-        if size > limit:
-            raise too_large(f"PDF 中有一个数据流解压后超过 {_mb(limit)} MB 的上限")
-        pieces.append(piece)
-    _spend(size)
-    return b"".join(pieces)
-
-
 def _spend(size: int) -> None:
     budget = _budget.get()
     if budget is not None:
         budget.spend(size)
 
 
-class _BoundedZlib:
-    """Stands in for the zlib module inside pdfminer.pdftypes: the same names, inflation bounded."""
-
-    error = zlib.error
-    decompressobj = staticmethod(zlib.decompressobj)
-
-    @staticmethod
-    def decompress(data: bytes, *args: Any) -> bytes:
-        return inflate(data)
+_STREAM = re.compile(rb"stream\r?\n")
+_FLATE = re.compile(rb"/(?:FlateDecode|Fl)\b")
+_OTHER_FILTER = re.compile(rb"/Filter\b")
 
 
-def bound_pdfminer() -> None:
-    """Make pdfminer inflate (Flate, LZW) within the limits above; done once per process."""
-    from pdfminer import pdftypes
+def check_pdf_streams(data: bytes) -> None:
+    """Refuse a PDF whose streams, inflated, pass the limits: before pdfium, which inflates and parses a
+    page's content whole (an 18 MB content stream took it past 400 MB, 1.5 GB of spaces further).
 
-    if not isinstance(pdftypes.zlib, _BoundedZlib):
-        pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
-        pdftypes.lzwdecode = lzw_inflate
-
-
-def check_page_content(page_object: Any, number: int, limit: int = MAX_PAGE_CONTENT_BYTES) -> None:
-    """Refuse a page whose content streams inflate past ``limit`` bytes, before it is laid out."""
-    from pdfminer.pdftypes import resolve1, stream_value
-
-    size = 0
-    for content in page_object.contents or []:
-        size += len(stream_value(resolve1(content)).get_data())
-        if size > limit:
-            raise too_large(f"PDF 第 {number} 页的内容解压后超过 {_mb(limit)} MB 的上限")
-
-
-@dataclass
-class GlyphBudget:
-    """Glyphs laid out so far: per page and for the whole file."""
-
-    page_limit: int = MAX_PAGE_GLYPHS
-    file_limit: int = MAX_GLYPHS
-    page_number: int = 0
-    on_page: int = 0
-    total: int = 0
-
-    def new_page(self, number: int) -> None:
-        self.page_number, self.on_page = number, 0
-
-    def spend(self) -> None:
-        self.on_page += 1
-        self.total += 1
-        if self.on_page > self.page_limit:
-            raise too_large(f"PDF 第 {self.page_number} 页的字符超过 {self.page_limit} 个的上限")
-        if self.total > self.file_limit:
-            raise too_large(f"PDF 的字符总数超过 {self.file_limit} 个的上限（读到第 {self.page_number} 页）")
+    Each stream is found by its keyword and inflated piece by piece, nothing kept. One that reads as
+    text (page content, a form's drawing) is held to MAX_PAGE_CONTENT_BYTES; a binary one (a font, an
+    image) to MAX_PDF_STREAM_BYTES; all of them together to MAX_PDF_INFLATED_BYTES.
+    """
+    with inflation_budget():
+        for match in _STREAM.finditer(data):
+            head = data[max(0, match.start() - 512) : match.start()]
+            head = head[head.rfind(b"obj") + 1 :] if b"obj" in head else head
+            if _FLATE.search(head):
+                size, text_like = _measure_flate(data, match.end())
+            elif _OTHER_FILTER.search(head):
+                continue  # DCT images and the like: pdfium does not inflate them into a page
+            else:
+                end = data.find(b"endstream", match.end())
+                raw = data[match.end() : end if end >= 0 else len(data)]
+                size, text_like = len(raw), _looks_like_text(raw[:_PIECE])
+                _spend(size)
+            if text_like and size > MAX_PAGE_CONTENT_BYTES:
+                raise too_large(f"PDF 中有一段页面内容解压后超过 {_mb(MAX_PAGE_CONTENT_BYTES)} MB 的上限")
 
 
-def lay_out(page: Any, budget: GlyphBudget) -> None:
-    """Lay out a pdfplumber page as pdfplumber would, counting glyphs as they are drawn (stops at the budget)."""
-    from pdfminer.pdfinterp import PDFPageInterpreter
-    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+def _measure_flate(data: bytes, start: int) -> tuple[int, bool]:
+    """The inflated size of the zlib stream at ``start`` (to its end or its damage), and whether it is text."""
+    inflater, size, first = zlib.decompressobj(), 0, b""
+    position = start
+    while position < len(data) and not inflater.eof:
+        piece = inflater.unconsumed_tail or data[position : position + _PIECE]
+        if not inflater.unconsumed_tail:
+            position += _PIECE
+        try:
+            out = inflater.decompress(piece, _PIECE)
+        except zlib.error:
+            break  # damaged: pdfium keeps what came before, as measured
+        first = first or out
+        size += len(out)
+        _spend(len(out))
+        text_like = _looks_like_text(first)
+        if size > (MAX_PAGE_CONTENT_BYTES if text_like else MAX_PDF_STREAM_BYTES):
+            break
+    text_like = _looks_like_text(first)
+    if not text_like and size > MAX_PDF_STREAM_BYTES:
+        raise too_large(f"PDF 中有一个数据流解压后超过 {_mb(MAX_PDF_STREAM_BYTES)} MB 的上限")
+    return size, text_like
 
-    class CountingDevice(PDFPageAggregatorWithMarkedContent):
-        def render_char(self, *args: Any, **kwargs: Any) -> float:
-            budget.spend()
-            return float(super().render_char(*args, **kwargs))
 
-    device = CountingDevice(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
-    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
-    page._layout = device.get_result()
+def _looks_like_text(sample: bytes) -> bool:
+    """Page content and other drawing operators are printable ASCII; fonts and images are not."""
+    if not sample:
+        return False
+    printable = sum(1 for byte in sample[:4096] if 32 <= byte < 127 or byte in (9, 10, 13))
+    return printable >= 0.95 * min(len(sample), 4096)
 
 
 def _check_declared(entries: list[Any], what: str) -> None:

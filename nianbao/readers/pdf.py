@@ -17,10 +17,12 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from operator import itemgetter
 from typing import Any, TypeVar
 
 from nianbao.errors import ReadFailure, ReportReadError
+from nianbao.readers.bounds import GlyphBudget, check_pdf_streams
 from nianbao.readers.document import Document
 
 T = TypeVar("T")
@@ -59,6 +61,7 @@ def read_pdf(
 ) -> Document:
     """Read the text layer of a PDF, page by page; tables continue across page breaks."""
     document = Document(source=source, hard_wrapped=True)
+    check_pdf_streams(data)
     pdf = _open(data)
     try:
         _check_page_count(len(pdf), max_pages)
@@ -88,6 +91,7 @@ def _open(data: bytes) -> Any:
 
 def _pages(pdf: Any, deadline: float, seconds: float) -> Iterator[list[str]]:
     """The text lines of each page, without page numbers, checking the time limit between pages."""
+    glyphs = GlyphBudget()
     for number in range(1, len(pdf) + 1):
         if time.monotonic() > deadline:
             raise ReportReadError(
@@ -96,7 +100,7 @@ def _pages(pdf: Any, deadline: float, seconds: float) -> Iterator[list[str]]:
             )
         page = pdf[number - 1]
         try:
-            lines = page_text_lines(page)
+            lines = page_text_lines(page, partial(glyphs.spend, number))
         finally:
             page.close()
         yield _without_page_numbers(lines)
@@ -110,14 +114,16 @@ class _Char:
     top: float  # as pdfminer places it: the font's descent below the baseline, plus its size
 
 
-def page_text_lines(page: Any) -> list[str]:
-    """The page's text as pdfplumber's extract_text gives it: lines of words, top to bottom."""
-    lines = _clusters(_chars(page), top=lambda char: char.top)
+def page_text_lines(page: Any, count: Callable[[int], None] = lambda glyphs: None) -> list[str]:
+    """The page's text as pdfplumber's extract_text gives it: lines of words, top to bottom.
+
+    ``count`` is told the page's number of glyphs before they are read (a budget raises there)."""
+    lines = _clusters(_chars(page, count), top=lambda char: char.top)
     words = [word for line in lines for word in _words(sorted(line, key=_x0))]
     return [" ".join(text for text, _ in line) for line in _clusters(words, top=itemgetter(1))]
 
 
-def _chars(page: Any) -> list[_Char]:
+def _chars(page: Any, count: Callable[[int], None]) -> list[_Char]:
     import pypdfium2.raw as pdfium_c
 
     textpage = page.get_textpage()
@@ -128,7 +134,9 @@ def _chars(page: Any) -> list[_Char]:
     descents: dict[int | None, float] = {}
     chars: list[_Char] = []
     try:
-        for index in range(pdfium_c.FPDFText_CountChars(raw)):
+        glyphs = pdfium_c.FPDFText_CountChars(raw)
+        count(glyphs)
+        for index in range(glyphs):
             code = pdfium_c.FPDFText_GetUnicode(raw, index)
             if code in _LINE_BREAKS or pdfium_c.FPDFText_IsGenerated(raw, index):
                 continue
