@@ -175,9 +175,13 @@ def check_inflation(data: bytes, what: str) -> None:
     import zipfile
     from io import BytesIO
 
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return  # not an archive at all: the caller's own reader says so in its words
     name = ""
     try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
+        with archive:
             _check_declared(archive.infolist(), what)
             for entry in archive.infolist():
                 name = entry.filename
