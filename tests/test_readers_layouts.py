@@ -274,3 +274,29 @@ def test_six_numbers_that_could_miss_any_column_are_not_placed() -> None:
     result = check_report(report)
     assert result.errors == []
     assert "无法确定哪一栏为空" in result.findings[0].message
+
+
+# ---- 4. the narrative numbered its own way ------------------------------------------------------
+
+
+def _restarted(kind: str) -> Report:
+    report = read_report(LAYOUTS / "restarted_numbering.txt")
+    return report if kind == "txt" else read_report_bytes(report_to_pdf(report), "restarted.pdf")
+
+
+@pytest.mark.parametrize("kind", ["txt", "pdf"])
+def test_restarted_numbering_is_read_and_reported_as_structure(seed: Report, kind: str) -> None:
+    report = _restarted(kind)
+    assert differing(report, seed) == {}
+    assert [p.number for p in report.parts] == ["一", "二", "三", "四", "五", "六"]
+    assert report.part_text("五") == seed.part_text("五")  # found after table 四, without its heading
+    assert report.part_text("六") == seed.part_text("六")
+    assert "一是县政府成立了由常务副县长任组长" in report.part_text("一")
+    result = check_report(report)
+    assert rules(result) == ["structure.numbering"]
+    message = result.findings[0].message
+    assert "第二部分印作“一、主动公开政府信息情况”" in message and "第五部分没有标题" in message
+
+
+def test_a_report_numbered_as_the_format_says_gets_no_numbering_finding(seed: Report) -> None:
+    assert "structure.numbering" not in rules(check_report(seed))

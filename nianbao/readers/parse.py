@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 
 from nianbao.errors import ReadFailure, ReportReadError
-from nianbao.model import Part, Report, blank_cells
+from nianbao.model import Finding, Location, Part, Report, Severity, blank_cells
 from nianbao.readers.document import Document, Line, clean, looks_hard_wrapped, reflow
-from nianbao.readers.tables import place_table_lines
+from nianbao.readers.tables import place_table_lines, split_line
 from nianbao.schema import (
     PART_TITLE_VARIANTS,
     ReportFormat,
@@ -49,16 +49,38 @@ _FORMAT_2021_MARKS = (
 _NARRATIVE_PARTS = ("一", "五", "六")
 
 
+# Titles that name one part whatever numeral is printed before them (a report that restarts
+# its numbering prints 一、主动公开政府信息情况 for part 二).
+_OWN_TITLES: dict[str, tuple[str, ...]] = {
+    "一": ("总体情况",),
+    "二": ("主动公开政府信息情况",),
+    "三": ("收到和处理政府信息公开申请",),
+    "四": ("行政复议、行政诉讼", "被申请行政复议", "行政复议和行政诉讼"),
+    "五": ("存在的主要问题及改进", "存在问题及改进", "主要问题及改进"),
+    "六": ("其他需要报告的事项",),
+}
+_TABLE_PARTS = ("二", "三", "四")
+# Words of a 五 (problems and how they are fixed) left without its heading after table 四.
+_PROBLEM_WORDS = ("问题", "不足", "改进", "整改")
+
+
 @dataclass
 class _Section:
     number: str
     heading: str
     lines: list[Line] = field(default_factory=list)
+    printed: str = ""  # the numeral printed in the heading, when not the part's own
 
 
 def parse_document(document: Document) -> Report:
     """Turn a reader's lines into a Report; ReportReadError if it is not an annual report."""
     head, sections = _split_parts(document.lines)
+    numbering: list[Finding] = []
+    if _table_parts(sections) < len(_TABLE_PARTS):
+        renumbered_head, renumbered = _split_parts(document.lines, by_title=True)
+        if _table_parts(renumbered) > _table_parts(sections):
+            head, sections = renumbered_head, renumbered
+            head, sections, numbering = _renumbered(head, sections)
     if len(sections) < 2:
         raise ReportReadError(
             ReadFailure.NOT_A_REPORT,
@@ -71,17 +93,23 @@ def parse_document(document: Document) -> Report:
     for section in sections:
         report.parts.append(_to_part(section, document.hard_wrapped))
     table_lines = {s.number: s.lines for s in sections if s.number in ("二", "三", "四")}
+    report.reader_findings.extend(numbering)
     report.reader_findings.extend(place_table_lines(report, table_lines))
     return report
 
 
-def _split_parts(lines: list[Line]) -> tuple[list[Line], list[_Section]]:
+def _table_parts(sections: list[_Section]) -> int:
+    return sum(1 for s in sections if s.number in _TABLE_PARTS)
+
+
+def _split_parts(lines: list[Line], by_title: bool = False) -> tuple[list[Line], list[_Section]]:
     head: list[Line] = []
     sections: list[_Section] = []
     for line in lines:
-        heading = _as_heading(line)
+        heading = _as_heading(line) or (_as_titled_heading(line) if by_title else None)
         if heading is not None and _opens_new_part(heading[0], sections):
-            sections.append(_Section(heading[0], heading[1]))
+            printed = _printed_numeral(heading[1])
+            sections.append(_Section(heading[0], heading[1], printed="" if printed == heading[0] else printed))
         elif sections:
             sections[-1].lines.append(line)
         else:
@@ -107,6 +135,64 @@ def _as_heading(line: Line) -> tuple[str, str] | None:
     if any(variant in squashed for variant in PART_TITLE_VARIANTS[number]):
         return number, text
     return None
+
+
+def _as_titled_heading(line: Line) -> tuple[str, str] | None:
+    """A heading by its title alone, whatever its numeral: 一、主动公开政府信息情况 is part 二."""
+    text = clean(line.text)
+    if len(text) > 45 or any(ch.isdigit() for ch in text) or not _HEADING.match(text):
+        return None
+    squashed = text.replace(" ", "")
+    return next(((n, text) for n, titles in _OWN_TITLES.items() if any(t in squashed for t in titles)), None)
+
+
+def _printed_numeral(heading: str) -> str:
+    match = _HEADING.match(heading)
+    return match.group(1) if match else ""
+
+
+def _renumbered(head: list[Line], sections: list[_Section]) -> tuple[list[Line], list[_Section], list[Finding]]:
+    """A report numbered its own way: part 一 from the head, an untitled 五 from after table 四."""
+    found = [s.number for s in sections]
+    if "一" not in found:
+        start = next((i for i, line in enumerate(head) if _printed_numeral(clean(line.text)) == "一"), None)
+        if start is not None:
+            sections.insert(0, _Section("一", "", head[start:]))
+            head = head[:start]
+    appeals = next((s for s in sections if s.number == "四"), None)
+    if "五" not in found and appeals is not None:
+        problems = _untitled_problems(appeals.lines)
+        if problems:
+            appeals.lines = appeals.lines[: len(appeals.lines) - len(problems)]
+            sections.insert(sections.index(appeals) + 1, _Section("五", "", problems))
+    return head, sections, [_numbering_finding(sections)]
+
+
+def _untitled_problems(lines: list[Line]) -> list[Line]:
+    """The prose after the last row of numbers of table 四, when it speaks of problems."""
+    last_numbers = max((i for i, line in enumerate(lines) if split_line(line, i).has_numbers), default=-1)
+    rest = lines[last_numbers + 1 :]
+    prose = " ".join(clean(line.text) for line in rest)
+    return rest if len(prose) >= 20 and any(word in prose for word in _PROBLEM_WORDS) else []
+
+
+def _numbering_finding(sections: list[_Section]) -> Finding:
+    shown = "；".join(
+        f"第{s.number}部分{'没有标题' if not s.heading else f'印作“{s.heading}”'}"
+        for s in sections
+        if s.printed or not s.heading
+    )
+    return Finding(
+        rule="structure.numbering",
+        severity=Severity.WARNING,
+        location=Location(part=next((s.number for s in sections if s.printed or not s.heading), None)),
+        expected="一、总体情况 至 六、其他需要报告的事项",
+        found=shown,
+        message=(
+            f"各部分的编号与标准格式不一致（{shown}）：已按标题和表格内容找到各部分并读取；"
+            "请按格式将六个部分依次编号为一至六并写明标题。"
+        ),
+    )
 
 
 def _fill_head(report: Report, head: list[Line], hard_wrapped: bool | None) -> None:
