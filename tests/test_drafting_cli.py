@@ -185,3 +185,26 @@ def test_with_the_local_model_configured_but_not_installed_the_draft_says_how_to
     error = capsys.readouterr().err
     assert "本地大模型尚未安装" in error and "make local-llm" in error
     assert not (tmp_path / "d.md").exists()
+
+
+def test_a_lasting_llm_fault_keeps_the_finished_part_and_the_offline_text_of_the_rest(
+    tmp_path: Path, cells_file: Path, cells: Report, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app's fallback policy (nianbao.usecases.drafting), not a second one: nothing drafted is lost."""
+    one = f"2022年，我县共受理政府信息公开申请{cells.count(REQ, '一', '总计')}件。"
+    out = tmp_path / "draft.md"
+    with fake_openai([Reply(one), Reply(status=500), Reply(status=500)]) as server:
+        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("NIANBAO_LLM_RETRIES", "1")
+        get_settings.cache_clear()
+        try:
+            status = draft("--facts", str(cells_file), "--previous", str(SEED), "--llm", "--out", str(out))
+        finally:
+            get_settings.cache_clear()
+    written = read_report(out)
+    assert status == 0
+    assert written.part_text("一") == one
+    assert written.part_text("五").strip() and written.part_text("六").strip()  # the offline draft's
+    summary = capsys.readouterr().err
+    assert "服务器错误" in summary and "未完成的部分已改用离线起草的结果" in summary

@@ -16,7 +16,6 @@ from nianbao.checker import check_report
 from nianbao.commands import COMMANDS
 from nianbao.drafting.facts import FactValue, facts_in_text, parse_fact
 from nianbao.drafting.model import Draft
-from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.sources import ReportList, ReportSource
 from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.intake import carry_over, preview, read_facts_guarded
@@ -24,8 +23,9 @@ from nianbao.intake.changes import CellChange
 from nianbao.localmodel import local_server
 from nianbao.model import Report, empty_report
 from nianbao.readers.guard import read_report_guarded
-from nianbao.resources import corpus_files
-from nianbao.settings import get_settings
+from nianbao.settings import Settings, get_settings
+from nianbao.usecases import components
+from nianbao.usecases.container import compose
 
 WRITERS = {".docx": "write_docx", ".md": "write_markdown", ".markdown": "write_markdown", ".txt": "write_text"}
 
@@ -49,10 +49,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     writer = _writer(args.out)
-    source = report_source(args.kb, args.previous)
+    settings = command_settings(get_settings(), args.llm, args.kb)
+    source = report_source(settings, args.kb, args.previous)
     cells, facts = this_years_cells(args.facts, args.agency, args.year, source), dict(_file_facts(args.facts))
     facts.update(parse_fact(f) for f in args.fact)
-    draft = _draft(args, cells, source, facts)
+    if args.llm:
+        _start_local_model(settings)
+    draft = compose(settings, source).drafting.draft_report(args.agency, args.year, cells, facts)
     result = check_report(draft.report, source.latest_report(args.agency, args.year), facts_for_rules(facts))
     data = writer(draft.report)
     if args.out:
@@ -63,16 +66,21 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def report_source(kb_dir: str | None, previous: list[str]) -> ReportSource:
+def command_settings(settings: Settings, llm: bool, kb_dir: str | None) -> Settings:
+    """The settings of this command: offline unless --llm (then a configured model is required); --kb's folder."""
+    if llm and not settings.uses_llm:
+        raise NianbaoError("没有配置大模型（OPENAI_API_KEY 或 OPENAI_BASE_URL），请先配置，或去掉 --llm 离线起草。")
+    update: dict[str, object] = {} if llm else {"llm": "offline"}
+    if kb_dir:
+        update["data_dir"] = Path(kb_dir)
+    return settings.model_copy(update=update)
+
+
+def report_source(settings: Settings, kb_dir: str | None, previous: list[str]) -> ReportSource:
     """Past reports: the files given, else the knowledge base, else the reference reports in corpus/."""
     if previous:
         return ReportList(read_report_guarded(path) for path in previous)
-    if kb_dir:
-        from nianbao.drafting.kbsource import KnowledgeBaseSource
-        from nianbao.kb.service import KnowledgeBase
-
-        return KnowledgeBaseSource(KnowledgeBase(Path(kb_dir)))
-    return ReportList(read_report_guarded(path) for path in corpus_files())
+    return components.report_source(settings) if kb_dir else components.corpus_source()
 
 
 def this_years_cells(path: str, agency: str, year: int, source: ReportSource) -> Report:
@@ -109,24 +117,9 @@ def facts_for_rules(facts: dict[str, FactValue]) -> dict[str, int]:
     return {name: int(value) for name, value in facts.items() if value == int(value)}
 
 
-def _draft(args: argparse.Namespace, cells: Report, source: ReportSource, facts: dict[str, FactValue]) -> Draft:
-    if not args.llm:
-        return draft_offline(args.agency, args.year, cells, source, facts)
-    # The command line is a shell like the app: the LLM workflow comes from agents/, imported only here.
-    from agents.draft import LLMDrafter
-    from agents.llm import chat_model_from_settings
-
-    model = chat_model_from_settings()
-    if model is None:
-        raise NianbaoError("没有配置大模型（OPENAI_API_KEY 或 OPENAI_BASE_URL），请先配置，或去掉 --llm 离线起草。")
-    _start_local_model()
-    return LLMDrafter(model, source).draft_all(args.agency, args.year, cells, facts)
-
-
-def _start_local_model() -> None:
+def _start_local_model(settings: Settings) -> None:
     """With NIANBAO_LLM=local, the local model's server answers before drafting: one already listening is
     used (and left running), else one is started here and stopped when this command ends."""
-    settings = get_settings()
     if settings.llm != "local":
         return
     url = settings.local_llm_base_url

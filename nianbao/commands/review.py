@@ -15,17 +15,17 @@ from pathlib import Path
 
 from nianbao.commands import COMMANDS
 from nianbao.commands.check import format_finding
-from nianbao.errors import NianbaoError, ReadFailure, ReportReadError
+from nianbao.errors import NianbaoError
 from nianbao.model import Finding, Report
-from nianbao.readers.guard import read_report_guarded
-from nianbao.review import Review, ReviewItem, review
-from nianbao.review_html import KIND_LABELS, MODE_LABELS, render_review
-from nianbao.settings import Settings, get_settings
+from nianbao.review import Review, ReviewItem
+from nianbao.review_html import KIND_LABELS, MODE_LABELS
+from nianbao.settings import get_settings
+from nianbao.usecases.container import compose
+from nianbao.usecases.reviewing import Reviewing
 
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
-REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -43,61 +43,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = get_settings()
-    draft = load_report(args.draft, settings)
-    previous = load_report(args.previous, settings) if args.previous else last_year_from_kb(draft, settings)
-    result = review(draft, previous)
+    reviewing = compose(get_settings()).reviewing
+    draft = reviewing.read_file_or_stored(args.draft)
+    previous = reviewing.read_file_or_stored(args.previous) if args.previous else _last_year(reviewing, draft)
+    result = reviewing.review(draft, previous)
     if args.json:
         print(result.model_dump_json(exclude_none=True))
     elif args.html:
-        _write_html(Path(args.html), result)
+        _write_html(Path(args.html), reviewing.page_html(result), result)
     else:
         print_review(result)
     return EXIT_OK if result.ok else EXIT_ERRORS
 
 
-def load_report(name: str, settings: Settings) -> Report:
-    """A report file, or a report id of the knowledge base when no such file exists."""
-    path = Path(name)
-    if path.exists() or not _looks_like_id(name):
-        return read_report_guarded(path, settings.max_file_mb * 1024 * 1024)
-    if not _kb_exists(settings):
-        raise ReportReadError(ReadFailure.NOT_FOUND, f"找不到文件：{name}（也没有可查找报告 ID 的知识库）")
-    from nianbao.kb.service import KnowledgeBase
-
-    return KnowledgeBase(settings).show(name).report
-
-
-def _looks_like_id(name: str) -> bool:
-    return "/" not in name and "\\" not in name and Path(name).suffix.lower() not in REPORT_SUFFIXES
-
-
-def last_year_from_kb(draft: Report, settings: Settings) -> Report | None:
-    """Last year's report of the same body from the knowledge base, if it holds one."""
-    if draft.agency is None or draft.year is None or not _kb_exists(settings):
-        return None
-    from nianbao.kb.service import KnowledgeBase
-
-    try:
-        kb = KnowledgeBase(settings)
-        found = [r for r in kb.list() if r.agency == draft.agency and r.year == draft.year - 1]
-        if not found:
-            return None
-        previous = kb.show(found[0].id).report
-    except NianbaoError as e:
-        print(f"提示：未能从知识库取得上年报告（{e.message}），只对照标准格式审阅。", file=sys.stderr)
-        return None
-    print(f"提示：已从知识库取得上年报告（ID {found[0].id}）。", file=sys.stderr)
+def _last_year(reviewing: Reviewing, draft: Report) -> Report | None:
+    previous, note = reviewing.last_year(draft)
+    if note:
+        print(f"提示：{note}", file=sys.stderr)
     return previous
 
 
-def _kb_exists(settings: Settings) -> bool:
-    return settings.uses_chroma_server or (settings.data_dir / "chroma").is_dir()
-
-
-def _write_html(path: Path, result: Review) -> None:
+def _write_html(path: Path, page: str, result: Review) -> None:
     try:
-        path.write_text(render_review(result), encoding="utf-8")
+        path.write_text(page, encoding="utf-8")
     except OSError as e:
         raise NianbaoError(f"无法写入审阅页面 {path}：{e.strerror}") from e
     print(f"已写入审阅页面：{path}（错误 {len(result.errors)} 项，提醒 {len(result.warnings)} 项）")

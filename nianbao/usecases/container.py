@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
+from nianbao.drafting.sources import ReportSource
 from nianbao.settings import Settings
 from nianbao.usecases import components
 from nianbao.usecases.drafting import Drafting
@@ -27,15 +28,20 @@ class UseCases:
     drafting: Drafting
 
 
-def compose(settings: Settings) -> UseCases:
-    """The use cases for these settings (the app passes its session's, the command line its own)."""
+def compose(settings: Settings, report_source: ReportSource | None = None) -> UseCases:
+    """The use cases for these settings (the app passes its session's, the command line its own).
+
+    The drafters ground on the knowledge base's past reports, or on ``report_source`` when given (the
+    command's --previous files, the shipped corpus).
+    """
     models = Models(settings, components.chat_model)
     knowledge = Knowledge(settings, partial(components.knowledge_base, settings))
+    open_source = partial(components.report_source, settings) if report_source is None else lambda: report_source
     return UseCases(
         settings=settings,
         models=models,
         knowledge=knowledge,
         reviewing=Reviewing(settings, knowledge),
         intake=Intake(models, knowledge),
-        drafting=Drafting(models, partial(components.report_source, settings)),
+        drafting=Drafting(models, open_source),
     )
