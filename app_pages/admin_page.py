@@ -110,9 +110,26 @@ def upload_reports() -> None:
     readable = [p for p in previews if p["report"] is not None]
     if not readable:
         return
+    for preview in readable:
+        ask_body_name(preview)
+    incomplete = [p for p in readable if p["missing"]]
+    for preview in incomplete:
+        st.warning(escape(f"{preview['name']} 读取不完整：{'；'.join(preview['missing'])}。"))
+    take_incomplete = bool(incomplete) and st.checkbox(
+        f"仍然加入读取不完整的 {len(incomplete)} 份报告（缺失的数字不会进入知识库）", key="admin-incomplete"
+    )
+    chosen = [p for p in readable if take_incomplete or not p["missing"]]
     replace = st.checkbox("同一机关同一年度已有报告时，用新文件替换", key="admin-replace")
-    if st.button(f"加入知识库（{len(readable)} 份）", type="primary", key="admin-add"):
-        add_all(readable, replace)
+    if st.button(f"加入知识库（{len(chosen)} 份）", type="primary", key="admin-add", disabled=not chosen):
+        add_all(chosen, replace)
+
+
+def ask_body_name(preview: dict) -> None:
+    """The body's name as read, correctable before the report is added."""
+    report = preview["report"]
+    key = "admin-agency-" + hashlib.sha256(preview["data"]).hexdigest()[:12]
+    typed = st.text_input(f"{preview['name']} 的机关名称", value=report.agency or "", key=key).strip()
+    preview["agency"] = typed if typed and typed != report.agency else None
 
 
 def read_all(files: list) -> list[dict]:
@@ -143,6 +160,7 @@ def read_one(upload: Any) -> dict:
     findings = services.findings_of(report)
     errors = sum(1 for f in findings if f.is_error)
     filled = sum(1 for c in report.cells if c.value is not None)
+    missing = what_is_missing(report)
     row = {
         "文件": upload.name,
         "机关": report.agency or "（未识别）",
@@ -150,16 +168,37 @@ def read_one(upload: Any) -> dict:
         "格式": f"{report.format.value} 版",
         "表格": f"{filled}/{len(report.cells)} 个单元格有数",
         "核对": f"{errors} 个错误，{len(findings) - errors} 个提醒",
-        "结果": "可以加入",
+        "结果": f"读取不完整：{'；'.join(missing)}" if missing else "可以加入",
     }
-    return {"report": report, "name": upload.name, "data": data, "row": row}
+    return {"report": report, "name": upload.name, "data": data, "row": row, "missing": missing, "agency": None}
+
+
+def what_is_missing(report: Any) -> list[str]:
+    """What the read could not give: cells not read, lines not placed, rows not found, body or year."""
+    missing = []
+    unread = sum(1 for c in report.cells if c.unread)
+    if unread:
+        missing.append(f"{unread}/{len(report.cells)} 个单元格未读出")
+    unplaced = [f for f in report.reader_findings if f.rule == "reader.unplaced"]
+    if unplaced:
+        missing.append(f"{len(unplaced)} 行数字无法对应到表格")
+    rows = [f for f in report.reader_findings if f.rule == "structure.rows" and f.found == "0"]
+    if rows:
+        missing.append(f"{len(rows)} 个表格行没有找到")
+    if not report.agency:
+        missing.append("未识别机关名称")
+    if not report.year:
+        missing.append("未识别年度")
+    return missing
 
 
 def add_all(previews: list[dict], replace: bool) -> None:
     progress = st.progress(0.0, text="正在加入知识库……")
     for index, preview in enumerate(previews, start=1):
         try:
-            result = services.add_to_knowledge_base(preview["data"], preview["name"], _password(), replace)
+            result = services.add_to_knowledge_base(
+                preview["data"], preview["name"], _password(), replace, agency=preview["agency"]
+            )
             st.success(f"{escape(preview['name'])}：{escape(result)}")
         except AdminPasswordError:
             lock()

@@ -197,8 +197,10 @@ def admin_password_matches(given: str) -> bool:
     return use_cases().knowledge.admin_password_matches(given)
 
 
-def add_to_knowledge_base(data: bytes, name: str, password: Any, replace: bool = False) -> str:
-    return use_cases().knowledge.add_upload(data, name, password, replace)
+def add_to_knowledge_base(
+    data: bytes, name: str, password: Any, replace: bool = False, agency: str | None = None
+) -> str:
+    return use_cases().knowledge.add_upload(data, name, password, replace, agency=agency)
 
 
 def remove_from_knowledge_base(report_id: str, password: Any) -> Any:

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from nianbao.settings import get_settings
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+LAYOUTS = Path(__file__).resolve().parent / "fixtures" / "layouts"
 PASSWORD = "正确的密码-123"
 
 
@@ -188,3 +189,50 @@ def test_a_search_with_no_answer_says_so(with_password):
 
     assert_clean(at)
     assert any("没有找到" in i.value for i in at.info)
+
+
+def _incomplete_upload() -> bytes:
+    """A pasted report whose 三.五.1 row lost a number: 7 cells cannot be placed for sure."""
+    text = (LAYOUTS / "typos_pasted.txt").read_text(encoding="utf-8")
+    return text.replace("1.信访举报投诉类申请 4 0 0 0 0 4 8", "1.信访举报投诉类申请 4 0 0 0 4 8").encode()
+
+
+def test_an_incomplete_read_says_what_is_missing_and_is_added_only_when_confirmed(with_password):
+    at = log_in(admin_page(), PASSWORD)
+    at.get("file_uploader")[0].set_value([("pasted.txt", _incomplete_upload(), "text/plain")])
+    at.run()
+    assert_clean(at)
+    result = at.dataframe[0].value.loc[0, "结果"]
+    assert result.startswith("读取不完整") and "可以加入" not in result
+    assert "7/200 个单元格未读出" in result and "1 行数字无法对应到表格" in result
+    assert any("pasted.txt 读取不完整" in w.value for w in at.warning)
+    add = at.button(key="admin-add")
+    assert add.disabled and "（0 份）" in add.label
+
+    at.checkbox(key="admin-incomplete").check().run()
+    add = at.button(key="admin-add")
+    assert not add.disabled and "（1 份）" in add.label
+    add.click().run()
+    assert_clean(at)
+    assert any(m.label == "报告" and m.value == "1" for m in at.metric)
+
+
+def test_a_complete_read_needs_no_confirmation(with_password, seed_path):
+    at = log_in(admin_page(), PASSWORD)
+    at.get("file_uploader")[0].set_value([("luyi_2021.txt", seed_path.read_bytes(), "text/plain")])
+    at.run()
+    assert at.dataframe[0].value.loc[0, "结果"] == "可以加入"
+    assert not [c for c in at.checkbox if c.key == "admin-incomplete"]
+    assert not [w for w in at.warning if "读取不完整" in w.value]
+
+
+def test_the_body_name_can_be_corrected_before_adding(with_password, seed_path):
+    at = log_in(admin_page(), PASSWORD)
+    at.get("file_uploader")[0].set_value([("luyi_2021.txt", seed_path.read_bytes(), "text/plain")])
+    at.run()
+    (name,) = [t for t in at.text_input if t.key and t.key.startswith("admin-agency-")]
+    assert name.value == "鹿邑县人民政府"
+    name.input("周口市鹿邑县人民政府").run()
+    at.button(key="admin-add").click().run()
+    assert_clean(at)
+    assert list(at.dataframe[-1].value["机关"]) == ["周口市鹿邑县人民政府"]

@@ -68,13 +68,20 @@ class Knowledge:
         """Whether the password given is the admin password (constant time; LoginLockedError after 5 wrong ones)."""
         return access.admin_login(self.settings, given)
 
-    def add_upload(self, data: bytes, name: str, password: str | SecretStr, replace: bool = False) -> str:
-        """Add an uploaded report with the admin password given; the message to show."""
+    def add_upload(
+        self,
+        data: bytes,
+        name: str,
+        password: str | SecretStr,
+        replace: bool = False,
+        agency: str | None = None,
+    ) -> str:
+        """Add an uploaded report with the admin password given (``agency``: the body's name corrected)."""
         kb = self.base
         with tempfile.TemporaryDirectory(prefix="upload-", dir=self.upload_folder()) as folder:
             path = Path(folder) / safe_file_name(name)
             path.write_bytes(data)
-            result = kb.add_file(path, replace=replace, password=password or "")
+            result = kb.add_file(path, agency=agency, replace=replace, password=password or "")
         if result.report is None:
             return result.message
         return f"{result.report.agency} {result.report.year} 年度：{result.message}"
