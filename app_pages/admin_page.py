@@ -11,8 +11,8 @@ from pydantic import SecretStr
 
 from app_pages import services
 from app_pages.places import escape
-from nianbao.access import AdminPasswordError, LoginLockedError
 from nianbao.errors import NianbaoError
+from nianbao.usecases.knowledge import AdminPasswordError, LoginLockedError
 
 # What the admin typed, kept for this session only: every change to the knowledge base passes it on, and the
 # knowledge base checks it again (a password changed meanwhile locks the page).

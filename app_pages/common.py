@@ -8,9 +8,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from app_pages import services
-from nianbao.drafts import ChatMessage, StoredDraft, is_user_key, new_user_key
 from nianbao.errors import NianbaoError
 from nianbao.model import Report
+from nianbao.usecases.drafts import ChatMessage, StoredDraft, is_user_key, new_user_key
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ import streamlit as st
 
 from app_pages import common, grids, narrative, services
 from app_pages.places import escape, reply_markdown
-from nianbao.drafts import ChatMessage, StoredDraft
 from nianbao.errors import NianbaoError
 from nianbao.model import Report
+from nianbao.usecases.drafts import ChatMessage, StoredDraft
 
 UNDO = common.UNDO
 PENDING = "pending_changes"

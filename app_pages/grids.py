@@ -10,9 +10,9 @@ import streamlit as st
 
 from app_pages import common, places, services
 from app_pages.places import escape
-from nianbao.drafts import StoredDraft
 from nianbao.model import Finding, Report, Severity
 from nianbao.schema import RowSpec, TableId, rows_of
+from nianbao.usecases.drafts import StoredDraft
 
 CHECK_COLUMN = "核对"
 EDIT_NOTE = "grid-edit-note"

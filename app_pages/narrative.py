@@ -9,10 +9,10 @@ import streamlit as st
 
 from app_pages import common, places, services
 from app_pages.places import escape
-from nianbao.drafts import StoredDraft
 from nianbao.errors import NianbaoError
 from nianbao.model import Finding, Report, Severity
 from nianbao.schema import PART_NUMERALS, PART_TITLES, TABLE_PARTS
+from nianbao.usecases.drafts import StoredDraft
 
 UNVERIFIED = "【待核实】"
 DRAFTED = ("一", "五", "六")

@@ -10,12 +10,9 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
-from nianbao.drafts import DraftStore
 from nianbao.model import Report
-from nianbao.review import Review
-from nianbao.settings import Settings, get_settings
-from nianbao.usecases import components
-from nianbao.usecases.container import UseCases, compose
+from nianbao.usecases import drafts
+from nianbao.usecases.container import Settings, UseCases, compose, configured_settings
 from nianbao.usecases.drafting import (
     PartDraft,
     TextCallback,
@@ -25,6 +22,7 @@ from nianbao.usecases.drafting import (
     wants_drafting,
     with_parts,
 )
+from nianbao.usecases.drafts import DraftStore
 from nianbao.usecases.figures import KeyFigures, key_figures
 from nianbao.usecases.intake import (
     ASKED,
@@ -42,6 +40,7 @@ from nianbao.usecases.intake import (
 )
 from nianbao.usecases.knowledge import MAX_NAME_BYTES, safe_file_name
 from nianbao.usecases.models import LocalModelStatus
+from nianbao.usecases.reviewing import Review
 
 __all__ = [
     "ASKED",
@@ -76,7 +75,7 @@ _local_chosen: ContextVar[bool] = ContextVar("local_chosen", default=False)
 
 def settings() -> Settings:
     """The settings of this process."""
-    return get_settings()
+    return configured_settings()
 
 
 def choose_local_model(chosen: bool) -> None:
@@ -118,7 +117,7 @@ def start_local_model(retry: bool = False) -> LocalModelStatus:
 
 
 def draft_store() -> DraftStore:
-    return components.draft_store(settings())
+    return drafts.draft_store(settings())
 
 
 def carry_over(report: Report) -> tuple[Report, str]:

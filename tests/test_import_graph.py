@@ -2,9 +2,10 @@
 
 The layers, top to bottom: the shells (app.py and app_pages/, the CLI's nianbao/cli.py and
 nianbao/commands/), the use cases (nianbao/usecases/), the LLM workflows (agents/), the domain core
-(the rest of nianbao/). A module may import its own layer and those below, never one above. Every
-import counts, a lazy one inside a function too; importing ``a.b.c`` from outside the package ``a.b``
-also runs ``a/b/__init__.py``, so it counts as importing that package as well.
+(the rest of nianbao/). A module may import its own layer and those below, never one above; the pages
+import only the use cases and the report model. Every import counts, a lazy one inside a function too;
+importing ``a.b.c`` from outside the package ``a.b`` also runs ``a/b/__init__.py``, so it counts as
+importing that package as well.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("nianbao", "agents", "app_pages")
 SHELL, USE_CASES, AGENTS, CORE = 3, 2, 1, 0
+# What the pages may know of the core besides the use cases: the report, its tables' layout, the errors.
+REPORT_MODEL = ("nianbao", "nianbao.model", "nianbao.schema", "nianbao.errors")
 LAYER_NAMES = {SHELL: "shell", USE_CASES: "use cases", AGENTS: "agents", CORE: "core"}
 
 
@@ -126,6 +129,18 @@ def test_the_graph_is_read_from_every_package() -> None:
 def test_no_module_imports_itself_back_through_others() -> None:
     found = [(group, [f"{a} → {b}" for a in group for b in sorted(GRAPH[a]) if b in group]) for group in circles()]
     assert found == []
+
+
+def test_the_pages_import_only_the_use_cases_and_the_report_model() -> None:
+    allowed = ("app_pages", "nianbao.usecases", *REPORT_MODEL)
+    outside = [
+        f"{module} → {target}"
+        for module, targets in GRAPH.items()
+        if module.startswith("app_pages")
+        for target in sorted(targets)
+        if not (target in allowed or target.startswith(tuple(f"{a}." for a in allowed)))
+    ]
+    assert outside == []
 
 
 @pytest.mark.parametrize("lower", [CORE, AGENTS, USE_CASES])

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from functools import partial
 
 from nianbao.drafting.sources import ReportSource
-from nianbao.settings import Settings
+from nianbao.settings import Settings, get_settings
 from nianbao.usecases import components
 from nianbao.usecases.drafting import Drafting
 from nianbao.usecases.intake import Intake
 from nianbao.usecases.knowledge import Knowledge
 from nianbao.usecases.models import Models
 from nianbao.usecases.reviewing import Reviewing
+
+__all__ = ["Settings", "UseCases", "compose", "configured_settings"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,11 @@ class UseCases:
     reviewing: Reviewing
     intake: Intake
     drafting: Drafting
+
+
+def configured_settings() -> Settings:
+    """The settings of this process (.env and the environment), read once: the shells start from them."""
+    return get_settings()
 
 
 def compose(settings: Settings, report_source: ReportSource | None = None) -> UseCases:

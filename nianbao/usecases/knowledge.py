@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pydantic import SecretStr
 
 from nianbao import access
+from nianbao.access import AdminPasswordError, LoginLockedError
 from nianbao.errors import NianbaoError
 from nianbao.model import Report
 from nianbao.settings import Settings
@@ -19,6 +20,8 @@ from nianbao.settings import Settings
 if TYPE_CHECKING:
     from nianbao.kb.models import FiguresTable, SearchHit, StoredReport
     from nianbao.kb.service import KnowledgeBase
+
+__all__ = ["MAX_NAME_BYTES", "AdminPasswordError", "Knowledge", "LoginLockedError", "safe_file_name"]
 
 MAX_NAME_BYTES = 180  # file systems allow 255 bytes; a Chinese character takes 3
 

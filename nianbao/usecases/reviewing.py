@@ -11,6 +11,8 @@ from nianbao.review import Review, review
 from nianbao.settings import Settings
 from nianbao.usecases.knowledge import Knowledge
 
+__all__ = ["Review", "Reviewing"]
+
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
 
 
