@@ -37,6 +37,7 @@ from nianbao.drafting.prose import as_prose
 from nianbao.drafting.sources import Hit, ReportSource, grounding_report, same_agency
 from nianbao.drafting.summary import active_sentence, appeals_sentence, applicants_sentence, requests_sentence
 from nianbao.drafting.verify import Facts, NumberCheck, check_numbers, check_sentence, mark_failing, mark_sentence
+from nianbao.drafting.worknotes import WorkFact
 from nianbao.model import Report
 from nianbao.schema import PART_NUMERALS, PART_TITLES
 from nianbao.similarity import containment
@@ -266,9 +267,15 @@ class LLMDrafter:
     # -- one part, streamed -------------------------------------------------------------------------
 
     def stream_part(
-        self, draft: Draft, number: str, facts: Facts | None = None, instruction: str | None = None
+        self,
+        draft: Draft,
+        number: str,
+        facts: Facts | None = None,
+        instruction: str | None = None,
+        work: list[WorkFact] | None = None,
     ) -> PartStream:
-        """The streamed drafting of one part (iterate it; then ``.part``)."""
+        """The streamed drafting of one part (iterate it; then ``.part``); ``work``: the clerk's facts about
+        this year's work, the only source of the work the part may describe."""
         if number not in ("一", "五", "六"):
             raise ValueError(f"part {number} is a table, not drafted")
         facts = dict(facts or {})
@@ -287,7 +294,7 @@ class LLMDrafter:
             "part_title": PART_TITLES[number],
             "requirements": requirements(number, report, base if own else None, facts),
             "figures": figures_text(report, subject_of(base if own else None, report.agency or "")),
-            "facts": facts_text(facts),
+            "facts": facts_text(facts, work or [], number),
         }
         if instruction is None:
             user = render("draft_part", self.prompt_variant, materials=materials_text(base, number, hits), **variables)
@@ -305,7 +312,7 @@ class LLMDrafter:
             )
         messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
         materials = _materials(base, own, number, hits)
-        required = OfflineDrafter(report.agency or "", report.year or 0, report, base, own, facts)
+        required = OfflineDrafter(report.agency or "", report.year or 0, report, base, own, facts, work)
         # Last year's report for 同比 figures exactly as the offline drafter takes it: the body's own, of the
         # year before; another body's report or an older one never is.
         return PartStream(self, draft, number, facts, messages, materials, required, required.previous)
@@ -402,8 +409,20 @@ def figures_text(report: Report, subject: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def facts_text(facts: Facts) -> str:
-    return "\n".join(f"{name}：{value}" for name, value in facts.items()) or "（无）"
+def facts_text(facts: Facts, work: list[WorkFact] | None = None, number: str = "一") -> str:
+    """The user's figures and her facts about this year's work that belong to the part, one a line."""
+    kinds = {"一": None, "五": ("整改", "问题", "措施"), "六": ("其他",)}.get(number)
+    lines = [f"{name}：{value}" for name, value in facts.items()]
+    lines += [
+        f"{f.about}：{f.text}"
+        for f in work or []
+        if f.chosen and (f.about in kinds if kinds else f.about not in _KINDS)
+    ]
+    return "\n".join(lines) or "（无）"
+
+
+_KINDS = ("整改", "问题", "措施", "其他")
+_PART_KINDS = {"五": ("整改", "问题", "措施"), "六": ("其他",)}
 
 
 def materials_text(base: Report | None, number: str, hits: list[Hit]) -> str:

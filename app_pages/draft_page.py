@@ -19,6 +19,7 @@ UNDO = common.UNDO
 PENDING = "pending_changes"
 FACTS = "facts"  # what the user stated beyond the tables (信息处理费), kept with the draft
 APPLY_AT_ONCE = "apply-at-once"
+SHEETS = (".xlsx", ".csv")  # other attachments are work documents (工作总结): facts about this year's work
 HELD = "\n\n**以上为拟修改的内容，表格尚未改动。** 请点击下方“应用”填入表格，或“放弃”。"
 HELD_WITH_PARTS = "\n\n**以上为拟修改的内容（数字和据此起草的叙述），草稿尚未改动。** 请点击下方“应用”，或“放弃”。"
 OWN_BOLD = tuple(re.findall(r"\*\*(.+?)\*\*", HELD + HELD_WITH_PARTS))  # the replies' only Markdown emphasis
@@ -26,8 +27,8 @@ APPLIED = "\n\n已填入表格；如需恢复，请点击“撤销上一次对�
 NEW_BODY = "（新机关，手动填写）"
 HELP = (
     "请直接告诉我本年度的数字，例如：“今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；"
-    "予以公开190件……行政复议2件，维持1件，尚未审结1件”。也可以上传填好的表格（XLSX 或 CSV），"
-    "或说“起草总体情况”。"
+    "予以公开190件……行政复议2件，维持1件，尚未审结1件”。也可以上传填好的表格（XLSX 或 CSV）；"
+    "说“介绍工作情况”我会逐项询问今年的工作（也可上传工作总结 DOCX/TXT/PDF），或说“起草总体情况”。"
 )
 
 
@@ -143,7 +144,10 @@ def chat(draft: StoredDraft) -> StoredDraft:
                 )
     actions = st.container()
     prompt = st.chat_input(
-        "输入数字或要求，可附 XLSX/CSV 表格", accept_file=True, file_type=["xlsx", "csv"], key="chat"
+        "输入数字或要求，可附 XLSX/CSV 表格",
+        accept_file=True,
+        file_type=["xlsx", "csv", "docx", "txt", "pdf"],
+        key="chat",
     )
     if prompt is not None:
         with history:
@@ -256,16 +260,28 @@ def live_text(placeholder: Any) -> services.TextCallback:
 def turn(
     draft: StoredDraft, text: str, files: list, on_text: services.TextCallback | None = None
 ) -> services.TurnResult:
-    """What a message does: spreadsheets, then figures, then a drafting request, else help."""
+    """What a message does: spreadsheets and work documents, then figures, then a drafting request, then an
+    answer to the drafting interview, else help."""
     report = draft.report
     replies: list[str] = []
     changed: list[str] = []
+    asked: dict[str, Any] = {}  # the drafting interview's state when this message changed it
     for upload in files:
+        if not upload.name.lower().endswith(SHEETS):
+            reply, asked = services.document_turn({**draft.extra, **asked}, upload.getvalue(), upload.name)
+            replies.append(reply)
+            continue
         sheet = services.spreadsheet_turn(report, upload.getvalue(), upload.name)
         report, changed = sheet.report, changed + sheet.changed
         replies.append(sheet.reply)
     figures = services.figures_turn(report, text, draft.extra.get(services.ASKED)) if text.strip() else None
-    if figures is not None:
+    answered = None
+    if text.strip() and (figures is None or not figures.changed) and not services.wants_drafting(text):
+        answered = services.interview_turn(report, {**draft.extra, **asked}, text)  # her words about this year's work
+    if answered is not None:
+        replies.append(answered.reply)
+        asked = answered.extra
+    elif figures is not None:
         report, changed = figures.report, changed + figures.changed
         replies.append(figures.reply)
     stated = services.stated_facts(text)
@@ -274,13 +290,17 @@ def turn(
     numbers = services.wants_drafting(text)
     if numbers is not None:
         drafted = drafting_turn(draft, report, numbers, on_text, facts)
-        drafted.reply = "\n\n".join([*replies, drafted.reply])
+        question, asked = services.first_question(report, {**draft.extra, **asked})
+        drafted.reply = "\n\n".join(
+            [*replies, drafted.reply, *([f"请补充本年度的工作情况：{question}"] if question else [])]
+        )
         drafted.changed = changed
-        drafted.extra[FACTS] = facts
+        drafted.extra.update({FACTS: facts, **asked})
         return drafted
     if not replies:
         replies.append(HELP)
-    extra = {**(figures.extra if figures is not None else {}), **({FACTS: facts} if stated else {})}
+    kept = figures.extra if figures is not None and answered is None else {}
+    extra = {**kept, **({FACTS: facts} if stated else {}), **asked}
     return services.TurnResult(report=report, reply="\n\n".join(replies), changed=changed, extra=extra)
 
 
@@ -291,7 +311,8 @@ def drafting_turn(
     on_text: services.TextCallback | None,
     facts: dict[str, Any] | None = None,
 ) -> services.TurnResult:
-    drafted = services.draft_parts(report, numbers, on_text=on_text, facts=facts)
+    work = services.work_facts(draft.extra)
+    drafted = services.draft_parts(report, numbers, on_text=on_text, facts=facts, work=work)
     updated = services.with_parts(report, drafted)
     marked = sum(p.text.count(narrative.UNVERIFIED) for p in drafted)
     names = "、".join(f"第{p.number}部分" for p in drafted)

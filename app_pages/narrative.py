@@ -16,15 +16,29 @@ from nianbao.usecases.drafts import StoredDraft
 
 UNVERIFIED = "【待核实】"
 DRAFTED = ("一", "五", "六")
-_SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?]+|[^。！？!?\n]+")
+# Chinese sentence ends only: an ASCII ?/! inside quoted text (a URL's query) does not cut a sentence in two.
+_SENTENCE = re.compile(r"[^。！？\n]*[。！？]+|[^。！？\n]+")
+
+
+# The draft's marks (nianbao.drafting.marks) and the colour each sentence carrying one is shown on.
+CARRIED, STALE_YEAR, TO_FILL, SUGGESTED = "【沿用上年，请核实】", "【年份待核实】", "【待补充】", "【建议，待选用】"
+_MARK_COLOURS = (
+    (UNVERIFIED, "red"),
+    (STALE_YEAR, "red"),
+    (CARRIED, "orange"),
+    (TO_FILL, "blue"),
+    (SUGGESTED, "violet"),
+)
 
 
 def highlighted(paragraph: str) -> str:
-    """A paragraph as Markdown with every sentence that carries 【待核实】 on a red background."""
+    """A paragraph as Markdown with every sentence that carries a mark on a coloured background
+    (【待核实】 and 【年份待核实】 red, 【沿用上年，请核实】 orange, 【待补充】 blue, 【建议，待选用】 violet)."""
     pieces = []
     for sentence in _SENTENCE.findall(paragraph):
         shown = escape(sentence)
-        pieces.append(f":red-background[{shown}]" if UNVERIFIED in sentence else shown)
+        colour = next((c for mark, c in _MARK_COLOURS if mark in sentence), None)
+        pieces.append(f":{colour}-background[{shown}]" if colour else shown)
     return "".join(pieces)
 
 
@@ -34,6 +48,10 @@ def show_parts(draft: StoredDraft, findings: list[Finding] | None = None) -> Non
     unverified = sum(report.part_text(n).count(UNVERIFIED) for n in DRAFTED)
     if unverified:
         st.warning(f"有 {unverified} 句标注了{UNVERIFIED}：其中的数字无法与表格或您提供的数据核对，请逐句核实。")
+    carried = sum(report.part_text(n).count(CARRIED) for n in DRAFTED)
+    if carried:
+        st.info(f"有 {carried} 句沿用上年报告（{CARRIED}）：请逐句核实后修改，或点击“确认沿用”。")
+    show_work_facts(draft)
     if not any(report.part_text(n).strip() for n in DRAFTED):
         st.info("叙述部分尚未起草。点击下方按钮，或在对话中说“起草总体情况”。")
         if st.button("起草叙述部分（一、五、六）", key="draft-all"):
@@ -41,6 +59,14 @@ def show_parts(draft: StoredDraft, findings: list[Finding] | None = None) -> Non
     at_parts = [f for f in findings or [] if f.location.table is None and f.location.part]
     for number in PART_NUMERALS:
         show_part(draft, number, [f for f in at_parts if f.location.part == number])
+
+
+def show_work_facts(draft: StoredDraft) -> None:
+    """The facts about this year's work kept with the draft, each with its source."""
+    facts = services.work_facts(draft.extra)
+    if facts:
+        with st.expander(f"本年度工作情况（{len(facts)} 条，起草时写入对应部分）"):
+            st.markdown("\n".join(f"- {escape(f.describe())}" for f in facts))
 
 
 def show_part(draft: StoredDraft, number: str, findings: list[Finding] | None = None) -> None:
@@ -63,7 +89,24 @@ def show_part(draft: StoredDraft, number: str, findings: list[Finding] | None = 
     note = draft.extra.get("notes", {}).get(number)
     if note:
         st.caption(escape(note))
+    confirm_buttons(draft, number, text)
     part_tools(draft, number, text)
+
+
+def confirm_buttons(draft: StoredDraft, number: str, text: str) -> None:
+    """One click to confirm the part's carried-over sentences, or to take its suggestions, as they stand."""
+    carried, suggested = text.count(CARRIED), text.count(SUGGESTED)
+    columns = st.columns(2)
+    if carried and columns[0].button(f"确认沿用的 {carried} 句", key=f"confirm-{draft.id}-{number}"):
+        save_part(draft, number, text.replace(CARRIED, ""))
+    if suggested and columns[1].button(f"采用 {suggested} 条建议", key=f"adopt-{draft.id}-{number}"):
+        save_part(draft, number, text.replace(SUGGESTED, ""))
+
+
+def save_part(draft: StoredDraft, number: str, text: str) -> None:
+    report = services.with_parts(draft.report, [services.PartDraft(number, text)])
+    common.save_draft(draft, report)
+    st.rerun()
 
 
 def show_finding_at_part(report: Report, finding: Finding) -> None:
@@ -98,7 +141,8 @@ def regenerate(draft: StoredDraft, numbers: list[str], instruction: str) -> None
         live.markdown(f"**第{number}部分（生成中）**\n\n{escape(text)}")
 
     with st.spinner("正在起草……"):
-        drafted = services.draft_parts(draft.report, numbers, instruction, on_text=show, facts=draft.extra.get("facts"))
+        facts, work = draft.extra.get("facts"), services.work_facts(draft.extra)
+        drafted = services.draft_parts(draft.report, numbers, instruction, on_text=show, facts=facts, work=work)
     report = services.with_parts(draft.report, drafted)
     sources = {**draft.extra.get("sources", {}), **{p.number: p.sources for p in drafted}}
     notes = {**draft.extra.get("notes", {}), **{p.number: p.note for p in drafted}}

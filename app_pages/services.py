@@ -21,6 +21,7 @@ from nianbao.usecases.drafting import (
     stated_facts,
     wants_drafting,
     with_parts,
+    work_facts,
 )
 from nianbao.usecases.drafts import DraftStore
 from nianbao.usecases.figures import KeyFigures, key_figures
@@ -66,6 +67,7 @@ __all__ = [
     "visible_findings",
     "wants_drafting",
     "with_parts",
+    "work_facts",
 ]
 
 # This session's choice of the local model. The pages pass no choice around: the shell sets it at the
@@ -138,8 +140,22 @@ def draft_parts(
     instruction: str = "",
     on_text: TextCallback | None = None,
     facts: dict[str, Any] | None = None,
+    work: list[Any] | None = None,
 ) -> list[PartDraft]:
-    return use_cases().drafting.draft_parts(report, numbers, instruction, on_text, facts)
+    return use_cases().drafting.draft_parts(report, numbers, instruction, on_text, facts, work)
+
+
+def interview_turn(report: Report, saved: dict[str, Any], message: str) -> TurnResult | None:
+    answered = use_cases().drafting.interview_turn(report, saved, message)
+    return None if answered is None else TurnResult(report=report, reply=answered[0], extra=answered[1])
+
+
+def first_question(report: Report, saved: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return use_cases().drafting.next_question(report, saved)
+
+
+def document_turn(saved: dict[str, Any], data: bytes, name: str) -> tuple[str, dict[str, Any]]:
+    return use_cases().drafting.document_turn(saved, data, name)
 
 
 def stream_text(text: str, size: int = 24) -> Iterator[str]:

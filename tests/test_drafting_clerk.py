@@ -167,3 +167,17 @@ def test_every_mark_is_one_the_app_and_the_docx_know(figures_only: Draft) -> Non
     text = "\n".join(figures_only.report.part_text(n) for n in ("一", "五", "六"))
     assert set(re.findall(r"【[^】]*】", text)) <= set(MARKS)
     assert TO_FILL in figures_only.report.part_text("五")
+
+
+def test_in_the_docx_each_marked_sentence_is_highlighted_and_no_other(figures_only: Draft) -> None:
+    import io
+
+    import docx
+
+    from nianbao.writers import write_docx
+
+    document = docx.Document(io.BytesIO(write_docx(figures_only.report)))
+    runs = [run for paragraph in document.paragraphs for run in paragraph.runs if run.text.strip()]
+    marked = [run for run in runs if any(mark in run.text for mark in MARKS)]
+    assert marked and all(run.font.highlight_color is not None for run in marked)
+    assert all(run.font.highlight_color is None for run in runs if run not in marked)

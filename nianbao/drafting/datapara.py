@@ -70,25 +70,33 @@ def data_paragraph(topic: Topic, report: Report, previous: Report | None, style:
 
 
 def active_paragraph(report: Report, subject: str) -> str:
-    """规章/行政规范性文件 (制发, 废止, 现行有效), the decisions and the fees (2021 format)."""
+    """规章/行政规范性文件 (制发, 废止, 现行有效), the decisions and the fees (2021 format); cells not yet
+    filled are left out, never written as 0."""
     if report.format is not ReportFormat.F2021:
         return ""
     year = report.year or 0
     documents = [d for d in (_documents(report, "规章"), _documents(report, "行政规范性文件")) if d]
-    decisions = [_decision(report, row) for row in _DECISIONS]
+    decisions = [_decision(report, row) for row in _DECISIONS if _filled(report, row, "本年处理决定数量")]
     fee = report.value(ACTIVE, "行政事业性收费", "本年收费金额")
     sentences = []
     if documents:
         sentences.append(f"{year}年，{subject}" + "；".join(documents) + "。")
-    else:
+    elif all(_filled(report, row, c) for row in ("规章", "行政规范性文件") for c in ("本年制发件数", "本年废止件数")):
         sentences.append(f"{year}年，{subject}未制发规章和行政规范性文件。")
-    sentences.append("全年作出" + "，".join(decisions) + "。")
+    if decisions:
+        sentences.append("全年作出" + "，".join(decisions) + "。")
     if fee is not None:
         sentences.append(f"行政事业性收费金额{fee}万元。")
     return "".join(sentences)
 
 
+def _filled(report: Report, row: str, column: str) -> bool:
+    return report.value(ACTIVE, row, column) is not None
+
+
 def _documents(report: Report, row: str) -> str:
+    if not all(_filled(report, row, c) for c in ("本年制发件数", "本年废止件数", "现行有效件数")):
+        return ""
     issued = report.count(ACTIVE, row, "本年制发件数")
     repealed = report.count(ACTIVE, row, "本年废止件数")
     valid = report.count(ACTIVE, row, "现行有效件数")

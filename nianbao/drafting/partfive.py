@@ -59,7 +59,7 @@ class PartFive:
         lead = f"{self.year}年，{self.subject}政府信息公开工作取得一定成效，但对照上级要求和群众期待，仍存在一些不足："
         if any(said):
             return lead + _listed([s for s in said if s]) + "。"
-        fresh = [p for p in TYPICAL_PROBLEMS if not any(_similar(p, old) for old in self.last)]
+        fresh = [p for p in TYPICAL_PROBLEMS if not any(similar(p, old) for old in self.last)]
         return lead + _listed([p + SUGGESTED for p in fresh[:3]]) + "。"
 
     def measures(self, year: int | None = None) -> str:
@@ -78,7 +78,7 @@ def _listed(items: list[str]) -> str:
     return "；".join(f"{'一二三四五六七八九十'[i] if i < 10 else i + 1}是{item}" for i, item in enumerate(items))
 
 
-def _similar(a: str, b: str) -> bool:
+def similar(a: str, b: str) -> bool:
     """Two problems sharing a run of four characters or more (政策解读, 依申请公开…)."""
     return any(a[i : i + 4] in b for i in range(len(a) - 3))
 

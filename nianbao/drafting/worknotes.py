@@ -77,6 +77,12 @@ _COUNTED_NOUN = re.compile(
 _SUBJECT_START = re.compile(r"^(?:我[县市区省局委办厅镇乡]|本机关|[县市区]政府|[县市区]委|全[县市区省])")
 _ITEM_MARK = re.compile(r"^\s*(?:[一二三四五六七八九十]是|[（(]?[0-9一二三四五六七八九十]{1,2}[)）、.．]|[-*•])\s*")
 _CLAUSE = re.compile(r"[^，,；;]+")
+_PARTICLE_LE = re.compile(r"(?<![为除完])了(?![解])")  # 配备了 → 配备; 为了, 了解 stay
+
+
+def without_item_mark(text: str) -> str:
+    """An item without its list mark (一是, 1., （二）, 一、)."""
+    return _ITEM_MARK.sub("", text.strip())
 
 
 def cleaned(text: str, subject: str, year: int) -> str:
@@ -85,6 +91,7 @@ def cleaned(text: str, subject: str, year: int) -> str:
     text = _FILLER.sub("", text).strip().rstrip("。；;，,!！?？ ")
     for said, written in _COLLOQUIAL:
         text = text.replace(said, written.format(year=year, last=year - 1, subject=subject))
+    text = _PARTICLE_LE.sub("", text)
     clauses = [_noun_before_count(c.strip()) for c in _CLAUSE.findall(text)]
     return "，".join(c for c in clauses if c)
 
@@ -98,14 +105,28 @@ def _noun_before_count(clause: str) -> str:
 
 
 def items_of(message: str) -> list[str]:
-    """The separate items of a clerk's message: its sentences (一是…, 1. …, lines), each one thing done."""
+    """The separate items of a clerk's message, each one thing done, without its list mark.
+
+    Items are her sentences (一是…, 1. …, one a line); within a sentence a clause that speaks of another
+    subsection starts an item of its own (“开了2次新闻发布会，培训3次，上线了依申请公开系统” is three).
+    """
     items = []
     for line in message.replace("\r", "").split("\n"):
         for sentence in split_sentences(line):
-            sentence = sentence.strip().rstrip("。；;！!？? ")
-            if len(_ITEM_MARK.sub("", sentence)) >= 2:
-                items.append(sentence)
+            sentence = _ITEM_MARK.sub("", sentence.strip()).rstrip("。；;！!？? ")
+            items += [item for item in _by_topic(sentence) if len(item) >= 2]
     return items
+
+
+def _by_topic(sentence: str) -> list[str]:
+    items: list[tuple[Topic | None, str]] = []
+    for clause in _CLAUSE.findall(sentence):
+        topic = topic_of(clause)
+        if items and (topic is None or topic == items[-1][0] or (items[-1][0] is None and len(items[-1][1]) < 4)):
+            items[-1] = (items[-1][0] or topic, items[-1][1] + "，" + clause.strip())
+        else:
+            items.append((topic, clause.strip()))
+    return [text.strip("，") for _, text in items]
 
 
 def work_paragraph(facts: list[WorkFact], topic: str, subject: str, year: int) -> str:

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from nianbao.drafting import interview
 from nianbao.drafting.facts import facts_in_text
 from nianbao.drafting.model import Draft, DraftParagraph, DraftPart
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.sources import ReportSource
+from nianbao.drafting.worknotes import WorkFact
 from nianbao.errors import NianbaoError
 from nianbao.model import Part, Report
 from nianbao.schema import PART_NUMERALS, PART_TITLES
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 NARRATIVE = ["一", "五", "六"]
 DRAFTING_WORDS = ("起草", "撰写", "生成", "写一", "写出", "草拟", "重写")
 TextCallback = Callable[[str, str], None]
+INTERVIEW = "interview"  # the drafting interview's state (questions asked, facts given), saved with the draft
 Facts = dict[str, Any]
 
 
@@ -54,20 +57,22 @@ class Drafting:
         instruction: str = "",
         on_text: TextCallback | None = None,
         facts: Facts | None = None,
+        work: list[WorkFact] | None = None,
     ) -> list[PartDraft]:
         """Draft the narrative parts (一, 五, 六 by default) of a draft being written.
 
         With an LLM, ``on_text(number, text_so_far)`` is called as each part streams in; on its failure the
         fallback policy above applies. ``facts`` are what the user stated beyond the tables (信息处理费),
-        used and checked in 六.
+        used and checked in 六; ``work`` what she said about this year's work (the drafting interview).
         """
         wanted = numbers or NARRATIVE
         decimals = {name: Decimal(str(value)) for name, value in (facts or {}).items()}
+        work = list(work or [])
         if not self.models.uses_llm:
-            return self._offline_parts(report, wanted, instruction, decimals)
+            return self._offline_parts(report, wanted, instruction, decimals, work)
         progress: list[Draft] = []
         try:
-            draft = self._llm_draft(as_draft(report), wanted, instruction, on_text, decimals, progress)
+            draft = self._llm_draft(as_draft(report), wanted, instruction, on_text, decimals, progress, work)
         except Exception as e:  # whatever the LLM did, the user's text is kept (the policy above)
             failure = failure_reason(e)
         else:
@@ -78,7 +83,7 @@ class Drafting:
         if progress:
             notes = "；".join(progress[-1].notes)
             finished = [PartDraft(p.number, p.text, p.sources, notes) for p in part_drafts(progress[-1], done)]
-        return finished + self._fallback_parts(report, wanted[len(done) :], failure, decimals)
+        return finished + self._fallback_parts(report, wanted[len(done) :], failure, decimals, work)
 
     def draft_report(self, agency: str, year: int, cells: Report, facts: Facts) -> Draft:
         """A complete draft from this year's cells: the built-in draft, then with an LLM its parts 一、五、六 by it.
@@ -104,13 +109,14 @@ class Drafting:
         on_text: TextCallback | None,
         facts: Facts,
         progress: list[Draft],
+        work: list[WorkFact] | None = None,
     ) -> Draft:
         """The draft with each part of ``numbers`` drafted by the LLM in turn; ``progress`` gets each step."""
         from agents.draft import LLMDrafter, with_part  # LangChain: loaded only with an LLM
 
         drafter = LLMDrafter(self.models.chat_model(), self._open_source())
         for number in numbers:
-            stream = drafter.stream_part(draft, number, facts, instruction.strip() or None)
+            stream = drafter.stream_part(draft, number, facts, instruction.strip() or None, work=work)
             shown = ""
             for chunk in stream:
                 shown = chunk.text if chunk.reset else shown + chunk.text
@@ -122,10 +128,12 @@ class Drafting:
             progress.append(draft)
         return draft
 
-    def _fallback_parts(self, report: Report, numbers: list[str], failure: str, facts: Facts) -> list[PartDraft]:
+    def _fallback_parts(
+        self, report: Report, numbers: list[str], failure: str, facts: Facts, work: list[WorkFact] | None = None
+    ) -> list[PartDraft]:
         """After an LLM failure: a part with text keeps it, an empty one is drafted offline."""
         empty = [n for n in numbers if not report.part_text(n).strip()]
-        offline = {p.number: p for p in self._offline_parts(report, empty, "", facts)} if empty else {}
+        offline = {p.number: p for p in self._offline_parts(report, empty, "", facts, work)} if empty else {}
         result = []
         for number in numbers:
             if number in offline:
@@ -136,13 +144,45 @@ class Drafting:
                 result.append(PartDraft(number, report.part_text(number), [], kept))
         return result
 
-    def _offline_parts(self, report: Report, numbers: list[str], instruction: str, facts: Facts) -> list[PartDraft]:
-        draft = draft_offline(report.agency or "", report.year or 0, report, self._open_source(), facts)
-        drafted = part_drafts(draft, numbers)
-        if instruction.strip():
-            note = "内置离线起草不能按指令改写，已按本年度数据重新生成；如需按指令改写，请配置大模型。"
-            drafted = [PartDraft(p.number, p.text, p.sources, note) for p in drafted]
-        return drafted
+    def _offline_parts(
+        self, report: Report, numbers: list[str], instruction: str, facts: Facts, work: list[WorkFact] | None = None
+    ) -> list[PartDraft]:
+        source, agency, year = self._open_source(), report.agency or "", report.year or 0
+        draft = draft_offline(agency, year, report, source, facts, work, instruction)
+        notes = list(draft.notes)
+        if instruction.strip() and not any(instruction.strip() in note for note in notes):
+            notes.append("内置离线起草不能按指令改写，已按本年度数据重新生成；如需按指令改写，请配置大模型。")
+        return [PartDraft(p.number, p.text, p.sources, "；".join(notes)) for p in part_drafts(draft, numbers)]
+
+    # -- the drafting interview: this year's work, asked for in the chat ------------------------------
+
+    def interview_turn(self, report: Report, saved: dict[str, Any], message: str) -> tuple[str, dict[str, Any]] | None:
+        """The interview's reply to a message and its state to save with the draft; None when the message is
+        not for the interview."""
+        state = interview.Interview.model_validate(saved.get(INTERVIEW) or {})
+        reply = interview.reply_to(state, message, self._plan(report))
+        return None if reply is None else (reply, {INTERVIEW: state.model_dump(mode="json")})
+
+    def next_question(self, report: Report, saved: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The interview's next question ('' when all are answered) and its state to save."""
+        state = interview.Interview.model_validate(saved.get(INTERVIEW) or {})
+        return interview.ask(state, self._plan(report)), {INTERVIEW: state.model_dump(mode="json")}
+
+    def document_turn(self, saved: dict[str, Any], data: bytes, name: str) -> tuple[str, dict[str, Any]]:
+        """An uploaded 工作总结 / 工作要点 (DOCX, TXT, PDF): its work facts proposed for 采用, read in a worker."""
+        from nianbao.readers.guard import run_guarded
+
+        text = run_guarded(interview.document_text, data, name)
+        state = interview.Interview.model_validate(saved.get(INTERVIEW) or {})
+        return interview.propose_from_document(state, text, name), {INTERVIEW: state.model_dump(mode="json")}
+
+    def _plan(self, report: Report) -> interview.Plan:
+        return interview.plan_for(self._open_source(), report.agency or "", report.year or 0)
+
+
+def work_facts(saved: dict[str, Any]) -> list[WorkFact]:
+    """The facts about this year's work the clerk gave (and picked), saved with the draft."""
+    return interview.Interview.model_validate(saved.get(INTERVIEW) or {}).chosen_facts()
 
 
 def failure_reason(error: Exception) -> str:

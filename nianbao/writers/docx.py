@@ -153,7 +153,22 @@ def _body_paragraphs(document: Any, text: str, styles: dict[str, Any]) -> None:
     for line in text.split("\n"):
         if line.strip():
             style = SUBHEADING_STYLE if _SUBHEADING.match(line.strip()) else BODY_STYLE
-            document.add_paragraph(line.strip(), style=styles[style])
+            paragraph = document.add_paragraph(style=styles[style])
+            _runs_with_marks_highlighted(paragraph, line.strip())
+
+
+def _runs_with_marks_highlighted(paragraph: Any, line: str) -> None:
+    """The line's sentences as runs; a sentence carrying a draft's mark (【待核实】, 【沿用上年，请核实】 …) is
+    highlighted, so the clerk sees in Word what is still to check."""
+    from docx.enum.text import WD_COLOR_INDEX
+
+    from nianbao.drafting.figures import split_sentences
+    from nianbao.drafting.marks import MARKS
+
+    for sentence in split_sentences(line):
+        run = paragraph.add_run(sentence)
+        if any(mark in sentence for mark in MARKS):
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
 def _table(document: Any, rows: list[list[Box]], styles: dict[str, Any]) -> None:

@@ -1,0 +1,99 @@
+"""The drafting interview, as the 鹿邑 clerk answers it (2021 report as last year): questions in the order
+of her report, each answer filed where it belongs, and the draft written from it."""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.drafting.interview import Interview, answer, ask, plan_for, propose_from_document
+from nianbao.drafting.marks import TO_FILL
+from nianbao.drafting.offline import draft_offline
+from nianbao.drafting.sources import ReportList
+from nianbao.model import Report
+
+AGENCY = "鹿邑县人民政府"
+
+
+@pytest.fixture
+def started(seed: Report) -> tuple[Interview, object]:
+    plan = plan_for(ReportList([seed]), AGENCY, 2022)
+    interview = Interview()
+    # Her （一） is 机构与制度建设: 监督保障 comes first.
+    assert ask(interview, plan) == "今年监督保障方面做了哪些工作？（如培训、考核、督查）"
+    return interview, plan
+
+
+def test_the_questions_follow_her_reports_subsections_then_last_years_problems(seed: Report) -> None:
+    plan = plan_for(ReportList([seed]), AGENCY, 2022)
+    assert [q.about for q in plan.questions] == [
+        "监督保障",
+        "依申请公开",
+        "平台建设",
+        "主动公开",
+        "政府信息管理",
+        "整改",
+        "整改",
+        "整改",
+        "问题",
+        "措施",
+        "其他",
+    ]
+    assert plan.questions[5].text == "上年度报告指出“人力、财力缺乏”的问题，今年是怎样整改的？"
+
+
+def test_five_items_typed_in_the_chat_each_land_in_their_subsection(started, seed: Report, cells: Report) -> None:
+    interview, plan = started
+    answer(interview, "一是组织了全县政务公开业务培训3次\n二是开展政务公开专项督查2次", plan)
+    answer(interview, "上线了依申请公开网上办理系统", plan)
+    answer(interview, "县政府门户网站完成了适老化改造", plan)
+    answer(interview, "今年开了2次新闻发布会", plan)
+    answer(interview, "完成了政府信息公开保密审查制度的修订", plan)
+    assert [(f.about, f.text) for f in interview.facts] == [
+        ("监督保障", "组织了全县政务公开业务培训3次"),
+        ("监督保障", "开展政务公开专项督查2次"),
+        ("依申请公开", "上线了依申请公开网上办理系统"),
+        ("平台建设", "县政府门户网站完成了适老化改造"),
+        ("主动公开", "今年开了2次新闻发布会"),
+        ("政府信息管理", "完成了政府信息公开保密审查制度的修订"),
+    ]
+    one = draft_offline(AGENCY, 2022, cells, ReportList([seed]), {}, interview.chosen_facts()).report.part_text("一")
+    assert "（一）机构与制度建设取得新进展\n2022年，我县扎实推进监督保障工作：一是组织全县政务公开业务培训3次；" in one
+    assert "二是开展政务公开专项督查2次。" in one
+    assert "（五）政府信息管理情况\n2022年，我县完成政府信息公开保密审查制度的修订。" in one
+
+
+def test_what_she_says_about_last_years_problems_is_the_rectification_and_nothing_more(
+    started, seed: Report, cells: Report
+) -> None:
+    interview, plan = started
+    for _ in range(5):
+        answer(interview, "跳过", plan)
+    reply = answer(interview, "配备了2名专职信息公开人员", plan)
+    assert "上年度报告指出“部分单位重视程度不够”的问题，今年是怎样整改的？" in reply
+    five = draft_offline(AGENCY, 2022, cells, ReportList([seed]), {}, interview.chosen_facts()).report.part_text("五")
+    assert "针对上年度报告指出的“人力、财力缺乏”问题，配备专职信息公开人员2名。" in five
+    assert f"针对上年度报告指出的“部分单位重视程度不够”问题，整改情况{TO_FILL}。" in five
+
+
+def test_this_years_problems_are_picked_from_the_typical_ones_offered(started) -> None:
+    interview, plan = started
+    for _ in range(8):
+        reply = answer(interview, "跳过", plan)
+    assert "今年的工作还存在哪些主要问题？" in reply and "1. 政策解读的形式还不够丰富" in reply
+    answer(interview, "采用2", plan)
+    assert [(f.about, f.text, f.chosen) for f in interview.facts] == [
+        ("问题", "依申请公开答复的规范性有待提高，个别答复说理不够充分", True)
+    ]
+    assert interview.asked is not None and interview.asked.about == "措施"
+
+
+def test_a_work_summary_is_read_for_facts_by_subsection_and_nothing_is_taken_until_she_adopts() -> None:
+    interview = Interview()
+    summary = (
+        "2022年鹿邑县政务公开工作总结\n一、全年召开新闻发布会12场，及时发布政策解读信息40条。\n"
+        "二、组织开展政务公开业务培训3次。三、天气晴朗。"
+    )
+    reply = propose_from_document(interview, summary, "工作总结.txt")
+    assert "1. （主动公开）全年召开新闻发布会12场，及时发布政策解读信息40条" in reply
+    assert "2. （监督保障）组织开展政务公开业务培训3次" in reply
+    assert interview.facts == []
