@@ -5,8 +5,9 @@ real DraftStore, or adding reports to the real knowledge base (embedded Chroma),
 folder, and reports each committed save or add on its stdout. The test kills it at a random moment,
 several times over the same folder, and after each kill reopens the store as a restarted app would:
 every save reported before the kill is there, each draft is one whole version (never half of two),
-and the knowledge base holds no half-added report (records and chunks agree, nothing pending,
-search answers). ``NIANBAO_KILLS`` sets the number of kills (default 5 of each).
+and the knowledge base holds no half-added report (its SQLite records, paragraphs and word index agree
+with the vectors in Chroma once the store is opened, the journal is empty, search answers).
+``NIANBAO_KILLS`` sets the number of kills (default 5 of each).
 """
 
 from __future__ import annotations
@@ -25,10 +26,9 @@ from pathlib import Path
 import pytest
 
 from nianbao.drafts import DB_NAME, ChatMessage, DraftStore, new_user_key
-from nianbao.kb.embeddings import embedder_from_settings
 from nianbao.kb.models import StoredReport
-from nianbao.kb.service import KnowledgeBase, file_hash
-from nianbao.kb.store import ChromaStore
+from nianbao.kb.records import RecordStore
+from nianbao.kb.service import KnowledgeBase, file_hash, records_path
 from nianbao.readers import read_report
 from nianbao.schema import REQUEST_COLUMNS, TableId
 from nianbao.settings import Settings
@@ -231,25 +231,33 @@ def check_in_a_fresh_process(data_dir: Path, added: set[str]) -> int:
 
 
 def pending_before_recovery(data_dir: Path) -> list[str]:
-    """Chunks an interrupted add left behind (the kill came mid-add), seen before the store recovers them."""
-    settings = Settings(NIANBAO_DATA_DIR=data_dir)  # type: ignore[call-arg]
-    if not (data_dir / "chroma").exists():
+    """Vectors an interrupted change may have left behind (the kill came mid-add), seen before the store
+    recovers them: the ids in the journal's rows."""
+    path = records_path(Settings(NIANBAO_DATA_DIR=data_dir))  # type: ignore[call-arg]
+    if not path.exists():
         return []
-    store = ChromaStore(settings, embedder_from_settings(settings))
-    return [chunk for change in store.unfinished() for report in change.writes for chunk in store.chunk_ids(report)]
+    records = RecordStore(path)
+    try:
+        return [vector for change in records.unfinished() for vector in change.vector_ids]
+    finally:
+        records.close()
 
 
 def assert_kb_consistent(data_dir: Path, added: set[str]) -> list[StoredReport]:
-    """Every reported add is stored whole; no chunk without its report, none pending; search answers."""
+    """Every reported add is stored whole; no vector without its paragraph, no journal row; search answers."""
     print(f"pending {len(pending_before_recovery(data_dir))}", flush=True)
     kb = KnowledgeBase(data_dir)  # opening the store recovers an interrupted add
+    with sqlite3.connect(records_path(kb.settings)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.execute("INSERT INTO paragraph_words (paragraph_words) VALUES ('integrity-check')")  # raises if not
     records = kb.list()
     assert {file_hash(Path(p)) for p in added} <= {r.content_hash for r in records}
     for record in records:
-        assert len(kb.store.chunk_ids(record.id)) == record.chunk_count > 0
+        assert len(kb.records.paragraph_ids(record.id)) == record.chunk_count > 0
         assert kb.show(record.id).report.year == record.year
-    assert kb.store.chunk_count() == sum(r.chunk_count for r in records)
-    assert kb.store.unfinished() == []
+    paragraphs = sorted(i for r in records for i in kb.records.paragraph_ids(r.id))
+    assert kb.vectors.ids() == paragraphs
+    assert kb.records.unfinished() == []
     assert len(kb.stats().years) == len({r.year for r in records})
     if records:
         hits = kb.search("政府信息公开申请", k=3)

@@ -1,199 +1,160 @@
-"""How the knowledge base lies in Chroma: stores of the older layout are still read, and a change that was
-interrupted (an add, a replace, a remove) is finished or undone when the store is next opened.
+"""How the knowledge base lies on disk: a store made before the records moved to SQLite is migrated, and a
+change that was interrupted between Chroma and SQLite (an add, a replace, a remove) leaves nothing behind
+once the store is next opened.
 
 Embedded and on Chroma's own server, like tests/test_kb_service.py.
 """
 
 from __future__ import annotations
 
-import json
-import uuid
+import tarfile
 from pathlib import Path
 
 import pytest
 
-from nianbao.kb import service
-from nianbao.kb.service import KnowledgeBase
-from nianbao.kb.store import ChromaStore
-from tests.conftest import CORPUS, OpenKb, kb_settings
-from tests.test_kb_service import LUYI_2021, LUYI_2022, _edited_copy
+from nianbao.cli import main
+from nianbao.kb import legacy
+from nianbao.kb.records import RecordStore
+from nianbao.kb.service import LAYOUT, LAYOUT_KEY, KnowledgeBase
+from nianbao.kb.store import VectorStore
+from tests.conftest import OpenKb, kb_settings
+from tests.test_kb_service import LUYI_2021, LUYI_2022, _edited_copy, state
 
-QUESTIONS = ["依申请公开", "政务新媒体", "淮安市 信息处理费", "鹿邑县 主动公开 政策解读"]
-FILTERED = [
-    {"agency": "鹿邑县人民政府"},
-    {"section": "五"},
-    {"year": 2024, "section": "一"},
-    {"level": "县"},
-]
-
-
-def rewrite_in_older_layout(store: ChromaStore, pending: bool = False) -> None:
-    """Store every chunk as versions before the lexicon wrote them: the text as the Chroma document, each
-    report's fields and the paragraph's tokens on every chunk, a ``pending`` flag; no lexicon, no text key."""
-    records = {str(m["report_id"]): m for _i, m, _d in store.records()}
-    lexicons = store.lexicons(list(records))
-    chunks = store.chunks()
-    got = chunks.get(include=["metadatas", "embeddings"])
-    texts = store.get_chunks(list(got["ids"]))
-    older = []
-    for chunk_id, meta in zip(got["ids"], got["metadatas"], strict=True):
-        report_id, part, paragraph = chunk_id.rsplit(":", 2)
-        record = records[report_id]
-        fields = ("agency", "region", "level", "year", "format", "source", "content_hash", "added_at")
-        tokens = json.loads(lexicons[report_id])[f"{part}:{paragraph}"]
-        older.append(
-            {
-                **{f: record[f] for f in fields},
-                "report_id": report_id,
-                "part": part,
-                "part_title": meta["part_title"],
-                "paragraph": int(paragraph),
-                "tokens": tokens,
-                "pending": pending,
-            }
-        )
-    chunks.delete(ids=got["ids"])
-    chunks.add(
-        ids=got["ids"],
-        embeddings=got["embeddings"],
-        documents=[texts[i][1] for i in got["ids"]],
-        metadatas=older,
-    )
-    store._lexicon.delete(ids=list(records))
+# A store made by the code before this layout (records, payloads, lexicons and journal in Chroma, five
+# collections): the 2021 seed and the 2022 fixture added with `KnowledgeBase.add`, embedded, then packed.
+OLD_STORE = Path(__file__).resolve().parent / "fixtures" / "kb" / "store_before_sqlite.tgz"
+OLD_IDS = ["1d026d1e7481", "b55627262553"]
+OLD_TOP_HIT = "1d026d1e7481:一:5"  # what that code answered first to 依申请公开
 
 
-def answers(kb: KnowledgeBase) -> list[list[tuple[str, str, str, int, str]]]:
-    results = []
-    for question in QUESTIONS:
-        for filters in [{}, *FILTERED]:
-            hits = kb.search(question, k=5, **filters)
-            results.append([(h.chunk_id, h.text, h.agency, h.year, h.part_title) for h in hits])
-    return results
+def unpack_old_store(folder: Path) -> Path:
+    with tarfile.open(OLD_STORE) as archive:
+        archive.extractall(folder, filter="data")
+    return folder / "data"
 
 
-def test_a_store_of_the_older_layout_answers_every_search_as_before(open_kb: OpenKb) -> None:
-    first = open_kb()
-    first.add(CORPUS)
-    expected = answers(first)
-    rewrite_in_older_layout(first.store)
-    older = open_kb()
-    assert older.store.lexicons([r.id for r in older.list()]) == {}  # nothing of the new layout is left
-    assert answers(older) == expected
-    assert older.stats().chunks == first.stats().chunks
-
-
-def test_a_report_added_to_a_store_of_the_older_layout_is_found_beside_the_older_ones(open_kb: OpenKb) -> None:
-    first = open_kb()
-    first.add(LUYI_2021)
-    rewrite_in_older_layout(first.store)
-    kb = open_kb()
-    added = kb.add(LUYI_2022)[0].report
-    assert added is not None
-    assert {h.year for h in kb.search("鹿邑县 依申请公开", k=20)} == {2021, 2022}
-    assert {h.year for h in open_kb().search("鹿邑县 依申请公开", k=20)} == {2021, 2022}
-
-
-def test_reindex_moves_a_store_of_the_older_layout_to_the_new_one(open_kb: OpenKb) -> None:
-    first = open_kb()
-    first.add(CORPUS)
-    expected = answers(first)
-    rewrite_in_older_layout(first.store)
-    kb = open_kb()
-    kb.reindex()
-    reports = [r.id for r in kb.list()]
-    assert set(kb.store.lexicons(reports)) == set(reports)
-    assert all("tokens" not in m for m in kb.store.chunks().get(include=["metadatas"])["metadatas"])
-    assert answers(open_kb()) == expected
-
-
-def test_pending_chunks_an_older_version_left_are_settled_or_deleted_when_the_store_is_opened(
-    open_kb: OpenKb,
+def test_a_store_made_before_sqlite_is_migrated_when_it_is_opened(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    data_dir = unpack_old_store(tmp_path)
+    kb = KnowledgeBase(kb_settings(data_dir))
+    assert "知识库已迁移到新的存储布局：2 份报告" in caplog.text
+    assert sorted(r.id for r in kb.list()) == OLD_IDS
+    assert [(r.agency, r.year) for r in kb.list()] == [("鹿邑县人民政府", 2021), ("鹿邑县人民政府", 2022)]
+    assert kb.show(OLD_IDS[0]).report.value(*_REQUESTS_TOTAL) == 223
+    assert kb.figures("鹿邑县").value(*_REQUESTS_TOTAL, 2022) == 207
+    assert kb.stats().chunks == 36 == len(kb.vectors.ids()) == sum(r.chunk_count for r in kb.list())
+    assert kb.vectors.collection_names() == {"nianbao_vectors"}  # the five old collections are gone
+    assert kb.search("依申请公开", k=3)[0].chunk_id == OLD_TOP_HIT
+    assert kb.search("依申请公开", k=3, mode="dense")[0].chunk_id == OLD_TOP_HIT
+    assert {h.year for h in kb.search("政务新媒体", k=10, year=2022)} == {2022}
+    assert kb.records.setting(LAYOUT_KEY) == LAYOUT
+    added = kb.add(Path(__file__).resolve().parent.parent / "corpus" / "huaian_2024.pdf")[0]
+    assert added.status == "added" and len(KnowledgeBase(kb_settings(data_dir)).list()) == 3
+
+
+_REQUESTS_TOTAL = ("依申请公开", "一", "总计")
+
+
+def test_a_migration_that_was_interrupted_is_done_again_at_the_next_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = unpack_old_store(tmp_path)
+    with monkeypatch.context() as patch:
+        patch.setattr(RecordStore, "write", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+        with pytest.raises(KeyboardInterrupt):
+            KnowledgeBase(kb_settings(data_dir))
+    kb = KnowledgeBase(kb_settings(data_dir))
+    assert sorted(r.id for r in kb.list()) == OLD_IDS
+    assert kb.stats().chunks == 36 == len(kb.vectors.ids())
+
+
+def test_nianbao_kb_migrate_moves_an_old_store_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = unpack_old_store(tmp_path)
+    for name, value in {"NIANBAO_DATA_DIR": str(data_dir), "NIANBAO_EMBEDDINGS": "local", "CHROMA_HOST": ""}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["kb", "migrate"]) == 0
+    out = capsys.readouterr().out
+    assert "报告 2 份，段落 36 个" in out and "本次迁移 2 份报告" in out
+    assert main(["kb", "migrate"]) == 0
+    assert "本次迁移" not in capsys.readouterr().out
+
+
+def test_a_new_store_has_no_chroma_collection_but_the_vectors(open_kb: OpenKb) -> None:
     kb = open_kb()
-    kept = kb.add(LUYI_2021)[0].report
-    dropped = kb.add(LUYI_2022)[0].report
-    assert kept is not None and dropped is not None
-    rewrite_in_older_layout(kb.store, pending=True)
-    kb.store.delete_record(f"{dropped.year}:{dropped.agency}")  # its record never came: an interrupted add
-    reopened = open_kb(pending_grace_seconds=0)
-    assert reopened.store.pending_chunks() == []
-    assert len(reopened.store.chunk_ids(kept.id)) == kept.chunk_count
-    assert reopened.store.chunk_ids(dropped.id) == []
-    assert {h.report_id for h in reopened.search("鹿邑县 依申请公开", k=20)} == {kept.id}
+    kb.add(LUYI_2021)
+    assert not legacy.needs_migration(kb.vectors, kb.prefix)
+    assert {n for n in kb.vectors.collection_names() if n.startswith(kb.prefix)} == {kb.vectors.name}
 
 
-def test_a_replace_interrupted_after_its_commit_loses_the_old_paragraphs_when_the_store_is_opened(
+def test_a_replace_interrupted_after_its_commit_loses_the_old_vectors_when_the_store_is_opened(
     open_kb: OpenKb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kb = open_kb()
     old = kb.add(LUYI_2021)[0].report
     assert old is not None
     with monkeypatch.context() as patch:
-        patch.setattr(ChromaStore, "chunk_ids", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+        patch.setattr(VectorStore, "delete", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
         with pytest.raises(KeyboardInterrupt):
-            kb.add(_edited_copy(tmp_path), replace=True)  # committed, then killed before the old chunks went
-    assert kb.store.unfinished() != []
-    reopened = open_kb(pending_grace_seconds=0)
+            kb.add(_edited_copy(tmp_path), replace=True)  # committed, then killed before the old vectors went
+    assert kb.records.unfinished() != []
+    assert {h.report_id for h in kb.search("鹿邑县 依申请公开", k=40, mode="dense")} != {old.id}
+    reopened = open_kb(pending_grace_seconds=600)  # a committed change is cleaned up at once, grace or not
     (new,) = reopened.list()
     assert new.id != old.id
-    assert reopened.store.chunk_ids(old.id) == []
-    assert reopened.store.chunk_count() == new.chunk_count
-    assert reopened.store.unfinished() == []
-    assert [p[0] for p in reopened.store.dump()["payloads"]] == [new.id]
+    assert {i.split(":")[0] for i in reopened.vectors.ids()} == {new.id}
+    assert reopened.vectors.count() == new.chunk_count
+    assert reopened.records.unfinished() == []
 
 
-def test_a_remove_interrupted_after_the_record_went_loses_its_paragraphs_when_the_store_is_opened(
+def test_a_remove_interrupted_after_its_commit_loses_its_vectors_when_the_store_is_opened(
     open_kb: OpenKb, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kb = open_kb()
     stored = kb.add(LUYI_2021)[0].report
     assert stored is not None
     with monkeypatch.context() as patch:
-        patch.setattr(ChromaStore, "delete_chunks", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+        patch.setattr(VectorStore, "delete", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
         with pytest.raises(KeyboardInterrupt):
             kb.remove(stored.id)
-    assert kb.store.chunk_count() == stored.chunk_count  # the record is gone, its paragraphs are not …
+    assert kb.vectors.count() == stored.chunk_count  # the record is gone, its vectors are not …
     assert kb.search("依申请公开", k=5) == []  # … and never found
-    reopened = open_kb(pending_grace_seconds=0)
-    assert reopened.store.chunk_count() == 0
-    assert reopened.store.dump()["payloads"] == reopened.store.dump()["lexicon"] == []
+    reopened = open_kb()
+    assert reopened.vectors.count() == 0
+    assert all(rows == [] for rows in reopened.records.dump().values())
 
 
-def test_another_instances_change_in_progress_is_left_alone(open_kb: OpenKb) -> None:
+def test_another_processs_change_in_progress_is_left_alone(open_kb: OpenKb) -> None:
     kb = open_kb()
     kb.add(LUYI_2021)
-    change = kb.store.begin(["abcdef123456"], [])
+    change = kb.records.begin(["abcdef123456:一:0"])
     open_kb(pending_grace_seconds=600)
-    assert [c.id for c in kb.store.unfinished()] == [change]
+    assert [c.id for c in kb.records.unfinished()] == [change]
     open_kb(pending_grace_seconds=0)
-    assert kb.store.unfinished() == []
+    assert kb.records.unfinished() == []
 
 
-def test_an_add_whose_paragraphs_cannot_be_written_leaves_no_trace(
+def test_an_add_whose_vectors_cannot_be_written_leaves_no_trace(
     open_kb: OpenKb, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kb = open_kb()
     kb.add(LUYI_2021)
-    before = kb.store.dump()
-    monkeypatch.setattr(ChromaStore, "add_chunks", lambda *a, **k: (_ for _ in ()).throw(OSError("磁盘已满")))
+    before = state(kb)
+    monkeypatch.setattr(VectorStore, "add", lambda *a, **k: (_ for _ in ()).throw(OSError("磁盘已满")))
     with pytest.raises(OSError, match="磁盘已满"):
         kb.add(LUYI_2022)
-    assert kb.store.dump() == before  # no change row left either
+    assert state(kb) == before  # no journal row left either
 
 
-def test_instances_sharing_a_chroma_server_see_each_others_adds_and_removes(
-    chroma_server: tuple[str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(service, "SERVER_REFRESH_SECONDS", 0.0)
-    prefix = f"t{uuid.uuid4().hex[:12]}"
-    first, second = (KnowledgeBase(kb_settings(tmp_path / n, chroma_server), prefix=prefix) for n in ("a", "b"))
+def test_two_instances_over_one_data_folder_see_each_others_adds_and_removes(open_kb: OpenKb) -> None:
+    first, second = open_kb(), open_kb()
     luyi = first.add(LUYI_2021)[0].report
     assert luyi is not None
     assert {h.report_id for h in second.search("鹿邑县 依申请公开", k=10)} == {luyi.id}
-    index = second.lexical_index()
     added = first.add(LUYI_2022)[0].report
     first.remove(luyi.id)
     assert added is not None
     assert {h.report_id for h in second.search("鹿邑县 依申请公开", k=10)} == {added.id}
-    assert second.lexical_index() is index  # caught up, not rebuilt
-    assert len(index) == added.chunk_count
+    assert [r.id for r in second.list()] == [added.id]

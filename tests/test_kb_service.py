@@ -1,4 +1,4 @@
-"""The knowledge base on real reports, against the embedded Chroma store and against Chroma's own server."""
+"""The knowledge base on real reports: records in SQLite, vectors in embedded Chroma or on Chroma's own server."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from nianbao.errors import ReportReadError
+from nianbao.kb import records as records_module
 from nianbao.kb.ingest import pool_start_method
 from nianbao.kb.models import DuplicateReportError, MissingReportInfoError, ReportNotFoundError
+from nianbao.kb.records import RecordStore
 from nianbao.kb.service import KnowledgeBase
-from nianbao.kb.store import ChromaStore
+from nianbao.kb.store import VectorStore
 from nianbao.readers import read_report
 from nianbao.schema import TableId
 from tests.conftest import OpenKb
@@ -23,6 +25,11 @@ KB_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "kb"
 LUYI_2021 = CORPUS / "luyi_2021.txt"
 LUYI_2022 = KB_FIXTURES / "luyi_2022_fixture.txt"
 HUAIAN, SHUYANG = "淮安市人民政府", "沐阳县人民政府"
+
+
+def state(kb: KnowledgeBase) -> tuple[dict, list[str]]:
+    """Everything stored: every SQLite table's rows, and the ids of the vectors in Chroma."""
+    return kb.records.dump(), kb.vectors.ids()
 
 
 def test_adding_the_corpus_stores_each_report_with_its_body_year_and_level(kb: KnowledgeBase) -> None:
@@ -194,15 +201,15 @@ def test_a_reopened_store_has_the_same_reports_and_search(open_kb: OpenKb) -> No
 def test_a_failure_midway_through_an_add_leaves_the_store_as_it_was(
     corpus_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = corpus_kb.store.dump()
+    before = state(corpus_kb)
 
     def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("写入中断")
 
-    monkeypatch.setattr(ChromaStore, "put_records", fail)
+    monkeypatch.setattr(RecordStore, "write", fail)
     with pytest.raises(RuntimeError, match="写入中断"):
         corpus_kb.add(LUYI_2022)
-    assert corpus_kb.store.dump() == before
+    assert state(corpus_kb) == before
     assert all(h.year != 2022 for h in corpus_kb.search("鹿邑县2022年", k=10))
 
 
@@ -210,11 +217,11 @@ def test_a_failed_replace_keeps_the_old_report(
     kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kb.add(LUYI_2021)
-    before = kb.store.dump()
-    monkeypatch.setattr(ChromaStore, "put_records", lambda *a, **k: (_ for _ in ()).throw(OSError("磁盘已满")))
+    before = state(kb)
+    monkeypatch.setattr(RecordStore, "write", lambda *a, **k: (_ for _ in ()).throw(OSError("磁盘已满")))
     with pytest.raises(OSError):
         kb.add(_edited_copy(tmp_path), replace=True)
-    assert kb.store.dump() == before
+    assert state(kb) == before
 
 
 def test_an_add_killed_before_its_rollback_is_undone_when_the_store_is_opened(
@@ -222,16 +229,17 @@ def test_an_add_killed_before_its_rollback_is_undone_when_the_store_is_opened(
 ) -> None:
     kb = open_kb()
     kb.add(LUYI_2021)
-    before = kb.store.dump()
+    before = state(kb)
     with monkeypatch.context() as patch:
-        patch.setattr(ChromaStore, "put_records", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
-        patch.setattr(ChromaStore, "delete_chunks", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+        patch.setattr(RecordStore, "write", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+        patch.setattr(VectorStore, "delete", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
         with pytest.raises(KeyboardInterrupt):
             kb.add(LUYI_2022)
-    assert kb.store.dump() != before  # the pending paragraphs are still there …
-    assert all(h.year != 2022 for h in kb.search("鹿邑县", k=40))  # … but never found
+    assert state(kb) != before  # the new vectors and the journal's row are still there …
+    assert kb.list() == open_kb(pending_grace_seconds=600).list()  # … no record of them …
+    assert all(h.year != 2022 for h in kb.search("鹿邑县", k=40))  # … and they are never found
     reopened = open_kb(pending_grace_seconds=0)
-    assert reopened.store.dump() == before
+    assert state(reopened) == before
 
 
 def test_a_file_that_is_not_a_report_is_refused_and_nothing_is_written(kb: KnowledgeBase, tmp_path: Path) -> None:
@@ -290,7 +298,7 @@ def test_stats_describe_the_store(corpus_kb: KnowledgeBase) -> None:
     assert stats.reports_by_level == {"县": 2, "市": 1}
     assert stats.chunks == sum(r.chunk_count for r in corpus_kb.list())
     assert stats.embedding == corpus_kb.embedder.name and stats.dimension == corpus_kb.embedder.dimension
-    assert (stats.size_bytes is None) == corpus_kb.store.is_server
+    assert (stats.size_bytes is None) == corpus_kb.vectors.is_server
 
 
 def test_many_files_are_prepared_in_parallel_and_reported_in_order(kb: KnowledgeBase, tmp_path: Path) -> None:
@@ -331,41 +339,33 @@ def test_a_threaded_process_like_the_app_prepares_many_files_with_fork_server_wo
     assert [r.status for r in results] == ["added"] * 8
 
 
-def test_each_stored_report_keeps_one_payload_through_replace_and_remove(kb: KnowledgeBase, tmp_path: Path) -> None:
+def test_each_stored_report_keeps_its_rows_through_replace_and_remove(kb: KnowledgeBase, tmp_path: Path) -> None:
     first = kb.add(LUYI_2021)[0].report
     assert first is not None
-    assert [p[0] for p in kb.store.dump()["payloads"]] == [first.id]
+    rows = kb.records.dump()
+    assert [r[0] for r in rows["reports"]] == [first.id]
+    assert {r[0] for r in rows["cells"]} == {first.id} and len(rows["findings"]) == first.errors + first.warnings
+    assert len(rows["paragraphs"]) == first.chunk_count == len(kb.vectors.ids())
     second = kb.add(_edited_copy(tmp_path), replace=True)[0].report
     assert second is not None and second.id != first.id
-    assert [p[0] for p in kb.store.dump()["payloads"]] == [second.id]
+    rows = kb.records.dump()
+    assert [r[0] for r in rows["reports"]] == [second.id] and {r[0] for r in rows["cells"]} == {second.id}
+    assert {i.split(":")[0] for i in kb.vectors.ids()} == {second.id}
     assert kb.show(second.id).report.agency == "鹿邑县人民政府"
     kb.remove(second.id)
-    assert kb.store.dump()["payloads"] == []
+    assert all(rows == [] for rows in kb.records.dump().values()) and kb.vectors.ids() == []
 
 
-def test_a_failed_commit_after_the_payload_was_written_leaves_the_store_as_it_was(
-    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_commit_that_fails_midway_writes_no_row(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
     kb.add(LUYI_2021)
-    before = kb.store.dump()
-    records = kb.store._records
+    before = state(kb)
 
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr(records, "upsert", fail)
+    monkeypatch.setattr(records_module, "_mark_committed", fail)  # after the report's rows, in the same transaction
     with pytest.raises(OSError, match="磁盘已满"):
         kb.add(LUYI_2022)
     monkeypatch.undo()
-    assert kb.store.dump() == before
-
-
-def test_a_store_written_with_the_report_as_the_records_document_is_still_read(open_kb: OpenKb) -> None:
-    kb = open_kb()
-    stored = kb.add(LUYI_2021)[0].report
-    assert stored is not None
-    expected = kb.show(stored.id).report
-    ((record_id, meta, document),) = kb.store.records(with_documents=True)
-    kb.store._records.upsert(ids=[record_id], documents=[document or ""], metadatas=[dict(meta)])
-    kb.store._payloads.delete(ids=[stored.id])  # as a store of session 1 holds it
-    assert open_kb().show(stored.id).report == expected
+    assert state(kb) == before
+    assert [r.year for r in kb.list()] == [2021]

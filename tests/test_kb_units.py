@@ -13,7 +13,7 @@ from rank_bm25 import BM25Okapi
 from nianbao.kb.agency import agency_level, agency_region
 from nianbao.kb.chunks import chunk_report, join_lines, split_long
 from nianbao.kb.embeddings import HashingEmbedder
-from nianbao.kb.lexical import Bm25Index, LexicalDoc, tokenize
+from nianbao.kb.lexical import tokenize
 from nianbao.kb.models import KnowledgeBaseError
 from nianbao.kb.service import normalize_section
 from nianbao.readers import read_report
@@ -96,36 +96,9 @@ def test_the_local_embedding_gives_unit_vectors_closer_for_related_chinese_texts
 
 def test_bm25_over_jieba_tokens_scores_chinese_where_unsegmented_text_scores_zero() -> None:
     paragraphs = [p for part in read_report(CORPUS / "shuyang_2025.md").parts for p in part.paragraphs]
-    unsegmented = BM25Okapi([p.split() for p in paragraphs])
-    assert unsegmented.get_scores(["倒计时报警器"]).max() == 0
-    index = Bm25Index(LexicalDoc(str(i), tokenize(p), {}) for i, p in enumerate(paragraphs))
-    best = index.search("倒计时报警器", 1)[0][0]
-    assert "倒计时报警器" in paragraphs[int(best)]
-
-
-def test_our_bm25_scores_equal_rank_bm25s() -> None:
-    paragraphs = [
-        p
-        for f in ("luyi_2021.txt", "shuyang_2025.md")
-        for part in read_report(CORPUS / f).parts
-        for p in part.paragraphs
-    ]
-    tokens = [tokenize(p) for p in paragraphs]
-    index = Bm25Index(LexicalDoc(str(i), t, {}) for i, t in enumerate(tokens))
-    for query in ("依申请公开受理多少件", "政务新媒体 政务新媒体 关停", "信息处理费"):
-        assert np.allclose(index.scores(tokenize(query)), BM25Okapi(tokens).get_scores(tokenize(query)))
-
-
-def test_lexical_filters_and_removal() -> None:
-    docs = [
-        LexicalDoc("a", tokenize("全年收取信息处理费"), {"agency": "甲县人民政府", "year": 2021, "part": "六"}),
-        LexicalDoc("b", tokenize("收取信息处理费共计"), {"agency": "乙市人民政府", "year": 2022, "part": "六"}),
-    ]
-    index = Bm25Index(docs)
-    assert [i for i, _s in index.search("信息处理费", 5, {"year": [2022]})] == ["b"]
-    assert [i for i, _s in index.search("信息处理费", 5, {"agency": ["甲县人民政府"]})] == ["a"]
-    index.remove(["a"])
-    assert [i for i, _s in index.search("信息处理费", 5)] == ["b"]
+    assert BM25Okapi([p.split() for p in paragraphs]).get_scores(["倒计时报警器"]).max() == 0
+    scores = BM25Okapi([tokenize(p) for p in paragraphs]).get_scores(tokenize("倒计时报警器"))
+    assert "倒计时报警器" in paragraphs[int(np.argmax(scores))]
 
 
 @pytest.mark.parametrize(

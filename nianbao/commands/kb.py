@@ -1,4 +1,4 @@
-"""``nianbao kb add|list|show|remove|search|figures|reindex|stats|load-corpus``: the knowledge base of past reports."""
+"""``nianbao kb …`` (add, list, show, remove, search, figures, reindex, migrate, stats, load-corpus): past reports."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from nianbao.resources import folder
 from nianbao.settings import Settings
 
 EXIT_OK, EXIT_FAILED = 0, 2
-CHANGING = ("add", "remove", "reindex", "load-corpus")
+CHANGING = ("add", "remove", "reindex", "migrate", "load-corpus")
 _STATUS = {"added": "已添加", "replaced": "已替换", "duplicate": "已存在", "failed": "失败"}
 
 
@@ -30,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     _command(commands, "search", "检索往年报告的段落", _search)
     _command(commands, "figures", "某机关历年表格数字", _figures)
     _command(commands, "reindex", "用当前配置的向量模型重建索引", _reindex)
+    _command(commands, "migrate", "把旧版知识库（全部存于 Chroma）迁移为新的存储布局", _migrate)
     _command(commands, "stats", "知识库概况", _stats)
     _command(commands, "load-corpus", "知识库为空时载入参考报告", _load_corpus)
 
@@ -89,16 +90,35 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], object]] = {
 
 
 def _add(args: argparse.Namespace) -> int:
-    kb = KnowledgeBase()
+    kb = open_kb()
     password = admin_password(args, kb.settings)
     results = kb.add(args.paths, args.agency, args.year, args.replace, strict=False, password=password)
     for result in results:
         print(format_add_result(result))
-    return EXIT_FAILED if any(r.status == "failed" for r in results) else EXIT_OK
+    refused = [r for r in results if r.status == "failed"]
+    if len(results) > 1:
+        print(format_add_summary(results))
+    return EXIT_FAILED if refused else EXIT_OK
+
+
+def open_kb() -> KnowledgeBase:
+    """The knowledge base of this machine's settings (the data folder, or Chroma's server for the vectors)."""
+    return KnowledgeBase(Settings())
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    kb = open_kb()
+    admin_password(args, kb.settings)
+    moved = kb.migrated or kb.migrate()  # opening the store migrates it
+    stats = kb.stats()
+    print(f"知识库为新的存储布局（记录在 SQLite，向量在 Chroma）：报告 {stats.reports} 份，段落 {stats.chunks} 个。")
+    if moved:
+        print(f"本次迁移 {moved} 份报告。")
+    return EXIT_OK
 
 
 def _load_corpus(args: argparse.Namespace) -> int:
-    kb = KnowledgeBase()
+    kb = open_kb()
     results = kb.ensure_corpus(args.path or folder("corpus"), password=admin_password(args, kb.settings))
     if not results:
         print("知识库已有报告，未重复载入。")
@@ -108,7 +128,7 @@ def _load_corpus(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    reports = KnowledgeBase().list()
+    reports = open_kb().list()
     if not reports:
         print("知识库为空。可用 nianbao kb add 文件 添加报告。")
     for stored in reports:
@@ -117,7 +137,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    detail = KnowledgeBase().show(args.id)
+    detail = open_kb().show(args.id)
     print(format_stored(detail.stored))
     print(f"标题：{detail.report.title}")
     print(f"来源文件：{detail.stored.source}  内容哈希：{detail.stored.content_hash}")
@@ -131,14 +151,14 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    kb = KnowledgeBase()
+    kb = open_kb()
     stored = kb.remove(args.id, password=admin_password(args, kb.settings))
     print(f"已删除：{format_stored(stored)}")
     return EXIT_OK
 
 
 def _search(args: argparse.Namespace) -> int:
-    hits = KnowledgeBase().search(args.query, args.k, args.agency, args.year, args.section, args.level)
+    hits = open_kb().search(args.query, args.k, args.agency, args.year, args.section, args.level)
     if not hits:
         print("没有找到相关段落。")
     for rank, hit in enumerate(hits, 1):
@@ -147,19 +167,19 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    print(format_figures(KnowledgeBase().figures(args.agency, args.all)))
+    print(format_figures(open_kb().figures(args.agency, args.all)))
     return EXIT_OK
 
 
 def _reindex(args: argparse.Namespace) -> int:
-    kb = KnowledgeBase()
+    kb = open_kb()
     count = kb.reindex(password=admin_password(args, kb.settings))
     print(f"已用「{kb.embedder.name}」重建索引：{count} 个段落。")
     return EXIT_OK
 
 
 def _stats(args: argparse.Namespace) -> int:
-    stats = KnowledgeBase().stats()
+    stats = open_kb().stats()
     size = f"{stats.size_bytes / 1024 / 1024:.1f} MB" if stats.size_bytes is not None else "（Chroma 服务器，未知）"
     print(f"报告 {stats.reports} 份，段落 {stats.chunks} 个，占用 {size}")
     print(f"机关：{'、'.join(stats.bodies) or '无'}")
@@ -173,6 +193,17 @@ def format_add_result(result: AddResult) -> str:
     """One line per file added."""
     what = format_stored(result.report) if result.report else ""
     return f"[{_STATUS[result.status]}] {result.path}  {what}  {result.message}".rstrip()
+
+
+def format_add_summary(results: list[AddResult]) -> str:
+    """How many files went in, and each refused file with its reason."""
+    counts = {status: sum(1 for r in results if r.status == status) for status in _STATUS}
+    line = "，".join(f"{_STATUS[s]} {n} 份" for s, n in counts.items() if n)
+    refused = [r for r in results if r.status == "failed"]
+    if not refused:
+        return f"共 {len(results)} 个文件：{line}。"
+    reasons = "\n".join(f"  {r.path}：{r.message}" for r in refused)
+    return f"共 {len(results)} 个文件：{line}。未能添加的文件：\n{reasons}"
 
 
 def format_stored(stored: StoredReport) -> str:

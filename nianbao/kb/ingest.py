@@ -7,14 +7,22 @@ Each file is read with a time limit (nianbao.readers.guard, NIANBAO_READ_TIMEOUT
 files the reader worker is this process's; in the pool each pool worker (single-threaded, so it forks)
 keeps a reader worker of its own. A file that overruns is thus stopped alone and comes back as a
 PrepareFailure (TIMEOUT) while the other files go on; the pool's own timeout could only abandon the whole
-map, and cannot stop the one task that hangs.
+map, and cannot stop the one task that hangs. A file that fails in a way no reader foresaw (an exception
+that is not ours) is a failure of that file too, never of the batch.
+
+Pool workers die with the process that started them (Linux's parent-death signal): a ``kill -9`` of
+``nianbao kb add`` must not leave workers blocked on the pool's pipe holding hundreds of MB.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import logging
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -32,7 +40,10 @@ from nianbao.kb.models import MissingReportInfoError
 from nianbao.model import Finding, Report
 from nianbao.readers.guard import read_report_guarded
 
+logger = logging.getLogger(__name__)
+
 PARALLEL_FROM = 8
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -77,6 +88,11 @@ def prepare_file(
         return PrepareFailure(Path(path), type(e), e.message, e.reason)
     except NianbaoError as e:
         return PrepareFailure(Path(path), type(e), e.message)
+    except Exception as e:  # a reader's unforeseen error: this file is refused, the batch goes on
+        logger.warning("读取 %s 时出现意外错误", path, exc_info=True)
+        name = Path(path).name
+        message = f"无法读取文件“{name}”（{type(e).__name__}），已跳过。请检查文件，或另存为 .docx 或 .txt 后再试。"
+        return PrepareFailure(Path(path), ReportReadError, message, ReadFailure.DAMAGED)
 
 
 def _prepare(path: Path, max_bytes: int, agency: str | None, year: int | None, dimension: int | None) -> Prepared:
@@ -122,7 +138,8 @@ def prepare_all(
     if method == "fork":
         _warm_up()  # forked workers share the loaded dictionary instead of each loading it (0.7 s of CPU apiece)
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up) as pool:
+    parent = (os.getpid(),)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=parent) as pool:
         count = len(paths)
         yield from pool.map(prepare_file, paths, *([a] * count for a in args), chunksize=4)
 
@@ -131,6 +148,30 @@ def pool_start_method() -> str:
     """Fork when this process runs a single thread; from a threaded one (the app) forking can copy a held
     lock into a worker and deadlock it, so workers then come from a fork server."""
     return "fork" if threading.active_count() == 1 else "forkserver"
+
+
+def _start_worker(parent: int) -> None:
+    die_with_parent(parent)
+    _warm_up()
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux); exit now if it is already gone."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if not _alive(parent):  # it died before the signal was asked for
+        os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _warm_up() -> None:

@@ -1,13 +1,14 @@
 """The knowledge base of past reports: add, list, show, remove, hybrid search, figures by year, reindex.
 
-The CLI (``nianbao kb``) and the app's admin page are thin layers over :class:`KnowledgeBase`.
+The CLI (``nianbao kb``) and the app's admin page are thin layers over :class:`KnowledgeBase`. Each store
+has one job: the records, the paragraphs' text, the word index and the journal are in SQLite
+(nianbao.kb.records), the paragraphs' vectors in Chroma (nianbao.kb.store).
 """
 
 from __future__ import annotations
 
 import builtins
 import hashlib
-import json
 import logging
 import threading
 import time
@@ -20,11 +21,12 @@ import numpy as np
 from nianbao.access import Password, require_admin
 from nianbao.checker import check_report
 from nianbao.errors import NianbaoError
+from nianbao.kb import legacy
 from nianbao.kb.agency import agency_level, agency_region
 from nianbao.kb.chunks import PREAMBLE, ChunkText, chunk_report
 from nianbao.kb.embeddings import Embedder, HashingEmbedder, embedder_from_settings
 from nianbao.kb.ingest import Prepared, PrepareFailure, embedding_text, prepare_all
-from nianbao.kb.lexical import Bm25Index, LexicalDoc, tokenize
+from nianbao.kb.lexical import tokenize
 from nianbao.kb.models import (
     AddResult,
     DuplicateReportError,
@@ -37,8 +39,9 @@ from nianbao.kb.models import (
     SearchHit,
     StoredReport,
 )
-from nianbao.kb.store import ChromaStore, Filters, Metadata
-from nianbao.model import Finding, Report
+from nianbao.kb.records import Filters, NewReport, Paragraph, RecordStore
+from nianbao.kb.store import VectorStore
+from nianbao.model import CellNumber, Finding, Report
 from nianbao.schema import PART_NUMERALS, ReportFormat, TableId, addresses
 from nianbao.settings import Settings
 
@@ -49,22 +52,21 @@ RRF_K = 60
 # The local embedding is itself made of character n-grams, so it mostly confirms BM25; giving it half
 # BM25's weight in the fusion raised MRR on bench/retrieval_queries.json (0.95 -> 0.98, recall@5 1.0 both).
 DENSE_WEIGHT = 0.5
-# Several app instances may share a Chroma server: re-read what others changed this often.
-SERVER_REFRESH_SECONDS = 5.0
 SEARCH_BY_ID_LIMIT = 2000
 WIDE_SEARCH_LIMIT = 1000
 BATCH_SIZE = 64
+LAYOUT_KEY, LAYOUT = "layout", "sqlite-records-1"
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
 PLACE_UNITS = ("县", "区", "市", "省", "旗", "州")
 KEY_TABLE_COLUMNS = {TableId.REQUESTS: {"总计"}, TableId.APPEALS: {"总计"}}
 
 
 class KnowledgeBase:
-    """Past reports in Chroma: their structured content and their narrative, searchable."""
+    """Past reports: their structured content and their narrative, searchable by words and by vectors."""
 
     def __init__(
         self,
-        settings: Settings | Path | str | None = None,
+        settings: Settings | Path | str,
         *,
         embedder: Embedder | None = None,
         prefix: str = "nianbao",
@@ -72,17 +74,32 @@ class KnowledgeBase:
     ) -> None:
         self.settings = _settings(settings)
         self.embedder = embedder or embedder_from_settings(self.settings)
-        self.store = ChromaStore(self.settings, self.embedder, prefix)
-        # On a shared server another instance may be in the middle of an add: leave its fresh chunks alone.
-        grace = pending_grace_seconds
-        self._grace = grace if grace is not None else (600.0 if self.store.is_server else 0.0)
-        self._lexical: Bm25Index | None = None
-        self._lexical_built_at = 0.0
-        self._lexical_lock = threading.RLock()
+        self.prefix = prefix
+        self.records = RecordStore(records_path(self.settings, prefix))
+        self._vectors: VectorStore | None = None
+        self._vectors_lock = threading.Lock()
+        # On a shared server another instance may be in the middle of an add: leave its fresh vectors alone.
+        self._grace = pending_grace_seconds
         self._record_cache: builtins.list[StoredReport] | None = None
-        self._records_read_at = 0.0
+        self._record_version = -1
         self._record_views: _RecordViews | None = None
-        self.recover()
+        self.migrated = self.migrate() if self.records.setting(LAYOUT_KEY) != LAYOUT else 0
+        if self.records.unfinished():
+            self.recover()
+
+    @property
+    def vectors(self) -> VectorStore:
+        """The Chroma side, opened on first use (listing, showing and figures never need it)."""
+        with self._vectors_lock:
+            if self._vectors is None:
+                self._vectors = VectorStore(self.settings, self.embedder, self.prefix)
+            return self._vectors
+
+    @property
+    def grace_seconds(self) -> float:
+        if self._grace is not None:
+            return self._grace
+        return 600.0 if self.settings.uses_chroma_server else 0.0
 
     # -- adding ------------------------------------------------------------------------------------------
 
@@ -96,12 +113,13 @@ class KnowledgeBase:
         *,
         password: Password = None,
     ) -> builtins.list[AddResult]:
-        """Add report files (or every report file in folders); with ``strict`` the first failure is raised.
+        """Add report files (or every report file in folders); with ``strict`` the first failure is raised,
+        else each refused file is reported (status ``failed``) and the others are added.
 
         ``password``: the admin password (see nianbao.access); a wrong or missing one raises AdminPasswordError.
 
-        Files are stored in batches; each batch is written atomically (its chunks, then its records in one
-        upsert), so a failure leaves the store as it was before that batch.
+        Files are stored in batches; each batch is one SQLite transaction (its vectors written just before),
+        so a failure leaves the store as it was before that batch.
         """
         require_admin(self.settings, password)
         files = expand_paths(paths)
@@ -172,40 +190,32 @@ class KnowledgeBase:
         return check_report(report, last_year).findings
 
     def _write(self, batch: _Batch) -> None:
-        """Store a batch atomically: note the change, write the chunks, commit all records in one upsert, then
-        delete what the new reports replace; an interrupted write is undone when the store is next opened."""
+        """Store a batch: note its vector ids in the journal, write the vectors, commit the records in one
+        transaction, then delete the vectors of the reports it replaced. What a killed write left in Chroma is
+        deleted when the store is next opened; the records are never half written."""
         if not batch.items:
             return
-        replaced = [old for *_rest, old in batch.items if old is not None]
-        change = self.store.begin([stored.id for _item, stored, *_rest in batch.items], [old.id for old in replaced])
-        ids: builtins.list[str] = []
-        metadatas: builtins.list[Metadata] = []
-        vectors, lexicons, docs = [], [], []
-        for item, stored, _findings, _old in batch.items:
-            chunk_ids, chunk_metadatas = _chunk_rows(stored, item.chunks)
-            ids += chunk_ids
-            metadatas += chunk_metadatas
-            vectors.append(item.embeddings if item.embeddings is not None else self._embed_chunks(stored, item.chunks))
-            words = _words_by_address(item.chunks, item.tokens)
-            lexicons.append(json.dumps(words, ensure_ascii=False))
-            docs += _lexical_docs(stored, words)
+        new = [_new_report(item, stored, findings) for item, stored, findings, _old in batch.items]
+        replaced = [old.id for *_rest, old in batch.items if old is not None]
+        written = [p.id for report in new for p in report.paragraphs]
+        dropped = [i for report_id in replaced for i in self.records.paragraph_ids(report_id)]
+        vectors = _stack([self._vectors_of(item, stored) for item, stored, *_rest in batch.items])
+        change = self.records.begin(written + dropped)
         try:
-            self.store.add_chunks(ids, _stack(vectors), metadatas)
-            self.store.put_records(*_record_rows(batch.items), lexicons)
+            self.vectors.add(written, vectors)
+            self.records.write(new, replaced, change)
         except BaseException:
-            self.store.delete_chunks(ids)
-            self.store.finish(change)
+            self.vectors.delete(written)
+            self.records.finish(change)
             raise
         finally:
             self._record_cache = None
-        for old in replaced:
-            old_ids = self.store.chunk_ids(old.id)
-            self.store.delete_chunks(old_ids)
-            self._lexical_remove(old_ids)
-        self.store.finish(change)
-        if self._lexical is not None:
-            self._lexical.add(docs)
+        self.vectors.delete(dropped)
+        self.records.finish(change)
         batch.written()
+
+    def _vectors_of(self, item: Prepared, stored: StoredReport) -> np.ndarray:
+        return item.embeddings if item.embeddings is not None else self._embed_chunks(stored, item.chunks)
 
     def _embed_chunks(self, stored: StoredReport, chunks: builtins.list[ChunkText]) -> np.ndarray:
         texts = [embedding_text(stored.agency, stored.year, c) for c in chunks]
@@ -228,35 +238,33 @@ class KnowledgeBase:
     def show(self, report_id: str) -> ReportDetail:
         """A stored report with its cells, parts and findings."""
         stored = self._find(report_id)
-        rows = self.store.records({"report_id": [stored.id]}, with_documents=True)
-        if not rows:  # removed meanwhile by another instance sharing the server
+        found = self.records.report(stored.id)
+        if found is None:  # removed meanwhile by another process
             self._record_cache = None
             raise ReportNotFoundError(f"知识库中没有 ID 为 {report_id} 的报告（可能刚被删除）。")
-        payload = _read_record_document(rows[0][2] or "")
-        report = Report.model_validate(payload["report"])
-        findings = [Finding.model_validate(f) for f in payload.get("findings", [])]
+        report, findings = found
         return ReportDetail(stored=stored, report=report, findings=findings)
 
     def remove(self, report_id: str, *, password: Password = None) -> StoredReport:
-        """Remove a report and its chunks (``password``: the admin password, see nianbao.access)."""
+        """Remove a report and its paragraphs (``password``: the admin password, see nianbao.access)."""
         require_admin(self.settings, password)
         stored = self._find(report_id)
         self._record_cache = None
-        change = self.store.begin([], [stored.id])
-        self.store.delete_record(_record_id(stored))
-        ids = self.store.chunk_ids(stored.id)
-        self.store.delete_chunks(ids)
-        self.store.finish(change)
-        self._lexical_remove(ids)
+        ids = self.records.paragraph_ids(stored.id)
+        change = self.records.begin(ids)
+        self.records.remove(stored.id, change)
+        self.vectors.delete(ids)
+        self.records.finish(change)
         return stored
 
     def figures(self, agency: str, all_cells: bool = False) -> FiguresTable:
         """A body's table figures by year (key figures, or every cell with ``all_cells``)."""
         name = self._one_agency(agency)
         stored = sorted(self._records({"agency": [name]}), key=lambda r: r.year)
-        reports = {s.year: self.show(s.id).report for s in stored}
-        table = FiguresTable(agency=name, years=sorted(reports), report_ids={s.year: s.id for s in stored})
-        table.rows = _figure_rows(reports, all_cells)
+        table = FiguresTable(agency=name, years=[s.year for s in stored], report_ids={s.year: s.id for s in stored})
+        cells = self.records.cells([s.id for s in stored])
+        newest = self.show(stored[-1].id).report if stored else None
+        table.rows = _figure_rows({s.year: cells[s.id] for s in stored}, newest, all_cells)
         return table
 
     def stats(self) -> KbStats:
@@ -265,17 +273,18 @@ class KnowledgeBase:
         levels: dict[str, int] = {}
         for record in records:
             levels[record.level] = levels.get(record.level, 0) + 1
-        recorded = self.store.recorded_embedding() or (self.embedder.name, 0)
+        recorded = self.vectors.recorded_embedding() or (self.embedder.name, 0)
+        size = self.vectors.size_on_disk()
         return KbStats(
             reports=len(records),
-            chunks=self.store.chunk_count(),
+            chunks=self.records.paragraph_count(),
             bodies=sorted({r.agency for r in records}),
             years=sorted({r.year for r in records}),
             reports_by_level=levels,
-            size_bytes=self.store.size_on_disk(),
+            size_bytes=None if size is None else size + _file_size(self.records.path),
             embedding=recorded[0],
             dimension=recorded[1],
-            location=self.store.location,
+            location=self.vectors.location,
         )
 
     # -- search ------------------------------------------------------------------------------------------
@@ -302,39 +311,32 @@ class KnowledgeBase:
             return []
         depth = max(4 * k, 20)
         dense = self._dense(query, depth, filters) if mode != "lexical" else []
-        lexical = self.lexical_index().search(query, depth, filters) if mode != "dense" else []
+        lexical = self.records.search_words(tokenize(query), depth, filters) if mode != "dense" else []
         return self._fuse(dense, lexical, k)
 
     def _dense(self, query: str, n: int, filters: Filters) -> builtins.list[tuple[str, float]]:
-        """Nearest chunks by vector, of committed reports only (a chunk id starts with its report id)."""
-        vector = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
-        committed = self._views().by_id
-        hits = self._nearest(vector, n, filters)
-        return [(cid, d) for cid, d in hits if cid.split(":", 1)[0] in committed]
+        """Nearest paragraphs by vector under the filters (applied in SQL).
 
-    def _nearest(self, vector: np.ndarray, n: int, filters: Filters) -> builtins.list[tuple[str, float]]:
-        """Chroma's nearest chunks under the filters.
-
-        Chroma's own metadata filter is slow on a large store (hundreds of ms at 100k chunks), so the
-        chunks that pass the filters are taken from the in-memory index: when they are few, their stored
-        vectors are compared exactly; when many, they are picked from a wider unfiltered Chroma search.
+        Few paragraphs pass the filters: their stored vectors are compared exactly. Many: they are picked
+        from a wider unfiltered Chroma search. A vector without a paragraph (left by a killed add) is dropped.
         """
-        if not filters:
-            return self.store.query(vector, n)
-        index = self.lexical_index()
-        selection = index.select(filters)
-        count = selection.count
-        if count <= SEARCH_BY_ID_LIMIT:
-            return self._exact_nearest(vector, n, selection.chunk_ids()) if count else []
-        wide = min(len(index), WIDE_SEARCH_LIMIT, max(n, 2 * n * len(index) // count))
-        hits = self.store.query(vector, wide)
-        return [hit for hit in hits if selection.allows(hit[0])][:n]
+        vector = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
+        count = self.records.count(filters)
+        if not count:
+            return []
+        if filters and count <= SEARCH_BY_ID_LIMIT:
+            return self._exact_nearest(vector, n, self.records.select(filters))
+        total = self.records.paragraph_count()
+        wide = min(total, WIDE_SEARCH_LIMIT, max(n, 2 * n * total // count)) if filters else n + n // 2
+        hits = self.vectors.query(vector, wide)
+        allowed = set(self.records.select(filters, among=[cid for cid, _d in hits]))
+        return [hit for hit in hits if hit[0] in allowed][:n]
 
     def _exact_nearest(
         self, vector: np.ndarray, n: int, allowed: builtins.list[str]
     ) -> builtins.list[tuple[str, float]]:
-        """Cosine distance to each allowed chunk's stored vector, nearest first (few chunks: exact is cheap)."""
-        ids, vectors = self.store.vectors(allowed)
+        """Cosine distance to each allowed paragraph's stored vector, nearest first (few: exact is cheap)."""
+        ids, vectors = self.vectors.vectors(allowed)
         if not ids:
             return []
         norms = np.linalg.norm(vectors, axis=1) * (np.linalg.norm(vector) or 1.0)
@@ -352,10 +354,10 @@ class KnowledgeBase:
             for cid, rank in ranks.items():
                 scores[cid] = scores.get(cid, 0.0) + weight / (RRF_K + rank)
         best = sorted(scores, key=lambda c: (-scores[c], dense_rank.get(c, 10**9)))[:k]
-        known = self.store.get_chunks(best)
+        known = self.records.paragraphs(best)
         reports = self._views().by_id
         return [
-            _hit(c, scores[c], reports[report_id], *known[c], dense_rank.get(c), lexical_rank.get(c))
+            _hit(known[c], scores[c], reports[report_id], dense_rank.get(c), lexical_rank.get(c))
             for c in best
             if c in known and (report_id := chunk_address(c)[0]) in reports
         ]
@@ -394,122 +396,74 @@ class KnowledgeBase:
         regions = {r.agency: r.region for r in records}
         return [n for n in names if text in n or text in regions.get(n, "")]
 
-    def lexical_index(self) -> Bm25Index:
-        """The BM25 index, built from the store on first use (and refreshed on a shared server)."""
-        with self._lexical_lock:  # searches arriving while it is built wait for that one build
-            if self._lexical is None:
-                self._lexical = Bm25Index(self._stored_lexical_docs())
-                self._lexical_built_at = time.monotonic()
-            elif self.store.is_server and time.monotonic() - self._lexical_built_at > SERVER_REFRESH_SECONDS:
-                if not self._caught_up(self._lexical):
-                    self._lexical = Bm25Index(self._stored_lexical_docs())
-                self._lexical_built_at = time.monotonic()
-            return self._lexical
-
-    def _caught_up(self, index: Bm25Index) -> bool:
-        """Bring the index up to what other instances sharing the server committed: drop the chunks of reports
-        gone, add those of reports new. False when a new report has no lexicon (the index must be rebuilt)."""
-        records = {r.id: r for r in self._records()}
-        indexed = index.values("report_id")
-        if gone := indexed - set(records):
-            index.remove(index.select({"report_id": sorted(gone)}).chunk_ids())
-        new = [report_id for report_id in records if report_id not in indexed]
-        lexicons = self.store.lexicons(new)
-        index.add(doc for report_id, lexicon in lexicons.items() for doc in _stored_docs(records[report_id], lexicon))
-        return all(records[r].chunk_count == 0 for r in new if r not in lexicons)
-
-    def _stored_lexical_docs(self) -> Iterable[LexicalDoc]:
-        """Every committed chunk's tokens, from the reports' lexicons (or, for reports stored before lexicons,
-        from their chunks' metadata)."""
-        records = {r.id: r for r in self._records()}
-        lexicons = self.store.lexicons(builtins.list(records))
-        for report_id, lexicon in lexicons.items():
-            yield from _stored_docs(records[report_id], lexicon)
-        if len(lexicons) == len(records):
-            return
-        for chunk_id, meta in self.store.iter_older_chunks():
-            stored = records.get(str(meta["report_id"]))
-            if stored is not None and stored.id not in lexicons:
-                yield LexicalDoc(chunk_id, str(meta.get("tokens", "")).split(), _filter_fields(stored, chunk_id))
-
     def warm_up(self) -> threading.Thread:
-        """Build the search index in the background (reading it from a large store takes seconds)."""
+        """Open Chroma and load its vector index in the background (the first dense search would wait for it)."""
         thread = threading.Thread(target=self._warm_up, name="nianbao-kb-warm-up", daemon=True)
         thread.start()
         return thread
 
     def _warm_up(self) -> None:
         try:
-            self.lexical_index()
-        except Exception:  # the first search builds it again and reports the error to the user
-            logger.exception("知识库检索索引预加载失败")
-
-    def _lexical_remove(self, ids: builtins.list[str]) -> None:
-        if self._lexical is not None:
-            self._lexical.remove(ids)
+            if self.records.paragraph_count():
+                self.vectors.query(np.asarray(self.embedder.embed(["预热"])[0], dtype=np.float32), 1)
+        except Exception:  # the first search opens it again and reports the error to the user
+            logger.exception("知识库向量索引预加载失败")
 
     # -- maintenance -------------------------------------------------------------------------------------
 
     def reindex(self, *, password: Password = None) -> int:
-        """Rebuild every chunk from the stored reports with the configured embedding; returns the chunk count."""
+        """Rebuild every paragraph and vector from the stored reports with the configured embedding and the
+        present chunking; returns the paragraph count."""
         require_admin(self.settings, password)
-        staging = self.store.staging_chunks()
-        total = 0
+        staging = self.vectors.staging()
+        rebuilt: builtins.list[NewReport] = []
         for stored in self._records():
-            report = self.show(stored.id).report
-            chunks = chunk_report(report)
-            tokens = [" ".join(tokenize(embedding_text(stored.agency, stored.year, c))) for c in chunks]
-            ids, metadatas = _chunk_rows(stored, chunks)
-            embeddings = self._embed_chunks(stored, chunks)
-            self.store.add_chunks(ids, embeddings, metadatas, staging)
-            self.store.put_lexicons([stored.id], [json.dumps(_words_by_address(chunks, tokens), ensure_ascii=False)])
-            total += len(ids)
-        self.store.swap_in(staging)
-        self._lexical = None
-        return total
+            detail = self.show(stored.id)
+            chunks = chunk_report(detail.report)
+            texts = [embedding_text(stored.agency, stored.year, c) for c in chunks]
+            paragraphs = _paragraphs(stored, chunks, [" ".join(tokenize(t)) for t in texts])
+            self.vectors.add([p.id for p in paragraphs], self._embed_chunks(stored, chunks), staging)
+            counted = stored.model_copy(update={"chunk_count": len(paragraphs)})
+            rebuilt.append(NewReport(counted, detail.report, detail.findings, paragraphs))
+        self.records.write(rebuilt, [r.stored.id for r in rebuilt], None)
+        self.vectors.swap_in(staging)
+        self._record_cache = None
+        return sum(len(r.paragraphs) for r in rebuilt)
+
+    def migrate(self) -> int:
+        """Move a store of the layout before SQLite (everything in Chroma) to this one; returns the reports
+        moved (0 for a new or already moved store). Run when such a store is first opened, or by
+        ``nianbao kb migrate``."""
+        moved = 0
+        chroma_in_use = self.settings.uses_chroma_server or (self.settings.data_dir / "chroma").exists()
+        if chroma_in_use and legacy.needs_migration(self.vectors, self.prefix):
+            moved = legacy.migrate(self.vectors, self.records, self.prefix)
+            self._record_cache = None
+        self.records.set_setting(LAYOUT_KEY, LAYOUT)
+        return moved
 
     def recover(self) -> None:
-        """Finish or undo adds and removes that were interrupted (run when the store is opened)."""
-        recorded = self.store.recorded_embedding()
-        if recorded is None or recorded[0] != self.embedder.name:
-            return  # a new store, or one waiting for `kb reindex`
-        committed = {r.id for r in self._records()}
-        cutoff = time.time() - self._grace
-        for change in self.store.unfinished():
+        """Delete the vectors that interrupted adds and removes left in Chroma without a paragraph."""
+        cutoff = time.time() - self.grace_seconds
+        for change in self.records.unfinished():
             if change.started_at > cutoff:
-                continue  # another instance's change, still in progress
-            leftovers = [r for r in change.writes + change.drops if r not in committed]
+                continue  # another process's change, still in progress
+            leftovers = self.records.without_paragraph(change.vector_ids)
             if leftovers:
-                logger.warning("清理 %d 份未完成添加或删除的报告数据（上次操作中断）", len(leftovers))
-            for report_id in leftovers:
-                self.store.delete_report_data(report_id)
-            self.store.finish(change.id)
-        self._recover_older_layout(committed, cutoff)
-
-    def _recover_older_layout(self, committed: set[str], cutoff: float) -> None:
-        """Chunks an older version left ``pending``: settled when their record came, else deleted."""
-        settle, orphans = [], []
-        for chunk_id, meta in self.store.pending_chunks():
-            if meta.get("report_id") in committed:
-                settle.append(chunk_id)
-            elif float(meta.get("added_at", 0.0)) <= cutoff:
-                orphans.append(chunk_id)
-        if orphans:
-            logger.warning("删除 %d 个未提交的段落（上次添加中断）", len(orphans))
-            self.store.delete_chunks(orphans)
-        if settle:
-            self.store.settle_chunks(settle)
+                logger.warning("清理 %d 个未完成添加或删除留下的向量（上次操作中断）", len(leftovers))
+                self.vectors.delete(leftovers)
+            self.records.finish(change.id)
 
     def _records(self, filters: Filters | None = None) -> builtins.list[StoredReport]:
-        """Stored reports (cached; re-read after a change here, and every few seconds on a shared server)."""
-        stale = self.store.is_server and time.monotonic() - self._records_read_at > SERVER_REFRESH_SECONDS
-        if self._record_cache is None or stale:
-            self._record_cache = [_stored_from_metadata(m) for _i, m, _d in self.store.records()]
-            self._records_read_at = time.monotonic()
+        """Stored reports (cached; read again when this or another process changed the store)."""
+        version = self.records.version()
+        if self._record_cache is None or version != self._record_version:
+            self._record_cache = self.records.reports()
+            self._record_version = version
         if not filters:
             return builtins.list(self._record_cache)
-        wanted = {field: set(values) for field, values in filters.items()}
-        return [r for r in self._record_cache if all(_field(r, f) in v for f, v in wanted.items())]
+        wanted = {field: {str(v) for v in values} for field, values in filters.items()}
+        return [r for r in self._record_cache if all(str(_field(r, f)) in v for f, v in wanted.items())]
 
     def _views(self) -> _RecordViews:
         """What searches need from the stored reports, computed once per change of the store."""
@@ -535,6 +489,15 @@ class KnowledgeBase:
         if len(names) > 1:
             raise KnowledgeBaseError(f"「{agency}」对应多个机关：{'、'.join(names)}，请写全称。")
         return names[0]
+
+
+def records_path(settings: Settings, prefix: str = "nianbao") -> Path:
+    """The SQLite file of a knowledge base, beside the drafts in the data folder."""
+    return settings.data_dir / f"{prefix}_kb.sqlite3"
+
+
+def _file_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
 
 
 def _settings(settings: Settings | Path | str | None) -> Settings:
@@ -615,87 +578,26 @@ def _stored_report(item: Prepared, findings: list[Finding]) -> StoredReport:
     )
 
 
-def _record_id(stored: StoredReport) -> str:
-    return f"{stored.year}:{stored.agency}"
-
-
-def _record_metadata(stored: StoredReport) -> Metadata:
-    meta = stored.model_dump()
-    meta["report_id"] = meta.pop("id")
-    return meta
-
-
 def _field(stored: StoredReport, name: str) -> object:
     return stored.id if name == "report_id" else getattr(stored, name)
 
 
-def _stored_from_metadata(meta: Metadata) -> StoredReport:
-    fields = dict(meta)
-    fields["id"] = fields.pop("report_id")
-    return StoredReport.model_validate(fields)
+def _new_report(item: Prepared, stored: StoredReport, findings: list[Finding]) -> NewReport:
+    return NewReport(stored, item.report, findings, _paragraphs(stored, item.chunks, item.tokens))
 
 
-def _record_document(report: Report, findings: list[Finding]) -> str:
-    """The structured report and its findings as JSON."""
-    payload = {"report": report.model_dump(mode="json"), "findings": [f.model_dump(mode="json") for f in findings]}
-    return json.dumps(payload, ensure_ascii=False)
-
-
-def _read_record_document(document: str) -> dict:
-    return json.loads(document or "{}")
-
-
-def _record_rows(items: list[BatchItem]) -> tuple[list[str], list[Metadata], list[str]]:
-    ids = [_record_id(stored) for _item, stored, _f, _old in items]
-    metadatas = [_record_metadata(stored) for _item, stored, _f, _old in items]
-    return ids, metadatas, [_record_document(item.report, findings) for item, _stored, findings, _old in items]
-
-
-def _chunk_rows(stored: StoredReport, chunks: list[ChunkText]) -> tuple[list[str], list[Metadata]]:
-    """Chunk ids and metadata: only what is the paragraph's own (the rest is on the report's record)."""
-    ids = [f"{stored.id}:{_address(c)}" for c in chunks]
-    metadatas: list[Metadata] = [{"report_id": stored.id, "part_title": c.part_title, "text": c.text} for c in chunks]
-    return ids, metadatas
-
-
-def _address(chunk: ChunkText) -> str:
-    return f"{chunk.part}:{chunk.paragraph}"
+def _paragraphs(stored: StoredReport, chunks: list[ChunkText], tokens: list[str]) -> list[Paragraph]:
+    """A report's paragraphs as stored: id ``<report id>:<part>:<n>`` (also its vector's id), text and tokens."""
+    return [
+        Paragraph(f"{stored.id}:{c.part}:{c.paragraph}", c.part, c.paragraph, c.part_title, c.text, words)
+        for c, words in zip(chunks, tokens, strict=True)
+    ]
 
 
 def chunk_address(chunk_id: str) -> tuple[str, str, int]:
     """(report id, part, paragraph) of a chunk id ``<report id>:<part>:<paragraph>``."""
     report_id, part, paragraph = chunk_id.rsplit(":", 2)
     return report_id, part, int(paragraph)
-
-
-def _words_by_address(chunks: list[ChunkText], tokens: list[str]) -> dict[str, str]:
-    """A report's search tokens, paragraph by paragraph (address -> space-separated tokens): its lexicon."""
-    return {_address(c): words for c, words in zip(chunks, tokens, strict=True)}
-
-
-def _stored_docs(stored: StoredReport, lexicon: str) -> list[LexicalDoc]:
-    """The index entries of a report from its stored lexicon (JSON)."""
-    return _lexical_docs(stored, json.loads(lexicon))
-
-
-def _lexical_docs(stored: StoredReport, words_by_address: dict[str, str]) -> list[LexicalDoc]:
-    docs = []
-    for address, words in words_by_address.items():
-        chunk_id = f"{stored.id}:{address}"
-        docs.append(LexicalDoc(chunk_id, words.split(), _filter_fields(stored, chunk_id)))
-    return docs
-
-
-def _filter_fields(stored: StoredReport, chunk_id: str) -> Metadata:
-    """What search filters look at, for one chunk."""
-    return {
-        "report_id": stored.id,
-        "agency": stored.agency,
-        "year": stored.year,
-        "part": chunk_address(chunk_id)[1],
-        "level": stored.level,
-        "region": stored.region,
-    }
 
 
 def _stack(vectors: list[np.ndarray]) -> np.ndarray:
@@ -743,20 +645,16 @@ class _RecordViews:
 
 
 def _hit(
-    chunk_id: str,
-    score: float,
-    stored: StoredReport,
-    meta: Metadata,
-    text: str,
-    dense_rank: int | None,
-    lexical_rank: int | None,
+    paragraph: Paragraph, score: float, stored: StoredReport, dense_rank: int | None, lexical_rank: int | None
 ) -> SearchHit:
-    _report_id, part, paragraph = chunk_address(chunk_id)
-    fields: dict[str, object] = {**_record_metadata(stored), "part": part, "paragraph": paragraph}
-    fields |= {k: v for k, v in meta.items() if k in SearchHit.model_fields}
+    fields: dict[str, object] = stored.model_dump()
+    fields["report_id"] = fields.pop("id")
     fields |= {
-        "chunk_id": chunk_id,
-        "text": text,
+        "chunk_id": paragraph.id,
+        "text": paragraph.text,
+        "part": paragraph.part,
+        "paragraph": paragraph.paragraph,
+        "part_title": paragraph.part_title,
         "score": score,
         "dense_rank": dense_rank,
         "lexical_rank": lexical_rank,
@@ -764,15 +662,15 @@ def _hit(
     return SearchHit.model_validate(fields)
 
 
-def _figure_rows(reports: dict[int, Report], all_cells: bool) -> list[FigureRow]:
-    newest = reports[max(reports)] if reports else None
+def _figure_rows(
+    values: dict[int, dict[tuple[str, str, str], CellNumber | None]], newest: Report | None, all_cells: bool
+) -> list[FigureRow]:
     fmt = newest.format if newest else ReportFormat.F2021
     rows: list[FigureRow] = []
-    values = {year: {(c.table, c.row, c.column): c.value for c in r.cells} for year, r in reports.items()}
     for table, row, column in addresses(fmt):
         if not all_cells and column not in KEY_TABLE_COLUMNS.get(table, {column}):
             continue
         label = newest.row_label(table, row) if newest else row
-        per_year = {year: cells.get((table, row, column)) for year, cells in sorted(values.items())}
+        per_year = {year: cells.get((table.value, row, column)) for year, cells in sorted(values.items())}
         rows.append(FigureRow(table=table, row=row, column=column, label=label, values=per_year))
     return rows

@@ -1,0 +1,416 @@
+"""The knowledge base's records in SQLite: reports, their cells and findings, paragraphs, the word index, the journal.
+
+One file beside the drafts, ``<data_dir>/<prefix>_kb.sqlite3`` (``nianbao_kb.sqlite3``), in WAL mode, so an
+add, replace or remove is one transaction: a kill at any moment leaves the store as before or after it.
+Chroma holds only the paragraphs' vectors, keyed by the paragraph ids here (``<report id>:<part>:<n>``);
+the journal lists the vector ids a change is writing or dropping, so that vectors a killed change left in
+Chroma without a paragraph here are deleted later (they are never found meanwhile: a search keeps only
+hits with a paragraph here).
+
+The word index is SQLite FTS5 over the paragraphs' jieba tokens (space-separated, so the unicode61 tokenizer
+keeps each token whole), scored by FTS5's BM25 and persisted with the records: nothing is built at start.
+Schema changes are numbered migrations, applied in order when the file is opened (as simonw/llm does).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from nianbao.kb.models import StoredReport
+from nianbao.model import CellNumber, Finding, Report
+
+Filters = Mapping[str, Sequence[str | int]]
+# A word in more than this share of the paragraphs has BM25 idf <= 0 (FTS5 counts it as ~0): matching it
+# would only visit most of the index for nothing, so it is left out of the match.
+COMMON_WORD_SHARE = 0.5
+REPORT_FIELDS = tuple(StoredReport.model_fields)
+_FILTER_COLUMNS = {
+    "id": "p.id",
+    "report_id": "p.report_id",
+    "agency": "r.agency",
+    "year": "r.year",
+    "part": "p.part",
+    "level": "r.level",
+    "region": "r.region",
+}
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "001_reports_paragraphs_journal",
+        """
+        CREATE TABLE reports (
+            id TEXT PRIMARY KEY,
+            agency TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            region TEXT NOT NULL,
+            level TEXT NOT NULL,
+            format TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            content_hash TEXT NOT NULL UNIQUE,
+            size_bytes INTEGER NOT NULL DEFAULT 0,
+            chunk_count INTEGER NOT NULL DEFAULT 0,
+            errors INTEGER NOT NULL DEFAULT 0,
+            warnings INTEGER NOT NULL DEFAULT 0,
+            added_at REAL NOT NULL,
+            report_json TEXT NOT NULL,
+            UNIQUE (agency, year)
+        );
+        CREATE TABLE cells (
+            report_id TEXT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+            table_id TEXT NOT NULL,
+            row TEXT NOT NULL,
+            col TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            value TEXT,
+            PRIMARY KEY (report_id, table_id, row, col)
+        ) WITHOUT ROWID;
+        CREATE TABLE findings (
+            report_id TEXT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            rule TEXT NOT NULL,
+            is_error INTEGER NOT NULL,
+            finding_json TEXT NOT NULL,
+            PRIMARY KEY (report_id, position)
+        ) WITHOUT ROWID;
+        CREATE TABLE paragraphs (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            report_id TEXT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+            part TEXT NOT NULL,
+            paragraph INTEGER NOT NULL,
+            part_title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            tokens TEXT NOT NULL
+        );
+        CREATE INDEX paragraphs_by_report ON paragraphs (report_id);
+        CREATE INDEX reports_by_level ON reports (level);
+        CREATE VIRTUAL TABLE paragraph_words USING fts5 (
+            tokens, content = 'paragraphs', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 0'
+        );
+        CREATE VIRTUAL TABLE paragraph_word_counts USING fts5vocab (paragraph_words, row);
+        CREATE TRIGGER paragraphs_indexed AFTER INSERT ON paragraphs BEGIN
+            INSERT INTO paragraph_words (rowid, tokens) VALUES (new.rowid, new.tokens);
+        END;
+        CREATE TRIGGER paragraphs_unindexed AFTER DELETE ON paragraphs BEGIN
+            INSERT INTO paragraph_words (paragraph_words, rowid, tokens) VALUES ('delete', old.rowid, old.tokens);
+        END;
+        CREATE TABLE journal (
+            id TEXT PRIMARY KEY,
+            vector_ids TEXT NOT NULL,
+            started_at REAL NOT NULL
+        );
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a report's narrative as stored: its id, place, text and search tokens."""
+
+    id: str
+    part: str
+    paragraph: int
+    part_title: str
+    text: str
+    tokens: str
+
+
+@dataclass(frozen=True)
+class NewReport:
+    """Everything written for one report in an add."""
+
+    stored: StoredReport
+    report: Report
+    findings: list[Finding]
+    paragraphs: list[Paragraph]
+
+
+@dataclass(frozen=True)
+class UnfinishedChange:
+    """An add, replace or remove begun and not finished: in progress, or interrupted."""
+
+    id: str
+    vector_ids: list[str]
+    started_at: float
+
+
+class RecordStore:
+    """The SQLite file of one knowledge base. Thread-safe: one connection, used under a lock."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, timeout=30.0, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        with self.transaction():
+            migrate(self._db)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (taken at once, so concurrent writers queue instead of failing midway)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            cursor = self._db.execute(sql, params)
+            cursor.row_factory = sqlite3.Row
+            return cursor.fetchall()
+
+    def version(self) -> int:
+        """Changes when another connection (another process) commits: to know when cached reads are stale."""
+        with self._lock:
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    # -- settings ---------------------------------------------------------------------------------------
+
+    def setting(self, key: str) -> str | None:
+        rows = self._rows("SELECT value FROM settings WHERE key = ?", (key,))
+        return str(rows[0]["value"]) if rows else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+
+    # -- reports ----------------------------------------------------------------------------------------
+
+    def reports(self, filters: Filters | None = None) -> list[StoredReport]:
+        where, params = _where(filters, {"report_id": "r.id", **_FILTER_COLUMNS})
+        columns = ", ".join(f"r.{f}" for f in REPORT_FIELDS)
+        rows = self._rows(f"SELECT {columns} FROM reports r {where}", params)
+        return [StoredReport.model_validate(dict(row)) for row in rows]
+
+    def report(self, report_id: str) -> tuple[Report, list[Finding]] | None:
+        """The structured report and its findings (None when it is not stored, e.g. removed meanwhile)."""
+        with self._lock:
+            rows = self._rows("SELECT report_json FROM reports WHERE id = ?", (report_id,))
+            if not rows:
+                return None
+            findings = self._rows(
+                "SELECT finding_json FROM findings WHERE report_id = ? ORDER BY position", (report_id,)
+            )
+        report = Report.model_validate_json(rows[0]["report_json"])
+        return report, [Finding.model_validate_json(f["finding_json"]) for f in findings]
+
+    def cells(self, report_ids: Sequence[str]) -> dict[str, dict[tuple[str, str, str], CellNumber | None]]:
+        """Each report's cell values by (table, row, column)."""
+        marks = ", ".join("?" * len(report_ids))
+        sql = f"SELECT report_id, table_id, row, col, value FROM cells WHERE report_id IN ({marks})"
+        rows = self._rows(sql, report_ids)
+        values: dict[str, dict[tuple[str, str, str], CellNumber | None]] = {r: {} for r in report_ids}
+        for row in rows:
+            values[row["report_id"]][(row["table_id"], row["row"], row["col"])] = _number(row["value"])
+        return values
+
+    def write(self, new: Sequence[NewReport], drop: Sequence[str], change_id: str | None) -> None:
+        """Commit an add: the new reports with everything about them, minus the reports they replace, and the
+        change marked done on this side (its vectors of dropped reports may still be in Chroma)."""
+        with self.transaction() as db:
+            self._delete_reports(db, drop)
+            for item in new:
+                _insert_report(db, item)
+            if change_id is not None:
+                _mark_committed(db, change_id)
+
+    def remove(self, report_id: str, change_id: str | None) -> None:
+        with self.transaction() as db:
+            self._delete_reports(db, [report_id])
+            if change_id is not None:
+                _mark_committed(db, change_id)
+
+    @staticmethod
+    def _delete_reports(db: sqlite3.Connection, report_ids: Sequence[str]) -> None:
+        for report_id in report_ids:
+            db.execute("DELETE FROM paragraphs WHERE report_id = ?", (report_id,))
+            db.execute("DELETE FROM reports WHERE id = ?", (report_id,))
+
+    # -- paragraphs -------------------------------------------------------------------------------------
+
+    def paragraph_ids(self, report_id: str) -> list[str]:
+        rows = self._rows("SELECT id FROM paragraphs WHERE report_id = ? ORDER BY rowid", (report_id,))
+        return [r["id"] for r in rows]
+
+    def paragraph_count(self) -> int:
+        return int(self._rows("SELECT count(*) AS n FROM paragraphs")[0]["n"])
+
+    def paragraphs(self, ids: Sequence[str]) -> dict[str, Paragraph]:
+        found: dict[str, Paragraph] = {}
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
+            marks = ", ".join("?" * len(batch))
+            rows = self._rows(
+                f"SELECT id, part, paragraph, part_title, text, tokens FROM paragraphs WHERE id IN ({marks})", batch
+            )
+            found.update((r["id"], Paragraph(**dict(r))) for r in rows)
+        return found
+
+    def all_paragraphs(self, report_id: str) -> list[Paragraph]:
+        rows = self._rows(
+            "SELECT id, part, paragraph, part_title, text, tokens FROM paragraphs WHERE report_id = ? ORDER BY rowid",
+            (report_id,),
+        )
+        return [Paragraph(**dict(r)) for r in rows]
+
+    def select(self, filters: Filters | None, among: Sequence[str] | None = None) -> list[str]:
+        """The ids of the paragraphs that pass the filters (only those ``among`` these ids, if given)."""
+        where, params = _where({**(filters or {}), **({"id": among} if among is not None else {})}, _FILTER_COLUMNS)
+        rows = self._rows(f"SELECT p.id FROM paragraphs p JOIN reports r ON r.id = p.report_id {where}", params)
+        return [r["id"] for r in rows]
+
+    def count(self, filters: Filters | None) -> int:
+        where, params = _where(filters, _FILTER_COLUMNS)
+        sql = f"SELECT count(*) AS n FROM paragraphs p JOIN reports r ON r.id = p.report_id {where}"
+        return int(self._rows(sql, params)[0]["n"])
+
+    def search_words(self, tokens: Sequence[str], n: int, filters: Filters | None) -> list[tuple[str, float]]:
+        """The ``n`` paragraphs best matching the tokens by BM25, as (id, score), best first; within the filters."""
+        words = self._telling_words(sorted(set(tokens)))
+        if not words:
+            return []
+        match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+        where, params = _where(filters, _FILTER_COLUMNS)
+        condition = f"AND {where.removeprefix('WHERE ')}" if where else ""
+        sql = (
+            "SELECT p.id, -bm25(paragraph_words) AS score FROM paragraph_words"
+            " JOIN paragraphs p ON p.rowid = paragraph_words.rowid JOIN reports r ON r.id = p.report_id"
+            f" WHERE paragraph_words MATCH ? {condition} ORDER BY score DESC, p.rowid LIMIT ?"
+        )
+        return [(r["id"], float(r["score"])) for r in self._rows(sql, [match, *params, n])]
+
+    def _telling_words(self, words: list[str]) -> list[str]:
+        """The query words the index holds, without those in more than half of the paragraphs (when others remain)."""
+        if not words:
+            return []
+        marks = ", ".join("?" * len(words))
+        with self._lock:
+            total = self._rows("SELECT count(*) AS n FROM paragraphs")[0]["n"]
+            rows = self._rows(f"SELECT term, doc FROM paragraph_word_counts WHERE term IN ({marks})", words)
+        present = {r["term"]: int(r["doc"]) for r in rows}
+        telling = [w for w in words if 0 < present.get(w, 0) <= COMMON_WORD_SHARE * total]
+        return telling or [w for w in words if w in present]
+
+    # -- the journal ------------------------------------------------------------------------------------
+
+    def begin(self, vector_ids: Iterable[str]) -> str:
+        """Note that these vectors are being written or dropped; returns the change's id."""
+        change_id = uuid.uuid4().hex
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO journal (id, vector_ids, started_at) VALUES (?, ?, ?)",
+                (change_id, json.dumps(list(vector_ids)), time.time()),
+            )
+        return change_id
+
+    def finish(self, change_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM journal WHERE id = ?", (change_id,))
+
+    def unfinished(self) -> list[UnfinishedChange]:
+        rows = self._rows("SELECT id, vector_ids, started_at FROM journal ORDER BY started_at")
+        return [UnfinishedChange(r["id"], json.loads(r["vector_ids"]), float(r["started_at"])) for r in rows]
+
+    def without_paragraph(self, ids: Sequence[str]) -> list[str]:
+        """Those of these vector ids that have no paragraph (what an unfinished change left in Chroma)."""
+        kept = set(self.paragraphs(ids))
+        return [i for i in ids if i not in kept]
+
+    def dump(self) -> dict[str, list[tuple[object, ...]]]:
+        """Every table's rows, sorted: to compare states in tests."""
+        tables = ("reports", "cells", "findings", "paragraphs", "journal")
+        with self._lock:
+            return {t: sorted(tuple(r) for r in self._db.execute(f"SELECT * FROM {t}")) for t in tables}
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Apply the migrations not applied yet, in order (inside the caller's transaction)."""
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        for statement in _statements(sql):
+            db.execute(statement)
+        db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, time.time()))
+
+
+def _statements(sql: str) -> list[str]:
+    """A migration's statements (sqlite3's execute runs one; executescript would commit the transaction)."""
+    statements, current = [], ""
+    for line in sql.strip().splitlines():
+        current += line + "\n"
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return statements
+
+
+def _insert_report(db: sqlite3.Connection, item: NewReport) -> None:
+    stored = item.stored.model_dump()
+    columns = [*REPORT_FIELDS, "report_json"]
+    values = [stored[f] for f in REPORT_FIELDS] + [item.report.model_dump_json()]
+    db.execute(f"INSERT INTO reports ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values)
+    db.executemany(
+        "INSERT OR REPLACE INTO cells (report_id, table_id, row, col, raw, value) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (item.stored.id, c.table.value, c.row, c.column, c.raw, None if c.value is None else str(c.value))
+            for c in item.report.cells
+        ],
+    )
+    db.executemany(
+        "INSERT INTO findings (report_id, position, rule, is_error, finding_json) VALUES (?, ?, ?, ?, ?)",
+        [(item.stored.id, i, f.rule, int(f.is_error), f.model_dump_json()) for i, f in enumerate(item.findings)],
+    )
+    db.executemany(
+        "INSERT INTO paragraphs (id, report_id, part, paragraph, part_title, text, tokens)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(p.id, item.stored.id, p.part, p.paragraph, p.part_title, p.text, p.tokens) for p in item.paragraphs],
+    )
+
+
+def _mark_committed(db: sqlite3.Connection, change_id: str) -> None:
+    """The records side of a change is done: recovery then only drops its vectors that have no paragraph."""
+    db.execute("UPDATE journal SET started_at = 0 WHERE id = ?", (change_id,))
+
+
+def _where(filters: Filters | None, columns: Mapping[str, str]) -> tuple[str, list[object]]:
+    """SQL conditions for {field: allowed values}; a field without a column matches nothing."""
+    clauses: list[str] = []
+    params: list[object] = []
+    for field, values in (filters or {}).items():
+        column = columns.get(field)
+        values = list(values)
+        if column is None or not values:
+            return "WHERE 0", []
+        clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+        params += [int(v) if field == "year" else str(v) for v in values]
+    return ("WHERE " + " AND ".join(clauses), params) if clauses else ("", [])
+
+
+def _number(text: str | None) -> CellNumber | None:
+    if text is None:
+        return None
+    return int(text) if text.lstrip("-").isdigit() else Decimal(text)
