@@ -1,73 +1,179 @@
-"""Knowledge-base benchmark: add throughput for text reports, and search latency at 1k and 100k chunks.
+"""Knowledge-base benchmark at 1k, 10k and 100k chunks, beside a plain chromadb pipeline in the same run.
 
-    .venv/bin/python bench/bench_kb.py                          # add 200 reports; search at 1k and 100k chunks
-    .venv/bin/python bench/bench_kb.py --sizes 1000 --adds 100   # quick run
+    .venv/bin/python bench/bench_kb.py                     # 1k, 10k and 100k chunks (the 100k store takes minutes)
+    .venv/bin/python bench/bench_kb.py --sizes 1000 10000  # quicker
 
-The store grows with realistic reports made by varying the real text reports in corpus/ (another body's
-name, another year, other figures in the narrative, sentences reordered within paragraphs); they are
-added through the normal ``KnowledgeBase.add``, so building the 100k store takes a few minutes (printed).
-Search latency is measured with the default local embedding on an embedded store, over the queries in
-bench/retrieval_queries.json, without filters and with agency, year, section and level filters.
+Both stores grow with the same realistic text reports (the real text reports in corpus/ varied: another
+body's name and year, other figures, sentences reordered; nianbao/kb/variants.py), written as files:
+
+- ours: ``KnowledgeBase.add`` (read with the time limit, checker, chunks, jieba tokens, records and word index
+  in SQLite, vectors in Chroma), embedded, with the default local embedding;
+- plain: the same files read and chunked, embedded with the same local embedding, and added to one Chroma
+  collection with the text as the document and the body, year and part as metadata (no checker, no tokens).
+
+At each size it prints: add throughput while growing to it (wall time and CPU time, both stores), warm
+search p50/p95 over the queries of bench/retrieval_queries.json (ours: hybrid without and with filters;
+plain: Chroma's query), and a cold process — a new Python process that opens the store and runs one
+search — its wall time from start to exit, the open + first search inside it (after the imports), and its
+peak RSS (VmHWM). Ours cold is measured twice: hybrid (Chroma's HNSW index is loaded for the vectors) and
+words only (SQLite alone).
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from nianbao.kb.chunks import chunk_report  # noqa: E402
+from nianbao.kb.embeddings import HashingEmbedder  # noqa: E402
 from nianbao.kb.evaluation import load_queries  # noqa: E402
+from nianbao.kb.ingest import embedding_text  # noqa: E402
 from nianbao.kb.service import KnowledgeBase  # noqa: E402
-from nianbao.kb.variants import corpus_templates, varied_reports, write_reports  # noqa: E402
+from nianbao.kb.variants import corpus_templates, varied_reports  # noqa: E402
+from nianbao.readers import read_report  # noqa: E402
 from nianbao.settings import Settings  # noqa: E402
 
 TEMPLATES = corpus_templates(ROOT / "corpus")
+FILES_PER_ADD = 100
+QUESTION = "鹿邑县依申请公开受理了多少件"
+
+COLD_OURS = """
+import json, sys, time
+start = time.perf_counter()
+from nianbao.kb.service import KnowledgeBase
+from nianbao.settings import Settings
+settings = Settings(_env_file=None, NIANBAO_DATA_DIR=sys.argv[1], CHROMA_HOST=None, NIANBAO_ADMIN_PASSWORD="")
+imported = time.perf_counter()
+hits = KnowledgeBase(settings).search(sys.argv[2], k=5, mode=sys.argv[3])
+done = time.perf_counter()
+rss = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) / 1024
+print(json.dumps({"search": done - imported, "in_process": done - start, "rss": rss, "hits": len(hits)}))
+"""
+
+COLD_PLAIN = """
+import json, sys, time
+start = time.perf_counter()
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from nianbao.kb.embeddings import HashingEmbedder
+imported = time.perf_counter()
+client = chromadb.PersistentClient(path=sys.argv[1], settings=ChromaSettings(anonymized_telemetry=False))
+collection = client.get_collection("plain")
+got = collection.query(query_embeddings=HashingEmbedder().embed_array([sys.argv[2]]), n_results=5)
+done = time.perf_counter()
+rss = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) / 1024
+print(json.dumps({"search": done - imported, "in_process": done - start, "rss": rss, "hits": len(got["ids"][0])}))
+"""
 
 
-def bench_add(root: Path, count: int) -> None:
-    paths = write_reports(TEMPLATES, root / "add-files", count, seed=1)
-    kb = KnowledgeBase(_settings(root / "add-store"))
-    cpu_before = _cpu_seconds()
-    start = time.perf_counter()
-    results = kb.add(paths)
-    elapsed = time.perf_counter() - start
-    cpu = _cpu_seconds() - cpu_before
-    chunks = sum(r.report.chunk_count for r in results if r.report)
-    print(f"add: {len(results)} text reports, {chunks} chunks in {elapsed:.2f} s (load average {_load()})")
-    print(f"     {len(results) / elapsed:.1f} reports/s, {chunks / elapsed:.0f} chunks/s")
-    print(f"     CPU time {cpu / len(results) * 1000:.0f} ms per report (this process and its workers)")
+class PlainChroma:
+    """The plain pipeline: read, chunk, embed, one collection.add with documents and metadata."""
+
+    def __init__(self, path: Path) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        self.path = path
+        client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+        self.collection = client.get_or_create_collection("plain", configuration={"hnsw": {"space": "cosine"}})
+        self.embedder = HashingEmbedder()
+        self.max_batch = client.get_max_batch_size()
+
+    def add(self, paths: list[Path]) -> int:
+        ids, documents, metadatas, texts = [], [], [], []
+        for path in paths:
+            report = read_report(path)
+            for chunk in chunk_report(report):
+                ids.append(f"{path.stem}:{chunk.part}:{chunk.paragraph}")
+                documents.append(chunk.text)
+                metadatas.append({"agency": report.agency or "", "year": int(report.year or 0), "part": chunk.part})
+                texts.append(embedding_text(report.agency or "", int(report.year or 0), chunk))
+        vectors = self.embedder.embed_array(texts)
+        for start in range(0, len(ids), self.max_batch):
+            end = start + self.max_batch
+            self.collection.add(
+                ids=ids[start:end],
+                embeddings=vectors[start:end],
+                documents=documents[start:end],
+                metadatas=metadatas[start:end],
+            )
+        return len(ids)
+
+    def search(self, query: str) -> Any:
+        return self.collection.query(query_embeddings=self.embedder.embed_array([query]), n_results=5)
 
 
-def grow(kb: KnowledgeBase, folder: Path, target: int, reports: Iterator[tuple[str, str]]) -> None:
-    """Add varied reports (50 at a time, as files) until the store holds ``target`` chunks."""
-    chunks = kb.stats().chunks
-    while chunks < target:
+class Growth:
+    """Both stores, grown with the same files; the time and CPU each took."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files = root / "files"
+        self.files.mkdir()
+        self.kb = KnowledgeBase(_settings(root / "ours"))
+        self.plain = PlainChroma(root / "plain")
+        self.reports: Iterator[tuple[str, str]] = varied_reports(TEMPLATES, 10**6, seed=3)
+        self.count = 0
+        corpus = sorted((ROOT / "corpus").iterdir())  # the real reports too: the filters' body is among them
+        self.chunks = {"ours": self._add_ours(corpus), "plain": self.plain.add(corpus)}
+
+    def grow_to(self, target: int) -> dict[str, tuple[float, float, int, int]]:
+        """Add files in batches until our store holds ``target`` chunks: {store: (seconds, cpu, reports, chunks)}."""
+        spent = {"ours": [0.0, 0.0, 0, 0], "plain": [0.0, 0.0, 0, 0]}
+        while self.chunks["ours"] < target:
+            paths = self._write_files(FILES_PER_ADD)
+            for name, add in (("ours", self._add_ours), ("plain", self.plain.add)):
+                cpu, start = _cpu_seconds(), time.perf_counter()
+                chunks = add(paths)
+                spent[name][0] += time.perf_counter() - start
+                spent[name][1] += _cpu_seconds() - cpu
+                spent[name][2] += len(paths)
+                spent[name][3] += chunks
+                self.chunks[name] += chunks
+            for path in paths:
+                path.unlink()
+        return {name: (s[0], s[1], int(s[2]), int(s[3])) for name, s in spent.items()}
+
+    def _add_ours(self, paths: list[Path]) -> int:
+        results = self.kb.add(paths)
+        return sum(r.report.chunk_count for r in results if r.report and r.status == "added")
+
+    def _write_files(self, count: int) -> list[Path]:
         paths = []
-        for name, text in itertools.islice(reports, 50):
-            path = folder / name
+        for name, text in itertools.islice(self.reports, count):
+            self.count += 1
+            path = self.files / f"{self.count:06d}_{name}"
             path.write_text(text, encoding="utf-8")
             paths.append(path)
-        for result in kb.add(paths):
-            chunks += result.report.chunk_count if result.report else 0
-            Path(result.path).unlink()
+        return paths
 
 
-def bench_search(kb: KnowledgeBase, rounds: int) -> None:
-    queries = [q.query for q in load_queries(ROOT / "bench" / "retrieval_queries.json")]
-    start = time.perf_counter()
-    kb.lexical_index().search("预热", 1)
-    print(f"     lexical index built in {time.perf_counter() - start:.1f} s")
-    filters = {
+def report_adds(spent: dict[str, tuple[float, float, int, int]]) -> None:
+    for name, (seconds, cpu, reports, chunks) in spent.items():
+        if not reports:
+            continue
+        print(
+            f"  add   {name:<6} {reports / seconds:6.1f} reports/s  {chunks / seconds:7.0f} chunks/s"
+            f"  CPU {cpu / reports * 1000:5.0f} ms/report  ({reports} reports, {chunks} chunks, {seconds:.1f} s)"
+        )
+
+
+def report_warm(growth: Growth, queries: list[str], rounds: int) -> None:
+    filters: dict[str, dict[str, Any]] = {
         "none": {},
         "agency": {"agency": "鹿邑县"},
         "year": {"year": 2024},
@@ -76,31 +182,36 @@ def bench_search(kb: KnowledgeBase, rounds: int) -> None:
     }
     every: list[float] = []
     for label, kwargs in filters.items():
-        times = _time_queries(kb, queries, rounds, kwargs)
-        every.extend(times)
-        print(
-            f"     {label:<8} p50 {_pct(times, 50):6.1f} ms   p95 {_pct(times, 95):6.1f} ms   ({len(times)} searches)"
-        )
-    print(f"     {'all':<8} p50 {_pct(every, 50):6.1f} ms   p95 {_pct(every, 95):6.1f} ms")
+        times = _timed(lambda q, kw=kwargs: growth.kb.search(q, k=5, **kw), queries * rounds)
+        every += times
+        print(f"  warm  ours   {label:<8} p50 {_pct(times, 50):6.1f} ms  p95 {_pct(times, 95):6.1f} ms")
+    print(f"  warm  ours   {'all':<8} p50 {_pct(every, 50):6.1f} ms  p95 {_pct(every, 95):6.1f} ms")
+    plain = _timed(growth.plain.search, queries * rounds)
+    print(f"  warm  plain  {'none':<8} p50 {_pct(plain, 50):6.1f} ms  p95 {_pct(plain, 95):6.1f} ms")
 
 
-def bench_search_after_add(kb: KnowledgeBase, folder: Path, reports: Iterator[tuple[str, str]]) -> None:
-    """The first search after one more report is added (the index takes the new paragraphs in)."""
-    name, text = next(reports)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    kb.add(path)
-    start = time.perf_counter()
-    kb.search("依申请公开 受理", k=5)
-    print(f"     first search after adding one report: {(time.perf_counter() - start) * 1000:.1f} ms")
-    path.unlink()
-
-
-def _time_queries(kb: KnowledgeBase, queries: list[str], rounds: int, kwargs: dict) -> list[float]:
-    times = []
-    for query in queries * rounds:
+def report_cold(growth: Growth) -> None:
+    runs = [
+        ("ours", "hybrid", [COLD_OURS, str(growth.root / "ours"), QUESTION, "hybrid"]),
+        ("ours", "lexical", [COLD_OURS, str(growth.root / "ours"), QUESTION, "lexical"]),
+        ("plain", "dense", [COLD_PLAIN, str(growth.root / "plain"), QUESTION]),
+    ]
+    for name, mode, args in runs:
         start = time.perf_counter()
-        kb.search(query, k=5, **kwargs)
+        done = subprocess.run([sys.executable, "-c", *args], capture_output=True, text=True, cwd=ROOT, check=True)
+        wall = time.perf_counter() - start
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        print(
+            f"  cold  {name:<6} {mode:<8} process {wall:5.2f} s  open + first search {figures['search']:5.2f} s"
+            f"  peak RSS {figures['rss']:5.0f} MB  ({figures['hits']} hits)"
+        )
+
+
+def _timed(search: Any, queries: list[str]) -> list[float]:
+    times = []
+    for query in queries:
+        start = time.perf_counter()
+        search(query)
         times.append((time.perf_counter() - start) * 1000)
     return times
 
@@ -125,27 +236,19 @@ def _settings(folder: Path) -> Settings:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--adds", type=int, default=200, help="text reports to add for the throughput figure")
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 100_000], help="store sizes in chunks")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10_000, 100_000], help="store sizes in chunks")
     parser.add_argument("--rounds", type=int, default=2, help="passes over the query set per filter")
-    parser.add_argument("--store", help="keep the grown search store in this folder (and reuse it next time)")
     args = parser.parse_args()
+    queries = [q.query for q in load_queries(ROOT / "bench" / "retrieval_queries.json")]
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        if args.adds:
-            bench_add(root, args.adds)
-        kb = KnowledgeBase(_settings(Path(args.store) if args.store else root / "search-store"))
-        kb.add(ROOT / "corpus")
-        reports = varied_reports(TEMPLATES, 10**6, seed=3)
-        (root / "grow").mkdir()
+        growth = Growth(Path(folder))
         for size in sorted(args.sizes):
-            start = time.perf_counter()
-            grow(kb, root / "grow", size, reports)
-            stats = kb.stats()
-            built = time.perf_counter() - start
-            print(f"search at {stats.chunks} chunks ({stats.reports} reports; grown in {built:.0f} s; load {_load()}):")
-            bench_search(kb, args.rounds)
-            bench_search_after_add(kb, root / "grow", reports)
+            spent = growth.grow_to(size)
+            stats = growth.kb.stats()
+            print(f"{stats.chunks} chunks ({stats.reports} reports; load {_load()}):")
+            report_adds(spent)
+            report_warm(growth, queries, args.rounds)
+            report_cold(growth)
 
 
 if __name__ == "__main__":

@@ -181,9 +181,9 @@ def assert_nothing_lost(data_dir: Path, result: LoadResult, users: int, rounds: 
     assert len(records) == before + len(result.added)
     assert {file_hash(p) for p in result.added} <= {r.content_hash for r in records}
     for record in records:
-        assert len(kb.store.chunk_ids(record.id)) == record.chunk_count
-    assert kb.store.chunk_count() == sum(r.chunk_count for r in records)
-    assert kb.store.unfinished() == []
+        assert len(kb.records.paragraph_ids(record.id)) == record.chunk_count
+    assert kb.vectors.count() == kb.stats().chunks == sum(r.chunk_count for r in records)
+    assert kb.records.unfinished() == []
 
 
 def loaded_kb(data_dir: Path) -> tuple[KnowledgeBase, int]:

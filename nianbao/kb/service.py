@@ -317,32 +317,20 @@ class KnowledgeBase:
     def _dense(self, query: str, n: int, filters: Filters) -> builtins.list[tuple[str, float]]:
         """Nearest paragraphs by vector under the filters (applied in SQL).
 
-        Few paragraphs pass the filters: their stored vectors are compared exactly. Many: they are picked
-        from a wider unfiltered Chroma search. A vector without a paragraph (left by a killed add) is dropped.
+        When few paragraphs pass the filters, Chroma searches among their ids; when many, they are picked
+        from a wider unfiltered search. A vector without a paragraph (left by a killed add) is dropped.
         """
         vector = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
         count = self.records.count(filters)
         if not count:
             return []
         if filters and count <= SEARCH_BY_ID_LIMIT:
-            return self._exact_nearest(vector, n, self.records.select(filters))
+            return self.vectors.query(vector, n, among=self.records.select(filters))
         total = self.records.paragraph_count()
         wide = min(total, WIDE_SEARCH_LIMIT, max(n, 2 * n * total // count)) if filters else n + n // 2
         hits = self.vectors.query(vector, wide)
         allowed = set(self.records.select(filters, among=[cid for cid, _d in hits]))
         return [hit for hit in hits if hit[0] in allowed][:n]
-
-    def _exact_nearest(
-        self, vector: np.ndarray, n: int, allowed: builtins.list[str]
-    ) -> builtins.list[tuple[str, float]]:
-        """Cosine distance to each allowed paragraph's stored vector, nearest first (few: exact is cheap)."""
-        ids, vectors = self.vectors.vectors(allowed)
-        if not ids:
-            return []
-        norms = np.linalg.norm(vectors, axis=1) * (np.linalg.norm(vector) or 1.0)
-        distances = 1.0 - (vectors @ vector) / np.where(norms > 0, norms, 1.0)
-        order = np.argsort(distances, kind="stable")[:n]
-        return [(ids[i], float(distances[i])) for i in order]
 
     def _fuse(
         self, dense: builtins.list[tuple[str, float]], lexical: builtins.list[tuple[str, float]], k: int
