@@ -238,10 +238,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10_000, 100_000], help="store sizes in chunks")
     parser.add_argument("--rounds", type=int, default=2, help="passes over the query set per filter")
+    parser.add_argument(
+        "--keep", type=Path, help="grow the stores in this new folder and keep them (else a temporary one)"
+    )
     args = parser.parse_args()
     queries = [q.query for q in load_queries(ROOT / "bench" / "retrieval_queries.json")]
-    with tempfile.TemporaryDirectory() as folder:
-        growth = Growth(Path(folder))
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = args.keep or Path(temporary) / "stores"
+        folder.mkdir(parents=True, exist_ok=False)
+        growth = Growth(folder)
         for size in sorted(args.sizes):
             spent = growth.grow_to(size)
             stats = growth.kb.stats()
