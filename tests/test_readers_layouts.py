@@ -15,7 +15,7 @@ from nianbao.checker import CheckResult, check_report
 from nianbao.model import Report
 from nianbao.readers import read_report, read_report_bytes
 from nianbao.rules.crossyear import same_agency
-from nianbao.schema import ReportFormat, TableId
+from nianbao.schema import REQUEST_COLUMNS, ReportFormat, TableId
 from nianbao.writers.docx import write_docx
 from tests.conftest import FIXTURES, SEED
 from tests.pdfgen import report_to_pdf
@@ -300,3 +300,37 @@ def test_restarted_numbering_is_read_and_reported_as_structure(seed: Report, kin
 
 def test_a_report_numbered_as_the_format_says_gets_no_numbering_finding(seed: Report) -> None:
     assert "structure.numbering" not in rules(check_report(seed))
+
+
+# ---- 3. tables garbled by a PDF-to-Markdown conversion ------------------------------------------
+
+
+def test_garbled_markdown_is_read_where_every_number_can_be_placed(seed: Report) -> None:
+    # Header rows split over three lines, a wrapped label with its numbers on the second line,
+    # numbers above their label, a row's seven numbers run together in one cell, a count with
+    # a note ("10（其中修订2件）"), numbers below one label and above the next that can only be
+    # the first's (the next has its own below it).
+    report = read_report(LAYOUTS / "garbled_converted.md")
+    assert differing(report, seed) == {}
+    assert check_report(report).findings == []
+
+
+def test_numbers_that_could_belong_to_two_labels_are_unread_not_guessed(seed: Report) -> None:
+    # garbled_lost_cells.md: 表二's 行政规范性文件 lost a column ("10/(其中修订2件) | 26"), and one
+    # row of numbers sits between 三.四.2's label and 三.四.3's with nothing else to tell them apart.
+    report = read_report(LAYOUTS / "garbled_lost_cells.md")
+    lost = {("主动公开", "行政规范性文件", c) for c in ("本年制发件数", "本年废止件数", "现行有效件数")}
+    between = {("依申请公开", key, c) for key in ("三.四.2", "三.四.3") for c in REQUEST_COLUMNS}
+    assert unread(report) == lost | between
+    assert set(differing(report, seed)) == lost | between  # every other cell right; none misplaced
+    result = check_report(report)
+    assert result.errors == []
+    ambiguous = next(f for f in result.findings if f.rule == "reader.unplaced" and f.location.table is REQ)
+    assert "三.四.2" in ambiguous.message and "三.四.3" in ambiguous.message and "无法确定" in ambiguous.message
+
+
+def test_a_number_run_together_with_others_is_never_read_as_one(seed: Report) -> None:
+    text = (LAYOUTS / "garbled_converted.md").read_text(encoding="utf-8")
+    assert "| 7.属于行政执法案卷 | 1 0 0 0 0 0 1 |" in text
+    report = read_report(LAYOUTS / "garbled_converted.md")
+    assert report.value(REQ, "三.三.7", "自然人") == 1 and report.value(REQ, "三.三.7", "总计") == 1

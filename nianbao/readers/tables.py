@@ -40,12 +40,18 @@ _PART_TABLES = {"二": TableId.ACTIVE, "三": TableId.REQUESTS, "四": TableId.A
 _APPEAL_WIDTH = 5
 
 
+# A count with a note on what it includes: "10（其中修订2件）".
+_ANNOTATED = re.compile(r"^(\d+)\s*[（(]其中[^()（）]*[)）]$")
+
+
 def is_value_token(text: str) -> bool:
     """A cell or token that holds a table value: a number or a blank mark."""
     if text.isascii() and text.isdigit():
         return True
-    token = clean(text).replace(",", "").replace(" ", "")
-    return token in BLANK_MARKS or bool(_NUMBER.match(token))
+    token = clean(text).replace(",", "")
+    if " " in token:  # cells run together ("1 0 0") are split first, never read as 100
+        return False
+    return token in BLANK_MARKS or bool(_NUMBER.match(token) or _ANNOTATED.match(token))
 
 
 def parse_value(raw: str, kind: ValueKind) -> CellNumber | None:
@@ -53,8 +59,11 @@ def parse_value(raw: str, kind: ValueKind) -> CellNumber | None:
     if raw.isascii() and raw.isdigit():  # the usual cell, decided without a regular expression
         _check_digits(raw)
         return Decimal(raw) if kind is ValueKind.MONEY else int(raw)
-    token = clean(raw).replace(",", "").replace(" ", "")
-    if token in BLANK_MARKS or not _NUMBER.match(token):
+    token = clean(raw).replace(",", "")
+    annotated = _ANNOTATED.match(token)
+    if annotated is not None and kind is not ValueKind.MONEY:
+        token = annotated.group(1)
+    if " " in token or token in BLANK_MARKS or not _NUMBER.match(token):
         return None
     _check_digits(token)
     if kind is ValueKind.MONEY:
@@ -100,7 +109,7 @@ class _Row:
 def split_line(line: Line, index: int) -> _Row:
     """A line's label (the text before its values) and its values."""
     if line.grid:
-        cells = [clean(c) for c in line.cells]
+        cells = [piece for c in line.cells for piece in _run_together(clean(c))]
         label_end = max((i for i, c in enumerate(cells) if c and not is_value_token(c)), default=-1)
         label = " ".join(c for c in cells[: label_end + 1] if c)
         return _Row(label, cells[label_end + 1 :], index, grid=True)
@@ -109,6 +118,14 @@ def split_line(line: Line, index: int) -> _Row:
     while cut > 0 and tokens[cut - 1] and is_value_token(tokens[cut - 1]):
         cut -= 1
     return _Row(" ".join(tokens[:cut]).strip(), tokens[cut:], index)
+
+
+def _run_together(cell: str) -> list[str]:
+    """A cell holding several numbers separated by spaces (a converter merged the cells): each."""
+    pieces = cell.split(" ")
+    if len(pieces) > 1 and all(is_value_token(p) for p in pieces):
+        return pieces
+    return [cell]
 
 
 def fit_values(values: list[str], width: int) -> list[str]:
@@ -166,6 +183,11 @@ class _Placer:
             fresh = [spec for spec in tied if spec.key not in self.placed]
             return (fresh or tied)[0]
         return self._match_other(squashed) or self._match_close(squashed)
+
+    def match_fresh(self, label: str) -> RowSpec | None:
+        """The row this label names, if that row has no numbers yet."""
+        spec = self.match(label)
+        return spec if spec is not None and spec.key not in self.placed else None
 
     def _match_other(self, squashed: str) -> RowSpec | None:
         residue = _residue(squashed)
@@ -246,6 +268,7 @@ class _Placer:
                     # A row not found while some lines could not be placed may be one of those
                     # lines: its cells are unknown, not blank.
                     self.mark_unread(spec)
+                cells = "未读出（可能在上述无法对应的数字中）" if self.unplaced_rows else "按空白处理"
                 self.findings.append(
                     Finding(
                         rule="structure.rows",
@@ -253,7 +276,7 @@ class _Placer:
                         location=Location(table=self.table, row=spec.key, row_label=spec.display),
                         expected="1",
                         found="0",
-                        message=f"表格中没有找到“{spec.display}”这一行，其单元格按空白处理。",
+                        message=f"表格中没有找到“{spec.display}”这一行，其单元格{cells}。",
                     )
                 )
 
@@ -275,8 +298,19 @@ def place_table_lines(report: Report, parts: dict[str, list[Line]]) -> list[Find
     return findings
 
 
+@dataclass
+class _Floating:
+    """A row of numbers printed without its label (a converter moved it above or below them)."""
+
+    row: _Row
+    above: str
+    below: str
+    group: str
+
+
 def _place_labelled(placer: _Placer, rows: list[_Row]) -> None:
     pending: list[str] = []
+    floating: list[_Floating] = []
     for position, row in enumerate(rows):
         placer.group = _group_in(row.label) or placer.group
         if not row.has_numbers:
@@ -287,12 +321,48 @@ def _place_labelled(placer: _Placer, rows: list[_Row]) -> None:
             placer.single_other = row
             pending = []
             continue
+        if not row.label:
+            below = "".join(_following_labels(rows, position))
+            floating.append(_Floating(row, "".join(pending), below, placer.group))
+            pending = []
+            continue
         spec = _find_spec(placer, row, pending, _following_labels(rows, position))
         pending = []
         if spec is None:
             placer.unplaced(row, "行名无法识别。")
             continue
         _place_values(placer, spec, row)
+    _place_floating(placer, floating)
+
+
+def _place_floating(placer: _Placer, floating: list[_Floating]) -> None:
+    """Numbers without a label go to the label above or below them only when one of the two can
+    be theirs (the other missing, or already another row's): never by a guess."""
+    options = {id(f): _floating_options(placer, f) for f in floating}
+    waiting = list(floating)
+    while waiting:
+        settled = next((f for f in waiting if len(options[id(f)] - placer.placed.keys()) == 1), None)
+        if settled is None:
+            break
+        waiting.remove(settled)
+        (key,) = options[id(settled)] - placer.placed.keys()
+        _place_values(placer, next(s for s in placer.specs if s.key == key), settled.row)
+    for unsure in waiting:
+        left = sorted(options[id(unsure)] - placer.placed.keys())
+        names = "”或“".join(placer.report.row_label(placer.table, key) for key in left)
+        why = f"行名可能是“{names}”，无法确定。" if left else "上下都没有可对应的行名。"
+        placer.unplaced(unsure.row, why)
+        for key in left:
+            placer.mark_unread(next(s for s in placer.specs if s.key == key))
+
+
+def _floating_options(placer: _Placer, floating: _Floating) -> set[str]:
+    saved, placer.group = placer.group, floating.group
+    try:
+        found = {placer.match_fresh(label) for label in (floating.above, floating.below) if label}
+    finally:
+        placer.group = saved
+    return {spec.key for spec in found if spec is not None}
 
 
 def _find_spec(placer: _Placer, row: _Row, pending: list[str], following: list[str]) -> RowSpec | None:
