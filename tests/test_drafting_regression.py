@@ -74,3 +74,46 @@ def test_the_seeds_body_for_2022_from_a_knowledge_base_holding_2021(tmp_path: Pa
     draft = draft_offline("鹿邑县人民政府", 2022, this_year, KnowledgeBaseSource(kb), {"信息处理费": 0})
     assert {(s.agency, s.year) for s in draft.sources()} == {("鹿邑县人民政府", 2021)}
     assert_regression(draft, this_year, last, "鹿邑县人民政府 2022（知识库）")
+
+
+# ---- each corpus report redrafted from its own tables -------------------------------------------------
+
+
+def claimed(text: str, report: Report) -> tuple[dict[str, set[int]], dict[str, set[str]]]:
+    """What the text's numbers claim that the tables confirm: counts by claim, shares by what was divided."""
+    from nianbao.drafting.figures import find_ties, split_sentences
+
+    counts: dict[str, set[int]] = {}
+    shares: dict[str, set[str]] = {}
+    for paragraph in text.split("\n"):
+        before = ""
+        for sentence in split_sentences(paragraph):
+            for tie in find_ties(sentence, report, before, "一"):
+                if tie.count is not None and tie.agrees and tie.count.matched is not None:
+                    counts.setdefault(tie.count.matched.label, set()).add(tie.count.matched.value)
+                if tie.share is not None and tie.agrees and tie.share.method in ("四舍五入", "截尾"):
+                    parts = "+".join(p.label for p in tie.share.parts[:1])
+                    shares.setdefault(parts, set()).add(str(tie.share.quantity.value))
+            before += sentence
+    return counts, shares
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_each_report_redrafted_from_its_own_tables_states_the_figures_it_published(path: Path) -> None:
+    from nianbao.drafting.datapara import data_paragraph, style_of
+    from nianbao.drafting.outline import Topic
+
+    report = read_report(path)
+    drafted = "\n".join(
+        data_paragraph(t, report, None, style_of(report), "我县") for t in (Topic.ACTIVE, Topic.REQUESTS)
+    )
+    published_counts, published_shares = claimed(report.part_text("一"), report)
+    drafted_counts, drafted_shares = claimed(drafted, report)
+    common = published_counts.keys() & drafted_counts.keys()
+    assert common, (published_counts, drafted_counts)  # the comparison is not empty
+    for label in common:
+        assert drafted_counts[label] <= published_counts[label], label
+    for label in published_shares.keys() & drafted_shares.keys():
+        assert drafted_shares[label] <= published_shares[label], label
+    check = [c for c in check_numbers(drafted, report, {}, "一") if c.failed]
+    assert check == []  # every figure of the data paragraphs is one of the tables'

@@ -44,7 +44,7 @@ from nianbao.drafting.worknotes import Kind, WorkFact, stated_figures, work_para
 from nianbao.model import Part, Report
 from nianbao.problems import problems_listed
 from nianbao.rules.narrative import Topic as ClaimTopic
-from nianbao.schema import PART_NUMERALS, PART_TITLES
+from nianbao.schema import PART_NUMERALS, PART_TITLES, addresses
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +137,8 @@ class OfflineDrafter:
                 f"本机关没有往年报告，第一部分的小标题结构参照了{self.base.agency}{self.base.year}年度报告；"
                 "该报告的文字、数字和专有名词均未采用。"
             )
+        if self.previous is not None and self.previous.format is not self.report.format:
+            notes.append(format_note(self.previous, self.report))
         if left_out := self.carried.instructions_left_out:
             notes.append(
                 f"{self.base.agency}{self.base.year}年度报告中有 {left_out} 句像是写给 AI 模型的指令"
@@ -316,6 +318,18 @@ class CarriedText:
         return any(
             t.count is not None and t.count.claim.topic in (ClaimTopic.REQUESTS, ClaimTopic.APPEALS) for t in ties
         )
+
+
+def format_note(previous: Report, report: Report) -> str:
+    """Last year's report in another format (2019): which of this year's cells it cannot give."""
+    then = set(addresses(previous.format))
+    missing = [a for a in addresses(report.format) if a not in then]
+    rows = list(dict.fromkeys(f"{table.value}“{row}”" for table, row, _ in missing))
+    shown = "、".join(rows[:10]) + ("等" if len(rows) > 10 else "")
+    return (
+        f"上年度报告为{previous.format.value}年格式，无法给出本年格式中的 {len(missing)} 个单元格（{shown}）："
+        "这些项目不作同比；依申请公开的新收、办结等两种格式共有的行照常计算同比。"
+    )
 
 
 def whole_sentences(text: str) -> list[str]:
