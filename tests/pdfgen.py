@@ -49,6 +49,7 @@ class _Pages:
         self.page = 1
         self.labels: dict[str, str] = {}
         self.other_as_one_row = False
+        self.centred_numbers = False
         self._top()
 
     def _top(self) -> None:
@@ -90,17 +91,22 @@ def report_to_pdf(
     running_head: str = "",
     labels: dict[str, str] | None = None,
     other_as_one_row: bool = False,
+    centred_numbers: bool = False,
     **options: object,
 ) -> bytes:
     """The report drawn as a text PDF, with ``running_head`` atop each page if given.
 
     ``labels`` prints some 依申请公开 rows (by key) with another label, as a typo would;
     ``other_as_one_row`` prints （六）其他处理 as one row, its three sub-rows added up, as
-    WPS-made reports do. ``options`` go to reportlab's Canvas (e.g. encrypt).
+    WPS-made reports do. ``centred_numbers`` draws each 依申请公开 row as a table cell does: the
+    label wrapped in a narrow column, the numbers centred on the label's height (so a two-line
+    label's numbers stand on a line of their own between its halves). ``options`` go to
+    reportlab's Canvas (e.g. encrypt).
     """
     pages = _Pages(running_head, **options)
     pages.labels = labels or {}
     pages.other_as_one_row = other_as_one_row
+    pages.centred_numbers = centred_numbers
     pages.lines(wrap(f"{report.agency}{report.year}年政府信息公开工作年度报告"))
     for paragraph in _paragraphs(report.preamble):
         pages.lines(wrap(paragraph))
@@ -156,7 +162,11 @@ def _request_table(pages: _Pages, report: Report) -> None:
         if spec.group and spec.group != group:
             pages.line(spec.group)
         group = spec.group
-        _wrapped_row(pages, pages.labels.get(spec.key, _request_label(spec)), _numbers(report, spec))
+        label = pages.labels.get(spec.key, _request_label(spec))
+        if pages.centred_numbers:
+            _centred_row(pages, label, _numbers(report, spec))
+        else:
+            _wrapped_row(pages, label, _numbers(report, spec))
         if spec.key == PAGE_BREAK_AFTER:
             pages.break_page()
             _request_header(pages)  # as Word repeats a table's header rows on each page
@@ -178,6 +188,23 @@ def _wrapped_row(pages: _Pages, label: str, numbers: str) -> None:
     pieces = wrap(label, LABEL_WRAP)
     pages.line(f"{pieces[0]} {numbers}")
     pages.lines(pieces[1:])
+
+
+CELL_WRAP = 10  # characters of a label cell's line in a centred row
+NUMBERS_X = 260
+
+
+def _centred_row(pages: _Pages, label: str, numbers: str) -> None:
+    """A table row: the label over its lines at the left, the numbers at mid-height on the right."""
+    pieces = wrap(label, CELL_WRAP)
+    if pages.y - LINE_HEIGHT * len(pieces) < MARGIN:
+        pages.break_page()
+    top = pages.y
+    for piece in pieces:
+        pages.canvas.drawString(MARGIN, pages.y, piece)
+        pages.y -= LINE_HEIGHT
+    middle = top - LINE_HEIGHT * (len(pieces) - 1) / 2
+    pages.canvas.drawString(NUMBERS_X, middle, numbers)
 
 
 def _appeal_table(pages: _Pages, report: Report) -> None:

@@ -334,3 +334,11 @@ def test_a_number_run_together_with_others_is_never_read_as_one(seed: Report) ->
     assert "| 7.属于行政执法案卷 | 1 0 0 0 0 0 1 |" in text
     report = read_report(LAYOUTS / "garbled_converted.md")
     assert report.value(REQ, "三.三.7", "自然人") == 1 and report.value(REQ, "三.三.7", "总计") == 1
+
+
+@pytest.mark.parametrize("labels", [{}, TYPOS], ids=["official labels", "misprinted labels"])
+def test_pdf_whose_numbers_stand_between_the_halves_of_their_label(seed: Report, labels: dict[str, str]) -> None:
+    # As a WPS table cell prints: a two-line label's numbers on a line of their own between them.
+    report = read_report_bytes(report_to_pdf(seed, labels=labels, centred_numbers=True), "centred.pdf")
+    assert differing(report, seed) == {}
+    assert check_report(report).findings == []
