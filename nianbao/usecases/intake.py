@@ -78,7 +78,8 @@ class Intake:
         try:
             proposal = reading.propose_extraction(report, extraction)
         except InvalidInputError as e:
-            return TurnResult(report=report, reply=f"{e.message}\n\n表格未作修改，请核对后重新输入。")
+            notes = "".join(f"\n- {n}" for n in extraction.notes)  # what was read otherwise: she sees it too
+            return TurnResult(report=report, reply=f"{e.message}{notes}\n\n表格未作修改，请核对后重新输入。")
         return proposal_turn(proposal, message, "读到的数字")
 
     def extract_figures(self, message: str, fmt: ReportFormat) -> Extraction:
