@@ -235,6 +235,7 @@ class _Reader:
     above_from: int = 0
     spans: list[tuple[int, int]] = field(default_factory=list)
     tables_said: list[TableId] = field(default_factory=list)
+    unread: int = 0
 
     def __post_init__(self) -> None:
         self.known = frozenset(addresses(self.fmt))
@@ -372,7 +373,7 @@ class _Reader:
             self._refine_row(figure, refs, said, notes_before, span)
             return
         self.spans = [span]
-        for placed in self._list_ending_with(figure):
+        for placed in self._appeals_ending_with(figure, pending) or self._list_ending_with(figure):
             self._place(placed.figure, [*placed.refs, *said])
         self.spans = []
 
@@ -406,6 +407,21 @@ class _Reader:
             if chain or placed.figure is figure:
                 chain.append(placed)
         return list(reversed(chain))
+
+    def _appeals_ending_with(self, figure: Figure, pending: list[Ref]) -> list[_Placed]:
+        """``行政复议1件，行政诉讼1件，均维持``: 均 + a result is about every case count of the clause group."""
+        if EACH not in pending or not all(
+            isinstance(r, ColumnRef) and r.table is APPEALS for r in pending if r is not EACH
+        ):
+            return []
+        start = self._sentence_start(figure.start)
+        with_results = {a[1] for a in self.found if a[0] is APPEALS and a[2] != "总计"}
+        return [
+            p
+            for p in self.placed
+            if p.figure.start >= start
+            and all(a[0] is APPEALS and a[2] == "总计" and a[1] not in with_results for a in p.targets)
+        ]
 
     def _above(self, position: int, pending: list[Ref]) -> None:
         """``以上均为自然人申请``: every figure of the sentence so far (on a 总计) is also in that column."""
@@ -459,9 +475,12 @@ class _Reader:
             rows += [s.key for s in rows_of(self.fmt, REQ) if s.group == group]
         if rows and not tables:
             tables = list(dict.fromkeys(r.table for r in refs if isinstance(r, RowRef))) or [REQ]
+        source = self.original[span[0] : span[1]].strip()
+        if not tables and (self.unread or "申请人" in source):
+            self.notes.append(f"这句没有读懂：“{source}”——无法确定“其余”指哪些单元格（哪一行的申请人），请说明。")
+            return
         if not tables:
             tables = list(dict.fromkeys(self.tables_said)) or list(TableId)
-        source = self.original[span[0] : span[1]].strip()
         self.rest.append(RestScope(tables=tables, rows=rows, source_text=source, spans=[span]))
 
     def _sentence_start(self, position: int) -> int:
@@ -504,6 +523,7 @@ class _Reader:
         if figure.denial:  # “未…” in passing is not a figure the user gave: no note
             return
         if unread:
+            self.unread += 1
             self.notes.append(f"这句没有读懂：“{self._source(figure)}”——{why}")
             return
         self.notes.append(f"“{self._source(figure)}”中的 {figure.value}{figure.unit} 未填入表格：{why}")
@@ -515,12 +535,13 @@ class _Reader:
         if ambiguous is not None:
             self._note(figure, ambiguous.note, unread=ambiguous.kind == "ambiguous")
             return
-        if figure.value == 0 and REST in refs and not self._rest_of_applicants(refs):
+        whole_table = EACH in refs and any(isinstance(r, TableRef) for r in refs) and not _says_where(refs)
+        if figure.value == 0 and (REST in refs or whole_table) and not self._rest_of_applicants(refs):
             self._rest_scope(refs, self._source_span(figure))
             return
         table = self._table(refs)
         if table is None:
-            self._note(figure, "没有说明是表格中的哪一项。", unread=True)
+            self._note(figure, _not_a_cell(refs), unread=True)
             return
         self.context.table = table
         self.context.fresh = True
@@ -742,6 +763,12 @@ def _deniable(ref: Ref) -> bool:
     if isinstance(ref, RowRef):
         return (ref.rank >= 1 or ref.key == "一") and ref.key != "三.七"
     return isinstance(ref, ColumnRef) or ref is NEGATION
+
+
+def _not_a_cell(refs: list[Ref]) -> str:
+    if TableRef(ACTIVE) in refs:  # 主动公开政府信息1234条: a figure of the narrative, not of 表二
+        return "主动公开的表格只有规章、规范性文件、行政许可、处罚、强制和收费几行，这个数字写在总体情况中。"
+    return "没有说明是表格中的哪一项。"
 
 
 def _names_for_respectively(pending: list[Ref]) -> list[Ref]:

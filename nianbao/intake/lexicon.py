@@ -189,6 +189,10 @@ def _active() -> dict[str, tuple[Ref, ...]]:
     table.update(_columns(ACTIVE, "采购总金额", "采购总金额"))
     fee = Marker("elsewhere", "信息处理费不在表格中，在第六部分“其他需要报告的事项”中报告")
     table.update({p: (fee,) for p in ("信息处理费", "处理费")})
+    channel = Marker("elsewhere", "按申请方式（当面、网上、信函等）分的数字不在表格中，表格按申请人类别统计")
+    table.update(
+        _same((channel,), "当面申请 当面 现场申请 网上申请 网络申请 在线申请 网上 信函申请 信函 邮寄 传真 电子邮件")
+    )
     return table
 
 
