@@ -126,7 +126,7 @@ def carry_over(report: Report) -> tuple[Report, str]:
     return use_cases().intake.carry_over(report)
 
 
-def figures_turn(report: Report, message: str, asked: list[str] | None = None) -> TurnResult | None:
+def figures_turn(report: Report, message: str, asked: Any = None) -> TurnResult | None:
     return use_cases().intake.figures_turn(report, message, asked)
 
 

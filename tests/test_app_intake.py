@@ -68,3 +68,14 @@ def test_words_not_understood_are_shown_as_such():
     propose(at, "法人或其他组织申请4件")
 
     assert "这句没有读懂：“法人或其他组织申请4件”" in last_reply(at)
+
+
+def test_a_correction_in_the_next_message_is_about_the_row_talked_about(data_dir):
+    at = new_draft(start())
+    send(at, "予以公开18件，其中自然人16件、企业2件")
+    propose(at, "不对，自然人15件，企业3件")
+
+    reply = last_reply(at)
+    assert "（一）予以公开 / 自然人：16 → 15" in reply and "（一）予以公开 / 商业企业：2 → 3" in reply
+    apply_pending(at)
+    assert stored(data_dir, at).report.value(REQ, "三.一", "自然人") == 15

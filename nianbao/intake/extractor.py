@@ -66,6 +66,7 @@ _SENTENCE_END = "；;。！!？?\n"
 _NUMBER_END = _CLAUSE_END + "、）)：: \t"
 _LIST_START = "\n\t （(：:；;，,。"
 _DENIAL_LENGTH = 30
+_CORRECTION_START = ("不对", "刚才说错了", "说错了", "更正", "纠正一下", "改一下", "错了", "应该是")
 LITIGATION_NOTE = "只说了“行政诉讼”，按“未经复议直接起诉”填写；如为复议后起诉请更正"
 _LITIGATION_ROWS = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
 
@@ -112,14 +113,23 @@ class Extraction(BaseModel):
     changes: list[CellChange] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     rest: list[RestScope] = Field(default_factory=list)
+    rows: dict[str, str] = Field(default_factory=dict)
+    """The row each table was last talked about (table name → row key), for a correction in the next message."""
 
 
-def extract(text: str, fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
-    """Every figure of a Chinese message as a proposed cell change (``old`` left blank)."""
+def extract(text: str, fmt: ReportFormat = ReportFormat.F2021, rows: dict[str, str] | None = None) -> Extraction:
+    """Every figure of a Chinese message as a proposed cell change (``old`` left blank).
+
+    ``rows`` is the row each table was last talked about in the previous message (``Extraction.rows``):
+    a correction that names only a column (“不对，自然人15件”) is about that row.
+    """
     reader = _Reader(normalize_digits(text), text, fmt)
+    if rows and text.lstrip().startswith(_CORRECTION_START):
+        reader.context.rows.update({TableId(t): r for t, r in rows.items() if TableId(t) is not ACTIVE})
     reader.run()
     reader.check_group_totals()
-    return Extraction(changes=reader.changes(), notes=reader.notes, rest=reader.rest)
+    said = {t.value: r for t, r in reader.context.rows.items()}
+    return Extraction(changes=reader.changes(), notes=reader.notes, rest=reader.rest, rows=said)
 
 
 def extract_changes(text: str, fmt: ReportFormat = ReportFormat.F2021) -> list[CellChange]:

@@ -63,15 +63,17 @@ class Intake:
             return report, proposal.note
         return preview(report, proposal.changes).report, proposal.note
 
-    def figures_turn(self, report: Report, message: str, asked: list[str] | None = None) -> TurnResult | None:
+    def figures_turn(self, report: Report, message: str, asked: Any = None) -> TurnResult | None:
         """Apply the figures a message gives; None when it gives none. Contradictions are refused.
 
-        “好”/“按0填写” after a question about the missing cells fills them with 0 (``asked``: those tables).
+        ``asked`` is what the last reply left (``TurnResult.extra[ASKED]``): the tables it asked about —
+        “好”/“按0填写” fills their blanks with 0 — and the rows it talked about, for “不对，自然人15件”.
         """
-        if asked and reading.accepts(message):
-            proposal = reading.answer_questions(report, [TableId(t) for t in asked])
+        memory: dict[str, Any] = asked if isinstance(asked, dict) else {"tables": list(asked or [])}
+        if memory.get("tables") and reading.accepts(message):
+            proposal = reading.answer_questions(report, [TableId(t) for t in memory["tables"]])
             return proposal_turn(proposal, "", "按您的答复，未提到的单元格填 0")
-        extraction = self.extract_figures(message, report.format)
+        extraction = self.extract_figures(message, report.format, memory.get("rows"))
         if not extraction.changes and not extraction.rest:
             unread = [n for n in extraction.notes if n.startswith("这句没有读懂")]
             return TurnResult(report=report, reply="\n".join(f"- {n}" for n in unread)) if unread else None
@@ -80,12 +82,12 @@ class Intake:
         except InvalidInputError as e:
             notes = "".join(f"\n- {n}" for n in extraction.notes)  # what was read otherwise: she sees it too
             return TurnResult(report=report, reply=f"{e.message}{notes}\n\n表格未作修改，请核对后重新输入。")
-        return proposal_turn(proposal, message, "读到的数字")
+        return proposal_turn(proposal, message, "读到的数字", extraction.rows)
 
-    def extract_figures(self, message: str, fmt: ReportFormat) -> Extraction:
+    def extract_figures(self, message: str, fmt: ReportFormat, rows: dict[str, str] | None = None) -> Extraction:
         """The figures of a message: by the LLM when one is configured (built-in rules if it fails), else built in."""
         if not self.models.uses_llm:
-            return extract(message, fmt)
+            return extract(message, fmt, rows)
         try:
             from agents.extract import extract_with_llm  # LangChain: loaded only with an LLM
 
@@ -125,7 +127,7 @@ def new_report(agency: str, year: int) -> Report:
     return report
 
 
-def proposal_turn(proposal: Proposal, message: str, heading: str) -> TurnResult:
+def proposal_turn(proposal: Proposal, message: str, heading: str, rows: dict[str, str] | None = None) -> TurnResult:
     """The reply for a proposal: her words with what was read highlighted, each cell, then the questions."""
     lines = proposal.diff()
     if not lines:
@@ -143,7 +145,7 @@ def proposal_turn(proposal: Proposal, message: str, heading: str) -> TurnResult:
         reply.append("回复“好”即按 0 填写；也可以直接告诉我这些数字。")
     if proposal.missing:
         reply.append("\n" + proposal.missing.replace("\n", "\n- "))
-    extra = {ASKED: [q.table.value for q in questions]}
+    extra = {ASKED: {"tables": [q.table.value for q in questions], "rows": dict(rows or {})}}
     return TurnResult(report=proposal.report, reply="\n".join(reply), changed=lines, extra=extra)
 
 
