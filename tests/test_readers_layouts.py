@@ -7,8 +7,11 @@ right, or reported as unread, never misplaced — and the findings it must give.
 
 from __future__ import annotations
 
+import html
+import io
 from decimal import Decimal
 
+import docx
 import pytest
 
 from nianbao.checker import CheckResult, check_report
@@ -340,5 +343,111 @@ def test_a_number_run_together_with_others_is_never_read_as_one(seed: Report) ->
 def test_pdf_whose_numbers_stand_between_the_halves_of_their_label(seed: Report, labels: dict[str, str]) -> None:
     # As a WPS table cell prints: a two-line label's numbers on a line of their own between them.
     report = read_report_bytes(report_to_pdf(seed, labels=labels, centred_numbers=True), "centred.pdf")
+    assert differing(report, seed) == {}
+    assert check_report(report).findings == []
+
+
+# ---- the same fixtures as Word and as a web page ------------------------------------------------
+
+
+def as_docx(text: str) -> bytes:
+    """A text fixture as Word: paragraphs, and each run of tab-separated lines as one table."""
+    document = docx.Document()
+    for block in _blocks(text):
+        if isinstance(block, str):
+            document.add_paragraph(block)
+            continue
+        width = max(len(r) for r in block)
+        table = document.add_table(rows=len(block), cols=width)
+        for cells, row in zip(block, table.rows, strict=True):
+            for value, cell in zip(cells, row.cells, strict=False):
+                cell.text = value
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def as_html(text: str) -> bytes:
+    """A text fixture as a government web page: <p> paragraphs and <table>s."""
+    body = []
+    for block in _blocks(text):
+        if isinstance(block, str):
+            body.append(f"<p>{html.escape(block)}</p>")
+            continue
+        rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in block)
+        body.append(f"<table border='1'>{rows}</table>")
+    return f"<html><head><meta charset='utf-8'></head><body>{''.join(body)}</body></html>".encode()
+
+
+def _blocks(text: str) -> list[str | list[list[str]]]:
+    blocks: list[str | list[list[str]]] = []
+    for line in text.split("\n"):
+        if "\t" in line:
+            if not blocks or isinstance(blocks[-1], str):
+                blocks.append([])
+            table = blocks[-1]
+            assert isinstance(table, list)
+            table.append(line.split("\t"))
+        elif line.strip():
+            blocks.append(line.strip())
+    return blocks
+
+
+def read_as(kind: str, name: str) -> Report:
+    text = (LAYOUTS / name).read_text(encoding="utf-8")
+    data = as_docx(text) if kind == "docx" else as_html(text)
+    return read_report_bytes(data, f"{name}.{kind}")
+
+
+@pytest.mark.parametrize("kind", ["docx", "html"])
+def test_one_row_other_handling_in_word_and_on_a_web_page(seed: Report, kind: str) -> None:
+    zeros = read_as(kind, "one_row_other_zero.txt")
+    assert zeros.format is ReportFormat.F2021
+    assert differing(zeros, _with_other_as_zeros(seed)) == {}
+    assert check_report(zeros).findings == []
+    counted = read_as(kind, "one_row_other_nonzero.txt")
+    assert unread(counted) == {("依申请公开", k, c) for k in OTHER_HANDLING for c in ("其他", "总计")}
+    assert rules(check_report(counted)) == ["reader.other_handling"]
+
+
+@pytest.mark.parametrize("kind", ["docx", "html"])
+def test_2019_format_and_its_blank_totals_in_word_and_on_a_web_page(kind: str) -> None:
+    model = read_report(LAYOUTS / "format_2019.txt")
+    report = read_as(kind, "format_2019.txt")
+    assert report.format is ReportFormat.F2019 and differing(report, model) == {}
+    blank = read_as(kind, "format_2019_blank_totals.txt")
+    assert differing(blank, read_report(LAYOUTS / "format_2019_blank_totals.txt")) == {}
+
+
+@pytest.mark.parametrize("kind", ["docx", "html"])
+def test_restarted_numbering_in_word_and_on_a_web_page(seed: Report, kind: str) -> None:
+    report = read_as(kind, "restarted_numbering.txt")
+    assert differing(report, seed) == {}
+    assert rules(check_report(report)) == ["structure.numbering"]
+
+
+@pytest.mark.parametrize("kind", ["docx", "html"])
+def test_a_blank_unused_column_in_word_and_on_a_web_page_is_one_reminder(kind: str) -> None:
+    assert rules(check_report(read_as(kind, "unused_column_blank.txt"))) == ["cells.count"]
+
+
+SEED_TYPOS = {
+    "(二) 部分公开(区分处理的, 只计这一情形, 不计其他情形)": "(二) 部份公开(区分处理的, 只计这一情形, 不计其他情形)",
+    "2.其他法律法规禁止公开": "2.其他法律行政止公开",
+    "6.属于四类过程性信息": "6.属于四类过程信息",
+    "1.本机关不掌握相关政府信息": "1.本机关不掌握相关政府信",
+    "2.重复申请": "2.重复申谓",
+    "4.无正当理由大量反复申请": "4.无正当理由大量反复申",
+}
+
+
+@pytest.mark.parametrize("kind", ["txt", "docx", "html"])
+def test_misprinted_labels_in_a_table_of_cells(seed: Report, kind: str) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    for official, misprinted in SEED_TYPOS.items():
+        assert official in text
+        text = text.replace(official, misprinted)
+    data = {"txt": text.encode(), "docx": as_docx(text), "html": as_html(text)}[kind]
+    report = read_report_bytes(data, f"typos.{kind}")
     assert differing(report, seed) == {}
     assert check_report(report).findings == []
