@@ -93,7 +93,7 @@ def llm_settings() -> Settings:
 
 def use_cases() -> UseCases:
     """This session's use cases."""
-    return compose(llm_settings())
+    return compose(llm_settings(), warm_up=True)
 
 
 # ---- the sidebar -------------------------------------------------------------------------------

@@ -38,8 +38,12 @@ def _draft_store(data_dir: str) -> DraftStore:
     return DraftStore.in_data_dir(data_dir)
 
 
-def knowledge_base(settings: Settings) -> KnowledgeBase:
-    """The knowledge base of the configured data folder or Chroma server, opened once and warmed up."""
+def knowledge_base(settings: Settings, warm_up: bool = False) -> KnowledgeBase:
+    """The knowledge base of the configured data folder or Chroma server, opened once per process.
+
+    ``warm_up``: its search index is built in the background as it opens (the app, where the first search
+    should not wait; a command reads it only if it searches).
+    """
     key = (str(settings.data_dir), settings.chroma_host or "", settings.chroma_port)
     with _open_lock:
         if key in _open:
@@ -48,7 +52,8 @@ def knowledge_base(settings: Settings) -> KnowledgeBase:
     from nianbao.kb.service import KnowledgeBase  # Chroma: loaded on first use
 
     kb = KnowledgeBase(settings)
-    kb.warm_up()
+    if warm_up:
+        kb.warm_up()
     with _open_lock:
         kb = _open.setdefault(key, kb)
         while len(_open) > KEPT_OPEN:

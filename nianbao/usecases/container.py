@@ -35,14 +35,15 @@ def configured_settings() -> Settings:
     return get_settings()
 
 
-def compose(settings: Settings, report_source: ReportSource | None = None) -> UseCases:
+def compose(settings: Settings, report_source: ReportSource | None = None, *, warm_up: bool = False) -> UseCases:
     """The use cases for these settings (the app passes its session's, the command line its own).
 
     The drafters ground on the knowledge base's past reports, or on ``report_source`` when given (the
-    command's --previous files, the shipped corpus).
+    command's --previous files, the shipped corpus). ``warm_up``: the knowledge base builds its search
+    index in the background as it opens (the app).
     """
     models = Models(settings, components.chat_model)
-    knowledge = Knowledge(settings, partial(components.knowledge_base, settings))
+    knowledge = Knowledge(settings, partial(components.knowledge_base, settings, warm_up))
     open_source = partial(components.report_source, settings) if report_source is None else lambda: report_source
     return UseCases(
         settings=settings,
