@@ -451,3 +451,12 @@ def test_misprinted_labels_in_a_table_of_cells(seed: Report, kind: str) -> None:
     report = read_report_bytes(data, f"typos.{kind}")
     assert differing(report, seed) == {}
     assert check_report(report).findings == []
+
+
+def test_a_fifth_part_printed_without_its_heading_is_found_after_table_four(seed: Report) -> None:
+    report = read_report(LAYOUTS / "untitled_problems.txt")
+    assert differing(report, seed) == {}
+    assert report.part_text("五") == seed.part_text("五")
+    result = check_report(report)
+    assert rules(result) == ["structure.numbering"]
+    assert "第五部分没有标题" in result.findings[0].message

@@ -75,12 +75,12 @@ class _Section:
 def parse_document(document: Document) -> Report:
     """Turn a reader's lines into a Report; ReportReadError if it is not an annual report."""
     head, sections = _split_parts(document.lines)
-    numbering: list[Finding] = []
     if _table_parts(sections) < len(_TABLE_PARTS):
         renumbered_head, renumbered = _split_parts(document.lines, by_title=True)
         if _table_parts(renumbered) > _table_parts(sections):
-            head, sections = renumbered_head, renumbered
-            head, sections, numbering = _renumbered(head, sections)
+            head, sections = _with_untitled_first(renumbered_head, renumbered)
+    _with_untitled_problems(sections)
+    numbering = [_numbering_finding(sections)] if any(s.printed or not s.heading for s in sections) else []
     if len(sections) < 2:
         raise ReportReadError(
             ReadFailure.NOT_A_REPORT,
@@ -151,21 +151,25 @@ def _printed_numeral(heading: str) -> str:
     return match.group(1) if match else ""
 
 
-def _renumbered(head: list[Line], sections: list[_Section]) -> tuple[list[Line], list[_Section], list[Finding]]:
-    """A report numbered its own way: part 一 from the head, an untitled 五 from after table 四."""
-    found = [s.number for s in sections]
-    if "一" not in found:
+def _with_untitled_first(head: list[Line], sections: list[_Section]) -> tuple[list[Line], list[_Section]]:
+    """A report numbered its own way: its own 一、… in the head is part 一, printed without its title."""
+    if "一" not in {s.number for s in sections}:
         start = next((i for i, line in enumerate(head) if _printed_numeral(clean(line.text)) == "一"), None)
         if start is not None:
             sections.insert(0, _Section("一", "", head[start:]))
             head = head[:start]
+    return head, sections
+
+
+def _with_untitled_problems(sections: list[_Section]) -> None:
+    """No heading for 五: the problems written after table 四 are part 五, printed without its title."""
     appeals = next((s for s in sections if s.number == "四"), None)
-    if "五" not in found and appeals is not None:
-        problems = _untitled_problems(appeals.lines)
-        if problems:
-            appeals.lines = appeals.lines[: len(appeals.lines) - len(problems)]
-            sections.insert(sections.index(appeals) + 1, _Section("五", "", problems))
-    return head, sections, [_numbering_finding(sections)]
+    if appeals is None or "五" in {s.number for s in sections}:
+        return
+    problems = _untitled_problems(appeals.lines)
+    if problems:
+        appeals.lines = appeals.lines[: len(appeals.lines) - len(problems)]
+        sections.insert(sections.index(appeals) + 1, _Section("五", "", problems))
 
 
 def _untitled_problems(lines: list[Line]) -> list[Line]:
@@ -189,7 +193,7 @@ def _numbering_finding(sections: list[_Section]) -> Finding:
         expected="一、总体情况 至 六、其他需要报告的事项",
         found=shown,
         message=(
-            f"各部分的编号与标准格式不一致（{shown}）：已按标题和表格内容找到各部分并读取；"
+            f"各部分的编号或标题与标准格式不一致（{shown}）：已按标题和表格内容找到各部分并读取；"
             "请按格式将六个部分依次编号为一至六并写明标题。"
         ),
     )
