@@ -16,19 +16,23 @@ import logging
 import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from agents.llm import (
+    Deadline,
     LLMError,
-    Retrier,
+    ReplyLimits,
+    ReplyTooLong,
     RetryPolicy,
     StreamCut,
     describe_error,
     local_url,
     prompt_variant,
     reports_finish,
+    retried,
 )
 from agents.prompting import render
 from nianbao.drafting.model import UNVERIFIED, Draft, DraftParagraph, DraftPart, SourceRef
@@ -77,6 +81,7 @@ class PartStream:
     notes: list[str] = field(default_factory=list)
     rounds: int = 0
     cut: bool = False  # the reply was still cut by the length limit after the continuations
+    deadline: Deadline | None = None  # the part's and the draft's time limits, the sooner
 
     def __iter__(self) -> Iterator[DraftChunk]:
         try:
@@ -148,25 +153,26 @@ class PartStream:
         A call that fails (timeout, 429, 5xx, a stream cut mid-way) is retried from the start: what
         was shown of the broken reply is withdrawn first. When the retries run out, LLMError.
         """
-        retrier = Retrier(self.drafter.retry, local=self.drafter.local)
-        while True:
-            gate, raw, cut, notes = (
-                SentenceGate(self.draft.report, self.facts, self.number, self.previous),
-                "",
-                self.cut,
-                len(self.notes),
-            )
-            try:
-                for piece in self.drafter.generate(messages, self):
-                    raw += piece
-                    yield from (DraftChunk(s) for s in gate.feed(piece))
-                yield from (DraftChunk(s) for s in gate.flush())
-                return clean_reply(raw)
-            except Exception as e:
-                if raw:
-                    yield DraftChunk("", reset=True)
-                self.cut, self.notes[notes:] = cut, []  # the broken reply's notes go with it
-                retrier.wait_or_raise(e)
+        for attempt in retried(self.drafter.retry, self.drafter.local, self.deadline):
+            with attempt:
+                gate, raw, cut, notes = (
+                    SentenceGate(self.draft.report, self.facts, self.number, self.previous),
+                    "",
+                    self.cut,
+                    len(self.notes),
+                )
+                try:
+                    for piece in self.drafter.generate(messages, self):
+                        raw += piece
+                        yield from (DraftChunk(s) for s in gate.feed(piece))
+                    yield from (DraftChunk(s) for s in gate.flush())
+                    return clean_reply(raw)
+                except Exception:
+                    if raw:
+                        yield DraftChunk("", reset=True)
+                    self.cut, self.notes[notes:] = cut, []  # the broken reply's notes go with it
+                    raise
+        raise AssertionError("unreachable: tenacity returns or raises")
 
     def _fix_prompt(self, failing: list[NumberCheck]) -> str:
         findings = "\n".join(f"- “{c.sentence}”：{c.message}" for c in failing)
@@ -221,11 +227,15 @@ class LLMDrafter:
         max_continuations: int = MAX_CONTINUATIONS,
         hits_per_part: int = 4,
         retry: RetryPolicy | None = None,
+        limits: ReplyLimits | None = None,
     ) -> None:
         self.model, self.source = model, source
         self.retry = retry or RetryPolicy.from_settings()
         self.prompt_variant = prompt_variant(model)  # "local": prompts tuned for the small local model
         self.local = local_url(model)
+        self.limits = limits or ReplyLimits.from_settings(local=self.local is not None)
+        # One drafter drafts one draft (or one part): the draft's time limit starts now.
+        self.draft_deadline = Deadline(self.limits.draft_seconds, "起草整份报告", "NIANBAO_LLM_DRAFT_SECONDS")
         # The local model's replies are capped in length; continuing one that hit the cap would undo the cap.
         continuations = 0 if self.prompt_variant == "local" else max_continuations
         self.max_fix_rounds, self.max_continuations, self.hits_per_part = (
@@ -315,17 +325,30 @@ class LLMDrafter:
         required = OfflineDrafter(report.agency or "", report.year or 0, report, base, own, facts, work)
         # Last year's report for 同比 figures exactly as the offline drafter takes it: the body's own, of the
         # year before; another body's report or an older one never is.
-        return PartStream(self, draft, number, facts, messages, materials, required, required.previous)
+        part_deadline = Deadline(self.limits.part_seconds, f"起草第{number}部分", "NIANBAO_LLM_PART_SECONDS")
+        deadline = Deadline.sooner(part_deadline, self.draft_deadline)
+        stream = PartStream(self, draft, number, facts, messages, materials, required, required.previous)
+        stream.deadline = deadline
+        return stream
 
     def generate(self, messages: list[BaseMessage], stream: PartStream) -> Iterator[str]:
         """The model's reply streamed; a reply cut by the length limit is continued, then reported."""
         messages = list(messages)
+        received = 0
         for attempt in range(self.max_continuations + 1):
             finish, reply = None, ""
-            for chunk in self.model.stream(messages):
+            for chunk in self.model.stream(messages, **self._call_options(stream.deadline)):
+                if stream.deadline is not None:
+                    stream.deadline.check()
                 piece = chunk.content if isinstance(chunk.content, str) else ""
                 finish = chunk.response_metadata.get("finish_reason") or finish
                 reply += piece
+                received += len(piece)
+                if received > self.limits.max_chars:
+                    raise ReplyTooLong(
+                        f"大模型第{stream.number}部分的回复超过了 {self.limits.max_chars} 字的上限"
+                        "（NIANBAO_LLM_PART_CHARS），已停止接收（服务可能异常）。"
+                    )
                 yield piece
             if finish is None and reports_finish(self.model):
                 raise StreamCut(f"part {stream.number}: the stream ended without a finish reason")
@@ -348,6 +371,14 @@ class LLMDrafter:
         logger.warning("part %s cut by the length limit", stream.number)
         stream.notes.append(note)
         stream.cut = True
+
+    def _call_options(self, deadline: Deadline | None) -> dict[str, Any]:
+        """An OpenAI-protocol call waits for its next chunk no longer than the time left (a dripping reply)."""
+        if deadline is None or not reports_finish(self.model):
+            return {}
+        timeout = getattr(self.model, "request_timeout", None)
+        left = max(deadline.remaining(), 0.1)
+        return {"timeout": min(timeout, left) if isinstance(timeout, (int, float)) else left}
 
     def _base(self, report: Report) -> tuple[Report | None, bool]:
         if self.source is None or report.agency is None or report.year is None:

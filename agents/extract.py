@@ -15,7 +15,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage
 from pydantic import BaseModel, Field, ValidationError
 
-from agents.llm import LLMError, Retrier, RetryPolicy, local_url
+from agents.llm import LLMError, RetryPolicy, local_url, retried
 from agents.prompting import render
 from nianbao.intake import CellChange, Extraction, Origin, Proposal, extract
 from nianbao.intake.extractor import numbers_in
@@ -80,14 +80,10 @@ def extract_with_llm(
 
 def _ask(llm: BaseChatModel, messages: list[BaseMessage], method: StructuredMethod, policy: RetryPolicy) -> Any:
     """The structured answer; transport faults retried, parse errors passed on; LLMError when retries run out."""
-    retrier = Retrier(policy, local=local_url(llm))
-    while True:
-        try:
+    for attempt in retried(policy, local_url(llm), keep=(OutputParserException, ValidationError)):
+        with attempt:
             return llm.with_structured_output(ExtractedFigures, method=method).invoke(messages)
-        except (OutputParserException, ValidationError):
-            raise
-        except Exception as e:
-            retrier.wait_or_raise(e)
+    raise AssertionError("unreachable: tenacity returns or raises")
 
 
 def propose_from_message(

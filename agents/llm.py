@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from pydantic import SecretStr
@@ -24,7 +24,7 @@ from nianbao.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_SECONDS = 60.0
-DEFAULT_MAX_RETRIES = 0  # retries are ours (RetryPolicy): bounded in count and total time, Retry-After capped
+DEFAULT_MAX_RETRIES = 0  # retries are tenacity's (``retried``): bounded in count and total time, Retry-After capped
 T = TypeVar("T")
 LOCAL_TIMEOUT_SECONDS = 600.0
 LOCAL_START_HINT = (
@@ -35,6 +35,30 @@ LOCAL_START_HINT = (
 
 class LLMError(NianbaoError):
     """The LLM endpoint failed; the message says why in Chinese."""
+
+
+class LLMDeadline(LLMError):
+    """A part or a draft took longer than its time limit: stopped, not retried."""
+
+
+class ReplyTooLong(LLMError):
+    """A reply ran past the cap on characters per part: stopped, not retried (an endpoint flooding us)."""
+
+
+class NotAStream(Exception):
+    """A streamed request answered 200 with something other than server-sent events (JSON, an HTML page)."""
+
+    def __init__(self, content_type: str, head: bytes) -> None:
+        super().__init__(f"not an event stream: {content_type!r} {head[:80]!r}")
+        self.content_type, self.head = content_type, head
+
+    def what(self) -> str:
+        kind, head = self.content_type.lower(), self.head.lstrip()[:1]
+        if "html" in kind or head == b"<":
+            return "一个网页（HTML）"
+        if "json" in kind or head in (b"{", b"["):
+            return "一段普通 JSON（不是流式数据）"
+        return f"无法识别的内容（{self.content_type or '未注明类型'}）"
 
 
 class StreamCut(Exception):
@@ -67,7 +91,10 @@ def chat_model_from_settings(
     else:
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
         model, base_url = settings.chat_model, settings.openai_base_url or None
+    import openai
+
     return ChatOpenAI(
+        http_client=openai.DefaultHttpxClient(event_hooks={"response": [check_stream_answer]}),
         model=model,
         api_key=SecretStr(key or "not-needed"),  # local OpenAI-compatible servers accept any key
         base_url=base_url,
@@ -75,10 +102,25 @@ def chat_model_from_settings(
         timeout=timeout,
         max_retries=max_retries,
         temperature=0.3,
-        # ChatOpenAI sends its max_tokens as max_completion_tokens, which llama-cpp-python's server ignores.
-        extra_body={"max_tokens": settings.local_llm_max_tokens} if settings.llm == "local" else None,
+        # ChatOpenAI sends its max_tokens as max_completion_tokens, which llama-cpp-python's server and many
+        # OpenAI-compatible services ignore: max_tokens itself is what every one of them reads.
+        extra_body={
+            "max_tokens": settings.local_llm_max_tokens if settings.llm == "local" else settings.llm_max_tokens
+        },
         metadata={"prompt_variant": "local", "local_url": base_url} if settings.llm == "local" else None,
     )
+
+
+def check_stream_answer(response: Any) -> None:
+    """httpx hook: a streamed request must be answered with server-sent events; anything else is NotAStream
+    (the SDK would find no event in it, and LangChain say only "No generation chunks were returned")."""
+    request = response.request
+    asked = b'"stream":true' in request.content.replace(b" ", b"") if request.content else False
+    kind = response.headers.get("content-type", "")
+    if response.status_code != 200 or not asked or "text/event-stream" in kind:
+        return
+    head = next(response.iter_raw(1024), b"")
+    raise NotAStream(kind, head)
 
 
 def prompt_variant(model: BaseChatModel) -> str | None:
@@ -113,48 +155,113 @@ class RetryPolicy:
         s = settings or get_settings()
         return cls(s.llm_retries, s.llm_backoff, s.llm_backoff_max, s.llm_retry_after_max, s.llm_retry_budget)
 
-    def delay(self, error: BaseException, retry: int) -> float:
+    def delay(self, error: BaseException | None, retry: int) -> float:
         """Seconds to wait before retry number ``retry`` (0-based): the server's Retry-After, capped, else backoff."""
-        asked = retry_after(error)
+        asked = retry_after(error) if error is not None else None
         if asked is not None:
             return min(max(asked, 0.0), self.retry_after_max)
         return min(self.backoff_max, self.backoff * 2**retry) * random.uniform(0.5, 1.0)
 
 
-@dataclass
-class Retrier:
-    """The retries of one call: ``wait_or_raise`` after each failure sleeps, or raises the Chinese LLMError."""
+class Deadline:
+    """The time a part or a whole draft may take (NIANBAO_LLM_PART_SECONDS, NIANBAO_LLM_DRAFT_SECONDS)."""
 
-    policy: RetryPolicy
-    retries: int = 0
-    started: float = field(default_factory=time.monotonic)
-    local: str | None = None  # the local model server's address, when the calls go there
+    def __init__(self, seconds: float, what: str, setting: str) -> None:
+        self.seconds, self.what, self.setting = seconds, what, setting
+        self.until = time.monotonic() + seconds
 
-    def wait_or_raise(self, error: Exception) -> None:
-        if not is_retryable(error) or self.retries >= self.policy.retries:
-            raise describe_error(error, self.retries, self.local) from error
-        wait = self.policy.delay(error, self.retries)
-        if time.monotonic() - self.started + wait > self.policy.budget:
-            raise describe_error(error, self.retries, self.local) from error
-        self.retries += 1
-        logger.warning("LLM call failed (%s); retry %d in %.3f s", type(error).__name__, self.retries, wait)
-        time.sleep(wait)
+    def remaining(self) -> float:
+        return self.until - time.monotonic()
+
+    def check(self) -> None:
+        if self.remaining() <= 0:
+            raise self.error()
+
+    def error(self) -> LLMDeadline:
+        return LLMDeadline(f"大模型{self.what}超过了 {self.seconds:g} 秒的时间上限（{self.setting}），已停止。")
+
+    @staticmethod
+    def sooner(*deadlines: Deadline | None) -> Deadline | None:
+        given = [d for d in deadlines if d is not None]
+        return min(given, key=lambda d: d.until) if given else None
+
+
+@dataclass(frozen=True)
+class ReplyLimits:
+    """What one part's reply may take: characters accumulated, and time (per part and per whole draft)."""
+
+    max_chars: int = 8000
+    part_seconds: float = 120.0
+    draft_seconds: float = 180.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, local: bool = False) -> ReplyLimits:
+        s = settings or get_settings()
+        if local:  # two CPU cores: a part of the local model takes many minutes
+            return cls(s.llm_part_chars, s.local_llm_draft_seconds, s.local_llm_draft_seconds)
+        return cls(s.llm_part_chars, s.llm_part_seconds, s.llm_draft_seconds)
+
+
+def retried(
+    policy: RetryPolicy,
+    local: str | None = None,
+    deadline: Deadline | None = None,
+    keep: tuple[type[BaseException], ...] = (),
+) -> Iterator[Any]:
+    """tenacity's attempts at a call (``for attempt in retried(…): with attempt: …``): timeouts, broken
+    connections, 429 and 5xx are retried with backoff, within ``policy`` and before ``deadline``.
+
+    When the attempts run out, the last error is raised as a Chinese LLMError saying how often it was retried
+    (or the deadline's, once passed); errors of the ``keep`` types are raised as they are.
+    """
+    from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
+    from tenacity.stop import stop_base
+
+    def wait(state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome is not None else None
+        return policy.delay(error, state.attempt_number - 1)
+
+    class past_deadline(stop_base):
+        def __call__(self, state: RetryCallState) -> bool:
+            return deadline is not None and deadline.remaining() - (state.upcoming_sleep or 0.0) <= 0
+
+    def log_retry(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome is not None else None
+        logger.warning(
+            "LLM call failed (%s); retry %d in %.3f s", type(error).__name__, state.attempt_number, state.upcoming_sleep
+        )
+
+    retrying = Retrying(
+        stop=stop_after_attempt(policy.retries + 1) | stop_before_delay(policy.budget) | past_deadline(),
+        wait=wait,
+        retry=retry_if_exception(is_retryable),
+        before_sleep=log_retry,
+        reraise=True,
+    )
+    try:
+        yield from retrying
+    except keep:
+        raise
+    except Exception as e:
+        if deadline is not None and deadline.remaining() <= 0 and not isinstance(e, LLMError):
+            raise deadline.error() from e
+        raise describe_error(e, retrying.statistics.get("attempt_number", 1) - 1, local) from e
 
 
 def with_retries(call: Callable[[], T], policy: RetryPolicy | None = None, local: str | None = None) -> T:
     """``call()``, retried on timeouts, broken connections, 429 and 5xx; an LLMError when it keeps failing."""
-    retrier = Retrier(policy or RetryPolicy.from_settings(), local=local)
-    while True:
-        try:
+    for attempt in retried(policy or RetryPolicy.from_settings(), local):
+        with attempt:
             return call()
-        except Exception as e:
-            retrier.wait_or_raise(e)
+    raise AssertionError("unreachable: tenacity returns or raises")
 
 
 def is_retryable(error: BaseException) -> bool:
     """Timeouts, broken connections and cut streams, 408/409/429 and 5xx; not 400/401/403/404 (retrying won't help)."""
     import openai
 
+    if _cause(error, NotAStream) is not None:  # the endpoint answers so every time
+        return False
     if isinstance(error, (StreamCut, openai.APIConnectionError)):  # APITimeoutError is one of these
         return True
     if isinstance(error, openai.APIStatusError):
@@ -197,6 +304,12 @@ def describe_error(error: BaseException, retries: int = 0, local: str | None = N
 
     if isinstance(error, LLMError):
         return error
+    not_a_stream = _cause(error, NotAStream)
+    if not_a_stream is not None:
+        return LLMError(
+            f"大模型服务没有按流式（SSE）回复，而是返回了{not_a_stream.what()}，"
+            "请检查 OPENAI_BASE_URL 是否指向 OpenAI 兼容的接口（通常以 /v1 结尾）。"
+        )
     tried = f"已重试 {retries} 次仍未成功，" if retries else ""
     if local is not None and (_is_timeout(error) or isinstance(error, openai.APIConnectionError)):
         return LLMError(f"本地大模型服务（{local}）没有响应，{tried}{LOCAL_START_HINT}")
@@ -218,5 +331,21 @@ def describe_error(error: BaseException, retries: int = 0, local: str | None = N
         return LLMError(f"大模型服务出错（HTTP {error.status_code}，服务器错误），{tried}请稍后重试。")
     if isinstance(error, openai.APIStatusError):
         return LLMError(f"大模型服务出错（HTTP {error.status_code}），请稍后重试。")
-    logger.exception("unexpected LLM failure")
+    if isinstance(error, ValueError) and "No generation chunks" in str(error):
+        return LLMError("大模型服务的回复是空的（没有任何内容），请稍后重试或检查 OPENAI_BASE_URL。")
+    logger.warning("unexpected LLM failure: %r", error)
+    logger.debug("unexpected LLM failure", exc_info=error)
     return LLMError(f"调用大模型时出错：{type(error).__name__}。")
+
+
+E = TypeVar("E", bound=BaseException)
+
+
+def _cause(error: BaseException | None, kind: type[E]) -> E | None:
+    """``error`` or the first error in its chain of causes of this kind (the SDK wraps a hook's error)."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, kind):
+            return error
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return None

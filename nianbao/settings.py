@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     llm_backoff_max: float = Field(default=10.0, ge=0, alias="NIANBAO_LLM_BACKOFF_MAX")
     llm_retry_after_max: float = Field(default=30.0, ge=0, alias="NIANBAO_LLM_RETRY_AFTER_MAX")
     llm_retry_budget: float = Field(default=90.0, ge=0, alias="NIANBAO_LLM_RETRY_BUDGET")
+    # What one reply may take (agents.llm.ReplyLimits): tokens asked for, characters accumulated per part,
+    # and time per part and per whole draft; past them the offline draft's part stands, with a note.
+    llm_max_tokens: int = Field(default=2048, gt=0, alias="NIANBAO_LLM_MAX_TOKENS")
+    llm_part_chars: int = Field(default=8000, gt=0, alias="NIANBAO_LLM_PART_CHARS")
+    llm_part_seconds: float = Field(default=120.0, gt=0, alias="NIANBAO_LLM_PART_SECONDS")
+    llm_draft_seconds: float = Field(default=180.0, gt=0, alias="NIANBAO_LLM_DRAFT_SECONDS")
+    local_llm_draft_seconds: float = Field(default=3600.0, gt=0, alias="NIANBAO_LOCAL_LLM_DRAFT_SECONDS")
 
     embeddings: Literal["local", "openai"] = Field(default="local", alias="NIANBAO_EMBEDDINGS")
     embedding_model: str = Field(default="text-embedding-3-small", alias="NIANBAO_EMBEDDING_MODEL")

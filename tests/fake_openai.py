@@ -4,8 +4,9 @@ Tests point the real openai SDK and langchain-openai at it (``base_url``), so th
 code path runs: streaming (server-sent events) and plain JSON, finish reasons, HTTP errors.
 Each request takes the next scripted reply; the last one repeats. Requests are recorded.
 Faults are scripted too: a delay before answering (a client timeout), extra headers on an error
-(Retry-After), and a stream cut after some chunks, either dropped mid-body (the client sees a
-broken connection) or ended cleanly without the final chunk and ``[DONE]``.
+(Retry-After), a stream cut after some chunks, either dropped mid-body (the client sees a
+broken connection) or ended cleanly without the final chunk and ``[DONE]``, a stream that drips
+a chunk every few seconds, and a streamed request answered with plain JSON or an HTML page.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class Reply:
     cut_after: int | None = None  # a stream stops after this many content chunks
     cut: Literal["drop", "end"] = "drop"  # drop: the connection breaks mid-body; end: no final chunk, no [DONE]
     error: str = "scripted failure"  # an error answer's message (OpenAI's 401 quotes part of the wrong key)
+    drip: float = 0.0  # seconds between a stream's chunks (a reply that trickles in)
+    stream_as: Literal["sse", "json", "html"] = "sse"  # a streamed request answered 200 with JSON or HTML instead
 
 
 @dataclass
@@ -104,8 +107,8 @@ def _handler(server_state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if reply.status != 200:
                 error = {"error": {"message": reply.error, "type": "server_error"}}
                 self._json(reply.status, error, reply.headers)
-            elif body.get("stream"):
-                self._stream(reply, body.get("model", "fake"))
+            elif body.get("stream") and reply.stream_as != "json":
+                self._stream_or_page(reply, body.get("model", "fake"))
             else:
                 self._json(200, _completion(reply, body.get("model", "fake")))
 
@@ -119,23 +122,42 @@ def _handler(server_state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def _stream(self, reply: Reply, model: str) -> None:
-            events = [f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode() for chunk in _chunks(reply, model)]
-            events.append(b"data: [DONE]\n\n")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            if reply.cut_after is not None:
-                sent = events[: reply.cut_after + 1]  # the role chunk, then cut_after content chunks
-                if reply.cut == "drop":  # announce the whole body, send part of it, close: a broken connection
-                    self.send_header("Content-Length", str(sum(len(e) for e in events)))
-                events = sent
-            self.end_headers()
-            for event in events:
-                self.wfile.write(event)
-            self.wfile.flush()
+        def _stream_or_page(self, reply: Reply, model: str) -> None:
+            if reply.stream_as == "html":
+                _send_html(self)
+            else:
+                _send_stream(self, reply, model)
             self.close_connection = True
 
     return Handler
+
+
+def _send_html(handler: BaseHTTPRequestHandler) -> None:
+    data = "<html><body><h1>502 Bad Gateway</h1>登录后才能访问</body></html>".encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+def _send_stream(handler: BaseHTTPRequestHandler, reply: Reply, model: str) -> None:
+    events = [f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode() for chunk in _chunks(reply, model)]
+    events.append(b"data: [DONE]\n\n")
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/event-stream")
+    if reply.cut_after is not None:
+        sent = events[: reply.cut_after + 1]  # the role chunk, then cut_after content chunks
+        if reply.cut == "drop":  # announce the whole body, send part of it, close: a broken connection
+            handler.send_header("Content-Length", str(sum(len(e) for e in events)))
+        events = sent
+    handler.end_headers()
+    for event in events:
+        handler.wfile.write(event)
+        if reply.drip:
+            handler.wfile.flush()
+            time.sleep(reply.drip)
+    handler.wfile.flush()
 
 
 @contextmanager
