@@ -1,8 +1,10 @@
 """The draft store: each user's drafts (report, chat history, metadata) in SQLite in the data folder.
 
-One file, ``<data_dir>/drafts.sqlite3``, in WAL mode. Every save is one transaction, so a crash in
-the middle of a save leaves the previous version intact. A draft belongs to one user key; every
-operation takes the user key and never touches another user's drafts.
+One file, ``<data_dir>/drafts.sqlite3``, in WAL mode, readable by its owner only (0600, in a 0700
+folder). Every save is one transaction, so a crash in the middle of a save leaves the previous version
+intact. A draft belongs to one user key; every operation takes the user key and never touches another
+user's drafts. Each save raises the draft's version: a save made from an older copy than the stored one
+(another tab saved in between) is refused with StaleDraftError, and nothing is overwritten.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.model import Report, blank_cells
+from nianbao.private import private_file, private_folder
 from nianbao.schema import REQUEST_COLUMNS, TableId
 
 DB_NAME = "drafts.sqlite3"
@@ -39,7 +42,8 @@ CREATE TABLE IF NOT EXISTS drafts (
     chat_json TEXT NOT NULL,
     extra_json TEXT NOT NULL,
     created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS drafts_by_user ON drafts (user_key, updated_at);
 """
@@ -70,10 +74,26 @@ class StoredDraft(DraftInfo):
     report: Report
     chat: list[ChatMessage] = Field(default_factory=list)
     extra: dict[str, Any] = Field(default_factory=dict)
+    version: int = 1  # raised by every save; a save from an older version is refused
+
+
+_COLUMNS = "id, user_key, name, agency, year, report_json, chat_json, extra_json, created_at, updated_at, version"
 
 
 class DraftNotFoundError(NianbaoError):
     """The draft does not exist (or belongs to someone else, which looks the same)."""
+
+
+class StaleDraftError(NianbaoError):
+    """The draft was saved elsewhere (another tab) since this copy was read: this save was not written."""
+
+    def __init__(self, stored_version: int, saved_at: float) -> None:
+        when = time.strftime("%H:%M:%S", time.localtime(saved_at))
+        super().__init__(
+            f"这份草稿已在别处（另一个窗口或标签页）于 {when} 修改并保存。为避免覆盖那边的修改，这次的修改没有保存；"
+            "页面显示的是最新保存的内容，请在其上重新修改。"
+        )
+        self.stored_version = stored_version
 
 
 def new_user_key() -> str:
@@ -96,10 +116,14 @@ class DraftStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(self.path.parent)
+        for file in (self.path, *(self.path.with_name(self.path.name + end) for end in ("-wal", "-shm"))):
+            if file == self.path or file.exists():
+                private_file(file)  # SQLite gives its -wal and -shm files the database file's mode
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+            _add_version_column(conn)
 
     @classmethod
     def in_data_dir(cls, data_dir: str | Path) -> DraftStore:
@@ -132,25 +156,41 @@ class DraftStore:
         )
         with self._transaction() as conn:
             conn.execute(
-                "INSERT INTO drafts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (draft.id, user_key, draft.name, draft.agency, draft.year, *_payload(draft), now, now),
+                f"INSERT INTO drafts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (draft.id, user_key, draft.name, draft.agency, draft.year, *_payload(draft), now, now, 1),
             )
         return draft
 
     def save(self, draft: StoredDraft) -> StoredDraft:
-        """Write the draft's report, chat and metadata in one transaction; the saved copy is returned."""
+        """Write the draft's report, chat and metadata in one transaction; the saved copy (next version) is
+        returned. StaleDraftError when the stored draft is no longer the version this copy was read at."""
         _check_user(draft.user_key)
         saved = draft.model_copy(
-            update={"updated_at": time.time(), "agency": draft.report.agency, "year": draft.report.year}
+            update={
+                "updated_at": time.time(),
+                "agency": draft.report.agency,
+                "year": draft.report.year,
+                "version": draft.version + 1,
+            }
         )
         with self._transaction() as conn:
             cursor = conn.execute(
                 "UPDATE drafts SET name = ?, agency = ?, year = ?, report_json = ?, chat_json = ?, extra_json = ?, "
-                "updated_at = ? WHERE id = ? AND user_key = ?",
-                (saved.name, saved.agency, saved.year, *_payload(saved), saved.updated_at, saved.id, saved.user_key),
+                "updated_at = ?, version = ? WHERE id = ? AND user_key = ? AND version = ?",
+                (
+                    saved.name,
+                    saved.agency,
+                    saved.year,
+                    *_payload(saved),
+                    saved.updated_at,
+                    saved.version,
+                    saved.id,
+                    saved.user_key,
+                    draft.version,
+                ),
             )
             if cursor.rowcount != 1:
-                raise DraftNotFoundError("找不到这份草稿，可能已被删除。")
+                raise _why_not_saved(conn, draft)
         return saved
 
     def get(self, user_key: str, draft_id: str) -> StoredDraft:
@@ -216,6 +256,22 @@ class DraftStore:
         return conn
 
 
+def _why_not_saved(conn: sqlite3.Connection, draft: StoredDraft) -> NianbaoError:
+    row = conn.execute(
+        "SELECT version, updated_at FROM drafts WHERE id = ? AND user_key = ?", (draft.id, draft.user_key)
+    ).fetchone()
+    if row is None:
+        return DraftNotFoundError("找不到这份草稿，可能已被删除。")
+    return StaleDraftError(row["version"], row["updated_at"])
+
+
+def _add_version_column(conn: sqlite3.Connection) -> None:
+    """A store made before drafts had versions gets the column (every draft at version 1)."""
+    columns = {row["name"] for row in conn.execute("PRAGMA table_info(drafts)")}
+    if "version" not in columns:
+        conn.execute("ALTER TABLE drafts ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+
+
 def next_year_report(report: Report) -> Report:
     """Next year's starting point: same body and narrative, blank tables, 二 上年结转 = this year's 四."""
     year = report.year + 1 if report.year else None
@@ -248,6 +304,7 @@ def _from_row(row: sqlite3.Row) -> StoredDraft:
         report=Report.model_validate_json(row["report_json"]),
         chat=[ChatMessage(**m) for m in json.loads(row["chat_json"])],
         extra=json.loads(row["extra_json"]),
+        version=row["version"],
     )
 
 

@@ -31,6 +31,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from nianbao.errors import NianbaoError
+from nianbao.private import private_file, private_folder
 from nianbao.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -268,8 +269,8 @@ def _last_line(log: Path) -> str:
 def server_log(data_dir: Path, port: int) -> Path:
     """Where the local server on ``port`` writes its log."""
     path = Path(data_dir) / "models" / f"server-{port}.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+    private_folder(path.parent)
+    return private_file(path)  # 0600: the prompts it logs hold the user's figures
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:

@@ -18,6 +18,7 @@ import numpy as np
 
 from nianbao.kb.embeddings import Embedder, chroma_embedding_function
 from nianbao.kb.models import EmbeddingMismatchError, StoreUnavailableError
+from nianbao.private import private_folder
 from nianbao.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -202,8 +203,8 @@ def open_client(settings: Settings) -> Any:
             return chromadb.HttpClient(
                 host=settings.chroma_host or "localhost", port=settings.chroma_port or 8000, settings=chroma_settings
             )
-        path = settings.data_dir / "chroma"
-        path.mkdir(parents=True, exist_ok=True)
+        private_folder(settings.data_dir)  # 0700: other local accounts cannot read the reports or the drafts
+        path = private_folder(settings.data_dir / "chroma")
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as e:  # chromadb raises many kinds (connection, version, permissions)
         where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.uses_chroma_server else settings.data_dir
