@@ -116,6 +116,9 @@ class Report(BaseModel):
     parts: list[Part] = Field(default_factory=list)
     cells: list[Cell] = Field(default_factory=list)
     reader_findings: list[Finding] = Field(default_factory=list)
+    # A group of sub-rows printed only as its total (（六）其他处理 as one row): group code
+    # ("三.六") -> column -> the printed total, so that the sums can still be checked.
+    group_totals: dict[str, dict[str, int]] = Field(default_factory=dict)
     source: str = ""
     _positions: dict[tuple[TableId, str, str], int] = PrivateAttr(default_factory=dict)
 

@@ -460,3 +460,13 @@ def test_a_fifth_part_printed_without_its_heading_is_found_after_table_four(seed
     result = check_report(report)
     assert rules(result) == ["structure.numbering"]
     assert "第五部分没有标题" in result.findings[0].message
+
+
+def test_the_total_of_a_one_row_other_handling_still_checks_the_column_sums() -> None:
+    text = (LAYOUTS / "one_row_other_nonzero.txt").read_text(encoding="utf-8")
+    wrong = text.replace("(七) 总计\t\t210\t3\t0\t2\t0\t8\t223", "(七) 总计\t\t210\t3\t0\t2\t0\t9\t224")
+    assert wrong != text
+    report = read_report_bytes(wrong.encode(), "wrong.txt")
+    errors = {(f.rule, f.location.row, f.location.column) for f in check_report(report).errors}
+    assert ("arith.column_total", "三.七", "其他") in errors  # 7 + the printed （六） 1 = 8, not 9
+    assert ("arith.column_total", "三.七", "总计") in errors

@@ -467,6 +467,8 @@ def _single_other_handling(placer: _Placer) -> None:
         for spec in specs:
             placer.place(spec, values, row)
         return
+    totals = {c: parse_value(v, ValueKind.COUNT) for c, v in zip(REQUEST_COLUMNS, values, strict=True)}
+    placer.report.group_totals["三.六"] = {c: t for c, t in totals.items() if isinstance(t, int)}
     for spec in specs:
         placer.place(spec, values, row)
         for column, raw in zip(spec.columns, values, strict=True):
@@ -482,7 +484,7 @@ def _single_other_handling(placer: _Placer) -> None:
             found=" ".join(v or "空" for v in values),
             message=(
                 f"“（六）其他处理”只印了一行（{' '.join(v or '空' for v in values)}），没有分列 1.逾期不补正、"
-                "2.逾期未缴纳费用、3.其他 三个子项：各子项的数字无法确定，涉及它们的勾稽关系未核对。"
+                "2.逾期未缴纳费用、3.其他 三个子项：各子项的数字无法确定（办理结果总计按这一行的合计核对）。"
             ),
         )
     )

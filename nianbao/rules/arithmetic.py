@@ -52,6 +52,16 @@ def _unread(report: Report, addresses: list[tuple[TableId, str, str]]) -> bool:
     return any(report.cell(*address).unread for address in addresses)
 
 
+def _sum_with_group_totals(report: Report, addends: list[tuple[TableId, str, str]], column: str) -> int | None:
+    """The addends' sum, a group of unread sub-rows counted by its printed total; None if unknown."""
+    unread_groups = {row.rsplit(".", 1)[0] for _, row, _ in addends if report.cell(REQ, row, column).unread}
+    totals = [report.group_totals.get(group, {}).get(column) for group in unread_groups]
+    if any(t is None for t in totals):
+        return None
+    read = sum(report.count(*a) for a in addends if a[1].rsplit(".", 1)[0] not in unread_groups)
+    return read + sum(t or 0 for t in totals)
+
+
 def _sum_error(report: Report, rule_id: str, total: Cell, expected: int, how: str) -> Finding:
     shown = total.raw or "空白"
     where = _where(report, total).describe()
@@ -86,9 +96,9 @@ def column_totals(ctx: CheckContext) -> Iterator[Finding]:
     for column in REQUEST_COLUMNS:
         addends = sum_addends(report.format, "arith.column_total", "三.七", column)
         total = report.cell(REQ, "三.七", column)
-        if _unread(report, [*addends, (REQ, "三.七", column)]):
+        expected = _sum_with_group_totals(report, addends, column)
+        if expected is None or total.unread:
             continue
-        expected = sum(report.count(*a) for a in addends)
         if report.count(REQ, "三.七", column) != expected:
             yield _sum_error(report, "arith.column_total", total, expected, "办理结果各项之和")
 
