@@ -18,14 +18,13 @@ from nianbao.drafting.facts import FactValue, facts_in_text, parse_fact
 from nianbao.drafting.model import Draft
 from nianbao.drafting.sources import ReportList, ReportSource
 from nianbao.errors import InvalidInputError, NianbaoError
-from nianbao.intake import carry_over, preview, read_facts_guarded
-from nianbao.intake.changes import CellChange
 from nianbao.localmodel import local_server
-from nianbao.model import Report, empty_report
+from nianbao.model import Report
 from nianbao.readers.guard import read_report_guarded
 from nianbao.settings import Settings, get_settings
 from nianbao.usecases import components
 from nianbao.usecases.container import compose
+from nianbao.usecases.intake import cells_from_file
 
 WRITERS = {".docx": "write_docx", ".md": "write_markdown", ".markdown": "write_markdown", ".txt": "write_text"}
 
@@ -85,24 +84,10 @@ def report_source(settings: Settings, kb_dir: str | None, previous: list[str]) -
 
 def this_years_cells(path: str, agency: str, year: int, source: ReportSource) -> Report:
     """The cells from the facts file, 上年结转 from last year's report when the file does not give it."""
-    extraction = read_facts_guarded(path)  # in a worker, within NIANBAO_READ_TIMEOUT
-    changes = list(extraction.changes)
-    last = source.latest_report(agency, year)
-    if last is not None and last.year == year - 1 and not any(c.row == "二" for c in changes):
-        carried = carry_over(last)
-        changes += carried.changes
-        print(carried.note, file=sys.stderr)
-    proposal = preview(empty_report(), _dedupe(changes))
-    if proposal.missing:
-        raise InvalidInputError(f"数据还不完整，无法起草：{proposal.missing}")
-    report = proposal.report
-    report.agency, report.year = agency, year
+    report, note = cells_from_file(path, agency, year, source.latest_report(agency, year))
+    if note:
+        print(note, file=sys.stderr)
     return report
-
-
-def _dedupe(changes: list[CellChange]) -> list[CellChange]:
-    latest = {c.address: c for c in changes}
-    return list(latest.values())
 
 
 def _file_facts(path: str) -> dict[str, FactValue]:

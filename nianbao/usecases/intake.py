@@ -10,7 +10,7 @@ from typing import Any
 
 from nianbao.checker import check_report
 from nianbao.errors import InvalidInputError, NianbaoError
-from nianbao.intake import CellChange, Extraction, Proposal, carry_over, extract, preview, reading
+from nianbao.intake import CellChange, Extraction, Proposal, carry_over, extract, preview, read_facts_guarded, reading
 from nianbao.intake.changes import describe_address, shown
 from nianbao.intake.proposal import parse_cell_text
 from nianbao.intake.spreadsheet import read_spreadsheet_bytes_guarded
@@ -165,6 +165,23 @@ def highlighted(message: str, changes: list[CellChange]) -> str:
         out += [message[position:start], HIGHLIGHT[0], message[start:end], HIGHLIGHT[1]]
         position = end
     return "".join([*out, message[position:]]).replace("\n", " ")
+
+
+def cells_from_file(path: str, agency: str, year: int, last_year: Report | None) -> tuple[Report, str]:
+    """This year's cells from a facts file (cells CSV, XLSX, a CSV table or sentences), complete or refused;
+    上年结转 from last year's report when the file does not give it, and a note saying so."""
+    changes = list(read_facts_guarded(path).changes)  # in a worker, within NIANBAO_READ_TIMEOUT
+    note = ""
+    if last_year is not None and last_year.year == year - 1 and not any(c.row == "二" for c in changes):
+        carried = carry_over(last_year)
+        changes, note = changes + carried.changes, carried.note
+    latest = {c.address: c for c in changes}  # a cell given twice: the later value
+    proposal = preview(empty_report(), list(latest.values()))
+    if proposal.missing:
+        raise InvalidInputError(f"数据还不完整，无法起草：{proposal.missing}")
+    report = proposal.report
+    report.agency, report.year = agency, year
+    return report, note
 
 
 def listed_changes(proposal: Proposal) -> list[str]:
