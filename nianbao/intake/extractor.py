@@ -66,6 +66,7 @@ _SENTENCE_END = "；;。！!？?\n"
 _NUMBER_END = _CLAUSE_END + "、）)：: \t"
 _LIST_START = "\n\t （(：:；;，,。"
 _DENIAL_LENGTH = 30
+_CORRECTION_WORDS = ("更正", "不对", "说错", "应为", "应该是", "改为", "改成", "纠正一下")
 _CORRECTION_START = ("不对", "刚才说错了", "说错了", "更正", "纠正一下", "改一下", "错了", "应该是")
 LITIGATION_NOTE = "只说了“行政诉讼”，按“未经复议直接起诉”填写；如为复议后起诉请更正"
 _LITIGATION_ROWS = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
@@ -246,6 +247,7 @@ class _Reader:
     spans: list[tuple[int, int]] = field(default_factory=list)
     tables_said: list[TableId] = field(default_factory=list)
     unread: int = 0
+    disputed: set[Address] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.known = frozenset(addresses(self.fmt))
@@ -720,10 +722,20 @@ class _Reader:
         value = self._value(address, figure)
         if value is None:
             return
+        if address in self.disputed:
+            return
         previous = self.found.get(address)
         if previous is not None and previous.new != value:
             where = describe_address(address, self.fmt)
-            self.notes.append(f"{where} 前后说了两个数（{previous.new}、{value}），采用后面的 {value}。")
+            if not self._corrects(figure):  # two readings of her words: ask, do not pick one
+                del self.found[address]
+                self.disputed.add(address)
+                self.notes.append(
+                    f"这句没有读懂：{where} 前后说了两个数（{previous.new}“{previous.source_text}”、"
+                    f"{value}“{self._source(figure)}”），请说明哪个对。"
+                )
+                return
+            self.notes.append(f"{where} 前后说了两个数（{previous.new}、{value}），采用后面更正的 {value}。")
         self.found[address] = CellChange(
             table=address[0],
             row=address[1],
@@ -733,6 +745,11 @@ class _Reader:
             note=self._assumption(address),
             spans=sorted({self._source_span(figure), *context, *self.spans}),
         )
+
+    def _corrects(self, figure: Figure) -> bool:
+        """The figure's sentence says it corrects an earlier one (更正：…, 不对，…, 应为…)."""
+        said = self.text[self._sentence_start(figure.start) : figure.start]
+        return any(word in said for word in _CORRECTION_WORDS)
 
     def _assumption(self, address: Address) -> str:
         """Why a cell was chosen when the user did not say it exactly (行政诉讼 without 复议 or not)."""
