@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from typing import Any
 
 import pandas as pd
@@ -82,9 +83,9 @@ def unlocked() -> bool:
 
 
 def log_in(given: str) -> None:
-    """Unlock the page for this session with the right password; after 5 wrong ones, the wait (in Chinese)."""
+    """Unlock the page for this session with the right password; after 3 wrong ones, a growing wait (in Chinese)."""
     try:
-        matches = services.admin_password_matches(given)
+        matches = services.admin_password_matches(given, client_key())
     except LoginLockedError as e:
         st.error(e.message)
         return
@@ -92,6 +93,19 @@ def log_in(given: str) -> None:
         st.session_state[ADMIN_PASSWORD] = SecretStr(given)
         st.rerun()
     st.error("密码不正确。")
+
+
+LOGIN_CLIENT = "admin-login-client"
+
+
+def client_key() -> str:
+    """Who is logging in, for the throttle: the browser's address when Streamlit knows it, else this session."""
+    address = st.context.ip_address
+    if isinstance(address, str) and address:  # (a test's mock session gives no real one)
+        return f"address:{address}"
+    if LOGIN_CLIENT not in st.session_state:
+        st.session_state[LOGIN_CLIENT] = f"session:{secrets.token_hex(8)}"
+    return str(st.session_state[LOGIN_CLIENT])
 
 
 def upload_reports() -> None:

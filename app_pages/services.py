@@ -208,8 +208,8 @@ def admin_password_set() -> bool:
     return use_cases().knowledge.admin_password_set()
 
 
-def admin_password_matches(given: str) -> bool:
-    return use_cases().knowledge.admin_password_matches(given)
+def admin_password_matches(given: str, client: str = "") -> bool:
+    return use_cases().knowledge.admin_password_matches(given, client)
 
 
 def add_to_knowledge_base(

@@ -7,9 +7,10 @@ Every change (add, remove, reindex, load the corpus) takes the password its call
 - ``None`` means the caller is the local owner of the configuration (the CLI, ``make run``, scripts):
   allowed only while no admin password is configured. Once one is set, every caller must give it.
 
-Logging in to the 管理 page (``admin_login``) is throttled against guessing: after MAX_FAILED_LOGINS wrong
-passwords in a row, no password is even compared for LOGIN_LOCKOUT_SECONDS, whoever types it (the count is
-per app process, shared by all its sessions, so a new browser session does not start afresh).
+Logging in to the 管理 page (``admin_login``) is throttled against guessing, per client (the browser's
+address, else its session): after FREE_FAILURES wrong passwords in a row, that client waits before its
+next attempt, 2 s, then 4, 8 … up to MAX_WAIT_SECONDS, and no password is even compared meanwhile. Other
+clients are not held back: one who guesses cannot keep the admin out.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from pydantic import SecretStr
 
@@ -29,8 +31,10 @@ from nianbao.settings import Settings
 Password = str | SecretStr | None
 
 
-MAX_FAILED_LOGINS = 5
-LOGIN_LOCKOUT_SECONDS = 300.0
+FREE_FAILURES = 3  # wrong passwords in a row before a client has to wait
+FIRST_WAIT_SECONDS = 2.0  # then the wait doubles with each further wrong password
+MAX_WAIT_SECONDS = 300.0
+MAX_CLIENTS = 10_000  # clients remembered (the least recently seen are forgotten first)
 
 
 class AdminPasswordError(NianbaoError):
@@ -38,51 +42,67 @@ class AdminPasswordError(NianbaoError):
 
 
 class LoginLockedError(NianbaoError):
-    """Too many wrong admin passwords in a row: logging in is refused for a while."""
+    """Too many wrong admin passwords in a row from this client: its next attempt must wait."""
+
+
+@dataclass
+class _Client:
+    failures: int = 0
+    until: float = -math.inf  # no attempt before this time
 
 
 class LoginThrottle:
-    """Counts wrong passwords in a row; after ``max_failures`` of them, refuses attempts for ``lockout`` seconds."""
+    """Wrong passwords in a row per client; past ``free_failures`` each one makes that client wait longer."""
 
     def __init__(
         self,
-        max_failures: int = MAX_FAILED_LOGINS,
-        lockout: float = LOGIN_LOCKOUT_SECONDS,
+        free_failures: int = FREE_FAILURES,
+        first_wait: float = FIRST_WAIT_SECONDS,
+        max_wait: float = MAX_WAIT_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.max_failures = max_failures
-        self.lockout = lockout
+        self.free_failures, self.first_wait, self.max_wait = free_failures, first_wait, max_wait
         self.clock = clock
         self._lock = threading.Lock()
-        self.reset()
+        self._clients: dict[str, _Client] = {}
 
     def reset(self) -> None:
-        """Forget the failures and any lock."""
-        self._failures = 0
-        self._locked_until = -math.inf
+        """Forget every client's failures and waits."""
+        with self._lock:
+            self._clients.clear()
 
-    def wait_seconds(self) -> float:
-        """How long attempts are still refused (0 when they are allowed)."""
-        return max(0.0, self._locked_until - self.clock())
+    def wait_seconds(self, client: str = "") -> float:
+        """How long this client's attempts are still refused (0 when they are allowed)."""
+        known = self._clients.get(client)
+        return max(0.0, known.until - self.clock()) if known else 0.0
 
-    def attempt(self, matches: Callable[[], bool]) -> bool:
-        """Whether ``matches()`` is true; LoginLockedError, without calling it, while locked or on locking."""
-        with self._lock:  # one attempt at a time: sessions in parallel cannot slip in extra guesses
-            if self.wait_seconds() > 0:
-                raise LoginLockedError(f"管理员密码已连续输错 {self.max_failures} 次，登录已暂停，{self._retry_in()}。")
+    def attempt(self, matches: Callable[[], bool], client: str = "") -> bool:
+        """Whether ``matches()`` is true; LoginLockedError, without calling it, while this client must wait,
+        and when this wrong password makes it wait."""
+        with self._lock:  # one attempt at a time: parallel sessions of a client cannot slip in extra guesses
+            waiting = self.wait_seconds(client)
+            if waiting > 0:
+                failures = self._clients[client].failures
+                raise LoginLockedError(f"管理员密码已连续输错 {failures} 次，请 {wait_in_chinese(waiting)}后再试。")
             if matches():
-                self._failures = 0
+                self._clients.pop(client, None)
                 return True
-            self._failures += 1
-            if self._failures < self.max_failures:
+            known = self._remember(client)
+            known.failures += 1
+            if known.failures < self.free_failures:
                 return False
-            self._failures, self._locked_until = 0, self.clock() + self.lockout
+            wait = min(self.max_wait, self.first_wait * 2 ** (known.failures - self.free_failures))
+            known.until = self.clock() + wait
             raise LoginLockedError(
-                f"密码不正确。已连续输错 {self.max_failures} 次，为防止猜测密码，{self._retry_in()}。"
+                f"密码不正确。已连续输错 {known.failures} 次，为防止猜测密码，请 {wait_in_chinese(wait)}后再试。"
             )
 
-    def _retry_in(self) -> str:
-        return f"请 {wait_in_chinese(self.wait_seconds())}后再试"
+    def _remember(self, client: str) -> _Client:
+        known = self._clients.pop(client, None) or _Client()
+        self._clients[client] = known  # last in the dict: the most recently seen
+        while len(self._clients) > MAX_CLIENTS:
+            del self._clients[next(iter(self._clients))]
+        return known
 
 
 def wait_in_chinese(seconds: float) -> str:
@@ -94,13 +114,15 @@ def wait_in_chinese(seconds: float) -> str:
     return f"{minutes} 分钟" if minutes else f"{rest} 秒"
 
 
-# The app's logins, shared by all sessions of this process.
+# The app's logins: one throttle per process, counting per client.
 ADMIN_LOGINS = LoginThrottle()
 
 
-def admin_login(settings: Settings, given: str | SecretStr, throttle: LoginThrottle = ADMIN_LOGINS) -> bool:
-    """Whether ``given`` is the admin password, throttled (LoginLockedError after too many wrong ones)."""
-    return throttle.attempt(lambda: password_matches(settings, given))
+def admin_login(
+    settings: Settings, given: str | SecretStr, client: str = "", throttle: LoginThrottle = ADMIN_LOGINS
+) -> bool:
+    """Whether ``given`` is the admin password, throttled per ``client`` (LoginLockedError: it must wait)."""
+    return throttle.attempt(lambda: password_matches(settings, given), client)
 
 
 def admin_password_set(settings: Settings) -> bool:

@@ -67,9 +67,10 @@ class Knowledge:
         """True when an admin password is configured (administration is locked otherwise)."""
         return access.admin_password_set(self.settings)
 
-    def admin_password_matches(self, given: str) -> bool:
-        """Whether the password given is the admin password (constant time; LoginLockedError after 5 wrong ones)."""
-        return access.admin_login(self.settings, given)
+    def admin_password_matches(self, given: str, client: str = "") -> bool:
+        """Whether the password given is the admin password (constant time; LoginLockedError while ``client``
+        must wait after wrong ones)."""
+        return access.admin_login(self.settings, given, client)
 
     def add_upload(
         self,
