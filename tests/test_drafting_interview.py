@@ -97,3 +97,18 @@ def test_a_work_summary_is_read_for_facts_by_subsection_and_nothing_is_taken_unt
     assert "1. （主动公开）全年召开新闻发布会12场，及时发布政策解读信息40条" in reply
     assert "2. （监督保障）组织开展政务公开业务培训3次" in reply
     assert interview.facts == []
+
+
+def test_the_command_takes_her_work_notes_from_a_file(tmp_path, cells: Report) -> None:
+    from nianbao.cli import main
+    from nianbao.commands.cells import cells_csv
+    from nianbao.readers import read_report
+    from tests.conftest import SEED
+
+    figures, notes, out = tmp_path / "cells.csv", tmp_path / "工作情况.txt", tmp_path / "draft.md"
+    figures.write_text(cells_csv(cells), encoding="utf-8")
+    notes.write_text("主动公开：今年开了2次新闻发布会\n组织了全县政务公开业务培训3次\n", encoding="utf-8")
+    argv = ["draft", "--agency", AGENCY, "--year", "2022", "--facts", str(figures), "--previous", str(SEED)]
+    assert main([*argv, "--work", str(notes), "--fact", "信息处理费=0", "--out", str(out)]) == 0
+    one = read_report(out).part_text("一")
+    assert "2022年，我县召开新闻发布会2次。" in one and "2022年，我县组织全县政务公开业务培训3次。" in one

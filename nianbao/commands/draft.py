@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nianbao.checker import check_report
 from nianbao.commands import COMMANDS
@@ -26,6 +27,9 @@ from nianbao.usecases import components
 from nianbao.usecases.container import compose
 from nianbao.usecases.intake import cells_from_file
 
+if TYPE_CHECKING:
+    from nianbao.drafting.worknotes import WorkFact
+
 WRITERS = {".docx": "write_docx", ".md": "write_markdown", ".markdown": "write_markdown", ".txt": "write_text"}
 
 
@@ -39,6 +43,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--facts", required=True, metavar="FILE", help="本年度数据：单元格 CSV、XLSX 或中文句子的文本文件"
     )
     parser.add_argument("--fact", action="append", default=[], metavar="NAME=VALUE", help="其他数据，如 信息处理费=380")
+    parser.add_argument(
+        "--work",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="本年度工作情况：文本（每行一项，可写“主动公开：……”）或工作总结 DOCX/PDF（可多次给出）",
+    )
     parser.add_argument("--llm", action="store_true", help="用已配置的大模型起草叙述部分（默认离线起草）")
     parser.add_argument("--kb", metavar="DATA_DIR", help="知识库目录（往年报告从知识库中取）")
     parser.add_argument("--previous", action="append", default=[], metavar="FILE", help="往年报告文件（可多次给出）")
@@ -54,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
     facts.update(parse_fact(f) for f in args.fact)
     if args.llm:
         _start_local_model(settings)
-    draft = compose(settings, source).drafting.draft_report(args.agency, args.year, cells, facts)
+    work = [fact for path in args.work for fact in work_notes(path)]
+    draft = compose(settings, source).drafting.draft_report(args.agency, args.year, cells, facts, work)
     result = check_report(draft.report, source.latest_report(args.agency, args.year), facts_for_rules(facts))
     data = writer(draft.report)
     if args.out:
@@ -88,6 +100,18 @@ def this_years_cells(path: str, agency: str, year: int, source: ReportSource) ->
     if note:
         print(note, file=sys.stderr)
     return report
+
+
+def work_notes(path: str) -> list[WorkFact]:
+    """The facts of a --work file, read in a worker (a 工作总结 may be a large DOCX or PDF)."""
+    from nianbao.drafting.interview import read_notes
+    from nianbao.readers.guard import run_guarded
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise InvalidInputError(f"无法读取工作情况文件“{path}”：{e.strerror or e}") from e
+    return list(run_guarded(read_notes, data, Path(path).name))
 
 
 def _file_facts(path: str) -> dict[str, FactValue]:

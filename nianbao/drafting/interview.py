@@ -213,3 +213,18 @@ def reply_to(interview: Interview, message: str, plan: Plan) -> str | None:
     if interview.asked is None and asked_for and not labelled:
         return ask(interview, plan) or "各部分的情况都已记下。"
     return answer(interview, message, plan)
+
+
+def facts_from_notes(text: str, source: str) -> list[WorkFact]:
+    """The clerk's notes on this year's work given all at once (a file for ``nianbao draft --work``): one fact
+    per item, filed under its label (“主动公开：…”) or by its words (其他 when they name no subsection)."""
+    return [WorkFact(about=classify(item), text=without_label(item), source=source) for item in items_of(text)]
+
+
+def read_notes(data: bytes, name: str) -> list[WorkFact]:
+    """Work notes from a file: plain text as written, or a 工作总结 (DOCX/PDF) read for what was done."""
+    if name.lower().endswith((".docx", ".pdf")):
+        state = Interview()
+        propose_from_document(state, document_text(data, name), name)
+        return [fact.model_copy(update={"chosen": True}) for fact in state.offered]
+    return facts_from_notes(document_text(data, name), name)

@@ -85,17 +85,20 @@ class Drafting:
             finished = [PartDraft(p.number, p.text, p.sources, notes) for p in part_drafts(progress[-1], done)]
         return finished + self._fallback_parts(report, wanted[len(done) :], failure, decimals, work)
 
-    def draft_report(self, agency: str, year: int, cells: Report, facts: Facts) -> Draft:
+    def draft_report(
+        self, agency: str, year: int, cells: Report, facts: Facts, work: list[WorkFact] | None = None
+    ) -> Draft:
         """A complete draft from this year's cells: the built-in draft, then with an LLM its parts 一、五、六 by it.
 
-        A part the LLM does not finish keeps the built-in drafter's text, with a note saying why.
+        A part the LLM does not finish keeps the built-in drafter's text, with a note saying why. ``work``: the
+        clerk's facts about this year's work.
         """
-        draft = draft_offline(agency, year, cells, self._open_source(), facts)
+        draft = draft_offline(agency, year, cells, self._open_source(), facts, work)
         if not self.models.uses_llm:
             return draft
         progress: list[Draft] = []
         try:
-            return self._llm_draft(draft, NARRATIVE, "", None, facts, progress)
+            return self._llm_draft(draft, NARRATIVE, "", None, facts, progress, work)
         except Exception as e:  # whatever the LLM did, the built-in draft is kept
             kept = progress[-1] if progress else draft
             kept.notes.append(f"{failure_reason(e)}。未完成的部分已改用离线起草的结果。")
