@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import common, grids, narrative, services
+from app_pages import common, grids, layout, narrative, services
 from app_pages.places import escape, reply_markdown
 from nianbao.errors import NianbaoError
 from nianbao.model import Report
@@ -34,17 +34,18 @@ HELP = (
 
 def render() -> None:
     """The whole 起草 page."""
-    st.header("起草年度报告")
     draft = common.current_draft()
     with st.sidebar:
         draft = manage_drafts(draft)
     if draft is None:
+        st.header("起草年度报告")
         new_draft_form()
         return
     message = st.session_state.pop("grid-message", None)
     if message:
         st.warning(message)
-    left, right = st.columns([1, 2], gap="large")  # the tables need the room (依申请公开 has 8 columns)
+    # The tables need the room (依申请公开 has 8 columns); the chat stays pinned beside them (layout.py).
+    left, right = st.columns([0.36, 0.64], gap="small")
     with left:
         draft = chat(draft)
     with right:
@@ -133,18 +134,26 @@ def draft_actions(draft: StoredDraft) -> None:
 
 
 def chat(draft: StoredDraft) -> StoredDraft:
-    """The chat: history, a new message (or a spreadsheet) handled and the reply streamed."""
-    st.subheader("对话")
-    history = st.container(height=520)
+    """The chat: history, a new message (or a spreadsheet) handled and the reply streamed.
+
+    It is one pane pinned to the window (layout.py): the history scrolls to its newest message and the
+    input stays in view however far the tables beside it are scrolled.
+    """
+    with st.container(key=layout.CHAT_PANE):
+        return chat_pane(draft)
+
+
+def chat_pane(draft: StoredDraft) -> StoredDraft:
+    history = st.container(height=400, key=layout.CHAT_HISTORY, autoscroll=True)
     with history:
         for message in draft.chat:
             with st.chat_message(message.role):
                 st.markdown(
                     escape(message.content) if message.role == "user" else reply_markdown(message.content, OWN_BOLD)
                 )
-    actions = st.container()
+    actions = st.container(horizontal=True, vertical_alignment="center", gap="small")  # one row: 应用 放弃 撤销
     prompt = st.chat_input(
-        "输入数字或要求，可附 XLSX/CSV 表格",
+        "输入数字或要求（可附表格、工作总结）",
         accept_file=True,
         file_type=["xlsx", "csv", "docx", "txt", "pdf"],
         key="chat",
@@ -164,7 +173,7 @@ def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
     Figures (typed or in a spreadsheet) are proposed first: the tables change only on 应用, unless
     the user chose to apply them at once (then one click undoes them).
     """
-    shown = text + "".join(f"\n\n📎 {f.name}" for f in files)
+    shown = text + "".join(f"\n\n附件：{f.name}" for f in files)
     draft = common.save_draft(common.add_messages(draft, ChatMessage(role="user", content=shown.strip())))
     with st.chat_message("user"):
         st.markdown(escape(shown))
@@ -213,9 +222,7 @@ def pending_buttons(draft: StoredDraft) -> None:
     if not pending:
         return
     count = len(pending.get("changed", []))
-    st.info(f"有 {count} 个单元格的修改待确认（见上方对话），表格尚未改动。")
-    apply, discard = st.columns(2)
-    if apply.button("应用", type="primary", key=f"apply-{draft.id}", width="stretch"):
+    if st.button("应用", type="primary", key=f"apply-{draft.id}", help=f"把待确认的 {count} 个单元格填入表格"):
         if pending["base"] != draft.report.model_dump_json():
             note, report, extra = "表格在此期间已有改动，这些修改未应用，请重新发送。", None, {}
         else:
@@ -225,8 +232,9 @@ def pending_buttons(draft: StoredDraft) -> None:
             )
             extra = {**pending["extra"], UNDO: pending["base"]}
         finish_pending(draft, note, report, extra)
-    if discard.button("放弃", key=f"discard-{draft.id}", width="stretch"):
+    if st.button("放弃", key=f"discard-{draft.id}"):
         finish_pending(draft, "已放弃这些修改，表格未变。", None, {})
+    st.caption(f"{count} 个单元格待确认，表格尚未改动。")
 
 
 def finish_pending(draft: StoredDraft, note: str, report: Report | None, extra: dict[str, Any]) -> None:

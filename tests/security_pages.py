@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
+from app_pages.layout import stylesheet
+
 # Each snippet carries a marker (xss-a, xss-b, …; none is part of another) to find it wherever the app shows it.
 HOSTILE = [
     "<script>alert('xss-a')</script>",
@@ -33,6 +35,12 @@ MARKER = re.compile(r"xss-[a-z]\b")
 MARKDOWN_FIELDS = {"body", "label", "text", "help", "caption"}
 FORBIDDEN_TAGS = {"script", "img", "iframe", "object", "embed", "style", "svg", "form", "input", "link", "meta"}
 ANCHOR = re.compile(r'<div id="[a-z0-9-]+"></div>')
+# A grid's overlay (app_pages.grids.overlay): its anchor, each row's full label from the schema as a hover title
+# (escaped, no markup), and a frame on each failing cell. Nothing else may be raw HTML.
+OVERLAY = re.compile(
+    r'<div class="grid-overlay" id="[a-z0-9-]+">'
+    r'(?:<div class="[a-z -]+"(?: id="[a-z0-9-]+")?(?: title="[^"<>]*")? style="[a-z0-9:;. -]+"></div>)*</div>'
+)
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 _MARKDOWN.validateLink = lambda url: True  # the worst case: a renderer that keeps javascript: links too
 
@@ -75,6 +83,8 @@ def element_types(at: AppTest) -> set[str]:
 def _walk(node: object) -> Iterator[Shown]:
     proto = getattr(node, "proto", None)
     kind = str(getattr(node, "type", ""))
+    if kind == "html":  # raw HTML, not Markdown: page_problems allows only the app's own stylesheet
+        return
     if proto is not None and hasattr(proto, "ListFields"):
         allow_html = bool(getattr(proto, "allow_html", False))
         for field, text in _markdown_fields(proto):
@@ -116,7 +126,8 @@ def rendered_text(source: str) -> str:
 def problems(shown: Shown, snippets: list[str] = HOSTILE) -> list[str]:
     """Why a rendered text is not inert (empty when it is)."""
     if shown.allow_html:
-        return [] if ANCHOR.fullmatch(shown.source.strip()) else [f"raw HTML allowed: {shown.source[:80]!r}"]
+        own = ANCHOR.fullmatch(shown.source.strip()) or OVERLAY.fullmatch(shown.source.strip())
+        return [] if own else [f"raw HTML allowed: {shown.source[:80]!r}"]
     parser = _Rendered()
     parser.feed(_MARKDOWN.render(shown.source))
     found = [f"{s!r} in the Markdown unescaped" for s in snippets if s in shown.source]
@@ -135,8 +146,21 @@ def problems(shown: Shown, snippets: list[str] = HOSTILE) -> list[str]:
 def page_problems(at: AppTest, snippets: list[str] = HOSTILE) -> list[str]:
     """Every way the page renders outside text as markup; and no raw HTML or iframe elements at all."""
     found = [p for shown in shown_texts(at) for p in problems(shown, snippets)]
-    found += [f"{t} element on the page" for t in element_types(at) & {"html", "iframe", "components"}]
+    found += [f"{t} element on the page" for t in element_types(at) & {"iframe", "components"}]
+    found += [f"html element on the page: {body[:80]!r}" for body in html_bodies(at) if body != stylesheet()]
     return found
+
+
+def html_bodies(at: AppTest) -> list[str]:
+    """The bodies of the page's raw HTML elements (only the app's own stylesheet is allowed)."""
+    bodies: list[str] = []
+    stack = [at._tree]
+    while stack:
+        node = stack.pop()
+        if str(getattr(node, "type", "")) == "html":
+            bodies.append(str(node.proto.body))
+        stack.extend(getattr(node, "children", {}).values())
+    return bodies
 
 
 def markers_shown(at: AppTest) -> set[str]:

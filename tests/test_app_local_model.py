@@ -89,10 +89,10 @@ def no_server_left() -> Iterator[None]:
 # ---- offered or not ------------------------------------------------------------------------------
 
 
-def test_without_the_model_the_sidebar_says_how_to_install_it_and_offers_nothing(data_dir: Path) -> None:
+def test_without_the_model_the_sidebar_says_to_ask_the_administrator_and_offers_nothing(data_dir: Path) -> None:
     at = start()
     assert_clean(at)
-    assert "本地大模型未安装" in sidebar_text(at) and "make local-llm" in sidebar_text(at)
+    assert "本地大模型未启用，请联系管理员" in sidebar_text(at) and "make" not in sidebar_text(at)
     assert not local_toggles(at)
 
 
@@ -104,7 +104,7 @@ def test_a_model_file_of_the_wrong_size_is_not_installed(
     path.parent.mkdir(parents=True)
     path.write_bytes(b"GGUF" + bytes(1000))
     at = start()
-    assert "模型文件不完整" in sidebar_text(at) and "make local-llm" in sidebar_text(at)
+    assert "本地大模型未启用" in sidebar_text(at) and "make" not in sidebar_text(at)
     assert not local_toggles(at)
 
 
@@ -170,7 +170,8 @@ def test_a_local_model_that_cannot_start_says_why_and_drafting_stays_offline(ins
     local_toggles(at)[0].set_value(True).run()  # the sparse file is no model: the server exits at once
     assert_clean(at)
     errors = " ".join(e.value for e in at.sidebar.error)
-    assert "本地大模型服务启动失败" in errors and "server-" in errors  # the reason, and where the log is
+    assert "本地大模型服务启动失败" in errors and "联系管理员" in errors
+    assert "server-" not in errors and "/" not in errors  # the log's path is for the administrator
     assert [b for b in at.sidebar.button if b.key == "local-llm-retry"]
     send(new_draft(at), "请起草第六部分")
     assert_clean(at)

@@ -1,8 +1,11 @@
-"""End to end in real headless Chromium: start the app, chat in figures, see the table, download the DOCX."""
+"""End to end in real headless Chromium on an office laptop's screen (1366×768: 1366×625 of page): start the app,
+chat in figures, see the table, download the DOCX; every column of 依申请公开 and the chat input in view; a
+finding's link brings its cell into view; a grid edit's totals follow and are undone; no English on the page."""
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -20,6 +23,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 FIGURES = (
     "今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；予以公开190件。行政复议2件，维持1件，尚未审结1件"
 )
+
+ADMIN_PASSWORD = "e2e-管理员-密码"
+WIDTH, HEIGHT = 1366, 768  # the window; the page inside it is 1366×625, as below a browser's bars on such a laptop
 
 pytestmark = [
     pytest.mark.browser,
@@ -58,7 +64,7 @@ def app_url(tmp_path: Path) -> Iterator[str]:
         "NIANBAO_DATA_DIR": str(tmp_path / "data"),
         "NIANBAO_LLM": "offline",
         "PYTHONUNBUFFERED": "1",
-        "NIANBAO_ADMIN_PASSWORD": "",
+        "NIANBAO_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "CHROMA_HOST": "",
     }
     env.pop("CHROMA_PORT", None)
@@ -100,7 +106,8 @@ def browser(tmp_path: Path) -> Iterator[object]:
         "--disable-component-update",
         "--disable-sync",
         "--disable-dev-shm-usage",
-        "--window-size=1600,1100",
+        f"--window-size={WIDTH},{HEIGHT}",
+        "--hide-scrollbars",
         "--lang=zh-CN",
         f"--user-data-dir={tmp_path / 'profile'}",
     ):
@@ -220,14 +227,14 @@ def test_a_finding_links_to_its_grid_and_the_review_shows_its_place(app_url, bro
     driver = browser
     driver.get(f"{app_url}/?u={user}")
 
-    link = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "a[href='#grid-1-0']"))[0]
-    # The anchor the link points to is on the page too (it may be drawn a moment after the list of findings).
-    assert wait_for(driver, lambda d: d.find_elements(By.ID, "grid-1-0"))
-    driver.execute_script("arguments[0].scrollIntoView();", link)
+    link = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "a[href='#grid-1-0-r0-c6']"))[0]
+    # The cell the link points to is on the page too (it may be drawn a moment after the list of findings).
+    cell = wait_for(driver, lambda d: d.find_elements(By.ID, "grid-1-0-r0-c6"))[0]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
     link.click()
-    wait_for(driver, lambda d: d.execute_script("return window.location.hash") == "#grid-1-0", timeout=10)
-    top = driver.execute_script("return document.getElementById('grid-1-0').getBoundingClientRect().top")
-    assert 0 <= top < 300
+    wait_for(driver, lambda d: d.execute_script("return location.hash") == "#grid-1-0-r0-c6", timeout=10)
+    time.sleep(0.5)
+    assert in_view(driver, cell)
     ARTIFACTS.mkdir(exist_ok=True)
     driver.save_screenshot(str(ARTIFACTS / "e2e_finding_link.png"))
 
@@ -241,33 +248,192 @@ def test_a_finding_links_to_its_grid_and_the_review_shows_its_place(app_url, bro
     driver.save_screenshot(str(ARTIFACTS / "e2e_review_place.png"))
 
 
-def test_the_requests_grid_shows_its_total_column_without_scrolling(app_url, browser, tmp_path):
-    """依申请公开 has eight columns: at 1600 px the 总计 of a failing row is in view, in the grid and its copy."""
-    from selenium.webdriver.common.by import By
-
+def seeded(tmp_path: Path, name: str, **cells: int) -> str:
+    """A user key whose draft is luyi's 2021 report with these 依申请公开 总计 cells (``三_七=999``) changed."""
     from nianbao.drafts import DraftStore, new_user_key
     from nianbao.readers import read_report
     from nianbao.schema import TableId
 
     report = read_report(ROOT / "corpus" / "luyi_2021.txt")
-    report.set_value(TableId.REQUESTS, "三.一", "总计", 999)
+    for row, value in cells.items():
+        report.set_value(TableId.REQUESTS, row.replace("_", "."), "总计", value)
     user = new_user_key()
-    DraftStore.in_data_dir(tmp_path / "data").create(user, report, name="总计有错")
-    browser.get(f"{app_url}/?u={user}")
-    wait_for(browser, lambda d: _grid_with(d, "999"), timeout=90)
-    time.sleep(1)
+    DraftStore.in_data_dir(tmp_path / "data").create(user, report, name=name)
+    return user
 
-    overflow = browser.execute_script(
-        """return [...document.querySelectorAll("[data-testid='stDataFrame']")].map(g => {
-             const s = g.querySelector('.dvn-scroller'), t = g.querySelector("table[role='grid']");
-             return s && t ? [t.textContent, s.scrollWidth - s.clientWidth] : null; }).filter(x => x);"""
+
+def rect(driver, element) -> dict:
+    return driver.execute_script("const r = arguments[0].getBoundingClientRect(); return r.toJSON();", element)
+
+
+def in_view(driver, element) -> bool:
+    box, width, height = rect(driver, element), *driver.execute_script("return [innerWidth, innerHeight]")
+    return box["left"] >= 0 and box["top"] >= 0 and box["right"] <= width and box["bottom"] <= height
+
+
+def grid_rows(driver) -> dict[str, list[str]]:
+    """依申请公开's rows as the grid shows them (Glide's accessible table), by row label: [label, cells…]."""
+    rows = driver.execute_script(
+        """return [...document.querySelectorAll("[data-testid='stDataFrame'] table[role='grid'] tr")]
+             .map(r => [...r.querySelectorAll('th,td')].map(c => c.textContent.trim()));"""
     )
-    requests = [(text, extra) for text, extra in overflow if "法律服务机构" in text]
-    editable = [extra for text, extra in requests if "核对" in text]
-    copy = [extra for text, extra in requests if "核对" not in text]
-    assert editable and copy
-    assert editable[0] <= 200  # only the 核对 column (200 px) may lie beyond the right edge
-    assert copy[0] <= 0
+    return {r[0]: r for r in rows if r}
+
+
+def requests_grid(driver):
+    """The 依申请公开 grid's element (its overlay, the anchor #grid-1-0, sits on its top edge)."""
+    from selenium.webdriver.common.by import By
+
+    anchor = wait_for(driver, lambda d: d.find_elements(By.ID, "grid-1-0"))[0]
+    grids = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stDataFrame']")
+    top = rect(driver, anchor)["top"]
+    return min(grids, key=lambda g: abs(rect(driver, g)["top"] - top))
+
+
+def test_at_1366_the_requests_grid_shows_every_column_and_the_chat_input_is_in_view(app_url, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    from app_pages.grids import CHECK_COLUMN, SHORT_COLUMNS
+    from nianbao.schema import REQUEST_COLUMNS
+
+    user = seeded(tmp_path, "总计有错", 三_一=999)
+    browser.get(f"{app_url}/?u={user}")
+    wait_for(browser, lambda d: "三.一 予以公开" in grid_rows(d), timeout=90)
+    time.sleep(1)
+    assert browser.execute_script("return [innerWidth, innerHeight]") == [1366, 625]
+
+    chat_input = browser.find_element(By.CSS_SELECTOR, "[data-testid='stChatInput']")
+    assert in_view(browser, chat_input)  # with the page unscrolled
+
+    grid = requests_grid(browser)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", grid)
+    time.sleep(0.5)
+    box = rect(browser, grid)
+    assert box["left"] >= 0 and box["right"] <= 1366  # the whole grid inside the window's width
+    scroller = grid.find_element(By.CSS_SELECTOR, ".dvn-scroller")
+    assert browser.execute_script("return arguments[0].scrollWidth - arguments[0].clientWidth", scroller) <= 0
+    header = grid.find_element(By.CSS_SELECTOR, "table[role='grid'] tr").get_attribute("textContent") or ""
+    for column in [*REQUEST_COLUMNS, CHECK_COLUMN]:  # the 6 applicant columns, 总计, and the 核对 marker
+        assert SHORT_COLUMNS.get(column, column) in header
+    assert grid_rows(browser)["三.一 予以公开"][-1] == "错"  # the marker of the failing row, in view
+    assert in_view(browser, browser.find_element(By.ID, "grid-1-0-r2-c6"))  # the failing 总计, framed
+    labels = browser.find_elements(By.CSS_SELECTOR, "#grid-1-0 .row-label")
+    assert labels[3].get_attribute("title").startswith("三.二 （二）部分公开（区分处理的")  # the full label on hover
+    assert in_view(browser, chat_input)  # pinned beside the tables, however far they are scrolled
     ARTIFACTS.mkdir(exist_ok=True)
-    browser.execute_script("arguments[0].scrollIntoView();", browser.find_element(By.ID, "grid-1-0"))
-    browser.save_screenshot(str(ARTIFACTS / "e2e_requests_grid.png"))
+    browser.save_screenshot(str(ARTIFACTS / "e2e_1366_requests_grid.png"))
+
+
+def test_a_findings_link_brings_its_cell_into_view_and_marks_it(app_url, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    user = seeded(tmp_path, "三.七有错", 三_七=999)
+    browser.get(f"{app_url}/?u={user}")
+    target = "grid-1-0-r23-c6"  # 三.七 总计, the 24th row: below the fold when the page opens
+    link = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f"a[href='#{target}']"))[0]
+    cell = wait_for(browser, lambda d: d.find_elements(By.ID, target))[0]
+    browser.execute_script("window.scrollTo(0, 0); document.querySelector('section.stMain')?.scrollTo(0, 0);")
+    time.sleep(0.5)
+    assert not in_view(browser, cell)
+    browser.execute_script("arguments[0].click();", link)  # as a click on it: the browser follows the #link
+    wait_for(browser, lambda d: d.execute_script("return location.hash") == f"#{target}", timeout=10)
+    time.sleep(0.5)
+    assert in_view(browser, cell)
+    assert browser.execute_script("return document.querySelector(':target').id") == target
+    assert browser.execute_script("return getComputedStyle(arguments[0]).outlineStyle", cell) == "solid"
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "e2e_1366_finding_link.png"))
+
+
+def test_a_grid_edit_updates_its_totals_and_three_seven_and_can_be_undone(app_url, browser, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+    from selenium.webdriver.common.keys import Keys
+
+    from app_pages.grids import INDEX_WIDTH, ROW_HEIGHT
+
+    user = seeded(tmp_path, "改一个单元格")
+    browser.get(f"{app_url}/?u={user}")
+    wait_for(browser, lambda d: "三.二 部分公开" in grid_rows(d), timeout=90)
+    before = grid_rows(browser)
+    assert (before["三.二 部分公开"][1], before["三.二 部分公开"][7], before["三.七 总计"][7]) == ("8", "8", "223")
+
+    grid = requests_grid(browser)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", grid)
+    time.sleep(0.5)
+    box = rect(browser, grid)
+    x, y = box["left"] + INDEX_WIDTH + 20, box["top"] + ROW_HEIGHT * 4 + ROW_HEIGHT // 2  # 三.二 / 自然人
+    actions = ActionBuilder(browser)
+    actions.pointer_action.move_to_location(int(x), int(y)).click()
+    actions.perform()
+    time.sleep(0.3)
+    ActionChains(browser).send_keys("9").pause(0.3).send_keys(Keys.ENTER).perform()
+
+    after = wait_for(browser, lambda d: (r := grid_rows(d)).get("三.七 总计", [""] * 8)[7] == "224" and r, timeout=60)
+    assert (after["三.二 部分公开"][1], after["三.二 部分公开"][7]) == ("9", "9")  # typed, and its 总计 followed
+    assert after["三.七 总计"][1] == "211"  # 三.七 followed, in 自然人 and in 总计
+    body = browser.find_element("tag name", "body").text
+    assert "随之计算" in body and "三.七" in body
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "e2e_1366_grid_edit.png"))
+
+    wait_for(browser, lambda d: _button(d, "撤销上一次对表格的修改")).click()
+    undone = wait_for(browser, lambda d: (r := grid_rows(d)).get("三.七 总计", [""] * 8)[7] == "223" and r, timeout=60)
+    assert (undone["三.二 部分公开"][1], undone["三.二 部分公开"][7], undone["三.七 总计"][1]) == ("8", "8", "210")
+    browser.save_screenshot(str(ARTIFACTS / "e2e_1366_grid_undone.png"))
+
+
+STREAMLIT_ENGLISH = re.compile(
+    r"\b(Upload|Browse|Drag|drop|per file|Limit|Press Enter|Running|Stop|Deploy|Rerun|Settings|Choose|"
+    r"No options|Clear|Search|Download|Fullscreen)\b",
+    re.IGNORECASE,
+)
+
+
+def test_no_english_word_of_streamlits_own_widgets_is_visible(app_url, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    user = seeded(tmp_path, "英文检查")
+    browser.get(f"{app_url}/?u={user}")
+    wait_for(browser, lambda d: "三.二 部分公开" in grid_rows(d), timeout=90)
+    assert not STREAMLIT_ENGLISH.findall(browser.find_element(By.TAG_NAME, "body").text)
+
+    wait_for(browser, lambda d: by_text(d, "label", "审阅")).click()
+    wait_for(browser, lambda d: by_text(d, "label", "上传文件")).click()
+    zone = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='stFileUploaderDropzone']"))[0]
+    time.sleep(0.5)
+    shown = _shown_text(browser, zone)
+    assert "选择文件" in shown and "每个文件不超过 20MB" in shown
+    assert not STREAMLIT_ENGLISH.findall(browser.find_element(By.TAG_NAME, "body").text + shown)
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "e2e_1366_review_uploader.png"))
+
+    wait_for(browser, lambda d: by_text(d, "label", "管理")).click()
+    password = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "input[type='password']"))[0]
+    password.send_keys(ADMIN_PASSWORD)
+    password.send_keys(Keys.ENTER)
+    zone = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='stFileUploaderDropzone']"))[0]
+    time.sleep(0.5)
+    assert not STREAMLIT_ENGLISH.findall(browser.find_element(By.TAG_NAME, "body").text + _shown_text(browser, zone))
+    browser.save_screenshot(str(ARTIFACTS / "e2e_1366_admin_uploader.png"))
+
+
+def _shown_text(driver, element) -> str:
+    """What an element shows, with the text CSS writes in (::before/::after) and without what it hides."""
+    return driver.execute_script(
+        """const out = [];
+           const walk = e => {
+             const style = getComputedStyle(e);
+             if (style.display === 'none' || style.visibility === 'hidden' || style.fontSize === '0px') return;
+             for (const which of ['::before', '::after']) {
+               const c = getComputedStyle(e, which).content;
+               if (c && c !== 'none' && c !== 'normal') out.push(c.replace(/^"|"$/g, ''));
+             }
+             for (const n of e.childNodes) {
+               if (n.nodeType === 3) out.push(n.textContent); else if (n.nodeType === 1) walk(n);
+             }
+           };
+           walk(arguments[0]); return out.join(' ');""",
+        element,
+    )

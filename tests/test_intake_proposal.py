@@ -148,3 +148,22 @@ def test_a_derived_cell_that_breaks_another_rule_is_refused_too() -> None:
     # 一 总计 5 = 自然人 5 makes 一 商业企业 0, which cannot balance the 2 requests closed.
     with pytest.raises(InvalidInputError, match="商业企业"):
         preview(draft, extract_changes("收到申请5件，其中自然人5件"))
+
+
+def test_a_grid_edit_that_breaks_the_balance_is_kept_and_its_totals_follow(seed: Report) -> None:
+    """三.二 自然人 8 → 9 in the grid: 三.二 总计 and 三.七 follow; 四 cannot (it would be −1), so it keeps its 0
+    and the checker shows the broken balance at its cell, where the clerk sees it."""
+    from nianbao.intake.proposal import preview_edit
+
+    change = CellChange(table=REQ, row="三.二", column="自然人", new=9)
+    with pytest.raises(InvalidInputError):
+        preview(seed, [change])  # a chat message saying so is refused
+    edited = preview_edit(seed, [change]).report
+
+    assert edited.value(REQ, "三.二", "自然人") == 9
+    assert edited.value(REQ, "三.二", "总计") == seed.value(REQ, "三.二", "总计") + 1
+    assert edited.value(REQ, "三.七", "自然人") == seed.value(REQ, "三.七", "自然人") + 1
+    assert edited.value(REQ, "三.七", "总计") == seed.value(REQ, "三.七", "总计") + 1
+    assert edited.value(REQ, "四", "自然人") == seed.value(REQ, "四", "自然人") == 0
+    assert {f.rule for f in check_report(edited).errors} == {"arith.balance"}
+    assert seed.value(REQ, "三.二", "自然人") == 8  # the input untouched

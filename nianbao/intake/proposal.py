@@ -36,13 +36,7 @@ class Proposal(BaseModel):
 
 def preview(report: Report, changes: list[CellChange], notes: list[str] | None = None) -> Proposal:
     """The proposal for these changes; InvalidInputError (nothing changed) if they contradict a rule."""
-    draft = report.model_copy(deep=True)
-    _check_addresses(draft, changes)
-    given = {c.address: c for c in changes}
-    for address, change in given.items():
-        draft.set_value(*address, change.new)
-    _clear_followers(report, draft, set(given))
-    derived = {c.address: c for c in derive(draft)}
+    draft, given, derived = _followed(report, changes)
     changed = set(given) | {(c.table, c.row, c.column) for c in draft.cells if c.value != report.value(*_address(c))}
     _refuse_contradictions(draft, changed, given)
     return Proposal(
@@ -51,6 +45,30 @@ def preview(report: Report, changes: list[CellChange], notes: list[str] | None =
         missing=describe_missing(draft),
         notes=list(notes or []),
     )
+
+
+def preview_edit(report: Report, changes: list[CellChange]) -> Proposal:
+    """A cell typed into the grid: kept as typed even when it breaks a rule (the checker shows that at the
+    cell), with the totals that agreed with their parts following them, as for a chat message. A total
+    that cannot follow (it would be negative) keeps its value, so that the broken rule is seen, not a blank."""
+    draft, given, derived = _followed(report, changes)
+    for cell in draft.cells:
+        address = _address(cell)
+        if cell.value is None and address not in given and report.value(*address) is not None:
+            draft.set_value(*address, report.value(*address))
+    return Proposal(report=draft, changes=_diff(report, draft, {**derived, **given}), missing=describe_missing(draft))
+
+
+def _followed(report: Report, changes: list[CellChange]) -> tuple[Report, dict[Address, CellChange], dict]:
+    """A copy with the changes set, the totals that followed their parts cleared and derived again."""
+    draft = report.model_copy(deep=True)
+    _check_addresses(draft, changes)
+    given = {c.address: c for c in changes}
+    for address, change in given.items():
+        draft.set_value(*address, change.new)
+    _clear_followers(report, draft, set(given))
+    derived = {c.address: c for c in derive(draft)}
+    return draft, given, derived
 
 
 def apply_changes(report: Report, changes: list[CellChange]) -> Report:

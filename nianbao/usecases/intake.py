@@ -12,7 +12,7 @@ from nianbao.checker import check_report
 from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.intake import CellChange, Extraction, Proposal, carry_over, extract, preview, read_facts_guarded, reading
 from nianbao.intake.changes import describe_address, shown
-from nianbao.intake.proposal import parse_cell_text
+from nianbao.intake.proposal import parse_cell_text, preview_edit
 from nianbao.intake.spreadsheet import read_spreadsheet_bytes_guarded
 from nianbao.model import Finding, Part, Report, Severity, empty_report
 from nianbao.rules.arithmetic import sum_addends
@@ -226,18 +226,24 @@ def edit_cells(report: Report, edits: dict[Address, str]) -> tuple[Report, str]:
         except InvalidInputError:
             unparsed[address] = text
     changes = [CellChange(table=a[0], row=a[1], column=a[2], new=v, source_text=str(v)) for a, v in parsed.items()]
-    message = ""
-    try:
-        updated = preview(report, changes).report if changes else report.model_copy(deep=True)
-    except InvalidInputError as e:
-        updated = report.model_copy(deep=True)
-        for address, value in parsed.items():
-            updated.set_value(*address, value)
-        message = e.message
+    updated = preview_edit(report, changes).report if changes else report.model_copy(deep=True)
+    message = _broken_by(report, updated, set(parsed))
     for address, text in unparsed.items():
         cell = updated.cell(*address)
         cell.raw, cell.value = text, None
     return updated, message
+
+
+def _broken_by(before: Report, after: Report, typed: set[Address]) -> str:
+    """What an edit broke that held before, in one sentence (each finding is shown at its cell)."""
+    if not typed:
+        return ""
+    held = {(f.rule, f.location.describe()) for f in check_report(before).errors}
+    broken = [f for f in check_report(after).errors if (f.rule, f.location.describe()) not in held]
+    if not broken:
+        return ""
+    more = f"（共 {len(broken)} 项）" if len(broken) > 1 else ""
+    return f"这次修改使核对未通过：{broken[0].message.rstrip('。')}{more}。"
 
 
 def describe_cell(address: Address, report: Report) -> str:
