@@ -470,3 +470,17 @@ def test_the_total_of_a_one_row_other_handling_still_checks_the_column_sums() ->
     errors = {(f.rule, f.location.row, f.location.column) for f in check_report(report).errors}
     assert ("arith.column_total", "三.七", "其他") in errors  # 7 + the printed （六） 1 = 8, not 9
     assert ("arith.column_total", "三.七", "总计") in errors
+
+
+@pytest.mark.parametrize("kind", ["txt", "docx", "html"])
+def test_headings_printed_without_numerals_are_found_by_their_titles(seed: Report, kind: str) -> None:
+    report = (
+        read_report(LAYOUTS / "unnumbered_headings.txt") if kind == "txt" else read_as(kind, "unnumbered_headings.txt")
+    )
+    assert differing(report, seed) == {}
+    assert [p.number for p in report.parts] == ["一", "二", "三", "四", "五", "六"]
+    for number in ("一", "五", "六"):
+        assert report.part_text(number) == seed.part_text(number)
+    result = check_report(report)
+    assert rules(result) == ["structure.numbering"]
+    assert "第四部分印作“政府信息公开行政复议、行政诉讼情况”" in result.findings[0].message

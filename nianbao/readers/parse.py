@@ -11,6 +11,7 @@ from nianbao.readers.document import Document, Line, clean, looks_hard_wrapped, 
 from nianbao.readers.tables import place_table_lines, split_line
 from nianbao.schema import (
     PART_TITLE_VARIANTS,
+    PART_TITLES,
     ReportFormat,
     TableId,
 )
@@ -60,6 +61,7 @@ _OWN_TITLES: dict[str, tuple[str, ...]] = {
     "六": ("其他需要报告的事项",),
 }
 _TABLE_PARTS = ("二", "三", "四")
+_NO_NUMERAL = "无"  # a heading printed without its numeral
 # Words of a 五 (problems and how they are fixed) left without its heading after table 四.
 _PROBLEM_WORDS = ("问题", "不足", "改进", "整改")
 
@@ -108,7 +110,7 @@ def _split_parts(lines: list[Line], by_title: bool = False) -> tuple[list[Line],
     for line in lines:
         heading = _as_heading(line) or (_as_titled_heading(line) if by_title else None)
         if heading is not None and _opens_new_part(heading[0], sections):
-            printed = _printed_numeral(heading[1])
+            printed = _printed_numeral(heading[1]) or _NO_NUMERAL
             sections.append(_Section(heading[0], heading[1], printed="" if printed == heading[0] else printed))
         elif sections:
             sections[-1].lines.append(line)
@@ -140,9 +142,13 @@ def _as_heading(line: Line) -> tuple[str, str] | None:
 def _as_titled_heading(line: Line) -> tuple[str, str] | None:
     """A heading by its title alone, whatever its numeral: 一、主动公开政府信息情况 is part 二."""
     text = clean(line.text)
-    if len(text) > 45 or any(ch.isdigit() for ch in text) or not _HEADING.match(text):
+    if len(text) > 45 or any(ch.isdigit() for ch in text):
         return None
     squashed = text.replace(" ", "")
+    if not _HEADING.match(text):
+        # No numeral at all: only a line that is a part's title and nothing more.
+        bare = squashed.strip("：:。 ")
+        return next(((n, text) for n, title in PART_TITLES.items() if bare in (title, *_OWN_TITLES[n])), None)
     return next(((n, text) for n, titles in _OWN_TITLES.items() if any(t in squashed for t in titles)), None)
 
 

@@ -35,7 +35,7 @@ def _titles(report: Report) -> Iterator[Finding]:
     for part in report.parts:
         if not part.heading:
             continue  # found by its content, printed without a heading: the reader said so
-        title = part.title.replace(" ", "")
+        title = part.heading.replace(" ", "")  # the whole heading: a title may itself hold a 、
         official = PART_TITLES[part.number]
         if official in title or any(t in title for t in ACCEPTED_TITLES.get(part.number, ())):
             continue
