@@ -72,13 +72,12 @@ class ChatModelProvider(Protocol):
 
 
 def chat_model_from_settings(
-    settings: Settings | None = None,
+    settings: Settings,
     *,
     timeout: float | None = None,
     max_retries: int = DEFAULT_MAX_RETRIES,
 ) -> BaseChatModel | None:
     """ChatOpenAI against the configured OpenAI-compatible endpoint, streaming; None when no LLM is set."""
-    settings = settings or get_settings()
     timeout = settings.llm_timeout if timeout is None else timeout
     if not settings.uses_llm:
         return None

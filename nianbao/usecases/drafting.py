@@ -116,8 +116,12 @@ class Drafting:
     ) -> Draft:
         """The draft with each part of ``numbers`` drafted by the LLM in turn; ``progress`` gets each step."""
         from agents.draft import LLMDrafter, with_part  # LangChain: loaded only with an LLM
+        from agents.llm import ReplyLimits, RetryPolicy
 
-        drafter = LLMDrafter(self.models.chat_model(), self._open_source())
+        settings = self.models.settings
+        retry = RetryPolicy.from_settings(settings)
+        limits = ReplyLimits.from_settings(settings, local=settings.llm == "local")
+        drafter = LLMDrafter(self.models.chat_model(), self._open_source(), retry=retry, limits=limits)
         for number in numbers:
             stream = drafter.stream_part(draft, number, facts, instruction.strip() or None, work=work)
             shown = ""

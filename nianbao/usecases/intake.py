@@ -90,8 +90,10 @@ class Intake:
             return extract(message, fmt, rows)
         try:
             from agents.extract import extract_with_llm  # LangChain: loaded only with an LLM
+            from agents.llm import RetryPolicy
 
-            return extract_with_llm(message, self.models.chat_model(), fmt)
+            retry = RetryPolicy.from_settings(self.models.settings)
+            return extract_with_llm(message, self.models.chat_model(), fmt, retry=retry)
         except NianbaoError as e:
             fallback = extract(message, fmt)
             fallback.notes.insert(0, f"{e.message.rstrip('。')}。已改用内置规则读取数字。")
