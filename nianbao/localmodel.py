@@ -19,6 +19,7 @@ import importlib.util
 import logging
 import os
 import runpy
+import signal
 import socket
 import subprocess
 import sys
@@ -400,12 +401,34 @@ def run_beside(command: Sequence[str], settings: Settings) -> int:
         server.ensure()
         print(f"本地大模型已就绪：{settings.local_llm_base_url}", flush=True)
     try:
-        return subprocess.call(list(command))
-    except KeyboardInterrupt:
-        return 130
+        return run_forwarding(command)
     finally:
         if server is not None:
             server.stop()
+
+
+FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def run_forwarding(command: Sequence[str]) -> int:
+    """Run ``command`` and wait for it; SIGTERM, SIGINT and SIGHUP sent to us are passed on to it, so that
+    stopping the wrapper (a service manager's SIGTERM) stops the app too instead of leaving it serving.
+
+    The exit status is the command's (128 + the signal's number when a signal ended it).
+    """
+    child = subprocess.Popen(list(command))
+
+    def forward(signum: int, frame: object) -> None:
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {number: signal.signal(number, forward) for number in FORWARDED_SIGNALS}
+    try:
+        code = child.wait()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    return 128 - code if code < 0 else code
 
 
 # -- command line (make local-llm, make run) --------------------------------------------------------
