@@ -29,6 +29,8 @@ _ARABIC = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 _ARABIC_WITH_UNIT = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([万亿])$")
 
 CHINESE_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
+CHINESE_DIGIT_CHARS = "".join(_DIGITS)
+PERCENT_WORDS = "百分之"
 
 
 def normalize_digits(text: str) -> str:
@@ -69,6 +71,12 @@ def _parse_arabic(text: str) -> Decimal | None:
 
 
 def _parse_chinese(text: str) -> Decimal | None:
+    whole, point, fraction = text.partition("点")
+    if point:  # 六十七点五: the digits after 点 one by one
+        if not fraction or any(ch not in _DIGITS for ch in fraction):
+            return None
+        value = _parse_chinese(whole) if whole else Decimal(0)
+        return None if value is None else value + Decimal("0." + "".join(str(_DIGITS[ch]) for ch in fraction))
     if not text or any(ch not in CHINESE_NUMERAL_CHARS for ch in text):
         return None
     if all(ch in _DIGITS for ch in text) and len(text) > 1:
@@ -100,3 +108,13 @@ def _parse_positional(text: str) -> Decimal | None:
 
 def _simplest(value: Decimal) -> int | Decimal:
     return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+def parse_percent(text: str) -> int | Decimal | None:
+    """The percentage written in ``text`` (“百分之六十七”“百分之62.07”“62.07%”), or None."""
+    cleaned = normalize_digits(text).strip()
+    if cleaned.startswith(PERCENT_WORDS):
+        return parse_chinese_number(cleaned[len(PERCENT_WORDS) :])
+    if cleaned.endswith("%"):
+        return parse_chinese_number(cleaned[:-1])
+    return None

@@ -34,13 +34,14 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from nianbao.checker import check_report
+from nianbao.claims.counts import count_claims
+from nianbao.claims.text import narrative_sentences, sentences
 from nianbao.model import CellNumber, Finding, Location, Report, Severity
 from nianbao.numerals import normalize_digits
 from nianbao.problems import problems_listed
 from nianbao.rules.copying import NARRATIVE_PARTS, copied_parts, is_same_year
-from nianbao.rules.narrative import count_claims, narrative_sentences
 from nianbao.schema import PART_NUMERALS, PART_TITLES, TABLE_PARTS, ReportFormat, TableId, addresses, rows_of
-from nianbao.similarity import ParagraphCopy, sentences
+from nianbao.similarity import ParagraphCopy
 
 LARGE_RATIO = 2.0
 LARGE_MIN_DIFFERENCE = 20

@@ -13,12 +13,13 @@ says how much of the part is copied.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
 from pydantic import BaseModel, Field
+
+from nianbao.claims.text import sentences
 
 SHINGLE = 5
 """Characters per shingle: long enough that common phrases (政府信息公开) do not match alone."""
@@ -28,8 +29,6 @@ MIN_PASSAGE = 40
 
 MIN_RUN = 12
 """Shorter copied runs are common phrases (政府信息公开工作), not copying: they are not counted."""
-
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 
 
 def _is_content(char: str) -> bool:
@@ -70,11 +69,6 @@ def jaccard(a: str, b: str, size: int = SHINGLE) -> float:
     sa, sb = shingles(a, size), shingles(b, size)
     union = sa | sb
     return len(sa & sb) / len(union) if union else 0.0
-
-
-def sentences(text: str) -> list[str]:
-    """The text cut after 。！？； and at line ends, each sentence trimmed."""
-    return [s.strip() for line in text.split("\n") for s in _SENTENCE_END.split(line) if s.strip()]
 
 
 class Span(BaseModel):

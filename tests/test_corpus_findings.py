@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from nianbao.checker import check_report
+from nianbao.claims.counts import count_claims
+from nianbao.claims.shares import percent_claims
 from nianbao.model import Finding
 from nianbao.readers import read_report
-from nianbao.rules.narrative import count_claims, percent_claims
 from tests.conftest import CORPUS
 
 Key = tuple[str | None, ...]

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from nianbao.drafting.figures import split_sentences
+from nianbao.claims.text import split_sentences
 from nianbao.drafting.marks import CARRIED, MARKS, STALE_YEAR, SUGGESTED, TO_FILL, has_note_to_writer
 from nianbao.drafting.model import Draft
 from nianbao.drafting.offline import draft_offline

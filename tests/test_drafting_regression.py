@@ -81,7 +81,8 @@ def test_the_seeds_body_for_2022_from_a_knowledge_base_holding_2021(tmp_path: Pa
 
 def claimed(text: str, report: Report) -> tuple[dict[str, set[int]], dict[str, set[str]]]:
     """What the text's numbers claim that the tables confirm: counts by claim, shares by what was divided."""
-    from nianbao.drafting.figures import find_ties, split_sentences
+    from nianbao.claims.text import split_sentences
+    from nianbao.claims.ties import find_ties
 
     counts: dict[str, set[int]] = {}
     shares: dict[str, set[str]] = {}

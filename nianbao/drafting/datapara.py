@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from nianbao.drafting.figures import find_ties, share_value, split_sentences
+from nianbao.claims.text import split_sentences
+from nianbao.claims.ties import find_ties, share_value
 from nianbao.drafting.outline import Topic
 from nianbao.model import Report
 from nianbao.schema import ReportFormat, TableId, rows_of

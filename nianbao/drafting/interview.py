@@ -14,7 +14,7 @@ import re
 
 from pydantic import BaseModel, Field
 
-from nianbao.drafting.figures import split_sentences
+from nianbao.claims.text import split_sentences
 from nianbao.drafting.outline import TOPIC_ORDER, Topic, outline_of, topic_of
 from nianbao.drafting.partfive import TYPICAL_PROBLEMS, similar
 from nianbao.drafting.sources import ReportSource, grounding_report

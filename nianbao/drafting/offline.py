@@ -15,8 +15,10 @@ import logging
 import re
 from decimal import Decimal
 
+from nianbao.claims.counts import Topic as ClaimTopic
+from nianbao.claims.text import split_sentences
+from nianbao.claims.ties import find_ties, format_value
 from nianbao.drafting.datapara import data_paragraph, style_of
-from nianbao.drafting.figures import find_ties, format_value, split_sentences
 from nianbao.drafting.instructions import without_instructions
 from nianbao.drafting.marks import (
     TO_FILL,
@@ -43,7 +45,6 @@ from nianbao.drafting.verify import Facts, mark_failing
 from nianbao.drafting.worknotes import Kind, WorkFact, stated_figures, work_paragraph
 from nianbao.model import Part, Report
 from nianbao.problems import problems_listed
-from nianbao.rules.narrative import Topic as ClaimTopic
 from nianbao.schema import PART_NUMERALS, PART_TITLES, addresses
 
 logger = logging.getLogger(__name__)

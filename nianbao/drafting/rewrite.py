@@ -7,23 +7,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from nianbao.drafting.changes import find_changes, find_last_year_figures, find_trends
-from nianbao.drafting.figures import (
-    Number,
+from nianbao.claims.changes import find_changes, find_last_year_figures, find_trends
+from nianbao.claims.counts import Expected
+from nianbao.claims.numbers import Number, find_numbers
+from nianbao.claims.shares import PercentCheck, percent_method, request_wholes
+from nianbao.claims.text import split_sentences
+from nianbao.claims.ties import (
     Tie,
     active_column_named,
     active_row_before,
     contradicted_claims,
-    find_numbers,
     find_ties,
     format_value,
     share_value,
-    split_sentences,
 )
 from nianbao.drafting.sources import place_name
 from nianbao.drafting.verify import Facts, fact_in_units_of, mark_sentence, states_fact
 from nianbao.model import Report
-from nianbao.rules.narrative import Expected, PercentCheck, percent_method, request_wholes
 from nianbao.schema import RowSpec, TableId
 
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")

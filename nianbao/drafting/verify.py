@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from nianbao.drafting.changes import (
+from nianbao.claims.changes import (
     ChangeCheck,
     LastYearFigure,
     TrendCheck,
@@ -21,16 +21,15 @@ from nianbao.drafting.changes import (
     find_last_year_figures,
     find_trends,
 )
-from nianbao.drafting.figures import (
-    Number,
+from nianbao.claims.numbers import Number, find_numbers
+from nianbao.claims.text import split_sentences
+from nianbao.claims.ties import (
     Tie,
     active_column_named,
     active_row_before,
     contradicted_claims,
-    find_numbers,
     find_ties,
     share_value,
-    split_sentences,
 )
 from nianbao.drafting.model import UNVERIFIED
 from nianbao.model import Report

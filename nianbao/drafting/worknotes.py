@@ -15,7 +15,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from nianbao.drafting.figures import find_numbers, split_sentences
+from nianbao.claims.numbers import find_numbers
+from nianbao.claims.text import split_sentences
 from nianbao.drafting.outline import DEFAULT_HEADINGS, Topic, topic_of
 
 CHAT = "对话"

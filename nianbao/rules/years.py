@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from nianbao.claims.text import Sentence, narrative_sentences
 from nianbao.model import Finding, Location, Report, Severity
 from nianbao.numerals import normalize_digits, parse_chinese_number
 from nianbao.rules import CheckContext, rule
-from nianbao.rules.narrative import Sentence, narrative_sentences
 
 _YEAR = r"(?:19|20)\d{2}|[一二〇○零三四五六七八九]{4}"
 _YEAR_MENTION = re.compile(

@@ -162,7 +162,7 @@ def _runs_with_marks_highlighted(paragraph: Any, line: str) -> None:
     highlighted, so the clerk sees in Word what is still to check."""
     from docx.enum.text import WD_COLOR_INDEX
 
-    from nianbao.drafting.figures import split_sentences
+    from nianbao.claims.text import split_sentences
     from nianbao.drafting.marks import MARKS
 
     for sentence in split_sentences(line):

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from nianbao.drafting.figures import Tie, find_ties, share_value
+from nianbao.claims.shares import percent_method
+from nianbao.claims.ties import Tie, find_ties, share_value
 from nianbao.model import Report
 from nianbao.numerals import normalize_digits
-from nianbao.rules.narrative import percent_method
 
 _OPPOSITE = {
     "增长": "下降",

@@ -1,0 +1,60 @@
+"""The claims engine's one splitter: sentences and clauses as reports write them."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nianbao.claims.text import clause_at, clause_spans, complete_sentences, sentences, split_sentences
+
+
+def test_a_paragraph_splits_at_full_stops_semicolons_and_marks() -> None:
+    paragraph = "全年共受理政府信息公开申请95件；办结93件。是否办结？已全部办结！"
+    assert split_sentences(paragraph) == [
+        "全年共受理政府信息公开申请95件；",
+        "办结93件。",
+        "是否办结？",
+        "已全部办结！",
+    ]
+
+
+def test_a_closing_quote_after_the_full_stop_stays_with_its_sentence() -> None:
+    paragraph = "印发《关于做好政务公开工作的通知》，要求“应公开尽公开。”下一步，我们将继续努力。"
+    assert split_sentences(paragraph)[0].endswith("。”")
+
+
+@given(st.text(alphabet="受理申请件，。；！？”\n 12三", max_size=60))
+def test_splitting_loses_nothing(paragraph: str) -> None:
+    assert "".join(split_sentences(paragraph)) == paragraph
+
+
+def test_sentences_of_a_text_are_trimmed_and_line_by_line() -> None:
+    assert sentences("一、总体情况\n  本年度受理申请10件。办结10件。\n") == [
+        "一、总体情况",
+        "本年度受理申请10件。",
+        "办结10件。",
+    ]
+
+
+def test_clauses_end_at_commas_and_colons() -> None:
+    sentence = "被申请行政复议2件，均获维持；被提起行政诉讼1件。"
+    clauses = [sentence[a:b] for a, b in clause_spans(sentence)]
+    assert clauses == ["被申请行政复议2件，", "均获维持；", "被提起行政诉讼1件。"]
+
+
+def test_the_clause_of_a_position_is_the_one_holding_it() -> None:
+    sentence = "被申请行政复议2件，均获维持。"
+    start, end = clause_at(sentence, sentence.index("均获维持"))
+    assert sentence[start:end] == "均获维持。"
+
+
+def test_a_streamed_buffer_gives_its_finished_sentences_and_keeps_the_rest() -> None:
+    done, rest = complete_sentences("受理申请95件。办结93件，占")
+    assert done == ["受理申请95件。"] and rest == "办结93件，占"
+
+
+def test_a_streamed_sentence_waits_for_its_closing_quote() -> None:
+    done, rest = complete_sentences("要求“应公开尽公开。")
+    assert done == [] and rest == "要求“应公开尽公开。"
+    done, _ = complete_sentences("要求“应公开尽公开。”下")
+    assert done == ["要求“应公开尽公开。”"]
