@@ -13,13 +13,13 @@ and reported if it still does not finish. Without a working model the offline dr
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from pydantic import ValidationError
 
 from agents.llm import (
     Deadline,
@@ -35,12 +35,24 @@ from agents.llm import (
     retried,
 )
 from agents.prompting import render
+from agents.reask import ask_until_valid
+from nianbao.claims.text import complete_sentences
 from nianbao.drafting.model import UNVERIFIED, Draft, DraftParagraph, DraftPart, SourceRef
 from nianbao.drafting.offline import FEE, OfflineDrafter, draft_offline, fee_fact, last_year_problems, subject_of
 from nianbao.drafting.prose import as_prose
 from nianbao.drafting.sources import Hit, ReportSource, grounding_report, same_agency
 from nianbao.drafting.summary import active_sentence, appeals_sentence, applicants_sentence, requests_sentence
-from nianbao.drafting.verify import Facts, NumberCheck, check_numbers, check_sentence, mark_failing, mark_sentence
+from nianbao.drafting.verify import (
+    Facts,
+    NumberCheck,
+    PartContext,
+    check_part,
+    check_sentence,
+    mark_clauses,
+    mark_failing,
+    mark_sentence,
+    validation_findings,
+)
 from nianbao.drafting.worknotes import WorkFact
 from nianbao.model import Report
 from nianbao.schema import PART_NUMERALS, PART_TITLES
@@ -53,7 +65,6 @@ MAX_CONTINUATIONS = 2
 MATERIAL_CHARS = 2500
 SOURCE_SHINGLE = 4
 SOURCE_SHARE = 0.15
-_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 
 
 @dataclass
@@ -93,42 +104,48 @@ class PartStream:
 
     def _run(self) -> Generator[DraftChunk, None, None]:
         report = self.draft.report
-        text = yield from self._streamed(self.messages)
-        for _ in range(self.drafter.max_fix_rounds):
-            failing = [c for c in check_numbers(text, report, self.facts, self.number, self.previous) if c.failed]
-            if not failing:
-                break
-            fixed = yield from self._fixed(text, failing)
-            if fixed is None:
-                break  # the next round would fail the same way
-            text = fixed
-        final, self.checks = mark_failing(self._with_required(text), report, self.facts, self.number, self.previous)
+        context = PartContext(report, self.facts, self.previous)
+        outcome = yield from ask_until_valid(
+            self.messages,
+            self._answer,
+            lambda text: check_part(self.number, text, context),
+            self._again,
+            self.drafter.max_fix_rounds,
+        )
+        if outcome.failed_retry is not None:
+            self._keep_previous(outcome.reply, outcome.failed_retry)
+            yield DraftChunk(outcome.reply)
+        final, self.checks = mark_failing(
+            self._with_required(outcome.reply), report, self.facts, self.number, self.previous
+        )
         if self.cut:  # the unfinished end is marked, not passed off as finished text
             final = "\n".join([*final.split("\n")[:-1], mark_sentence(final.split("\n")[-1])])
         yield DraftChunk(final, reset=True)
         paragraphs = [DraftParagraph(text=p, sources=self._sources_of(p)) for p in final.split("\n") if p.strip()]
         self.part = DraftPart(number=self.number, paragraphs=paragraphs)
 
-    def _fixed(self, text: str, failing: list[NumberCheck]) -> Generator[DraftChunk, None, str | None]:
-        """The reply once more, with its failing figures pointed out; None when that round fails.
+    def _answer(self, messages: list[BaseMessage]) -> Generator[DraftChunk, None, str]:
+        """A reply streamed; a retry first withdraws what was shown of the reply before it."""
+        if messages is not self.messages:
+            self.rounds += 1
+            yield DraftChunk("", reset=True)
+        return (yield from self._streamed(messages))
 
-        Each round sends the first request, the latest reply and its findings only (not every earlier round):
-        with a small context (the local model's 8 192 tokens) two long replies and their findings overflowed it.
-        A round that fails (an error, a refused prompt) shows the latest reply again, whose failing figures are
-        then marked: the part is not lost for want of a correction."""
-        self.rounds += 1
-        messages = [*self.messages, AIMessage(content=text), HumanMessage(content=self._fix_prompt(failing))]
-        yield DraftChunk("", reset=True)
-        try:
-            return (yield from self._streamed(messages))
-        except LLMError as e:
-            logger.warning("part %s: fix round %d failed: %s", self.number, self.rounds, e.message)
-            self.notes.append(
-                f"第{self.number}部分的第 {self.rounds} 轮数字修正失败（{e.message}），"
-                f"保留上一稿，未通过核对的句子已标注{UNVERIFIED}。"
-            )
-            yield DraftChunk(text)
-            return None
+    def _again(self, text: str, error: Exception) -> list[BaseMessage]:
+        """The first request, the latest reply and what failed in it (not every earlier round).
+
+        With a small context (the local model's 8 192 tokens) two long replies and their findings overflowed it.
+        """
+        findings = validation_findings(error) if isinstance(error, ValidationError) else str(error)
+        return [*self.messages, AIMessage(content=text), HumanMessage(content=self._fix_prompt(findings))]
+
+    def _keep_previous(self, text: str, error: LLMError) -> None:
+        """A fix round that failed (an error, a refused prompt): the reply before it stands, failing figures marked."""
+        logger.warning("part %s: fix round %d failed: %s", self.number, self.rounds, error.message)
+        self.notes.append(
+            f"第{self.number}部分的第 {self.rounds} 轮数字修正失败（{error.message}），"
+            f"保留上一稿，未通过核对的句子已标注{UNVERIFIED}。"
+        )
 
     def _sources_of(self, paragraph: str) -> list[SourceRef]:
         """The passages a paragraph draws on: those sharing enough of its wording (none: written from the figures)."""
@@ -174,8 +191,7 @@ class PartStream:
                     raise
         raise AssertionError("unreachable: tenacity returns or raises")
 
-    def _fix_prompt(self, failing: list[NumberCheck]) -> str:
-        findings = "\n".join(f"- “{c.sentence}”：{c.message}" for c in failing)
+    def _fix_prompt(self, findings: str) -> str:
         return render(
             "fix_numbers",
             self.drafter.prompt_variant,
@@ -186,7 +202,7 @@ class PartStream:
 
 
 class SentenceGate:
-    """Lets text through a sentence at a time, each checked (and marked if it fails) first."""
+    """Lets text through a sentence at a time, each checked (corrected, and marked at the failing clause) first."""
 
     def __init__(self, report: Report, facts: Facts, part: str, previous: Report | None = None) -> None:
         self.report, self.facts, self.part, self.previous = report, facts, part, previous
@@ -194,9 +210,8 @@ class SentenceGate:
         self.paragraph = ""
 
     def feed(self, piece: str) -> Iterator[str]:
-        self.buffer += piece
-        while (match := _SENTENCE_END.search(self.buffer)) is not None:
-            sentence, self.buffer = self.buffer[: match.end()], self.buffer[match.end() :]
+        done, self.buffer = complete_sentences(self.buffer + piece)
+        for sentence in done:
             yield self._checked(sentence)
 
     def flush(self) -> Iterator[str]:
@@ -207,7 +222,7 @@ class SentenceGate:
     def _checked(self, sentence: str) -> str:
         checks = check_sentence(sentence, self.report, self.facts, self.part, self.paragraph, self.previous)
         self.paragraph = "" if sentence.endswith("\n") else self.paragraph + sentence
-        return mark_sentence(sentence) if any(c.failed for c in checks) else sentence
+        return mark_clauses(sentence, checks)[0]
 
 
 def clean_reply(text: str) -> str:

@@ -8,6 +8,7 @@ note: LLMs invent numbers), then goes through the same derive/refusal path as th
 from __future__ import annotations
 
 import logging
+from collections.abc import Generator
 from typing import Any, Literal
 
 from langchain_core.exceptions import OutputParserException
@@ -15,8 +16,9 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage
 from pydantic import BaseModel, Field, ValidationError
 
-from agents.llm import LLMError, RetryPolicy, local_url, retried
+from agents.llm import RetryPolicy, local_url, retried
 from agents.prompting import render
+from agents.reask import answered, ask_until_valid, run_to_end
 from nianbao.intake import CellChange, Extraction, Origin, Proposal, extract
 from nianbao.intake.extractor import numbers_in
 from nianbao.intake.reading import propose_extraction
@@ -29,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 StructuredMethod = Literal["function_calling", "json_schema", "json_mode"]
 _DENIALS = ("无", "未", "没有", "零")
+_UNUSABLE = (OutputParserException, ValidationError)
 
 
 class ExtractedCell(BaseModel):
@@ -60,19 +63,22 @@ def extract_with_llm(
     is sent back once with the error, then the built-in extractor reads the message instead.
     """
     prompt = render("extract_figures", format=fmt.value, rows=rows_prompt(fmt), message=text)
-    messages: list[BaseMessage] = [HumanMessage(content=prompt)]
-    for attempt in range(2):
+    first: list[BaseMessage] = [HumanMessage(content=prompt)]
+    policy = retry or RetryPolicy.from_settings()
+
+    def answer(messages: list[BaseMessage]) -> Generator[None, None, Any]:
         try:
-            answer = _as_figures(_ask(llm, messages, method, retry or RetryPolicy.from_settings()))
-        except LLMError:
-            if attempt == 0:
-                raise
-            break  # the retry with the error failed otherwise: the first answer's fault stands
+            return (yield from answered(_ask(llm, messages, method, policy)))
         except (OutputParserException, ValidationError) as e:
-            logger.warning("LLM extraction unusable (attempt %d): %s", attempt + 1, e)
-            messages = [messages[0], HumanMessage(content=render("extract_figures_retry", error=str(e)[:800]))]
-            continue
-        return checked_figures(answer, text, fmt)
+            return e  # judged by the validation below, like an answer that parses but does not fit
+
+    def again(reply: Any, error: Exception) -> list[BaseMessage]:
+        logger.warning("LLM extraction unusable: %s", error)
+        return [first[0], HumanMessage(content=render("extract_figures_retry", error=str(error)[:800]))]
+
+    outcome = run_to_end(ask_until_valid(first, answer, _as_figures, again, 1, _UNUSABLE))
+    if outcome.value is not None:
+        return checked_figures(outcome.value, text, fmt)
     fallback = extract(text, fmt)
     fallback.notes.insert(0, "大模型返回内容无法解析（已重试 1 次），已改用内置规则读取数字。")
     return fallback
@@ -112,6 +118,8 @@ def _row_line(spec: RowSpec) -> str:
 
 
 def _as_figures(answer: Any) -> ExtractedFigures:
+    if isinstance(answer, Exception):
+        raise answer
     if isinstance(answer, ExtractedFigures):
         return answer
     return ExtractedFigures.model_validate(answer)

@@ -150,7 +150,8 @@ def test_a_model_that_obeys_the_injection_is_caught_and_the_planted_figure_marke
     right = str(cells.count(REQ, "一", "总计"))
     assert "9999件" in server.prompts()[1] and right in server.prompts()[1]
     text = draft.report.part_text("一")
-    assert f"9999件，予以公开8888件{UNVERIFIED}。" in text
+    # Each planted figure is marked at its own clause.
+    assert f"9999件{UNVERIFIED}，予以公开8888件{UNVERIFIED}。" in text
     assert_no_planted_figure_unmarked(text, cells)
     assert draft.report.cells == offline.report.cells
 
@@ -176,8 +177,10 @@ def test_a_full_llm_draft_over_the_injected_report_has_no_planted_figure_unmarke
     with fake_openai(replies) as server:
         draft = LLMDrafter(model_for(server), KnowledgeBaseSource(kb)).draft_all(AGENCY, YEAR, cells, {"信息处理费": 0})
     assert len(server.requests) == 9
-    for number in "一五六":
+    for number in "一五":
         text = draft.report.part_text(number)
         assert any(figure in text for figure in PLANTED)
         assert_no_planted_figure_unmarked(text, cells)
+    # The planted fee is not only marked: the known fee (0) replaces it.
+    assert "收取信息处理费0元" in draft.report.part_text("六") and "123456" not in draft.report.part_text("六")
     assert values(draft.report) == values(cells)

@@ -178,7 +178,7 @@ def test_a_reply_cut_by_the_length_limit_is_continued_then_checked(offline: Draf
     with fake_openai([Reply(text[:cut], "length"), Reply(text[cut:])]) as server:
         draft = drafter_for(server, seed, max_fix_rounds=0).draft_part(offline, "一")
     assert len(server.requests) == 2
-    assert f"{UNVERIFIED}。" in draft.report.part_text("一")  # the number in the continued half was checked
+    assert f"件{UNVERIFIED}，" in draft.report.part_text("一")  # the number in the continued half was checked
     assert_every_number_checked(draft.report.part_text("一"), draft.report)
 
 

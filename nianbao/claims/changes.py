@@ -13,7 +13,7 @@ from decimal import Decimal
 from nianbao.claims.shares import percent_method
 from nianbao.claims.ties import Tie, find_ties, share_value
 from nianbao.model import Report
-from nianbao.numerals import normalize_digits
+from nianbao.numerals import normalize_digits, parse_chinese_number
 
 _OPPOSITE = {
     "增长": "下降",
@@ -32,14 +32,15 @@ _RISING = frozenset({"增长", "增加", "上升", "提高", "提升", "多"})
 _WORDS = "|".join(sorted(_OPPOSITE, key=len, reverse=True))
 _REFERENCE = r"(?:较|比|与)(?:上一?年度?|去年|(?P<year>(?:19|20)\d{2})\s*年)(?:同期)?"
 _THEN_UNITS = r"件次|件|宗|起"
+_NUM = r"\d+(?:\.\d+)?|[零〇两一二三四五六七八九十百千万]+(?:点[零〇一二三四五六七八九]+)?"
 _CHANGE = re.compile(
-    rf"(?:同比|{_REFERENCE}(?:的?\s*\d+\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*"
-    rf"(?P<word>{_WORDS})了?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|件次|件|宗|起)(?!百分点)"
+    rf"(?:同比|{_REFERENCE}(?:的?\s*\d+\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*(?P<word>{_WORDS})了?\s*"
+    rf"(?:(?P<pct>百分之)(?P<pnum>{_NUM})|(?P<num>{_NUM})\s*(?P<unit>%|件次|件|宗|起))(?!个?百分点)"
 )
 _TREND_WORDS = "|".join(w for w in sorted(_OPPOSITE, key=len, reverse=True) if len(w) == 2)
 _TREND = re.compile(
     rf"(?:同比|{_REFERENCE}(?:的?\s*\d+\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*(?:有所|略有|稍有|明显|大幅|显著)?"
-    rf"(?P<word>{_TREND_WORDS})(?!了?\s*\d)"
+    rf"(?P<word>{_TREND_WORDS})(?!了?\s*(?:\d|百分之|[零〇两一二三四五六七八九十]))"
 )
 _THEN = re.compile(rf"{_REFERENCE}的?\s*(?P<num>\d+)\s*(?P<unit>{_THEN_UNITS})")
 _TIE_GAP = re.compile(r"^[\s，,]*$")
@@ -188,14 +189,17 @@ def _compared(
 
 def _change(match: re.Match[str], tie: Tie, then: int | None) -> ChangeCheck:
     now = tie.count.matched.value if tie.count and tie.count.matched else None
+    in_words = match.group("pct") is not None  # 同比增长百分之二十
+    number = match.group("pnum") if in_words else match.group("num")
+    value = parse_chinese_number(number)
     return ChangeCheck(
-        start=match.start("num"),
+        start=match.start("pct") if in_words else match.start("num"),
         end=match.end(),
-        text=match.group("num") + match.group("unit"),
+        text=f"百分之{number}" if in_words else number + match.group("unit"),
         word_start=match.start("word"),
         word=match.group("word"),
-        value=Decimal(match.group("num")),
-        unit=match.group("unit"),
+        value=Decimal(value if value is not None else -1),
+        unit="%" if in_words else match.group("unit"),
         tie=tie,
         now=now,
         then=then,

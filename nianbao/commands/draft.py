@@ -18,6 +18,7 @@ from nianbao.commands import COMMANDS
 from nianbao.drafting.facts import FactValue, facts_in_text, parse_fact
 from nianbao.drafting.model import Draft
 from nianbao.drafting.sources import ReportList, ReportSource
+from nianbao.drafting.verify import report_wrong_figures
 from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.localmodel import local_server
 from nianbao.model import Report
@@ -67,14 +68,16 @@ def run(args: argparse.Namespace) -> int:
         _start_local_model(settings)
     work = [fact for path in args.work for fact in work_notes(path)]
     draft = compose(settings, source).drafting.draft_report(args.agency, args.year, cells, facts, work)
-    result = check_report(draft.report, source.latest_report(args.agency, args.year), facts_for_rules(facts))
+    previous = source.latest_report(args.agency, args.year)
+    result = check_report(draft.report, previous, facts_for_rules(facts))
+    wrong = report_wrong_figures(draft.report, facts, previous)
     data = writer(draft.report)
     if args.out:
         Path(args.out).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     else:
         sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
-    _summary(draft, len(result.errors), len(result.warnings), args.out)
-    return 0 if result.ok else 1
+    _summary(draft, len(result.errors), len(result.warnings), args.out, len(wrong))
+    return 0 if result.ok and not wrong else 1
 
 
 def command_settings(settings: Settings, llm: bool, kb_dir: str | None) -> Settings:
@@ -145,11 +148,12 @@ def _writer(out: str | None):  # type: ignore[no-untyped-def]
     return getattr(writers, WRITERS[suffix])
 
 
-def _summary(draft: Draft, errors: int, warnings: int, out: str | None) -> None:
+def _summary(draft: Draft, errors: int, warnings: int, out: str | None, wrong: int = 0) -> None:
     used = "；".join(ref.describe() for ref in draft.sources()) or "无（由本年度数据生成）"
     lines = [
         f"参考：{used}",
         f"待核实的句子：{draft.unverified_sentences} 句（已标注【待核实】）",
+        *([f"与表格或已提供数据不符的数字或说法：{wrong} 处（已标注【待核实】，须改正）"] if wrong else []),
         f"核对结果：错误 {errors} 项，提醒 {warnings} 项",
         *draft.notes,
     ]

@@ -1,17 +1,22 @@
 """Every number in a drafted part is rechecked before anyone sees it.
 
 A number that quotes a cell must equal it; a number that quotes one of the user's facts
-(信息处理费 …) must equal it; any other number is unverified. Sentences with a failing or
-unverified number are marked 【待核实】, never silently kept.
+(信息处理费 …) must equal it; any other number is unverified. What each number claims is read by
+the claims engine (``nianbao.claims``), as ``nianbao check`` reads it. A wrong figure of a known
+fact is corrected; every other failing number is marked 【待核实】 at the end of its own clause,
+never silently kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import TypedDict
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
 
 from nianbao.claims.changes import (
     ChangeCheck,
@@ -22,13 +27,14 @@ from nianbao.claims.changes import (
     find_trends,
 )
 from nianbao.claims.numbers import Number, find_numbers
-from nianbao.claims.text import split_sentences
+from nianbao.claims.phrases import contradictions
+from nianbao.claims.text import CLAUSE_MARKS, CLOSERS, SENTENCE_MARKS, clause_at, in_paragraph, split_sentences
 from nianbao.claims.ties import (
     Tie,
     active_column_named,
     active_row_before,
-    contradicted_claims,
     find_ties,
+    format_value,
     share_value,
 )
 from nianbao.drafting.model import UNVERIFIED
@@ -47,6 +53,12 @@ class Status(StrEnum):
     OK = "ok"
     MISMATCH = "mismatch"
     UNVERIFIED = "unverified"
+    CORRECTED = "corrected"  # a wrong figure of a known fact, replaced by the fact
+
+
+class _Base(TypedDict):
+    part: str
+    sentence: str
 
 
 class NumberCheck(BaseModel):
@@ -59,10 +71,13 @@ class NumberCheck(BaseModel):
     quotes: str | None = None
     expected: str | None = None
     message: str
+    at: int = 0  # where the number (or phrase) starts in the sentence as written
+    end: int = 0  # where it ends, its unit included
+    correction: str | None = None  # the known figure, with its unit, that replaces a wrong one
 
     @property
     def failed(self) -> bool:
-        return self.status is not Status.OK
+        return self.status not in (Status.OK, Status.CORRECTED)
 
 
 def check_numbers(
@@ -91,35 +106,41 @@ def check_sentence(
     previous: Report | None = None,
 ) -> list[NumberCheck]:
     """The checks of one sentence: tied numbers against the cells, the others against the facts."""
-    base = {"part": part, "sentence": sentence.strip()}
+    base: _Base = {"part": part, "sentence": sentence.strip()}
     ties = find_ties(sentence, report, before, part or None)
     last_year = _year_before(report, previous)
     changes = find_changes(sentence, report, last_year, before)
     thens = find_last_year_figures(sentence, report, last_year, before)
-    checks = [_check_tie(tie, base) for tie in ties] + [_check_change(change, base) for change in changes]
-    checks += [_check_last_year(figure, base) for figure in thens]
+    checks = [_at(_check_tie(t, base), t.start, t.end) for t in ties]
+    checks += [_at(_check_change(c, base), c.start, c.end) for c in changes]
+    checks += [_at(_check_last_year(f, base), f.start, f.end) for f in thens]
     trends = find_trends(sentence, report, last_year, before)
-    checks += [_check_trend(trend, base) for trend in trends if trend.agrees is not None]
+    checks += [_at(_check_trend(t, base), t.start, t.end) for t in trends if t.agrees is not None]
     covered = [(t.start, t.end) for t in ties] + [(c.start, c.end) for c in changes]
     covered += [(f.start, f.end) for f in thens]
     for number in find_numbers(sentence):
         if not any(start <= number.start < end for start, end in covered):
-            checks.append(_check_active(number, sentence, report, base) or _check_fact(number, sentence, facts, base))
-    for phrase, reason in contradicted_claims(sentence, report, before):
-        checks.append(
-            NumberCheck(
-                **base,
-                number=phrase,
-                status=Status.MISMATCH,
-                quotes=phrase,
-                expected=reason,
-                message=f"“{phrase}”与表格不符：{reason}。",
-            )
+            check = _check_active(number, sentence, report, base) or _check_fact(number, sentence, facts, base)
+            checks.append(_at(check, number.start, number.end))
+    for found in contradictions(report, in_paragraph(sentence, before)):
+        phrase, reason = found.phrase.text, f"表中{found.cells}"
+        check = NumberCheck(
+            **base,
+            number=phrase,
+            status=Status.MISMATCH,
+            quotes=phrase,
+            expected=reason,
+            message=f"“{phrase}”与表格不符：{reason}。",
         )
-    return checks
+        checks.append(_at(check, found.phrase.start, found.phrase.start + len(phrase)))
+    return sorted(checks, key=lambda c: c.at)
 
 
-def _check_tie(tie: Tie, base: dict[str, str]) -> NumberCheck:
+def _at(check: NumberCheck, start: int, end: int) -> NumberCheck:
+    return check.model_copy(update={"at": start, "end": end})
+
+
+def _check_tie(tie: Tie, base: _Base) -> NumberCheck:
     if tie.agrees:
         return NumberCheck(**base, number=tie.text, status=Status.OK, quotes=tie.label, message="与表格一致。")
     expected = _share_expected(tie) if tie.percent else tie.expected_text()
@@ -140,7 +161,7 @@ def _year_before(report: Report, previous: Report | None) -> Report | None:
     return previous
 
 
-def _check_change(change: ChangeCheck, base: dict[str, str]) -> NumberCheck:
+def _check_change(change: ChangeCheck, base: _Base) -> NumberCheck:
     shown = change.word + change.text
     if change.agrees:
         return NumberCheck(
@@ -164,7 +185,7 @@ def _check_change(change: ChangeCheck, base: dict[str, str]) -> NumberCheck:
     )
 
 
-def _check_trend(trend: TrendCheck, base: dict[str, str]) -> NumberCheck:
+def _check_trend(trend: TrendCheck, base: _Base) -> NumberCheck:
     label = f"同比{trend.tie.label}"
     if trend.agrees:
         return NumberCheck(**base, number=trend.word, status=Status.OK, quotes=label, message="与两年表格一致。")
@@ -179,7 +200,7 @@ def _check_trend(trend: TrendCheck, base: dict[str, str]) -> NumberCheck:
     )
 
 
-def _check_last_year(figure: LastYearFigure, base: dict[str, str]) -> NumberCheck:
+def _check_last_year(figure: LastYearFigure, base: _Base) -> NumberCheck:
     label = f"上年{figure.tie.label}"
     if figure.agrees:
         return NumberCheck(**base, number=figure.text, status=Status.OK, quotes=label, message="与上年表格一致。")
@@ -207,7 +228,7 @@ def _share_expected(tie: Tie) -> str:
     )
 
 
-def _check_active(number: Number, sentence: str, report: Report, base: dict[str, str]) -> NumberCheck | None:
+def _check_active(number: Number, sentence: str, report: Report, base: _Base) -> NumberCheck | None:
     """A number after a 主动公开 row's name (行政许可 …) in the same clause, equal to that row's cell.
 
     When the clause names the column (制发, 废止, 现行有效) only that column's cell counts: 制发规章 0 件 is
@@ -225,7 +246,7 @@ def _check_active(number: Number, sentence: str, report: Report, base: dict[str,
     )
 
 
-def _check_fact(number: Number, sentence: str, facts: Facts, base: dict[str, str]) -> NumberCheck:
+def _check_fact(number: Number, sentence: str, facts: Facts, base: _Base) -> NumberCheck:
     shown = number.text + number.unit
     stated = [name for name in facts if states_fact(number, sentence, name)]
     for name in stated:
@@ -233,6 +254,7 @@ def _check_fact(number: Number, sentence: str, facts: Facts, base: dict[str, str
             return NumberCheck(**base, number=shown, status=Status.OK, quotes=name, message="与已提供的数据一致。")
     if stated:
         name = stated[0]
+        known = fact_in_units_of(facts[name], number)
         return NumberCheck(
             **base,
             number=shown,
@@ -240,6 +262,7 @@ def _check_fact(number: Number, sentence: str, facts: Facts, base: dict[str, str
             quotes=name,
             expected=str(facts[name]),
             message=f"“{shown}”引用的是{name}，已提供的数据为 {facts[name]}。",
+            correction=None if known is None else f"{format_value(known)}{number.unit}",
         )
     return NumberCheck(
         **base,
@@ -284,18 +307,53 @@ def mark_sentence(sentence: str) -> str:
     return body + UNVERIFIED + sentence[len(body) :]
 
 
+def mark_clauses(sentence: str, checks: list[NumberCheck]) -> tuple[str, list[NumberCheck]]:
+    """The sentence with each wrong fact figure corrected and 【待核实】 at the end of each clause that still fails.
+
+    Returns the checks too (positions in the returned sentence), corrected ones as ``Status.CORRECTED``.
+    """
+    text, done = _corrected(sentence, checks)
+    ends = {_clause_end(text, c.at) for c in done if c.failed}
+    for end in sorted(ends, reverse=True):
+        if not text.startswith(UNVERIFIED, end):
+            text = text[:end] + UNVERIFIED + text[end:]
+    return text, done
+
+
+def _corrected(sentence: str, checks: list[NumberCheck]) -> tuple[str, list[NumberCheck]]:
+    text, done, shift = sentence, [], 0
+    for check in sorted(checks, key=lambda c: c.at):
+        at, end = check.at + shift, check.end + shift
+        if check.correction is None or check.status is not Status.MISMATCH:
+            done.append(check.model_copy(update={"at": at, "end": end}))
+            continue
+        text = text[:at] + check.correction + text[end:]
+        shift += len(check.correction) - (end - at)
+        update = {"status": Status.CORRECTED, "at": at, "end": at + len(check.correction)}
+        done.append(check.model_copy(update=update))
+    return text, done
+
+
+def _clause_end(sentence: str, position: int) -> int:
+    """Where the mark goes for the clause holding ``position``: before its closing punctuation (and its mark)."""
+    start, end = clause_at(sentence, position)
+    body = sentence[start:end].rstrip().rstrip(CLAUSE_MARKS + SENTENCE_MARKS + CLOSERS).rstrip()
+    return start + len(body.removesuffix(UNVERIFIED))
+
+
 def mark_failing(
     text: str, report: Report, facts: Facts | None = None, part: str = "", previous: Report | None = None
 ) -> tuple[str, list[NumberCheck]]:
-    """Mark every sentence with a failing or unverified number; return the text and all checks."""
+    """Correct wrong fact figures and mark every clause with a failing or unverified number; the text and checks."""
     all_checks: list[NumberCheck] = []
     paragraphs = []
     for paragraph in text.split("\n"):
         sentences: list[str] = []
         for sentence in split_sentences(paragraph):
             checks = check_sentence(sentence, report, facts or {}, part, "".join(sentences), previous)
+            marked, checks = mark_clauses(sentence, checks)
             all_checks.extend(checks)
-            sentences.append(mark_sentence(sentence) if any(c.failed for c in checks) else sentence)
+            sentences.append(marked)
         paragraphs.append("".join(sentences))
     return "\n".join(paragraphs), all_checks
 
@@ -303,3 +361,65 @@ def mark_failing(
 def count_marked(text: str) -> int:
     """How many sentences carry 【待核实】."""
     return text.count(UNVERIFIED)
+
+
+# ---------------------------------------------------------------------------------------------
+# The recheck as a validator: a drafted part validated against the report it belongs to
+
+
+@dataclass(frozen=True)
+class PartContext:
+    """What a drafted part is validated against: this year's report, the user's facts, last year's report."""
+
+    report: Report
+    facts: Facts
+    previous: Report | None = None
+
+
+class CheckedPart(BaseModel):
+    """A drafted part (一, 五 or 六) whose every figure and result claim agrees with the report.
+
+    Validate with ``context=PartContext(...)``; the ValidationError lists each failing figure with its
+    sentence and what the tables say, which is what goes back to the model for another try.
+    """
+
+    number: str
+    text: str
+
+    @model_validator(mode="after")
+    def figures_agree(self, info: ValidationInfo) -> CheckedPart:
+        context = info.context
+        if not isinstance(context, PartContext):
+            raise TypeError("CheckedPart is validated with context=PartContext(report, facts, previous)")
+        checks = check_numbers(self.text, context.report, context.facts, self.number, context.previous)
+        failing = [c for c in checks if c.failed]
+        if failing:
+            lines = "\n".join(f"- “{c.sentence}”：{c.message}" for c in failing)
+            raise PydanticCustomError("figures", "{findings}", {"findings": lines, "count": len(failing)})
+        return self
+
+
+def check_part(number: str, text: str, context: PartContext) -> CheckedPart:
+    """The part validated against the report (ValidationError when a figure fails)."""
+    return CheckedPart.model_validate({"number": number, "text": text}, context=context)
+
+
+def validation_findings(error: ValidationError) -> str:
+    """What a failed validation says, one line per failing figure, for the model's next try."""
+    return "\n".join(str(e["msg"]) for e in error.errors())
+
+
+def wrong_figures(
+    text: str, report: Report, facts: Facts | None = None, previous: Report | None = None
+) -> list[NumberCheck]:
+    """The figures and claims of a text that contradict the tables or the facts (not the unverified ones)."""
+    return [c for c in check_numbers(text, report, facts, "", previous) if c.status is Status.MISMATCH]
+
+
+def report_wrong_figures(
+    report: Report, facts: Facts | None = None, previous: Report | None = None
+) -> list[NumberCheck]:
+    """The wrong figures and claims left in a report's narrative parts (一, 五, 六): a draft with any is not clean."""
+    return [
+        c for number in ("一", "五", "六") for c in wrong_figures(report.part_text(number), report, facts, previous)
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
+from nianbao.claims.changes import ChangeCheck, find_changes
 from nianbao.claims.counts import ClaimCheck, Expected, about_other_year, count_claims, other_scope
 from nianbao.claims.lists import ListCheck, list_claims
 from nianbao.claims.phrases import Contradiction, contradictions, phrases_at
@@ -142,3 +143,34 @@ def narrative_lists(ctx: CheckContext) -> Iterator[Finding]:
     for check in list_claims(ctx.report):
         if not check.agrees:
             yield _list_finding(check)
+
+
+# ---------------------------------------------------------------------------------------------
+# Changes against last year
+
+
+def _change_finding(sentence: Sentence, check: ChangeCheck) -> Finding:
+    shown, expected = check.word + check.text, check.expected_text()
+    return Finding(
+        rule="narrative.change",
+        severity=Severity.WARNING,
+        location=sentence.location(),
+        expected=expected,
+        found=shown,
+        message=(
+            f"正文称{check.tie.label}“{shown}”，按本年 {check.now}、上年 {check.then} 应为“{expected}”："
+            f"“{sentence.text}”"
+        ),
+    )
+
+
+@rule("narrative.change")
+def narrative_changes(ctx: CheckContext) -> Iterator[Finding]:
+    """正文中的同比变化（同比增长 X%、较上年减少 N 件）应与本年和上年表格算出的一致。"""
+    previous = ctx.previous
+    if previous is None or ctx.report.year is None or previous.year != ctx.report.year - 1:
+        return
+    for sentence in narrative_sentences(ctx.report):
+        for check in find_changes(sentence.text, ctx.report, previous, sentence.before):
+            if not check.agrees and check.expected_text() is not None:
+                yield _change_finding(sentence, check)
