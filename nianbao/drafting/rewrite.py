@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from nianbao.claims.changes import find_changes, find_last_year_figures, find_trends
 from nianbao.claims.counts import Expected
+from nianbao.claims.facts import fact_in_units_of, states_fact
 from nianbao.claims.numbers import Number, find_numbers
 from nianbao.claims.shares import PercentCheck, percent_method, request_wholes
 from nianbao.claims.text import split_sentences
@@ -22,7 +23,7 @@ from nianbao.claims.ties import (
     share_value,
 )
 from nianbao.drafting.sources import place_name
-from nianbao.drafting.verify import Facts, fact_in_units_of, mark_sentence, states_fact
+from nianbao.drafting.verify import Facts, mark_sentence
 from nianbao.model import Report
 from nianbao.schema import RowSpec, TableId
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import TypedDict
 
@@ -26,6 +26,7 @@ from nianbao.claims.changes import (
     find_last_year_figures,
     find_trends,
 )
+from nianbao.claims.facts import fact_in_units_of, states_fact
 from nianbao.claims.numbers import Number, find_numbers
 from nianbao.claims.phrases import contradictions
 from nianbao.claims.text import CLAUSE_MARKS, CLOSERS, SENTENCE_MARKS, clause_at, in_paragraph, split_sentences
@@ -43,8 +44,6 @@ from nianbao.schema import TableId
 
 Facts = Mapping[str, int | Decimal | float | str]
 _END_MARKS = "。！？!?；;"
-_FACT_REACH = 12
-_MONEY_UNITS = frozenset({"元", "万元", ""})
 
 
 class Status(StrEnum):
@@ -270,33 +269,6 @@ def _check_fact(number: Number, sentence: str, facts: Facts, base: _Base) -> Num
         status=Status.UNVERIFIED,
         message=f"“{shown}”无法与表格或已提供的数据对应，需人工核实。",
     )
-
-
-def states_fact(number: Number, sentence: str, name: str) -> bool:
-    """Whether ``number`` states the fact ``name``: the first number after the name, within 12 characters.
-
-    Only that one: in “信息处理费共计380元，其中民政局1件” the 1件 is a count of requests, not a fee.
-    A fee (…费) is money, so a count (件, 个 …) never states it.
-    """
-    at = sentence.rfind(name, 0, number.start) if name else -1
-    if at < 0 or number.start - at - len(name) > _FACT_REACH:
-        return False
-    if name.endswith("费") and number.unit not in _MONEY_UNITS:
-        return False
-    return not any(at + len(name) <= other.start < number.start for other in find_numbers(sentence))
-
-
-def fact_in_units_of(value: int | Decimal | float | str, number: Number) -> Decimal | None:
-    """A fact's value (money in 元) in the unit the number is written in (元 or 万元)."""
-    amount = _as_decimal(value)
-    return amount / 10000 if amount is not None and number.unit == "万元" else amount
-
-
-def _as_decimal(value: int | Decimal | float | str) -> Decimal | None:
-    try:
-        return Decimal(str(value).replace(",", ""))
-    except InvalidOperation:
-        return None
 
 
 def mark_sentence(sentence: str) -> str:

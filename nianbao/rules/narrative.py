@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from nianbao.claims.changes import ChangeCheck, find_changes
 from nianbao.claims.counts import ClaimCheck, Expected, about_other_year, count_claims, other_scope
+from nianbao.claims.facts import FactCheck, fact_claims
 from nianbao.claims.lists import ListCheck, list_claims
 from nianbao.claims.phrases import Contradiction, contradictions, phrases_at
 from nianbao.claims.shares import PercentCheck, decimal_places, percent_claims
@@ -174,3 +175,30 @@ def narrative_changes(ctx: CheckContext) -> Iterator[Finding]:
         for check in find_changes(sentence.text, ctx.report, previous, sentence.before):
             if not check.agrees and check.expected_text() is not None:
                 yield _change_finding(sentence, check)
+
+
+# ---------------------------------------------------------------------------------------------
+# The user's facts (信息处理费)
+
+
+@rule("narrative.fact")
+def narrative_facts(ctx: CheckContext) -> Iterator[Finding]:
+    """正文中的信息处理费等数字应与用户提供的数据一致。"""
+    if not ctx.facts:
+        return
+    for sentence in narrative_sentences(ctx.report):
+        for check in fact_claims(sentence.text, ctx.facts):
+            if check.known is not None and not check.agrees:
+                yield _fact_finding(sentence, check)
+
+
+def _fact_finding(sentence: Sentence, check: FactCheck) -> Finding:
+    shown, known = check.number.text + check.number.unit, f"{check.known}{check.number.unit}"
+    return Finding(
+        rule="narrative.fact",
+        severity=Severity.ERROR,
+        location=sentence.location(),
+        expected=f"{check.name} {check.known}",
+        found=shown,
+        message=f"正文写{check.name}“{shown}”，已提供的数据为 {known}，两者不符：“{sentence.text}”",
+    )
