@@ -488,7 +488,8 @@ def test_a_narrative_finding_is_shown_at_its_part_with_the_sentence_highlighted(
     at = start({"u": user})
 
     assert_clean(at)
-    assert any("999" in w.value and "两者不符" in w.value for w in at.warning)
+    # The sentence counts at the body's own scope: a contradiction is an error, not a reminder.
+    assert any("999" in e.value and "两者不符" in e.value for e in at.error)
     marked = [m.value for m in at.markdown if ":orange-background[" in m.value]
     assert marked and "999件" in marked[0].split(":orange-background[", 1)[1]
     assert any('id="part-1"' in m.value for m in at.markdown)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from nianbao.claims.text import split_sentences
+
 _INSTRUCTION = re.compile(
     "|".join(
         (
@@ -26,7 +28,6 @@ _INSTRUCTION = re.compile(
     ),
     re.IGNORECASE | re.MULTILINE,
 )
-_SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)]*|\n|$)")
 
 
 def is_instruction(sentence: str) -> bool:
@@ -37,7 +38,7 @@ def is_instruction(sentence: str) -> bool:
 def without_instructions(text: str) -> tuple[str, int]:
     """The text without its instruction sentences, and how many were left out (the rest is kept as written)."""
     kept, dropped = [], 0
-    for sentence in _SENTENCE.findall(text):
+    for sentence in split_sentences(text):
         if sentence.strip() and is_instruction(sentence):
             dropped += 1
         else:

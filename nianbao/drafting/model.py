@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from nianbao.claims.text import split_sentences
 from nianbao.model import Report
 
 UNVERIFIED = "【待核实】"
@@ -33,7 +34,7 @@ class DraftParagraph(BaseModel):
 
     @property
     def unverified_sentences(self) -> int:
-        return self.text.count(UNVERIFIED)
+        return sum(UNVERIFIED in sentence for sentence in split_sentences(self.text))
 
 
 class DraftPart(BaseModel):

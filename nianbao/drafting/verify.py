@@ -331,8 +331,8 @@ def mark_failing(
 
 
 def count_marked(text: str) -> int:
-    """How many sentences carry 【待核实】."""
-    return text.count(UNVERIFIED)
+    """How many sentences carry 【待核实】 (a sentence may carry it at more than one clause)."""
+    return sum(UNVERIFIED in sentence for sentence in split_sentences(text))
 
 
 # ---------------------------------------------------------------------------------------------
