@@ -58,3 +58,12 @@ def test_a_streamed_sentence_waits_for_its_closing_quote() -> None:
     assert done == [] and rest == "要求“应公开尽公开。"
     done, _ = complete_sentences("要求“应公开尽公开。”下")
     assert done == ["要求“应公开尽公开。”"]
+
+
+def test_a_drafters_mark_is_one_piece_whatever_it_holds() -> None:
+    sentence = "公开各类信息16058余件次【沿用上年，请核实】。"
+    assert [sentence[a:b] for a, b in clause_spans(sentence)] == [sentence]
+    assert split_sentences("受理申请10件【待核实；请补充】。办结10件。") == [
+        "受理申请10件【待核实；请补充】。",
+        "办结10件。",
+    ]

@@ -19,8 +19,10 @@ CLOSERS = "”’」』）)"
 CLAUSE_MARKS = "，,；;：:、（）()"
 NARRATIVE_PARTS = ("一", "五", "六")
 
-_SENTENCE = re.compile(rf"[^{SENTENCE_MARKS}\n]*(?:[{SENTENCE_MARKS}]+[{CLOSERS}]*|\n|$)")
-_CLAUSE = re.compile(rf"[^{CLAUSE_MARKS}{SENTENCE_MARKS}]*(?:[{CLAUSE_MARKS}{SENTENCE_MARKS}]+|$)")
+# A mark the drafter puts in the text (【沿用上年，请核实】) is one piece: its comma ends no clause.
+_MARK = r"【[^】\n]*】"
+_SENTENCE = re.compile(rf"(?:{_MARK}|[^{SENTENCE_MARKS}\n])*(?:[{SENTENCE_MARKS}]+[{CLOSERS}]*|\n|$)")
+_CLAUSE = re.compile(rf"(?:{_MARK}|[^{CLAUSE_MARKS}{SENTENCE_MARKS}])*(?:[{CLAUSE_MARKS}{SENTENCE_MARKS}]+|$)")
 _COMPLETE = re.compile(rf"[{SENTENCE_MARKS}]+[{CLOSERS}]*(?=[^{CLOSERS}{SENTENCE_MARKS}])|\n")
 
 
