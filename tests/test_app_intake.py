@@ -22,11 +22,11 @@ def test_a_relative_clause_is_proposed_with_her_words_highlighted_then_applied_a
     assert "（一）予以公开 / 自然人：空 → 16 ←“自然人16件”" in reply
 
     apply_pending(at)
-    assert grid(at, REQ).value.loc["三.一 （一）予以公开", "自然人"] == "16"
+    assert grid(at, REQ).value.loc["三.一 予以公开", "自然人"] == "16"
     at.button(key=f"undo-{at.query_params['d']}").click().run()
 
     assert_clean(at)
-    assert grid(at, REQ).value.loc["三.一 （一）予以公开", "自然人"] == ""
+    assert grid(at, REQ).value.loc["三.一 予以公开", "自然人"] == ""
     assert stored(data_dir, at).report.value(REQ, "三.一", "总计") is None
 
 

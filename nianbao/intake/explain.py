@@ -24,14 +24,17 @@ def explain(report: Report, relation: Relation, given: dict[Address, CellChange]
     whole, parts = relation.left[0], relation.right
     total = report.value(*whole)
     values = [(a, report.value(*a)) for a in parts]
-    said = [(a, v) for a, v in values if v]
+    nonzero = [(a, v) for a, v in values if v]
     summed = sum(int(v or 0) for _, v in values)
-    terms = " + ".join(str(v) for _, v in said) or "0"
+    terms = " + ".join(str(v) for _, v in nonzero) or "0"
     complete = all(v is not None for _, v in values)
     tail = f"= {summed}" if complete else f"= {summed}，已超过 {total}"
     words = "分项" if relation.rule != "arith.column_total" else "各项办理结果"
-    sentence = f"您说{name_of(whole, report.format)} {total} 件，但{words} {terms} {tail}。"
-    return sentence + _quoted([whole, *(a for a, _ in said), *parts], report, given)
+    name = name_of(whole, report.format)
+    said = f"您说{name} {total} 件" if whole in given else f"按您给的其他数字，{name}应为 {total} 件"
+    sentence = f"{said}，但{words} {terms} {tail}。"
+    behind = [] if whole in given else [a for a in given if a[0] == whole[0] and a[2] == whole[2]]
+    return sentence + _quoted([*behind, whole, *(a for a, _ in nonzero), *parts], report, given)
 
 
 def _explain_balance(report: Report, relation: Relation, given: dict[Address, CellChange]) -> str:
