@@ -14,8 +14,9 @@ import pytest
 
 from nianbao.cli import main
 from nianbao.kb import legacy
+from nianbao.kb.lexical import TOKENS_VERSION
 from nianbao.kb.records import RecordStore
-from nianbao.kb.service import LAYOUT, LAYOUT_KEY, KnowledgeBase
+from nianbao.kb.service import LAYOUT, LAYOUT_KEY, TOKENS_KEY, KnowledgeBase
 from nianbao.kb.store import VectorStore
 from tests.conftest import OpenKb, kb_settings
 from tests.test_kb_service import LUYI_2021, LUYI_2022, _edited_copy, state
@@ -80,6 +81,18 @@ def test_nianbao_kb_migrate_moves_an_old_store_and_says_so(
     assert "报告 2 份，段落 36 个" in out and "本次迁移 2 份报告" in out
     assert main(["kb", "migrate"]) == 0
     assert "本次迁移" not in capsys.readouterr().out
+
+
+def test_a_store_indexed_with_another_tokenisation_is_indexed_again_when_opened(open_kb: OpenKb) -> None:
+    kb = open_kb()
+    kb.add(LUYI_2021)
+    expected = kb.search("倒计时 依申请公开 受理", k=5, mode="lexical")
+    ids = [i for r in kb.list() for i in kb.records.paragraph_ids(r.id)]
+    kb.records.set_tokens([(i, "旧的 分词") for i in ids], (TOKENS_KEY, "jieba-search"))
+    assert kb.search("倒计时 依申请公开 受理", k=5, mode="lexical") == []
+    reopened = open_kb()
+    assert reopened.records.setting(TOKENS_KEY) == TOKENS_VERSION
+    assert reopened.search("倒计时 依申请公开 受理", k=5, mode="lexical") == expected
 
 
 def test_a_new_store_has_no_chroma_collection_but_the_vectors(open_kb: OpenKb) -> None:

@@ -94,11 +94,19 @@ def test_the_local_embedding_gives_unit_vectors_closer_for_related_chinese_texts
     assert float(fee @ fee_query) > float(other @ fee_query)
 
 
-def test_bm25_over_jieba_tokens_scores_chinese_where_unsegmented_text_scores_zero() -> None:
+def test_bm25_over_character_pairs_scores_chinese_where_unsegmented_text_scores_zero() -> None:
     paragraphs = [p for part in read_report(CORPUS / "shuyang_2025.md").parts for p in part.paragraphs]
     assert BM25Okapi([p.split() for p in paragraphs]).get_scores(["倒计时报警器"]).max() == 0
     scores = BM25Okapi([tokenize(p) for p in paragraphs]).get_scores(tokenize("倒计时报警器"))
     assert "倒计时报警器" in paragraphs[int(np.argmax(scores))]
+
+
+def test_search_tokens_are_character_pairs_and_whole_words_of_letters_and_digits() -> None:
+    assert tokenize("依申请公开") == ["依申", "申请", "请公", "公开"]
+    assert tokenize("收了多少信息处理费？共3940元，ABC") == [
+        "收了", "了多", "少信", "信息", "息处", "处理", "理费", "共", "3940", "元", "abc"
+    ]  # fmt: skip
+    assert tokenize("县") == ["县"] and tokenize("。，") == []
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """Preparing report files for the knowledge base: read, check, chunk, tokenise and (locally) embed.
 
 Preparation touches no store, so many files are prepared in worker processes while the knowledge base
-writes the previous batch; the work per file (reading, the checker's rules, jieba) is CPU-bound.
+writes the previous batch; the work per file (reading, the checker's rules, tokens, the local embedding) is
+CPU-bound.
 
 Each file is read with a time limit (nianbao.readers.guard, NIANBAO_READ_TIMEOUT), on both paths: with few
 files the reader worker is this process's; in the pool each pool worker (single-threaded, so it forks)
@@ -135,8 +136,6 @@ def prepare_all(
         yield from (prepare_file(p, *args) for p in paths)
         return
     method = pool_start_method()
-    if method == "fork":
-        _warm_up()  # forked workers share the loaded dictionary instead of each loading it (0.7 s of CPU apiece)
     context = multiprocessing.get_context(method)
     parent = (os.getpid(),)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=parent) as pool:
@@ -152,7 +151,6 @@ def pool_start_method() -> str:
 
 def _start_worker(parent: int) -> None:
     die_with_parent(parent)
-    _warm_up()
 
 
 def die_with_parent(parent: int) -> None:
@@ -172,7 +170,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _warm_up() -> None:
-    tokenize("预热")

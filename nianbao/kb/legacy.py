@@ -5,7 +5,8 @@ fields), ``_payloads`` (the report and its findings as compressed JSON; older st
 record's document), ``_lexicon`` (each report's paragraph tokens; older stores kept them on each chunk),
 ``_chunks`` (vector, paragraph text and part title; older stores: the text as the document and a ``pending``
 flag) and ``_unfinished`` (the journal). A migration copies the committed reports into SQLite in one
-transaction and the vectors of their paragraphs into ``<prefix>_vectors``, then drops the old collections.
+transaction (their paragraphs tokenised anew) and the vectors of their paragraphs into ``<prefix>_vectors``,
+then drops the old collections.
 Interrupted, it is simply run again: the SQLite side is replaced whole, vectors are upserted.
 """
 
@@ -49,15 +50,13 @@ def migrate(vectors: VectorStore, records: RecordStore, prefix: str) -> int:
     names = vectors.collection_names()
     old = {name: client.get_collection(f"{prefix}_{name}") for name in OLD_COLLECTIONS if f"{prefix}_{name}" in names}
     reports = _old_reports(old)
-    lexicons = _old_lexicons(old.get("lexicon"), list(reports))
     paragraphs: dict[str, list[Paragraph]] = {report_id: [] for report_id in reports}
     target = _vectors_like(vectors, old.get("chunks"))
     for ids, metadatas, documents, embeddings in _old_chunks(old.get("chunks")):
         keep = [i for i, m in enumerate(metadatas) if str(m.get("report_id")) in reports]
         for i in keep:
             stored = reports[str(metadatas[i]["report_id"])][0]
-            words = lexicons.get(stored.id, {})
-            paragraphs[stored.id].append(_paragraph(stored, ids[i], metadatas[i], documents[i], words))
+            paragraphs[stored.id].append(_paragraph(stored, ids[i], metadatas[i], documents[i]))
         if keep:
             vectors.add([ids[i] for i in keep], np.asarray([embeddings[i] for i in keep], np.float32), target)
     new = [
@@ -89,13 +88,6 @@ def _old_reports(old: dict[str, Any]) -> dict[str, tuple[StoredReport, Report, l
     return reports
 
 
-def _old_lexicons(collection: Any, report_ids: list[str]) -> dict[str, dict[str, str]]:
-    if collection is None or not report_ids:
-        return {}
-    got = collection.get(ids=report_ids, include=["metadatas"])
-    return {i: json.loads(unpack(str(m["lexicon"]))) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
-
-
 def _old_chunks(collection: Any) -> Iterator[tuple[list[str], list[Any], list[Any], Any]]:
     if collection is None:
         return
@@ -108,17 +100,13 @@ def _old_chunks(collection: Any) -> Iterator[tuple[list[str], list[Any], list[An
         offset += PAGE
 
 
-def _paragraph(
-    stored: StoredReport, chunk_id: str, meta: Any, document: str | None, words: dict[str, str]
-) -> Paragraph:
+def _paragraph(stored: StoredReport, chunk_id: str, meta: Any, document: str | None) -> Paragraph:
+    """A paragraph from an old chunk, tokenised anew (the old tokens were jieba's)."""
     _report, part, number = chunk_id.rsplit(":", 2)
     text = unpack(str(meta["text"])) if "text" in meta else document or ""
-    title = str(meta.get("part_title", ""))
-    tokens = words.get(f"{part}:{number}") or str(meta.get("tokens", ""))
-    if not tokens:
-        chunk = ChunkText(part=part, part_title=title, paragraph=int(number), text=text)
-        tokens = " ".join(tokenize(embedding_text(stored.agency, stored.year, chunk)))
-    return Paragraph(chunk_id, part, int(number), title, text, tokens)
+    chunk = ChunkText(part=part, part_title=str(meta.get("part_title", "")), paragraph=int(number), text=text)
+    tokens = " ".join(tokenize(embedding_text(stored.agency, stored.year, chunk)))
+    return Paragraph(chunk_id, part, chunk.paragraph, chunk.part_title, text, tokens)
 
 
 def _vectors_like(vectors: VectorStore, chunks: Any) -> Any:

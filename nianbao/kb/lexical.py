@@ -1,62 +1,34 @@
-"""Search tokens of Chinese text: jieba's words, for the word index (SQLite FTS5, nianbao.kb.records).
+"""Search tokens of Chinese text for the word index (SQLite FTS5, nianbao.kb.records): character bigrams.
 
-BM25 over unsegmented Chinese scores zero (a whole sentence is one "word"), so texts are segmented by
-jieba first, in search mode (a long word also yields its shorter words: 依申请公开 -> 申请, 公开, 依申请公开),
-and the index holds the tokens space-separated.
+BM25 over unsegmented Chinese scores zero (a whole sentence is one "word"). Each run of Chinese characters
+becomes its overlapping character pairs (依申请公开 -> 依申 申请 请公 公开), as CJK search engines index it;
+other runs of letters and digits stay whole, lower-cased. Against jieba's search-mode words this finds more
+(bench/bench_retrieval.py among 200 other bodies: lexical recall@5 1.000 against 0.938, MRR 0.992 against
+0.953), costs a fraction of the time per report (about 0.3 ms against 20 ms) and needs no dictionary, so a
+fresh process searches at once instead of first loading jieba's (0.7 s). The index holds the tokens
+space-separated; a store indexed with another tokenisation is indexed again when opened (TOKENS_VERSION).
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
-import warnings
 
-_DOMAIN_WORDS = (
-    "依申请公开",
-    "主动公开",
-    "信息处理费",
-    "政务新媒体",
-    "政府网站",
-    "行政复议",
-    "行政诉讼",
-    "政策解读",
-    "政务公开",
-    "保密审查",
-    "年度报告",
-    "放管服",
-    "一网通办",
-)
-_STOPWORDS = frozenset("的了和与及等在是有为对中我这那其也都就还吗呢个把被") | {
-    "我们",
-    "多少",
-    "哪些",
-    "什么",
-    "怎么",
-    "如何",
-}
-_WORD = re.compile(r"\w")
-_jieba_lock = threading.Lock()
-_jieba_ready = False
-
-
-def _jieba():  # type: ignore[no-untyped-def]
-    """jieba, initialised once from the dictionary it ships (offline), with its logging silenced."""
-    global _jieba_ready
-    with _jieba_lock:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import jieba
-        if not _jieba_ready:
-            jieba.setLogLevel(logging.WARNING)
-            jieba.initialize()
-            for word in _DOMAIN_WORDS:
-                jieba.add_word(word)
-            _jieba_ready = True
-    return jieba
+TOKENS_VERSION = "bigrams-1"
+_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W_\u3400-\u9fff\uf900-\ufaff]+")
+# Pairs that only say how a question is asked: in an index of reports they would count as rare words.
+_QUESTION_PAIRS = frozenset({"多少", "哪些", "什么", "怎么", "如何", "我们", "是否", "有没", "没有"})
 
 
 def tokenize(text: str) -> list[str]:
-    """Search tokens of a Chinese text: jieba's search-mode words, lower-cased, without punctuation and stopwords."""
-    words = _jieba().lcut_for_search(text, HMM=False)
-    return [w.lower() for w in words if _WORD.search(w) and w not in _STOPWORDS]
+    """Search tokens: each Chinese run's character pairs (a lone character as itself), other words whole."""
+    tokens: list[str] = []
+    for run in _RUN.findall(text.lower()):
+        if _is_chinese(run[0]) and len(run) > 1:
+            tokens.extend(pair for i in range(len(run) - 1) if (pair := run[i : i + 2]) not in _QUESTION_PAIRS)
+        else:
+            tokens.append(run)
+    return tokens
+
+
+def _is_chinese(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"

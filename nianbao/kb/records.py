@@ -7,8 +7,9 @@ the journal lists the vector ids a change is writing or dropping, so that vector
 Chroma without a paragraph here are deleted later (they are never found meanwhile: a search keeps only
 hits with a paragraph here).
 
-The word index is SQLite FTS5 over the paragraphs' jieba tokens (space-separated, so the unicode61 tokenizer
-keeps each token whole), scored by FTS5's BM25 and persisted with the records: nothing is built at start.
+The word index is SQLite FTS5 over the paragraphs' search tokens (nianbao.kb.lexical, space-separated, so the
+unicode61 tokenizer keeps each token whole), scored by FTS5's BM25 and persisted with the records: nothing is
+built at start.
 Schema changes are numbered migrations, applied in order when the file is opened (as simonw/llm does).
 """
 
@@ -254,6 +255,23 @@ class RecordStore:
         rows = self._rows("SELECT id FROM paragraphs WHERE report_id = ? ORDER BY rowid", (report_id,))
         return [r["id"] for r in rows]
 
+    def texts(self) -> list[tuple[str, str, int, str, int, str, str]]:
+        """(id, body, year, part, paragraph, part title, text) of every paragraph: to tokenise them again."""
+        sql = (
+            "SELECT p.id, r.agency, r.year, p.part, p.paragraph, p.part_title, p.text"
+            " FROM paragraphs p JOIN reports r ON r.id = p.report_id"
+        )
+        with self._lock:
+            return [tuple(row) for row in self._db.execute(sql)]
+
+    def set_tokens(self, tokens: Iterable[tuple[str, str]], setting: tuple[str, str]) -> None:
+        """Replace the paragraphs' tokens ((id, tokens) pairs) and rebuild the word index, in one transaction
+        with the setting that records the tokenisation."""
+        with self.transaction() as db:
+            db.executemany("UPDATE paragraphs SET tokens = ? WHERE id = ?", [(t, i) for i, t in tokens])
+            db.execute("INSERT INTO paragraph_words (paragraph_words) VALUES ('rebuild')")
+            db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", setting)
+
     def paragraph_count(self) -> int:
         return int(self._rows("SELECT count(*) AS n FROM paragraphs")[0]["n"])
 
@@ -293,13 +311,22 @@ class RecordStore:
             return []
         match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
         where, params = _where(filters, _FILTER_COLUMNS)
-        condition = f"AND {where.removeprefix('WHERE ')}" if where else ""
-        sql = (
-            "SELECT p.id, -bm25(paragraph_words) AS score FROM paragraph_words"
-            " JOIN paragraphs p ON p.rowid = paragraph_words.rowid JOIN reports r ON r.id = p.report_id"
-            f" WHERE paragraph_words MATCH ? {condition} ORDER BY score DESC, p.rowid LIMIT ?"
+        within = (
+            f"AND rowid IN (SELECT p.rowid FROM paragraphs p JOIN reports r ON r.id = p.report_id {where})"
+            if where
+            else ""
         )
-        return [(r["id"], float(r["score"])) for r in self._rows(sql, [match, *params, n])]
+        sql = (
+            "SELECT rowid, -bm25(paragraph_words) AS score FROM paragraph_words"
+            f" WHERE paragraph_words MATCH ? {within} ORDER BY rank LIMIT ?"
+        )
+        with self._lock:
+            best = self._db.execute(sql, [match, *params, n]).fetchall()
+            marks = ", ".join("?" * len(best))
+            ids = dict(
+                self._db.execute(f"SELECT rowid, id FROM paragraphs WHERE rowid IN ({marks})", [r for r, _s in best])
+            )
+        return [(ids[row], float(score)) for row, score in best]
 
     def _telling_words(self, words: list[str]) -> list[str]:
         """The query words the index holds, without those in more than half of the paragraphs (when others remain)."""

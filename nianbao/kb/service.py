@@ -26,7 +26,7 @@ from nianbao.kb.agency import agency_level, agency_region
 from nianbao.kb.chunks import PREAMBLE, ChunkText, chunk_report
 from nianbao.kb.embeddings import Embedder, HashingEmbedder, embedder_from_settings
 from nianbao.kb.ingest import Prepared, PrepareFailure, embedding_text, prepare_all
-from nianbao.kb.lexical import tokenize
+from nianbao.kb.lexical import TOKENS_VERSION, tokenize
 from nianbao.kb.models import (
     AddResult,
     DuplicateReportError,
@@ -56,6 +56,7 @@ SEARCH_BY_ID_LIMIT = 2000
 WIDE_SEARCH_LIMIT = 1000
 BATCH_SIZE = 64
 LAYOUT_KEY, LAYOUT = "layout", "sqlite-records-1"
+TOKENS_KEY = "tokens"
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
 PLACE_UNITS = ("县", "区", "市", "省", "旗", "州")
 KEY_TABLE_COLUMNS = {TableId.REQUESTS: {"总计"}, TableId.APPEALS: {"总计"}}
@@ -84,6 +85,8 @@ class KnowledgeBase:
         self._record_version = -1
         self._record_views: _RecordViews | None = None
         self.migrated = self.migrate() if self.records.setting(LAYOUT_KEY) != LAYOUT else 0
+        if self.records.setting(TOKENS_KEY) != TOKENS_VERSION:
+            self._tokenize_again()
         if self.records.unfinished():
             self.recover()
 
@@ -327,7 +330,7 @@ class KnowledgeBase:
         if filters and count <= SEARCH_BY_ID_LIMIT:
             return self.vectors.query(vector, n, among=self.records.select(filters))
         total = self.records.paragraph_count()
-        wide = min(total, WIDE_SEARCH_LIMIT, max(n, 2 * n * total // count)) if filters else n + n // 2
+        wide = min(total, WIDE_SEARCH_LIMIT, max(n, 2 * n * total // count)) if filters else min(total, n + n // 2)
         hits = self.vectors.query(vector, wide)
         allowed = set(self.records.select(filters, among=[cid for cid, _d in hits]))
         return [hit for hit in hits if hit[0] in allowed][:n]
@@ -429,6 +432,17 @@ class KnowledgeBase:
             self._record_cache = None
         self.records.set_setting(LAYOUT_KEY, LAYOUT)
         return moved
+
+    def _tokenize_again(self) -> None:
+        """Index every paragraph with this version's tokens (a store indexed with another tokenisation)."""
+        rows = self.records.texts()
+        if rows:
+            logger.warning("知识库检索索引正在按新的分词方式重建：%d 个段落", len(rows))
+        tokens = (
+            (chunk_id, " ".join(tokenize(embedding_text(agency, year, _chunk(part, number, title, text)))))
+            for chunk_id, agency, year, part, number, title, text in rows
+        )
+        self.records.set_tokens(tokens, (TOKENS_KEY, TOKENS_VERSION))
 
     def recover(self) -> None:
         """Delete the vectors that interrupted adds and removes left in Chroma without a paragraph."""
@@ -580,6 +594,10 @@ def _paragraphs(stored: StoredReport, chunks: list[ChunkText], tokens: list[str]
         Paragraph(f"{stored.id}:{c.part}:{c.paragraph}", c.part, c.paragraph, c.part_title, c.text, words)
         for c, words in zip(chunks, tokens, strict=True)
     ]
+
+
+def _chunk(part: str, paragraph: int, title: str, text: str) -> ChunkText:
+    return ChunkText(part=part, part_title=title, paragraph=paragraph, text=text)
 
 
 def chunk_address(chunk_id: str) -> tuple[str, str, int]:

@@ -133,15 +133,15 @@ class VectorStore:
 
     @_refreshing
     def query(self, embedding: np.ndarray, n: int, among: list[str] | None = None) -> list[tuple[str, float]]:
-        """The ``n`` nearest vectors (among these ids, if given) as (id, cosine distance), nearest first."""
+        """The ``n`` nearest vectors (among these ids, if given) as (id, cosine distance), nearest first
+        (``n`` at most the number of vectors: Chroma refuses more)."""
         collection = self.collection()
         self._check_dimension(embedding[None, :], collection)
         if among is not None:
             return self._query_among(collection, embedding, n, among)
-        count = collection.count()
-        if not count:
+        if n < 1:
             return []
-        got = collection.query(query_embeddings=embedding[None, :], n_results=min(n, count), include=["distances"])
+        got = collection.query(query_embeddings=embedding[None, :], n_results=n, include=["distances"])
         return [(i, float(d)) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
     def _query_among(self, collection: Any, embedding: np.ndarray, n: int, among: list[str]) -> list[tuple[str, float]]:
