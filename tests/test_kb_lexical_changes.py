@@ -1,6 +1,6 @@
-"""The word index (SQLite FTS5 over jieba tokens) scores by BM25 and follows every add, replace and removal:
+"""The word index (SQLite FTS5 over character pairs) scores by BM25 and follows every add, replace and removal:
 after any sequence of them it answers, filters included, exactly as an index built afresh over the
-reports left; and leaving out the words in more than half of the paragraphs changes no score."""
+reports left; the words of a question left out of the match are only its common ones."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nianbao.kb import records
 from nianbao.kb.lexical import tokenize
 from nianbao.kb.models import StoredReport
 from nianbao.kb.records import NewReport, Paragraph, RecordStore
@@ -114,7 +115,10 @@ def test_after_any_adds_replaces_and_removals_the_index_answers_as_one_built_afr
         fresh.close()
 
 
-def test_the_scores_are_bm25_and_leaving_out_the_commonest_words_changes_none(folder: Path) -> None:
+def test_the_scores_are_bm25_and_leaving_out_the_words_in_half_the_paragraphs_changes_none(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert records.common_cutoff(len(PARAGRAPHS)) == len(PARAGRAPHS) / 2  # a small index: only those
     store = RecordStore(folder / "kb.sqlite3")
     report = new_report(1, 0, len(PARAGRAPHS), AGENCIES[0])
     store.write([report], [], None)
@@ -128,6 +132,22 @@ def test_the_scores_are_bm25_and_leaving_out_the_commonest_words_changes_none(fo
         for chunk_id, score in relevant.items():
             assert found[chunk_id] == pytest.approx(score, rel=1e-6)
         assert all(expected[i] == pytest.approx(found[i], rel=1e-6, abs=1e-5) for i in found)
+
+
+def test_the_common_words_of_a_question_are_left_out_of_the_match_unless_all_are(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(records, "COMMON_WORD_FLOOR", 5)  # as in an index of thousands of paragraphs
+    store = RecordStore(folder / "kb.sqlite3")
+    report = new_report(1, 0, len(PARAGRAPHS), AGENCIES[0])
+    store.write([report], [], None)
+    holding = Counter(w for p in report.paragraphs for w in set(_fts_words(p.tokens)))
+    common = [w for w, n in holding.items() if n > records.common_cutoff(len(PARAGRAPHS))]
+    assert common
+    rare = next(w for w, n in holding.items() if n == 1)
+    (only,) = store.search_words([*common, rare], 10, None)
+    assert rare in _fts_words(store.paragraphs([only[0]])[only[0]].tokens)
+    assert len(store.search_words(common, 10, None)) == 10  # all common: the rarest of them are matched
 
 
 def test_chinese_is_found_by_its_words_where_unsegmented_text_is_not(folder: Path) -> None:
