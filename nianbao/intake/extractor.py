@@ -218,6 +218,7 @@ class _Context:
     rows: dict[TableId, str] = field(default_factory=dict)
     row_spans: dict[TableId, tuple[int, int]] = field(default_factory=dict)
     group: str = ""
+    within: ColumnRef | None = None
 
 
 @dataclass
@@ -265,6 +266,7 @@ class _Reader:
                 pending, after_figure = [], False
             if self._sentence_before(tokens, index):
                 self.context.fresh = False
+                self.context.within = None
             if DELTA in pending and self._boundary_before(tokens, index):
                 pending = [
                     r for r in pending if r is not DELTA
@@ -297,6 +299,7 @@ class _Reader:
                 refs = refs + trailing
             else:
                 used = index
+        refs += self._column_of_whole(refs)
         if ANOTHER in refs and not _says_row(refs):
             self._note(figure, "“另有”之后没有说明是哪一项。", unread=True)
             return used
@@ -324,7 +327,7 @@ class _Reader:
                 break
             refs.extend(token.refs)
             last = position
-            if any(isinstance(r, RowRef) for r in token.refs):
+            if any(isinstance(r, RowRef) and r.rank >= 1 for r in token.refs):
                 break
         return refs, last
 
@@ -468,6 +471,23 @@ class _Reader:
             self.last = (figure, [*base, name], len(self.notes))
         self.spans = []
         return figures[-1]
+
+    def _column_of_whole(self, refs: list[Ref]) -> list[Ref]:
+        """``自然人申请30件，其中予以公开16件，部分公开3件``: the parts of a figure said for one applicant type
+        (after 其中, to the end of the clause group) are of that type too."""
+        if not _says_row(refs) or any(isinstance(r, ColumnRef) for r in refs):
+            return []
+        if WITHIN not in refs:
+            return [self.context.within] if self.context.within is not None else []
+        whole = self.placed[-1] if self.placed else None
+        columns = {a[2] for a in whole.targets} if whole is not None else set()
+        if whole is None or whole.figure is not (self.last or (None,))[0] or len(columns) != 1:
+            return []
+        (column,) = columns
+        if column in APPLICANT_COLUMNS and whole.targets[0][0] is REQ:
+            self.context.within = ColumnRef(REQ, column)
+            return [self.context.within]
+        return []
 
     def _figure_list(self, tokens: list[_Token], index: int) -> list[int]:
         """The figure at ``index`` and the ones right after it, separated only by 、 or commas."""
