@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.model import Finding, Location, Part, Report, Severity, blank_cells
 from nianbao.readers.document import Document, Line, clean, looks_hard_wrapped, reflow
+from nianbao.readers.readable import unreadable_tables
 from nianbao.readers.tables import place_table_lines, split_line
 from nianbao.schema import (
     PART_TITLE_VARIANTS,
@@ -97,6 +98,7 @@ def parse_document(document: Document) -> Report:
     table_lines = {s.number: s.lines for s in sections if s.number in ("二", "三", "四")}
     report.reader_findings.extend(numbering)
     report.reader_findings.extend(place_table_lines(report, table_lines))
+    report.reader_findings.extend(unreadable_tables(report, table_lines))
     return report
 
 
