@@ -28,7 +28,7 @@ MAX_PDF_INFLATED_BYTES = 160 * MB
 MAX_PAGE_CONTENT_BYTES = 4 * MB
 # Glyphs laid out on one page (a page of 6-point type holds about 12,000) and in the whole file.
 MAX_PAGE_GLYPHS = 15_000
-MAX_GLYPHS = 250_000
+MAX_GLYPHS = 120_000
 # A DOCX or XLSX inflated, altogether and one member (the DOCX reader has tighter limits of its own).
 MAX_ARCHIVE_BYTES = 200 * MB
 MAX_ARCHIVE_PART_BYTES = 50 * MB
