@@ -315,8 +315,10 @@ class RecordStore:
             return []
         match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
         where, params = _where(filters, _FILTER_COLUMNS)
+        # "+rowid": the filter is checked on each match against the filtered rowids, taken once; given to FTS5
+        # as a constraint of its own it made a search with a year filter ten times slower.
         within = (
-            f"AND rowid IN (SELECT p.rowid FROM paragraphs p JOIN reports r ON r.id = p.report_id {where})"
+            f"AND +rowid IN (SELECT p.rowid FROM paragraphs p JOIN reports r ON r.id = p.report_id {where})"
             if where
             else ""
         )
