@@ -38,7 +38,15 @@ from agents.prompting import render
 from agents.reask import ask_until_valid
 from nianbao.claims.text import complete_sentences
 from nianbao.drafting.model import UNVERIFIED, Draft, DraftParagraph, DraftPart, SourceRef
-from nianbao.drafting.offline import FEE, OfflineDrafter, draft_offline, fee_fact, last_year_problems, subject_of
+from nianbao.drafting.offline import (
+    FEE,
+    OfflineDrafter,
+    Section,
+    draft_offline,
+    fee_fact,
+    last_year_problems,
+    subject_of,
+)
 from nianbao.drafting.prose import as_prose
 from nianbao.drafting.sources import Hit, ReportSource, grounding_report, same_agency
 from nianbao.drafting.summary import active_sentence, appeals_sentence, applicants_sentence, requests_sentence
@@ -63,6 +71,7 @@ logger = logging.getLogger(__name__)
 MAX_FIX_ROUNDS = 2
 MAX_CONTINUATIONS = 2
 MATERIAL_CHARS = 2500
+EXAMPLE_CHARS = 300  # last year's subsection as a style example: enough for its register, short for a local model
 SOURCE_SHINGLE = 4
 SOURCE_SHARE = 0.15
 
@@ -104,7 +113,18 @@ class PartStream:
 
     def _run(self) -> Generator[DraftChunk, None, None]:
         report = self.draft.report
-        context = PartContext(report, self.facts, self.previous)
+        text = yield from self._reply_with_fixes()
+        final, self.checks = mark_failing(self._with_required(text), report, self.facts, self.number, self.previous)
+        if self.cut:  # the unfinished end is marked, not passed off as finished text
+            final = "\n".join([*final.split("\n")[:-1], mark_sentence(final.split("\n")[-1])])
+        yield DraftChunk(final, reset=True)
+        paragraphs = [DraftParagraph(text=p, sources=self._sources_of(p)) for p in final.split("\n") if p.strip()]
+        self.part = DraftPart(number=self.number, paragraphs=paragraphs)
+
+    def _reply_with_fixes(self) -> Generator[DraftChunk, None, str]:
+        """The model's reply to ``messages``, re-asked while its figures fail (at most ``max_fix_rounds`` times);
+        a re-ask that fails keeps the reply before it."""
+        context = PartContext(self.draft.report, self.facts, self.previous)
         outcome = yield from ask_until_valid(
             self.messages,
             self._answer,
@@ -115,14 +135,7 @@ class PartStream:
         if outcome.failed_retry is not None:
             self._keep_previous(outcome.reply, outcome.failed_retry)
             yield DraftChunk(outcome.reply)
-        final, self.checks = mark_failing(
-            self._with_required(outcome.reply), report, self.facts, self.number, self.previous
-        )
-        if self.cut:  # the unfinished end is marked, not passed off as finished text
-            final = "\n".join([*final.split("\n")[:-1], mark_sentence(final.split("\n")[-1])])
-        yield DraftChunk(final, reset=True)
-        paragraphs = [DraftParagraph(text=p, sources=self._sources_of(p)) for p in final.split("\n") if p.strip()]
-        self.part = DraftPart(number=self.number, paragraphs=paragraphs)
+        return str(outcome.reply)
 
     def _answer(self, messages: list[BaseMessage]) -> Generator[DraftChunk, None, str]:
         """A reply streamed; a retry first withdraws what was shown of the reply before it."""
@@ -201,6 +214,54 @@ class PartStream:
         )
 
 
+@dataclass
+class SectionedStream(PartStream):
+    """Part 一 subsection by subsection, when the clerk gave facts about this year's work.
+
+    Each subsection keeps its heading and its data paragraph as the built-in drafter wrote them from the
+    tables; the model writes only the work paragraph of a subsection she gave facts for, from those facts,
+    with last year's text of the subsection as a style example (short prompts: prompts/draft_subsection.md).
+    A subsection without facts keeps the built-in drafter's paragraphs (carried over and marked).
+    """
+
+    system: str = ""
+
+    def _run(self) -> Generator[DraftChunk, None, None]:
+        assert self.required is not None
+        paragraphs = self.required.opening_paragraphs()
+        yield DraftChunk("\n".join(p.text for p in paragraphs) + "\n")
+        for section in self.required.sections():
+            yield DraftChunk("\n".join(p.text for p in section.paragraphs([])) + "\n")
+            work = section.work
+            if section.facts:
+                self.messages = [SystemMessage(content=self.system), HumanMessage(content=self._prompt(section))]
+                text = yield from self._reply_with_fixes()
+                sources = [SourceRef(source=s, own=True) for s in dict.fromkeys(f.source for f in section.facts)]
+                work = [DraftParagraph(text=line, sources=sources) for line in text.split("\n") if line.strip()]
+            paragraphs += section.paragraphs(work)
+        report = self.draft.report
+        final, self.checks = mark_failing(
+            "\n".join(p.text for p in paragraphs), report, self.facts, self.number, self.previous
+        )
+        yield DraftChunk(final, reset=True)
+        for paragraph, line in zip(paragraphs, final.split("\n"), strict=True):
+            paragraph.text = line
+        self.part = DraftPart(number=self.number, paragraphs=paragraphs)
+
+    def _prompt(self, section: Section) -> str:
+        assert self.required is not None
+        example = "".join(section.subsection.paragraphs)[:EXAMPLE_CHARS] if self.required.own else ""
+        return render(
+            "draft_subsection",
+            self.drafter.prompt_variant,
+            heading=section.heading,
+            facts="\n".join(f"- {f.text}" for f in section.facts),
+            example=_quoted(example) or "（无）",
+            subject=self.required.subject,
+            year=self.draft.report.year,
+        )
+
+
 class SentenceGate:
     """Lets text through a sentence at a time, each checked (corrected, and marked at the failing clause) first."""
 
@@ -261,23 +322,27 @@ class LLMDrafter:
 
     # -- whole drafts ------------------------------------------------------------------------------
 
-    def draft_all(self, agency: str, year: int, cells: Report, facts: Facts | None = None) -> Draft:
+    def draft_all(
+        self, agency: str, year: int, cells: Report, facts: Facts | None = None, work: list[WorkFact] | None = None
+    ) -> Draft:
         """A complete draft: the offline draft first, then parts 一, 五, 六 by the model.
 
         When the model fails, the offline draft's part stays and a note says why.
         """
-        draft = draft_offline(agency, year, cells, self.source, facts)
+        draft = draft_offline(agency, year, cells, self.source, facts, work)
         for number in ("一", "五", "六"):
             try:
-                draft = self.draft_part(draft, number, facts)
+                draft = self.draft_part(draft, number, facts, work)
             except LLMError as e:
                 draft.notes.append(f"{e.message}已改用离线起草的结果。")
                 break
         return draft
 
-    def draft_part(self, draft: Draft, number: str, facts: Facts | None = None) -> Draft:
-        """A new draft where only part ``number`` is drafted again by the model."""
-        return self._consume(self.stream_part(draft, number, facts))
+    def draft_part(
+        self, draft: Draft, number: str, facts: Facts | None = None, work: list[WorkFact] | None = None
+    ) -> Draft:
+        """A new draft where only part ``number`` is drafted again by the model (``work``: her facts)."""
+        return self._consume(self.stream_part(draft, number, facts, work=work))
 
     def regenerate_part(self, draft: Draft, number: str, instruction: str, facts: Facts | None = None) -> Draft:
         """A new draft where only part ``number`` is rewritten to the instruction (更简洁, 突出一网通办 …)."""
@@ -342,7 +407,15 @@ class LLMDrafter:
         # year before; another body's report or an older one never is.
         part_deadline = Deadline(self.limits.part_seconds, f"起草第{number}部分", "NIANBAO_LLM_PART_SECONDS")
         deadline = Deadline.sooner(part_deadline, self.draft_deadline)
-        stream = PartStream(self, draft, number, facts, messages, materials, required, required.previous)
+        # Checked against her facts, the figures of her work notes included (召开新闻发布会 2 次 is hers).
+        checked = required.facts
+        if number == "一" and instruction is None and any(section.facts for section in required.sections()):
+            stream: PartStream = SectionedStream(
+                self, draft, number, checked, messages, [], required, required.previous
+            )
+            stream.system = system  # type: ignore[attr-defined]
+        else:
+            stream = PartStream(self, draft, number, checked, messages, materials, required, required.previous)
         stream.deadline = deadline
         return stream
 

@@ -15,6 +15,8 @@ import logging
 import re
 from decimal import Decimal
 
+from pydantic import BaseModel, Field
+
 from nianbao.claims.counts import Topic as ClaimTopic
 from nianbao.claims.text import split_sentences
 from nianbao.claims.ties import find_ties, format_value
@@ -167,18 +169,34 @@ class OfflineDrafter:
         return with_topics_needed(outline, self.work)
 
     def part_one(self) -> DraftPart:
-        outline = self.outline()
-        style = style_of(self.base if self.own else None)
-        opening = [DraftParagraph(text=t, sources=self.refs("一")) for t in self.carried.paragraphs(outline.opening)]
-        paragraphs = opening or [DraftParagraph(text=self.opening())]
-        for index, subsection in enumerate(outline.subsections, 1):
-            heading = self.carried.heading(subsection.titled(index))
-            paragraphs.append(DraftParagraph(text=heading))
-            data = data_paragraph(subsection.topic, self.report, self.previous, style, self.subject)
-            if data:
-                paragraphs.append(DraftParagraph(text=data))
-            paragraphs += self.work_paragraphs(subsection, bool(data))
+        paragraphs = self.opening_paragraphs()
+        for section in self.sections():
+            paragraphs += section.paragraphs()
         return DraftPart(number="一", paragraphs=paragraphs)
+
+    def opening_paragraphs(self) -> list[DraftParagraph]:
+        """一's opening: last year's, carried over and marked, else one written for this year."""
+        carried_text = self.carried.paragraphs(self.outline().opening)
+        opening = [DraftParagraph(text=t, sources=self.refs("一")) for t in carried_text]
+        return opening or [DraftParagraph(text=self.opening())]
+
+    def sections(self) -> list[Section]:
+        """一's subsections, each with its heading, data paragraph, the clerk's facts and its work paragraphs."""
+        style = style_of(self.base if self.own else None)
+        found = []
+        for index, subsection in enumerate(self.outline().subsections, 1):
+            data = data_paragraph(subsection.topic, self.report, self.previous, style, self.subject)
+            facts = [f for f in self.work if f.about == subsection.topic.value and f.chosen]
+            found.append(
+                Section(
+                    subsection=subsection,
+                    heading=self.carried.heading(subsection.titled(index)),
+                    data=data,
+                    facts=facts,
+                    work=self.work_paragraphs(subsection, bool(data)),
+                )
+            )
+        return found
 
     def work_paragraphs(self, subsection: Subsection, has_data: bool) -> list[DraftParagraph]:
         """The clerk's facts in the report's register; else last year's sentences, marked as carried over."""
@@ -278,6 +296,22 @@ class OfflineDrafter:
     def fact_refs(self, about: str) -> list[SourceRef]:
         sources = dict.fromkeys(f.source for f in self.work if f.about == about and f.chosen)
         return [SourceRef(source=s, own=True) for s in sources]
+
+
+class Section(BaseModel):
+    """One subsection of 一 as drafted: heading, data paragraph ('' when the tables say nothing of its topic),
+    the clerk's facts about it and its work paragraphs (written from them, else carried over, else 【待补充】)."""
+
+    subsection: Subsection
+    heading: str
+    data: str = ""
+    facts: list[WorkFact] = Field(default_factory=list)
+    work: list[DraftParagraph] = Field(default_factory=list)
+
+    def paragraphs(self, work: list[DraftParagraph] | None = None) -> list[DraftParagraph]:
+        """The section's paragraphs, with ``work`` in place of its own work paragraphs when given."""
+        data = [DraftParagraph(text=self.data)] if self.data else []
+        return [DraftParagraph(text=self.heading), *data, *(self.work if work is None else work)]
 
 
 class CarriedText:
