@@ -225,6 +225,10 @@ class SectionedStream(PartStream):
     """
 
     system: str = ""
+    heading: str = ""  # the subsection being written
+
+    def _fix_prompt(self, findings: str) -> str:
+        return render("fix_subsection", self.drafter.prompt_variant, heading=self.heading, findings=findings)
 
     def _run(self) -> Generator[DraftChunk, None, None]:
         assert self.required is not None
@@ -234,6 +238,7 @@ class SectionedStream(PartStream):
             yield DraftChunk("\n".join(p.text for p in section.paragraphs([])) + "\n")
             work = section.work
             if section.facts:
+                self.heading = section.heading
                 self.messages = [SystemMessage(content=self.system), HumanMessage(content=self._prompt(section))]
                 text = yield from self._reply_with_fixes()
                 sources = [SourceRef(source=s, own=True) for s in dict.fromkeys(f.source for f in section.facts)]

@@ -40,10 +40,13 @@ def test_the_model_writes_each_work_paragraph_from_her_facts_only(seed: Report, 
     assert CARRIED in one.split("（三）")[1].split("（四）")[0]  # no facts for 平台建设: carried over, marked
 
 
-def test_a_figure_she_did_not_give_is_sent_back_then_marked(seed: Report, cells: Report) -> None:
+def test_a_figure_she_did_not_give_is_sent_back_for_her_subsection_then_not_kept(seed: Report, cells: Report) -> None:
     wrong = "2022年，我县组织全县政务公开业务培训5次。"
     offline = draft_offline(AGENCY, 2022, cells, ReportList([seed]), {}, WORK[1:])
     with fake_openai([Reply(wrong), Reply(wrong), Reply(wrong)]) as server:
         draft = LLMDrafter(model_for(server), ReportList([seed])).draft_part(offline, "一", work=WORK[1:])
-    assert len(server.prompts()) == 3  # the first reply and two fix rounds
-    assert f"培训5次{UNVERIFIED}。" in draft.report.part_text("一")
+    prompts = server.prompts()
+    assert len(prompts) == 3  # the first reply and two fix rounds
+    assert "你写的“（一）机构与制度建设取得新进展”这一小节" in prompts[1] and "第一部分完整正文" not in prompts[1]
+    one = draft.report.part_text("一")
+    assert "培训5次" not in one.replace(f"培训5次{UNVERIFIED}", "")  # never kept unmarked (her 3 replaces it)
