@@ -324,7 +324,10 @@ def drafting_turn(
     updated = services.with_parts(report, drafted)
     marked = sum(p.text.count(narrative.UNVERIFIED) for p in drafted)
     names = "、".join(f"第{p.number}部分" for p in drafted)
+    carried = sum(p.text.count(narrative.CARRIED) for p in drafted)
     reply = [f"已起草{names}。" + (f"其中 {marked} 句标注了{narrative.UNVERIFIED}，请核实。" if marked else "")]
+    if carried:
+        reply.append(f"有 {carried} 句沿用上年报告，标注了{narrative.CARRIED}：请逐句核实，或在“叙述”中一键确认。")
     reply.extend(dict.fromkeys(p.note for p in drafted if p.note))
     sources = {**draft.extra.get("sources", {}), **{p.number: p.sources for p in drafted}}
     notes = {**draft.extra.get("notes", {}), **{p.number: p.note for p in drafted}}

@@ -184,10 +184,12 @@ def unfinished_note(report: Report) -> None:
     errors = sum(1 for f in findings if f.is_error)
     blank = sum(1 for c in report.cells if c.value is None)
     marked = sum(report.part_text(n).count(UNVERIFIED) for n in ("一", "五", "六"))
+    others = [(mark, sum(report.part_text(n).count(mark) for n in DRAFTED)) for mark in (CARRIED, TO_FILL, SUGGESTED)]
     lacks = [
         f"{errors} 个核对错误" if errors else "",
         f"{blank} 个单元格未填" if blank else "",
         f"{marked} 句标注了{UNVERIFIED}" if marked else "",
+        *(f"{count} 处{mark}" for mark, count in others if count),
     ]
     lacks = [item for item in lacks if item]
     if lacks:

@@ -90,7 +90,9 @@ def test_carried_over_sentences_are_confirmed_in_one_click(data_dir, seed_path):
     send(at, FIGURES)
     send(at, "请起草总体情况")
     draft_id = at.query_params["d"]
+    assert "句沿用上年报告，标注了【沿用上年，请核实】" in at.chat_message[-1].markdown[-1].value
     assert "【沿用上年，请核实】" in stored(at).report.part_text("一")
+    assert any("处【沿用上年，请核实】" in w.value for w in at.warning)  # said again before a download
     at.button(key=f"confirm-{draft_id}-一").click().run()
     assert "【沿用上年，请核实】" not in stored(at).report.part_text("一")
     assert_clean(at)
