@@ -43,6 +43,16 @@ def user_key() -> str:
     return key
 
 
+def switch_user(key: str) -> None:
+    """Open another user key's drafts (a personal code was typed): the link then holds that key."""
+    st.session_state["user_key"] = key
+    st.query_params["u"] = key
+    st.session_state.pop("draft_id", None)
+    st.session_state[NEW_REQUESTED] = False
+    if "d" in st.query_params:
+        del st.query_params["d"]
+
+
 def current_draft() -> StoredDraft | None:
     """The draft being edited (its id kept in the session and in the URL as ?d=…), or None."""
     draft_id = st.session_state.get("draft_id") or st.query_params.get("d") or _latest_draft_id()

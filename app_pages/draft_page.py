@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import common, grids, layout, narrative, services
+from app_pages import common, grids, keys, layout, narrative, services
 from app_pages.places import escape, reply_markdown
 from nianbao.errors import NianbaoError
 from nianbao.model import Report
@@ -82,7 +82,8 @@ def manage_drafts(draft: StoredDraft | None) -> StoredDraft | None:
     st.subheader("我的草稿")
     drafts = services.draft_store().list_drafts(common.user_key())
     if not drafts:
-        st.caption("还没有草稿。")
+        st.caption("这个地址下还没有草稿。在别的电脑上建过草稿？请在下方输入取回码。")
+        keys.way_back()
         return None
     ids = [d.id for d in drafts]
     names = {d.id: d.name for d in drafts}
@@ -98,6 +99,7 @@ def manage_drafts(draft: StoredDraft | None) -> StoredDraft | None:
         st.rerun()
     if draft is not None:
         draft_actions(draft)
+    keys.way_back()
     return draft
 
 

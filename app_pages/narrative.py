@@ -52,10 +52,14 @@ def show_parts(draft: StoredDraft, findings: list[Finding] | None = None) -> Non
     if carried:
         st.info(f"有 {carried} 句沿用上年报告（{CARRIED}）：请逐句核实后修改，或点击“确认沿用”。")
     show_work_facts(draft)
-    if not any(report.part_text(n).strip() for n in DRAFTED):
+    drafted = any(report.part_text(n).strip() for n in DRAFTED)
+    if not drafted:
         st.info("叙述部分尚未起草。点击下方按钮，或在对话中说“起草总体情况”。")
-        if st.button("起草叙述部分（一、五、六）", key="draft-all"):
-            regenerate(draft, list(DRAFTED), "")
+    # The button stays once 一 exists: after new figures all three parts are drafted again in one go.
+    label = "重新起草叙述部分（一、五、六）" if drafted else "起草叙述部分（一、五、六）"
+    tip = "按现在的表格重新起草一、五、六，替换现有文字（单独改写某一部分见各部分下的“改写”）。" if drafted else None
+    if st.button(label, key="draft-all", help=tip):
+        regenerate(draft, list(DRAFTED), "")
     at_parts = [f for f in findings or [] if f.location.table is None and f.location.part]
     for number in PART_NUMERALS:
         show_part(draft, number, [f for f in at_parts if f.location.part == number])
@@ -160,12 +164,42 @@ def show_chart(draft: StoredDraft) -> None:
         rows = {report.year or 0: services.key_figures(report)}
     frame = pd.DataFrame.from_dict(rows, orient="index").sort_index()
     frame.index = [f"{y}年" + ("（本草稿）" if y == report.year else "") for y in frame.index]
-    counts = frame[["新收申请（件）", "行政复议（件）", "行政诉讼（件）"]]
-    st.markdown("**申请与复议、诉讼（件）**")
-    st.bar_chart(counts, stack=False)
-    st.markdown("**予以公开占办结的比例（%）**")
-    st.bar_chart(frame[["予以公开占比（%）"]])
+    # Each on its own axis: beside hundreds of requests, two or three appeals would be invisible.
+    requests, appeals = st.columns(2)
+    with requests:
+        bars("新收申请", frame, ["新收申请（件）"], "件")
+    with appeals:
+        bars("行政复议、行政诉讼", frame, ["行政复议（件）", "行政诉讼（件）"], "件")
+    bars("予以公开占办结的比例", frame, ["予以公开占比（%）"], "%")
     st.dataframe(frame, width="stretch")
+
+
+def bars(title: str, frame: pd.DataFrame, columns: list[str], unit: str) -> None:
+    """Bars by year, one per column, titled and with tooltips in Chinese (Streamlit's own charts say "value")."""
+    values = [
+        {"年度": str(year), "项目": column.split("（")[0], "数值": None if pd.isna(v) else float(v)}
+        for year, row in frame[columns].iterrows()
+        for column, v in row.items()
+    ]
+    legend = {"orient": "bottom"} if len(columns) > 1 else None
+    spec = {
+        "title": {"text": f"{title}（{unit}）", "anchor": "start", "fontSize": 14},
+        "data": {"values": values},
+        "mark": {"type": "bar", "tooltip": True},
+        "height": 200,
+        "encoding": {
+            "x": {"field": "年度", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}, "sort": None},
+            "xOffset": {"field": "项目"},
+            "y": {"field": "数值", "type": "quantitative", "title": None},
+            "color": {"field": "项目", "type": "nominal", "title": None, "legend": legend},
+            "tooltip": [
+                {"field": "年度", "title": "年度"},
+                {"field": "项目", "title": "项目"},
+                {"field": "数值", "title": unit},
+            ],
+        },
+    }
+    st.vega_lite_chart(spec=spec, width="stretch")
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

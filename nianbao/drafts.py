@@ -46,7 +46,16 @@ CREATE TABLE IF NOT EXISTS drafts (
     version INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS drafts_by_user ON drafts (user_key, updated_at);
+CREATE TABLE IF NOT EXISTS personal_codes (
+    code TEXT PRIMARY KEY,
+    user_key TEXT NOT NULL UNIQUE,
+    created_at REAL NOT NULL
+);
 """
+# A personal code opens a user's drafts on another computer: 8 characters of an alphabet without look-alikes
+# (no 0/O, 1/I), 40 bits, typed as ABCD-EFGH in any case. Guessing is throttled by the page that asks for one.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
 
 
 class ChatMessage(BaseModel):
@@ -103,6 +112,17 @@ def new_user_key() -> str:
 
 def is_user_key(text: str | None) -> bool:
     return bool(text) and bool(_USER_KEY.match(text or ""))
+
+
+def normalized_code(typed: str) -> str | None:
+    """A personal code as stored (upper case, no dash or spaces), or None when it cannot be one."""
+    code = re.sub(r"[\s\-－—]", "", typed or "").upper()
+    ok = len(code) == CODE_LENGTH and all(c in CODE_ALPHABET for c in code)
+    return code if ok else None
+
+
+def shown_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
 
 
 def default_name(agency: str | None, year: int | None) -> str:
@@ -212,6 +232,28 @@ class DraftStore:
                 (user_key,),
             ).fetchall()
         return [DraftInfo(**dict(row)) for row in rows]
+
+    def personal_code(self, user_key: str) -> str:
+        """This user's personal code (made the first time it is asked for), as ``ABCD-EFGH``."""
+        _check_user(user_key)
+        with self._transaction() as conn:
+            row = conn.execute("SELECT code FROM personal_codes WHERE user_key = ?", (user_key,)).fetchone()
+            while row is None:
+                code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+                taken = conn.execute("SELECT 1 FROM personal_codes WHERE code = ?", (code,)).fetchone()
+                if not taken:
+                    conn.execute("INSERT INTO personal_codes VALUES (?, ?, ?)", (code, user_key, time.time()))
+                    row = (code,)
+        return shown_code(row[0])
+
+    def user_for_code(self, typed: str) -> str | None:
+        """The user key a personal code opens, or None (the code is compared as typed, in any case, dash or not)."""
+        code = normalized_code(typed)
+        if code is None:
+            return None
+        with self._connect() as conn:
+            row = conn.execute("SELECT user_key FROM personal_codes WHERE code = ?", (code,)).fetchone()
+        return str(row[0]) if row else None
 
     def rename(self, user_key: str, draft_id: str, name: str) -> StoredDraft:
         """Give a draft a new name."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -223,6 +224,39 @@ def test_another_user_does_not_see_the_draft(data_dir):
     assert_clean(other)
     assert not other.data_editor
     assert other.button(key="new-start")
+
+
+def test_the_button_to_draft_the_narrative_stays_once_part_one_exists(data_dir):
+    at = new_draft(start())
+    send(at, FIGURES)
+    assert at.button(key="draft-all").label == "起草叙述部分（一、五、六）"
+    at.button(key="draft-all").click().run()
+    first = stored(data_dir, at).report.part_text("六")
+    send(at, "收取信息处理费120元")  # a new fact after drafting: all three parts again, in one click
+
+    assert at.button(key="draft-all").label == "重新起草叙述部分（一、五、六）"
+    at.button(key="draft-all").click().run()
+
+    assert_clean(at)
+    again = stored(data_dir, at).report.part_text("六")
+    assert "120" in again and again != first
+
+
+def test_the_trend_chart_draws_appeals_and_suits_on_their_own_axis(data_dir):
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    at = new_draft(start())
+    send(at, FIGURES)
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert [s["title"]["text"] for s in specs] == [
+        "新收申请（件）",
+        "行政复议、行政诉讼（件）",
+        "予以公开占办结的比例（%）",
+    ]
+    data = convert_arrow_bytes_to_pandas_df(at.get("vega_lite_chart")[1].proto.data.data)
+    assert sorted(data["项目"]) == ["行政复议", "行政诉讼"]  # on their own axis, not beside 258 requests
+    assert data.set_index("项目").loc["行政复议", "数值"] == 2
+    assert all(t["title"] in ("年度", "项目", "件", "%") for s in specs for t in s["encoding"]["tooltip"])
 
 
 def test_regenerating_a_part_changes_only_that_part(data_dir):
@@ -654,3 +688,50 @@ def test_blank_cells_that_can_only_be_zero_are_summed_up_in_one_line_of_the_prop
     assert summary and int(summary.group(1)) > 50
     apply_pending(at)
     assert grid(at, REQ).value.loc["三.三.2 法律法规禁止", "自然人"] == "0"
+
+
+# ---- the way back to one's drafts --------------------------------------------------------------------
+
+
+def test_the_page_says_the_link_is_the_key_and_shows_it_to_copy(data_dir):
+    at = new_draft(start())
+    user = str(at.query_params["u"])
+
+    notes = " ".join(c.value for c in at.sidebar.caption)
+    assert "本页地址就是打开您草稿的钥匙" in notes and "收藏本页" in notes
+    assert any(c.value.endswith(f"?u={user}") for c in at.sidebar.code)  # a code block: it has a copy button
+
+
+def test_a_personal_code_opens_the_drafts_on_another_computer_and_a_wrong_one_does_not(data_dir):
+    first = new_draft(start())
+    user, draft_id = str(first.query_params["u"]), str(first.query_params["d"])
+    first.button(key="show-code").click().run()
+    (shown,) = [m.value for m in first.sidebar.markdown if "您的取回码" in m.value]
+    code = re.search(r"\*\*([2-9A-Z]{4}-[2-9A-Z]{4})\*\*", shown).group(1)
+
+    elsewhere = start()  # another computer: a new link, no drafts
+    assert str(elsewhere.query_params["u"]) != user
+    assert not [s for s in elsewhere.sidebar.selectbox if s.label == "打开草稿"]
+    elsewhere.text_input(key="typed-code").set_value("ABCD-EFGH")
+    elsewhere.sidebar.button[-1].click().run()
+    assert any("没有这个取回码" in e.value for e in elsewhere.sidebar.error)
+    assert str(elsewhere.query_params["u"]) != user
+
+    elsewhere.text_input(key="typed-code").set_value(code.lower().replace("-", " "))
+    elsewhere.sidebar.button[-1].click().run()
+
+    assert_clean(elsewhere)
+    assert str(elsewhere.query_params["u"]) == user  # the link now holds her key: bookmarking it works too
+    assert str(elsewhere.query_params["d"]) == draft_id
+
+
+def test_guessing_personal_codes_is_throttled(data_dir):
+    from app_pages import keys
+
+    keys._throttle.reset()
+    at = start()
+    for attempt in range(4):
+        at.text_input(key="typed-code").set_value(f"WRNG-COD{attempt + 2}")
+        at.sidebar.button[-1].click().run()
+    assert any("连续输错多次" in e.value for e in at.sidebar.error)
+    keys._throttle.reset()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -166,3 +167,21 @@ def test_delete_removes_the_draft(store, seed_report):
 def test_an_invalid_user_key_is_refused(store, key):
     with pytest.raises(InvalidInputError):
         store.list_drafts(key)
+
+
+def test_a_personal_code_is_made_once_per_user_and_opens_only_that_users_drafts(tmp_path):
+    from nianbao.drafts import CODE_ALPHABET, DraftStore, new_user_key
+
+    store = DraftStore.in_data_dir(tmp_path)
+    her, him = new_user_key(), new_user_key()
+    code = store.personal_code(her)
+
+    assert re.fullmatch(f"[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}", code)
+    assert store.personal_code(her) == code  # the same code every time she asks
+    assert store.personal_code(him) != code
+    assert store.user_for_code(code) == her
+    assert store.user_for_code(code.lower().replace("-", "")) == her  # as typed: any case, dash or not
+    assert store.user_for_code(code.replace("-", " － ")) == her
+    assert store.user_for_code("ABCD-EFG") is None and store.user_for_code("") is None
+    assert store.user_for_code("0000-0000") is None  # not of the alphabet (0 and O look alike)
+    assert DraftStore.in_data_dir(tmp_path).user_for_code(code) == her  # kept in the file

@@ -155,7 +155,7 @@ def test_the_draft_page_shows_hostile_knowledge_base_text_and_chat_inert(data_di
     at.chat_input(key="chat").set_value("请参考：" + INJECTED).run()
 
     assert_inert(at)
-    assert "draft-all" not in [b.key for b in at.button]  # the parts were drafted
+    assert at.button(key="draft-all").label.startswith("重新起草")  # the parts were drafted
 
 
 def test_a_hostile_body_name_typed_for_a_new_draft_is_shown_inert(data_dir):
