@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from app_pages import common, places, services
 from app_pages.places import escape
+from nianbao.claims.text import split_sentences
 from nianbao.errors import NianbaoError
 from nianbao.model import Finding, Report, Severity
 from nianbao.schema import PART_NUMERALS, PART_TITLES, TABLE_PARTS
@@ -16,8 +15,6 @@ from nianbao.usecases.drafts import StoredDraft
 
 UNVERIFIED = "【待核实】"
 DRAFTED = ("一", "五", "六")
-# Chinese sentence ends only: an ASCII ?/! inside quoted text (a URL's query) does not cut a sentence in two.
-_SENTENCE = re.compile(r"[^。！？\n]*[。！？]+|[^。！？\n]+")
 
 
 # The draft's marks (nianbao.drafting.marks) and the colour each sentence carrying one is shown on.
@@ -35,7 +32,7 @@ def highlighted(paragraph: str) -> str:
     """A paragraph as Markdown with every sentence that carries a mark on a coloured background
     (【待核实】 and 【年份待核实】 red, 【沿用上年，请核实】 orange, 【待补充】 blue, 【建议，待选用】 violet)."""
     pieces = []
-    for sentence in _SENTENCE.findall(paragraph):
+    for sentence in split_sentences(paragraph):  # the claims engine's: a URL's ?/! cuts nothing
         shown = escape(sentence)
         colour = next((c for mark, c in _MARK_COLOURS if mark in sentence), None)
         pieces.append(f":{colour}-background[{shown}]" if colour else shown)

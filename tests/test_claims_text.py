@@ -67,3 +67,13 @@ def test_a_drafters_mark_is_one_piece_whatever_it_holds() -> None:
         "受理申请10件【待核实；请补充】。",
         "办结10件。",
     ]
+
+
+def test_a_web_address_is_not_cut_at_its_question_mark_or_colon() -> None:
+    paragraph = "详见http://www.luyi.gov.cn/index?id=3&p=1。办结10件。"
+    assert split_sentences(paragraph) == ["详见http://www.luyi.gov.cn/index?id=3&p=1。", "办结10件。"]
+    assert len(clause_spans(paragraph.split("。")[0])) == 1
+
+
+def test_ascii_punctuation_ends_a_sentence_between_chinese_words() -> None:
+    assert split_sentences("受理申请10件;办结10件!") == ["受理申请10件;", "办结10件!"]

@@ -21,9 +21,13 @@ NARRATIVE_PARTS = ("一", "五", "六")
 
 # A mark the drafter puts in the text (【沿用上年，请核实】) is one piece: its comma ends no clause.
 _MARK = r"【[^】\n]*】"
-_SENTENCE = re.compile(rf"(?:{_MARK}|[^{SENTENCE_MARKS}\n])*(?:[{SENTENCE_MARKS}]+[{CLOSERS}]*|\n|$)")
-_CLAUSE = re.compile(rf"(?:{_MARK}|[^{CLAUSE_MARKS}{SENTENCE_MARKS}])*(?:[{CLAUSE_MARKS}{SENTENCE_MARKS}]+|$)")
-_COMPLETE = re.compile(rf"[{SENTENCE_MARKS}]+[{CLOSERS}]*(?=[^{CLOSERS}{SENTENCE_MARKS}])|\n")
+# ASCII punctuation ends a sentence or clause only when no URL or code goes on after it (…?id=3, http://).
+_GOES_ON = r"(?![A-Za-z0-9=&%/#._\-])"
+_END = rf"(?:[。；！？]|[;!?]{_GOES_ON})"
+_BREAK = rf"(?:[，；：、（）()。！？]|[,;:!?]{_GOES_ON})"
+_SENTENCE = re.compile(rf"(?:{_MARK}|(?!{_END})[^\n])*(?:{_END}+[{CLOSERS}]*|\n|$)")
+_CLAUSE = re.compile(rf"(?:{_MARK}|(?!{_BREAK}).)*(?:{_BREAK}+|$)", re.DOTALL)
+_COMPLETE = re.compile(rf"{_END}+[{CLOSERS}]*(?=[^{CLOSERS}{SENTENCE_MARKS}])|\n")
 
 
 def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
