@@ -105,7 +105,7 @@ SENTENCES = [
         cells("申请/一/自然人=25", "申请/一/商业企业=3", "申请/一/总计=28"),
     ),
     (
-        "被申请行政复议3件，结果维持2件、结果纠正1件；被提起行政诉讼2件，尚在审理中2件",
+        "被申请行政复议3件，结果维持2件、结果纠正1件；未经复议直接提起行政诉讼2件，尚在审理中2件",
         cells(
             "复议/行政复议/总计=3",
             "复议/行政复议/结果维持=2",
@@ -132,7 +132,7 @@ SENTENCES = [
         cells("复议/行政复议/总计=2", "复议/行政复议/结果维持=1", "复议/行政复议/尚未审结=1"),
     ),
     (
-        "行政诉讼3件，其中维持2件",
+        "直接起诉的行政诉讼3件，其中维持2件",
         cells("复议/行政诉讼|未经复议直接起诉/总计=3", "复议/行政诉讼|未经复议直接起诉/结果维持=2"),
     ),
     ("复议维持1件", cells("复议/行政复议/结果维持=1")),
@@ -246,10 +246,14 @@ def test_two_values_for_one_cell_keep_the_last_with_a_note() -> None:
     assert "258" in result.notes[0] and "260" in result.notes[0]
 
 
-def test_a_bare_litigation_is_filled_as_direct_with_a_note() -> None:
-    changes = extract("行政诉讼3件，其中维持2件").changes
-    assert all("未经复议直接起诉" in c.note for c in changes)
-    assert all(c.note == "" for c in extract("未经复议直接起诉3件").changes)
+def test_a_bare_litigation_count_is_asked_and_its_results_are_not_put_on_another_row() -> None:
+    """“行政诉讼46件” is often both rows' sum (huaian 2024: 26 direct + 20 after 复议): a question, not a guess."""
+    result = extract("行政复议2件，维持2件。行政诉讼3件，其中维持2件")
+    assert {c.address for c in result.changes} == {
+        (TableId.APPEALS, "行政复议", "总计"),
+        (TableId.APPEALS, "行政复议", "结果维持"),
+    }
+    assert "还是两者合计" in result.notes[0] and "“其中维持2件”" in result.notes[1]
 
 
 def test_a_denial_in_passing_is_not_a_figure_and_not_a_note() -> None:

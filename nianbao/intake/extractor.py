@@ -68,7 +68,7 @@ _LIST_START = "\n\t （(：:；;，,。"
 _DENIAL_LENGTH = 30
 _CORRECTION_WORDS = ("更正", "不对", "说错", "应为", "应该是", "改为", "改成", "纠正一下")
 _CORRECTION_START = ("不对", "刚才说错了", "说错了", "更正", "纠正一下", "改一下", "错了", "应该是")
-LITIGATION_NOTE = "只说了“行政诉讼”，按“未经复议直接起诉”填写；如为复议后起诉请更正"
+LITIGATION_QUESTION = "是未经复议直接起诉、复议后起诉，还是两者合计？请分别说明（如“直接起诉2件，复议后起诉1件”）。"
 _LITIGATION_ROWS = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
 
 
@@ -214,7 +214,6 @@ def _yuan_to_wan(value: CellNumber) -> Decimal:
 class _Context:
     table: TableId | None = None
     fresh: bool = False
-    litigation_assumed: bool = False
     rows: dict[TableId, str] = field(default_factory=dict)
     row_spans: dict[TableId, tuple[int, int]] = field(default_factory=dict)
     group: str = ""
@@ -665,18 +664,18 @@ class _Reader:
             self._note(figure, f"同时提到了{'、'.join(keys)}，无法确定填在哪一行，请分开说明。", unread=True)
             return []
         rows: list[str] = []
-        if _LITIGATION_ROWS[0] in keys:
-            self.context.litigation_assumed = False
         for key in keys:
             rows.extend(self._litigation(figure) if key == LITIGATION else [key])
         rows = [_in_format(self.fmt, row) for row in rows]
         return [self._remember(table, row) for row in dict.fromkeys(rows) if self._exists(table, row)]
 
     def _litigation(self, figure: Figure) -> list[str]:
+        """A bare 行政诉讼: both rows when it is 0; otherwise asked (it is often the two rows' sum)."""
         if figure.value == 0:
             return list(_LITIGATION_ROWS)
-        self.context.litigation_assumed = True
-        return [_LITIGATION_ROWS[0]]
+        self.context.rows.pop(APPEALS, None)  # its results (其中维持2件) must not go to the row before
+        self._note(figure, f"“行政诉讼”{LITIGATION_QUESTION}", unread=True)
+        return []
 
     def _group_rows(self, figure: Figure, group: str) -> list[str]:
         keys = [s.key for s in rows_of(self.fmt, REQ) if s.group == group or s.label == group]
@@ -762,7 +761,6 @@ class _Reader:
             column=address[2],
             new=value,
             source_text=self._source(figure),
-            note=self._assumption(address),
             spans=sorted({self._source_span(figure), *context, *self.spans}),
         )
 
@@ -770,12 +768,6 @@ class _Reader:
         """The figure's sentence says it corrects an earlier one (更正：…, 不对，…, 应为…)."""
         said = self.text[self._sentence_start(figure.start) : figure.start]
         return any(word in said for word in _CORRECTION_WORDS)
-
-    def _assumption(self, address: Address) -> str:
-        """Why a cell was chosen when the user did not say it exactly (行政诉讼 without 复议 or not)."""
-        if address[1] == _LITIGATION_ROWS[0] and self.context.litigation_assumed:
-            return LITIGATION_NOTE
-        return ""
 
     def _value(self, address: Address, figure: Figure) -> CellNumber | None:
         kind = row_spec(self.fmt, address[0], address[1]).kind_of(address[2])
