@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nianbao.claims.numbers import Approx, find_numbers, find_quantities
 from nianbao.numerals import parse_chinese_number, parse_percent
@@ -67,3 +69,36 @@ def test_chinese_decimals_are_read(text: str, value: Decimal) -> None:
 @pytest.mark.parametrize(("text", "value"), [("百分之六十七", 67), ("62.07%", Decimal("62.07")), ("六十七", None)])
 def test_percentages_are_read_in_words_and_signs(text: str, value: int | Decimal | None) -> None:
     assert parse_percent(text) == value
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def in_chinese(n: int) -> str:
+    """How a clerk writes n (1–9999) in Chinese numerals: 十二, 二百零五, 三千零四十."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    text, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit:
+            text += ("零" if zero and text else "") + _DIGITS[digit] + unit
+            zero = False
+        else:
+            zero = bool(text)
+    return text
+
+
+@given(st.integers(min_value=1, max_value=9999))
+def test_a_count_in_chinese_numerals_reads_as_the_same_count_in_digits(n: int) -> None:
+    [in_words] = find_quantities(f"本年度共收到政府信息公开申请{in_chinese(n)}件。")
+    [in_digits] = find_quantities(f"本年度共收到政府信息公开申请{n}件。")
+    assert in_words.value == in_digits.value == n
+
+
+@given(st.integers(min_value=1, max_value=99))
+def test_a_share_in_words_reads_as_the_same_share_with_a_sign(n: int) -> None:
+    [in_words] = find_quantities(f"占办结总数的百分之{in_chinese(n)}。")
+    assert in_words.percent and in_words.value == n

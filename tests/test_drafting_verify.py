@@ -5,9 +5,18 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from nianbao.drafting.model import UNVERIFIED
-from nianbao.drafting.verify import Status, check_numbers, mark_failing, mark_sentence
+from nianbao.drafting.verify import (
+    PartContext,
+    Status,
+    check_numbers,
+    check_part,
+    mark_failing,
+    mark_sentence,
+    validation_findings,
+)
 from nianbao.model import Report
 from nianbao.readers import read_report
 from nianbao.schema import TableId
@@ -111,3 +120,35 @@ def test_chinese_numerals_are_checked_too(seed: Report) -> None:
     assert statuses("全年共受理政府信息公开申请二百二十五件。", seed) == [("二百二十五件", Status.MISMATCH)]
     assert statuses("召开新闻发布会十二场。", seed) == [("十二场", Status.UNVERIFIED)]
     assert statuses("全年未发生一起泄密事件，聚焦三大领域。", seed) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "corrected"),
+    [
+        ("全年收取信息处理费100元。", "全年收取信息处理费0元。"),
+        ("全年收取信息处理费一百元。", "全年收取信息处理费0元。"),
+        ("全年共收取信息处理费0.01万元，均按规定收取。", "全年共收取信息处理费0元，均按规定收取。"),
+    ],
+)
+def test_a_wrong_fee_is_corrected_to_the_known_one_not_only_marked(seed: Report, sentence: str, corrected: str) -> None:
+    text, checks = mark_failing(sentence, seed, {"信息处理费": 0}, "六")
+    assert text == corrected
+    assert [c.status for c in checks] == [Status.CORRECTED]
+
+
+def test_each_failing_clause_is_marked_at_its_own_end(seed: Report) -> None:
+    text = "2021年共受理申请二百二十五件，其中予以公开185件，部分公开9件，占办结总数的百分之九十。"
+    marked, _ = mark_failing(text, seed, {}, "一")
+    assert marked == (
+        f"2021年共受理申请二百二十五件{UNVERIFIED}，其中予以公开185件，部分公开9件{UNVERIFIED}，"
+        f"占办结总数的百分之九十{UNVERIFIED}。"
+    )
+
+
+def test_a_drafted_part_is_validated_against_the_report_and_its_error_lists_each_failing_figure(seed: Report) -> None:
+    context = PartContext(seed, {})
+    assert check_part("一", "2021年共受理申请223件。", context).text == "2021年共受理申请223件。"
+    with pytest.raises(ValidationError) as caught:
+        check_part("一", "2021年共受理申请225件。被申请行政复议1件，均获维持。办结率100%。", context)
+    findings = validation_findings(caught.value)
+    assert "225件" in findings and "223" in findings

@@ -261,7 +261,7 @@ def _check_fact(number: Number, sentence: str, facts: Facts, base: _Base) -> Num
             quotes=name,
             expected=str(facts[name]),
             message=f"“{shown}”引用的是{name}，已提供的数据为 {facts[name]}。",
-            correction=None if known is None else f"{format_value(known)}{number.unit}",
+            correction=_correction(known, number.unit),
         )
     return NumberCheck(
         **base,
@@ -269,6 +269,13 @@ def _check_fact(number: Number, sentence: str, facts: Facts, base: _Base) -> Num
         status=Status.UNVERIFIED,
         message=f"“{shown}”无法与表格或已提供的数据对应，需人工核实。",
     )
+
+
+def _correction(known: Decimal | None, unit: str) -> str | None:
+    """The known figure as it replaces a wrong one: in the unit written, none at all as 0元 (not 0万元)."""
+    if known is None:
+        return None
+    return "0元" if known == 0 and unit == "万元" else f"{format_value(known)}{unit}"
 
 
 def mark_sentence(sentence: str) -> str:
