@@ -320,3 +320,11 @@ def test_a_nonzero_rest_of_several_columns_is_a_note() -> None:
     result = extract("收到申请12件，其中自然人10件，其余2件")
     assert produced("收到申请12件，其中自然人10件，其余2件") == cells("申请/一/总计=12", "申请/一/自然人=10")
     assert "其余" in result.notes[0]
+
+
+def test_shouli_is_filled_as_new_requests_with_a_note_that_it_may_include_the_carried_over() -> None:
+    """Some bodies' 受理 is 新收 + 上年结转 (shuyang 2025: 受理749件, table 一 713): the assumption is shown."""
+    changes = extract("全县全年共受理政府信息公开申请749件，其中自然人申请741件").changes
+    assert [c.row for c in changes] == ["一", "一"]
+    assert all("上年结转" in c.note for c in changes)
+    assert extract("本年新受理申请12件").changes[0].note == ""

@@ -68,6 +68,7 @@ _LIST_START = "\n\t （(：:；;，,。"
 _DENIAL_LENGTH = 30
 _CORRECTION_WORDS = ("更正", "不对", "说错", "应为", "应该是", "改为", "改成", "纠正一下")
 _CORRECTION_START = ("不对", "刚才说错了", "说错了", "更正", "纠正一下", "改一下", "错了", "应该是")
+RECEIVED_NOTE = "“受理”按本年新收填写；如所说的受理数含上年结转的申请，请更正"
 LITIGATION_QUESTION = "是未经复议直接起诉、复议后起诉，还是两者合计？请分别说明（如“直接起诉2件，复议后起诉1件”）。"
 _LITIGATION_ROWS = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
 
@@ -761,8 +762,16 @@ class _Reader:
             column=address[2],
             new=value,
             source_text=self._source(figure),
+            note=self._assumption(address, figure),
             spans=sorted({self._source_span(figure), *context, *self.spans}),
         )
+
+    def _assumption(self, address: Address, figure: Figure) -> str:
+        """Why the cell was chosen when her word may mean more (some bodies' 受理 includes 上年结转)."""
+        said = self.text[self._sentence_start(figure.start) : figure.end]
+        if address[1] == "一" and "受理" in said and "新收" not in said and "新受理" not in said:
+            return RECEIVED_NOTE
+        return ""
 
     def _corrects(self, figure: Figure) -> bool:
         """The figure's sentence says it corrects an earlier one (更正：…, 不对，…, 应为…)."""
