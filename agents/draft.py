@@ -44,6 +44,7 @@ from nianbao.drafting.offline import (
     Section,
     draft_offline,
     fee_fact,
+    is_subheading,
     last_year_problems,
     subject_of,
 )
@@ -168,10 +169,14 @@ class PartStream:
         """五 must report 上年度问题整改情况 and 六 信息处理费: the offline paragraphs when the model left them out."""
         if self.required is None:
             return text
-        if self.number == "五" and "整改" not in text:
-            self.notes.append("大模型没有写上年度问题整改情况，已补入离线起草的段落，请修改。")
-            fixes = self.required.fixes_text()
-            return f"（一）上年度问题整改情况\n{fixes}\n（二）存在的主要问题及改进措施\n{text}"
+        if self.number == "五":
+            rest, dropped = without_rectification(text)
+            if dropped:
+                self.notes.append(
+                    "上年度问题整改情况按您提供的情况写出，大模型所写的整改情况未采用（不写无人报告的整改）。"
+                )
+            fixes = "\n".join(self.required.five().rectifications())
+            return f"（一）上年度问题整改情况\n{fixes}\n（二）存在的主要问题及改进措施\n{rest}"
         if self.number == "六" and FEE not in text:
             self.notes.append("大模型没有写信息处理费的收取情况，已补入，请核对。")
             return f"{self.required.fee_text()}\n{text}".strip()
@@ -265,6 +270,24 @@ class SectionedStream(PartStream):
             subject=self.required.subject,
             year=self.draft.report.year,
         )
+
+
+def without_rectification(text: str) -> tuple[str, bool]:
+    """The model's 五 without what it wrote about last year's problems (a 整改 section, a sentence on 上年度
+    整改) and without its own sub-headings: 上年度问题整改情况 is written from the clerk's facts only.
+    Also whether anything was left out."""
+    kept: list[str] = []
+    skipping = dropped = False
+    for line in (line.strip() for line in text.split("\n")):
+        if is_subheading(line):
+            skipping = "整改" in line and "改进" not in line
+            continue
+        if skipping or ("整改" in line and "上年" in line):
+            dropped = dropped or bool(line)
+            continue
+        if line:
+            kept.append(line)
+    return "\n".join(kept), dropped
 
 
 class SentenceGate:
@@ -511,10 +534,11 @@ def requirements(number: str, report: Report, own_base: Report | None, facts: Fa
         )
     if number == "五":
         problems = last_year_problems(own_base) if own_base is not None else []
-        listed = "；".join(problems) if problems else "（未能从上年度报告中找到，请概括写整改情况，不要编造具体问题）"
+        listed = "；".join(problems) if problems else "（无）"
         return (
-            "分两部分写：“（一）上年度问题整改情况”，逐条说明上年度报告指出的问题是怎样整改的；"
-            f"“（二）存在的主要问题及改进措施”，写本年度的不足和下一步措施。上年度报告指出的问题：{listed}"
+            "只写“存在的主要问题及改进措施”：本年度的不足和下一步措施，以“用户提供的数据”中的问题和措施为准。"
+            "不要写上年度问题的整改情况（按用户提供的情况另行写出），不要照搬上年度报告的问题："
+            f"{listed}"
         )
     fee = fee_fact(facts)
     fee_text = "用户未提供金额：写明收取情况待核实，不要写任何金额" if fee is None else f"本年度收取信息处理费 {fee} 元"

@@ -242,10 +242,13 @@ class OfflineDrafter:
     def problems_last_year(self) -> list[str]:
         return last_year_problems(self.base) if self.base is not None and self.own else []
 
+    def five(self) -> PartFive:
+        """五's paragraphs from the clerk's facts and last year's problems."""
+        return PartFive(self.work, self.problems_last_year(), self.subject, self.year)
+
     def fixes_text(self) -> str:
-        """上年度问题整改情况 in one paragraph (for a model that left it out)."""
-        five = PartFive(self.work, self.problems_last_year(), self.subject, self.year)
-        return "".join(five.rectifications())
+        """上年度问题整改情况 in one paragraph."""
+        return "".join(self.five().rectifications())
 
     # -- 六 ----------------------------------------------------------------------------------------
 
@@ -455,3 +458,8 @@ def fee_fact(facts: Facts) -> Decimal | None:
             except ArithmeticError:
                 logger.warning("信息处理费不是数字：%s", value)
     return None
+
+
+def is_subheading(line: str) -> bool:
+    """A sub-heading of a part (（一）上年度问题整改情况, 存在的主要问题及改进措施): short, no sentence punctuation."""
+    return 0 < len(line) <= 30 and not re.search(r"[。；;，,]", line)
