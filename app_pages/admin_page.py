@@ -142,7 +142,7 @@ def ask_body_name(preview: dict) -> None:
     """The body's name as read, correctable before the report is added."""
     report = preview["report"]
     key = "admin-agency-" + hashlib.sha256(preview["data"]).hexdigest()[:12]
-    typed = st.text_input(f"{preview['name']} 的机关名称", value=report.agency or "", key=key).strip()
+    typed = st.text_input(f"{escape(preview['name'])} 的机关名称", value=report.agency or "", key=key).strip()
     preview["agency"] = typed if typed and typed != report.agency else None
 
 
