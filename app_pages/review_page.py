@@ -18,6 +18,7 @@ FROM_FILE = "上传文件"
 PREVIOUS_AUTO = "知识库中的上年度报告（自动）"
 PREVIOUS_FILE = "上传上年度报告"
 PREVIOUS_NONE = "不比较上年度"
+REVIEWED_NAME = "review-draft-name"
 KIND_NAMES = {
     "structure": "结构",
     "rows": "表格行",
@@ -43,7 +44,7 @@ def render() -> None:
         st.session_state["review-result"] = (inputs, services.review_report(report, previous))
     shown = st.session_state.get("review-result")
     if shown is not None and shown[0] == inputs:
-        show_review(shown[1], report)
+        show_review(shown[1], report, st.session_state.get(REVIEWED_NAME, ""))
 
 
 def choose_report() -> Report | None:
@@ -55,7 +56,9 @@ def choose_report() -> Report | None:
             return None
         names = {d.id: d.name for d in drafts}
         chosen = st.selectbox("选择草稿", list(names), format_func=names.__getitem__, key="review-draft")
+        st.session_state[REVIEWED_NAME] = names[chosen]  # the downloaded review names the draft
         return services.draft_store().get(common.user_key(), chosen).report
+    st.session_state[REVIEWED_NAME] = ""
     upload = st.file_uploader("上传待审阅的报告（TXT、Markdown、HTML、DOCX、PDF）", key="review-file")
     return services.read_upload(upload.getvalue(), upload.name) if upload else None
 
@@ -80,7 +83,7 @@ def choose_previous(report: Report) -> Report | None:
     return previous
 
 
-def show_review(result: Any, report: Report | None = None) -> None:
+def show_review(result: Any, report: Report | None = None, name: str = "") -> None:
     """Findings, figures side by side, copied passages; each finding linked to its place."""
     errors, warnings = len(result.errors), len(result.warnings)
     columns = st.columns(3)
@@ -96,7 +99,7 @@ def show_review(result: Any, report: Report | None = None) -> None:
     with texts:
         show_parts(result)
     try:
-        html = services.review_page_html(result)
+        html = services.review_page_html(result, name, unverified_sentences(report) if report is not None else [])
     except NianbaoError as e:
         st.caption(escape(e.message))
         return
@@ -147,7 +150,11 @@ def _has_place(location: Any) -> bool:
 
 
 def _short_place(location: Any) -> str:
-    return location.describe() if location.table is not None else f"第{location.part}部分"
+    """The place in a few words; a sentence's first words, so that two places in one part differ."""
+    if location.table is not None:
+        return str(location.describe())
+    quoted = (location.sentence or "").strip()
+    return f"第{location.part}部分" + (f"：{quoted[:18]}{'…' if len(quoted) > 18 else ''}" if quoted else "")
 
 
 def _place(location: Any) -> str:

@@ -177,8 +177,8 @@ def review_report(report: Report, previous: Report | None) -> Review:
     return use_cases().reviewing.review(report, previous)
 
 
-def review_page_html(result: Review) -> str:
-    return use_cases().reviewing.page_html(result)
+def review_page_html(result: Review, name: str = "", unverified: list[tuple[str, str]] | None = None) -> str:
+    return use_cases().reviewing.page_html(result, name, unverified)
 
 
 def read_upload(data: bytes, name: str) -> Report:

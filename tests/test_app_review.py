@@ -117,3 +117,22 @@ def test_a_report_without_unverified_sentences_has_no_such_note(data_dir, seed_p
 
     assert_clean(at)
     assert not [w.value for w in at.warning if "【待核实】" in w.value]
+
+
+def test_the_downloaded_review_names_the_draft_and_lists_its_unverified_sentences(data_dir, seed_path, monkeypatch):
+    from app_pages import services
+
+    pages: list[str] = []
+    render = services.review_page_html
+    monkeypatch.setattr(services, "review_page_html", lambda *a: pages.append(render(*a)) or pages[-1])
+    report = read_report(seed_path)
+    part = report.part("一")
+    assert part is not None
+    part.text += "\n截止目前，保留各类政务新媒体41个【待核实】。其余工作正常开展。"
+    at = saved_draft_reviewed(data_dir, report)
+
+    assert_clean(at)
+    page = pages[-1]  # what 下载审阅报告（HTML） gives
+    assert "本年报告：有错的草稿" in page and "（未命名）" not in page
+    assert "尚待核实的句子 1 句" in page
+    assert ">截止目前，保留各类政务新媒体41个【待核实】。</a>" in page

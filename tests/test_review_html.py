@@ -113,3 +113,36 @@ def test_a_review_of_two_versions_links_every_item_and_shows_no_copy_marks() -> 
     assert {i.place for i in result.items} <= ids(root)
     assert {i.id for i in result.items} <= ids(root)
     assert not list(root.iter(f"{XHTML}mark"))
+
+
+def test_a_finding_about_one_cell_links_to_that_cells_own_row(result: Review, page: etree._Element) -> None:
+    """现行有效件数 of 行政规范性文件: the link lands on its own row of the side-by-side table, not on the
+    row's first cell (本年制发件数)."""
+    rows = {tr.get("id"): "".join(tr.itertext()) for tr in page.iter(f"{XHTML}tr") if tr.get("id")}
+    cell_items = [i for i in result.items if i.location.table is not None and i.location.column]
+    assert cell_items
+    for item in cell_items:
+        (link,) = [a.get("href")[1:] for a in page.iter(f"{XHTML}a") if a.getparent().get("id") == item.id]
+        if link in rows:
+            assert item.location.column in rows[link], (item.message, rows[link])
+
+
+def test_the_page_names_the_draft_and_lists_the_sentences_still_to_verify() -> None:
+    from nianbao.review_html import unverified_sentences
+
+    draft = read_report(SEED)
+    part = draft.part("一")
+    assert part is not None
+    part.text += "\n截止目前，保留各类政务新媒体41个【待核实】。其余工作正常开展。"
+    draft.source = ""
+    result = review(draft)
+    marked = unverified_sentences({"一": draft.part_text("一")})
+    root = parse(render_review(result, "鹿邑县 2021 草稿", marked))
+
+    text = "".join(root.itertext())
+    assert "本年报告：鹿邑县 2021 草稿" in text and "（未命名）" not in text
+    (entry,) = [li for li in root.iter(f"{XHTML}li") if li.get("class") == "unverified"]
+    assert "".join(entry.itertext()) == "第一部分：截止目前，保留各类政务新媒体41个【待核实】。"
+    target = entry.find(f"{XHTML}a").get("href")[1:]
+    (paragraph,) = [e for e in root.iter() if e.get("id") == target]
+    assert "保留各类政务新媒体41个" in "".join(paragraph.itertext())

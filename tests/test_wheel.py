@@ -83,3 +83,11 @@ def test_the_installed_command_loads_the_shipped_corpus(installed: Path, tmp_pat
     result = run_installed(installed, str(installed / "bin" / "nianbao"), "kb", "load-corpus", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("[已添加]") == len(SHIPPED_CORPUS)
+
+
+def test_the_installed_wheel_writes_the_review_page_from_its_template(installed: Path, tmp_path: Path) -> None:
+    page, report = tmp_path / "review.html", ROOT / "corpus" / "luyi_2021.txt"
+    nianbao = str(installed / "bin" / "nianbao")
+    result = run_installed(installed, nianbao, "review", str(report), "--html", str(page), cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    assert "政府信息公开工作年度报告审阅" in page.read_text(encoding="utf-8")

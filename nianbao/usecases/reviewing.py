@@ -31,11 +31,12 @@ class Reviewing:
         """The review engine's result for a draft (and last year's report when there is one)."""
         return review(report, previous)
 
-    def page_html(self, result: Review) -> str:
-        """The review as one self-contained web page."""
+    def page_html(self, result: Review, name: str = "", unverified: list[tuple[str, str]] | None = None) -> str:
+        """The review as one self-contained web page (``name``: the draft's, when it has no file name;
+        ``unverified``: the sentences still marked 【待核实】, listed first)."""
         from nianbao.review_html import render_review
 
-        return render_review(result)
+        return render_review(result, name, unverified)
 
     def read_upload(self, data: bytes, name: str) -> Report:
         """A report from an uploaded file (any format the readers take)."""
