@@ -123,9 +123,11 @@ class Growth:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.files = root / "files"
-        self.files.mkdir()
+        self.files.mkdir(exist_ok=True)
         self.kb = KnowledgeBase(_settings(root / "ours"))
         self.plain = PlainChroma(root / "plain")
+        if self.kb.list():  # stores kept by an earlier run (--measure): searched as they are
+            return
         self.reports: Iterator[tuple[str, str]] = varied_reports(TEMPLATES, 10**6, seed=3)
         self.count = 0
         corpus = sorted((ROOT / "corpus").iterdir())  # the real reports too: the filters' body is among them
@@ -241,8 +243,16 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, help="grow the stores in this new folder and keep them (else a temporary one)"
     )
+    parser.add_argument("--measure", type=Path, help="only search the stores an earlier run kept in this folder")
     args = parser.parse_args()
     queries = [q.query for q in load_queries(ROOT / "bench" / "retrieval_queries.json")]
+    if args.measure:
+        growth = Growth(args.measure)
+        stats = growth.kb.stats()
+        print(f"{stats.chunks} chunks ({stats.reports} reports; load {_load()}), kept stores:")
+        report_warm(growth, queries, args.rounds)
+        report_cold(growth)
+        return
     with tempfile.TemporaryDirectory() as temporary:
         folder = args.keep or Path(temporary) / "stores"
         folder.mkdir(parents=True, exist_ok=False)

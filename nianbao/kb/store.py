@@ -132,36 +132,14 @@ class VectorStore:
         return sorted(self.collection(check_embedding=False).get(include=[])["ids"])
 
     @_refreshing
-    def query(self, embedding: np.ndarray, n: int, among: list[str] | None = None) -> list[tuple[str, float]]:
-        """The ``n`` nearest vectors (among these ids, if given) as (id, cosine distance), nearest first
-        (``n`` at most the number of vectors: Chroma refuses more)."""
+    def query(self, embedding: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """The ``n`` nearest vectors as (id, cosine distance), nearest first (``n`` at most the number of
+        vectors: Chroma refuses more)."""
         collection = self.collection()
         self._check_dimension(embedding[None, :], collection)
-        if among is not None:
-            return self._query_among(collection, embedding, n, among)
         if n < 1:
             return []
         got = collection.query(query_embeddings=embedding[None, :], n_results=n, include=["distances"])
-        return [(i, float(d)) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
-
-    def _query_among(self, collection: Any, embedding: np.ndarray, n: int, among: list[str]) -> list[tuple[str, float]]:
-        """Chroma refuses ids it does not hold (vectors removed meanwhile by another process, or lost): then
-        the search is among those it holds."""
-        from chromadb.errors import ChromaError
-
-        try:
-            return self._nearest(collection, embedding, n, among)
-        except ChromaError:
-            held = list(collection.get(ids=among, include=[])["ids"])
-            return self._nearest(collection, embedding, n, held)
-
-    @staticmethod
-    def _nearest(collection: Any, embedding: np.ndarray, n: int, among: list[str]) -> list[tuple[str, float]]:
-        if not among:
-            return []
-        got = collection.query(
-            query_embeddings=embedding[None, :], n_results=min(n, len(among)), ids=among, include=["distances"]
-        )
         return [(i, float(d)) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
     # -- reindex ----------------------------------------------------------------------------------------
