@@ -102,6 +102,23 @@ def confirm_buttons(draft: StoredDraft, number: str, text: str) -> None:
         save_part(draft, number, text.replace(CARRIED, ""))
     if suggested and columns[1].button(f"采用 {suggested} 条建议", key=f"adopt-{draft.id}-{number}"):
         save_part(draft, number, text.replace(SUGGESTED, ""))
+    if carried:
+        confirm_one(draft, number, text)
+
+
+def confirm_one(draft: StoredDraft, number: str, text: str) -> None:
+    """Confirm one carried-over sentence at a time: pick it, one click."""
+    sentences = [s for line in text.split("\n") for s in split_sentences(line) if CARRIED in s]
+    with st.expander(f"逐句确认沿用的句子（{len(sentences)} 句）"):
+        index = st.selectbox(
+            "沿用的句子",
+            range(len(sentences)),
+            format_func=lambda i: sentences[i].replace(CARRIED, "")[:60],
+            key=f"pick-{draft.id}-{number}-{len(sentences)}",
+        )
+        if index is not None and st.button("确认此句", key=f"confirm-one-{draft.id}-{number}"):
+            chosen = sentences[index]
+            save_part(draft, number, text.replace(chosen, chosen.replace(CARRIED, ""), 1))
 
 
 def save_part(draft: StoredDraft, number: str, text: str) -> None:

@@ -96,3 +96,18 @@ def test_carried_over_sentences_are_confirmed_in_one_click(data_dir, seed_path):
     at.button(key=f"confirm-{draft_id}-一").click().run()
     assert "【沿用上年，请核实】" not in stored(at).report.part_text("一")
     assert_clean(at)
+
+
+def test_one_carried_over_sentence_is_confirmed_on_its_own(data_dir, seed_path):
+    from nianbao.kb.service import KnowledgeBase
+
+    KnowledgeBase(get_settings().data_dir).add([seed_path])
+    at = new_draft(start())
+    send(at, FIGURES)
+    send(at, "请起草总体情况")
+    draft_id, before = at.query_params["d"], stored(at).report.part_text("一").count("【沿用上年，请核实】")
+    picker = next(s for s in at.selectbox if s.key and s.key.startswith(f"pick-{draft_id}-一-"))
+    picker.set_value(1).run()
+    at.button(key=f"confirm-one-{draft_id}-一").click().run()
+    assert stored(at).report.part_text("一").count("【沿用上年，请核实】") == before - 1
+    assert_clean(at)
