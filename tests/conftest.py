@@ -45,6 +45,14 @@ def no_failed_admin_logins() -> Iterator[None]:
     ADMIN_LOGINS.reset()
 
 
+@pytest.fixture(autouse=True)
+def settings_read_afresh() -> Iterator[None]:
+    """Settings are read once per process (get_settings): a test that sets the environment and then reads them
+    must not leave them cached for the next test. Autouse, so it is torn down after monkeypatch restores it."""
+    yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
