@@ -213,7 +213,7 @@ class OfflineDrafter:
             return []
         return [
             DraftParagraph(
-                text=f"本年度{DEFAULT_HEADINGS[subsection.topic].removesuffix('情况')}方面的重点工作{TO_FILL}"
+                text=f"本年度{DEFAULT_HEADINGS[subsection.topic].removesuffix('情况')}方面的重点工作{TO_FILL}。"
             )
         ]
 
