@@ -103,3 +103,12 @@ def test_nothing_is_borrowed_from_a_body_of_another_level_at_all(tmp_path: Path)
     huaian = read_report(FIXTURES.parent.parent / "corpus" / "huaian_2024.pdf")  # a 市 government
     draft = draft_offline(DEPARTMENT, 2025, example_next_year(huaian), ReportList([huaian]))
     assert "淮安" not in narrative(draft) and "我市" not in narrative(draft)
+
+
+def test_a_county_department_is_modelled_on_a_county_departments_report_before_a_provinces_office() -> None:
+    from nianbao.drafting.sources import ReportList
+
+    provincial = read_report(PROVINCIAL)
+    county = provincial.model_copy(update={"agency": "泗阳县发展和改革局", "year": 2021}, deep=True)
+    draft = draft_offline(DEPARTMENT, 2023, example_next_year(provincial), ReportList([provincial, county]))
+    assert any("参照了泗阳县发展和改革局2021年度报告" in note for note in draft.notes)  # older, but of its tier

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import takewhile
 from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
 from nianbao.kb.agency import agency_level as kb_agency_level
+from nianbao.kb.agency import agency_region
 from nianbao.model import Report
 
 _PLACE = re.compile(r"^(.{1,8}?)(?:省|自治区|市|县|区|旗|镇|乡|街道)")
@@ -105,4 +107,14 @@ def grounding_report(source: ReportSource, agency: str, year: int) -> tuple[Repo
     if own is not None:
         return own, True
     peers = [r for r in source.peer_reports(agency_level(agency), year) if not same_agency(r.agency, agency)]
-    return (peers[0], False) if peers else (None, False)
+    return (max(peers, key=lambda peer: peer_affinity(agency, peer)), False) if peers else (None, False)
+
+
+def peer_affinity(agency: str, peer: Report) -> tuple[bool, int, int]:
+    """How good a model a peer's report is for this body: a body serving a place of the same tier first (a 县
+    department is modelled on a 县 department, not a province's office), then the longest shared place name
+    (the same province, the same city), then the newest."""
+    mine, theirs = agency_region(agency), agency_region(peer.agency or "")
+    same_tier = agency_level(f"{mine}人民政府") == agency_level(f"{theirs}人民政府")
+    shared = sum(1 for _ in takewhile(lambda pair: pair[0] == pair[1], zip(mine, theirs, strict=False)))
+    return same_tier, shared, peer.year or 0
