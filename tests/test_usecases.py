@@ -1,0 +1,74 @@
+"""The use-case layer (nianbao.usecases) as both shells get it: composed from the settings handed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nianbao.drafting.sources import ReportList
+from nianbao.errors import ReadFailure, ReportReadError
+from nianbao.kb.service import KnowledgeBase
+from nianbao.model import Report
+from nianbao.schema import TableId
+from nianbao.settings import Settings
+from nianbao.usecases import components
+from nianbao.usecases.container import compose
+from nianbao.usecases.intake import new_report
+from tests.conftest import SEED
+
+
+def offline_settings(folder: Path, **values: str) -> Settings:
+    return Settings(NIANBAO_DATA_DIR=folder, NIANBAO_LLM="offline", CHROMA_HOST="", **values)  # type: ignore[arg-type]
+
+
+def test_the_use_cases_use_the_settings_handed_in_not_the_process_ones(tmp_path: Path) -> None:
+    settings = offline_settings(tmp_path / "mine", NIANBAO_MAX_FILE_MB="1")
+    cases = compose(settings)
+    assert cases.models.settings is settings and not cases.models.uses_llm
+    assert cases.reviewing.max_bytes == 1024 * 1024
+    assert cases.models.kb_label() == f"本地文件夹：{tmp_path / 'mine'}"
+    with pytest.raises(ReportReadError) as raised:
+        cases.reviewing.read_upload(b"x" * (1024 * 1024 + 1), "big.txt")
+    assert raised.value.reason is ReadFailure.TOO_LARGE
+
+
+def test_offline_drafting_grounds_on_the_report_source_handed_in(tmp_path: Path, seed: Report, cells: Report) -> None:
+    cases = compose(offline_settings(tmp_path / "data"), ReportList([seed]))
+    one, five = cases.drafting.draft_parts(cells, ["一", "五"])
+    assert (one.number, five.number) == ("一", "五")
+    assert one.text.strip() and any("鹿邑县人民政府 2021" in s for s in one.sources)
+    assert not (tmp_path / "data" / "chroma").exists()  # the knowledge base was never opened
+
+
+def test_figures_in_a_message_are_read_by_the_built_in_rules_without_an_llm(tmp_path: Path) -> None:
+    report = new_report("鹿邑县人民政府", 2022)
+    turn = compose(offline_settings(tmp_path)).intake.figures_turn(report, "今年新收政府信息公开申请258件")
+    assert turn is not None and turn.changed
+    assert turn.report.value(TableId.REQUESTS, "一", "总计") == 258
+
+
+def test_a_report_id_without_a_knowledge_base_is_not_found_in_chinese(tmp_path: Path) -> None:
+    with pytest.raises(ReportReadError) as raised:
+        compose(offline_settings(tmp_path)).reviewing.read_file_or_stored("abc123")
+    assert raised.value.reason is ReadFailure.NOT_FOUND and "找不到文件：abc123" in raised.value.message
+
+
+def test_a_knowledge_base_is_opened_once_per_folder_and_warmed_only_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warmed_up: list[KnowledgeBase] = []
+    monkeypatch.setattr(KnowledgeBase, "warm_up", lambda kb: warmed_up.append(kb))
+    kb = components.knowledge_base(offline_settings(tmp_path / "a"))
+    assert components.knowledge_base(offline_settings(tmp_path / "a"), warm_up=True) is kb  # already open
+    warmed = components.knowledge_base(offline_settings(tmp_path / "b"), warm_up=True)
+    assert warmed is not kb and warmed.settings.data_dir == tmp_path / "b"
+    assert warmed_up == [warmed]
+
+
+def test_last_years_report_comes_from_the_knowledge_base_with_a_note(tmp_path: Path, cells: Report) -> None:
+    settings = offline_settings(tmp_path / "data")
+    components.knowledge_base(settings).add(SEED)
+    previous, note = compose(settings).reviewing.last_year(cells)
+    assert previous is not None and previous.year == 2021
+    assert note.startswith("已从知识库取得上年报告")
