@@ -91,3 +91,12 @@ def test_the_installed_wheel_writes_the_review_page_from_its_template(installed:
     result = run_installed(installed, nianbao, "review", str(report), "--html", str(page), cwd=tmp_path)
     assert result.returncode in (0, 1), result.stdout + result.stderr
     assert "政府信息公开工作年度报告审阅" in page.read_text(encoding="utf-8")
+
+
+def test_the_installed_command_writes_the_review_page_from_its_template(installed: Path, tmp_path: Path) -> None:
+    report, page = tmp_path / "report.txt", tmp_path / "review.html"
+    report.write_bytes((ROOT / "corpus" / "luyi_2021.txt").read_bytes())
+    command = [str(installed / "bin" / "nianbao"), "review", str(report), "--html", str(page)]
+    result = run_installed(installed, *command, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "鹿邑县人民政府" in page.read_text(encoding="utf-8")
