@@ -111,3 +111,33 @@ def test_one_carried_over_sentence_is_confirmed_on_its_own(data_dir, seed_path):
     at.button(key=f"confirm-one-{draft_id}-一").click().run()
     assert stored(at).report.part_text("一").count("【沿用上年，请核实】") == before - 1
     assert_clean(at)
+
+
+def test_five_work_items_typed_in_the_chat_each_land_in_their_subsection(data_dir, seed_path):
+    from nianbao.kb.service import KnowledgeBase
+
+    KnowledgeBase(get_settings().data_dir).add([seed_path])  # her own 2021 report: its four subsections
+    at = new_draft(start())
+    send(at, FIGURES)
+    send(at, "请起草总体情况")
+    assert "今年监督保障方面做了哪些工作？" in last_reply(at)
+    for answer in (
+        "组织了全县政务公开业务培训3次",
+        "上线了依申请公开网上办理系统",
+        "县政府门户网站完成了适老化改造",
+        "今年开了2次新闻发布会",
+        "完成了政府信息公开保密审查制度的修订",
+    ):
+        send(at, answer)
+    send(at, "请起草总体情况")
+    one = stored(at).report.part_text("一")
+    for heading, written in (
+        ("（一）机构与制度建设取得新进展", "2022年，我县组织全县政务公开业务培训3次。"),
+        ("（二）政府信息公开质量得到新提升", "2022年，我县上线依申请公开网上办理系统。"),
+        ("（三）公开平台建设更规范", "2022年，县政府门户网站完成适老化改造。"),
+        ("（四）政务公开工作取得新成效", "2022年，我县召开新闻发布会2次。"),
+        ("（五）政府信息管理情况", "2022年，我县完成政府信息公开保密审查制度的修订。"),
+    ):
+        section = one.split(heading)[1].split("\n（")[0]
+        assert written in section, (heading, section[:200])
+    assert_clean(at)
