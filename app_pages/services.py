@@ -1,7 +1,8 @@
 """What the pages call: this session's use cases (nianbao.usecases), and the session's choice of model.
 
 The work is in nianbao.usecases, shared with the ``nianbao`` command; this module only picks the settings of
-the session (the local model when the sidebar chose it) and hands the pages' calls on.
+the session (the local model when the sidebar chose it) and hands the pages' calls on: each one-line function
+below is the use case of the same name, documented there. Add work to a use case, never here.
 """
 
 from __future__ import annotations
