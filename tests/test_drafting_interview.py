@@ -112,3 +112,14 @@ def test_the_command_takes_her_work_notes_from_a_file(tmp_path, cells: Report) -
     assert main([*argv, "--work", str(notes), "--fact", "信息处理费=0", "--out", str(out)]) == 0
     one = read_report(out).part_text("一")
     assert "2022年，我县召开新闻发布会2次。" in one and "2022年，我县组织全县政务公开业务培训3次。" in one
+
+
+def test_not_right_takes_back_her_last_answer_and_asks_again(started) -> None:
+    interview, plan = started
+    answer(interview, "组织了全县政务公开业务培训30次", plan)
+    reply = answer(interview, "不对", plan)
+    assert "已删去" in reply and "培训30次" in reply and "今年监督保障方面做了哪些工作？" in reply
+    assert interview.facts == []
+    answer(interview, "组织了全县政务公开业务培训3次", plan)
+    assert [f.text for f in interview.facts] == ["组织了全县政务公开业务培训3次"]
+    assert interview.asked is not None and interview.asked.about == "依申请公开"

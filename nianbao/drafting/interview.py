@@ -34,6 +34,7 @@ QUESTIONS = {
         "第六部分还有哪些需要报告的事项？（如落实上级政务公开工作要点、人大代表建议和政协提案办理公开、考核评估结果）"
     ),
 }
+UNDO = re.compile(r"^\s*(?:不对|错了|撤销|删掉(?:上一条|刚才的?)|重新回答)\s*[。！!，,]?\s*$")
 SKIP = re.compile(r"^\s*(?:跳过|没有了?|无|暂无|下一个|下一题|略)\s*[。！!]?\s*$")
 ADOPT = re.compile(r"^\s*(?:全部采用|都采用|全部选用|采用|选用)\s*(?P<numbers>[\d０-９、,，\s和及]*)\s*$")
 ASK_AGAIN = re.compile(r"工作情况|开始提问|问我|访谈|重点工作")
@@ -60,6 +61,8 @@ class Interview(BaseModel):
     asked: Question | None = None
     answered: list[str] = Field(default_factory=list)  # keys of questions answered or skipped
     offered: list[WorkFact] = Field(default_factory=list)  # proposals awaiting 采用
+    last_added: int = 0  # how many facts the last answer added (“不对” takes them back)
+    last_asked: Question | None = None  # the question that answer answered
 
     def chosen_facts(self) -> list[WorkFact]:
         return [f for f in self.facts if f.chosen]
@@ -119,6 +122,9 @@ def answer(interview: Interview, message: str, plan: Plan) -> str:
     """Take the clerk's answer to the question asked (or an adoption, or a skip); the reply and the next question."""
     asked = interview.asked
     answers_it = True
+    before = len(interview.facts)
+    if UNDO.match(message):
+        return take_back(interview)
     if (adopted := ADOPT.match(normalize_digits(message))) is not None and interview.offered:
         answers_it = asked is not None and all(f.about == asked.about for f in interview.offered)
         reply = adopt(interview, adopted.group("numbers"), message.strip().startswith(("全部", "都")))
@@ -129,9 +135,23 @@ def answer(interview: Interview, message: str, plan: Plan) -> str:
         reply = "已记下：\n" + "\n".join(f"- {f.about}：{f.text}" for f in recorded)
     if asked is not None and answers_it:
         interview.answered.append(question_key(asked))
+    interview.last_added, interview.last_asked = len(interview.facts) - before, asked if answers_it else None
     follow = ask(interview, plan)
     ending = follow or "各部分的情况都已记下。说“起草总体情况”即可按这些情况重新起草第一、五、六部分。"
     return f"{reply}\n\n{ending}"
+
+
+def take_back(interview: Interview) -> str:
+    """“不对”: the facts the last answer added are removed and its question is asked again."""
+    taken = interview.facts[len(interview.facts) - interview.last_added :] if interview.last_added else []
+    del interview.facts[len(interview.facts) - len(taken) :]
+    question = interview.last_asked
+    if question is not None and question_key(question) in interview.answered:
+        interview.answered.remove(question_key(question))
+        interview.asked = question
+    interview.last_added, interview.last_asked = 0, None
+    removed = "已删去：\n" + "\n".join(f"- {f.about}：{f.text}" for f in taken) if taken else "上一条没有记下内容。"
+    return f"{removed}\n\n请重新回答：{question.text}" if question is not None else removed
 
 
 def record(interview: Interview, message: str, source: str = CHAT) -> list[WorkFact]:
@@ -208,7 +228,8 @@ def reply_to(interview: Interview, message: str, plan: Plan) -> str | None:
     asked_for = ASK_AGAIN.search(message) is not None
     adopting = bool(interview.offered) and ADOPT.match(normalize_digits(message)) is not None
     labelled = is_labelled(message)
-    if interview.asked is None and not (asked_for or adopting or labelled):
+    undoing = UNDO.match(message) is not None and (interview.last_added > 0 or interview.last_asked is not None)
+    if interview.asked is None and not (asked_for or adopting or labelled or undoing):
         return None
     if interview.asked is None and asked_for and not labelled:
         return ask(interview, plan) or "各部分的情况都已记下。"
