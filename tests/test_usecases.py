@@ -72,3 +72,11 @@ def test_last_years_report_comes_from_the_knowledge_base_with_a_note(tmp_path: P
     previous, note = compose(settings).reviewing.last_year(cells)
     assert previous is not None and previous.year == 2021
     assert note.startswith("已从知识库取得上年报告")
+
+
+def test_a_review_upload_is_read_within_the_time_limit_handed_in(tmp_path: Path) -> None:
+    pdf = SEED.parent / "huaian_2024.pdf"
+    cases = compose(offline_settings(tmp_path, NIANBAO_READ_TIMEOUT="0.001"))
+    with pytest.raises(ReportReadError) as raised:
+        cases.reviewing.read_upload(pdf.read_bytes(), pdf.name)
+    assert raised.value.reason is ReadFailure.TIMEOUT
