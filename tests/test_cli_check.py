@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import CORPUS, SEED
+from tests.conftest import CORPUS, FIXTURES, SEED
 
 
 def nianbao(*args: str) -> subprocess.CompletedProcess[str]:
@@ -84,3 +84,10 @@ def test_every_corpus_report_reads_as_2021_format() -> None:
         payload = json.loads(result.stdout)
         assert payload["format"] == "2021", path
         assert payload["status"] in ("ok", "failed"), path
+
+
+def test_cells_says_on_stderr_how_many_cells_it_could_not_read() -> None:
+    result = nianbao("cells", str(FIXTURES / "layouts" / "one_row_other_nonzero.txt"))
+    assert result.returncode == 0
+    assert "有 6 个单元格未能确定读出" in result.stderr
+    assert "有" not in nianbao("cells", str(SEED)).stderr

@@ -484,3 +484,13 @@ def test_headings_printed_without_numerals_are_found_by_their_titles(seed: Repor
     result = check_report(report)
     assert rules(result) == ["structure.numbering"]
     assert "第四部分印作“政府信息公开行政复议、行政诉讼情况”" in result.findings[0].message
+
+
+def test_numbers_above_the_first_label_are_not_given_to_the_header(seed: Report) -> None:
+    # Above the first row's numbers stand only the header's column names: they name no row.
+    text = (LAYOUTS / "garbled_converted.md").read_text(encoding="utf-8")
+    first = "| 一、本年新收政府信息公开申请数量 | 210 | 3 | 0 | 2 | 0 | 8 | 223 |"
+    floating = "|  | 210 | 3 | 0 | 2 | 0 | 8 | 223 |\n| 一、本年新收政府信息公开申请数量 |  |  |  |  |  |  |  |"
+    assert first in text
+    report = read_report_bytes(text.replace(first, floating).encode(), "floating.md")
+    assert differing(report, seed) == {}

@@ -19,7 +19,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    sys.stdout.write(cells_csv(read_report_guarded(args.file)))
+    report = read_report_guarded(args.file)
+    sys.stdout.write(cells_csv(report))
+    unread = sum(1 for cell in report.cells if cell.unread)
+    if unread:
+        print(f"注意：有 {unread} 个单元格未能确定读出（值为空），原因见 nianbao check 的提醒。", file=sys.stderr)
     return 0
 
 

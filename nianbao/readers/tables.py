@@ -298,6 +298,15 @@ def place_table_lines(report: Report, parts: dict[str, list[Line]]) -> list[Find
     return findings
 
 
+# Words of a table's header rows, never of a row's label.
+_HEADER_WORDS = ("自然人", "商业企业", "科研机构", "法人或其他组织", "申请人情况", "勾稽关系", "信息内容", "结果维持")
+
+
+def _is_header(label: str) -> bool:
+    squashed = clean(label).replace(" ", "")
+    return any(word in squashed for word in _HEADER_WORDS)
+
+
 @dataclass
 class _Floating:
     """A row of numbers printed without its label (a converter moved it above or below them)."""
@@ -314,7 +323,9 @@ def _place_labelled(placer: _Placer, rows: list[_Row]) -> None:
     for position, row in enumerate(rows):
         placer.group = _group_in(row.label) or placer.group
         if not row.has_numbers:
-            if row.label:
+            if _is_header(row.label):
+                pending = []  # column names are nobody's label
+            elif row.label:
                 pending = [row.label] if _ITEM_MARK.match(row.label) else [*pending, row.label]
             continue
         if _is_other_handling_total(placer, row):
