@@ -56,7 +56,7 @@ def check_report(
         findings.extend(check(context))
     if not per_cell:
         findings = summarised(findings)
-    findings = _unread_tables_soften(report, findings)
+    findings = soften_for_unread(report, findings)
     findings.sort(key=lambda f: f.severity is not Severity.ERROR)
     return CheckResult(
         source=report.source,
@@ -132,7 +132,7 @@ def _places(group: list[Finding]) -> str:
     return "；".join(f"{column or '整行'}：{'、'.join(rows)}" for column, rows in by_column.items())
 
 
-def _unread_tables_soften(report: Report, findings: list[Finding]) -> list[Finding]:
+def soften_for_unread(report: Report, findings: list[Finding]) -> list[Finding]:
     """With cells the reader could not read, a narrative figure cannot be called wrong for sure."""
     if not any(cell.unread for cell in report.cells):
         return findings

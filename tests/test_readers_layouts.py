@@ -14,8 +14,8 @@ from decimal import Decimal
 import docx
 import pytest
 
-from nianbao.checker import CheckResult, check_report
-from nianbao.model import Report
+from nianbao.checker import CheckResult, check_report, soften_for_unread
+from nianbao.model import Finding, Report, Severity
 from nianbao.readers import read_report, read_report_bytes
 from nianbao.rules.crossyear import same_agency
 from nianbao.schema import REQUEST_COLUMNS, ReportFormat, TableId
@@ -195,7 +195,21 @@ def test_a_draft_being_filled_still_gets_each_blank_cell() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["one_row_other_zero.txt", "one_row_other_nonzero.txt", "typos_pasted.txt", "meta_table_title.html"],
+    [
+        "one_row_other_zero.txt",
+        "one_row_other_nonzero.txt",
+        "typos_pasted.txt",
+        "meta_table_title.html",
+        "pingtan_stray_mark.txt",
+        "hongze_2023.txt",
+        "hongze_2024.txt",
+        "format_2019.txt",
+        "restarted_numbering.txt",
+        "unnumbered_headings.txt",
+        "untitled_problems.txt",
+        "garbled_converted.md",
+        "unused_column_blank.txt",
+    ],
 )
 def test_a_clean_report_has_no_errors_and_few_reminders(name: str) -> None:
     result = check_report(read_report(LAYOUTS / name))
@@ -494,3 +508,13 @@ def test_numbers_above_the_first_label_are_not_given_to_the_header(seed: Report)
     assert first in text
     report = read_report_bytes(text.replace(first, floating).encode(), "floating.md")
     assert differing(report, seed) == {}
+
+
+def test_a_narrative_error_against_unread_cells_is_a_reminder() -> None:
+    report = read_report(LAYOUTS / "garbled_lost_cells.md")
+    wrong = Finding(rule="narrative.count", severity=Severity.ERROR, message="正文与表格不一致。")
+    table = Finding(rule="arith.row_total", severity=Severity.ERROR, message="总计不对。")
+    softened = soften_for_unread(report, [wrong, table])
+    assert [f.severity for f in softened] == [Severity.WARNING, Severity.ERROR]
+    assert "未读出" in softened[0].message
+    assert soften_for_unread(read_report(SEED), [wrong]) == [wrong]
