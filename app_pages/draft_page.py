@@ -155,7 +155,7 @@ def chat_pane(draft: StoredDraft) -> StoredDraft:
                 )
     actions = st.container(horizontal=True, vertical_alignment="center", gap="small")  # one row: 应用 放弃 撤销
     prompt = st.chat_input(
-        "输入数字或要求（可附表格、工作总结）",
+        "输入数字或要求，可附文件",
         accept_file=True,
         file_type=["xlsx", "csv", "docx", "txt", "pdf"],
         key="chat",

@@ -450,3 +450,25 @@ def _shown_text(driver, element) -> str:
            walk(arguments[0]); return out.join(' ');""",
         element,
     )
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+def test_the_requests_grid_and_the_chat_input_fit_other_common_screens(app_url, browser, tmp_path, width, height):
+    from selenium.webdriver.common.by import By
+
+    user = seeded(tmp_path, "其他屏幕")
+    browser.set_window_size(width, height)
+    browser.get(f"{app_url}/?u={user}")
+    wait_for(browser, lambda d: "三.一 予以公开" in grid_rows(d), timeout=90)
+    time.sleep(1)
+    inner_width = browser.execute_script("return innerWidth")
+    assert in_view(browser, browser.find_element(By.CSS_SELECTOR, "[data-testid='stChatInput']"))
+    grid = requests_grid(browser)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", grid)
+    time.sleep(0.5)
+    assert rect(browser, grid)["right"] <= inner_width
+    scroller = grid.find_element(By.CSS_SELECTOR, ".dvn-scroller")
+    assert browser.execute_script("return arguments[0].scrollWidth - arguments[0].clientWidth", scroller) <= 0
+    assert in_view(browser, browser.find_element(By.CSS_SELECTOR, "[data-testid='stChatInput']"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / f"e2e_{width}_requests_grid.png"))
