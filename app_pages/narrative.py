@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -28,15 +30,29 @@ _MARK_COLOURS = (
 )
 
 
+_OPENER = re.compile(r"(?<=[。！？；])[!?]+$")
+
+
 def highlighted(paragraph: str) -> str:
     """A paragraph as Markdown with every sentence that carries a mark on a coloured background
     (【待核实】 and 【年份待核实】 red, 【沿用上年，请核实】 orange, 【待补充】 blue, 【建议，待选用】 violet)."""
     pieces = []
-    for sentence in split_sentences(paragraph):  # the claims engine's: a URL's ?/! cuts nothing
+    for sentence in _with_openers_moved(split_sentences(paragraph)):  # the claims engine's sentences
         shown = escape(sentence)
         colour = next((c for mark, c in _MARK_COLOURS if mark in sentence), None)
         pieces.append(f":{colour}-background[{shown}]" if colour else shown)
     return "".join(pieces)
+
+
+def _with_openers_moved(sentences: list[str]) -> list[str]:
+    """An ASCII !/? after a sentence's 。 opens the next one (“。![图](…)”): it moves there, so no colour mark
+    ever cuts quoted text in two."""
+    moved = list(sentences)
+    for i in range(len(moved) - 1):
+        match = _OPENER.search(moved[i])
+        if match is not None:
+            moved[i], moved[i + 1] = moved[i][: match.start()], match.group() + moved[i + 1]
+    return [s for s in moved if s]
 
 
 def show_parts(draft: StoredDraft, findings: list[Finding] | None = None) -> None:
