@@ -8,7 +8,9 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2
 import pytest
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfgen import canvas
 
 from nianbao.commands.cells import cells_csv
 from nianbao.errors import ReadFailure, ReportReadError
@@ -16,7 +18,7 @@ from nianbao.readers import read_report, read_report_bytes
 from nianbao.readers.document import Document
 from nianbao.readers.pdf import MAX_PAGES, UNMAPPED, check_text_layer, page_text_lines, read_pdf
 from nianbao.schema import PART_NUMERALS, TableId
-from tests.pdfgen import image_only_pdf, many_pages_pdf, pages_pdf, report_to_pdf, text_pdf
+from tests.pdfgen import FONT, image_only_pdf, many_pages_pdf, pages_pdf, report_to_pdf, text_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 HUAIAN = ROOT / "corpus" / "huaian_2024.pdf"
@@ -205,3 +207,28 @@ def test_a_number_alone_inside_a_page_is_kept() -> None:
     pages = [["第二十条第（六）项", "行政强制", "427", "正文，内容足够长，不会被当作扫描件。"]]
     lines = [line.text for line in read_pdf(pages_pdf(pages, foot="{n}")).lines]
     assert "427" in lines
+
+
+def _rotated_label_pdf() -> bytes:
+    """A table whose group label is printed turned 90°, as some reports print 本年度办理结果."""
+    buffer = io.BytesIO()
+    sheet = canvas.Canvas(buffer, pagesize=A4)
+    sheet.setFont(FONT, 11)
+    sheet.drawString(60, 780, "三、收到和处理政府信息公开申请情况，这一行足够长")
+    sheet.saveState()
+    sheet.translate(100, 600)
+    sheet.rotate(90)
+    sheet.drawString(0, 0, "本年度办理结果")
+    sheet.restoreState()
+    sheet.drawString(130, 650, "（一）予以公开 177 3 0 2 0 3 185")
+    sheet.drawString(130, 620, "（二）部分公开 8 0 0 0 0 0 8")
+    sheet.showPage()
+    sheet.save()
+    return buffer.getvalue()
+
+
+def test_a_page_with_rotated_text_is_laid_out_by_pdfplumber() -> None:
+    data = _rotated_label_pdf()
+    (plumber,) = _plumber_lines(data)
+    assert "果结理办度年本" in plumber  # pdfplumber's reading of the turned label, on one line
+    assert [line.text for line in read_pdf(data).lines] == plumber

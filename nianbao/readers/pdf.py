@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from io import BytesIO
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -65,7 +66,7 @@ def read_pdf(
     pdf = _open(data)
     try:
         _check_page_count(len(pdf), max_pages)
-        pages = list(_pages(pdf, time.monotonic() + deadline_seconds, deadline_seconds))
+        pages = list(_pages(pdf, time.monotonic() + deadline_seconds, deadline_seconds, _PlumberPages(data)))
     except ReportReadError:
         raise
     except Exception as e:  # pdfium reports a broken page as a generic error
@@ -89,7 +90,29 @@ def _open(data: bytes) -> Any:
         raise ReportReadError(ReadFailure.DAMAGED, DAMAGED_MESSAGE) from e
 
 
-def _pages(pdf: Any, deadline: float, seconds: float) -> Iterator[list[str]]:
+class _RotatedText(Exception):
+    """A page with rotated characters: pdfplumber lays them out (pdfium's lines are for upright text)."""
+
+
+class _PlumberPages:
+    """pdfplumber, opened only if a page needs it (rotated text), for that page's lines."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pdf: Any = None
+
+    def lines(self, index: int) -> list[str]:
+        if self.pdf is None:
+            import pdfplumber
+
+            self.pdf = pdfplumber.open(BytesIO(self.data))
+        page = self.pdf.pages[index]
+        text = page.extract_text() or ""
+        page.close()
+        return text.split("\n")
+
+
+def _pages(pdf: Any, deadline: float, seconds: float, rotated: _PlumberPages) -> Iterator[list[str]]:
     """The text lines of each page, without page numbers, checking the time limit between pages."""
     glyphs = GlyphBudget()
     for number in range(1, len(pdf) + 1):
@@ -101,6 +124,8 @@ def _pages(pdf: Any, deadline: float, seconds: float) -> Iterator[list[str]]:
         page = pdf[number - 1]
         try:
             lines = page_text_lines(page, partial(glyphs.spend, number))
+        except _RotatedText:
+            lines = rotated.lines(number - 1)
         finally:
             page.close()
         yield _without_page_numbers(lines)
@@ -143,6 +168,8 @@ def _chars(page: Any, count: Callable[[int], None]) -> list[_Char]:
             pdfium_c.FPDFText_GetLooseCharBox(raw, index, box)
             pdfium_c.FPDFText_GetCharOrigin(raw, index, x, y)
             pdfium_c.FPDFText_GetMatrix(raw, index, matrix)
+            if not (matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0):  # pdfminer's "upright"
+                raise _RotatedText
             size = pdfium_c.FPDFText_GetFontSize(raw, index) * abs(matrix.d)
             font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(raw, index))
             key = ctypes.cast(font, ctypes.c_void_p).value
