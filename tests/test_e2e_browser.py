@@ -166,6 +166,8 @@ def test_chat_figures_fill_the_table_the_docx_downloads_and_a_reload_keeps_the_d
     assert "240" not in proposed.split("本年新收", 1)[1].split("本年新收", 1)[0]
     ARTIFACTS.mkdir(exist_ok=True)
     driver.save_screenshot(str(ARTIFACTS / "e2e_draft_proposal.png"))
+    assert in_view(driver, _button(driver, "应用")) and in_view(driver, _button(driver, "放弃"))
+    assert in_view(driver, driver.find_element(By.CSS_SELECTOR, "[data-testid='stChatInput']"))  # below them
 
     wait_for(driver, lambda d: _button(d, "应用")).click()
     grid_text = wait_for(driver, lambda d: _grid_with(d, "240"), timeout=90)
