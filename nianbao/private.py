@@ -25,9 +25,13 @@ def private_folder(path: str | Path) -> Path:
 
 
 def private_file(path: str | Path) -> Path:
-    """The file made empty if missing, or tightened, to 0600 (before any library opens it with its own mode)."""
+    """The file made empty if missing, or tightened, to 0600 (before any library opens it with its own mode).
+
+    An existing file is only chmod-ed, never opened: closing a descriptor of a SQLite database would drop the
+    locks this process's connections hold on it (POSIX locks belong to the process, not the descriptor)."""
     file = Path(path)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
     with contextlib.suppress(OSError):
-        os.close(os.open(file, os.O_CREAT | os.O_WRONLY, FILE_MODE))
         file.chmod(FILE_MODE)
     return file
