@@ -113,13 +113,21 @@ def chat_model_from_settings(
 def check_stream_answer(response: Any) -> None:
     """httpx hook: a streamed request must be answered with server-sent events; anything else is NotAStream
     (the SDK would find no event in it, and LangChain say only "No generation chunks were returned")."""
-    request = response.request
-    asked = b'"stream":true' in request.content.replace(b" ", b"") if request.content else False
     kind = response.headers.get("content-type", "")
-    if response.status_code != 200 or not asked or "text/event-stream" in kind:
+    if response.status_code != 200 or not _asks_to_stream(response.request) or "text/event-stream" in kind:
         return
     head = next(response.iter_raw(1024), b"")
     raise NotAStream(kind, head)
+
+
+def _asks_to_stream(request: Any) -> bool:
+    import httpx
+
+    try:
+        body = bytes(request.content)
+    except httpx.RequestNotRead:  # a body sent as a stream (an upload): not a chat request
+        return False
+    return b'"stream":true' in body.replace(b" ", b"")
 
 
 def prompt_variant(model: BaseChatModel) -> str | None:
