@@ -91,3 +91,9 @@ def test_cells_says_on_stderr_how_many_cells_it_could_not_read() -> None:
     assert result.returncode == 0
     assert "有 6 个单元格未能确定读出" in result.stderr
     assert "有" not in nianbao("cells", str(SEED)).stderr
+
+
+def test_check_says_how_many_cells_it_could_not_read() -> None:
+    result = nianbao("check", str(FIXTURES / "layouts" / "garbled_lost_cells.md"))
+    assert "有 17/200 个单元格未能确定读出" in result.stdout
+    assert "未能确定读出" not in nianbao("check", str(SEED)).stdout

@@ -63,6 +63,9 @@ def _print_result(path: str, report: Report, result: CheckResult, as_json: bool)
         f"{report.agency or '（未识别机关）'} {report.year or '（未识别年度）'} 年度报告，{report.format.value} 年格式"
     )
     print(f"错误 {len(result.errors)} 项，提醒 {len(result.warnings)} 项")
+    unread = sum(1 for cell in report.cells if cell.unread)
+    if unread:
+        print(f"有 {unread}/{len(report.cells)} 个单元格未能确定读出，涉及它们的勾稽关系未核对（原因见下面的提醒）")
     for finding in result.findings:
         print(format_finding(finding))
 
