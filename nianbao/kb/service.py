@@ -326,12 +326,8 @@ class KnowledgeBase:
         store, the word side finds them. A vector without a paragraph (left by a killed add) is dropped.
         """
         vector = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
-        count = self.records.count(filters)
-        if not count:
-            return []
         total = self.records.paragraph_count()
-        wide = min(total, WIDE_SEARCH_LIMIT, max(n, 2 * n * total // count)) if filters else min(total, n + n // 2)
-        hits = self.vectors.query(vector, wide)
+        hits = self.vectors.query(vector, min(total, WIDE_SEARCH_LIMIT if filters else n + n // 2))
         allowed = set(self.records.select(filters, among=[cid for cid, _d in hits]))
         return [hit for hit in hits if hit[0] in allowed][:n]
 
