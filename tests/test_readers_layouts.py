@@ -15,10 +15,12 @@ import docx
 import pytest
 
 from nianbao.checker import CheckResult, check_report, soften_for_unread
+from nianbao.kb.service import KnowledgeBase
 from nianbao.model import Finding, Report, Severity
 from nianbao.readers import read_report, read_report_bytes
 from nianbao.rules.crossyear import same_agency
 from nianbao.schema import REQUEST_COLUMNS, ReportFormat, TableId
+from nianbao.usecases.knowledge import Knowledge
 from nianbao.writers.docx import write_docx
 from tests.conftest import FIXTURES, SEED
 from tests.pdfgen import report_to_pdf
@@ -518,3 +520,11 @@ def test_a_narrative_error_against_unread_cells_is_a_reminder() -> None:
     assert [f.severity for f in softened] == [Severity.WARNING, Severity.ERROR]
     assert "未读出" in softened[0].message
     assert soften_for_unread(read_report(SEED), [wrong]) == [wrong]
+
+
+def test_the_app_finds_last_years_report_of_the_same_body_printed_without_its_city(kb: KnowledgeBase) -> None:
+    kb.add([LAYOUTS / "hongze_2023.txt"])
+    knowledge = Knowledge(kb.settings, lambda: kb)
+    previous = knowledge.previous_report("淮安市洪泽区人民政府", 2024)
+    assert previous is not None and (previous.agency, previous.year) == ("洪泽区人民政府", 2023)
+    assert knowledge.previous_report("淮阴区人民政府", 2024) is None

@@ -39,13 +39,15 @@ class Knowledge:
         return self._open_kb()
 
     def previous_report(self, agency: str, year: int) -> Report | None:
-        """This body's report for the year before, or None."""
-        from nianbao.drafting.sources import same_agency
+        """This body's report for the year before, or None; the name as printed first, then the same
+        body printed with or without its city (洪泽区人民政府 / 淮安市洪泽区人民政府)."""
+        from nianbao.rules.crossyear import same_agency
 
         kb = self.base
-        for stored in kb.list():
-            if same_agency(stored.agency, agency) and stored.year == year - 1:
-                return kb.show(stored.id).report
+        last_year = [stored for stored in kb.list() if stored.year == year - 1 and stored.agency and agency]
+        exact = [s for s in last_year if s.agency.replace(" ", "") == agency.replace(" ", "")]
+        for stored in exact or [s for s in last_year if same_agency(s.agency, agency)]:
+            return kb.show(stored.id).report
         return None
 
     def known_bodies(self) -> list[str]:
