@@ -152,3 +152,19 @@ def test_a_drafted_part_is_validated_against_the_report_and_its_error_lists_each
         check_part("一", "2021年共受理申请225件。被申请行政复议1件，均获维持。办结率100%。", context)
     findings = validation_findings(caught.value)
     assert "225件" in findings and "223" in findings
+
+
+@pytest.mark.parametrize(
+    ("sentence", "failing"),
+    [
+        ("2022年，全县共收到政府信息公开申请241件，较上年的二百二十三件增加十八件。", []),
+        ("2022年，全县共收到政府信息公开申请241件，较上年的二百件增加四十一件。", ["二百件", "四十一件"]),
+        ("2022年，全县共收到政府信息公开申请241件，同比增长百分之八。", []),
+        ("2022年，全县共收到政府信息公开申请241件，同比增长百分之二十。", ["百分之二十"]),
+    ],
+)
+def test_changes_against_last_year_are_checked_in_chinese_numerals_too(
+    seed: Report, cells: Report, sentence: str, failing: list[str]
+) -> None:
+    # This year 新收 241, last year (the seed) 223: 增加18件, 同比增长8%.
+    assert [c.number for c in check_numbers(sentence, cells, {}, "一", seed) if c.failed] == failing

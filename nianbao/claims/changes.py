@@ -34,15 +34,15 @@ _REFERENCE = r"(?:较|比|与)(?:上一?年度?|去年|(?P<year>(?:19|20)\d{2})\
 _THEN_UNITS = r"件次|件|宗|起"
 _NUM = r"\d+(?:\.\d+)?|[零〇两一二三四五六七八九十百千万]+(?:点[零〇一二三四五六七八九]+)?"
 _CHANGE = re.compile(
-    rf"(?:同比|{_REFERENCE}(?:的?\s*\d+\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*(?P<word>{_WORDS})了?\s*"
+    rf"(?:同比|{_REFERENCE}(?:的?\s*(?:\d+|[零〇两一二三四五六七八九十百千万]+)\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*(?P<word>{_WORDS})了?\s*"
     rf"(?:(?P<pct>百分之)(?P<pnum>{_NUM})|(?P<num>{_NUM})\s*(?P<unit>%|件次|件|宗|起))(?!个?百分点)"
 )
 _TREND_WORDS = "|".join(w for w in sorted(_OPPOSITE, key=len, reverse=True) if len(w) == 2)
 _TREND = re.compile(
-    rf"(?:同比|{_REFERENCE}(?:的?\s*\d+\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*(?:有所|略有|稍有|明显|大幅|显著)?"
+    rf"(?:同比|{_REFERENCE}(?:的?\s*(?:\d+|[零〇两一二三四五六七八九十百千万]+)\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*(?:有所|略有|稍有|明显|大幅|显著)?"
     rf"(?P<word>{_TREND_WORDS})(?!了?\s*(?:\d|百分之|[零〇两一二三四五六七八九十]))"
 )
-_THEN = re.compile(rf"{_REFERENCE}的?\s*(?P<num>\d+)\s*(?P<unit>{_THEN_UNITS})")
+_THEN = re.compile(rf"{_REFERENCE}的?\s*(?P<num>\d+|[零〇两一二三四五六七八九十百千万]+)\s*(?P<unit>{_THEN_UNITS})")
 _TIE_GAP = re.compile(r"^[\s，,]*$")
 
 
@@ -158,7 +158,7 @@ def find_last_year_figures(
             m.start("num"),
             m.end(),
             m.group("num") + m.group("unit"),
-            Decimal(m.group("num")),
+            Decimal(parse_chinese_number(m.group("num")) or 0),
             m.group("unit"),
             tie,
             then,
