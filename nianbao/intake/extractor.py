@@ -34,6 +34,7 @@ from nianbao.intake.lexicon import (
     RESPECTIVELY,
     REST,
     REST_ZERO,
+    SHARE,
     TOTAL,
     WITHIN,
     ColumnRef,
@@ -179,6 +180,8 @@ def _figure_at(text: str, i: int) -> _Token | None:
     unit = match.group("unit") or ""
     number = match.group("num")
     arabic = number[0].isdigit()
+    if not unit and text.startswith("%", match.end()):  # 办结率97%: a share, and its clause is about it
+        return _Token(i, match.end() + 1, refs=(SHARE,))
     said_zero = number in ("零", "〇") and i > 0 and text[i - 1] in "为是"
     if (
         not unit
@@ -267,6 +270,9 @@ class _Reader:
             if self._sentence_before(tokens, index):
                 self.context.fresh = False
                 self.context.within = None
+            if SHARE in pending and DELTA not in pending and self._boundary_before(tokens, index):
+                pending = []  # 办结率97%，结转1件: the words of the share's clause are not about the next figure
+            pending = [r for r in pending if r is not SHARE]
             if DELTA in pending and self._boundary_before(tokens, index):
                 pending = [
                     r for r in pending if r is not DELTA

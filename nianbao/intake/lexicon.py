@@ -66,6 +66,8 @@ WITHIN = Marker("within")
 DELTA = Marker("delta")
 """增加/减少/同比: the number is a change from last year, not a cell; skipped without a note."""
 NOOP = Marker("noop")
+SHARE = Marker("share")
+"""A percentage (办结率97%): a share of some total, never a cell; its clause's words are about it."""
 ABOVE = Marker("above")
 """以上均为…: what follows says more about every figure of the sentence so far."""
 RESPECTIVELY = Marker("respectively")
