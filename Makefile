@@ -55,7 +55,7 @@ bench: install
 	$(BIN)/python bench/bench_drafting.py
 	$(BIN)/python bench/bench_retrieval.py
 
-# The knowledge base: add throughput, and search latency at 1k and 100k chunks (the 100k store takes minutes).
+# The knowledge base at 1k, 10k and 100k chunks beside a plain chromadb pipeline: add, warm and cold search (minutes).
 bench-kb: install
 	$(BIN)/python bench/bench_kb.py
 

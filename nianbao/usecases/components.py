@@ -1,6 +1,6 @@
 """The components the use cases are given, each built here and only here, once per configuration.
 
-The knowledge base opens Chroma and warms its lexical index (seconds on a large store), so one instance
+The knowledge base opens Chroma and warms its vector index (seconds on a large store), so one instance
 serves every session of a process; likewise the draft store and the reference reports of corpus/.
 """
 
