@@ -197,3 +197,20 @@ def test_a_broken_sheet_given_to_draft_facts_is_refused_with_exit_2(sheet: bytes
     assert run.returncode == 2, run.stderr
     assert "facts.xlsx" in run.stderr and "工作表已损坏" in run.stderr
     assert "Traceback" not in run.stderr and run.peak_mb < MEMORY_MB
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        MemoryError(),
+        OSError(12, "Cannot allocate memory"),
+        OSError("libpdfium.so: failed to map segment from shared object"),
+    ],
+    ids=["MemoryError", "ENOMEM", "dlopen"],
+)
+def test_what_the_memory_ceiling_makes_fail_is_reported_as_the_ceiling(error: Exception):
+    from nianbao.readers.guard import _unexpected
+
+    record = _unexpected(error, "big.pdf", 400)
+    assert record.reason is ReadFailure.MEMORY
+    assert "big.pdf" in record.message and "400 MB" in record.message and "NIANBAO_READ_MEMORY_MB" in record.message

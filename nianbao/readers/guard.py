@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import logging
 import multiprocessing
 import os
@@ -112,7 +113,8 @@ def timeout_error(name: str, limit: float, advice: str = REPORT_ADVICE) -> Repor
 def crashed_error(name: str) -> ReportReadError:
     return ReportReadError(
         ReadFailure.CRASHED,
-        f"读取文件“{_label(name)}”时，读取进程意外退出（可能内存不足或被系统终止），未能读完。请重试；若仍然失败，请检查文件。",
+        f"读取文件“{_label(name)}”时，读取进程意外退出（可能超过了内存上限 NIANBAO_READ_MEMORY_MB，或被系统终止），"
+        "未能读完。请重试；若仍然失败，请检查文件。",
     )
 
 
@@ -394,13 +396,26 @@ def _answer(
         return (function or reader)(data, name, *args)
     except NianbaoError as e:
         return ErrorRecord.of(e)
-    except MemoryError:
-        return ErrorRecord(ReportReadError, memory_message(name, memory_mb), ReadFailure.MEMORY)
-    except RecursionError:
-        return ErrorRecord(ReportReadError, _unparsable_message(name, "嵌套层数过深"), ReadFailure.DAMAGED)
     except Exception as e:  # what a library raises for a structure it did not expect: the file, to the user
-        log.info("reading %r failed unexpectedly", name, exc_info=True)
-        return ErrorRecord(ReportReadError, _unparsable_message(name, type(e).__name__), ReadFailure.DAMAGED)
+        return _unexpected(e, name, memory_mb)
+
+
+def _unexpected(error: Exception, name: str, memory_mb: int) -> ErrorRecord:
+    if isinstance(error, MemoryError) or _out_of_memory(error):
+        return ErrorRecord(ReportReadError, memory_message(name, memory_mb), ReadFailure.MEMORY)  # the ceiling
+    if isinstance(error, RecursionError):
+        return ErrorRecord(ReportReadError, _unparsable_message(name, "嵌套层数过深"), ReadFailure.DAMAGED)
+    log.info("reading %r failed unexpectedly", name, exc_info=error)
+    return ErrorRecord(ReportReadError, _unparsable_message(name, type(error).__name__), ReadFailure.DAMAGED)
+
+
+def _out_of_memory(error: Exception) -> bool:
+    """An mmap, a thread or a library's load (dlopen: "failed to map segment") refused by the memory ceiling."""
+    if not isinstance(error, (OSError, ImportError)):
+        return False
+    return getattr(error, "errno", None) == errno.ENOMEM or any(
+        words in str(error) for words in ("failed to map segment", "Cannot allocate memory")
+    )
 
 
 def memory_message(name: str, memory_mb: int) -> str:
