@@ -637,6 +637,8 @@ class _Reader:
         named = [r for r in refs if isinstance(r, RowRef) and r.table is table]
         groups = list(dict.fromkeys(r.group for r in refs if isinstance(r, GroupRef)))
         if named:
+            if groups and EACH in refs and figure.value != 0:  # 部分公开和不予公开各1件: the group's 1 is no cell
+                self._note(figure, f"“{groups[0]}”是几项的合计，不是表格中的单元格，请按具体情形说明。", unread=True)
             return self._named_rows(figure, table, named, refs)
         if other_row:
             self.context.group = OTHER_HANDLING
