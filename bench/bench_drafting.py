@@ -98,7 +98,7 @@ def bench_with_work() -> float:
 
 def bench_interview() -> float:
     with TemporaryDirectory() as folder:
-        kb = KnowledgeBase(Path(folder) / "data")
+        kb = KnowledgeBase(Settings(_env_file=None, NIANBAO_DATA_DIR=Path(folder) / "data", NIANBAO_ADMIN_PASSWORD=""))  # type: ignore[call-arg]
         kb.add([ROOT / "corpus" / "luyi_2021.txt"])
         source = KnowledgeBaseSource(kb)
         saved = {"interview": interview.Interview().model_dump(mode="json")}

@@ -17,7 +17,7 @@ from nianbao.drafting.model import Draft
 from nianbao.drafting.offline import draft_offline
 from nianbao.kb.service import KnowledgeBase
 from nianbao.readers import read_report
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, kb_settings
 
 PROVINCIAL = FIXTURES / "borrowing" / "jiangsu_office_2022.txt"
 DEPARTMENT = "沭阳县发展和改革局"
@@ -60,7 +60,7 @@ ITS_OWN = [
 
 @pytest.fixture(scope="module")
 def borrowed(tmp_path_factory: pytest.TempPathFactory) -> Draft:
-    kb = KnowledgeBase(tmp_path_factory.mktemp("borrowing") / "data")
+    kb = KnowledgeBase(kb_settings(tmp_path_factory.mktemp("borrowing") / "data"))
     assert [r.status for r in kb.add([PROVINCIAL])] == ["added"]
     cells = example_next_year(read_report(PROVINCIAL))
     return draft_offline(DEPARTMENT, 2023, cells, KnowledgeBaseSource(kb), {"信息处理费": 0})

@@ -15,7 +15,7 @@ from nianbao.model import Report
 from nianbao.readers import read_report
 from nianbao.schema import TableId
 from nianbao.settings import get_settings
-from tests.conftest import SEED
+from tests.conftest import SEED, kb_settings
 from tests.fake_openai import Reply, fake_openai
 
 REQ = TableId.REQUESTS
@@ -118,7 +118,7 @@ def test_llm_without_a_configured_model_is_refused(tmp_path: Path, cells_file: P
 def test_past_reports_come_from_the_knowledge_base(tmp_path: Path, cells_file: Path, cells: Report, capsys) -> None:  # type: ignore[no-untyped-def]
     from nianbao.kb.service import KnowledgeBase
 
-    KnowledgeBase(tmp_path / "data").add(SEED)
+    KnowledgeBase(kb_settings(tmp_path / "data")).add(SEED)
     out = tmp_path / "draft.md"
     assert draft("--facts", str(cells_file), "--kb", str(tmp_path / "data"), "--out", str(out)) == 0
     assert "参考：鹿邑县人民政府 2021年度报告第一部分" in capsys.readouterr().err

@@ -16,7 +16,7 @@ from nianbao.kb.service import KnowledgeBase
 from nianbao.model import Report
 from nianbao.readers import read_report
 from nianbao.schema import ReportFormat
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, kb_settings
 
 LAST_2019 = FIXTURES / "luyi_2020_format2019.txt"  # 新收 203 件; 规范性文件 in the 2019 columns
 
@@ -31,7 +31,7 @@ def last_year() -> Report:
 def test_a_draft_from_a_2019_format_report_in_the_knowledge_base(
     tmp_path: Path, seed: Report, last_year: Report
 ) -> None:
-    kb = KnowledgeBase(tmp_path / "data")
+    kb = KnowledgeBase(kb_settings(tmp_path / "data"))
     kb.add([LAST_2019])
     draft = draft_offline("鹿邑县人民政府", 2021, seed, KnowledgeBaseSource(kb), {"信息处理费": 0})
     one = draft.report.part_text("一")

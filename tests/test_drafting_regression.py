@@ -28,7 +28,7 @@ from nianbao.drafting.verify import check_numbers
 from nianbao.kb.service import KnowledgeBase
 from nianbao.model import Report
 from nianbao.readers import read_report
-from tests.conftest import CORPUS, FIXTURES, SEED
+from tests.conftest import CORPUS, FIXTURES, SEED, kb_settings
 
 CORPUS_FILES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md", ".pdf"))
 NARRATIVE_RULES = ("narrative.count", "narrative.percent", "narrative.claim")
@@ -67,7 +67,7 @@ def test_next_year_drafted_from_each_corpus_report(path: Path) -> None:
 
 
 def test_the_seeds_body_for_2022_from_a_knowledge_base_holding_2021(tmp_path: Path) -> None:
-    kb = KnowledgeBase(tmp_path / "data")
+    kb = KnowledgeBase(kb_settings(tmp_path / "data"))
     kb.add(SEED)
     this_year = read_report(FIXTURES / "kb" / "luyi_2022_fixture.txt")  # made-up 2022 figures
     last = read_report(SEED)

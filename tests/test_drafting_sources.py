@@ -11,7 +11,7 @@ from nianbao.drafting.sources import ReportList, ReportSource, agency_level, gro
 from nianbao.kb.service import KnowledgeBase
 from nianbao.model import Report
 from nianbao.readers import read_report
-from tests.conftest import CORPUS, FIXTURES, SEED
+from tests.conftest import CORPUS, FIXTURES, SEED, kb_settings
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def test_search_finds_passages_of_one_body_and_part(reports: list[Report]) -> No
 
 
 def test_the_knowledge_base_serves_the_same_questions(tmp_path: Path) -> None:
-    kb = KnowledgeBase(tmp_path / "data")
+    kb = KnowledgeBase(kb_settings(tmp_path / "data"))
     kb.add([SEED, CORPUS / "shuyang_2025.md"])
     source = KnowledgeBaseSource(kb)
     assert isinstance(source, ReportSource)

@@ -32,7 +32,7 @@ from nianbao.kb.service import KnowledgeBase, file_hash, records_path
 from nianbao.readers import read_report
 from nianbao.schema import REQUEST_COLUMNS, TableId
 from nianbao.settings import Settings
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, kb_settings
 
 KILLS = int(os.environ.get("NIANBAO_KILLS", "4"))
 CELL = (TableId.REQUESTS, "一", REQUEST_COLUMNS[0])
@@ -72,7 +72,7 @@ def versioned(draft, version: int):  # type: ignore[no-untyped-def]
 
 def add_reports(data_dir: str, paths: list[str]) -> None:
     """Add the reports one by one, reporting each committed add."""
-    kb = KnowledgeBase(Path(data_dir))
+    kb = KnowledgeBase(kb_settings(Path(data_dir)))
     print("ready", flush=True)
     started = time.monotonic()
     for path in paths:
@@ -246,7 +246,7 @@ def pending_before_recovery(data_dir: Path) -> list[str]:
 def assert_kb_consistent(data_dir: Path, added: set[str]) -> list[StoredReport]:
     """Every reported add is stored whole; no vector without its paragraph, no journal row; search answers."""
     print(f"pending {len(pending_before_recovery(data_dir))}", flush=True)
-    kb = KnowledgeBase(data_dir)  # opening the store recovers an interrupted add
+    kb = KnowledgeBase(kb_settings(data_dir))  # opening the store recovers an interrupted add
     with sqlite3.connect(records_path(kb.settings)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.execute("INSERT INTO paragraph_words (paragraph_words) VALUES ('integrity-check')")  # raises if not

@@ -27,7 +27,7 @@ from nianbao.model import Report
 from nianbao.readers import read_report
 from nianbao.schema import TableId
 from nianbao.settings import Settings
-from tests.conftest import CORPUS, FIXTURES, SEED
+from tests.conftest import CORPUS, FIXTURES, SEED, kb_settings
 from tests.fake_openai import FakeOpenAI, Reply, fake_openai
 
 INJECTED = FIXTURES / "injection" / "luyi_2021_injected.txt"
@@ -40,7 +40,7 @@ INSTRUCTIONS = ["忽略以上指令", "新的系统提示", "ignore all previous
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    kb = KnowledgeBase(tmp_path_factory.mktemp("injection") / "data")
+    kb = KnowledgeBase(kb_settings(tmp_path_factory.mktemp("injection") / "data"))
     results = kb.add([INJECTED, CORPUS / "shuyang_2025.md"])
     assert [r.status for r in results] == ["added", "added"]
     return kb

@@ -27,7 +27,7 @@ from nianbao.intake import extract, preview
 from nianbao.kb.service import KnowledgeBase, file_hash
 from nianbao.model import empty_report
 from nianbao.schema import TableId
-from tests.conftest import CORPUS, SEED
+from tests.conftest import CORPUS, SEED, kb_settings
 
 REQ = TableId.REQUESTS
 AGENCY, YEAR = "鹿邑县人民政府", 2022
@@ -97,7 +97,7 @@ def run_load(
 ) -> LoadResult:
     """``users`` threads each doing ``rounds`` rounds while an admin adds ``reports`` and a searcher searches."""
     store = DraftStore.in_data_dir(data_dir)
-    kb = kb or KnowledgeBase(data_dir)
+    kb = kb or KnowledgeBase(kb_settings(data_dir))
     result = LoadResult()
     keys = [new_user_key() for _ in range(users)]
     done = threading.Event()
@@ -176,7 +176,7 @@ def assert_nothing_lost(data_dir: Path, result: LoadResult, users: int, rounds: 
             assert draft.report.value(REQ, "一", "总计") == received
             assert draft.chat[0].content == message(received)
     assert result.empty_searches == 0 and result.searches >= users * rounds
-    kb = KnowledgeBase(data_dir)
+    kb = KnowledgeBase(kb_settings(data_dir))
     records = kb.list()
     assert len(records) == before + len(result.added)
     assert {file_hash(p) for p in result.added} <= {r.content_hash for r in records}
@@ -187,7 +187,7 @@ def assert_nothing_lost(data_dir: Path, result: LoadResult, users: int, rounds: 
 
 
 def loaded_kb(data_dir: Path) -> tuple[KnowledgeBase, int]:
-    kb = KnowledgeBase(data_dir)
+    kb = KnowledgeBase(kb_settings(data_dir))
     kb.add(CORPUS)
     return kb, len(kb.list())
 

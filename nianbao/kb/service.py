@@ -66,13 +66,13 @@ class KnowledgeBase:
 
     def __init__(
         self,
-        settings: Settings | Path | str,
+        settings: Settings,
         *,
         embedder: Embedder | None = None,
         prefix: str = "nianbao",
         pending_grace_seconds: float | None = None,
     ) -> None:
-        self.settings = _settings(settings)
+        self.settings = settings  # received, never read from the environment here
         self.embedder = embedder or embedder_from_settings(self.settings)
         self.prefix = prefix
         self.records = RecordStore(records_path(self.settings, prefix))
@@ -496,14 +496,6 @@ def records_path(settings: Settings, prefix: str = "nianbao") -> Path:
 
 def _file_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
-
-
-def _settings(settings: Settings | Path | str | None) -> Settings:
-    if isinstance(settings, Settings):
-        return settings
-    if settings is None:
-        return Settings()
-    return Settings(NIANBAO_DATA_DIR=Path(settings))  # type: ignore[call-arg]
 
 
 def body_aliases(agency: str, region: str) -> list[str]:
