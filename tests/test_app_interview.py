@@ -85,7 +85,7 @@ def test_a_work_summary_uploaded_in_the_chat_is_proposed_then_adopted(data_dir):
 def test_carried_over_sentences_are_confirmed_in_one_click(data_dir, seed_path):
     from nianbao.kb.service import KnowledgeBase
 
-    KnowledgeBase(get_settings().data_dir).add([seed_path])
+    KnowledgeBase(get_settings()).add([seed_path])
     at = new_draft(start())
     send(at, FIGURES)
     send(at, "请起草总体情况")
@@ -101,7 +101,7 @@ def test_carried_over_sentences_are_confirmed_in_one_click(data_dir, seed_path):
 def test_one_carried_over_sentence_is_confirmed_on_its_own(data_dir, seed_path):
     from nianbao.kb.service import KnowledgeBase
 
-    KnowledgeBase(get_settings().data_dir).add([seed_path])
+    KnowledgeBase(get_settings()).add([seed_path])
     at = new_draft(start())
     send(at, FIGURES)
     send(at, "请起草总体情况")
@@ -116,7 +116,7 @@ def test_one_carried_over_sentence_is_confirmed_on_its_own(data_dir, seed_path):
 def test_five_work_items_typed_in_the_chat_each_land_in_their_subsection(data_dir, seed_path):
     from nianbao.kb.service import KnowledgeBase
 
-    KnowledgeBase(get_settings().data_dir).add([seed_path])  # her own 2021 report: its four subsections
+    KnowledgeBase(get_settings()).add([seed_path])  # her own 2021 report: its four subsections
     at = new_draft(start())
     send(at, FIGURES)
     send(at, "请起草总体情况")
