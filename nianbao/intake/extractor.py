@@ -28,6 +28,7 @@ from nianbao.intake.lexicon import (
     LITIGATION,
     LONGEST,
     NEGATION,
+    NOOP,
     NOT,
     OTHER,
     REQ,
@@ -72,6 +73,9 @@ _CORRECTION_START = ("不对", "刚才说错了", "说错了", "更正", "纠正
 RECEIVED_NOTE = "“受理”按本年新收填写；如所说的受理数含上年结转的申请，请更正"
 LITIGATION_QUESTION = "是未经复议直接起诉、复议后起诉，还是两者合计？请分别说明（如“直接起诉2件，复议后起诉1件”）。"
 _LITIGATION_ROWS = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
+_SCOPE_ROWS = ("一", "三.七")
+"""The applications a clause ending in 中 can scope: those received or those answered."""
+_BREAKDOWN_START = ("申请人中", "其中", "申请人里", "在申请人中")
 
 
 @dataclass(frozen=True)
@@ -270,6 +274,9 @@ class _Reader:
             if self._sentence_before(tokens, index):
                 self.context.fresh = False
                 self.context.within = None
+                used = max(used, self._breakdown_of_rows_before(tokens, index))
+            if not after_figure and self._scope_before(tokens, index, pending):
+                pending = []
             if SHARE in pending and DELTA not in pending and self._boundary_before(tokens, index):
                 pending = []  # 办结率97%，结转1件: the words of the share's clause are not about the next figure
             pending = [r for r in pending if r is not SHARE]
@@ -313,6 +320,86 @@ class _Reader:
         self._place(figure, refs)
         self.last = (figure, refs, notes_before)
         return used
+
+    def _scope_before(self, tokens: list[_Token], index: int, pending: list[Ref]) -> bool:
+        """``办结的申请中，予以公开18件``: a clause without a figure ending in 中 names the applications the
+        next clauses sort (办结 or 收到), not a row of their own; it stays the row in context."""
+        if not index or not self._boundary_before(tokens, index):
+            return False
+        clause = self.text[self._clause_start(tokens[index - 1].end) : tokens[index].start].rstrip(_CLAUSE_END + " ")
+        rows = [r for r in pending if isinstance(r, RowRef)]
+        if not clause.endswith("中") or not rows or any(r.key not in _SCOPE_ROWS for r in rows):
+            return False
+        self._remember(REQ, max(rows, key=lambda r: r.rank).key)
+        self.context.table = REQ
+        return True
+
+    def _breakdown_of_rows_before(self, tokens: list[_Token], index: int) -> int:
+        """``新收31件，上年结转2件。申请人中自然人28件，…``: a breakdown opening a sentence after several rows
+        is of the row whose total it adds up to; when the sums do not decide, it is asked, not placed.
+        The last token index it used (the breakdown's, when asked), else -1."""
+        start = self._sentence_start(tokens[index].start)
+        if not self.text[start:].lstrip().startswith(_BREAKDOWN_START):
+            return -1
+        figures = self._applicant_figures(tokens, index)
+        totals = self._row_totals_between(self._sentence_start(self._sentence_end_before(start)), start)
+        if not figures or len(totals) < 2:
+            return -1
+        parts = sum(figure.value for figure in figures)
+        matching = [t for t in totals if t.figure.value == parts]
+        if len(matching) == 1:
+            self._remember(REQ, matching[0].targets[0][1])
+            self.context.table, self.context.fresh = REQ, True
+            self.context.row_spans[REQ] = self._source_span(matching[0].figure)
+            return -1
+        said = "、".join(f"“{self._source(t.figure)}”" for t in totals)
+        why = f"与{len(matching)}项都相等" if matching else "与哪一项都不相等"
+        source = self.original[slice(*_stripped(self.original, start, figures[-1].end))]
+        self.unread += 1
+        self.notes.append(
+            f"这句没有读懂：“{source}”——前一句说了{said}，这里各类申请人合计 {parts} 件，{why}，"
+            "请说明是哪一项的申请人分项。"
+        )
+        return self._last_index_of(tokens, figures[-1])
+
+    def _sentence_end_before(self, start: int) -> int:
+        while start > 0 and self.text[start - 1] in _SENTENCE_END + " \t":
+            start -= 1
+        return start
+
+    @staticmethod
+    def _last_index_of(tokens: list[_Token], figure: Figure) -> int:
+        return next(i for i, t in enumerate(tokens) if t.figure is figure)
+
+    def _applicant_figures(self, tokens: list[_Token], index: int) -> list[Figure]:
+        """The figures from ``index`` said only with an applicant type (自然人28件，商业企业2件), to the first that
+        names anything else or the end of the sentence."""
+        found: list[Figure] = []
+        refs: list[Ref] = []
+        for position in range(index, len(tokens)):
+            if position > index and self._sentence_before(tokens, position):
+                break
+            token = tokens[position]
+            if token.figure is None:
+                refs.extend(token.refs)
+                continue
+            if not any(isinstance(r, ColumnRef) and r.table is REQ for r in refs) or any(
+                not isinstance(r, ColumnRef) and r not in (WITHIN, NOOP) for r in refs
+            ):
+                break
+            found.append(token.figure)
+            refs = []
+        return found
+
+    def _row_totals_between(self, start: int, end: int) -> list[_Placed]:
+        """The 依申请公开 rows given a total by a figure said between ``start`` and ``end``, one each."""
+        totals: dict[str, _Placed] = {}
+        for placed in self.placed:
+            if start <= placed.figure.start < end and not placed.figure.denial:
+                for table, row, column in placed.targets:
+                    if table is REQ and column == "总计" and len(placed.targets) == 1:
+                        totals.setdefault(row, placed)
+        return list(totals.values())
 
     def _boundary_before(self, tokens: list[_Token], index: int) -> bool:
         """A clause ends between this token and the one before (words after a figure were about it)."""
