@@ -7,6 +7,7 @@ Embedded and on Chroma's own server, like tests/test_kb_service.py.
 
 from __future__ import annotations
 
+import stat
 import tarfile
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from nianbao.cli import main
 from nianbao.kb import legacy
 from nianbao.kb.lexical import TOKENS_VERSION
 from nianbao.kb.records import RecordStore
-from nianbao.kb.service import LAYOUT, LAYOUT_KEY, TOKENS_KEY, KnowledgeBase
+from nianbao.kb.service import LAYOUT, LAYOUT_KEY, TOKENS_KEY, KnowledgeBase, records_path
 from nianbao.kb.store import VectorStore
 from tests.conftest import OpenKb, kb_settings
 from tests.test_kb_service import LUYI_2021, LUYI_2022, _edited_copy, state
@@ -40,6 +41,8 @@ def test_a_store_made_before_sqlite_is_migrated_when_it_is_opened(
     data_dir = unpack_old_store(tmp_path)
     kb = KnowledgeBase(kb_settings(data_dir))
     assert "知识库已迁移到新的存储布局：2 份报告" in caplog.text
+    assert "重建" not in caplog.text  # its paragraphs were tokenised once, by the migration
+    assert stat.S_IMODE(records_path(kb.settings).stat().st_mode) == 0o600
     assert sorted(r.id for r in kb.list()) == OLD_IDS
     assert [(r.agency, r.year) for r in kb.list()] == [("鹿邑县人民政府", 2021), ("鹿邑县人民政府", 2022)]
     assert kb.show(OLD_IDS[0]).report.value(*_REQUESTS_TOTAL) == 223

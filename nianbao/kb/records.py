@@ -28,6 +28,7 @@ from pathlib import Path
 
 from nianbao.kb.models import StoredReport
 from nianbao.model import CellNumber, Finding, Report
+from nianbao.private import private_file, private_folder
 
 Filters = Mapping[str, Sequence[str | int]]
 # A word in more than half the paragraphs has BM25 idf <= 0 (FTS5 counts it as ~0) and is left out of the
@@ -158,7 +159,10 @@ class RecordStore:
     """The SQLite file of one knowledge base. Thread-safe: one connection, used under a lock."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
+        for file in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
+            if file == path or file.exists():
+                private_file(file)  # 0600; SQLite gives its -wal and -shm files the database file's mode
         self.path = path
         self._lock = threading.RLock()
         self._writes = 0  # this connection's commits (PRAGMA data_version counts only the others')

@@ -425,6 +425,7 @@ class KnowledgeBase:
         chroma_in_use = self.settings.uses_chroma_server or (self.settings.data_dir / "chroma").exists()
         if chroma_in_use and legacy.needs_migration(self.vectors, self.prefix):
             moved = legacy.migrate(self.vectors, self.records, self.prefix)
+            self.records.set_setting(TOKENS_KEY, TOKENS_VERSION)  # the migration tokenised them anew
             self._record_cache = None
         self.records.set_setting(LAYOUT_KEY, LAYOUT)
         return moved
