@@ -75,7 +75,8 @@ LITIGATION_QUESTION = "是未经复议直接起诉、复议后起诉，还是两
 _LITIGATION_ROWS = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
 _SCOPE_ROWS = ("一", "三.七")
 """The applications a clause ending in 中 can scope: those received or those answered."""
-_BREAKDOWN_START = ("申请人中", "其中", "申请人里", "在申请人中")
+_APPLICANTS_AMONG = ("申请人中", "申请人里", "在申请人中")
+_BREAKDOWN_START = ("其中", *_APPLICANTS_AMONG)
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,7 @@ class _Reader:
             if self._sentence_before(tokens, index):
                 self.context.fresh = False
                 self.context.within = None
+            if index > used and self._boundary_before(tokens, index):
                 used = max(used, self._breakdown_of_rows_before(tokens, index))
             if not after_figure and self._scope_before(tokens, index, pending):
                 pending = []
@@ -324,9 +326,10 @@ class _Reader:
     def _scope_before(self, tokens: list[_Token], index: int, pending: list[Ref]) -> bool:
         """``办结的申请中，予以公开18件``: a clause without a figure ending in 中 names the applications the
         next clauses sort (办结 or 收到), not a row of their own; it stays the row in context."""
-        if not index or not self._boundary_before(tokens, index):
+        between = self.text[tokens[index - 1].end : tokens[index].start] if index else ""
+        if not any(ch in _CLAUSE_END + "：:" for ch in between):
             return False
-        clause = self.text[self._clause_start(tokens[index - 1].end) : tokens[index].start].rstrip(_CLAUSE_END + " ")
+        clause = self.text[self._clause_start(tokens[index - 1].end) : tokens[index].start].rstrip(_CLAUSE_END + "：: ")
         rows = [r for r in pending if isinstance(r, RowRef)]
         if not clause.endswith("中") or not rows or any(r.key not in _SCOPE_ROWS for r in rows):
             return False
@@ -337,12 +340,15 @@ class _Reader:
     def _breakdown_of_rows_before(self, tokens: list[_Token], index: int) -> int:
         """``新收31件，上年结转2件。申请人中自然人28件，…``: a breakdown opening a sentence after several rows
         is of the row whose total it adds up to; when the sums do not decide, it is asked, not placed.
-        The last token index it used (the breakdown's, when asked), else -1."""
-        start = self._sentence_start(tokens[index].start)
-        if not self.text[start:].lstrip().startswith(_BREAKDOWN_START):
+        “申请人中” after a comma is about the rows said before it in its sentence (a “其中” there is about the
+        figure just before). The last token index it used (the breakdown's, when asked), else -1."""
+        start = self._clause_start(tokens[index].start)
+        new_sentence = self._sentence_before(tokens, index)
+        if not self.text[start:].lstrip().startswith(_BREAKDOWN_START if new_sentence else _APPLICANTS_AMONG):
             return -1
         figures = self._applicant_figures(tokens, index)
-        totals = self._row_totals_between(self._sentence_start(self._sentence_end_before(start)), start)
+        before = self._sentence_end_before(start) if new_sentence else start
+        totals = self._row_totals_between(self._sentence_start(before), start)
         if not figures or len(totals) < 2:
             return -1
         parts = sum(figure.value for figure in figures)
@@ -355,9 +361,10 @@ class _Reader:
         said = "、".join(f"“{self._source(t.figure)}”" for t in totals)
         why = f"与{len(matching)}项都相等" if matching else "与哪一项都不相等"
         source = self.original[slice(*_stripped(self.original, start, figures[-1].end))]
+        where = "前一句" if new_sentence else "前面"
         self.unread += 1
         self.notes.append(
-            f"这句没有读懂：“{source}”——前一句说了{said}，这里各类申请人合计 {parts} 件，{why}，"
+            f"这句没有读懂：“{source}”——{where}说了{said}，这里各类申请人合计 {parts} 件，{why}，"
             "请说明是哪一项的申请人分项。"
         )
         return self._last_index_of(tokens, figures[-1])
