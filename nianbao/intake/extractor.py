@@ -331,7 +331,7 @@ class _Reader:
             return False
         clause = self.text[self._clause_start(tokens[index - 1].end) : tokens[index].start].rstrip(_CLAUSE_END + "：: ")
         rows = [r for r in pending if isinstance(r, RowRef)]
-        if not clause.endswith("中") or not rows or any(r.key not in _SCOPE_ROWS for r in rows):
+        if not clause.endswith(("中", "里")) or not rows or any(r.key not in _SCOPE_ROWS for r in rows):
             return False
         self._remember(REQ, max(rows, key=lambda r: r.rank).key)
         self.context.table = REQ
@@ -390,8 +390,8 @@ class _Reader:
             if token.figure is None:
                 refs.extend(token.refs)
                 continue
-            if not any(isinstance(r, ColumnRef) and r.table is REQ for r in refs) or any(
-                not isinstance(r, ColumnRef) and r not in (WITHIN, NOOP) for r in refs
+            if not any((isinstance(r, ColumnRef) and r.table is REQ) or r is OTHER for r in refs) or any(
+                not isinstance(r, ColumnRef) and r not in (WITHIN, NOOP, OTHER) for r in refs
             ):
                 break
             found.append(token.figure)
