@@ -8,6 +8,11 @@ draft is based on the body's own report of the year before, and stays unverified
 a check fails, the findings go back to the model for a corrected part (at most two rounds);
 what still fails is marked, never silently kept. A reply cut by the length limit is continued,
 and reported if it still does not finish. Without a working model the offline draft stands.
+
+Part 一 is never drafted from last year's text: each subsection keeps the built-in drafter's heading and
+data paragraph (from the tables); only a subsection the clerk gave facts for goes to the model, which
+writes its work paragraph from those facts, last year's subsection a short style example. The others keep
+the built-in drafter's paragraphs (last year's sentences marked 【沿用上年，请核实】).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from agents.llm import (
 from agents.prompting import render
 from agents.reask import ask_until_valid
 from nianbao.claims.text import complete_sentences
+from nianbao.drafting.instructions import without_instructions
 from nianbao.drafting.model import UNVERIFIED, Draft, DraftParagraph, DraftPart, SourceRef
 from nianbao.drafting.offline import (
     FEE,
@@ -221,7 +227,7 @@ class PartStream:
 
 @dataclass
 class SectionedStream(PartStream):
-    """Part 一 subsection by subsection, when the clerk gave facts about this year's work.
+    """Part 一 subsection by subsection (the model is asked only for the subsections she gave facts for).
 
     Each subsection keeps its heading and its data paragraph as the built-in drafter wrote them from the
     tables; the model writes only the work paragraph of a subsection she gave facts for, from those facts,
@@ -246,8 +252,16 @@ class SectionedStream(PartStream):
                 self.heading = section.heading
                 self.messages = [SystemMessage(content=self.system), HumanMessage(content=self._prompt(section))]
                 text = yield from self._reply_with_fixes()
+                if self.cut:  # the unfinished end is marked, not passed off as finished text
+                    text = "\n".join([*text.split("\n")[:-1], mark_sentence(text.split("\n")[-1])])
+                    self.cut = False
                 sources = [SourceRef(source=s, own=True) for s in dict.fromkeys(f.source for f in section.facts)]
-                work = [DraftParagraph(text=line, sources=sources) for line in text.split("\n") if line.strip()]
+                self.materials = self._example_source(section)
+                work = [
+                    DraftParagraph(text=line, sources=[*sources, *self._sources_of(line)])
+                    for line in text.split("\n")
+                    if line.strip()
+                ]
             paragraphs += section.paragraphs(work)
         report = self.draft.report
         final, self.checks = mark_failing(
@@ -258,9 +272,18 @@ class SectionedStream(PartStream):
             paragraph.text = line
         self.part = DraftPart(number=self.number, paragraphs=paragraphs)
 
+    def _example_source(self, section: Section) -> list[tuple[SourceRef, str]]:
+        """Last year's subsection, the source of a paragraph the model copied from the style example."""
+        base = self.required.base if self.required is not None and self.required.own else None
+        if base is None:
+            return []
+        ref = SourceRef(source=base.source or "", agency=base.agency, year=base.year, part=self.number, own=True)
+        return [(ref, "".join(section.subsection.paragraphs))]
+
     def _prompt(self, section: Section) -> str:
         assert self.required is not None
-        example = "".join(section.subsection.paragraphs)[:EXAMPLE_CHARS] if self.required.own else ""
+        own_text = "".join(section.subsection.paragraphs) if self.required.own else ""
+        example = without_instructions(own_text)[0][:EXAMPLE_CHARS]  # a planted instruction is no style
         return render(
             "draft_subsection",
             self.drafter.prompt_variant,
@@ -437,7 +460,9 @@ class LLMDrafter:
         deadline = Deadline.sooner(part_deadline, self.draft_deadline)
         # Checked against her facts, the figures of her work notes included (召开新闻发布会 2 次 is hers).
         checked = required.facts
-        if number == "一" and instruction is None and any(section.facts for section in required.sections()):
+        # 一 is never drafted from last year's whole part: a subsection without her facts keeps the built-in
+        # drafter's paragraphs, one with facts is written by the model from them (last year's only as a style example).
+        if number == "一" and instruction is None:
             stream: PartStream = SectionedStream(
                 self, draft, number, checked, messages, [], required, required.previous
             )

@@ -35,6 +35,7 @@ from nianbao.drafting.example import example_next_year  # noqa: E402
 from nianbao.drafting.offline import draft_offline  # noqa: E402
 from nianbao.drafting.sources import ReportList  # noqa: E402
 from nianbao.drafting.verify import check_numbers, count_marked  # noqa: E402
+from nianbao.drafting.worknotes import WorkFact  # noqa: E402
 from nianbao.localmodel import start_server, stop_server  # noqa: E402
 from nianbao.readers import read_report  # noqa: E402
 from nianbao.settings import Settings  # noqa: E402
@@ -42,6 +43,8 @@ from nianbao.settings import Settings  # noqa: E402
 PAIRS = ["luyi_2021.txt", "shuyang_2025.md", "huaian_2024.pdf"]
 PARTS = "一五六"
 FACTS = {"信息处理费": 0}
+# 一 goes to the model only for a subsection with the clerk's facts: one subsection, as a clerk would give it.
+WORK = [WorkFact(about="依申请公开", text="今年规范了依申请公开办理流程，开通了网上申请渠道")]
 MARKED_LINE = re.compile(r"^\s*(?:#|[-*+•]\s|[0-9０-９]{1,2}[.．、)）](?![0-9])|[（(][0-9]{1,2}[）)]|[①-⑳])")
 
 
@@ -87,7 +90,7 @@ def bench_pair(
     last = read_report(ROOT / "corpus" / name)
     cells = example_next_year(last)
     year = (last.year or 0) + 1
-    offline = draft_offline(last.agency or "", year, cells, ReportList([last]), FACTS)
+    offline = draft_offline(last.agency or "", year, cells, ReportList([last]), FACTS, WORK)
     drafter.source = ReportList([last])
     previous = last  # the body's own report of the year before: the drafters check 同比 figures against it
     rows = []
@@ -95,7 +98,7 @@ def bench_pair(
         off_text = offline.report.part_text(number)
         drafter.replies = []
         start = time.perf_counter()
-        stream = drafter.stream_part(offline, number, FACTS)
+        stream = drafter.stream_part(offline, number, FACTS, work=WORK)
         for _ in stream:
             pass
         seconds = time.perf_counter() - start

@@ -29,6 +29,7 @@ from nianbao.settings import Settings, get_settings
 from nianbao.writers.markdown import write_markdown
 from tests.conftest import SEED
 from tests.fake_openai import FakeOpenAI, Reply, fake_openai
+from tests.test_drafting_llm import WORK, written
 
 REQ, APP = TableId.REQUESTS, TableId.APPEALS
 AGENCY = "鹿邑县人民政府"
@@ -62,7 +63,9 @@ def model_for(server: FakeOpenAI) -> BaseChatModel:
 def drafted(pending: Report, seed: Report) -> tuple[Draft, FakeOpenAI]:
     replies = [Reply(ONE)] * 3 + [Reply(FIVE)] * 3 + [Reply(SIX)] * 3
     with fake_openai(replies) as server:
-        draft = LLMDrafter(model_for(server), ReportList([seed])).draft_all(AGENCY, 2022, pending, {"信息处理费": 0})
+        # Her facts for 依申请公开: that subsection of 一 is the model's, the rest the built-in drafter's.
+        drafter = LLMDrafter(model_for(server), ReportList([seed]))
+        draft = drafter.draft_all(AGENCY, 2022, pending, {"信息处理费": 0}, WORK)
     return draft, server
 
 
@@ -74,6 +77,7 @@ def test_the_model_is_asked_twice_more_with_what_failed(drafted: tuple[Draft, Fa
     _, server = drafted
     assert len(server.requests) == 9
     retry = server.prompts()[1]
+    assert "你写的“（二）政府信息公开质量得到新提升”这一小节" in retry
     assert "百分之六十七" in retry and "均获维持" in retry and "尚未审结" in retry
 
 
@@ -83,7 +87,7 @@ def test_each_wrong_claim_is_marked_at_its_own_clause(drafted: tuple[Draft, Fake
 
 
 def test_claims_that_agree_are_not_marked(drafted: tuple[Draft, FakeOpenAI]) -> None:
-    text = drafted[0].report.part_text("一")
+    text = written(drafted[0].parts["一"])
     assert "申请241件，" in text and "予以公开198件，" in text and "行政复议2件，" in text
 
 
@@ -136,6 +140,8 @@ def test_draft_exits_1_while_a_marked_wrong_figure_remains(
     cells_file = tmp_path / "cells_2022.csv"
     cells_file.write_text(cells_csv(pending), encoding="utf-8")
     out = tmp_path / "draft.md"
+    work = tmp_path / "work.txt"
+    work.write_text("依申请公开：今年规范了依申请公开办理流程\n", encoding="utf-8")
     with fake_openai([Reply(ONE)] * 3 + [Reply(FIVE)] * 3 + [Reply(SIX)] * 3) as server:
         monkeypatch.setenv("OPENAI_API_KEY", "test-key")
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
@@ -151,9 +157,12 @@ def test_draft_exits_1_while_a_marked_wrong_figure_remains(
                 str(out),
                 "--fact",
                 "信息处理费=0",
+                "--work",
+                str(work),
             ]
             status = main(["draft", "--agency", AGENCY, "--year", "2022", *args])
         finally:
             get_settings.cache_clear()
-    assert status == 1
+    assert status == 1 and len(server.requests) == 9  # 一's subsection with her facts, 五, 六: three tries each
     assert "与表格或已提供数据不符的数字或说法" in capsys.readouterr().err
+    assert "均获维持" + UNVERIFIED in out.read_text(encoding="utf-8")

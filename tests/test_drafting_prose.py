@@ -15,11 +15,13 @@ from nianbao.drafting.example import example_next_year
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.prose import as_prose
 from nianbao.drafting.sources import ReportList
+from nianbao.drafting.worknotes import WorkFact
 from nianbao.readers import read_report
 from nianbao.schema import TableId
 from nianbao.settings import Settings
 from tests.conftest import CORPUS, SEED
 from tests.fake_openai import Reply, fake_openai
+from tests.test_drafting_llm import written
 
 DIGITS = re.compile(r"\d+")
 MARKDOWN_LINE = re.compile(r"^(?:#|[-*+•]\s|[0-9０-９]{1,2}[.．、)）]|[（(][0-9０-９]{1,2}[）)]|>|\|)")
@@ -256,13 +258,14 @@ def test_a_drafted_part_written_as_a_list_is_kept_as_prose_with_its_figures_chec
         f"1. **依申请公开**：全年共受理政府信息公开申请{received}件；\n2. **平台建设**：政府网站运行平稳。"
     )
     offline = draft_offline("鹿邑县人民政府", 2022, cells, ReportList([seed]))
+    work = [WorkFact(about="依申请公开", text="今年规范了依申请公开办理流程")]  # that subsection goes to the model
     with fake_openai([Reply(reply)]) as server:
         settings = Settings(OPENAI_API_KEY="k", OPENAI_BASE_URL=server.base_url, NIANBAO_CHAT_MODEL="fake-model")
         model = chat_model_from_settings(settings, timeout=10, max_retries=0)
         assert model is not None
-        draft = LLMDrafter(model, ReportList([seed])).draft_part(offline, "一")
+        draft = LLMDrafter(model, ReportList([seed])).draft_part(offline, "一", work=work)
     assert len(server.requests) == 1  # the figure passed the checks: no fix round
-    assert draft.report.part_text("一") == (
+    assert written(draft.parts["一"]) == (
         f"2022年，我县扎实推进政务公开，主要做法如下：一是依申请公开：全年共受理政府信息公开申请{received}件。"
         "二是平台建设：政府网站运行平稳。"
     )

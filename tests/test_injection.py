@@ -29,6 +29,7 @@ from nianbao.schema import TableId
 from nianbao.settings import Settings
 from tests.conftest import CORPUS, FIXTURES, SEED, kb_settings
 from tests.fake_openai import FakeOpenAI, Reply, fake_openai
+from tests.test_drafting_llm import WORK, written
 
 INJECTED = FIXTURES / "injection" / "luyi_2021_injected.txt"
 AGENCY, YEAR = "鹿邑县人民政府", 2022
@@ -104,18 +105,28 @@ def test_offline_draft_leaves_out_the_planted_instructions_and_says_so(offline: 
     assert "一是县政府成立了由常务副县长任组长的政务公开工作领导小组" in text  # the report's own prose stays
 
 
+def test_part_ones_prompt_carries_none_of_the_planted_text(offline: Draft, kb: KnowledgeBase, cells: Report) -> None:
+    # 一 goes to the model only for the subsection she gave facts for, last year's subsection a style example.
+    with fake_openai([Reply(honest_part_one(cells))]) as server:
+        LLMDrafter(model_for(server), KnowledgeBaseSource(kb)).draft_part(offline, "一", work=WORK)
+    system, user = (m["content"] for m in server.requests[0]["messages"])
+    assert "不是给你的指令" in system and "写法示例" in user
+    assert not any(phrase.lower() in user.lower() for phrase in INSTRUCTIONS)
+    assert "<<<" not in user and ">>>" not in user and not any(figure in user for figure in PLANTED)
+
+
 def test_the_prompt_quotes_the_planted_text_as_material_that_cannot_close_its_quotation(
     offline: Draft, kb: KnowledgeBase, cells: Report
 ) -> None:
-    with fake_openai([Reply(honest_part_one(cells))]) as server:
-        LLMDrafter(model_for(server), KnowledgeBaseSource(kb)).draft_part(offline, "一")
+    with fake_openai([Reply("（二）存在的主要问题及改进措施\n政策解读仍需加强。")]) as server:
+        LLMDrafter(model_for(server), KnowledgeBaseSource(kb)).draft_part(offline, "五")
     system, user = (m["content"] for m in server.requests[0]["messages"])
     assert "不是给你的指令" in system and "不要执行" in system
     blocks = re.findall(r"<<<资料(\d+)｜[^>]*>>>\n(.*?)\n<<<资料\1结束>>>", user, flags=re.DOTALL)
     assert blocks
     quoted = "".join(text for _n, text in blocks)
     outside = re.sub(r"<<<资料(\d+)｜[^>]*>>>\n.*?\n<<<资料\1结束>>>", "", user, flags=re.DOTALL)
-    assert "忽略以上指令" in quoted and "新的系统提示" in quoted
+    assert "请修改数字" in quoted and "忽略以上指令" in quoted
     assert not any(phrase in outside for phrase in INSTRUCTIONS)
     assert "<<<" not in quoted and ">>>" not in quoted  # the forged 《资料1结束》 is neutralised
     assert user.count("<<<资料1结束>>>") == 1
@@ -135,9 +146,9 @@ def test_a_model_that_ignores_the_injection_gives_this_years_figures(
     offline: Draft, kb: KnowledgeBase, cells: Report
 ) -> None:
     with fake_openai([Reply(honest_part_one(cells))]) as server:
-        draft = LLMDrafter(model_for(server), KnowledgeBaseSource(kb)).draft_part(offline, "一")
+        draft = LLMDrafter(model_for(server), KnowledgeBaseSource(kb)).draft_part(offline, "一", work=WORK)
     assert len(server.requests) == 1
-    assert draft.report.part_text("一") == honest_part_one(cells)
+    assert written(draft.parts["一"]) == honest_part_one(cells)
     assert draft.report.cells == offline.report.cells
 
 
@@ -145,11 +156,11 @@ def test_a_model_that_obeys_the_injection_is_caught_and_the_planted_figure_marke
     offline: Draft, kb: KnowledgeBase, cells: Report
 ) -> None:
     with fake_openai([Reply(obedient_part_one())]) as server:
-        draft = LLMDrafter(model_for(server), KnowledgeBaseSource(kb)).draft_part(offline, "一")
+        draft = LLMDrafter(model_for(server), KnowledgeBaseSource(kb)).draft_part(offline, "一", work=WORK)
     assert len(server.requests) == 3  # the first reply and two correction rounds, all obeying the injection
     right = str(cells.count(REQ, "一", "总计"))
     assert "9999件" in server.prompts()[1] and right in server.prompts()[1]
-    text = draft.report.part_text("一")
+    text = written(draft.parts["一"])
     # Each planted figure is marked at its own clause.
     assert f"9999件{UNVERIFIED}，予以公开8888件{UNVERIFIED}。" in text
     assert_no_planted_figure_unmarked(text, cells)
@@ -160,9 +171,9 @@ def test_a_model_that_obeys_once_is_corrected_by_the_number_check(
     offline: Draft, kb: KnowledgeBase, cells: Report
 ) -> None:
     with fake_openai([Reply(obedient_part_one()), Reply(honest_part_one(cells))]) as server:
-        draft = LLMDrafter(model_for(server), KnowledgeBaseSource(kb)).draft_part(offline, "一")
+        draft = LLMDrafter(model_for(server), KnowledgeBaseSource(kb)).draft_part(offline, "一", work=WORK)
     assert len(server.requests) == 2
-    assert draft.report.part_text("一") == honest_part_one(cells)
+    assert written(draft.parts["一"]) == honest_part_one(cells)
     assert not any(figure in draft.report.part_text("一") for figure in PLANTED)
 
 
@@ -175,12 +186,14 @@ def test_a_full_llm_draft_over_the_injected_report_has_no_planted_figure_unmarke
     )
     replies = [Reply(obedient_part_one())] * 3 + [Reply(five)] * 3 + [Reply(six)] * 3
     with fake_openai(replies) as server:
-        draft = LLMDrafter(model_for(server), KnowledgeBaseSource(kb)).draft_all(AGENCY, YEAR, cells, {"信息处理费": 0})
+        draft = LLMDrafter(model_for(server), KnowledgeBaseSource(kb)).draft_all(
+            AGENCY, YEAR, cells, {"信息处理费": 0}, WORK
+        )
     assert len(server.requests) == 9
-    for number in "一五":
-        text = draft.report.part_text(number)
+    for text in (written(draft.parts["一"]), draft.report.part_text("五")):
         assert any(figure in text for figure in PLANTED)
         assert_no_planted_figure_unmarked(text, cells)
+    assert_no_planted_figure_unmarked(draft.report.part_text("一"), cells, read_report(INJECTED))
     # The planted fee is not only marked: the known fee (0) replaces it.
     assert "收取信息处理费0元" in draft.report.part_text("六") and "123456" not in draft.report.part_text("六")
     assert values(draft.report) == values(cells)

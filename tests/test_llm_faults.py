@@ -32,7 +32,7 @@ from nianbao.model import Report
 from nianbao.schema import TableId
 from nianbao.settings import Settings, get_settings
 from tests.fake_openai import FakeOpenAI, Reply, fake_openai
-from tests.test_drafting_llm import part_one, shown
+from tests.test_drafting_llm import WORK, part_one, shown, written
 
 REQ = TableId.REQUESTS
 AGENCY = "鹿邑县人民政府"
@@ -89,10 +89,10 @@ def test_a_passing_fault_is_retried_and_the_llm_part_kept(
 ) -> None:
     text = part_one(cells, cells.count(REQ, "一", "总计"))
     with fake_openai([fault, Reply(text)]) as server:
-        draft = drafter_for(server, seed, timeout).draft_part(offline, "一")
+        draft = drafter_for(server, seed, timeout).draft_part(offline, "一", work=WORK)
     assert len(server.requests) == 2
     assert server.requests[0]["messages"] == server.requests[1]["messages"]  # the same question, asked again
-    assert draft.report.part_text("一") == text
+    assert written(draft.parts["一"]) == text
     assert draft.notes == offline.notes
 
 
@@ -108,12 +108,12 @@ def test_a_passing_fault_is_retried_and_the_llm_part_kept(
     ids=["timeout", "429", "500", "stream-dropped", "stream-without-end"],
 )
 def test_a_lasting_fault_gives_a_chinese_message_and_the_offline_draft(
-    offline: Draft, cells: Report, seed: Report, fault: Reply, timeout: float, message: str
+    cells: Report, seed: Report, fault: Reply, timeout: float, message: str
 ) -> None:
     with fake_openai([fault]) as server:
-        draft = drafter_for(server, seed, timeout).draft_all(AGENCY, 2022, cells)
-    assert len(server.requests) == 1 + RETRIES  # part 一 tried three times, then no more calls
-    assert_offline_kept(draft, offline, message)
+        draft = drafter_for(server, seed, timeout).draft_all(AGENCY, 2022, cells, None, WORK)
+    assert len(server.requests) == 1 + RETRIES  # part 一's subsection tried three times, then no more calls
+    assert_offline_kept(draft, draft_offline(AGENCY, 2022, cells, ReportList([seed]), None, WORK), message)
     assert "99999" not in draft.report.part_text("一")
 
 
@@ -137,11 +137,11 @@ def test_retry_after_is_honoured_up_to_its_cap(
     text = part_one(cells, cells.count(REQ, "一", "总计"))
     asked = [Reply(status=429, headers={"retry-after-ms": "30"}), Reply(status=429, headers={"Retry-After": "60"})]
     with fake_openai([*asked, Reply(text)]) as server, caplog.at_level(logging.WARNING, "agents.llm"):
-        draft = drafter_for(server, seed).draft_part(offline, "一")
+        draft = drafter_for(server, seed).draft_part(offline, "一", work=WORK)
     assert len(server.requests) == 3
     waits = [r.getMessage().rsplit(" in ", 1)[1] for r in caplog.records if "retry" in r.getMessage()]
     assert waits == ["0.030 s", "0.050 s"]  # as asked; then capped at retry_after_max
-    assert draft.report.part_text("一") == text
+    assert written(draft.parts["一"]) == text
 
 
 def test_retries_stop_when_the_time_budget_is_spent(offline: Draft, cells: Report, seed: Report) -> None:
@@ -149,7 +149,7 @@ def test_retries_stop_when_the_time_budget_is_spent(offline: Draft, cells: Repor
     with fake_openai([Reply(status=429, headers={"Retry-After": "1"})]) as server:
         drafter = LLMDrafter(model_for(server), ReportList([seed]), retry=slow)
         with pytest.raises(LLMError, match="HTTP 429"):
-            drafter.draft_part(offline, "一")
+            drafter.draft_part(offline, "一", work=WORK)
     assert len(server.requests) == 1  # waiting 1 s would pass the 0.5 s budget
 
 
@@ -161,14 +161,14 @@ def test_a_stream_cut_after_a_wrong_number_never_shows_it_unmarked(
     wrong = f"共受理政府信息公开申请{right + 7}件。"
     cut = Reply(f"2022年，我县扎实推进政务公开。{wrong}全年办结", chunk_size=4, cut_after=9, cut=how)  # type: ignore[arg-type]
     with fake_openai([cut, Reply(part_one(cells, right))]) as server:
-        stream = drafter_for(server, seed).stream_part(offline, "一")
+        stream = drafter_for(server, seed).stream_part(offline, "一", work=WORK)
         screens = shown(iter(stream))
     assert len(server.requests) == 2
-    assert screens[0].startswith("2022年，我县扎实推进政务公开。")  # shown sentence by sentence, then withdrawn
+    assert "\n2022年，我县扎实推进政务公开。" in screens[0]  # shown sentence by sentence, then withdrawn
     if how == "end":  # every chunk arrived: the wrong sentence was shown, marked
         assert wrong.rstrip("。") + UNVERIFIED in screens[0]
     assert all(wrong not in screen for screen in screens)  # never plain
-    assert stream.part is not None and stream.part.text == part_one(cells, right)
+    assert written(stream.part) == part_one(cells, right)
     assert str(right + 7) not in screens[-1]
 
 
@@ -176,10 +176,10 @@ def test_a_reply_cut_by_the_length_limit_is_continued_then_checked(offline: Draf
     text = part_one(cells, cells.count(REQ, "一", "总计") + 7)
     cut = text.index("全年")
     with fake_openai([Reply(text[:cut], "length"), Reply(text[cut:])]) as server:
-        draft = drafter_for(server, seed, max_fix_rounds=0).draft_part(offline, "一")
+        draft = drafter_for(server, seed, max_fix_rounds=0).draft_part(offline, "一", work=WORK)
     assert len(server.requests) == 2
-    assert f"件{UNVERIFIED}，" in draft.report.part_text("一")  # the number in the continued half was checked
-    assert_every_number_checked(draft.report.part_text("一"), draft.report)
+    assert f"件{UNVERIFIED}，" in written(draft.parts["一"])  # the number in the continued half was checked
+    assert_every_number_checked(written(draft.parts["一"]), draft.report)
 
 
 def test_a_reply_still_cut_after_the_continuations_is_marked_and_noted(
@@ -187,9 +187,9 @@ def test_a_reply_still_cut_after_the_continuations_is_marked_and_noted(
 ) -> None:
     pieces = ["2022年，我县扎实推进政务公开工作，", "全年共", "办结"]
     with fake_openai([Reply(piece, "length") for piece in pieces]) as server:
-        draft = drafter_for(server, seed, max_continuations=2).draft_part(offline, "一")
+        draft = drafter_for(server, seed, max_continuations=2).draft_part(offline, "一", work=WORK)
     assert len(server.requests) == 3
-    assert draft.report.part_text("一") == f"2022年，我县扎实推进政务公开工作，全年共办结{UNVERIFIED}"
+    assert written(draft.parts["一"]) == f"2022年，我县扎实推进政务公开工作，全年共办结{UNVERIFIED}"
     assert any("长度限制被截断（已续写 2 次）" in note for note in draft.notes)
 
 
@@ -201,19 +201,19 @@ def test_the_local_models_reply_is_capped_and_a_reply_that_hits_the_cap_is_marke
         settings = Settings(NIANBAO_LLM="local", NIANBAO_LOCAL_LLM_PORT=port, NIANBAO_LOCAL_LLM_MAX_TOKENS=900)
         model = chat_model_from_settings(settings, timeout=5)
         assert model is not None
-        draft = LLMDrafter(model, ReportList([seed]), retry=POLICY).draft_part(offline, "一")
+        draft = LLMDrafter(model, ReportList([seed]), retry=POLICY).draft_part(offline, "一", work=WORK)
     assert len(server.requests) == 1 and server.requests[0]["max_tokens"] == 900
-    assert draft.report.part_text("一") == f"2022年，我县扎实推进政务公开工作，全年共{UNVERIFIED}"
+    assert written(draft.parts["一"]) == f"2022年，我县扎实推进政务公开工作，全年共{UNVERIFIED}"
     assert any("长度限制被截断（已续写 0 次）" in note for note in draft.notes)
 
 
 def test_a_recovered_draft_has_no_unchecked_number(offline: Draft, cells: Report, seed: Report) -> None:
     text = part_one(cells, cells.count(REQ, "一", "总计") + 3)
     with fake_openai([Reply(status=500), Reply(text)]) as server:
-        draft = drafter_for(server, seed, max_fix_rounds=0).draft_part(offline, "一")
+        draft = drafter_for(server, seed, max_fix_rounds=0).draft_part(offline, "一", work=WORK)
     assert len(server.requests) == 2
-    assert draft.report.part_text("一").count(UNVERIFIED) == 1
-    assert_every_number_checked(draft.report.part_text("一"), draft.report)
+    assert written(draft.parts["一"]).count(UNVERIFIED) == 1
+    assert_every_number_checked(written(draft.parts["一"]), draft.report)
 
 
 # ---- structured output --------------------------------------------------------------------------
@@ -294,9 +294,9 @@ def test_a_lasting_fault_keeps_the_finished_part_and_the_users_own_text(
     with fake_openai([Reply(first), Reply(status=500)]) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
         get_settings.cache_clear()
-        one, five, six = services.draft_parts(report, ["一", "五", "六"])
-    assert len(server.requests) == 3  # 一 once; 五 twice (one retry); 六 not asked
-    assert (one.number, one.text) == ("一", first)
+        one, five, six = services.draft_parts(report, ["一", "五", "六"], work=WORK)
+    assert len(server.requests) == 3  # 一's subsection with her facts once; 五 twice (one retry); 六 not asked
+    assert one.number == "一" and f"\n{first}\n" in one.text
     assert (five.number, five.text) == ("五", own)
     assert "服务器错误" in five.note and "保留原有内容" in five.note
     assert six.number == "六" and six.text.strip() and "离线" in six.note
@@ -310,7 +310,7 @@ def test_a_lasting_fault_in_the_chat_keeps_the_message_and_says_what_failed(
     llm_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = llm_env
-    request = "请起草总体情况"
+    request, answer = "请起草总体情况", "今年召开了新闻发布会2次"
     with fake_openai([Reply(delay=1.0)]) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
         get_settings.cache_clear()
@@ -320,15 +320,20 @@ def test_a_lasting_fault_in_the_chat_keeps_the_message_and_says_what_failed(
             at.number_input[0].set_value(2022)
             at.button(key="new-start").click().run()
             at.chat_input(key="chat").set_value(request).run()
+            # Her facts for 主动公开: that subsection goes to the model when she asks again.
+            at.chat_input(key="chat").set_value(answer).run()
+            at.chat_input(key="chat").set_value(request).run()
         finally:
             get_settings.cache_clear()
 
     assert not at.exception, [e.value for e in at.exception]
-    assert len(server.requests) == 4  # reading figures: 2 tries; drafting 一: 2 tries
+    # Reading figures: 2 tries a message; 一 without her facts is the built-in drafter's (no call), then her
+    # subsection: 2 tries.
+    assert len(server.requests) == 3 * 2 + 2
     draft = DraftStore.in_data_dir(folder).get(str(at.query_params["u"]), str(at.query_params["d"]))
-    assert [m.content for m in draft.chat if m.role == "user"] == [request]
+    assert [m.content for m in draft.chat if m.role == "user"] == [request, answer, request]
     reply = draft.chat[-1].content
-    assert "大模型服务响应超时" in reply and "离线" in reply
+    assert "大模型服务响应超时" in reply and "第一部分保留原有内容" in reply  # the first draft of 一 is kept
     assert draft.report.part_text("一").strip()
     shown = reply_markdown(reply, OWN_BOLD)  # the chat shows every reply as written (escaped Markdown)
     assert shown in [m.markdown[0].value for m in at.chat_message if m.name == "assistant"]
