@@ -172,6 +172,8 @@ def test_no_secret_in_logs_pages_exports_or_stored_data_after_a_full_session(sec
     with fake_openai([KEY_REFUSED]) as refusing:
         use_llm(monkeypatch, refusing.base_url)
         at = drafting_session(watch, "请起草总体情况")
+        # Her facts for a subsection: regenerating 一 then asks the model for that subsection.
+        watch.page(at.chat_input(key="chat").set_value("组织了全县政务公开业务培训3次").run())
     assert refusing.requests  # the LLM was asked, and refused the key
     assert any("401" in m.markdown[0].value for m in at.chat_message if m.name == "assistant")
     with fake_openai([SERVER_ERROR]) as failing:
