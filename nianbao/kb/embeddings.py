@@ -134,7 +134,7 @@ class OpenAIEmbedder:
         return [list(item.embedding) for item in sorted(response.data, key=lambda d: d.index)]
 
 
-class _RecordedEmbedder:
+class RecordedEmbedder:
     """An embedding known only by its recorded config (Chroma rebuilds one when it validates a collection)."""
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -174,7 +174,7 @@ def chroma_embedding_function(embedder: Embedder) -> Any:
 
         @staticmethod
         def build_from_config(config: dict[str, Any]) -> Any:
-            return chroma_embedding_function(_RecordedEmbedder(config))
+            return chroma_embedding_function(RecordedEmbedder(config))
 
         def default_space(self) -> Any:
             return "cosine"

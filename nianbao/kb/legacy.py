@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from nianbao.kb.chunks import ChunkText
-from nianbao.kb.embeddings import _RecordedEmbedder, chroma_embedding_function
+from nianbao.kb.embeddings import RecordedEmbedder, chroma_embedding_function
 from nianbao.kb.ingest import embedding_text
 from nianbao.kb.lexical import tokenize
 from nianbao.kb.models import StoredReport
@@ -114,7 +114,7 @@ def _vectors_like(vectors: VectorStore, chunks: Any) -> Any:
     meta = (chunks.metadata if chunks is not None else None) or {}
     if not meta.get("embedding"):
         return vectors.collection(check_embedding=False)
-    recorded = _RecordedEmbedder(meta)
+    recorded = RecordedEmbedder(meta)
     return vectors.client.get_or_create_collection(
         vectors.name,
         embedding_function=chroma_embedding_function(recorded),

@@ -301,13 +301,6 @@ class RecordStore:
             found.update((r["id"], Paragraph(**dict(r))) for r in rows)
         return found
 
-    def all_paragraphs(self, report_id: str) -> list[Paragraph]:
-        rows = self._rows(
-            "SELECT id, part, paragraph, part_title, text, tokens FROM paragraphs WHERE report_id = ? ORDER BY rowid",
-            (report_id,),
-        )
-        return [Paragraph(**dict(r)) for r in rows]
-
     def select(self, filters: Filters | None, among: Sequence[str] | None = None) -> list[str]:
         """The ids of the paragraphs that pass the filters (only those ``among`` these ids, if given)."""
         wanted = {**(filters or {}), **({"id": among} if among is not None else {})}
