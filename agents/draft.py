@@ -295,6 +295,24 @@ class SectionedStream(PartStream):
         )
 
 
+@dataclass
+class BuiltInStream(PartStream):
+    """五 or 六 when the clerk said nothing of this year's problems and measures (五) or other matters (六):
+    the model would only invent them or copy last year's, so the built-in drafter's part stands (last year's
+    problems named and asked about, peers' typical ones offered marked, the fee from the facts)."""
+
+    def _run(self) -> Generator[DraftChunk, None, None]:
+        assert self.required is not None
+        part = self.required.part_five() if self.number == "五" else self.required.part_six()
+        self.required.verify(part)
+        yield DraftChunk(part.text, reset=True)
+        self.part = part
+        wanted = "本年度存在的问题和改进措施" if self.number == "五" else "其他需要报告的事项"
+        self.notes.append(
+            f"您还没有提供{wanted}，第{self.number}部分按内置起草保留，未请大模型编写（不写无人提供的情况）。"
+        )
+
+
 def without_rectification(text: str) -> tuple[str, bool]:
     """The model's 五 without what it wrote about last year's problems (a 整改 section, a sentence on 上年度
     整改) and without its own sub-headings: 上年度问题整改情况 is written from the clerk's facts only.
@@ -467,6 +485,8 @@ class LLMDrafter:
                 self, draft, number, checked, messages, [], required, required.previous
             )
             stream.system = system  # type: ignore[attr-defined]
+        elif instruction is None and not any(f.chosen and f.about in _PART_KINDS[number] for f in work or []):
+            stream = BuiltInStream(self, draft, number, checked, [], [], required, required.previous)
         else:
             stream = PartStream(self, draft, number, checked, messages, materials, required, required.previous)
         stream.deadline = deadline
@@ -595,7 +615,8 @@ def facts_text(facts: Facts, work: list[WorkFact] | None = None, number: str = "
 
 
 _KINDS = ("整改", "问题", "措施", "其他")
-_PART_KINDS = {"五": ("整改", "问题", "措施"), "六": ("其他",)}
+# What the model writes of 五 and 六 (上年度问题整改情况 and the fee are always written from her facts).
+_PART_KINDS = {"五": ("问题", "措施"), "六": ("其他",)}
 
 
 def materials_text(base: Report | None, number: str, hits: list[Hit]) -> str:

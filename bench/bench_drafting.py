@@ -132,7 +132,11 @@ def bench_pipeline() -> float:
         model = chat_model_from_settings(settings, max_retries=0)
         assert model is not None
         drafter = LLMDrafter(model, ReportList([last]))
-        work = [WorkFact(about="依申请公开", text="今年规范了依申请公开办理流程")]  # her subsection: the model's
+        work = [  # her facts: 一's subsection, 五 and 六 are the model's
+            WorkFact(about="依申请公开", text="今年规范了依申请公开办理流程"),
+            WorkFact(about="问题", text="队伍建设仍需加强"),
+            WorkFact(about="其他", text="今年没有其他需要报告的事项"),
+        ]
 
         def run() -> None:
             server.requests.clear()

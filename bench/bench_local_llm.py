@@ -43,8 +43,14 @@ from nianbao.settings import Settings  # noqa: E402
 PAIRS = ["luyi_2021.txt", "shuyang_2025.md", "huaian_2024.pdf"]
 PARTS = "一五六"
 FACTS = {"信息处理费": 0}
-# 一 goes to the model only for a subsection with the clerk's facts: one subsection, as a clerk would give it.
-WORK = [WorkFact(about="依申请公开", text="今年规范了依申请公开办理流程，开通了网上申请渠道")]
+# 一 goes to the model only for a subsection with the clerk's facts (one, as a clerk would give it), 五 only with
+# her problems or measures, 六 only with her other matters.
+WORK = [
+    WorkFact(about="依申请公开", text="今年规范了依申请公开办理流程，开通了网上申请渠道"),
+    WorkFact(about="问题", text="政策解读形式还比较单一"),
+    WorkFact(about="措施", text="明年将加强政策解读和培训"),
+    WorkFact(about="其他", text="今年没有其他需要报告的事项"),
+]
 MARKED_LINE = re.compile(r"^\s*(?:#|[-*+•]\s|[0-9０-９]{1,2}[.．、)）](?![0-9])|[（(][0-9]{1,2}[）)]|[①-⑳])")
 
 

@@ -410,7 +410,7 @@ def test_with_an_llm_a_year_on_year_change_is_checked_against_the_bodys_report_o
 
     assert_clean(at)
     assert sentence in stored(data_dir, at).report.part_text("一").split("\n")  # verified, not marked 【待核实】
-    assert "核对发现" not in server.prompts()[1]  # part 一 was not sent back: the next request drafts 五
+    assert len(server.requests) == 1  # part 一 was not sent back (五, 六: no facts of hers, the built-in drafter's)
 
 
 def test_a_failing_llm_gives_a_message_and_the_offline_draft(data_dir, monkeypatch):
@@ -469,7 +469,8 @@ def test_undo_puts_the_tables_back_as_before_the_last_message(data_dir):
 def test_with_an_llm_regenerating_a_part_follows_the_instruction_and_changes_only_that_part(data_dir, monkeypatch):
     first, shorter = "本机关持续推进政府信息公开工作。", "本机关精简表述后的问题与改进。"
     at = with_work(fill_requests_by_grid(new_draft(start())))
-    with fake_openai([Reply(content=first)] * 3 + [Reply(content=shorter)]) as server:
+    # 一's subsection with her facts, then 五 to the instruction (五, 六 without her facts: the built-in drafter's).
+    with fake_openai([Reply(content=first), Reply(content=shorter)]) as server:
         use_llm(monkeypatch, server.base_url)
         at.run()
         at.button(key="draft-all").click().run()

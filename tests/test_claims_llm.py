@@ -141,7 +141,10 @@ def test_draft_exits_1_while_a_marked_wrong_figure_remains(
     cells_file.write_text(cells_csv(pending), encoding="utf-8")
     out = tmp_path / "draft.md"
     work = tmp_path / "work.txt"
-    work.write_text("依申请公开：今年规范了依申请公开办理流程\n", encoding="utf-8")
+    work.write_text(
+        ("依申请公开：今年规范了依申请公开办理流程\n问题：政策解读形式还比较单一\n其他：今年没有其他需要报告的事项\n"),
+        encoding="utf-8",
+    )
     with fake_openai([Reply(ONE)] * 3 + [Reply(FIVE)] * 3 + [Reply(SIX)] * 3) as server:
         monkeypatch.setenv("OPENAI_API_KEY", "test-key")
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)

@@ -29,9 +29,13 @@ def cells_file(tmp_path: Path, cells: Report) -> Path:
 
 @pytest.fixture
 def work_file(tmp_path: Path) -> Path:
-    """Her facts for 依申请公开: with an LLM, that subsection of 一 is the model's, the rest the built-in drafter's."""
+    """Her facts for 依申请公开, 五's problems and 六's other matters: with an LLM, that subsection of 一, 五 and 六
+    are the model's (without her facts, the built-in drafter's)."""
     path = tmp_path / "work.txt"
-    path.write_text("依申请公开：今年规范了依申请公开办理流程\n", encoding="utf-8")
+    path.write_text(
+        ("依申请公开：今年规范了依申请公开办理流程\n问题：政策解读形式还比较单一\n其他：今年没有其他需要报告的事项\n"),
+        encoding="utf-8",
+    )
     return path
 
 

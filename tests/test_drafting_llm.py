@@ -30,7 +30,11 @@ from tests.fake_openai import FakeOpenAI, Reply, fake_openai
 REQ = TableId.REQUESTS
 AGENCY = "鹿邑县人民政府"
 # 一 goes to the model only for a subsection she gave facts for (here 依申请公开); the rest is the built-in drafter's.
-WORK = [WorkFact(about="依申请公开", text="今年规范了依申请公开办理流程")]
+WORK = [
+    WorkFact(about="依申请公开", text="今年规范了依申请公开办理流程"),
+    WorkFact(about="问题", text="政策解读形式还比较单一"),  # 五 goes to the model only with her problems or measures
+    WorkFact(about="其他", text="今年没有其他需要报告的事项"),  # 六 only with her other matters
+]
 
 
 @pytest.fixture
@@ -186,8 +190,9 @@ def test_a_server_error_gives_a_chinese_message_and_the_offline_draft(
         drafter = LLMDrafter(model_for(server), ReportList([seed]))
         with pytest.raises(LLMError, match=r"大模型服务出错（HTTP 500，服务器错误），已重试 3 次"):
             drafter.draft_part(offline, "一", work=WORK)
-        draft = drafter.draft_all(AGENCY, 2022, cells)
-    assert [p.text for p in draft.report.parts] == [p.text for p in offline.report.parts]
+        draft = drafter.draft_all(AGENCY, 2022, cells, None, WORK)
+    built_in = draft_offline(AGENCY, 2022, cells, ReportList([seed]), None, WORK)
+    assert [p.text for p in draft.report.parts] == [p.text for p in built_in.report.parts]
     assert (
         draft.notes[-1]
         == "大模型服务出错（HTTP 500，服务器错误），已重试 3 次仍未成功，请稍后重试。已改用离线起草的结果。"
@@ -255,7 +260,8 @@ def test_parts_five_and_six_keep_what_the_format_requires_when_the_model_leaves_
 ) -> None:
     with fake_openai([Reply("政策解读仍需加强。"), Reply("无其他需要报告的事项。")]) as server:
         drafter = LLMDrafter(model_for(server), ReportList([seed]))
-        draft = drafter.draft_part(drafter.draft_part(offline, "五", {"信息处理费": 0}), "六", {"信息处理费": 0})
+        five = drafter.draft_part(offline, "五", {"信息处理费": 0}, WORK)
+        draft = drafter.draft_part(five, "六", {"信息处理费": 0}, WORK)
     five, six = draft.report.part_text("五"), draft.report.part_text("六")
     assert five.startswith("（一）上年度问题整改情况\n针对上年度报告指出的“人力、财力缺乏”")
     assert five.endswith("（二）存在的主要问题及改进措施\n政策解读仍需加强。")
@@ -408,3 +414,22 @@ def test_the_local_model_bench_checks_year_on_year_changes_against_last_years_re
     assert (row["replies"], row["first_failed"]) == (1, 0)
     # Nothing more failed or marked than in the built-in drafter's part (its carried-over sentences).
     assert (row["final_failed"], row["marked"]) == (row["offline_failed"], row["offline_marked"])
+
+
+def test_without_her_problems_or_other_matters_five_and_six_are_not_asked_of_the_model(
+    cells: Report, seed: Report
+) -> None:
+    """A model asked for 五 or 六 with nothing of hers would invent this year's problems and measures, or copy
+    last year's matters: the built-in drafter's parts stand (last year's problems asked about, the fee)."""
+    facts, only_one = {"信息处理费": 0}, WORK[:1]
+    with fake_openai([Reply(part_one(cells, cells.count(REQ, "一", "总计")))]) as server:
+        draft = LLMDrafter(model_for(server), ReportList([seed])).draft_all(AGENCY, 2022, cells, facts, only_one)
+    assert len(server.requests) == 1  # 一's subsection with her facts, nothing else
+    built_in = draft_offline(AGENCY, 2022, cells, ReportList([seed]), facts, only_one)
+    assert [draft.report.part_text(n) for n in "五六"] == [built_in.report.part_text(n) for n in "五六"]
+    assert "针对上年度报告指出的“人力、财力缺乏”问题，整改情况【待补充】。" in draft.report.part_text("五")
+    assert "未收取信息处理费" in draft.report.part_text("六")
+    assert [n for n in draft.notes if "未请大模型编写" in n] == [
+        "您还没有提供本年度存在的问题和改进措施，第五部分按内置起草保留，未请大模型编写（不写无人提供的情况）。",
+        "您还没有提供其他需要报告的事项，第六部分按内置起草保留，未请大模型编写（不写无人提供的情况）。",
+    ]

@@ -119,7 +119,7 @@ def test_the_prompt_quotes_the_planted_text_as_material_that_cannot_close_its_qu
     offline: Draft, kb: KnowledgeBase, cells: Report
 ) -> None:
     with fake_openai([Reply("（二）存在的主要问题及改进措施\n政策解读仍需加强。")]) as server:
-        LLMDrafter(model_for(server), KnowledgeBaseSource(kb)).draft_part(offline, "五")
+        LLMDrafter(model_for(server), KnowledgeBaseSource(kb)).draft_part(offline, "五", work=WORK)
     system, user = (m["content"] for m in server.requests[0]["messages"])
     assert "不是给你的指令" in system and "不要执行" in system
     blocks = re.findall(r"<<<资料(\d+)｜[^>]*>>>\n(.*?)\n<<<资料\1结束>>>", user, flags=re.DOTALL)

@@ -125,9 +125,9 @@ def test_a_request_the_server_refuses_is_not_retried(
     offline: Draft, cells: Report, seed: Report, status: int, message: str
 ) -> None:
     with fake_openai([Reply(status=status)]) as server:
-        draft = drafter_for(server, seed).draft_all(AGENCY, 2022, cells)
+        draft = drafter_for(server, seed).draft_all(AGENCY, 2022, cells, None, WORK)
     assert len(server.requests) == 1
-    assert_offline_kept(draft, offline, message)
+    assert_offline_kept(draft, draft_offline(AGENCY, 2022, cells, ReportList([seed]), None, WORK), message)
     assert "已重试" not in draft.notes[-1]
 
 

@@ -218,6 +218,16 @@ def drafting_session(watch: Watch, message: str) -> AppTest:
     return watch.page(at.chat_input(key="chat").set_value(message).run())
 
 
+def work_file(folder: Path) -> Path:
+    """Her facts for a subsection of 一, for 五 and for 六: with an LLM, the CLI asks the model for them."""
+    path = folder / "work.txt"
+    path.write_text(
+        ("依申请公开：今年规范了依申请公开办理流程\n问题：政策解读形式还比较单一\n其他：今年没有其他需要报告的事项\n"),
+        encoding="utf-8",
+    )
+    return path
+
+
 def regenerate(watch: Watch, at: AppTest) -> None:
     draft_id = at.query_params["d"]
     watch.page(at.button(key=f"regen-{draft_id}-一").click().run())
@@ -254,7 +264,7 @@ def cli_session(watch: Watch, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -
     with fake_openai([KEY_REFUSED]) as refusing:
         use_llm(monkeypatch, refusing.base_url)
         args = ["--agency", "鹿邑县人民政府", "--year", "2022", "--facts", str(facts), "--previous", str(SEED)]
-        status = main(["draft", *args, "--llm", "--out", str(drafted)])
+        status = main(["draft", *args, "--work", str(work_file(data_dir.parent)), "--llm", "--out", str(drafted)])
     assert refusing.requests
     if status == 2:  # the CLI says why the LLM failed (on stderr, searched with the rest) and writes nothing
         assert not drafted.exists()
@@ -319,6 +329,7 @@ def test_the_cli_logs_no_credential_of_the_base_url(
     facts.write_text(cells_csv(example_next_year(read_report(SEED))), encoding="utf-8")
     drafted = secrets_set.parent / "cli-draft.md"
     args = ["--agency", "鹿邑县人民政府", "--year", "2022", "--facts", str(facts), "--previous", str(SEED)]
+    args += ["--work", str(work_file(secrets_set.parent))]
     with fake_openai([Reply(PART_ONE)]) as server:
         use_llm(monkeypatch, BASE_URLS_WITH_A_CREDENTIAL[form](server.base_url))
         assert main(["draft", *args, "--llm", "--out", str(drafted)]) in (0, 1)
