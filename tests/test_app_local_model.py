@@ -136,13 +136,14 @@ def test_choosing_the_local_model_drafts_with_it_and_its_list_comes_back_as_pros
     installed: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reply = "1. 本年度未收取信息处理费；\n2. 无其他需要报告的事项。"
+    at = fill_requests_by_grid(new_draft(start()))
+    send(at, "介绍工作情况")
+    send(at, "其他：今年没有其他需要报告的事项")  # her other matters: 六 goes to the model
     with fake_openai([Reply(reply)]) as server:  # answers where the local server would
         on_port(monkeypatch, int(server.base_url.split(":")[-1].split("/")[0]))
-        at = start()
         local_toggles(at)[0].set_value(True).run()
         assert "本地大模型已就绪" in sidebar_text(at) and "127.0.0.1" in sidebar_text(at)
         assert f"本地大模型：{QWEN_CODER_1_5B.alias}" in sidebar_text(at)
-        at = fill_requests_by_grid(new_draft(at))
         at.button(key="draft-all").click().run()
 
     assert_clean(at)
@@ -187,6 +188,7 @@ def test_a_local_server_that_does_not_answer_says_so_and_how_to_start_it_not_ope
     from agents.draft import LLMDrafter
     from nianbao.drafting.example import example_next_year
     from nianbao.drafting.offline import draft_offline
+    from nianbao.drafting.worknotes import WorkFact
     from nianbao.readers import read_report
     from tests.conftest import SEED
 
@@ -195,7 +197,8 @@ def test_a_local_server_that_does_not_answer_says_so_and_how_to_start_it_not_ope
     assert model is not None
     cells = example_next_year(read_report(SEED))
     with pytest.raises(LLMError) as failure:
-        LLMDrafter(model).draft_part(draft_offline("鹿邑县人民政府", 2022, cells), "六")
+        other = [WorkFact(about="其他", text="今年没有其他需要报告的事项")]  # 六 goes to the model with her matters
+        LLMDrafter(model).draft_part(draft_offline("鹿邑县人民政府", 2022, cells), "六", work=other)
     assert "本地大模型服务" in failure.value.message and "没有响应" in failure.value.message
     assert "make local-llm" in failure.value.message and "侧栏" in failure.value.message
     assert "OPENAI" not in failure.value.message

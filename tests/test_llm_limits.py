@@ -24,6 +24,7 @@ from nianbao.readers import read_report
 from nianbao.settings import Settings
 from tests.conftest import SEED
 from tests.fake_openai import Reply, fake_openai
+from tests.test_drafting_llm import WORK
 from tests.treewatch import run_measured
 
 FLOOD = Reply("本年度共收到申请。" * 3_000_000, chunk_size=4096)  # 27 MB of UTF-8 in one reply
@@ -54,9 +55,11 @@ def test_draft_llm_ends_within_its_deadline_with_the_offline_draft_saved(
         "NIANBAO_LLM_DRAFT_SECONDS": str(DRAFT_SECONDS),
     }
     args = ["draft", "--agency", "鹿邑县人民政府", "--year", "2022", "--facts", str(cells_file)]
+    work = tmp_path / "work.txt"  # her facts for a subsection of 一: that subsection goes to the model
+    work.write_text("依申请公开：今年规范了依申请公开办理流程\n", encoding="utf-8")
     with fake_openai([reply]) as server:
         env["OPENAI_BASE_URL"] = server.base_url
-        run = run_measured([*args, "--previous", str(SEED), "--llm", "--out", str(out)], env=env)
+        run = run_measured([*args, "--previous", str(SEED), "--work", str(work), "--llm", "--out", str(out)], env=env)
 
     assert run.returncode == 0, run.stderr
     assert run.seconds < DRAFT_SECONDS + 15, f"{run.seconds:.1f} s"  # the process's start and reading included
@@ -74,7 +77,7 @@ def test_the_draft_deadline_covers_every_part(cells: Report) -> None:
     with fake_openai([slow]) as server:
         drafter = LLMDrafter(chat_model_from_settings(settings_for(server.base_url)), limits=limits)  # type: ignore[arg-type]
         started = time.monotonic()
-        draft = drafter.draft_all("鹿邑县人民政府", 2022, cells)
+        draft = drafter.draft_all("鹿邑县人民政府", 2022, cells, None, WORK)  # her facts for 一, 五 and 六
     assert time.monotonic() - started < 2 + 1.5
     assert any("NIANBAO_LLM_DRAFT_SECONDS" in note and "2 秒" in note for note in draft.notes)
 

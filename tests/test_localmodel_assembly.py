@@ -19,6 +19,7 @@ from agents.prompting import render
 from nianbao.drafting.example import example_next_year
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.sources import ReportList
+from nianbao.drafting.worknotes import WorkFact
 from nianbao.localmodel import (
     QWEN_CODER_1_5B,
     LocalModelError,
@@ -179,7 +180,8 @@ def test_local_mode_drafts_with_the_prompts_tuned_for_the_small_model(tmp_path: 
         settings = Settings(NIANBAO_LLM="local", NIANBAO_DATA_DIR=tmp_path, NIANBAO_LOCAL_LLM_PORT=port)
         model = chat_model_from_settings(settings, max_retries=0)
         assert model is not None
-        LLMDrafter(model, ReportList([seed])).draft_part(offline, "六", {"信息处理费": 0})
+        other = [WorkFact(about="其他", text="今年没有其他需要报告的事项")]  # 六 goes to the model with her matters
+        LLMDrafter(model, ReportList([seed])).draft_part(offline, "六", {"信息处理费": 0}, other)
     system, user = (m["content"] for m in server.requests[0]["messages"])
     assert system == render("draft_system_local", agency="鹿邑县人民政府", year=2022, last_year=2021)
     assert "不写编号列表" in user and user.rstrip().endswith("只照抄上面“本年度数据”中的数字。")
