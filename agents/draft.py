@@ -41,8 +41,9 @@ from agents.llm import (
 )
 from agents.prompting import render
 from agents.reask import ask_until_valid
-from nianbao.claims.text import complete_sentences
+from nianbao.claims.text import complete_sentences, split_sentences
 from nianbao.drafting.instructions import without_instructions
+from nianbao.drafting.marks import carried
 from nianbao.drafting.model import UNVERIFIED, Draft, DraftParagraph, DraftPart, SourceRef
 from nianbao.drafting.offline import (
     FEE,
@@ -81,6 +82,7 @@ MATERIAL_CHARS = 2500
 EXAMPLE_CHARS = 300  # last year's subsection as a style example: enough for its register, short for a local model
 SOURCE_SHINGLE = 4
 SOURCE_SHARE = 0.15
+COPIED_SHARE = 0.6  # a sentence mostly in last year's words is last year's sentence
 
 
 @dataclass
@@ -257,6 +259,7 @@ class SectionedStream(PartStream):
                     self.cut = False
                 sources = [SourceRef(source=s, own=True) for s in dict.fromkeys(f.source for f in section.facts)]
                 self.materials = self._example_source(section)
+                text = "\n".join(self._copies_marked(line) for line in text.split("\n"))
                 work = [
                     DraftParagraph(text=line, sources=[*sources, *self._sources_of(line)])
                     for line in text.split("\n")
@@ -271,6 +274,17 @@ class SectionedStream(PartStream):
         for paragraph, line in zip(paragraphs, final.split("\n"), strict=True):
             paragraph.text = line
         self.part = DraftPart(number=self.number, paragraphs=paragraphs)
+
+    def _copies_marked(self, paragraph: str) -> str:
+        """A sentence the model copied from last year's subsection (its style example) is last year's, not
+        written from her facts: marked as carried over, like the built-in drafter's."""
+        example = "".join(text for _ref, text in self.materials)
+        if not example:
+            return paragraph
+        return "".join(
+            carried(sentence) if containment(sentence, example, SOURCE_SHINGLE) >= COPIED_SHARE else sentence
+            for sentence in split_sentences(paragraph)
+        )
 
     def _example_source(self, section: Section) -> list[tuple[SourceRef, str]]:
         """Last year's subsection, the source of a paragraph the model copied from the style example."""

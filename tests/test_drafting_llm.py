@@ -16,6 +16,7 @@ from agents.draft import DraftChunk, LLMDrafter
 from agents.llm import LLMError, chat_model_from_settings
 from agents.prompting import render
 from nianbao.checker import check_report
+from nianbao.drafting.marks import carried
 from nianbao.drafting.model import UNVERIFIED, Draft, DraftPart
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.sources import ReportList
@@ -303,12 +304,14 @@ def test_each_paragraph_keeps_the_sources_it_draws_on(offline: Draft, cells: Rep
     own_words = "今年我们重点做了三件实事。"
     with fake_openai([Reply(f"{borrowed}\n{own_words}")]) as server:
         draft = LLMDrafter(model_for(server), ReportList([seed])).draft_part(offline, "一", work=WORK)
-    first, second = (p for p in draft.parts["一"].paragraphs if p.text in (borrowed, own_words))
+    first, second = (p for p in draft.parts["一"].paragraphs if p.text in (carried(borrowed), own_words))
     assert [(s.source, s.agency, s.year, s.part) for s in first.sources] == [
         (CHAT, None, None, None),
         ("luyi_2021.txt", AGENCY, 2021, "一"),
     ]
     assert [s.source for s in second.sources] == [CHAT]  # her facts only
+    # The copied sentence is last year's, not written from her facts: marked as carried over; hers is not.
+    assert first.text == carried(borrowed) and second.text == own_words
 
 
 # ---- year-on-year figures (同比) ----------------------------------------------------------------
