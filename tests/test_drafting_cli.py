@@ -231,3 +231,12 @@ def test_a_lasting_llm_fault_keeps_the_finished_part_and_the_offline_text_of_the
     assert written.part_text("五").strip() and written.part_text("六").strip()  # the offline draft's
     summary = capsys.readouterr().err
     assert "服务器错误" in summary and "未完成的部分已改用离线起草的结果" in summary
+
+
+def test_a_refusal_says_which_of_the_files_words_were_not_understood(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    facts = tmp_path / "facts.txt"
+    facts.write_text("今年共收到申请258件。行政诉讼1件，维持1件。", encoding="utf-8")
+    assert draft("--facts", str(facts), "--previous", str(SEED), "--out", str(tmp_path / "d.md")) == 2
+    said = capsys.readouterr().err
+    assert "没有读懂或需要说明" in said
+    assert "行政诉讼1件" in said.split("数据还不完整")[0]  # the clause she wrote, before the missing cells

@@ -171,19 +171,23 @@ def highlighted(message: str, changes: list[CellChange]) -> str:
 
 def cells_from_file(path: str, agency: str, year: int, last_year: Report | None) -> tuple[Report, str]:
     """This year's cells from a facts file (cells CSV, XLSX, a CSV table or sentences), complete or refused;
-    上年结转 from last year's report when the file does not give it, and a note saying so."""
-    changes = list(read_facts_guarded(path).changes)  # in a worker, within NIANBAO_READ_TIMEOUT
-    note = ""
+    上年结转 from last year's report when the file does not give it. The notes (one "- " line each) say what
+    was taken from last year and what the file said that was not understood; a refusal lists them too."""
+    extraction = read_facts_guarded(path)  # in a worker, within NIANBAO_READ_TIMEOUT
+    changes, notes = list(extraction.changes), list(extraction.notes)
     if last_year is not None and last_year.year == year - 1 and not any(c.row == "二" for c in changes):
         carried = carry_over(last_year)
-        changes, note = changes + carried.changes, carried.note
+        changes, notes = changes + carried.changes, [*notes, carried.note]
     latest = {c.address: c for c in changes}  # a cell given twice: the later value
     proposal = preview(empty_report(), list(latest.values()))
+    said = "\n".join(f"- {note}" for note in notes if note)
     if proposal.missing:
-        raise InvalidInputError(f"数据还不完整，无法起草：{proposal.missing}")
+        # What the file said that was not understood is usually why cells are missing: say it first.
+        heard = f"数据文件中有些话没有读懂或需要说明：\n{said}\n" if said else ""
+        raise InvalidInputError(f"{heard}数据还不完整，无法起草：{proposal.missing}")
     report = proposal.report
     report.agency, report.year = agency, year
-    return report, note
+    return report, said
 
 
 def listed_changes(proposal: Proposal) -> list[str]:
