@@ -11,9 +11,10 @@ from pydantic import SecretStr
 from nianbao.access import Password, admin_password_set
 from nianbao.commands import COMMANDS
 from nianbao.kb.models import AddResult, FiguresTable, SearchHit, StoredReport
-from nianbao.kb.service import KnowledgeBase
 from nianbao.resources import folder
 from nianbao.settings import Settings
+from nianbao.usecases.container import compose, configured_settings
+from nianbao.usecases.knowledge import Knowledge
 
 EXIT_OK, EXIT_FAILED = 0, 2
 CHANGING = ("add", "remove", "reindex", "migrate", "load-corpus")
@@ -90,9 +91,9 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], object]] = {
 
 
 def _add(args: argparse.Namespace) -> int:
-    kb = open_kb()
-    password = admin_password(args, kb.settings)
-    results = kb.add(args.paths, args.agency, args.year, args.replace, strict=False, password=password)
+    knowledge = open_knowledge()
+    password = admin_password(args, knowledge.settings)
+    results = knowledge.add_files(args.paths, password, args.agency, args.year, args.replace)
     for result in results:
         print(format_add_result(result))
     refused = [r for r in results if r.status == "failed"]
@@ -101,16 +102,17 @@ def _add(args: argparse.Namespace) -> int:
     return EXIT_FAILED if refused else EXIT_OK
 
 
-def open_kb() -> KnowledgeBase:
-    """The knowledge base of this machine's settings (the data folder, or Chroma's server for the vectors)."""
-    return KnowledgeBase(Settings())
+def open_knowledge() -> Knowledge:
+    """The knowledge use case of this machine's settings (the data folder, or Chroma's server for the vectors),
+    the same the app's admin page uses; its knowledge base is this command's own."""
+    return compose(configured_settings(), own_kb=True).knowledge
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    kb = open_kb()
-    admin_password(args, kb.settings)
-    moved = kb.migrated or kb.migrate()  # opening the store migrates it
-    stats = kb.stats()
+    knowledge = open_knowledge()
+    admin_password(args, knowledge.settings)
+    moved = knowledge.migrate()
+    stats = knowledge.stats()
     print(f"知识库为新的存储布局（记录在 SQLite，向量在 Chroma）：报告 {stats.reports} 份，段落 {stats.chunks} 个。")
     if moved:
         print(f"本次迁移 {moved} 份报告。")
@@ -118,8 +120,8 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _load_corpus(args: argparse.Namespace) -> int:
-    kb = open_kb()
-    results = kb.ensure_corpus(args.path or folder("corpus"), password=admin_password(args, kb.settings))
+    knowledge = open_knowledge()
+    results = knowledge.load_corpus(args.path or folder("corpus"), admin_password(args, knowledge.settings))
     if not results:
         print("知识库已有报告，未重复载入。")
     for result in results:
@@ -128,7 +130,7 @@ def _load_corpus(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    reports = open_kb().list()
+    reports = open_knowledge().reports()
     if not reports:
         print("知识库为空。可用 nianbao kb add 文件 添加报告。")
     for stored in reports:
@@ -137,7 +139,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    detail = open_kb().show(args.id)
+    detail = open_knowledge().detail(args.id)
     print(format_stored(detail.stored))
     print(f"标题：{detail.report.title}")
     print(f"来源文件：{detail.stored.source}  内容哈希：{detail.stored.content_hash}")
@@ -151,14 +153,15 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    kb = open_kb()
-    stored = kb.remove(args.id, password=admin_password(args, kb.settings))
+    knowledge = open_knowledge()
+    stored = knowledge.remove(args.id, admin_password(args, knowledge.settings))
     print(f"已删除：{format_stored(stored)}")
     return EXIT_OK
 
 
 def _search(args: argparse.Namespace) -> int:
-    hits = open_kb().search(args.query, args.k, args.agency, args.year, args.section, args.level)
+    knowledge = open_knowledge()
+    hits = knowledge.search(args.query, args.agency, args.k, year=args.year, section=args.section, level=args.level)
     if not hits:
         print("没有找到相关段落。")
     for rank, hit in enumerate(hits, 1):
@@ -167,19 +170,19 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    print(format_figures(open_kb().figures(args.agency, args.all)))
+    print(format_figures(open_knowledge().figures_by_year(args.agency, args.all)))
     return EXIT_OK
 
 
 def _reindex(args: argparse.Namespace) -> int:
-    kb = open_kb()
-    count = kb.reindex(password=admin_password(args, kb.settings))
-    print(f"已用「{kb.embedder.name}」重建索引：{count} 个段落。")
+    knowledge = open_knowledge()
+    count = knowledge.reindex(admin_password(args, knowledge.settings))
+    print(f"已用「{knowledge.embedding_name()}」重建索引：{count} 个段落。")
     return EXIT_OK
 
 
 def _stats(args: argparse.Namespace) -> int:
-    stats = open_kb().stats()
+    stats = open_knowledge().stats()
     size = f"{stats.size_bytes / 1024 / 1024:.1f} MB" if stats.size_bytes is not None else "（Chroma 服务器，未知）"
     print(f"报告 {stats.reports} 份，段落 {stats.chunks} 个，占用 {size}")
     print(f"机关：{'、'.join(stats.bodies) or '无'}")

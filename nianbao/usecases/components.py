@@ -49,9 +49,7 @@ def knowledge_base(settings: Settings, warm_up: bool = False) -> KnowledgeBase:
         if key in _open:
             _open.move_to_end(key)
             return _open[key]
-    from nianbao.kb.service import KnowledgeBase  # Chroma: loaded on first use
-
-    kb = KnowledgeBase(settings)
+    kb = own_knowledge_base(settings)
     if warm_up:
         kb.warm_up()
     with _open_lock:
@@ -59,6 +57,13 @@ def knowledge_base(settings: Settings, warm_up: bool = False) -> KnowledgeBase:
         while len(_open) > KEPT_OPEN:
             _open.popitem(last=False)
     return kb
+
+
+def own_knowledge_base(settings: Settings) -> KnowledgeBase:
+    """A knowledge base opened for one caller alone (a command: it runs once, and opening it migrates an old store)."""
+    from nianbao.kb.service import KnowledgeBase  # Chroma: loaded on first use
+
+    return KnowledgeBase(settings)
 
 
 def report_source(settings: Settings) -> ReportSource:

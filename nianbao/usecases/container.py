@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 
 from nianbao.drafting.sources import ReportSource
 from nianbao.settings import Settings, get_settings
@@ -35,15 +35,23 @@ def configured_settings() -> Settings:
     return get_settings()
 
 
-def compose(settings: Settings, report_source: ReportSource | None = None, *, warm_up: bool = False) -> UseCases:
+def compose(
+    settings: Settings,
+    report_source: ReportSource | None = None,
+    *,
+    warm_up: bool = False,
+    own_kb: bool = False,
+) -> UseCases:
     """The use cases for these settings (the app passes its session's, the command line its own).
 
     The drafters ground on the knowledge base's past reports, or on ``report_source`` when given (the
     command's --previous files, the shipped corpus). ``warm_up``: the knowledge base builds its search
-    index in the background as it opens (the app).
+    index in the background as it opens (the app). ``own_kb``: the knowledge base is opened for these use cases
+    alone, not shared by the process (``nianbao kb``: what it reports is what this command's opening found).
     """
     models = Models(settings, components.chat_model)
-    knowledge = Knowledge(settings, partial(components.knowledge_base, settings, warm_up))
+    open_kb = cache(partial(components.own_knowledge_base, settings)) if own_kb else None
+    knowledge = Knowledge(settings, open_kb or partial(components.knowledge_base, settings, warm_up))
     open_source = partial(components.report_source, settings) if report_source is None else lambda: report_source
     return UseCases(
         settings=settings,

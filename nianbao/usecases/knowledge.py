@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
 from nianbao import access
-from nianbao.access import AdminPasswordError, LoginLockedError
+from nianbao.access import AdminPasswordError, LoginLockedError, Password
 from nianbao.errors import NianbaoError
 from nianbao.model import Report
 from nianbao.settings import Settings
 
 if TYPE_CHECKING:
-    from nianbao.kb.models import FiguresTable, SearchHit, StoredReport
+    from nianbao.kb.models import AddResult, FiguresTable, KbStats, ReportDetail, SearchHit, StoredReport
     from nianbao.kb.service import KnowledgeBase
 
 __all__ = ["MAX_NAME_BYTES", "AdminPasswordError", "Knowledge", "LoginLockedError", "safe_file_name"]
@@ -27,7 +27,11 @@ MAX_NAME_BYTES = 180  # file systems allow 255 bytes; a Chinese character takes 
 
 
 class Knowledge:
-    """The knowledge base of one configuration; ``open_kb`` opens it (Chroma) on first use."""
+    """The knowledge base of one configuration; ``open_kb`` opens it (Chroma) on first use.
+
+    A change takes the admin password given (nianbao.access): the admin page passes what was typed, never None;
+    None is the command line acting as the machine's owner, allowed only while no admin password is configured.
+    """
 
     def __init__(self, settings: Settings, open_kb: Callable[[], KnowledgeBase]) -> None:
         self.settings = settings
@@ -57,13 +61,39 @@ class Knowledge:
         except NianbaoError:
             return []
 
-    def search(self, query: str, agency: str | None = None, k: int = 8) -> list[SearchHit]:
-        """The paragraphs of stored reports that best answer a question (hybrid search), optionally of one body."""
-        return list(self.base.search(query, k=k, agency=agency or None))
+    def search(
+        self,
+        query: str,
+        agency: str | None = None,
+        k: int = 8,
+        *,
+        year: int | None = None,
+        section: str | None = None,
+        level: str | None = None,
+    ) -> list[SearchHit]:
+        """The paragraphs of stored reports that best answer a question (hybrid search), optionally of one body,
+        year, part (一、五、六、前言) or level."""
+        return list(self.base.search(query, k=k, agency=agency or None, year=year, section=section, level=level))
 
-    def figures_by_year(self, agency: str) -> FiguresTable:
-        """A body's table figures, one column per stored year."""
-        return self.base.figures(agency=agency)
+    def figures_by_year(self, agency: str, all_cells: bool = False) -> FiguresTable:
+        """A body's table figures, one column per stored year (key figures, or every cell with ``all_cells``)."""
+        return self.base.figures(agency=agency, all_cells=all_cells)
+
+    def reports(self) -> list[StoredReport]:
+        """Every stored report."""
+        return self.base.list()
+
+    def detail(self, report_id: str) -> ReportDetail:
+        """A stored report with its parts and the findings of its check."""
+        return self.base.show(report_id)
+
+    def stats(self) -> KbStats:
+        """Bodies, years, counts, size and the embedding of the knowledge base."""
+        return self.base.stats()
+
+    def embedding_name(self) -> str:
+        """The name of the embedding the knowledge base indexes with."""
+        return self.base.embedder.name
 
     def admin_password_set(self) -> bool:
         """True when an admin password is configured (administration is locked otherwise)."""
@@ -92,9 +122,33 @@ class Knowledge:
             return result.message
         return f"{result.report.agency} {result.report.year} 年度：{result.message}"
 
-    def remove(self, report_id: str, password: str | SecretStr) -> StoredReport:
+    def add_files(
+        self,
+        paths: Sequence[str | Path],
+        password: Password,
+        agency: str | None = None,
+        year: int | None = None,
+        replace: bool = False,
+    ) -> list[AddResult]:
+        """Add report files or folders with the admin password given; each refused file is reported, not raised."""
+        return self.base.add(paths, agency, year, replace, strict=False, password=password)
+
+    def load_corpus(self, folder: str | Path, password: Password) -> list[AddResult]:
+        """Load the reference reports in ``folder`` when the knowledge base is empty (nothing when it is not)."""
+        return self.base.ensure_corpus(folder, password=password)
+
+    def reindex(self, password: Password) -> int:
+        """Rebuild the index with the configured embedding, with the admin password given; the paragraph count."""
+        return self.base.reindex(password=password)
+
+    def migrate(self) -> int:
+        """Move a store of the layout before SQLite to the present one; the reports moved (opening it migrates)."""
+        kb = self.base
+        return kb.migrated or kb.migrate()
+
+    def remove(self, report_id: str, password: Password) -> StoredReport:
         """Remove a stored report with the admin password given; the removed report."""
-        return self.base.remove(report_id, password=password or "")
+        return self.base.remove(report_id, password=password)
 
     def upload_folder(self) -> Path:
         """Where uploads wait while they are added: inside the data folder, never anywhere else."""
