@@ -41,9 +41,10 @@ from agents.llm import (
 )
 from agents.prompting import render
 from agents.reask import ask_until_valid
-from nianbao.claims.text import complete_sentences, split_sentences
+from nianbao.claims.text import complete_sentences
+from nianbao.drafting.copies import copies_marked, repeated_problems_marked
 from nianbao.drafting.instructions import without_instructions
-from nianbao.drafting.marks import carried
+from nianbao.drafting.marks import without_marks
 from nianbao.drafting.model import UNVERIFIED, Draft, DraftParagraph, DraftPart, SourceRef
 from nianbao.drafting.offline import (
     FEE,
@@ -81,8 +82,10 @@ MAX_CONTINUATIONS = 2
 MATERIAL_CHARS = 2500
 EXAMPLE_CHARS = 300  # last year's subsection as a style example: enough for its register, short for a local model
 SOURCE_SHINGLE = 4
+# 五 and 六 report this year's problems and matters: last year's part is given only as a short style example.
+STYLE_ONLY = ("五", "六")
+STYLE_ONLY_LABEL = "写法示例，只学习语气和句式；其中的问题、措施、事项、数字和年份一律不要照搬"
 SOURCE_SHARE = 0.15
-COPIED_SHARE = 0.6  # a sentence mostly in last year's words is last year's sentence
 
 
 @dataclass
@@ -123,6 +126,7 @@ class PartStream:
     def _run(self) -> Generator[DraftChunk, None, None]:
         report = self.draft.report
         text = yield from self._reply_with_fixes()
+        text = self._copies_marked(text)
         final, self.checks = mark_failing(self._with_required(text), report, self.facts, self.number, self.previous)
         if self.cut:  # the unfinished end is marked, not passed off as finished text
             final = "\n".join([*final.split("\n")[:-1], mark_sentence(final.split("\n")[-1])])
@@ -172,6 +176,18 @@ class PartStream:
     def _sources_of(self, paragraph: str) -> list[SourceRef]:
         """The passages a paragraph draws on: those sharing enough of its wording (none: written from the figures)."""
         return [ref for ref, text in self.materials if containment(paragraph, text, SOURCE_SHINGLE) >= SOURCE_SHARE]
+
+    def _copies_marked(self, text: str) -> str:
+        """The reply with last year's sentences marked again (a rewrite of a draft holding carried sentences may
+        drop their marks) and, in 五, each of last year's problems named again as this year's marked too."""
+        if self.required is None or not self.required.own or self.required.base is None:
+            return text
+        base = self.required.base
+        mine = "\n".join(f.text for f in self.required.work if f.chosen)  # a sentence in her words is hers
+        text = copies_marked(text, without_marks(base.part_text(self.number)), mine)
+        if self.number == "五":
+            text = repeated_problems_marked(text, last_year_problems(base))
+        return text
 
     def _with_required(self, text: str) -> str:
         """五 must report 上年度问题整改情况 and 六 信息处理费: the offline paragraphs when the model left them out."""
@@ -278,13 +294,7 @@ class SectionedStream(PartStream):
     def _copies_marked(self, paragraph: str) -> str:
         """A sentence the model copied from last year's subsection (its style example) is last year's, not
         written from her facts: marked as carried over, like the built-in drafter's."""
-        example = "".join(text for _ref, text in self.materials)
-        if not example:
-            return paragraph
-        return "".join(
-            carried(sentence) if containment(sentence, example, SOURCE_SHINGLE) >= COPIED_SHARE else sentence
-            for sentence in split_sentences(paragraph)
-        )
+        return copies_marked(paragraph, "".join(text for _ref, text in self.materials))
 
     def _example_source(self, section: Section) -> list[tuple[SourceRef, str]]:
         """Last year's subsection, the source of a paragraph the model copied from the style example."""
@@ -427,9 +437,16 @@ class LLMDrafter:
         """A new draft where only part ``number`` is drafted again by the model (``work``: her facts)."""
         return self._consume(self.stream_part(draft, number, facts, work=work))
 
-    def regenerate_part(self, draft: Draft, number: str, instruction: str, facts: Facts | None = None) -> Draft:
+    def regenerate_part(
+        self,
+        draft: Draft,
+        number: str,
+        instruction: str,
+        facts: Facts | None = None,
+        work: list[WorkFact] | None = None,
+    ) -> Draft:
         """A new draft where only part ``number`` is rewritten to the instruction (更简洁, 突出一网通办 …)."""
-        return self._consume(self.stream_part(draft, number, facts, instruction))
+        return self._consume(self.stream_part(draft, number, facts, instruction, work))
 
     def _consume(self, stream: PartStream) -> Draft:
         for _ in stream:
@@ -637,7 +654,10 @@ def materials_text(base: Report | None, number: str, hits: list[Hit]) -> str:
     """Past passages, each delimited as quoted material: data to draw on, never instructions."""
     blocks = []
     if base is not None and base.part_text(number).strip():
-        blocks.append((f"{base.agency} {base.year}年度报告 第{number}部分", base.part_text(number)))
+        label, text = f"{base.agency} {base.year}年度报告 第{number}部分", base.part_text(number)
+        if number in STYLE_ONLY:  # last year's problems and matters are not this year's: a short example only
+            label, text = f"{label}（{STYLE_ONLY_LABEL}）", text[:EXAMPLE_CHARS]
+        blocks.append((label, text))
     blocks += [(f"{h.agency or h.source} {h.year or ''}年度报告 第{h.part or number}部分", h.text) for h in hits]
     if not blocks:
         return "（无参考资料）"

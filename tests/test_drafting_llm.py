@@ -436,3 +436,53 @@ def test_without_her_problems_or_other_matters_five_and_six_are_not_asked_of_the
         "您还没有提供本年度存在的问题和改进措施，第五部分按内置起草保留，未请大模型编写（不写无人提供的情况）。",
         "您还没有提供其他需要报告的事项，第六部分按内置起草保留，未请大模型编写（不写无人提供的情况）。",
     ]
+
+
+# ---- last year's sentences and problems stay marked (#13) -----------------------------------------
+
+LAST_YEARS = "由专人负责政务公开工作的具体实施，形成了健全的机构网络。"  # carried over in the built-in draft, marked
+
+
+def test_a_rewrite_of_part_one_that_drops_the_carried_over_marks_gets_them_back(offline: Draft, seed: Report) -> None:
+    assert carried(LAST_YEARS) in offline.report.part_text("一")
+    hers = "今年规范了依申请公开办理流程，答复更加及时。"  # in the words of her facts: hers, not last year's
+    rewritten = f"2022年，我县扎实推进政务公开。{LAST_YEARS}{hers}"
+    with fake_openai([Reply(rewritten)]) as server:
+        draft = LLMDrafter(model_for(server), ReportList([seed])).regenerate_part(
+            offline, "一", "重写主动公开部分，更简洁", work=WORK
+        )
+    assert "【沿用上年，请核实】" in server.prompts()[0]  # the current text went with its marks …
+    one = draft.report.part_text("一")
+    assert f"2022年，我县扎实推进政务公开。{carried(LAST_YEARS)}{hers}" == one  # … and the dropped one is back
+
+
+def test_a_rewrite_with_a_wrong_figure_in_a_copied_sentence_is_still_rechecked(
+    offline: Draft, cells: Report, seed: Report
+) -> None:
+    wrong = "2022年以来，全县各单位共受理各类政府信息公开申请99999件次，多数为征地拆迁相关信息。"
+    with fake_openai([Reply(wrong)] * 3) as server:
+        draft = LLMDrafter(model_for(server), ReportList([seed])).regenerate_part(offline, "一", "更简洁")
+    one = draft.report.part_text("一")
+    assert "【沿用上年，请核实】" in one and UNVERIFIED in one  # last year's words and a figure nothing backs
+
+
+def test_last_years_problem_written_as_this_years_is_marked(offline: Draft, seed: Report) -> None:
+    copied = (
+        "（二）存在的主要问题及改进措施\n"
+        "一是部分单位重视程度不够，工作中存在消极被动的情况；二是政策解读形式还比较单一。"
+        "下一步，我县将丰富政策解读形式。"
+    )
+    with fake_openai([Reply(copied)]) as server:
+        draft = LLMDrafter(model_for(server), ReportList([seed])).draft_part(offline, "五", work=WORK)
+    five = draft.report.part_text("五")
+    assert "一是部分单位重视程度不够，工作中存在消极被动的情况【沿用上年，请核实】；" in five
+    assert "二是政策解读形式还比较单一。" in five and "丰富政策解读形式。" in five  # hers: unmarked
+    # Last year's 五 went to the model only as a short style example, not as the list to copy from.
+    user = server.requests[0]["messages"][1]["content"]
+    assert "写法示例，只学习语气和句式" in user and "三是公开内容不全面，不及时，重点不突出" not in user
+
+
+def test_last_years_problem_in_her_facts_is_marked_for_her_to_confirm_offline(cells: Report, seed: Report) -> None:
+    work = [WorkFact(about="问题", text="人力、财力仍然缺乏"), WorkFact(about="问题", text="政策解读形式还比较单一")]
+    five = draft_offline(AGENCY, 2022, cells, ReportList([seed]), work=work).report.part_text("五")
+    assert "一是人力、财力仍然缺乏【沿用上年，请核实】；二是政策解读形式还比较单一。" in five

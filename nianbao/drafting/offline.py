@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from nianbao.claims.counts import Topic as ClaimTopic
 from nianbao.claims.text import split_sentences
 from nianbao.claims.ties import find_ties, format_value
+from nianbao.drafting.copies import repeated_problems_marked
 from nianbao.drafting.datapara import data_paragraph, style_of
 from nianbao.drafting.instructions import without_instructions
 from nianbao.drafting.marks import (
@@ -226,15 +227,18 @@ class OfflineDrafter:
     # -- 五 ----------------------------------------------------------------------------------------
 
     def part_five(self, instruction: str = "") -> DraftPart:
-        five = PartFive(self.work, self.problems_last_year(), self.subject, self.year)
+        """五: last year's problems answered, then this year's problems and measures (one of last year's problems
+        named again as this year's is marked 【沿用上年，请核实】: she says whether it really persists)."""
+        last = self.problems_last_year()
+        five = PartFive(self.work, last, self.subject, self.year)
+        problems = repeated_problems_marked(five.problems(), last)
+        measures = repeated_problems_marked(five.measures(measures_year(instruction, self.year)), last)
         paragraphs = [
             DraftParagraph(text="（一）上年度问题整改情况"),
             *(DraftParagraph(text=t, sources=self.fact_refs(Kind.RECTIFICATION)) for t in five.rectifications()),
             DraftParagraph(text="（二）存在的主要问题及改进措施"),
-            DraftParagraph(text=five.problems(), sources=self.fact_refs(Kind.PROBLEM)),
-            DraftParagraph(
-                text=five.measures(measures_year(instruction, self.year)), sources=self.fact_refs(Kind.MEASURE)
-            ),
+            DraftParagraph(text=problems, sources=self.fact_refs(Kind.PROBLEM)),
+            DraftParagraph(text=measures, sources=self.fact_refs(Kind.MEASURE)),
         ]
         self.notes += five_instruction_notes(instruction)
         return DraftPart(number="五", paragraphs=paragraphs)
