@@ -31,7 +31,7 @@ def sidebar() -> str:
         st.title("年报助手")
         page = st.radio("页面", list(PAGES), key="page", horizontal=True)
         local_model()
-        st.caption(f"起草模型：{services.model_label()}")
+        st.caption(f"起草模型：{common.use_cases().models.model_label()}")
         st.caption(f"知识库：{kb_label()}")
         st.divider()
     return str(page)
@@ -43,7 +43,7 @@ def local_model() -> None:
     chosen = status.configured
     if status.offered and not status.configured:
         chosen = st.toggle("使用本地大模型（离线，文字不外发）", key="local-llm")
-    services.choose_local_model(chosen and not status.configured)
+    common.choose_local_model(chosen and not status.configured)
     if not status.offered:
         st.caption(LOCAL_MODEL_OFF)  # how to install it is for the administrator (README), not for a clerk
         return

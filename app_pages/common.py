@@ -10,13 +10,25 @@ import streamlit as st
 from app_pages import services
 from nianbao.errors import NianbaoError
 from nianbao.model import Report
+from nianbao.usecases.container import UseCases, session_use_cases
 from nianbao.usecases.drafts import ChatMessage, StoredDraft, is_user_key, new_user_key
 
 log = logging.getLogger(__name__)
 
 NEW_REQUESTED = "new-draft-requested"
+LOCAL_MODEL_CHOSEN = "local-model-chosen"  # the sidebar's choice: draft and read figures with the local model
 UNDO = "undo_report"  # the report before the last change of the tables by the chat, for one undo
 UNEXPECTED = "出现意外错误，操作未完成，已输入的内容没有丢失。请稍后重试；如问题持续，请联系管理员。"
+
+
+def choose_local_model(chosen: bool) -> None:
+    """Draft and read figures with the local model in this session (or not): the sidebar's choice."""
+    st.session_state[LOCAL_MODEL_CHOSEN] = chosen
+
+
+def use_cases() -> UseCases:
+    """This session's use cases, with the model its sidebar chose."""
+    return session_use_cases(bool(st.session_state.get(LOCAL_MODEL_CHOSEN, False)))
 
 
 def guarded(render: Callable[[], None]) -> None:

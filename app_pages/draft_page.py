@@ -68,7 +68,7 @@ def new_draft_form() -> None:
 
 def create_draft(agency: str, year: int) -> None:
     report = services.new_report(agency, year)
-    report, note = services.carry_over(report)
+    report, note = common.use_cases().intake.carry_over(report)
     greeting = f"已新建 {agency} {year} 年度报告草稿。" + (f"{note}" if note else "") + "\n\n" + HELP
     draft = services.draft_store().create(
         common.user_key(), report, chat=[ChatMessage(role="assistant", content=greeting)]
@@ -272,25 +272,27 @@ def turn(
 ) -> services.TurnResult:
     """What a message does: spreadsheets and work documents, then figures, then a drafting request, then an
     answer to the drafting interview, else help."""
-    report = draft.report
+    report, cases = draft.report, common.use_cases()
     replies: list[str] = []
     changed: list[str] = []
     asked: dict[str, Any] = {}  # the drafting interview's state when this message changed it
     for upload in files:
         if not upload.name.lower().endswith(SHEETS):
-            reply, asked = services.document_turn({**draft.extra, **asked}, upload.getvalue(), upload.name)
+            reply, asked = cases.drafting.document_turn({**draft.extra, **asked}, upload.getvalue(), upload.name)
             replies.append(reply)
             continue
-        sheet = services.spreadsheet_turn(report, upload.getvalue(), upload.name)
+        sheet = cases.intake.spreadsheet_turn(report, upload.getvalue(), upload.name)
         report, changed = sheet.report, changed + sheet.changed
         replies.append(sheet.reply)
-    figures = services.figures_turn(report, text, draft.extra.get(services.ASKED)) if text.strip() else None
+    figures = cases.intake.figures_turn(report, text, draft.extra.get(services.ASKED)) if text.strip() else None
     answered = None
     if text.strip() and (figures is None or not figures.changed) and not services.wants_drafting(text):
-        answered = services.interview_turn(report, {**draft.extra, **asked}, text)  # her words about this year's work
+        answered = cases.drafting.interview_turn(
+            report, {**draft.extra, **asked}, text
+        )  # her words on this year's work
     if answered is not None:
-        replies.append(answered.reply)
-        asked = answered.extra
+        reply, asked = answered
+        replies.append(reply)
     elif figures is not None:
         report, changed = figures.report, changed + figures.changed
         replies.append(figures.reply)
@@ -300,7 +302,7 @@ def turn(
     numbers = services.wants_drafting(text)
     if numbers is not None:
         drafted = drafting_turn(draft, report, numbers, on_text, facts)
-        question, asked = services.first_question(report, {**draft.extra, **asked})
+        question, asked = cases.drafting.next_question(report, {**draft.extra, **asked})
         drafted.reply = "\n\n".join(
             [*replies, drafted.reply, *([f"请补充本年度的工作情况：{question}"] if question else [])]
         )
@@ -322,7 +324,7 @@ def drafting_turn(
     facts: dict[str, Any] | None = None,
 ) -> services.TurnResult:
     work = services.work_facts(draft.extra)
-    drafted = services.draft_parts(report, numbers, on_text=on_text, facts=facts, work=work)
+    drafted = common.use_cases().drafting.draft_parts(report, numbers, on_text=on_text, facts=facts, work=work)
     updated = services.with_parts(report, drafted)
     marked = sum(p.text.count(narrative.UNVERIFIED) for p in drafted)
     names = "、".join(f"第{p.number}部分" for p in drafted)

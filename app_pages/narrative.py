@@ -176,7 +176,8 @@ def regenerate(draft: StoredDraft, numbers: list[str], instruction: str) -> None
 
     with st.spinner("正在起草……"):
         facts, work = draft.extra.get("facts"), services.work_facts(draft.extra)
-        drafted = services.draft_parts(draft.report, numbers, instruction, on_text=show, facts=facts, work=work)
+        drafting = common.use_cases().drafting
+        drafted = drafting.draft_parts(draft.report, numbers, instruction, on_text=show, facts=facts, work=work)
     report = services.with_parts(draft.report, drafted)
     sources = {**draft.extra.get("sources", {}), **{p.number: p.sources for p in drafted}}
     notes = {**draft.extra.get("notes", {}), **{p.number: p.note for p in drafted}}

@@ -1,14 +1,13 @@
-"""What the pages call: this session's use cases (nianbao.usecases), and the session's choice of model.
+"""What the pages call besides this session's use cases (app_pages.common.use_cases): the calls that do not
+depend on the session's choice of model.
 
-The work is in nianbao.usecases, shared with the ``nianbao`` command; this module only picks the settings of
-the session (the local model when the sidebar chose it) and hands the pages' calls on: each one-line function
-below is the use case of the same name, documented there. Add work to a use case, never here.
+The work is in nianbao.usecases, shared with the ``nianbao`` command; each one-line function below is the use
+case of the same name, documented there. Add work to a use case, never here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextvars import ContextVar
 from typing import Any
 
 from nianbao.model import Report
@@ -71,41 +70,18 @@ __all__ = [
     "work_facts",
 ]
 
-# This session's choice of the local model. The pages pass no choice around: the shell sets it at the
-# start of every run, and each session's script runs in its own thread, so one user's choice is not another's.
-_local_chosen: ContextVar[bool] = ContextVar("local_chosen", default=False)
-
 
 def settings() -> Settings:
     """The settings of this process."""
     return configured_settings()
 
 
-def choose_local_model(chosen: bool) -> None:
-    """Draft and read figures with the local model in this session (or not)."""
-    _local_chosen.set(chosen)
-
-
-def llm_settings() -> Settings:
-    """The settings drafting and figure reading use: NIANBAO_LLM=local when this session chose the local model."""
-    s = settings()
-    return s.model_copy(update={"llm": "local"}) if _local_chosen.get() and s.llm != "local" else s
-
-
 def use_cases() -> UseCases:
-    """This session's use cases."""
-    return compose(llm_settings(), warm_up=True)
+    """The use cases that need no choice of model (review, knowledge base), the search index warmed."""
+    return compose(settings(), warm_up=True)
 
 
 # ---- the sidebar -------------------------------------------------------------------------------
-
-
-def model_label() -> str:
-    return use_cases().models.model_label()
-
-
-def kb_label() -> str:
-    return use_cases().models.kb_label()
 
 
 def local_model_status() -> LocalModelStatus:
@@ -121,42 +97,6 @@ def start_local_model(retry: bool = False) -> LocalModelStatus:
 
 def draft_store() -> DraftStore:
     return drafts.draft_store(settings())
-
-
-def carry_over(report: Report) -> tuple[Report, str]:
-    return use_cases().intake.carry_over(report)
-
-
-def figures_turn(report: Report, message: str, asked: Any = None) -> TurnResult | None:
-    return use_cases().intake.figures_turn(report, message, asked)
-
-
-def spreadsheet_turn(report: Report, data: bytes, name: str) -> TurnResult:
-    return use_cases().intake.spreadsheet_turn(report, data, name)
-
-
-def draft_parts(
-    report: Report,
-    numbers: list[str] | None = None,
-    instruction: str = "",
-    on_text: TextCallback | None = None,
-    facts: dict[str, Any] | None = None,
-    work: list[Any] | None = None,
-) -> list[PartDraft]:
-    return use_cases().drafting.draft_parts(report, numbers, instruction, on_text, facts, work)
-
-
-def interview_turn(report: Report, saved: dict[str, Any], message: str) -> TurnResult | None:
-    answered = use_cases().drafting.interview_turn(report, saved, message)
-    return None if answered is None else TurnResult(report=report, reply=answered[0], extra=answered[1])
-
-
-def first_question(report: Report, saved: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    return use_cases().drafting.next_question(report, saved)
-
-
-def document_turn(saved: dict[str, Any], data: bytes, name: str) -> tuple[str, dict[str, Any]]:
-    return use_cases().drafting.document_turn(saved, data, name)
 
 
 def stream_text(text: str, size: int = 24) -> Iterator[str]:

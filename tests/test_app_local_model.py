@@ -251,11 +251,7 @@ def test_choosing_the_installed_model_starts_the_real_server_on_loopback(real_mo
 @pytest.mark.local_llm
 def test_the_server_started_on_demand_stops_when_the_app_process_exits(real_model: Path, data_dir: Path) -> None:
     settings = get_settings()
-    script = (
-        "from app_pages import services\n"
-        "services.choose_local_model(True)\n"
-        "print(services.start_local_model().message, flush=True)\n"
-    )
+    script = "from app_pages import services\nprint(services.start_local_model().message, flush=True)\n"
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert "本地大模型已就绪" in done.stdout, done.stderr[-2000:]
     with pytest.raises(OSError):

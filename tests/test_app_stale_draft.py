@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app_pages import services
 from nianbao.drafts import DraftStore
+from nianbao.usecases.drafting import Drafting
 from tests.test_app_draft import FIGURES, new_draft, send, start, stored
 
 OTHER_TABS_NAME = "另一个标签页改的名字"
@@ -17,7 +17,7 @@ def test_a_save_after_another_tab_saved_is_refused_on_the_page_and_the_other_sav
     send(at, FIGURES)
     at.button(key="draft-all").click().run()
     draft = stored(data_dir, at)
-    regenerate = services.draft_parts
+    regenerate = Drafting.draft_parts
 
     def while_another_tab_saves(*args: Any, **kwargs: Any) -> Any:
         store = DraftStore.in_data_dir(data_dir)
@@ -25,7 +25,7 @@ def test_a_save_after_another_tab_saved_is_refused_on_the_page_and_the_other_sav
         store.save(other.model_copy(update={"name": OTHER_TABS_NAME}))
         return regenerate(*args, **kwargs)
 
-    monkeypatch.setattr(services, "draft_parts", while_another_tab_saves)
+    monkeypatch.setattr(Drafting, "draft_parts", while_another_tab_saves)
     at.button(key=f"regen-{draft.id}-一").click().run()
 
     assert not at.exception

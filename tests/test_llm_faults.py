@@ -31,6 +31,7 @@ from nianbao.intake import Origin
 from nianbao.model import Report
 from nianbao.schema import TableId
 from nianbao.settings import Settings, get_settings
+from nianbao.usecases.container import compose
 from tests.fake_openai import FakeOpenAI, Reply, fake_openai
 from tests.test_drafting_llm import WORK, part_one, shown, written
 
@@ -294,7 +295,7 @@ def test_a_lasting_fault_keeps_the_finished_part_and_the_users_own_text(
     with fake_openai([Reply(first), Reply(status=500)]) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
         get_settings.cache_clear()
-        one, five, six = services.draft_parts(report, ["一", "五", "六"], work=WORK)
+        one, five, six = compose(get_settings()).drafting.draft_parts(report, ["一", "五", "六"], work=WORK)
     assert len(server.requests) == 3  # 一's subsection with her facts once; 五 twice (one retry); 六 not asked
     assert one.number == "一" and f"\n{first}\n" in one.text
     assert (five.number, five.text) == ("五", own)

@@ -31,6 +31,7 @@ from nianbao.drafts import DraftStore
 from nianbao.logs import HIDDEN, install_redaction, redact
 from nianbao.readers import read_report
 from nianbao.settings import Settings, get_settings
+from nianbao.usecases.container import session_use_cases
 from tests.fake_openai import Reply, fake_openai
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -279,7 +280,7 @@ def cli_session(watch: Watch, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_the_sidebar_shows_the_endpoint_without_a_key_in_its_address(secrets_set, monkeypatch, base_url):
     use_llm(monkeypatch, base_url)
     at = AppTest.from_file(APP, default_timeout=90).run()
-    label = services.model_label()
+    label = session_use_cases(False).models.model_label()
     assert "llm.example" in label or "已配置的地址" in label
     assert leaks(label) == [] and [leak for text in page_strings(at) for leak in leaks(text)] == []
 

@@ -13,7 +13,7 @@ from nianbao.model import Report
 from nianbao.schema import TableId
 from nianbao.settings import Settings
 from nianbao.usecases import components
-from nianbao.usecases.container import compose
+from nianbao.usecases.container import compose, session_use_cases
 from nianbao.usecases.intake import new_report
 from tests.conftest import SEED
 
@@ -80,3 +80,18 @@ def test_a_review_upload_is_read_within_the_time_limit_handed_in(tmp_path: Path)
     with pytest.raises(ReportReadError) as raised:
         cases.reviewing.read_upload(pdf.read_bytes(), pdf.name)
     assert raised.value.reason is ReadFailure.TIMEOUT
+
+
+def test_a_session_that_chose_the_local_model_drafts_with_it_and_another_does_not(data_dir: Path) -> None:
+    chosen, other = session_use_cases(local_model_chosen=True), session_use_cases(local_model_chosen=False)
+    assert chosen.models.settings.llm == "local" and chosen.drafting.models.settings.llm == "local"
+    assert other.models.settings.llm == "offline" and other.settings.data_dir == chosen.settings.data_dir
+
+
+def test_the_kb_command_and_the_admin_page_add_and_remove_through_one_use_case(tmp_path: Path) -> None:
+    knowledge = compose(offline_settings(tmp_path / "data"), own_kb=True).knowledge
+    (added,) = knowledge.add_files([SEED], password=None)
+    assert added.status == "added" and added.report is not None
+    assert [r.id for r in knowledge.reports()] == [added.report.id]
+    assert knowledge.remove(added.report.id, None).id == added.report.id and knowledge.reports() == []
+    assert knowledge.base is knowledge.base  # its own knowledge base, opened once

@@ -14,7 +14,7 @@ from nianbao.usecases.knowledge import Knowledge
 from nianbao.usecases.models import Models
 from nianbao.usecases.reviewing import Reviewing
 
-__all__ = ["Settings", "UseCases", "compose", "configured_settings"]
+__all__ = ["Settings", "UseCases", "compose", "configured_settings", "session_use_cases"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,16 @@ class UseCases:
 def configured_settings() -> Settings:
     """The settings of this process (.env and the environment), read once: the shells start from them."""
     return get_settings()
+
+
+def session_use_cases(local_model_chosen: bool) -> UseCases:
+    """The use cases of one session of the app: this process's settings, drafting and reading figures with the
+    local model when the session chose it (the page passes its choice in), the search index warmed as the
+    knowledge base opens."""
+    settings = configured_settings()
+    if local_model_chosen and settings.llm != "local":
+        settings = settings.model_copy(update={"llm": "local"})
+    return compose(settings, warm_up=True)
 
 
 def compose(
