@@ -275,7 +275,7 @@ class SectionedStream(PartStream):
                     self.cut = False
                 sources = [SourceRef(source=s, own=True) for s in dict.fromkeys(f.source for f in section.facts)]
                 self.materials = self._example_source(section)
-                text = "\n".join(self._copies_marked(line) for line in text.split("\n"))
+                text = "\n".join(self._example_copies_marked(line) for line in text.split("\n"))
                 work = [
                     DraftParagraph(text=line, sources=[*sources, *self._sources_of(line)])
                     for line in text.split("\n")
@@ -291,7 +291,7 @@ class SectionedStream(PartStream):
             paragraph.text = line
         self.part = DraftPart(number=self.number, paragraphs=paragraphs)
 
-    def _copies_marked(self, paragraph: str) -> str:
+    def _example_copies_marked(self, paragraph: str) -> str:
         """A sentence the model copied from last year's subsection (its style example) is last year's, not
         written from her facts: marked as carried over, like the built-in drafter's."""
         return copies_marked(paragraph, "".join(text for _ref, text in self.materials))
@@ -317,6 +317,58 @@ class SectionedStream(PartStream):
             subject=self.required.subject,
             year=self.draft.report.year,
         )
+
+
+@dataclass
+class SubsectionRewriteStream(SectionedStream):
+    """A rewrite of 一 whose instruction names one subsection (重写主动公开部分，更简洁): only that subsection
+    of the current text goes to the model; the rest of the part stays as it is, marks and all."""
+
+    instruction: str = ""
+    start: int = 0  # the subsection's heading line in the current text
+    end: int = 0  # the line after its last paragraph
+
+    def _run(self) -> Generator[DraftChunk, None, None]:
+        assert self.required is not None
+        lines = self.draft.report.part_text(self.number).split("\n")
+        yield DraftChunk("\n".join(lines[: self.start + 1]) + "\n")
+        text = yield from self._reply_with_fixes()
+        text = self._copies_marked(text)
+        if self.cut:  # the unfinished end is marked, not passed off as finished text
+            text = "\n".join([*text.split("\n")[:-1], mark_sentence(text.split("\n")[-1])])
+        kept = current_paragraphs(self.draft, self.number)
+        new = [DraftParagraph(text=line, sources=self._sources_of(line)) for line in text.split("\n") if line.strip()]
+        paragraphs = [*kept[: self.start + 1], *new, *kept[self.end :]]
+        final, self.checks = mark_failing(
+            "\n".join(p.text for p in paragraphs), self.draft.report, self.facts, self.number, self.previous
+        )
+        yield DraftChunk(final, reset=True)
+        for paragraph, line in zip(paragraphs, final.split("\n"), strict=True):
+            paragraph.text = line
+        self.part = DraftPart(number=self.number, paragraphs=paragraphs)
+        self.notes.append(f"按“{self.instruction}”只重写了第一部分的“{self.heading}”，其他小节未改动。")
+
+
+def current_paragraphs(draft: Draft, number: str) -> list[DraftParagraph]:
+    """The part's paragraphs as the draft holds them now (with their sources when they still match its text)."""
+    lines = draft.report.part_text(number).split("\n")
+    part = draft.parts.get(number)
+    if part is not None and [p.text for p in part.paragraphs] == lines:
+        return [p.model_copy(deep=True) for p in part.paragraphs]
+    return [DraftParagraph(text=line) for line in lines]
+
+
+def named_subsection(text: str, sections: list[Section], instruction: str) -> tuple[Section, int, int] | None:
+    """The subsection of 一 an instruction names (主动公开, or its heading), and its lines in the current text."""
+    named = [s for s in sections if s.subsection.topic.value in instruction or s.subsection.heading in instruction]
+    if len(named) != 1:  # none, or several: the whole part is rewritten
+        return None
+    lines, heading = text.split("\n"), without_marks(named[0].heading).strip()
+    start = next((i for i, line in enumerate(lines) if without_marks(line).strip() == heading), None)
+    if start is None:  # she changed the heading: the whole part is rewritten
+        return None
+    end = next((j for j in range(start + 1, len(lines)) if is_subheading(lines[j].strip())), len(lines))
+    return named[0], start, end
 
 
 @dataclass
@@ -516,11 +568,66 @@ class LLMDrafter:
                 self, draft, number, checked, messages, [], required, required.previous
             )
             stream.system = system  # type: ignore[attr-defined]
+        elif (
+            number == "一"
+            and instruction
+            and (named := named_subsection(report.part_text("一"), required.sections(), instruction))
+        ):
+            stream = self._subsection_rewrite(draft, checked, required, named, instruction, work or [])
+            stream.system = system  # type: ignore[attr-defined]
         elif instruction is None and not any(f.chosen and f.about in _PART_KINDS[number] for f in work or []):
             stream = BuiltInStream(self, draft, number, checked, [], [], required, required.previous)
         else:
             stream = PartStream(self, draft, number, checked, messages, materials, required, required.previous)
         stream.deadline = deadline
+        return stream
+
+    def _subsection_rewrite(
+        self,
+        draft: Draft,
+        facts: Facts,
+        required: OfflineDrafter,
+        named: tuple[Section, int, int],
+        instruction: str,
+        work: list[WorkFact],
+    ) -> SubsectionRewriteStream:
+        section, start, end = named
+        report = draft.report
+        body = "\n".join(report.part_text("一").split("\n")[start + 1 : end])
+        topic = section.subsection.topic.value
+        user = render(
+            "rewrite_subsection",
+            self.prompt_variant,
+            heading=without_marks(section.heading),
+            instruction=instruction,
+            figures=figures_text(report, required.subject),
+            facts="\n".join(f"- {f.text}" for f in work if f.chosen and f.about == topic) or "（无）",
+            current_text=_quoted(body),
+            subject=required.subject,
+            year=report.year,
+        )
+        system = render(
+            "draft_system",
+            self.prompt_variant,
+            agency=report.agency,
+            year=report.year,
+            last_year=(report.year or 0) - 1,
+        )
+        messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
+        stream = SubsectionRewriteStream(
+            self,
+            draft,
+            "一",
+            facts,
+            messages,
+            [],
+            required,
+            required.previous,
+            instruction=instruction,
+            start=start,
+            end=end,
+        )
+        stream.heading = without_marks(section.heading)
         return stream
 
     def generate(self, messages: list[BaseMessage], stream: PartStream) -> Iterator[str]:

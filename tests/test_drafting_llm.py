@@ -448,9 +448,7 @@ def test_a_rewrite_of_part_one_that_drops_the_carried_over_marks_gets_them_back(
     hers = "今年规范了依申请公开办理流程，答复更加及时。"  # in the words of her facts: hers, not last year's
     rewritten = f"2022年，我县扎实推进政务公开。{LAST_YEARS}{hers}"
     with fake_openai([Reply(rewritten)]) as server:
-        draft = LLMDrafter(model_for(server), ReportList([seed])).regenerate_part(
-            offline, "一", "重写主动公开部分，更简洁", work=WORK
-        )
+        draft = LLMDrafter(model_for(server), ReportList([seed])).regenerate_part(offline, "一", "更简洁", work=WORK)
     assert "【沿用上年，请核实】" in server.prompts()[0]  # the current text went with its marks …
     one = draft.report.part_text("一")
     assert f"2022年，我县扎实推进政务公开。{carried(LAST_YEARS)}{hers}" == one  # … and the dropped one is back
@@ -486,3 +484,37 @@ def test_last_years_problem_in_her_facts_is_marked_for_her_to_confirm_offline(ce
     work = [WorkFact(about="问题", text="人力、财力仍然缺乏"), WorkFact(about="问题", text="政策解读形式还比较单一")]
     five = draft_offline(AGENCY, 2022, cells, ReportList([seed]), work=work).report.part_text("五")
     assert "一是人力、财力仍然缺乏【沿用上年，请核实】；二是政策解读形式还比较单一。" in five
+
+
+def test_a_rewrite_naming_a_subsection_goes_to_the_model_alone_and_its_copies_are_marked(
+    offline: Draft, seed: Report
+) -> None:
+    copied = (
+        "我县根据《河南省人民政府办公厅关于全面推进基层政务公开标准化规范化工作的通知》要求，明确了政务公开的总体要求。"
+    )
+    with fake_openai([Reply(f"{copied}\n全年及时更新公开目录，方便群众查阅。")]) as server:
+        draft = LLMDrafter(model_for(server), ReportList([seed])).regenerate_part(
+            offline, "一", "重写主动公开部分，更简洁", work=WORK
+        )
+    user = server.requests[0]["messages"][1]["content"]
+    # Only the subsection on 主动公开 (（四）政务公开工作取得新成效 in last year's outline) is sent, with its marks.
+    assert "“（四）政务公开工作取得新成效”这一小节：重写主动公开部分，更简洁" in user
+    assert "一是依托政府门户网站，积极推进“五公开”【沿用上年，请核实】" in user and LAST_YEARS not in user
+    before, after = (
+        offline.report.part_text("一").split("（四）政务公开工作取得新成效\n")[0],
+        draft.report.part_text("一"),
+    )
+    assert after == f"{before}（四）政务公开工作取得新成效\n{carried(copied)}\n全年及时更新公开目录，方便群众查阅。"
+    assert (
+        draft.notes[-1]
+        == "按“重写主动公开部分，更简洁”只重写了第一部分的“（四）政务公开工作取得新成效”，其他小节未改动。"
+    )
+
+
+def test_a_rewrite_naming_two_subsections_rewrites_the_whole_part(offline: Draft, seed: Report) -> None:
+    with fake_openai([Reply("2022年，我县扎实推进政务公开。")]) as server:
+        draft = LLMDrafter(model_for(server), ReportList([seed])).regenerate_part(
+            offline, "一", "重写主动公开和依申请公开部分", work=WORK
+        )
+    assert "<<<现稿>>>" in server.prompts()[0] and "（一）机构与制度建设取得新进展" in server.prompts()[0]
+    assert draft.report.part_text("一") == "2022年，我县扎实推进政务公开。"
