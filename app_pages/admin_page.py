@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import SecretStr
 
-from app_pages import services
+from app_pages import common, services
 from app_pages.places import escape
 from nianbao.errors import NianbaoError
 from nianbao.usecases.knowledge import AdminPasswordError, LoginLockedError
@@ -39,10 +39,10 @@ def search_reports() -> None:
     left, right = st.columns([3, 1])
     query = left.text_input("检索内容", placeholder="例如：政务新媒体 保留 多少个", key="admin-search")
     everyone = "全部机关"
-    body = right.selectbox("机关", [everyone, *services.known_bodies()], key="admin-search-body")
+    body = right.selectbox("机关", [everyone, *common.use_cases().knowledge.known_bodies()], key="admin-search-body")
     if not query.strip():
         return
-    hits = services.search_knowledge_base(query, None if body == everyone else body)
+    hits = common.use_cases().knowledge.search(query, None if body == everyone else body)
     if not hits:
         st.info("没有找到相关段落。")
         return
@@ -64,7 +64,7 @@ def lock() -> None:
 
 def unlocked() -> bool:
     """The lock: a password form until the right password is given in this session."""
-    if not services.admin_password_set():
+    if not common.use_cases().knowledge.admin_password_set():
         st.warning(
             "管理页面已锁定：尚未设置管理员密码。请在环境变量或 .env 文件中设置 NIANBAO_ADMIN_PASSWORD=您的密码，"
             "然后重新启动应用。"
@@ -85,7 +85,7 @@ def unlocked() -> bool:
 def log_in(given: str) -> None:
     """Unlock the page for this session with the right password; after 3 wrong ones, a growing wait (in Chinese)."""
     try:
-        matches = services.admin_password_matches(given, client_key())
+        matches = common.use_cases().knowledge.admin_password_matches(given, client_key())
     except LoginLockedError as e:
         st.error(e.message)
         return

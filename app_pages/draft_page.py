@@ -58,7 +58,7 @@ def render() -> None:
 def new_draft_form() -> None:
     """Choose the body (known to the knowledge base, or a new one) and the year."""
     st.subheader("新建草稿")
-    bodies = services.known_bodies()
+    bodies = common.use_cases().knowledge.known_bodies()
     choice = st.selectbox("机关", [*bodies, NEW_BODY], key="new-body") if bodies else NEW_BODY
     agency = st.text_input("机关名称", key="new-agency") if choice == NEW_BODY else choice
     year = st.number_input("报告年度", min_value=2008, max_value=2100, value=dt.date.today().year - 1, step=1)

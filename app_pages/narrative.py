@@ -14,6 +14,7 @@ from nianbao.errors import NianbaoError
 from nianbao.model import Finding, Report, Severity
 from nianbao.schema import PART_NUMERALS, PART_TITLES, TABLE_PARTS
 from nianbao.usecases.drafts import StoredDraft
+from nianbao.usecases.figures import chart_rows
 
 UNVERIFIED = "【待核实】"
 DRAFTED = ("一", "五", "六")
@@ -189,7 +190,7 @@ def show_chart(draft: StoredDraft) -> None:
     """The body's key figures over the years from the knowledge base, with this draft as the last point."""
     report = draft.report
     try:
-        rows = services.chart_rows(report.agency or "", report)
+        rows = chart_rows(common.use_cases().knowledge, report.agency or "", report)
     except NianbaoError as e:
         st.info(escape(f"知识库中没有该机关的往年数据（{e.message}），图中只有本草稿。"))
         rows = {report.year or 0: services.key_figures(report)}

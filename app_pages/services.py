@@ -105,12 +105,6 @@ def stream_text(text: str, size: int = 24) -> Iterator[str]:
         yield text[start : start + size]
 
 
-def chart_rows(agency: str, draft: Report) -> dict[int, KeyFigures]:
-    from nianbao.usecases.figures import chart_rows
-
-    return chart_rows(use_cases().knowledge, agency, draft)
-
-
 # ---- review ------------------------------------------------------------------------------------
 
 
@@ -135,22 +129,6 @@ def knowledge_base() -> Any:
 
 def previous_report(agency: str, year: int) -> Report | None:
     return use_cases().knowledge.previous_report(agency, year)
-
-
-def known_bodies() -> list[str]:
-    return use_cases().knowledge.known_bodies()
-
-
-def search_knowledge_base(query: str, agency: str | None = None, k: int = 8) -> list[Any]:
-    return use_cases().knowledge.search(query, agency, k)
-
-
-def admin_password_set() -> bool:
-    return use_cases().knowledge.admin_password_set()
-
-
-def admin_password_matches(given: str, client: str = "") -> bool:
-    return use_cases().knowledge.admin_password_matches(given, client)
 
 
 def add_to_knowledge_base(
