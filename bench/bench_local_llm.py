@@ -3,7 +3,10 @@ each body/year pair of the corpus, side by side with the offline drafter on the 
 
 Each corpus report is last year's; this year's cells are made up from it (``example_next_year``), and
 last year's report is the only source, against which year-on-year changes (同比增长 …) are checked, as the
-drafters do. Per part: seconds, generated tokens per second (after the first token, i.e. without reading
+drafters do. Part 一 goes to the model as one subsection's work paragraph (the one the clerk's facts are
+about, prompts/draft_subsection.md); its other subsections are the built-in drafter's. Per part: seconds,
+the first prompt's size (characters, and tokens by the server's tokenizer without the chat template) and
+the seconds to its first token, generated tokens per second (after the first token, i.e. without reading
 the prompt), the lines the model wrote as a list item or Markdown (cleaned into prose by
 nianbao.drafting.prose), the numbers that failed the checks on the first reply and after
 the fix rounds, and the sentences finally marked 【待核实】. Needs ``make local-llm``; starts one server
@@ -59,6 +62,7 @@ class Generation:
     text: str
     seconds: float
     first_token_seconds: float
+    prompt: str  # the messages sent, joined (their size is the point of the short subsection prompts)
 
 
 @dataclass
@@ -78,7 +82,8 @@ class RecordingDrafter(LLMDrafter):
             text += piece
             yield piece
         end = time.perf_counter()
-        self.replies.append(Generation(text, end - start, (first or end) - start))
+        prompt = "\n".join(str(m.content) for m in messages)
+        self.replies.append(Generation(text, end - start, (first or end) - start, prompt))
 
 
 def tokens(base_url: str, text: str) -> int:
@@ -118,6 +123,9 @@ def bench_pair(
                 "part": number,
                 "seconds": seconds,
                 "replies": len(drafter.replies),
+                "prompt_chars": len(drafter.replies[0].prompt),
+                "prompt_tokens": count_tokens(drafter.replies[0].prompt),
+                "first_token_s": drafter.replies[0].first_token_seconds,
                 "tokens": generated,
                 "tokens_per_s": generated / decoding if decoding else 0.0,
                 "list_lines": sum(list_lines(g.text) for g in drafter.replies),
@@ -145,6 +153,7 @@ def list_lines(reply: str) -> int:
 def print_row(row: dict[str, object]) -> None:
     print(
         f"{row['pair']:<24} 第{row['part']}部分  {row['seconds']:6.1f} s  {row['replies']} 次生成  "
+        f"提示 {row['prompt_chars']} 字/{row['prompt_tokens']} tok（首字 {row['first_token_s']:.1f} s）  "
         f"{row['tokens']:4} tok  {row['tokens_per_s']:5.1f} tok/s  列表/Markdown 行 {row['list_lines']}"
         f"（清理后 {row['left_lines']}）  "
         f"首次不符 {row['first_failed']}  "
