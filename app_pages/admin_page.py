@@ -167,7 +167,7 @@ def read_all(files: list) -> list[dict]:
 def read_one(upload: Any) -> dict:
     data = upload.getvalue()
     try:
-        report = services.read_upload(data, upload.name)
+        report = common.use_cases().reviewing.read_upload(data, upload.name)
     except NianbaoError as e:
         row = dict.fromkeys(PREVIEW_COLUMNS, "—") | {"文件": upload.name, "结果": f"无法读取：{e.message}"}
         return {"report": None, "row": row}

@@ -41,7 +41,7 @@ def render() -> None:
     previous = choose_previous(report)
     inputs = hash((report.model_dump_json(), previous.model_dump_json() if previous else ""))
     if st.button("开始审阅", type="primary", key="review-run"):
-        st.session_state["review-result"] = (inputs, services.review_report(report, previous))
+        st.session_state["review-result"] = (inputs, common.use_cases().reviewing.review(report, previous))
     shown = st.session_state.get("review-result")
     if shown is not None and shown[0] == inputs:
         show_review(shown[1], report, st.session_state.get(REVIEWED_NAME, ""))
@@ -60,7 +60,7 @@ def choose_report() -> Report | None:
         return services.draft_store().get(common.user_key(), chosen).report
     st.session_state[REVIEWED_NAME] = ""
     upload = st.file_uploader("上传待审阅的报告（TXT、Markdown、HTML、DOCX、PDF）", key="review-file")
-    return services.read_upload(upload.getvalue(), upload.name) if upload else None
+    return common.use_cases().reviewing.read_upload(upload.getvalue(), upload.name) if upload else None
 
 
 def choose_previous(report: Report) -> Report | None:
@@ -69,12 +69,12 @@ def choose_previous(report: Report) -> Report | None:
         return None
     if choice == PREVIOUS_FILE:
         upload = st.file_uploader("上传上年度报告", key="review-prev-file")
-        return services.read_upload(upload.getvalue(), upload.name) if upload else None
+        return common.use_cases().reviewing.read_upload(upload.getvalue(), upload.name) if upload else None
     if report.agency is None or report.year is None:
         st.caption("无法识别该报告的机关或年度，不与上年度比较。")
         return None
     try:
-        previous = services.previous_report(report.agency, report.year)
+        previous = common.use_cases().knowledge.previous_report(report.agency, report.year)
     except NianbaoError as e:
         st.caption(escape(e.message))
         return None
@@ -99,7 +99,8 @@ def show_review(result: Any, report: Report | None = None, name: str = "") -> No
     with texts:
         show_parts(result)
     try:
-        html = services.review_page_html(result, name, unverified_sentences(report) if report is not None else [])
+        unverified = unverified_sentences(report) if report is not None else []
+        html = common.use_cases().reviewing.page_html(result, name, unverified)
     except NianbaoError as e:
         st.caption(escape(e.message))
         return

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from nianbao.model import Report
 from nianbao.usecases import drafts
 from nianbao.usecases.container import Settings, UseCases, compose, configured_settings
 from nianbao.usecases.drafting import (
@@ -41,7 +40,6 @@ from nianbao.usecases.intake import (
 )
 from nianbao.usecases.knowledge import MAX_NAME_BYTES, safe_file_name
 from nianbao.usecases.models import LocalModelStatus
-from nianbao.usecases.reviewing import Review
 
 __all__ = [
     "ASKED",
@@ -108,27 +106,11 @@ def stream_text(text: str, size: int = 24) -> Iterator[str]:
 # ---- review ------------------------------------------------------------------------------------
 
 
-def review_report(report: Report, previous: Report | None) -> Review:
-    return use_cases().reviewing.review(report, previous)
-
-
-def review_page_html(result: Review, name: str = "", unverified: list[tuple[str, str]] | None = None) -> str:
-    return use_cases().reviewing.page_html(result, name, unverified)
-
-
-def read_upload(data: bytes, name: str) -> Report:
-    return use_cases().reviewing.read_upload(data, name)
-
-
 # ---- knowledge base ----------------------------------------------------------------------------
 
 
 def knowledge_base() -> Any:
     return use_cases().knowledge.base
-
-
-def previous_report(agency: str, year: int) -> Report | None:
-    return use_cases().knowledge.previous_report(agency, year)
 
 
 def add_to_knowledge_base(

@@ -120,11 +120,11 @@ def test_a_report_without_unverified_sentences_has_no_such_note(data_dir, seed_p
 
 
 def test_the_downloaded_review_names_the_draft_and_lists_its_unverified_sentences(data_dir, seed_path, monkeypatch):
-    from app_pages import services
+    from nianbao.usecases.reviewing import Reviewing
 
     pages: list[str] = []
-    render = services.review_page_html
-    monkeypatch.setattr(services, "review_page_html", lambda *a: pages.append(render(*a)) or pages[-1])
+    render = Reviewing.page_html
+    monkeypatch.setattr(Reviewing, "page_html", lambda *a: pages.append(render(*a)) or pages[-1])
     report = read_report(seed_path)
     part = report.part("一")
     assert part is not None

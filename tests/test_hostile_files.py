@@ -70,11 +70,11 @@ def test_a_hostile_file_is_refused_by_check_within_500_mb_and_30_s(kind: str, se
 
 @pytest.mark.parametrize("kind", HOSTILE)
 def test_the_apps_upload_path_refuses_the_same_files(kind: str, seed_docx: bytes):
-    from app_pages.services import read_upload
+    from nianbao.usecases.container import session_use_cases
 
     make, extension, limit = HOSTILE[kind]
     with pytest.raises(ReportReadError) as caught:
-        read_upload(make(seed_docx), f"{kind}.{extension}")
+        session_use_cases(False).reviewing.read_upload(make(seed_docx), f"{kind}.{extension}")
     assert limit in caught.value.message
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages import services
 from app_pages.places import escape
 from nianbao.kb.service import KnowledgeBase
 from nianbao.readers import read_report_bytes
 from nianbao.settings import get_settings
+from nianbao.usecases.container import session_use_cases
 from tests.security_pages import HOSTILE, MARKERS, Shown, markers_shown, page_problems, problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,7 +93,8 @@ def test_the_review_page_shows_hostile_report_text_inert(data_dir, name, data):
 def test_the_exported_review_html_shows_hostile_report_text_inert(data_dir):
     current = read_report_bytes(hostile_html(), "hostile.html")
     previous = read_report_bytes(hostile_text(2020), "previous.txt")
-    page = services.review_page_html(services.review_report(current, previous))
+    reviewing = session_use_cases(False).reviewing
+    page = reviewing.page_html(reviewing.review(current, previous))
 
     parsed = _Page()
     parsed.feed(page)

@@ -247,8 +247,9 @@ def exports(watch: Watch, data_dir: Path, at: AppTest) -> None:
     docx = services.export_docx(draft.report)
     watch.found += [f"docx {leak}" for leak in docx_leaks(docx)]
     watch.data("markdown", services.export_markdown(draft.report).encode("utf-8"))
-    review = services.review_report(draft.report, services.previous_report("鹿邑县人民政府", 2022))
-    watch.data("review html", services.review_page_html(review).encode("utf-8"))
+    cases = session_use_cases(False)
+    review = cases.reviewing.review(draft.report, cases.knowledge.previous_report("鹿邑县人民政府", 2022))
+    watch.data("review html", cases.reviewing.page_html(review).encode("utf-8"))
 
 
 def cli_session(watch: Watch, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
