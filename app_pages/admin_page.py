@@ -148,7 +148,7 @@ def ask_body_name(preview: dict) -> None:
 
 def read_all(files: list) -> list[dict]:
     progress = st.progress(0.0, text="正在读取……")
-    listed = services.knowledge_base().list()
+    listed = common.use_cases().knowledge.reports()
     stored, files_stored = {(r.agency, r.year) for r in listed}, {r.content_hash for r in listed}
     previews = []
     for index, upload in enumerate(files, start=1):
@@ -210,7 +210,7 @@ def add_all(previews: list[dict], replace: bool) -> None:
     progress = st.progress(0.0, text="正在加入知识库……")
     for index, preview in enumerate(previews, start=1):
         try:
-            result = services.add_to_knowledge_base(
+            result = common.use_cases().knowledge.add_upload(
                 preview["data"], preview["name"], _password(), replace, agency=preview["agency"]
             )
             st.success(f"{escape(preview['name'])}：{escape(result)}")
@@ -228,8 +228,8 @@ def stored_reports() -> None:
     removed = st.session_state.pop(REMOVED, None)
     if removed:
         st.success(removed)
-    kb = services.knowledge_base()
-    stats = kb.stats()
+    knowledge = common.use_cases().knowledge
+    stats = knowledge.stats()
     columns = st.columns(4)
     columns[0].metric("报告", stats.reports)
     columns[1].metric("段落", stats.chunks)
@@ -237,7 +237,7 @@ def stored_reports() -> None:
     columns[3].metric("占用空间", _size(stats.size_bytes))
     years = f"{min(stats.years)}–{max(stats.years)}" if stats.years else "无"
     st.caption(escape(f"年度：{years}；向量：{stats.embedding}（{stats.dimension} 维）；位置：{stats.location}"))
-    reports = kb.list()
+    reports = knowledge.reports()
     if not reports:
         st.info("知识库是空的。")
         return
@@ -260,7 +260,7 @@ def stored_reports() -> None:
     sure = st.checkbox("确认删除", key="admin-remove-sure")
     if st.button("删除", disabled=not sure, key="admin-remove"):
         try:
-            removed = services.remove_from_knowledge_base(chosen, _password())
+            removed = knowledge.remove(chosen, _password())
         except AdminPasswordError:
             lock()
             raise

@@ -8,7 +8,6 @@ case of the same name, documented there. Add work to a use case, never here.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nianbao.usecases import drafts
 from nianbao.usecases.container import Settings, UseCases, compose, configured_settings
@@ -107,17 +106,3 @@ def stream_text(text: str, size: int = 24) -> Iterator[str]:
 
 
 # ---- knowledge base ----------------------------------------------------------------------------
-
-
-def knowledge_base() -> Any:
-    return use_cases().knowledge.base
-
-
-def add_to_knowledge_base(
-    data: bytes, name: str, password: Any, replace: bool = False, agency: str | None = None
-) -> str:
-    return use_cases().knowledge.add_upload(data, name, password, replace, agency=agency)
-
-
-def remove_from_knowledge_base(report_id: str, password: Any) -> Any:
-    return use_cases().knowledge.remove(report_id, password)

@@ -15,12 +15,12 @@ from pydantic import SecretStr
 from streamlit.testing.v1 import AppTest
 
 from app_pages import admin_page as admin_page_module
-from app_pages import services
 from nianbao import access
 from nianbao.access import AdminPasswordError, password_matches, require_admin
 from nianbao.cli import main
 from nianbao.kb.service import KnowledgeBase
 from nianbao.settings import Settings, get_settings
+from nianbao.usecases.container import session_use_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -119,7 +119,7 @@ def test_the_password_is_compared_in_constant_time_on_digests(tmp_path, monkeypa
     assert compared == [(32, 32)] * 3  # equal-length SHA-256 digests, whatever was typed
 
 
-# ---- the services the app calls -------------------------------------------------------------------
+# ---- the use case the admin page calls -------------------------------------------------------------
 
 
 @pytest.fixture
@@ -130,23 +130,23 @@ def app_with_password(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize("given", WRONG)
-def test_the_apps_services_refuse_a_wrong_password(app_with_password, given):
+def test_the_admin_pages_use_case_refuses_a_wrong_password(app_with_password, given):
     with pytest.raises(AdminPasswordError):
-        services.add_to_knowledge_base(SEED.read_bytes(), "luyi_2021.txt", given)
-    assert services.knowledge_base().list() == []
+        session_use_cases(False).knowledge.add_upload(SEED.read_bytes(), "luyi_2021.txt", given)
+    assert session_use_cases(False).knowledge.reports() == []
     assert list((app_with_password / "uploads").iterdir()) == []
-    services.add_to_knowledge_base(SEED.read_bytes(), "luyi_2021.txt", PASSWORD)
-    stored = services.knowledge_base().list()[0]
+    session_use_cases(False).knowledge.add_upload(SEED.read_bytes(), "luyi_2021.txt", PASSWORD)
+    stored = session_use_cases(False).knowledge.reports()[0]
     with pytest.raises(AdminPasswordError):
-        services.remove_from_knowledge_base(stored.id, given)
-    assert [r.id for r in services.knowledge_base().list()] == [stored.id]
+        session_use_cases(False).knowledge.remove(stored.id, given)
+    assert [r.id for r in session_use_cases(False).knowledge.reports()] == [stored.id]
 
 
-def test_the_apps_services_refuse_everything_when_no_password_is_configured(data_dir):
+def test_the_admin_pages_use_case_refuses_everything_when_no_password_is_configured(data_dir):
     for typed in ["", "admin", PASSWORD]:
         with pytest.raises(AdminPasswordError, match="尚未设置管理员密码"):
-            services.add_to_knowledge_base(SEED.read_bytes(), "luyi_2021.txt", typed)
-    assert services.knowledge_base().list() == []
+            session_use_cases(False).knowledge.add_upload(SEED.read_bytes(), "luyi_2021.txt", typed)
+    assert session_use_cases(False).knowledge.reports() == []
 
 
 def admin_page() -> AppTest:
@@ -168,7 +168,7 @@ def test_a_page_unlocked_without_the_right_password_still_cannot_change_the_know
     at.button(key="admin-add").click().run()
     assert not at.exception
     assert any("管理员密码不正确" in e.value for e in at.error)
-    assert services.knowledge_base().list() == []
+    assert session_use_cases(False).knowledge.reports() == []
     assert admin_page_module.ADMIN_PASSWORD not in at.session_state  # the page locked itself again
     assert [t for t in at.run().text_input if t.key == "admin-password"]
 
