@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nianbao.usecases import drafts
-from nianbao.usecases.container import Settings, UseCases, compose, configured_settings
+from nianbao.usecases.container import Settings, compose, configured_settings
 from nianbao.usecases.drafting import (
     PartDraft,
     TextCallback,
@@ -71,11 +71,6 @@ __all__ = [
 def settings() -> Settings:
     """The settings of this process."""
     return configured_settings()
-
-
-def use_cases() -> UseCases:
-    """The use cases that need no choice of model (review, knowledge base), the search index warmed."""
-    return compose(settings(), warm_up=True)
 
 
 # ---- the sidebar -------------------------------------------------------------------------------
