@@ -524,13 +524,7 @@ class LLMDrafter:
         report = draft.report
         base, own = self._base(report)
         hits = self._hits(report, number, base)
-        system = render(
-            "draft_system",
-            self.prompt_variant,
-            agency=report.agency,
-            year=report.year,
-            last_year=(report.year or 0) - 1,
-        )
+        system = self._system_prompt(report)
         variables = {
             "part_number": number,
             "part_title": PART_TITLES[number],
@@ -606,13 +600,7 @@ class LLMDrafter:
             subject=required.subject,
             year=report.year,
         )
-        system = render(
-            "draft_system",
-            self.prompt_variant,
-            agency=report.agency,
-            year=report.year,
-            last_year=(report.year or 0) - 1,
-        )
+        system = self._system_prompt(report)
         messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
         stream = SubsectionRewriteStream(
             self,
@@ -678,6 +666,16 @@ class LLMDrafter:
         timeout = getattr(self.model, "request_timeout", None)
         left = max(deadline.remaining(), 0.1)
         return {"timeout": min(timeout, left) if isinstance(timeout, (int, float)) else left}
+
+    def _system_prompt(self, report: Report) -> str:
+        """The system prompt every drafting request of this body's report starts with."""
+        return render(
+            "draft_system",
+            self.prompt_variant,
+            agency=report.agency,
+            year=report.year,
+            last_year=(report.year or 0) - 1,
+        )
 
     def _base(self, report: Report) -> tuple[Report | None, bool]:
         if self.source is None or report.agency is None or report.year is None:
