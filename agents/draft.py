@@ -39,7 +39,7 @@ from agents.llm import (
     reports_finish,
     retried,
 )
-from agents.prompting import render
+from agents.prompting import render, without_prompt_labels
 from agents.reask import ask_until_valid
 from nianbao.claims.text import complete_sentences
 from nianbao.drafting.copies import copies_marked, repeated_problems_marked
@@ -148,7 +148,7 @@ class PartStream:
         if outcome.failed_retry is not None:
             self._keep_previous(outcome.reply, outcome.failed_retry)
             yield DraftChunk(outcome.reply)
-        return str(outcome.reply)
+        return without_prompt_labels(str(outcome.reply))
 
     def _answer(self, messages: list[BaseMessage]) -> Generator[DraftChunk, None, str]:
         """A reply streamed; a retry first withdraws what was shown of the reply before it."""

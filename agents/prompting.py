@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from string import Template
 
-from nianbao.resources import prompt_text
+from nianbao.resources import folder, prompt_text
+
+# A label line of a drafting prompt ("本年度做了的工作（用户提供，是唯一的事实来源）："): a small model
+# sometimes copies it into its reply, where it reads as an instruction to the writer.
+_LABEL = re.compile(r"^([^$\n]{6,}?)[：:]\s*$", re.MULTILINE)
 
 
 def render(name: str, variant: str | None = None, **variables: object) -> str:
@@ -18,3 +24,27 @@ def render(name: str, variant: str | None = None, **variables: object) -> str:
         raise FileNotFoundError(f"prompts/{name}.md")
     template = Template(text)
     return template.substitute({key: str(value) for key, value in variables.items()})
+
+
+@cache
+def prompt_labels() -> tuple[str, ...]:
+    """The label lines of the drafting prompts (without their colon), longest first."""
+    labels = {
+        match.group(1).strip()
+        for template in sorted(folder("prompts").glob("*.md"))
+        for match in _LABEL.finditer(template.read_text(encoding="utf-8"))
+    }
+    return tuple(sorted(labels, key=len, reverse=True))
+
+
+def without_prompt_labels(reply: str) -> str:
+    """The reply without any label of our own prompts it echoed (and the colon after it); a line that held
+    only a label goes, other lines (blank ones included) stay as they were."""
+    kept = []
+    for line in reply.split("\n"):
+        cleaned = line
+        for label in prompt_labels():
+            cleaned = re.sub(re.escape(label) + r"[：:]?[ \t]*", "", cleaned)
+        if cleaned.strip() or not line.strip():
+            kept.append(cleaned)
+    return "\n".join(kept)

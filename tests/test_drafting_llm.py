@@ -518,3 +518,15 @@ def test_a_rewrite_naming_two_subsections_rewrites_the_whole_part(offline: Draft
         )
     assert "<<<现稿>>>" in server.prompts()[0] and "（一）机构与制度建设取得新进展" in server.prompts()[0]
     assert draft.report.part_text("一") == "2022年，我县扎实推进政务公开。"
+
+
+def test_a_label_of_the_prompt_echoed_by_the_model_is_not_left_in_the_draft(
+    offline: Draft, cells: Report, seed: Report
+) -> None:
+    echo = "本年度做了的工作（用户提供，是唯一的事实来源）：\n2022年，我县规范了依申请公开办理流程。"
+    with fake_openai([Reply(echo)]) as server:
+        stream = LLMDrafter(model_for(server), ReportList([seed])).stream_part(offline, "一", work=WORK)
+        list(stream)
+    assert "本年度做了的工作（用户提供，是唯一的事实来源）" in server.prompts()[0]  # the label the model echoed
+    assert written(stream.part) == "2022年，我县规范了依申请公开办理流程。"
+    assert stream.part is not None and "唯一的事实来源" not in "\n".join(p.text for p in stream.part.paragraphs)
