@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import lru_cache
 
 from nianbao.claims.numbers import Quantity, find_quantities
@@ -152,12 +151,6 @@ def all_appeals(report: Report, sentence: Sentence, at: int) -> list[Expected]:
 # The claims we recognise
 
 
-class Topic(StrEnum):
-    REQUESTS = "依申请公开"
-    APPEALS = "复议诉讼"
-    ACTIVE = "主动公开"
-
-
 @dataclass(frozen=True)
 class ClaimSpec:
     """A way staff quote a figure: a keyword, the filler allowed before the number, the cells."""
@@ -165,7 +158,7 @@ class ClaimSpec:
     name: str
     keyword: str
     expected: Callable[[Report, Sentence, int], list[Expected]]
-    topic: Topic = Topic.REQUESTS
+    topic: TableId = TableId.REQUESTS  # the table whose figures the claim quotes
     filler: str = ""
     tail: str | None = None  # the number written before the keyword: “103 件顺延到下年度”
     general: bool = False  # the keyword is used of other things too (受理, 办结): needs 申请 nearby
@@ -223,23 +216,21 @@ CLAIMS: tuple[ClaimSpec, ...] = (
         filler=r"\s|提出的|提出|申请|的|共|为",
         general=True,
     ),
-    ClaimSpec("行政复议", r"行政复议", _appeal_total(REVIEW), Topic.APPEALS, _APPEAL_FILL),
-    ClaimSpec("行政诉讼", r"行政诉讼|应诉", _appeal_total(SUITS), Topic.APPEALS, _APPEAL_FILL),
-    ClaimSpec("未经复议直接起诉", r"未经复议直接起诉|直接起诉", _appeal_total(SUITS[:1]), Topic.APPEALS, _APPEAL_FILL),
-    ClaimSpec("复议后起诉", r"复议后起诉", _appeal_total(SUITS[1:]), Topic.APPEALS, _APPEAL_FILL),
+    ClaimSpec("行政复议", r"行政复议", _appeal_total(REVIEW), APP, _APPEAL_FILL),
+    ClaimSpec("行政诉讼", r"行政诉讼|应诉", _appeal_total(SUITS), APP, _APPEAL_FILL),
+    ClaimSpec("未经复议直接起诉", r"未经复议直接起诉|直接起诉", _appeal_total(SUITS[:1]), APP, _APPEAL_FILL),
+    ClaimSpec("复议后起诉", r"复议后起诉", _appeal_total(SUITS[1:]), APP, _APPEAL_FILL),
     ClaimSpec(
         "行政复议和行政诉讼",
         r"(?:行政)?复议(?:和|及|与|、)(?:行政)?诉讼|相关案件|案件",
         all_appeals,
-        Topic.APPEALS,
+        APP,
         _APPEAL_FILL,
     ),
-    ClaimSpec(
-        "结果维持", r"结果维持|维持原?(?:行政行为|决定)?|予以维持|被维持", _appeal_result("结果维持"), Topic.APPEALS
-    ),
-    ClaimSpec("结果纠正", r"结果纠正|被纠错|纠错|被纠正|纠正", _appeal_result("结果纠正"), Topic.APPEALS),
-    ClaimSpec("其他结果", r"其他结果", _appeal_result("其他结果"), Topic.APPEALS),
-    ClaimSpec("尚未审结", r"尚未审结|未审结|正在审理|审理中", _appeal_result("尚未审结"), Topic.APPEALS),
+    ClaimSpec("结果维持", r"结果维持|维持原?(?:行政行为|决定)?|予以维持|被维持", _appeal_result("结果维持"), APP),
+    ClaimSpec("结果纠正", r"结果纠正|被纠错|纠错|被纠正|纠正", _appeal_result("结果纠正"), APP),
+    ClaimSpec("其他结果", r"其他结果", _appeal_result("其他结果"), APP),
+    ClaimSpec("尚未审结", r"尚未审结|未审结|正在审理|审理中", _appeal_result("尚未审结"), APP),
 )
 
 _SUB_ITEMS = (
@@ -288,7 +279,7 @@ def _active_cell(row: str, column: str) -> Callable[[Report, Sentence, int], lis
 def _active_claims() -> tuple[ClaimSpec, ...]:
     """现行有效行政规范性文件 393 件, 制发规章 2 件, 废止规范性文件 5 件: the 主动公开 cells of 第二十条第（一）项."""
     return tuple(
-        ClaimSpec(f"{verb}{name}", words.format(doc=doc), _active_cell(row, column), Topic.ACTIVE, _ACTIVE_FILL)
+        ClaimSpec(f"{verb}{name}", words.format(doc=doc), _active_cell(row, column), TableId.ACTIVE, _ACTIVE_FILL)
         for name, doc, row in _ACTIVE_DOCS
         for verb, words, column in _ACTIVE_COLUMNS
     )
@@ -370,7 +361,7 @@ _SUBSET = re.compile(
 
 
 def _is_subset(spec: ClaimSpec, before_keyword: str) -> bool:
-    if spec.topic is not Topic.REQUESTS:
+    if spec.topic is not TableId.REQUESTS:
         return False
     if spec.expected is received and "其中" in before_keyword:
         return True

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from nianbao.claims.counts import REQ, ClaimCheck, Expected, Topic, claims_in_sentence, disclosed_all
+from nianbao.claims.counts import REQ, ClaimCheck, Expected, claims_in_sentence, disclosed_all
 from nianbao.claims.numbers import Approx, Quantity, find_quantities
 from nianbao.claims.text import Sentence, narrative_sentences
 from nianbao.model import Report
@@ -98,7 +98,7 @@ def percents_in_sentence(report: Report, sentence: Sentence, counts: list[ClaimC
             checks.append(_percent_check(sentence, quantity, "公开率", parts, request_wholes(report)))
             continue
         before = [c for c in counts if c.quantity.end <= quantity.start]
-        if not _SHARE.search(lead) or not before or before[-1].claim.topic is not Topic.REQUESTS:
+        if not _SHARE.search(lead) or not before or before[-1].claim.topic is not REQ:
             continue
         claim = before[-1]
         parts = [claim.matched or claim.options[0]]

@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from nianbao.claims.counts import Topic as ClaimTopic
 from nianbao.claims.text import split_sentences
 from nianbao.claims.ties import find_ties, format_value
 from nianbao.drafting.copies import repeated_problems_marked
@@ -48,7 +47,7 @@ from nianbao.drafting.verify import Facts, mark_failing
 from nianbao.drafting.worknotes import Kind, WorkFact, stated_figures, work_paragraph
 from nianbao.model import Part, Report
 from nianbao.problems import problems_listed
-from nianbao.schema import PART_NUMERALS, PART_TITLES, addresses
+from nianbao.schema import PART_NUMERALS, PART_TITLES, TableId, addresses
 
 logger = logging.getLogger(__name__)
 
@@ -357,9 +356,7 @@ class CarriedText:
     def states_this_years_figures(self, sentence: str, before: str) -> bool:
         """A sentence quoting 依申请公开 or 复议诉讼 counts: the data paragraph says them fresh."""
         ties = find_ties(sentence, self.drafter.report, before)
-        return any(
-            t.count is not None and t.count.claim.topic in (ClaimTopic.REQUESTS, ClaimTopic.APPEALS) for t in ties
-        )
+        return any(t.count is not None and t.count.claim.topic in (TableId.REQUESTS, TableId.APPEALS) for t in ties)
 
 
 def format_note(previous: Report, report: Report) -> str:
