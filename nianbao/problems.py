@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 
+from nianbao.claims.text import split_phrases
+
 MEASURE_OPENINGS = ("针对上述问题", "针对以上问题", "针对存在的问题", "针对这些问题", "下一步", "改进措施", "整改措施")
 _ORDINAL_ITEM = re.compile(r"(?:^|(?<=[。；;：:\n]))\s*[一二三四五六七八九十]是")
 _NUMBERED_ITEM = re.compile(r"(?:^|(?<=[。；;：:\n]))\s*(?:[（(][一二三四五六七八九十]+[)）]|\d+[.、．])")
-_FIRST_CLAUSE = re.compile(r"[，,。；;：:]")
+_PHRASE_MARKS = "，,。；;：:！!？? "
 
 
 def problems_listed(text: str) -> list[str]:
@@ -50,7 +52,7 @@ def _is_subheading(paragraph: str) -> bool:
 
 
 def _problem_clause(text: str) -> str:
-    pieces = [p.strip() for p in _FIRST_CLAUSE.split(text.split("\n")[0])]
+    pieces = [p.strip().rstrip(_PHRASE_MARKS) for p in split_phrases(text.split("\n")[0])]
     clause = ""
     for piece in pieces:
         clause = f"{clause}，{piece}" if clause else piece

@@ -5,7 +5,16 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nianbao.claims.text import clause_at, clause_spans, complete_sentences, sentences, split_sentences
+from nianbao.claims.text import (
+    clause_at,
+    clause_spans,
+    complete_sentences,
+    full_sentences,
+    sentences,
+    split_clauses,
+    split_phrases,
+    split_sentences,
+)
 
 
 def test_a_paragraph_splits_at_full_stops_semicolons_and_marks() -> None:
@@ -77,3 +86,21 @@ def test_a_web_address_is_not_cut_at_its_question_mark_or_colon() -> None:
 
 def test_ascii_punctuation_ends_a_sentence_between_chinese_words() -> None:
     assert split_sentences("受理申请10件;办结10件!") == ["受理申请10件;", "办结10件!"]
+
+
+def test_a_full_sentence_ends_only_at_a_full_stop_so_its_semicolon_halves_are_one() -> None:
+    text = "标题：甲；乙。一是丙！二是“丁。”"
+    assert full_sentences(text) == ["标题：甲；乙。", "一是丙！", "二是“丁。”"]
+
+
+def test_a_phrase_keeps_a_list_and_a_bracket_whole_where_a_clause_does_not() -> None:
+    sentence = "人力、财力缺乏（主要是经费），部分单位重视不够；公开内容：不全面。"
+    assert split_phrases(sentence) == ["人力、财力缺乏（主要是经费），", "部分单位重视不够；", "公开内容：", "不全面。"]
+    assert split_clauses(sentence)[:2] == ["人力、", "财力缺乏（"]
+
+
+@given(st.text(alphabet="人力、财力（）【待核实，】，。；：！\n 12", max_size=60))
+def test_the_coarser_splits_lose_nothing_either(text: str) -> None:
+    assert "".join(full_sentences(text)) == text
+    line = text.split("\n")[0]
+    assert "".join(split_phrases(line)) == line

@@ -3,6 +3,10 @@
 A sentence ends at 。；！？ (full-width or not) and keeps the closing quotes and brackets that follow
 its mark (……”。 or ……。”); a clause ends at ，、：；（）. Splits lose nothing: the pieces of a paragraph
 joined give the paragraph back, so marks can be put exactly where a clause ends.
+
+Two coarser readings for prose that is written rather than checked: a *full* sentence ends only at
+。！？ (its ；-joined halves are one sentence), and a *phrase* ends only at ，；： and the sentence marks
+(a list 人力、财力 or a bracket stays whole).
 """
 
 from __future__ import annotations
@@ -25,8 +29,12 @@ _MARK = r"【[^】\n]*】"
 _GOES_ON = r"(?![A-Za-z0-9=&%/#._\-])"
 _END = rf"(?:[。；！？]|[;!?]{_GOES_ON})"
 _BREAK = rf"(?:[，；：、（）()。！？]|[,;:!?]{_GOES_ON})"
+_FULL_END = rf"(?:[。！？]|[!?]{_GOES_ON})"
+_PHRASE_BREAK = rf"(?:[，；：。！？]|[,;:!?]{_GOES_ON})"
 _SENTENCE = re.compile(rf"(?:{_MARK}|(?!{_END})[^\n])*(?:{_END}+[{CLOSERS}]*|\n|$)")
+_FULL_SENTENCE = re.compile(rf"(?:{_MARK}|(?!{_FULL_END})[^\n])*(?:{_FULL_END}+[{CLOSERS}]*|\n|$)")
 _CLAUSE = re.compile(rf"(?:{_MARK}|(?!{_BREAK}).)*(?:{_BREAK}+|$)", re.DOTALL)
+_PHRASE = re.compile(rf"(?:{_MARK}|(?!{_PHRASE_BREAK}).)*(?:{_PHRASE_BREAK}+|$)", re.DOTALL)
 _COMPLETE = re.compile(rf"{_END}+[{CLOSERS}]*(?=[^{CLOSERS}{SENTENCE_MARKS}])|\n")
 
 
@@ -40,6 +48,11 @@ def split_sentences(paragraph: str) -> list[str]:
     return [paragraph[a:b] for a, b in sentence_spans(paragraph)]
 
 
+def full_sentences(paragraph: str) -> list[str]:
+    """A paragraph's sentences ended only by 。！？ (甲；乙。 is one), nothing lost."""
+    return [m.group() for m in _FULL_SENTENCE.finditer(paragraph) if m.group()]
+
+
 def sentences(text: str) -> list[str]:
     """Every sentence of a text, line by line, trimmed, empty ones dropped."""
     return [s.strip() for line in text.split("\n") for s in split_sentences(line) if s.strip()]
@@ -48,6 +61,16 @@ def sentences(text: str) -> list[str]:
 def clause_spans(sentence: str) -> list[tuple[int, int]]:
     """(start, end) of each clause of a sentence, its closing mark (，；。…) included."""
     return [m.span() for m in _CLAUSE.finditer(sentence) if m.group()]
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """A sentence's clauses as written, each with its closing mark (joined they give the sentence)."""
+    return [sentence[a:b] for a, b in clause_spans(sentence)]
+
+
+def split_phrases(sentence: str) -> list[str]:
+    """A sentence cut only at ，；： and its end marks: a list (人力、财力) or a bracket stays in its phrase."""
+    return [m.group() for m in _PHRASE.finditer(sentence) if m.group()]
 
 
 def clause_at(sentence: str, position: int) -> tuple[int, int]:

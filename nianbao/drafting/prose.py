@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from nianbao.claims.text import full_sentences
 from nianbao.numerals import parse_chinese_number
 from nianbao.readers.numbering import chinese_number
 
@@ -41,7 +42,6 @@ _CHINESE_MARK = re.compile(
     r"^(?:[（(](?P<bracket>[一二三四五六七八九十]{1,3})[）)]|(?P<comma>[一二三四五六七八九十]{1,3})[、．])"
 )
 _TABLE_ROW = re.compile(r"^\|(?P<cells>.*)\|$")
-_SENTENCE_ENDS = re.compile(r"[。！？!?]+")
 _ENDS = ("。", "！", "？", "!", "?")
 _LEAD_ENDS = ("：", ":")
 _TRAILING = "。；;，,、：: "
@@ -183,7 +183,7 @@ def enumerate_items(items: list[list[str]]) -> list[str]:
     if len(texts) <= 1:
         return texts
     numbered = [f"{chinese_number(n)}是{text}" for n, text in enumerate(texts, 1)]
-    if any(len(_SENTENCE_ENDS.findall(text)) > 1 for text in texts):
+    if any(len([s for s in full_sentences(text) if s.strip()]) > 1 for text in texts):
         return numbered
     return ["".join(numbered)]
 

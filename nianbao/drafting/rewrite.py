@@ -12,7 +12,7 @@ from nianbao.claims.counts import Expected
 from nianbao.claims.facts import fact_in_units_of, states_fact
 from nianbao.claims.numbers import Number, find_numbers
 from nianbao.claims.shares import PercentCheck, percent_method, request_wholes
-from nianbao.claims.text import split_sentences
+from nianbao.claims.text import split_phrases, split_sentences
 from nianbao.claims.ties import (
     Tie,
     active_column_named,
@@ -29,7 +29,6 @@ from nianbao.schema import RowSpec, TableId
 
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
 _COUNT_UNIT_AFTER = re.compile(r"\s*(?:余)?\s*(?:件|条|个|项|次|篇|期|场|家|人|户|份|起|%|％|元|万元)")
-_CLAUSE = re.compile(r"[^，,；;]*[，,；;]?")
 _APPEAL_KINDS = (
     ("复议", "被申请行政复议", ("行政复议",)),
     ("诉讼|起诉", "被提起行政诉讼", ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")),
@@ -305,7 +304,7 @@ def drop_contradicted_claims(sentence: str, report: Report, before: str = "") ->
         claims = contradicted_claims(sentence, report, before)
     if not claims:
         return sentence
-    clauses = [c for c in _CLAUSE.findall(sentence) if c]
+    clauses = split_phrases(sentence)
     kept = [c for c in clauses if not any(phrase in c for phrase, _ in claims)]
     if not kept:
         return ""
