@@ -1,4 +1,4 @@
-"""年报助手: the Streamlit shell. Pages, widgets and session state only; the work is in app_pages.services."""
+"""年报助手: the Streamlit shell. Pages, widgets and session state only; the work is in nianbao.usecases."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import logging
 
 import streamlit as st
 
-from app_pages import admin_page, common, draft_page, layout, review_page, services
-from nianbao.logs import configure_logging
+from app_pages import admin_page, common, draft_page, layout, review_page
+from nianbao.usecases.container import configure_logging
 
 PAGES = {
     "起草": draft_page.render,
@@ -39,7 +39,8 @@ def sidebar() -> str:
 
 def local_model() -> None:
     """Offer the local model when it is installed (how to install it when not); start it when chosen."""
-    status = services.local_model_status()
+    models = common.configured_use_cases().models
+    status = models.local_model_status()
     chosen = status.configured
     if status.offered and not status.configured:
         chosen = st.toggle("使用本地大模型（离线，文字不外发）", key="local-llm")
@@ -50,10 +51,10 @@ def local_model() -> None:
     if chosen:
         slot = st.empty()  # the status goes above the retry button
         with st.spinner("本地大模型正在启动，加载模型约需半分钟……"):
-            status = services.start_local_model()
+            status = models.start_local_model()
         if status.failed and st.button("重试启动本地大模型", key="local-llm-retry"):
             with st.spinner("本地大模型正在重新启动……"):
-                status = services.start_local_model(retry=True)
+                status = models.start_local_model(retry=True)
         if status.ready:
             slot.success(status.message)
         else:
@@ -63,7 +64,7 @@ def local_model() -> None:
 
 def kb_label() -> str:
     """Where the knowledge base is, without the server's folder (that is for the administrator)."""
-    return "Chroma 服务器" if services.settings().uses_chroma_server else "本机"
+    return "Chroma 服务器" if common.use_cases().settings.uses_chroma_server else "本机"
 
 
 def main() -> None:

@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 from pydantic import SecretStr
 
-from app_pages import common, services
+from app_pages import common
 from app_pages.places import escape
 from nianbao.errors import NianbaoError
+from nianbao.usecases.intake import findings_of
 from nianbao.usecases.knowledge import AdminPasswordError, LoginLockedError
 
 # What the admin typed, kept for this session only: every change to the knowledge base passes it on, and the
@@ -171,7 +172,7 @@ def read_one(upload: Any) -> dict:
     except NianbaoError as e:
         row = dict.fromkeys(PREVIEW_COLUMNS, "—") | {"文件": upload.name, "结果": f"无法读取：{e.message}"}
         return {"report": None, "row": row}
-    findings = services.findings_of(report)
+    findings = findings_of(report)
     errors = sum(1 for f in findings if f.is_error)
     filled = sum(1 for c in report.cells if c.value is not None)
     missing = what_is_missing(report)

@@ -7,11 +7,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app_pages import services
 from nianbao.errors import NianbaoError
 from nianbao.model import Report
 from nianbao.usecases.container import UseCases, session_use_cases
-from nianbao.usecases.drafts import ChatMessage, StoredDraft, is_user_key, new_user_key
+from nianbao.usecases.drafts import ChatMessage, DraftStore, StoredDraft, is_user_key, new_user_key
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +28,17 @@ def choose_local_model(chosen: bool) -> None:
 def use_cases() -> UseCases:
     """This session's use cases, with the model its sidebar chose."""
     return session_use_cases(bool(st.session_state.get(LOCAL_MODEL_CHOSEN, False)))
+
+
+def configured_use_cases() -> UseCases:
+    """The use cases of this process's own settings, whatever model the session chose (the local model's
+    status: whether NIANBAO_LLM=local configured it, or a session may choose it)."""
+    return session_use_cases(local_model_chosen=False)
+
+
+def draft_store() -> DraftStore:
+    """The draft store of this app's data folder."""
+    return use_cases().draft_store()
 
 
 def guarded(render: Callable[[], None]) -> None:
@@ -71,7 +81,7 @@ def current_draft() -> StoredDraft | None:
     if not draft_id:
         return None
     try:
-        draft = services.draft_store().get(user_key(), str(draft_id))
+        draft = draft_store().get(user_key(), str(draft_id))
     except NianbaoError:
         forget_draft()
         return None
@@ -83,7 +93,7 @@ def _latest_draft_id() -> str | None:
     """After a reload with only the user key, the most recently changed draft opens."""
     if st.session_state.get(NEW_REQUESTED):
         return None
-    drafts = services.draft_store().list_drafts(user_key())
+    drafts = draft_store().list_drafts(user_key())
     return drafts[0].id if drafts else None
 
 
@@ -113,7 +123,7 @@ def save_draft(draft: StoredDraft, report: Report | None = None, **extra: object
         draft = draft.model_copy(update={"report": report})
     if extra:
         draft = draft.model_copy(update={"extra": {**draft.extra, **extra}})
-    return services.draft_store().save(draft)
+    return draft_store().save(draft)
 
 
 def add_messages(draft: StoredDraft, *messages: ChatMessage) -> StoredDraft:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import streamlit as st
 
-from app_pages import common, grids, keys, layout, narrative, services
+from app_pages import common, grids, keys, layout, narrative
 from app_pages.places import escape, reply_markdown
 from nianbao.errors import NianbaoError
 from nianbao.model import Report
+from nianbao.usecases.drafting import TextCallback, stated_facts, wants_drafting, with_parts, work_facts
 from nianbao.usecases.drafts import ChatMessage, StoredDraft
+from nianbao.usecases.intake import ASKED, TurnResult, findings_of, new_report, visible_findings
 
 UNDO = common.UNDO
 PENDING = "pending_changes"
@@ -67,10 +69,10 @@ def new_draft_form() -> None:
 
 
 def create_draft(agency: str, year: int) -> None:
-    report = services.new_report(agency, year)
+    report = new_report(agency, year)
     report, note = common.use_cases().intake.carry_over(report)
     greeting = f"已新建 {agency} {year} 年度报告草稿。" + (f"{note}" if note else "") + "\n\n" + HELP
-    draft = services.draft_store().create(
+    draft = common.draft_store().create(
         common.user_key(), report, chat=[ChatMessage(role="assistant", content=greeting)]
     )
     common.select_draft(draft.id)
@@ -80,7 +82,7 @@ def create_draft(agency: str, year: int) -> None:
 def manage_drafts(draft: StoredDraft | None) -> StoredDraft | None:
     """The sidebar list of this user's drafts, and what can be done with the current one."""
     st.subheader("我的草稿")
-    drafts = services.draft_store().list_drafts(common.user_key())
+    drafts = common.draft_store().list_drafts(common.user_key())
     if not drafts:
         st.caption("这个地址下还没有草稿。在别的电脑上建过草稿？请在下方输入取回码。")
         keys.way_back()
@@ -108,7 +110,7 @@ def _name_of(names: dict[str, str]) -> Callable[[str | None], str]:
 
 
 def draft_actions(draft: StoredDraft) -> None:
-    store, user = services.draft_store(), common.user_key()
+    store, user = common.draft_store(), common.user_key()
     st.caption("每次修改都会自动保存。")
     st.toggle(
         "直接应用数字（可撤销）",
@@ -184,14 +186,14 @@ def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
         try:
             result = turn(draft, text, files, live_text(live))
         except NianbaoError as e:
-            result = services.TurnResult(report=draft.report, reply=e.message)
+            result = TurnResult(report=draft.report, reply=e.message)
         live.empty()
         held = bool(result.changed) and not st.session_state.get(APPLY_AT_ONCE)
         held_note = HELD_WITH_PARTS if result.drafted_parts else HELD
         content = result.reply + (held_note if held else APPLIED if result.changed else "")
         if held and draft.extra.get(PENDING):
             content += "（上一条待确认的修改已由本条代替。）"
-        st.write_stream(services.stream_text(reply_markdown(content, OWN_BOLD)))
+        st.write_stream(stream_text(reply_markdown(content, OWN_BOLD)))
     if held:
         return hold_for_confirmation(draft, result, content)
     extra = dict(result.extra)
@@ -205,7 +207,13 @@ def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
     return draft
 
 
-def hold_for_confirmation(draft: StoredDraft, result: services.TurnResult, content: str) -> StoredDraft:
+def stream_text(text: str, size: int = 24) -> Iterator[str]:
+    """The reply in small pieces, for st.write_stream."""
+    for start in range(0, len(text), size):
+        yield text[start : start + size]
+
+
+def hold_for_confirmation(draft: StoredDraft, result: TurnResult, content: str) -> StoredDraft:
     """Keep the proposed changes with the draft (they survive a reload) until 应用 or 放弃."""
     pending: dict[str, Any] = {
         "base": draft.report.model_dump_json(),
@@ -258,7 +266,7 @@ def undo_button(draft: StoredDraft) -> None:
     st.rerun()
 
 
-def live_text(placeholder: Any) -> services.TextCallback:
+def live_text(placeholder: Any) -> TextCallback:
     """Show a part as the LLM writes it."""
 
     def show(number: str, text: str) -> None:
@@ -267,9 +275,7 @@ def live_text(placeholder: Any) -> services.TextCallback:
     return show
 
 
-def turn(
-    draft: StoredDraft, text: str, files: list, on_text: services.TextCallback | None = None
-) -> services.TurnResult:
+def turn(draft: StoredDraft, text: str, files: list, on_text: TextCallback | None = None) -> TurnResult:
     """What a message does: spreadsheets and work documents, then figures, then a drafting request, then an
     answer to the drafting interview, else help."""
     report, cases = draft.report, common.use_cases()
@@ -284,9 +290,9 @@ def turn(
         sheet = cases.intake.spreadsheet_turn(report, upload.getvalue(), upload.name)
         report, changed = sheet.report, changed + sheet.changed
         replies.append(sheet.reply)
-    figures = cases.intake.figures_turn(report, text, draft.extra.get(services.ASKED)) if text.strip() else None
+    figures = cases.intake.figures_turn(report, text, draft.extra.get(ASKED)) if text.strip() else None
     answered = None
-    if text.strip() and (figures is None or not figures.changed) and not services.wants_drafting(text):
+    if text.strip() and (figures is None or not figures.changed) and not wants_drafting(text):
         answered = cases.drafting.interview_turn(
             report, {**draft.extra, **asked}, text
         )  # her words on this year's work
@@ -296,10 +302,10 @@ def turn(
     elif figures is not None:
         report, changed = figures.report, changed + figures.changed
         replies.append(figures.reply)
-    stated = services.stated_facts(text)
+    stated = stated_facts(text)
     facts = {**draft.extra.get(FACTS, {}), **stated}
     replies.extend(f"已记下：{name} {value} 元（第六部分据此起草和核对）。" for name, value in stated.items())
-    numbers = services.wants_drafting(text)
+    numbers = wants_drafting(text)
     if numbers is not None:
         drafted = drafting_turn(draft, report, numbers, on_text, facts)
         question, asked = cases.drafting.next_question(report, {**draft.extra, **asked})
@@ -313,19 +319,19 @@ def turn(
         replies.append(HELP)
     kept = figures.extra if figures is not None and answered is None else {}
     extra = {**kept, **({FACTS: facts} if stated else {}), **asked}
-    return services.TurnResult(report=report, reply="\n\n".join(replies), changed=changed, extra=extra)
+    return TurnResult(report=report, reply="\n\n".join(replies), changed=changed, extra=extra)
 
 
 def drafting_turn(
     draft: StoredDraft,
     report: Report,
     numbers: list[str],
-    on_text: services.TextCallback | None,
+    on_text: TextCallback | None,
     facts: dict[str, Any] | None = None,
-) -> services.TurnResult:
-    work = services.work_facts(draft.extra)
+) -> TurnResult:
+    work = work_facts(draft.extra)
     drafted = common.use_cases().drafting.draft_parts(report, numbers, on_text=on_text, facts=facts, work=work)
-    updated = services.with_parts(report, drafted)
+    updated = with_parts(report, drafted)
     marked = sum(p.text.count(narrative.UNVERIFIED) for p in drafted)
     names = "、".join(f"第{p.number}部分" for p in drafted)
     carried = sum(p.text.count(narrative.CARRIED) for p in drafted)
@@ -335,7 +341,7 @@ def drafting_turn(
     reply.extend(dict.fromkeys(p.note for p in drafted if p.note))
     sources = {**draft.extra.get("sources", {}), **{p.number: p.sources for p in drafted}}
     notes = {**draft.extra.get("notes", {}), **{p.number: p.note for p in drafted}}
-    return services.TurnResult(
+    return TurnResult(
         report=updated, reply="\n\n".join(reply), drafted_parts=numbers, extra={"sources": sources, "notes": notes}
     )
 
@@ -347,7 +353,7 @@ def live_draft(draft: StoredDraft) -> None:
     """The draft beside the chat: tables, narrative, chart and downloads."""
     report = draft.report
     st.subheader(escape(f"{report.agency or ''} {report.year or ''} 年度报告"))
-    findings = services.visible_findings(report, services.findings_of(report))
+    findings = visible_findings(report, findings_of(report))
     errors = sum(1 for f in findings if f.is_error)
     missing = sum(1 for c in report.cells if c.value is None)
     st.caption(f"核对：{errors} 个错误，{len(findings) - errors} 个提醒；尚有 {missing} 个单元格未填。")

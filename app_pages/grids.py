@@ -9,11 +9,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import common, places, services
+from app_pages import common, places
 from app_pages.places import escape
 from nianbao.model import Finding, Report, Severity
 from nianbao.schema import RowSpec, TableId, rows_of
 from nianbao.usecases.drafts import ChatMessage, StoredDraft
+from nianbao.usecases.intake import cell_findings, changed_cells, describe_cell, edit_cells
 
 CHECK_COLUMN = "核对"
 EDIT_NOTE = "grid-edit-note"
@@ -147,7 +148,7 @@ def edits_of(state: Any, grid: Grid) -> dict[Address, str]:
 
 def show_tables(draft: StoredDraft, findings: list[Finding]) -> None:
     """Every table of the draft as one editable grid per group of rows, with the findings drawn on it."""
-    at_cells = services.cell_findings(findings, draft.report)
+    at_cells = cell_findings(findings, draft.report)
     show_edit_note()
     for table in TableId:
         st.markdown(f"**{table.value}**")
@@ -251,9 +252,9 @@ def _in_grid(grid: Grid, address: Address) -> bool:
 def apply_edits(draft: StoredDraft, edits: dict[Address, str]) -> None:
     """An edit goes the way of a chat message's figures: derived cells follow, the change is said in the chat,
     and one click undoes it. Saved at once, then redrawn (the grid's key changes so it shows the new values)."""
-    report, message = services.edit_cells(draft.report, edits)
-    typed = {services.describe_cell(a, report) for a in edits}
-    lines = services.changed_cells(draft.report, report)
+    report, message = edit_cells(draft.report, edits)
+    typed = {describe_cell(a, report) for a in edits}
+    lines = changed_cells(draft.report, report)
     derived = [line for line in lines if line.split("：", 1)[0] not in typed]
     said = edit_message(lines, derived, message)
     common.save_draft(common.add_messages(draft, said), report, **{common.UNDO: draft.report.model_dump_json()})

@@ -10,8 +10,8 @@ import secrets
 
 import streamlit as st
 
-from app_pages import common, services
-from nianbao.access import LoginLockedError, LoginThrottle, wait_in_chinese
+from app_pages import common
+from nianbao.usecases.drafts import LoginLockedError, user_for_code
 
 CODE_SHOWN = "personal-code-shown"
 CODE_CLIENT = "personal-code-client"
@@ -19,7 +19,6 @@ KEY_NOTE = (
     "本页地址就是打开您草稿的钥匙：请收藏本页（Ctrl+D），或复制下面的地址保存好。"
     "持有这个地址或您的取回码的人都能打开您的草稿，请勿转发。"
 )
-_throttle = LoginThrottle()  # one for the app process: wrong codes in a row per client make it wait
 
 
 def way_back() -> None:
@@ -41,7 +40,7 @@ def personal_code() -> None:
     if st.button("显示我的取回码", key="show-code"):
         st.session_state[CODE_SHOWN] = True
     if st.session_state.get(CODE_SHOWN):
-        code = services.draft_store().personal_code(common.user_key())
+        code = common.draft_store().personal_code(common.user_key())
         st.markdown(f"您的取回码：**{code}**")
         st.caption("在另一台电脑上打开年报助手，在下面输入这个取回码，即可打开您的全部草稿。请像密码一样保管。")
 
@@ -52,23 +51,15 @@ def open_by_code() -> None:
         submitted = st.form_submit_button("打开我的草稿")
     if not submitted:
         return
-    store = services.draft_store()
-    found: list[str] = []
-
-    def matches() -> bool:
-        found.extend(user for user in [store.user_for_code(typed)] if user)
-        return bool(found)
-
     try:
-        _throttle.attempt(matches, client_key())
-    except LoginLockedError:
-        wait = wait_in_chinese(_throttle.wait_seconds(client_key()))
-        st.error(f"取回码已连续输错多次，为防止猜测，请 {wait}后再试。")
+        user = user_for_code(common.draft_store(), typed, client_key())
+    except LoginLockedError as e:
+        st.error(e.message)
         return
-    if not found:
+    if user is None:
         st.error("没有这个取回码，请核对后重新输入（不区分大小写）。")
         return
-    common.switch_user(found[0])
+    common.switch_user(user)
     st.rerun()
 
 

@@ -7,14 +7,15 @@ import re
 import pandas as pd
 import streamlit as st
 
-from app_pages import common, places, services
+from app_pages import common, places
 from app_pages.places import escape
-from nianbao.claims.text import split_sentences
 from nianbao.errors import NianbaoError
 from nianbao.model import Finding, Report, Severity
 from nianbao.schema import PART_NUMERALS, PART_TITLES, TABLE_PARTS
+from nianbao.usecases.drafting import PartDraft, export_docx, export_markdown, sentences_of, with_parts, work_facts
 from nianbao.usecases.drafts import StoredDraft
-from nianbao.usecases.figures import chart_rows
+from nianbao.usecases.figures import chart_rows, key_figures
+from nianbao.usecases.intake import findings_of, visible_findings
 
 UNVERIFIED = "【待核实】"
 DRAFTED = ("一", "五", "六")
@@ -38,7 +39,7 @@ def highlighted(paragraph: str) -> str:
     """A paragraph as Markdown with every sentence that carries a mark on a coloured background
     (【待核实】 and 【年份待核实】 red, 【沿用上年，请核实】 orange, 【待补充】 blue, 【建议，待选用】 violet)."""
     pieces = []
-    for sentence in _with_openers_moved(split_sentences(paragraph)):  # the claims engine's sentences
+    for sentence in _with_openers_moved(sentences_of(paragraph)):  # the claims engine's sentences
         shown = escape(sentence)
         colour = next((c for mark, c in _MARK_COLOURS if mark in sentence), None)
         pieces.append(f":{colour}-background[{shown}]" if colour else shown)
@@ -81,7 +82,7 @@ def show_parts(draft: StoredDraft, findings: list[Finding] | None = None) -> Non
 
 def show_work_facts(draft: StoredDraft) -> None:
     """The facts about this year's work kept with the draft, each with its source."""
-    facts = services.work_facts(draft.extra)
+    facts = work_facts(draft.extra)
     if facts:
         with st.expander(f"本年度工作情况（{len(facts)} 条，起草时写入对应部分）"):
             st.markdown("\n".join(f"- {escape(f.describe())}" for f in facts))
@@ -125,7 +126,7 @@ def confirm_buttons(draft: StoredDraft, number: str, text: str) -> None:
 
 def confirm_one(draft: StoredDraft, number: str, text: str) -> None:
     """Confirm one carried-over sentence at a time: pick it, one click."""
-    sentences = [s for line in text.split("\n") for s in split_sentences(line) if CARRIED in s]
+    sentences = [s for line in text.split("\n") for s in sentences_of(line) if CARRIED in s]
     with st.expander(f"逐句确认沿用的句子（{len(sentences)} 句）"):
         index = st.selectbox(
             "沿用的句子",
@@ -139,7 +140,7 @@ def confirm_one(draft: StoredDraft, number: str, text: str) -> None:
 
 
 def save_part(draft: StoredDraft, number: str, text: str) -> None:
-    report = services.with_parts(draft.report, [services.PartDraft(number, text)])
+    report = with_parts(draft.report, [PartDraft(number, text)])
     common.save_draft(draft, report)
     st.rerun()
 
@@ -163,7 +164,7 @@ def part_tools(draft: StoredDraft, number: str, text: str) -> None:
             regenerate(draft, [number], instruction)
         edited = st.text_area("手工修改", value=text, key=f"edit-{draft.id}-{number}-{len(text)}", height=200)
         if st.button(f"保存第{number}部分的修改", key=f"save-{draft.id}-{number}"):
-            report = services.with_parts(draft.report, [services.PartDraft(number, edited)])
+            report = with_parts(draft.report, [PartDraft(number, edited)])
             common.save_draft(draft, report)
             st.rerun()
 
@@ -176,10 +177,10 @@ def regenerate(draft: StoredDraft, numbers: list[str], instruction: str) -> None
         live.markdown(f"**第{number}部分（生成中）**\n\n{escape(text)}")
 
     with st.spinner("正在起草……"):
-        facts, work = draft.extra.get("facts"), services.work_facts(draft.extra)
+        facts, work = draft.extra.get("facts"), work_facts(draft.extra)
         drafting = common.use_cases().drafting
         drafted = drafting.draft_parts(draft.report, numbers, instruction, on_text=show, facts=facts, work=work)
-    report = services.with_parts(draft.report, drafted)
+    report = with_parts(draft.report, drafted)
     sources = {**draft.extra.get("sources", {}), **{p.number: p.sources for p in drafted}}
     notes = {**draft.extra.get("notes", {}), **{p.number: p.note for p in drafted}}
     common.save_draft(draft, report, sources=sources, notes=notes)
@@ -193,7 +194,7 @@ def show_chart(draft: StoredDraft) -> None:
         rows = chart_rows(common.use_cases().knowledge, report.agency or "", report)
     except NianbaoError as e:
         st.info(escape(f"知识库中没有该机关的往年数据（{e.message}），图中只有本草稿。"))
-        rows = {report.year or 0: services.key_figures(report)}
+        rows = {report.year or 0: key_figures(report)}
     frame = pd.DataFrame.from_dict(rows, orient="index").sort_index()
     frame.index = [f"{y}年" + ("（本草稿）" if y == report.year else "") for y in frame.index]
     # Each on its own axis: beside hundreds of requests, two or three appeals would be invisible.
@@ -236,17 +237,17 @@ def bars(title: str, frame: pd.DataFrame, columns: list[str], unit: str) -> None
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _docx_bytes(report_json: str) -> bytes:
-    return services.export_docx(Report.model_validate_json(report_json))
+    return export_docx(Report.model_validate_json(report_json))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _markdown_text(report_json: str) -> str:
-    return services.export_markdown(Report.model_validate_json(report_json))
+    return export_markdown(Report.model_validate_json(report_json))
 
 
 def unfinished_note(report: Report) -> None:
     """Before a download: what the draft still lacks, so an unfinished one is not sent out unawares."""
-    findings = services.visible_findings(report, services.findings_of(report))
+    findings = visible_findings(report, findings_of(report))
     errors = sum(1 for f in findings if f.is_error)
     blank = sum(1 for c in report.cells if c.value is None)
     marked = sum(report.part_text(n).count(UNVERIFIED) for n in ("一", "五", "六"))

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import common, places, services
+from app_pages import common, places
 from app_pages.narrative import escape
 from nianbao.errors import NianbaoError
 from nianbao.model import Location, Report, Severity
@@ -50,14 +50,14 @@ def render() -> None:
 def choose_report() -> Report | None:
     source = st.radio("审阅对象", [FROM_DRAFT, FROM_FILE], horizontal=True, key="review-source")
     if source == FROM_DRAFT:
-        drafts = services.draft_store().list_drafts(common.user_key())
+        drafts = common.draft_store().list_drafts(common.user_key())
         if not drafts:
             st.info("您还没有保存的草稿，请先在“起草”页新建，或上传文件。")
             return None
         names = {d.id: d.name for d in drafts}
         chosen = st.selectbox("选择草稿", list(names), format_func=names.__getitem__, key="review-draft")
         st.session_state[REVIEWED_NAME] = names[chosen]  # the downloaded review names the draft
-        return services.draft_store().get(common.user_key(), chosen).report
+        return common.draft_store().get(common.user_key(), chosen).report
     st.session_state[REVIEWED_NAME] = ""
     upload = st.file_uploader("上传待审阅的报告（TXT、Markdown、HTML、DOCX、PDF）", key="review-file")
     return common.use_cases().reviewing.read_upload(upload.getvalue(), upload.name) if upload else None

@@ -56,14 +56,17 @@ def app_turns(rounds: int) -> tuple[list[float], list[float]]:
 
 
 def service_turns(rounds: int) -> list[float]:
-    from app_pages import services
+    from nianbao.usecases.container import session_use_cases
+    from nianbao.usecases.intake import findings_of, new_report
 
+    intake = session_use_cases(False).intake
     timings = []
     for index in range(rounds):
-        report = services.new_report("测试县人民政府", 2024)
+        report = new_report("测试县人民政府", 2024)
         start = time.perf_counter()
-        result = services.figures_turn(report, MESSAGE.format(total=218 + index, people=200 + index))
-        services.findings_of(result.report)
+        result = intake.figures_turn(report, MESSAGE.format(total=218 + index, people=200 + index))
+        assert result is not None, "the message gave no figures"
+        findings_of(result.report)
         timings.append(time.perf_counter() - start)
     return timings
 

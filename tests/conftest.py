@@ -20,6 +20,7 @@ from nianbao.kb.service import KnowledgeBase
 from nianbao.model import Report
 from nianbao.readers import read_report
 from nianbao.settings import Settings, get_settings
+from nianbao.usecases.drafts import CODE_ATTEMPTS
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -39,10 +40,12 @@ os.environ["NIANBAO_ADMIN_PASSWORD"] = ""
 
 @pytest.fixture(autouse=True)
 def no_failed_admin_logins() -> Iterator[None]:
-    """The app process counts wrong admin passwords (nianbao.access): one test's must not lock out the next."""
+    """The app process counts wrong admin passwords and personal codes: one test's must not lock out the next."""
     ADMIN_LOGINS.reset()
+    CODE_ATTEMPTS.reset()
     yield
     ADMIN_LOGINS.reset()
+    CODE_ATTEMPTS.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -251,7 +251,10 @@ def test_choosing_the_installed_model_starts_the_real_server_on_loopback(real_mo
 @pytest.mark.local_llm
 def test_the_server_started_on_demand_stops_when_the_app_process_exits(real_model: Path, data_dir: Path) -> None:
     settings = get_settings()
-    script = "from app_pages import services\nprint(services.start_local_model().message, flush=True)\n"
+    script = (
+        "from nianbao.usecases.container import session_use_cases\n"
+        "print(session_use_cases(False).models.start_local_model().message, flush=True)\n"
+    )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert "本地大模型已就绪" in done.stdout, done.stderr[-2000:]
     with pytest.raises(OSError):
@@ -263,12 +266,13 @@ def test_the_server_started_on_demand_dies_when_the_app_process_is_killed(real_m
     settings = get_settings()
     script = (  # started from a page run's thread, as Streamlit does; then the app runs until it is killed
         "import sys, threading\n"
-        "from app_pages import services\n"
         "from nianbao.localmodel import local_server\n"
-        "page_run = threading.Thread(target=services.start_local_model)\n"
+        "from nianbao.usecases.container import session_use_cases\n"
+        "models = session_use_cases(False).models\n"
+        "page_run = threading.Thread(target=models.start_local_model)\n"
         "page_run.start(); page_run.join()\n"
-        "process = local_server(services.settings()).process\n"
-        "print(process.pid if process else services.local_model_status().message, flush=True)\n"
+        "process = local_server(models.settings).process\n"
+        "print(process.pid if process else models.local_model_status().message, flush=True)\n"
         "sys.stdin.read()\n"
     )
     app = subprocess.Popen(

@@ -32,6 +32,7 @@ from nianbao.model import Report
 from nianbao.schema import TableId
 from nianbao.settings import Settings, get_settings
 from nianbao.usecases.container import compose
+from nianbao.usecases.drafting import PartDraft, with_parts
 from tests.fake_openai import FakeOpenAI, Reply, fake_openai
 from tests.test_drafting_llm import WORK, part_one, shown, written
 
@@ -287,10 +288,8 @@ def llm_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_a_lasting_fault_keeps_the_finished_part_and_the_users_own_text(
     llm_env: Path, monkeypatch: pytest.MonkeyPatch, cells: Report
 ) -> None:
-    from app_pages import services
-
     own = "我们自己写的第五部分，不能丢。"
-    report = services.with_parts(cells, [services.PartDraft("五", own)])
+    report = with_parts(cells, [PartDraft("五", own)])
     first = part_one(cells, cells.count(REQ, "一", "总计"))
     with fake_openai([Reply(first), Reply(status=500)]) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)

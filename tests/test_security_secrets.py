@@ -23,7 +23,6 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages import services
 from nianbao.cli import main
 from nianbao.commands.cells import cells_csv
 from nianbao.drafting.example import example_next_year
@@ -32,6 +31,7 @@ from nianbao.logs import HIDDEN, install_redaction, redact
 from nianbao.readers import read_report
 from nianbao.settings import Settings, get_settings
 from nianbao.usecases.container import session_use_cases
+from nianbao.usecases.drafting import export_docx, export_markdown
 from tests.fake_openai import Reply, fake_openai
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,9 +244,9 @@ def exports(watch: Watch, data_dir: Path, at: AppTest) -> None:
     store = DraftStore.in_data_dir(data_dir)
     draft = store.get(str(at.query_params["u"]), str(at.query_params["d"]))
     assert PART_ONE in draft.report.part_text("一")  # the working endpoint's text was kept
-    docx = services.export_docx(draft.report)
+    docx = export_docx(draft.report)
     watch.found += [f"docx {leak}" for leak in docx_leaks(docx)]
-    watch.data("markdown", services.export_markdown(draft.report).encode("utf-8"))
+    watch.data("markdown", export_markdown(draft.report).encode("utf-8"))
     cases = session_use_cases(False)
     review = cases.reviewing.review(draft.report, cases.knowledge.previous_report("鹿邑县人民政府", 2022))
     watch.data("review html", cases.reviewing.page_html(review).encode("utf-8"))

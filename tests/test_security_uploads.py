@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages.services import MAX_NAME_BYTES, safe_file_name
 from nianbao.kb.service import KnowledgeBase
 from nianbao.settings import get_settings
+from nianbao.usecases.knowledge import MAX_NAME_BYTES, safe_file_name
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

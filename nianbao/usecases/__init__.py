@@ -1,4 +1,4 @@
-"""The use cases both shells call: the Streamlit pages (through app_pages/services.py) and the ``nianbao`` command.
+"""The use cases both shells call: the Streamlit pages and the ``nianbao`` command.
 
 One module per use case — ``drafting`` (narrative parts, with the one LLM fallback policy), ``intake``
 (figures from a chat message, a spreadsheet or an edited cell), ``reviewing``, ``knowledge`` (the knowledge

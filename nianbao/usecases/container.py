@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cache, partial
 
 from nianbao.drafting.sources import ReportSource
+from nianbao.drafts import DraftStore
+from nianbao.logs import configure_logging
 from nianbao.settings import Settings, get_settings
 from nianbao.usecases import components
 from nianbao.usecases.drafting import Drafting
@@ -14,7 +16,7 @@ from nianbao.usecases.knowledge import Knowledge
 from nianbao.usecases.models import Models
 from nianbao.usecases.reviewing import Reviewing
 
-__all__ = ["Settings", "UseCases", "compose", "configured_settings", "session_use_cases"]
+__all__ = ["Settings", "UseCases", "compose", "configure_logging", "configured_settings", "session_use_cases"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,10 @@ class UseCases:
     reviewing: Reviewing
     intake: Intake
     drafting: Drafting
+
+    def draft_store(self) -> DraftStore:
+        """The draft store of this configuration's data folder (opened once per folder)."""
+        return components.draft_store(self.settings)
 
 
 def configured_settings() -> Settings:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from nianbao.claims.text import split_sentences
 from nianbao.drafting import interview
 from nianbao.drafting.facts import facts_in_text
 from nianbao.drafting.model import Draft, DraftParagraph, DraftPart
@@ -233,6 +234,11 @@ def with_parts(report: Report, drafted: list[PartDraft]) -> Report:
         existing.text = part.text
     updated.parts = updated.ordered_parts()
     return updated
+
+
+def sentences_of(paragraph: str) -> list[str]:
+    """A paragraph's sentences as the claims engine splits them (the page colours and confirms them one by one)."""
+    return split_sentences(paragraph)
 
 
 def wants_drafting(message: str) -> list[str] | None:

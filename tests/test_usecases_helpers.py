@@ -1,4 +1,4 @@
-"""The services the pages call, without a page: file names, drafting requests, key figures, cell edits."""
+"""The use cases' helpers the pages call, without a page: file names, drafting requests, key figures, cell edits."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from app_pages import services
 from nianbao.readers import read_report
 from nianbao.schema import TableId
+from nianbao.usecases.drafting import wants_drafting
+from nianbao.usecases.figures import key_figures
+from nianbao.usecases.intake import edit_cells
+from nianbao.usecases.knowledge import safe_file_name
 
 REQ = TableId.REQUESTS
 
@@ -25,7 +28,7 @@ REQ = TableId.REQUESTS
     ],
 )
 def test_an_uploaded_file_name_becomes_a_plain_file_name(name, expected):
-    assert services.safe_file_name(name) == expected
+    assert safe_file_name(name) == expected
 
 
 @pytest.mark.parametrize(
@@ -38,12 +41,12 @@ def test_an_uploaded_file_name_becomes_a_plain_file_name(name, expected):
     ],
 )
 def test_a_drafting_request_names_its_parts(message, parts):
-    assert services.wants_drafting(message) == parts
+    assert wants_drafting(message) == parts
 
 
 def test_key_figures_of_the_seed(seed_path):
     report = read_report(seed_path)
-    figures = services.key_figures(report)
+    figures = key_figures(report)
     assert figures["新收申请（件）"] == report.value(REQ, "一", "总计")
     share = Decimal(report.value(REQ, "三.一", "总计")) / Decimal(report.value(REQ, "三.七", "总计")) * 100
     assert figures["予以公开占比（%）"] == pytest.approx(float(share))
@@ -52,7 +55,7 @@ def test_key_figures_of_the_seed(seed_path):
 
 def test_a_cell_edit_that_breaks_a_total_is_kept_with_the_rules_message(seed_path):
     report = read_report(seed_path)
-    updated, message = services.edit_cells(report, {(REQ, "一", "总计"): "9999"})
+    updated, message = edit_cells(report, {(REQ, "一", "总计"): "9999"})
     assert updated.value(REQ, "一", "总计") == 9999
     assert "勾稽关系" in message
     assert report.value(REQ, "一", "总计") != 9999
@@ -61,7 +64,7 @@ def test_a_cell_edit_that_breaks_a_total_is_kept_with_the_rules_message(seed_pat
 def test_a_cell_edit_in_words_is_read_as_a_number(seed_path):
     report = read_report(seed_path)
     before = report.value(REQ, "一", "总计")
-    updated, message = services.edit_cells(report, {(REQ, "一", "其他"): "一百"})
+    updated, message = edit_cells(report, {(REQ, "一", "其他"): "一百"})
     assert message == ""
     assert updated.value(REQ, "一", "其他") == 100
     assert updated.value(REQ, "一", "总计") == before - (report.value(REQ, "一", "其他") or 0) + 100
