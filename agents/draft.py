@@ -70,7 +70,7 @@ from nianbao.drafting.verify import (
     mark_sentence,
     validation_findings,
 )
-from nianbao.drafting.worknotes import WorkFact
+from nianbao.drafting.worknotes import WorkFact, stated_place
 from nianbao.model import Report
 from nianbao.schema import PART_NUMERALS, PART_TITLES
 from nianbao.similarity import containment
@@ -522,7 +522,7 @@ class LLMDrafter:
             raise ValueError(f"part {number} is a table, not drafted")
         facts = dict(facts or {})
         report = draft.report
-        base, own = self._base(report)
+        base, own = self._base(report, stated_place(work or []))
         hits = self._hits(report, number, base)
         system = self._system_prompt(report)
         variables = {
@@ -677,10 +677,10 @@ class LLMDrafter:
             last_year=(report.year or 0) - 1,
         )
 
-    def _base(self, report: Report) -> tuple[Report | None, bool]:
+    def _base(self, report: Report, place: str = "") -> tuple[Report | None, bool]:
         if self.source is None or report.agency is None or report.year is None:
             return None, False
-        return grounding_report(self.source, report.agency, report.year)
+        return grounding_report(self.source, report.agency, report.year, place)
 
     def _hits(self, report: Report, number: str, base: Report | None) -> list[Hit]:
         if self.source is None:
@@ -750,7 +750,7 @@ def facts_text(facts: Facts, work: list[WorkFact] | None = None, number: str = "
     return "\n".join(lines) or "（无）"
 
 
-_KINDS = ("整改", "问题", "措施", "其他")
+_KINDS = ("整改", "问题", "措施", "其他", "所在地")  # 所在地 chooses a model report, it is not written
 # What the model writes of 五 and 六 (上年度问题整改情况 and the fee are always written from her facts).
 _PART_KINDS = {"五": ("问题", "措施"), "六": ("其他",)}
 

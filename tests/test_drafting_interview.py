@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao.drafting.interview import Interview, answer, ask, plan_for, propose_from_document
+from nianbao.drafting.interview import QUESTIONS, Interview, answer, ask, plan_for, propose_from_document
 from nianbao.drafting.marks import TO_FILL
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.sources import ReportList
@@ -123,3 +123,32 @@ def test_not_right_takes_back_her_last_answer_and_asks_again(started) -> None:
     answer(interview, "组织了全县政务公开业务培训3次", plan)
     assert [f.text for f in interview.facts] == ["组织了全县政务公开业务培训3次"]
     assert interview.asked is not None and interview.asked.about == "依申请公开"
+
+
+def test_where_the_body_is_is_kept_and_the_question_asked_stays_asked(started) -> None:
+    interview, plan = started
+    reply = answer(interview, "我们是江苏省宿迁市沭阳县的", plan)
+    assert reply.startswith("已记下所在地：江苏省宿迁市沭阳县。")
+    assert reply.endswith("今年监督保障方面做了哪些工作？（如培训、考核、督查）")
+    assert [(f.about, f.text) for f in interview.facts] == [("所在地", "江苏省宿迁市沭阳县")]
+    answer(interview, "组织培训3次", plan)
+    assert interview.facts[-1].about == "监督保障"
+
+
+def test_a_place_without_a_province_is_kept_and_the_clerk_is_asked_for_the_province(started) -> None:
+    interview, plan = started
+    reply = answer(interview, "我们是沭阳县的", plan)
+    assert "未能从中确定所在省份，请写明省份" in reply
+
+
+def test_a_city_is_enough_to_tell_the_province(started) -> None:
+    interview, plan = started
+    assert answer(interview, "我单位位于宿迁市", plan).startswith("已记下所在地：宿迁市（江苏省）。")
+
+
+def test_a_place_said_before_the_interview_starts_it() -> None:
+    from nianbao.drafting.interview import reply_to
+
+    plan = plan_for(None, "沭阳县教育局", 2023)
+    reply = reply_to(Interview(), "我们是江苏省宿迁市沭阳县的", plan) or ""
+    assert reply.endswith(QUESTIONS["主动公开"])

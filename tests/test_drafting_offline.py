@@ -143,7 +143,7 @@ def test_without_an_own_report_only_a_peers_structure_is_borrowed_and_named() ->
         "（四）监督保障情况",
     ]  # 沐阳's four subsections, in its order, under the format's own headings
     assert draft.sources() == []
-    assert any("参照了沐阳县人民政府2025年度报告" in note for note in draft.notes)
+    assert any(note.startswith("结构参照：沐阳县人民政府2025年报告（同为县级；") for note in draft.notes)
     assert check_report(draft.report).errors == []
 
 

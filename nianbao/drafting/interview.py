@@ -18,7 +18,17 @@ from nianbao.claims.text import split_sentences
 from nianbao.drafting.outline import TOPIC_ORDER, Topic, outline_of, topic_of
 from nianbao.drafting.partfive import TYPICAL_PROBLEMS, similar
 from nianbao.drafting.sources import ReportSource, grounding_report
-from nianbao.drafting.worknotes import CHAT, Kind, WorkFact, classify, items_of, without_item_mark, without_label
+from nianbao.drafting.worknotes import (
+    CHAT,
+    Kind,
+    WorkFact,
+    classify,
+    items_of,
+    place_stated,
+    without_item_mark,
+    without_label,
+)
+from nianbao.kb.provinces import full_name, province_of_place
 from nianbao.numerals import normalize_digits
 from nianbao.problems import problems_listed
 
@@ -125,6 +135,8 @@ def answer(interview: Interview, message: str, plan: Plan) -> str:
     before = len(interview.facts)
     if UNDO.match(message):
         return take_back(interview)
+    if (place := place_stated(message)) is not None:
+        return placed(interview, place, plan)
     if (adopted := ADOPT.match(normalize_digits(message))) is not None and interview.offered:
         answers_it = asked is not None and all(f.about == asked.about for f in interview.offered)
         reply = adopt(interview, adopted.group("numbers"), message.strip().startswith(("全部", "都")))
@@ -139,6 +151,20 @@ def answer(interview: Interview, message: str, plan: Plan) -> str:
     follow = ask(interview, plan)
     ending = follow or "各部分的情况都已记下。说“起草总体情况”即可按这些情况重新起草第一、五、六部分。"
     return f"{reply}\n\n{ending}"
+
+
+def placed(interview: Interview, place: str, plan: Plan) -> str:
+    """Where the body is, kept with its facts (it decides whose structure is borrowed); the question asked
+    stays asked."""
+    interview.facts.append(WorkFact(about=Kind.PLACE.value, text=place))
+    interview.last_added, interview.last_asked = 1, None
+    province = province_of_place(place)
+    understood = f"（{full_name(province)}）" if province is not None and full_name(province) not in place else ""
+    if province is None:
+        understood = "（未能从中确定所在省份，请写明省份，如“我们是江苏省宿迁市沭阳县的”）"
+    reply = f"已记下所在地：{place}{understood}。没有本机关往年报告时，优先参照同省、同级机关报告的结构。"
+    follow = interview.asked.text if interview.asked is not None else ask(interview, plan)
+    return f"{reply}\n\n{follow}" if follow else reply
 
 
 def take_back(interview: Interview) -> str:
@@ -205,9 +231,10 @@ def propose_from_document(interview: Interview, text: str, source: str) -> str:
     return f"从“{source}”中找到以下 {len(proposed)} 条工作情况：\n{listed}\n\n回复“全部采用”或“采用1、3”选用。"
 
 
-def plan_for(source: ReportSource | None, agency: str, year: int) -> Plan:
-    """The questions for a body's draft: its own last report's subsections and problems (a peer's subsections)."""
-    base, own = grounding_report(source, agency, year) if source is not None else (None, False)
+def plan_for(source: ReportSource | None, agency: str, year: int, place: str = "") -> Plan:
+    """The questions for a body's draft: its own last report's subsections and problems (a peer's subsections);
+    ``place``: where the clerk said the body is."""
+    base, own = grounding_report(source, agency, year, place) if source is not None else (None, False)
     topics = outline_of(base.part_text("一")).topics() if base is not None else list(TOPIC_ORDER)
     problems = [p[:30] for p in problems_listed(base.part_text("五"))] if base is not None and own else []
     suggestions = [p for p in TYPICAL_PROBLEMS if not any(similar(p, old) for old in problems)]
@@ -227,7 +254,7 @@ def reply_to(interview: Interview, message: str, plan: Plan) -> str | None:
     (“主动公开：…”), a pick of offered facts, or a request to be asked (“介绍工作情况”); None for anything else."""
     asked_for = ASK_AGAIN.search(message) is not None
     adopting = bool(interview.offered) and ADOPT.match(normalize_digits(message)) is not None
-    labelled = is_labelled(message)
+    labelled = is_labelled(message) or place_stated(message) is not None
     undoing = UNDO.match(message) is not None and (interview.last_added > 0 or interview.last_asked is not None)
     if interview.asked is None and not (asked_for or adopting or labelled or undoing):
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nianbao.drafting.sources import Hit, same_agency
+from nianbao.drafting.sources import PLACE_REPORTS, Hit, same_agency, serves
 from nianbao.kb.service import KnowledgeBase
 from nianbao.model import Report
 
@@ -22,6 +22,11 @@ class KnowledgeBaseSource:
     def peer_reports(self, level: str, before_year: int) -> list[Report]:
         peers = [r for r in self.kb.list() if r.level == level and r.year < before_year]
         return [self._report(r.id) for r in sorted(peers, key=lambda r: r.year, reverse=True)]
+
+    def place_reports(self, place: str, before_year: int) -> list[Report]:
+        found = [r for r in self.kb.list() if serves(r.agency, place) and r.year < before_year]
+        newest = sorted(found, key=lambda r: r.year, reverse=True)[:PLACE_REPORTS]
+        return [self._report(r.id) for r in newest]
 
     def search(self, query: str, agency: str | None = None, part: str | None = None, k: int = 5) -> list[Hit]:
         hits = self.kb.search(query, k=k, agency=agency, section=part)

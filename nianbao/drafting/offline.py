@@ -42,9 +42,9 @@ from nianbao.drafting.outline import (
 )
 from nianbao.drafting.partfive import PartFive, five_instruction_notes, measures_year
 from nianbao.drafting.rewrite import FigureRewriter, shift_years
-from nianbao.drafting.sources import ReportSource, agency_level, grounding_report
+from nianbao.drafting.sources import Grounding, ReportSource, agency_level, grounding
 from nianbao.drafting.verify import Facts, mark_failing
-from nianbao.drafting.worknotes import Kind, WorkFact, stated_figures, work_paragraph
+from nianbao.drafting.worknotes import Kind, WorkFact, stated_figures, stated_place, work_paragraph
 from nianbao.model import Part, Report
 from nianbao.problems import problems_listed
 from nianbao.schema import PART_NUMERALS, PART_TITLES, TableId, addresses
@@ -91,8 +91,9 @@ def draft_offline(
 ) -> Draft:
     """A complete draft of ``agency``'s report for ``year`` from this year's cells, the clerk's facts and
     past reports (``instruction``: a regenerate request, followed where the built-in drafter can)."""
-    base, own = grounding_report(source, agency, year) if source is not None else (None, False)
-    drafter = OfflineDrafter(agency, year, cells, base, own, dict(facts or {}), list(work or []))
+    work = list(work or [])
+    found = grounding(source, agency, year, stated_place(work)) if source is not None else Grounding()
+    drafter = OfflineDrafter(agency, year, cells, found.report, found.own, dict(facts or {}), work, found)
     return drafter.draft(instruction)
 
 
@@ -112,8 +113,10 @@ class OfflineDrafter:
         own: bool,
         facts: Facts,
         work: list[WorkFact] | None = None,
+        grounded: Grounding | None = None,
     ) -> None:
         self.agency, self.year, self.base, self.own = agency, year, base, own
+        self.grounded = grounded or Grounding(report=base, own=own)
         self.work = list(work or [])
         self.report = new_report(agency, year, cells)
         self.subject = subject_of(base if own else None, agency)
@@ -136,10 +139,7 @@ class OfflineDrafter:
             return ["没有找到本机关或同级机关的往年报告，叙述部分由本年度数据和您提供的情况生成。"]
         notes = []
         if not self.own:
-            notes.append(
-                f"本机关没有往年报告，第一部分的小标题结构参照了{self.base.agency}{self.base.year}年度报告；"
-                "该报告的文字、数字和专有名词均未采用。"
-            )
+            notes.append(self.grounded.note())
         if self.previous is not None and self.previous.format is not self.report.format:
             notes.append(format_note(self.previous, self.report))
         if left_out := self.carried.instructions_left_out:

@@ -30,6 +30,7 @@ class Kind(StrEnum):
     PROBLEM = "问题"
     MEASURE = "措施"
     OTHER = "其他"
+    PLACE = "所在地"  # where the body is (江苏省宿迁市沭阳县): not written, it decides whose structure to borrow
 
 
 class WorkFact(BaseModel):
@@ -78,6 +79,11 @@ _COUNTED_NOUN = re.compile(
 _SUBJECT_START = re.compile(r"^(?:我[县市区省局委办厅镇乡]|本机关|[县市区]政府|[县市区]委|全[县市区省])")
 _ITEM_MARK = re.compile(r"^\s*(?:[一二三四五六七八九十]是|[（(]?[0-9一二三四五六七八九十]{1,2}[)）、.．]|[-*•])\s*")
 _CLAUSE = re.compile(r"[^，,；;]+")
+_PLACE_SAID = re.compile(
+    r"^\s*(?:我们|我们单位|我单位|本单位|本机关|我[县市区局委办厅])(?:这里|这边)?(?:是|在|位于|地处|属于|隶属于?)"
+    r"(?P<place>(?:[\u4e00-\u9fff]{2,9}?(?:省|自治区|市|自治州|州|盟|县|区|旗))+)"
+    r"(?:的)?(?:单位|机关|部门)?[。！!.]?\s*$"
+)
 _PARTICLE_LE = re.compile(r"(?<![为除完])了(?![解])")  # 配备了 → 配备; 为了, 了解 stay
 
 
@@ -170,9 +176,23 @@ def stated_figures(facts: list[WorkFact], subject: str, year: int) -> dict[str, 
     return figures
 
 
+def place_stated(text: str) -> str | None:
+    """The place a message says the body is in (“我们是江苏省宿迁市沭阳县的” → 江苏省宿迁市沭阳县), else None."""
+    labelled = re.match(rf"\s*{Kind.PLACE.value}[：:]\s*(?P<place>\S.*?)\s*$", text)
+    said = labelled or _PLACE_SAID.match(text)
+    return said.group("place").rstrip("。") if said is not None else None
+
+
+def stated_place(facts: list[WorkFact]) -> str:
+    """Where the clerk last said the body is ('' when she did not)."""
+    return next((f.text for f in reversed(facts) if f.about == Kind.PLACE.value and f.chosen), "")
+
+
 def classify(text: str, asked: str | None = None) -> str:
-    """What a fact is about: the subsection named at its start (“主动公开：…”), else the one asked about,
-    else the one its words speak of, else 其他."""
+    """What a fact is about: where the body is (“我们是江苏省…的”), the subsection named at its start
+    (“主动公开：…”), else the one asked about, else the one its words speak of, else 其他."""
+    if place_stated(text) is not None:
+        return Kind.PLACE.value
     for about in [*Topic, *Kind]:
         if re.match(rf"\s*{about.value}[：:]", text):
             return about.value
@@ -183,7 +203,9 @@ def classify(text: str, asked: str | None = None) -> str:
 
 
 def without_label(text: str) -> str:
-    """The fact without a leading “主动公开：” naming its subsection."""
+    """The fact without a leading “主动公开：” naming its subsection (a place stated: the place alone)."""
+    if (place := place_stated(text)) is not None:
+        return place
     for about in [*Topic, *Kind]:
         text = re.sub(rf"^\s*{about.value}[：:]\s*", "", text)
     return text

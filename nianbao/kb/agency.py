@@ -10,6 +10,8 @@ The heuristic, in order:
    (淮安市教育局 -> 淮安市); for a government, everything before 人民政府.
 
 A name that fits none of these gets level 其他 and the name itself as region. Nothing is looked up.
+The tier (县级, 市级, 省级) is the level of the place a body serves, a department's too (its province:
+``nianbao.kb.provinces``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ _GOVERNMENT = re.compile(r"^(?P<place>.+?)(?:人民政府|政府)$")
 _PLACE_PREFIX = re.compile(
     r"^(?:[\u4e00-\u9fff]{1,6}?(?:自治区|省))?(?:[\u4e00-\u9fff]{1,6}?(?:市|州|盟))?(?:[\u4e00-\u9fff]{1,6}?(?:县|区|旗))?"
 )
+_TIERS = {"县": "县级", "市": "市级", "省": "省级"}
 _UNIT_LEVELS: tuple[tuple[str, Level], ...] = (
     ("自治区", "省"),
     ("省", "省"),
@@ -59,3 +62,20 @@ def agency_region(agency: str) -> str:
         return match.group("place")
     prefix = _PLACE_PREFIX.match(name)
     return prefix.group(0) if prefix and prefix.group(0) else name
+
+
+def agency_tier(agency: str) -> str:
+    """县级, 市级 or 省级: the level of the place the body serves (a county's department is 县级); '' unknown."""
+    return _TIERS.get(agency_level(f"{agency_region(agency)}人民政府"), "")
+
+
+def innermost_place(region: str) -> str:
+    """The smallest place of a region (宿迁市沭阳县 -> 沭阳县, 淮安市 -> 淮安市): what two names of one
+    place share when only one of them carries its city."""
+    units = place_units(region)
+    return units[-1] if units else region
+
+
+def place_units(region: str) -> list[str]:
+    """A region's places, largest first (淮安市清江浦区 -> 淮安市, 清江浦区)."""
+    return re.findall(r"[\u4e00-\u9fff]+?(?:自治区|自治州|省|市|州(?!市)|盟|县|区|旗)", region)

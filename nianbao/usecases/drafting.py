@@ -19,7 +19,7 @@ from nianbao.drafting.facts import facts_in_text
 from nianbao.drafting.model import Draft, DraftParagraph, DraftPart
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.sources import ReportSource
-from nianbao.drafting.worknotes import WorkFact
+from nianbao.drafting.worknotes import WorkFact, stated_place
 from nianbao.errors import NianbaoError
 from nianbao.model import Part, Report
 from nianbao.schema import PART_NUMERALS, PART_TITLES
@@ -168,13 +168,13 @@ class Drafting:
         """The interview's reply to a message and its state to save with the draft; None when the message is
         not for the interview."""
         state = interview.Interview.model_validate(saved.get(INTERVIEW) or {})
-        reply = interview.reply_to(state, message, self._plan(report))
+        reply = interview.reply_to(state, message, self._plan(report, state))
         return None if reply is None else (reply, {INTERVIEW: state.model_dump(mode="json")})
 
     def next_question(self, report: Report, saved: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """The interview's next question ('' when all are answered) and its state to save."""
         state = interview.Interview.model_validate(saved.get(INTERVIEW) or {})
-        return interview.ask(state, self._plan(report)), {INTERVIEW: state.model_dump(mode="json")}
+        return interview.ask(state, self._plan(report, state)), {INTERVIEW: state.model_dump(mode="json")}
 
     def document_turn(self, saved: dict[str, Any], data: bytes, name: str) -> tuple[str, dict[str, Any]]:
         """An uploaded 工作总结 / 工作要点 (DOCX, TXT, PDF): its work facts proposed for 采用, read in a worker."""
@@ -184,8 +184,9 @@ class Drafting:
         state = interview.Interview.model_validate(saved.get(INTERVIEW) or {})
         return interview.propose_from_document(state, text, name), {INTERVIEW: state.model_dump(mode="json")}
 
-    def _plan(self, report: Report) -> interview.Plan:
-        return interview.plan_for(self._open_source(), report.agency or "", report.year or 0)
+    def _plan(self, report: Report, state: interview.Interview) -> interview.Plan:
+        place = stated_place(state.facts)  # where she said the body is: whose structure it borrows
+        return interview.plan_for(self._open_source(), report.agency or "", report.year or 0, place)
 
 
 def work_facts(saved: dict[str, Any]) -> list[WorkFact]:
