@@ -79,3 +79,25 @@ def test_a_correction_in_the_next_message_is_about_the_row_talked_about(data_dir
     assert "（一）予以公开 / 自然人：16 → 15" in reply and "（一）予以公开 / 商业企业：2 → 3" in reply
     apply_pending(at)
     assert stored(data_dir, at).report.value(REQ, "三.一", "自然人") == 15
+
+
+def test_a_breakdown_in_the_next_message_goes_to_the_total_it_adds_up_to(data_dir):
+    at = new_draft(start())
+    send(at, "今年新收申请52件，上年结转3件。")
+    propose(at, "其中自然人50件，企业2件")
+
+    reply = last_reply(at)
+    assert "一 本年新收政府信息公开申请数量 / 自然人：空 → 50" in reply
+    apply_pending(at)
+    report = stored(data_dir, at).report
+    assert report.value(REQ, "一", "商业企业") == 2 and report.value(REQ, "二", "自然人") is None
+
+
+def test_a_correction_by_value_changes_the_cell_that_had_it(data_dir):
+    at = new_draft(start())
+    send(at, "收到申请52件，予以公开30件")
+    propose(at, "刚才说错了，不是52是53")
+
+    assert "一 本年新收政府信息公开申请数量 / 总计：52 → 53" in last_reply(at)
+    apply_pending(at)
+    assert stored(data_dir, at).report.value(REQ, "三.一", "总计") == 30

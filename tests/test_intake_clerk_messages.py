@@ -37,13 +37,14 @@ def cells(spec: dict[str, Any]) -> dict[Address, CellNumber]:
 def read_turns(turns: list[str]) -> tuple[Report, set[Address], list[str]]:
     """The draft after every turn, the cells the clerk's words set, and the notes of every reply.
 
-    Each turn knows the rows the one before talked about, as the chat does (for “不对，自然人15件”).
+    Each turn knows the rows the one before talked about and the cells it gave, as the chat does (for
+    “不对，自然人15件”, “其中自然人50件，企业2件”, “不是52是53”).
     """
     report, said, notes = empty_report(), set(), []
-    rows: dict[str, str] = {}
+    previous = extract("", report.format)
     for text in turns:
-        extraction = extract(text, report.format, rows)
-        proposal, rows = propose_extraction(report, extraction), extraction.rows
+        extraction = extract(text, report.format, previous.rows, previous.said)
+        proposal, previous = propose_extraction(report, extraction), extraction
         said |= {c.address for c in proposal.changes if c.origin is not Origin.DERIVED}
         notes += proposal.notes
         report = proposal.report

@@ -38,6 +38,7 @@ from nianbao.intake.lexicon import (
     SHARE,
     TOTAL,
     WITHIN,
+    WORK,
     ColumnRef,
     GroupRef,
     Marker,
@@ -73,6 +74,13 @@ _CORRECTION_START = ("不对", "刚才说错了", "说错了", "更正", "纠正
 RECEIVED_NOTE = "“受理”按本年新收填写；如所说的受理数含上年结转的申请，请更正"
 LITIGATION_QUESTION = "是未经复议直接起诉、复议后起诉，还是两者合计？请分别说明（如“直接起诉2件，复议后起诉1件”）。"
 _LITIGATION_ROWS = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
+_GENERIC_ROWS = ("一", "三.七", "四")
+"""Rows named by words other work uses too (收到、受理、答复、办结、结转): 受理工单1200件 is not an application."""
+_APPLIED = RowRef(REQ, "一", 0)
+"""The word 申请: a clause that says it is about applications."""
+_DURATION = ("个工作日", "工作日", "个月", "天", "日内", "日", "小时", "周", "分钟")
+"""6个工作日内答复: a time, never a figure."""
+_WORK_SHOWN = 6
 _SCOPE_ROWS = ("一", "三.七")
 """The applications a clause ending in 中 can scope: those received or those answered."""
 _APPLICANTS_AMONG = ("申请人中", "申请人里", "在申请人中")
@@ -115,6 +123,16 @@ class RestScope(BaseModel):
         return f"{names}（{'、'.join(self.rows)}）" if self.rows else names
 
 
+class Said(BaseModel):
+    """A cell a message gave, kept for the next message (its breakdown, “不是52是53”)."""
+
+    table: TableId
+    row: str
+    column: str
+    value: CellNumber
+    source: str = ""
+
+
 class Extraction(BaseModel):
     """What a message says: the proposed cell values and notes on what could not be used."""
 
@@ -123,21 +141,37 @@ class Extraction(BaseModel):
     rest: list[RestScope] = Field(default_factory=list)
     rows: dict[str, str] = Field(default_factory=dict)
     """The row each table was last talked about (table name → row key), for a correction in the next message."""
+    said: list[Said] = Field(default_factory=list)
+    """The cells the message gave, for the next message: a breakdown of its totals, or a correction."""
 
 
-def extract(text: str, fmt: ReportFormat = ReportFormat.F2021, rows: dict[str, str] | None = None) -> Extraction:
+def extract(
+    text: str,
+    fmt: ReportFormat = ReportFormat.F2021,
+    rows: dict[str, str] | None = None,
+    said: list[Said] | None = None,
+) -> Extraction:
     """Every figure of a Chinese message as a proposed cell change (``old`` left blank).
 
     ``rows`` is the row each table was last talked about in the previous message (``Extraction.rows``):
-    a correction that names only a column (“不对，自然人15件”) is about that row.
+    a correction that names only a column (“不对，自然人15件”) is about that row. ``said`` is what the
+    previous message gave (``Extraction.said``): a message opening with a breakdown (“其中自然人50件，企业2件”)
+    is of the total there it adds up to, and “不是52，是53” corrects the cell that was 52.
     """
-    reader = _Reader(normalize_digits(text), text, fmt)
+    before = [Said.model_validate(s) for s in said or []]
+    reader = _Reader(normalize_digits(text), text, fmt, previous=before)
     if rows and text.lstrip().startswith(_CORRECTION_START):
         reader.context.rows.update({TableId(t): r for t, r in rows.items() if TableId(t) is not ACTIVE})
     reader.run()
     reader.check_group_totals()
-    said = {t.value: r for t, r in reader.context.rows.items()}
-    return Extraction(changes=reader.changes(), notes=reader.notes, rest=reader.rest, rows=said)
+    changes, notes = reader.changes(), [*reader.notes, *filter(None, [reader.work_note()])]
+    rows_said = {t.value: r for t, r in reader.context.rows.items()}
+    given = [
+        Said(table=c.table, row=c.row, column=c.column, value=c.new, source=c.source_text)
+        for c in changes
+        if c.new is not None
+    ]
+    return Extraction(changes=changes, notes=notes, rest=reader.rest, rows=rows_said, said=given)
 
 
 def extract_changes(text: str, fmt: ReportFormat = ReportFormat.F2021) -> list[CellChange]:
@@ -188,13 +222,17 @@ def _figure_at(text: str, i: int) -> _Token | None:
     if not unit and text.startswith("%", match.end()):  # 办结率97%: a share, and its clause is about it
         return _Token(i, match.end() + 1, refs=(SHARE,))
     said_zero = number in ("零", "〇") and i > 0 and text[i - 1] in "为是"
+    taken_back = arabic and text.endswith("不是", 0, i)
     if (
         not unit
         and not said_zero
+        and not taken_back
         and (not arabic or not _ends_figure(text, match.end()) or _is_numbering(text, i, match.end()))
     ):
         return _Token(i, match.end())
     if not arabic and unit == "个":  # 六个一、两个确保: words, not figures
+        return _Token(i, match.end())
+    if unit in ("", "个") and text.startswith(_DURATION, match.end() - len(unit)):
         return _Token(i, match.end())
     if i > 0 and (text[i - 1] in "第.．" or (arabic and text[i - 1].isdigit())):
         return _Token(i, match.end())
@@ -257,6 +295,11 @@ class _Reader:
     tables_said: list[TableId] = field(default_factory=list)
     unread: int = 0
     disputed: set[Address] = field(default_factory=set)
+    previous: list[Said] = field(default_factory=list)
+    taken_back_value: CellNumber | None = None
+    work: list[str] = field(default_factory=list)
+    foreign: bool = False
+    """The sentence so far talked about other work (受理热线工单1200件，办结1180件): its 收到/办结 are not ours."""
 
     def __post_init__(self) -> None:
         self.known = frozenset(addresses(self.fmt))
@@ -267,7 +310,7 @@ class _Reader:
     def run(self) -> None:
         tokens = tokenize(self.text)
         pending: list[Ref] = []
-        used = -1
+        used = self._breakdown_of_previous(tokens)
         after_figure = False
         for index, token in enumerate(tokens):
             if (after_figure and self._boundary_before(tokens, index)) or self._sentence_before(tokens, index):
@@ -275,8 +318,11 @@ class _Reader:
             if self._sentence_before(tokens, index):
                 self.context.fresh = False
                 self.context.within = None
+                self.foreign = False
             if index > used and self._boundary_before(tokens, index):
                 used = max(used, self._breakdown_of_rows_before(tokens, index))
+            if index > used and (index == 0 or self._sentence_before(tokens, index)):
+                self._breakdown_before_total(tokens, index)
             if not after_figure and self._scope_before(tokens, index, pending):
                 pending = []
             if SHARE in pending and DELTA not in pending and self._boundary_before(tokens, index):
@@ -303,10 +349,17 @@ class _Reader:
             return self._respectively(tokens, index, pending)
         if NOT in pending:  # 不是3件，是4件: the words of this clause go to the next figure
             self.taken_back = [r for r in pending if r is not NOT]
+            self.taken_back_value = figure.value
             return index
         refs = list(pending)
+        if not _says_where(refs) and self.taken_back is not None and not _says_where(self.taken_back):
+            named = self._cell_that_was(figure, self.taken_back_value)
+            if named is None:
+                return index
+            refs = named
         if not _says_where(refs) and self.taken_back:
             refs, self.taken_back = refs + self.taken_back, None
+        self.taken_back_value = None
         used = index
         if not _says_row(refs):
             trailing, used = self._trailing(tokens, index)
@@ -322,6 +375,20 @@ class _Reader:
         self._place(figure, refs)
         self.last = (figure, refs, notes_before)
         return used
+
+    def _cell_that_was(self, figure: Figure, value: CellNumber | None) -> list[Ref] | None:
+        """``刚才说错了，不是52是53``: the one cell the previous message gave as 52, as words; [] when it gave
+        none (the row in context then), None when several (asked)."""
+        self.taken_back = None
+        cells = [s for s in self.previous if s.value == value]
+        if len(cells) > 1:
+            named = "、".join(f"“{s.source}”" for s in cells)
+            self._note(figure, f"上一条消息中{named}都是 {value}，请说明改的是哪一项。", unread=True)
+            return None
+        if not cells:
+            return []
+        cell = cells[0]
+        return [RowRef(cell.table, cell.row), *([ColumnRef(cell.table, cell.column)] if cell.column != "总计" else [])]
 
     def _scope_before(self, tokens: list[_Token], index: int, pending: list[Ref]) -> bool:
         """``办结的申请中，予以公开18件``: a clause without a figure ending in 中 names the applications the
@@ -369,6 +436,62 @@ class _Reader:
         )
         return self._last_index_of(tokens, figures[-1])
 
+    def _breakdown_of_previous(self, tokens: list[_Token]) -> int:
+        """``今年收到申请52件`` then, in the next message, ``其中自然人50件，企业2件``: a message opening with a
+        breakdown by applicant is of the previous message's total it adds up to (its only total after 其中);
+        when the sums do not decide, it is asked. The last token index it used (when asked), else -1."""
+        totals = [s for s in self.previous if s.table is REQ and s.column == "总计"]
+        if not tokens or not totals or tokens[0].figure is not None:
+            return -1
+        figures = self._applicant_figures(tokens, 0)
+        if not figures:
+            return -1
+        parts = sum(figure.value for figure in figures)
+        opens_within = self.text.lstrip().startswith(_BREAKDOWN_START)
+        matching = [t for t in totals if t.value == parts]
+        if len(matching) == 1 or (opens_within and len(totals) == 1):
+            chosen = matching[0] if len(matching) == 1 else totals[0]
+            self._remember(REQ, chosen.row)
+            self.context.table, self.context.fresh = REQ, True
+            return -1
+        if not opens_within and not matching:
+            return -1  # 自然人16件 alone: not said to be a breakdown, asked as before
+        said = "、".join(f"“{t.source}”" for t in totals)
+        why = f"与{len(matching)}项都相等" if matching else "与哪一项都不相等"
+        source = self.original[slice(*_stripped(self.original, 0, figures[-1].end))]
+        self.unread += 1
+        self.notes.append(
+            f"这句没有读懂：“{source}”——上一条消息说了{said}，这里各类申请人合计 {parts} 件，{why}，"
+            "请说明是哪一项的申请人分项。"
+        )
+        return self._last_index_of(tokens, figures[-1])
+
+    def _breakdown_before_total(self, tokens: list[_Token], index: int) -> None:
+        """``自然人30件，企业3件，共收到申请33件``: applicant types opening a sentence, then the total they add up
+        to, are that row's breakdown."""
+        figures = self._applicant_figures(tokens, index)
+        if not figures:
+            return
+        after = self._last_index_of(tokens, figures[-1]) + 1
+        refs: list[Ref] = []
+        for position in range(after, len(tokens)):
+            if self._sentence_before(tokens, position):
+                return
+            figure = tokens[position].figure
+            if figure is None:
+                refs.extend(tokens[position].refs)
+                continue
+            rows = [r for r in refs if isinstance(r, RowRef) and r.table is REQ and r.rank >= 1]
+            if not rows or figure.value != sum(f.value for f in figures):
+                return
+            best = max(r.rank for r in rows)
+            keys = {r.key for r in rows if r.rank == best}
+            if len(keys) == 1 and not any(isinstance(r, ColumnRef | GroupRef) for r in refs):
+                self._remember(REQ, keys.pop())
+                self.context.table, self.context.fresh = REQ, True
+                self.context.row_spans[REQ] = self._source_span(figure)
+            return
+
     def _sentence_end_before(self, start: int) -> int:
         while start > 0 and self.text[start - 1] in _SENTENCE_END + " \t":
             start -= 1
@@ -390,6 +513,8 @@ class _Reader:
             if token.figure is None:
                 refs.extend(token.refs)
                 continue
+            if RESPECTIVELY in refs:  # 自然人、商业企业分别为18件、2件
+                return self._respective_figures(tokens, position, refs)
             if not any((isinstance(r, ColumnRef) and r.table is REQ) or r is OTHER for r in refs) or any(
                 not isinstance(r, ColumnRef) and r not in (WITHIN, NOOP, OTHER) for r in refs
             ):
@@ -397,6 +522,14 @@ class _Reader:
             found.append(token.figure)
             refs = []
         return found
+
+    def _respective_figures(self, tokens: list[_Token], index: int, refs: list[Ref]) -> list[Figure]:
+        """The figures after ``自然人、商业企业分别为``, when the names before it are all applicant types."""
+        names = _names_for_respectively(refs)
+        if not names or any(not isinstance(r, ColumnRef) or r.table is not REQ for r in names):
+            return []
+        figures = [tokens[p].figure for p in self._figure_list(tokens, index)]
+        return [f for f in figures if f is not None] if len(figures) == len(names) else []
 
     def _row_totals_between(self, start: int, end: int) -> list[_Placed]:
         """The 依申请公开 rows given a total by a figure said between ``start`` and ``end``, one each."""
@@ -667,6 +800,11 @@ class _Reader:
         if ambiguous is not None:
             self._note(figure, ambiguous.note, unread=ambiguous.kind == "ambiguous")
             return
+        if self._is_work(refs):
+            self.foreign = self.foreign or self._table(refs) in (REQ, None)
+            self._work_number(figure)
+            return
+        self.foreign = False
         whole_table = EACH in refs and any(isinstance(r, TableRef) for r in refs) and not _says_where(refs)
         if figure.value == 0 and (REST in refs or whole_table) and not self._rest_of_applicants(refs):
             self._rest_scope(refs, self._source_span(figure))
@@ -687,6 +825,31 @@ class _Reader:
             self.placed.append(_Placed(figure, list(refs), targets))
             if not row_from_context:
                 self.context.row_spans[table] = self._source_span(figure)
+
+    def _is_work(self, refs: list[Ref]) -> bool:
+        """``答复网民留言236件`` / ``主动公开政府信息1256条``: a number of the year's work, not of a cell; so is a
+        收到/办结 said after one in its sentence, unless its clause says 申请."""
+        if any(isinstance(r, GroupRef) for r in refs) or any(
+            isinstance(r, RowRef) and r.rank >= 1 and (r.table is not REQ or r.key not in _GENERIC_ROWS) for r in refs
+        ):
+            return False
+        if _APPLIED in refs:
+            return False
+        if WORK in refs or (TableRef(ACTIVE) in refs and not _says_where(refs)):
+            return True
+        return self.foreign and self._table(refs) is REQ
+
+    def _work_number(self, figure: Figure) -> None:
+        if not figure.denial:
+            self.work.append(self._source(figure))
+
+    def work_note(self) -> str:
+        """One line for every number of the year's work: they are not the tables' (part 一 may use them)."""
+        if not self.work:
+            return ""
+        shown = "、".join(f"“{w}”" for w in self.work[:_WORK_SHOWN])
+        more = f"等 {len(self.work)} 处" if len(self.work) > _WORK_SHOWN else ""
+        return f"{shown}{more}是工作情况的数字，不是表格中的数字，未填入表格（可写在第一部分总体情况中）。"
 
     def _rest_of_applicants(self, refs: list[Ref]) -> bool:
         """``其中自然人10件、其他2件，其余为0``: the other applicant columns of the row just talked about."""
@@ -776,9 +939,29 @@ class _Reader:
         """A bare 行政诉讼: both rows when it is 0; otherwise asked (it is often the two rows' sum)."""
         if figure.value == 0:
             return list(_LITIGATION_ROWS)
+        said_after = self._litigation_row_after(figure)
+        if said_after is not None:
+            return [said_after]
         self.context.rows.pop(APPEALS, None)  # its results (其中维持2件) must not go to the row before
         self._note(figure, f"“行政诉讼”{LITIGATION_QUESTION}", unread=True)
         return []
+
+    def _litigation_row_after(self, figure: Figure) -> str | None:
+        """``被提起行政诉讼2件，均为直接起诉``: the clause right after the count says which row it is."""
+        start = figure.end
+        while start < len(self.text) and self.text[start] not in _CLAUSE_END + "（(":
+            start += 1
+        if start >= len(self.text) or self.text[start] not in "，,（(":
+            return None
+        end = start + 1
+        while end < len(self.text) and self.text[end] not in _CLAUSE_END + "）)":
+            end += 1
+        tokens = tokenize(self.text[start + 1 : end])
+        refs = [r for t in tokens for r in t.refs]
+        rows = {r.key for r in refs if isinstance(r, RowRef) and r.key in _LITIGATION_ROWS}
+        if any(t.figure is not None for t in tokens) or EACH not in refs or len(rows) != 1:
+            return None
+        return rows.pop()
 
     def _group_rows(self, figure: Figure, group: str) -> list[str]:
         keys = [s.key for s in rows_of(self.fmt, REQ) if s.group == group or s.label == group]
@@ -833,6 +1016,8 @@ class _Reader:
             return ["总计"]
         if len(spec.columns) == 1:
             return [spec.columns[0]]
+        if EACH in refs and figure.value == 0:  # 规章一栏均为0: every column of the row
+            return list(spec.columns)
         self._note(figure, f"没有说明“{spec.label}”是{'、'.join(spec.columns)}中的哪一项。")
         return []
 
@@ -847,7 +1032,11 @@ class _Reader:
         if address in self.disputed:
             return
         previous = self.found.get(address)
-        if previous is not None and previous.new != value:
+        if previous is not None and previous.new != value and self._new_within_received(address, previous, figure):
+            self.notes.append(
+                f"“{previous.source_text}”含上年结转，按“{self._source(figure)}”填写本年新收 {value} 件。"
+            )
+        elif previous is not None and previous.new != value:
             where = describe_address(address, self.fmt)
             if not self._corrects(figure):  # two readings of her words: ask, do not pick one
                 del self.found[address]
@@ -866,6 +1055,20 @@ class _Reader:
             source_text=self._source(figure),
             note=self._assumption(address, figure),
             spans=sorted({self._source_span(figure), *context, *self.spans}),
+        )
+
+    def _new_within_received(self, address: Address, previous: CellChange, figure: Figure) -> bool:
+        """``共受理申请32件，其中新收30件、上年结转2件``: her 受理 counts 上年结转 too; 新收 is the row's figure."""
+        said = self.text[self._clause_start(figure.start) : figure.start]
+        sentence = self.original[self._sentence_start(figure.start) : figure.start]
+        received = previous.source_text
+        return (
+            address[1] == "一"
+            and "新收" in said
+            and received in sentence
+            and "其中" in sentence.split(received, 1)[-1]
+            and "新收" not in received
+            and ("受理" in received or "收到" in received)
         )
 
     def _assumption(self, address: Address, figure: Figure) -> str:

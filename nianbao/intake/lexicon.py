@@ -80,6 +80,16 @@ COPULA = Marker("copula")
 """为/属于/系 at the start of a clause without a number: it says more about the figure before."""
 REST_ZERO = Marker("rest_zero")
 """按0填写 / 其余均为0 said without a separate number."""
+WORK = Marker("work")
+"""建议、提案、留言、工单、政策解读、培训…: the clause is about the year's work, not an application or a cell; its
+number is a fact for part 一 (网站发布信息865条), never a figure of the tables."""
+
+WORK_WORDS = (
+    "建议 提案 人大代表建议 政协提案 代表建议 委员提案 留言 网民留言 工单 热线 来信 来访 来信来访 信访件 信访事项 "
+    "信访案件 投诉举报 群众投诉 群众举报 投诉件 举报件 转办件 转办 咨询 诉求 政策文件 政策解读 解读 新闻发布会 "
+    "发布会 新媒体 政务新媒体 微信 微博 公众号 网站 门户网站 专栏 栏目 培训 督查 考核 评估 第三方评估 粉丝 "
+    "访问量 浏览量 点击量 会议 发布 事项 文件 稿件 简报 图解 视频 回应 舆情 征集"
+)
 
 
 def _rows(table: TableId, key: str, phrases: str, rank: int = 3) -> dict[str, tuple[Ref, ...]]:
@@ -98,6 +108,7 @@ def _request_rows() -> dict[str, tuple[Ref, ...]]:
         ("一", "申请 申请数", 0),
         ("二", "上年结转 上年度结转 上一年度结转 上一年结转 去年结转", 3),
         ("二", "上年遗留 去年遗留 上年度遗留 上年未办结 去年未办结", 3),
+        ("二", "去年转过来 上年转过来 去年转来 上年转来 上年转入 上年度转入 去年结转过来 从去年转过来", 3),
         ("三.一", "予以公开 同意公开 准予公开 全部公开 予以全部公开 依申请予以公开", 3),
         ("三.二", "部分公开", 3),
         ("三.三.1", "国家秘密 涉密", 3),
@@ -120,13 +131,15 @@ def _request_rows() -> dict[str, tuple[Ref, ...]]:
         ("三.六.2", "收费通知 缴纳费用 未缴费 未缴纳 逾期未缴费 逾期未缴纳", 3),
         ("三.六.3", "撤回申请 申请人撤回 主动撤回 撤回 撤销申请", 3),
         ("三.七", "办结 办理完毕 处理完毕 答复 办理结果总计 （七）总计 (七)总计", 3),
+        ("三.七", "办完 办完了 办理完 已办完", 3),
         ("三.七", "办理", 0),
         ("四", "结转", 1),
         (
             "四",
             "结转下年 结转下年度 结转至下年 结转到下年 转入下年 下年度继续办理 继续办理 结转下一年 "
             "顺延到下年度 顺延至下年度 顺延到下一年度 顺延至下一年度 顺延 "
-            "尚未办结 未办结 尚未办理完毕 未办理完毕",
+            "尚未办结 未办结 尚未办理完毕 未办理完毕 没办完 未办完 还没办完 转到明年 转入明年 留到明年 "
+            "结转到明年 转到下一年 转入下一年度",
             3,
         ),
     ):
@@ -228,6 +241,7 @@ def _markers() -> dict[str, tuple[Ref, ...]]:
     table.update({p: (TOTAL,) for p in ("总计", "合计", "共计", "共", "总数")})
     table.update({p: (WITHIN,) for p in ("其中",)})
     table.update({p: (NOOP,) for p in ("其他需要报告",)})
+    table.update(_same((WORK,), WORK_WORDS))
     return table
 
 

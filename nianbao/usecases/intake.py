@@ -12,6 +12,7 @@ from nianbao.checker import check_report
 from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.intake import CellChange, Extraction, Proposal, carry_over, extract, preview, read_facts_guarded, reading
 from nianbao.intake.changes import describe_address, shown
+from nianbao.intake.extractor import Said
 from nianbao.intake.proposal import parse_cell_text, preview_edit
 from nianbao.intake.spreadsheet import read_spreadsheet_bytes_guarded
 from nianbao.model import Finding, Part, Report, Severity, empty_report
@@ -67,13 +68,14 @@ class Intake:
         """Apply the figures a message gives; None when it gives none. Contradictions are refused.
 
         ``asked`` is what the last reply left (``TurnResult.extra[ASKED]``): the tables it asked about —
-        “好”/“按0填写” fills their blanks with 0 — and the rows it talked about, for “不对，自然人15件”.
+        “好”/“按0填写” fills their blanks with 0 — the rows it talked about, for “不对，自然人15件”, and the cells
+        it gave, for “其中自然人50件，企业2件” and “不是52是53”.
         """
         memory: dict[str, Any] = asked if isinstance(asked, dict) else {"tables": list(asked or [])}
         if memory.get("tables") and reading.accepts(message):
             proposal = reading.answer_questions(report, [TableId(t) for t in memory["tables"]])
             return proposal_turn(proposal, "", "按您的答复，未提到的单元格填 0")
-        extraction = self.extract_figures(message, report.format, memory.get("rows"))
+        extraction = self.extract_figures(message, report.format, memory.get("rows"), memory.get("said"))
         if not extraction.changes and not extraction.rest:
             unread = [n for n in extraction.notes if n.startswith("这句没有读懂")]
             return TurnResult(report=report, reply="\n".join(f"- {n}" for n in unread)) if unread else None
@@ -82,12 +84,14 @@ class Intake:
         except InvalidInputError as e:
             notes = "".join(f"\n- {n}" for n in extraction.notes)  # what was read otherwise: she sees it too
             return TurnResult(report=report, reply=f"{e.message}{notes}\n\n表格未作修改，请核对后重新输入。")
-        return proposal_turn(proposal, message, "读到的数字", extraction.rows)
+        return proposal_turn(proposal, message, "读到的数字", extraction.rows, extraction.said)
 
-    def extract_figures(self, message: str, fmt: ReportFormat, rows: dict[str, str] | None = None) -> Extraction:
+    def extract_figures(
+        self, message: str, fmt: ReportFormat, rows: dict[str, str] | None = None, said: list[Any] | None = None
+    ) -> Extraction:
         """The figures of a message: by the LLM when one is configured (built-in rules if it fails), else built in."""
         if not self.models.uses_llm:
-            return extract(message, fmt, rows)
+            return extract(message, fmt, rows, said)
         try:
             from agents.extract import extract_with_llm  # LangChain: loaded only with an LLM
             from agents.llm import RetryPolicy
@@ -129,7 +133,13 @@ def new_report(agency: str, year: int) -> Report:
     return report
 
 
-def proposal_turn(proposal: Proposal, message: str, heading: str, rows: dict[str, str] | None = None) -> TurnResult:
+def proposal_turn(
+    proposal: Proposal,
+    message: str,
+    heading: str,
+    rows: dict[str, str] | None = None,
+    said: list[Said] | None = None,
+) -> TurnResult:
     """The reply for a proposal: her words with what was read highlighted, each cell, then the questions."""
     lines = proposal.diff()
     if not lines:
@@ -147,7 +157,8 @@ def proposal_turn(proposal: Proposal, message: str, heading: str, rows: dict[str
         reply.append("回复“好”即按 0 填写；也可以直接告诉我这些数字。")
     if proposal.missing:
         reply.append("\n" + proposal.missing.replace("\n", "\n- "))
-    extra = {ASKED: {"tables": [q.table.value for q in questions], "rows": dict(rows or {})}}
+    kept = [s.model_dump(mode="json") for s in said or []]
+    extra = {ASKED: {"tables": [q.table.value for q in questions], "rows": dict(rows or {}), "said": kept}}
     return TurnResult(report=proposal.report, reply="\n".join(reply), changed=lines, extra=extra)
 
 
