@@ -94,7 +94,7 @@ def test_the_data_paragraphs_are_this_years_figures_in_last_years_subsections(fi
     assert "予以公开及部分公开共206件，占86.92%" in requests
     assert "被提起行政诉讼4件，其中结果维持1件，结果纠正1件，其他结果1件，尚未审结1件" in requests
     active = one.split("（四）")[1]
-    assert "制发行政规范性文件13件，废止行政规范性文件8件，现行有效行政规范性文件31件" in active
+    assert "制发行政规范性文件13件，同比增加3件，废止8件，与上年持平，现行有效31件，同比增加5件" in active
 
 
 def test_part_five_never_repeats_last_years_problems_as_this_years(figures_only: Draft, seed: Report) -> None:

@@ -1,19 +1,29 @@
-"""Year-on-year changes (同比增长 12.5%, 较上年减少 18 件) of a figure the narrative rules tie to a cell.
+"""Changes against last year of a figure the narrative ties to a cell, and how a change is written.
 
-A change is known only from this year's cells and last year's: it is checked (and written) only when
-last year's report of the same body is at hand, else it stays a number nothing can verify.
+Read: 同比增长 12.5%, 较上年减少 18 件, 比上年减少1.2万元, 同比增加百分之二十, 与上年持平, 同比有所下降,
+较上年的 198 件. The figure a change follows is a count tied to 依申请公开, 复议诉讼 or a 主动公开 document
+row (counts), or any number after a 主动公开 row that states its cell (行政许可 20818 件, 行政事业性收费
+2584.00万元). A change is known only from this year's cells and last year's: it is checked (and written)
+only when last year's report of the same body is at hand, else it stays a number nothing can verify. A
+2019-format report gives only the 主动公开 cells both formats have (the decisions of 行政许可, 行政处罚
+and 行政强制); ``cells_not_given`` says which it cannot give.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from nianbao.claims.shares import percent_method
-from nianbao.claims.ties import Tie, find_ties, share_value
-from nianbao.model import Report
+from nianbao.claims.numbers import Number, find_numbers
+from nianbao.claims.shares import decimal_places, percent_method
+from nianbao.claims.ties import Tie, active_column_named, active_row_before, find_ties, format_value, share_value
+from nianbao.model import CellNumber, Report
 from nianbao.numerals import normalize_digits, parse_chinese_number
+from nianbao.schema import ReportFormat, RowSpec, TableId, ValueKind, addresses
+
+ACTIVE = TableId.ACTIVE
+Value = int | Decimal
 
 _OPPOSITE = {
     "增长": "下降",
@@ -30,20 +40,141 @@ _OPPOSITE = {
 }
 _RISING = frozenset({"增长", "增加", "上升", "提高", "提升", "多"})
 _WORDS = "|".join(sorted(_OPPOSITE, key=len, reverse=True))
+_CN = "零〇两一二三四五六七八九十百千万"
 _REFERENCE = r"(?:较|比|与)(?:上一?年度?|去年|(?P<year>(?:19|20)\d{2})\s*年)(?:同期)?"
 _THEN_UNITS = r"件次|件|宗|起"
-_NUM = r"\d+(?:\.\d+)?|[零〇两一二三四五六七八九十百千万]+(?:点[零〇一二三四五六七八九]+)?"
+_NUM = rf"\d+(?:\.\d+)?|[{_CN}]+(?:点[零〇一二三四五六七八九]+)?"
+_LEAD = rf"(?:同比|{_REFERENCE}(?:的?\s*(?:\d+|[{_CN}]+)\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*"
 _CHANGE = re.compile(
-    rf"(?:同比|{_REFERENCE}(?:的?\s*(?:\d+|[零〇两一二三四五六七八九十百千万]+)\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*(?P<word>{_WORDS})了?\s*"
-    rf"(?:(?P<pct>百分之)(?P<pnum>{_NUM})|(?P<num>{_NUM})\s*(?P<unit>%|件次|件|宗|起))(?!个?百分点)"
+    rf"{_LEAD}(?P<word>{_WORDS})了?\s*"
+    rf"(?:(?P<pct>百分之)(?P<pnum>{_NUM})|(?P<num>{_NUM})\s*(?P<unit>%|件次|件|宗|起|万元|元))(?!个?百分点)"
 )
 _TREND_WORDS = "|".join(w for w in sorted(_OPPOSITE, key=len, reverse=True) if len(w) == 2)
 _TREND = re.compile(
-    rf"(?:同比|{_REFERENCE}(?:的?\s*(?:\d+|[零〇两一二三四五六七八九十百千万]+)\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*(?:有所|略有|稍有|明显|大幅|显著)?"
+    rf"{_LEAD}(?:有所|略有|稍有|明显|大幅|显著)?"
     rf"(?P<word>{_TREND_WORDS})(?!了?\s*(?:\d|百分之|[零〇两一二三四五六七八九十]))"
 )
-_THEN = re.compile(rf"{_REFERENCE}的?\s*(?P<num>\d+|[零〇两一二三四五六七八九十百千万]+)\s*(?P<unit>{_THEN_UNITS})")
+_LEVEL = re.compile(rf"{_LEAD}(?P<roughly>基本|大体)?(?P<word>持平|相同|相当|一致|没有变化|无变化|不变)")
+_THEN = re.compile(rf"{_REFERENCE}的?\s*(?P<num>\d+|[{_CN}]+)\s*(?P<unit>{_THEN_UNITS})")
 _TIE_GAP = re.compile(r"^[\s，,]*$")
+_ROUGHLY = Decimal("0.05")  # 基本持平: within 5 % of last year's figure
+
+
+# ---------------------------------------------------------------------------------------------
+# Last year's cells
+
+
+# A 2021-format cell and the 2019-format cell that holds the same figure.
+_FROM_2019 = {
+    (ACTIVE, row, "本年处理决定数量"): (ACTIVE, row, "处理决定数量") for row in ("行政许可", "行政处罚", "行政强制")
+}
+
+
+def last_year_cell(previous: Report, table: TableId, row: str, column: str) -> CellNumber | None:
+    """Last year's figure of this year's cell, read from last year's report in its own format (None: it has none)."""
+    address = (table, row, column)
+    if previous.format is ReportFormat.F2019:
+        address = _FROM_2019.get(address, address)
+    if address not in _addresses(previous.format):
+        return None
+    return previous.value(*address)
+
+
+def cells_not_given(previous: Report, report: Report) -> list[tuple[TableId, str, str]]:
+    """This year's cells whose figure last year's report (in an older format) cannot give."""
+    then = _addresses(previous.format)
+    fmt_2019 = previous.format is ReportFormat.F2019
+    return [a for a in addresses(report.format) if (_FROM_2019.get(a, a) if fmt_2019 else a) not in then]
+
+
+def _addresses(fmt: ReportFormat) -> frozenset[tuple[TableId, str, str]]:
+    return frozenset(addresses(fmt))
+
+
+# ---------------------------------------------------------------------------------------------
+# How a change is written
+
+
+def change_text(
+    now: Value, then: Value | None, unit: str, percent: bool, places: int = 2, method: str | None = None
+) -> str:
+    """“同比增长8.07%” (``percent``) / “同比增加3件” / “比上年增加1.23万元” / “与上年持平”; '' when unknown.
+
+    A share of last year's figure needs one: from 0 the change is said in ``unit``. Money is said with
+    ``places`` decimals (as the fee is written), counts as whole numbers.
+    """
+    if then is None:
+        return ""
+    diff = Decimal(now) - Decimal(then)
+    if diff == 0:
+        return "与上年持平"
+    if percent and then:
+        value = share_value(abs(diff), then, places, method)
+        return f"同比{'增长' if diff > 0 else '下降'}{value}%"
+    amount = format_value(abs(diff), places if unit == "万元" else 0)
+    lead = "比上年" if unit == "万元" else "同比"
+    return f"{lead}{'增加' if diff > 0 else '减少'}{amount}{unit}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The figures a change may follow
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of this year a comparison with last year may follow, and both years' values of what it quotes."""
+
+    start: int
+    end: int
+    label: str
+    unit: str
+    now: Value | None  # this year's figure; None when the number written is not the cell's
+    then: Value | None  # last year's figure of the same kind; None when unknown
+
+
+def figures_compared(sentence: str, report: Report, previous: Report, before: str = "") -> list[Figure]:
+    """The figures of a sentence a change against last year may follow: tied counts and 主动公开 figures."""
+    ties = [t for t in find_ties(sentence, report, before) if not t.percent and t.count is not None]
+    last_year = {t.start: t for t in find_ties(sentence, previous.model_copy(update={"year": report.year}), before)}
+    found = [_count_figure(t, last_year.get(t.start), previous) for t in ties]
+    taken = [(t.start, t.end) for t in ties]
+    for number in find_numbers(sentence):
+        row = active_row_before(sentence, number.start, report.format, before)
+        if row is not None and not any(a <= number.start < b for a, b in taken):
+            found.append(_active_figure(sentence, number, row, report, previous))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _count_figure(tie: Tie, last_year: Tie | None, previous: Report) -> Figure:
+    matched = tie.count.matched if tie.count else None
+    return Figure(tie.start, tie.end, tie.label, "件", matched.value if matched else None, _then(tie, last_year))
+
+
+def _then(tie: Tie, last_year: Tie | None) -> int | None:
+    """Last year's figure counted the way this year's was (the same option: 新收, or 新收 + 上年结转)."""
+    if last_year is None or tie.count is None or tie.count.matched is None:
+        return None
+    label = tie.count.matched.label
+    return next((o.value for o in last_year.options if o.label == label), None)
+
+
+def _active_figure(sentence: str, number: Number, row: RowSpec, report: Report, previous: Report) -> Figure:
+    """A number after a 主动公开 row: the column it states (the one its clause names, else the one it equals)."""
+    named = active_column_named(sentence, number.start, row)
+    columns = [named] if named else list(row.columns)
+    money = [c for c in columns if row.kind_of(c) is ValueKind.MONEY]
+    stated = [
+        c for c in columns if (v := report.value(ACTIVE, row.key, c)) is not None and number.states(v, c in money)
+    ]
+    thens = {last_year_cell(previous, ACTIVE, row.key, c) for c in stated}
+    now = report.value(ACTIVE, row.key, stated[0]) if stated else None
+    label = f"主动公开 {row.key} {stated[0] if len(stated) == 1 else '/'.join(columns)}"
+    then = thens.pop() if len(thens) == 1 else None
+    return Figure(number.start, number.end, label, "万元" if money else "件", now, then)
+
+
+# ---------------------------------------------------------------------------------------------
+# The comparisons
 
 
 @dataclass(frozen=True)
@@ -57,36 +188,85 @@ class ChangeCheck:
     word: str
     value: Decimal
     unit: str
-    tie: Tie
-    now: int | None  # this year's figure, None when the tie does not agree with the cells
-    then: int | None  # last year's figure of the same kind, None when unknown
+    figure: Figure
 
     @property
-    def difference(self) -> int | None:
-        return self.now - self.then if self.now is not None and self.then is not None else None
+    def now(self) -> Value | None:
+        return self.figure.now
+
+    @property
+    def then(self) -> Value | None:
+        return self.figure.then
+
+    @property
+    def difference(self) -> Decimal | None:
+        now, then = self.now, self.then
+        return Decimal(now) - Decimal(then) if now is not None and then is not None else None
 
     @property
     def agrees(self) -> bool:
-        """The direction word and the number both say what the cells say (a share rounded or truncated)."""
+        """The direction word and the number both say what the cells say (rounded or cut where written)."""
         diff = self.difference
         if diff is None or (diff == 0) != (self.value == 0):
             return False
         if diff and (diff > 0) != (self.word in _RISING):
             return False
         if self.unit != "%":
-            return abs(diff) == self.value
+            return _states(self.value, abs(diff) * self._scale)
         return bool(self.then) and percent_method(abs(diff), self.then or 1, self.value) is not None
 
+    @property
+    def _scale(self) -> int:
+        return 10000 if self.unit == "元" and self.figure.unit == "万元" else 1
+
+    def cells_say(self) -> str | None:
+        """What the two years' cells say in place of the change written (减少3件, 与上年持平); None when unknown."""
+        return "与上年持平" if self.difference == 0 else self.expected_text()
+
     def expected_text(self) -> str | None:
-        """How the change should read (同比增长 8.1%), rounded at the places written; None when unknown."""
+        """How the change should read (增长8.1%, 减少3件), rounded at the places written; None when unknown or
+        level (the words before the number then go too: 与上年持平 is ``cells_say``)."""
         diff = self.difference
         if diff is None or diff == 0 or (self.unit == "%" and not self.then):
             return None
         word = self.word if (diff > 0) == (self.word in _RISING) else _OPPOSITE.get(self.word, self.word)
-        if self.unit != "%":
-            return f"{word}{abs(diff)}{self.unit}"
         places = len(str(self.value).partition(".")[2])
+        if self.unit != "%":
+            return f"{word}{format_value(abs(diff) * self._scale, places)}{self.unit}"
         return f"{word}{share_value(abs(diff), self.then or 0, places, None)}%"
+
+
+def _states(written: Decimal, exact: Decimal) -> bool:
+    """Whether ``written`` is ``exact`` rounded (or cut) at the places it is written with."""
+    step = decimal_places(written)
+    return any(exact.quantize(step, rounding=r) == written for r in (ROUND_HALF_UP, ROUND_DOWN))
+
+
+@dataclass(frozen=True)
+class LevelCheck:
+    """“与上年持平” (or 同比基本持平) after a figure, and what the two years' cells say."""
+
+    start: int  # the words of the comparison
+    end: int
+    text: str
+    roughly: bool
+    figure: Figure
+
+    @property
+    def agrees(self) -> bool | None:
+        """Whether the figure stayed level (within 5 % for 基本持平); None when last year's figure is unknown."""
+        now, then = self.figure.now, self.figure.then
+        if now is None or then is None:
+            return None
+        diff = abs(Decimal(now) - Decimal(then))
+        return diff == 0 or (self.roughly and diff <= _ROUGHLY * Decimal(then))
+
+    def expected_text(self) -> str | None:
+        """The change the cells call for, in the words the drafter uses; None when unknown or level."""
+        now, then = self.figure.now, self.figure.then
+        if now is None or then is None or now == then:
+            return None
+        return change_text(now, then, self.figure.unit, percent=False)
 
 
 @dataclass(frozen=True)
@@ -98,8 +278,11 @@ class LastYearFigure:
     text: str
     value: Decimal
     unit: str
-    tie: Tie
-    then: int | None
+    figure: Figure
+
+    @property
+    def then(self) -> Value | None:
+        return self.figure.then
 
     @property
     def agrees(self) -> bool:
@@ -113,13 +296,20 @@ class TrendCheck:
     start: int  # the word
     end: int
     word: str
-    tie: Tie
-    now: int | None
-    then: int | None
+    figure: Figure
 
     @property
-    def difference(self) -> int | None:
-        return self.now - self.then if self.now is not None and self.then is not None else None
+    def now(self) -> Value | None:
+        return self.figure.now
+
+    @property
+    def then(self) -> Value | None:
+        return self.figure.then
+
+    @property
+    def difference(self) -> Decimal | None:
+        now, then = self.now, self.then
+        return Decimal(now) - Decimal(then) if now is not None and then is not None else None
 
     @property
     def agrees(self) -> bool | None:
@@ -137,16 +327,23 @@ class TrendCheck:
 
 def find_trends(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[TrendCheck]:
     """Directions without a number (同比有所下降) after a tied figure; none without last year's report."""
-    found = []
-    for match, tie, then in _compared(_TREND, sentence, report, previous, before):
-        now = tie.count.matched.value if tie.count and tie.count.matched else None
-        found.append(TrendCheck(match.start("word"), match.end("word"), match.group("word"), tie, now, then))
-    return found
+    return [
+        TrendCheck(m.start("word"), m.end("word"), m.group("word"), figure)
+        for m, figure in _compared(_TREND, sentence, report, previous, before)
+    ]
 
 
 def find_changes(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[ChangeCheck]:
     """The year-on-year changes of a sentence that follow a tied figure; none without last year's report."""
-    return [_change(match, tie, then) for match, tie, then in _compared(_CHANGE, sentence, report, previous, before)]
+    return [_change(m, figure) for m, figure in _compared(_CHANGE, sentence, report, previous, before)]
+
+
+def find_levels(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[LevelCheck]:
+    """“与上年持平”, “同比基本持平” after a tied figure; none without last year's report."""
+    return [
+        LevelCheck(m.start(), m.end(), m.group().lstrip("，, "), bool(m.group("roughly")), figure)
+        for m, figure in _compared(_LEVEL, sentence, report, previous, before)
+    ]
 
 
 def find_last_year_figures(
@@ -160,35 +357,37 @@ def find_last_year_figures(
             m.group("num") + m.group("unit"),
             Decimal(parse_chinese_number(m.group("num")) or 0),
             m.group("unit"),
-            tie,
-            then,
+            figure,
         )
-        for m, tie, then in _compared(_THEN, sentence, report, previous, before)
+        for m, figure in _compared(_THEN, sentence, report, previous, before)
     ]
 
 
 def _compared(
     pattern: re.Pattern[str], sentence: str, report: Report, previous: Report | None, before: str
-) -> list[tuple[re.Match[str], Tie, int | None]]:
-    """Each comparison with last year right after a tied figure: the match, the tie, last year's figure."""
+) -> list[tuple[re.Match[str], Figure]]:
+    """Each comparison with last year right after a figure: the match and the figure (last year's value
+    unknown when the comparison names another year than last year)."""
     if previous is None:
         return []
     text = normalize_digits(sentence)
-    ties = [t for t in find_ties(sentence, report, before) if not t.percent and t.count is not None]
-    last_year = {t.start: t for t in find_ties(sentence, previous.model_copy(update={"year": report.year}), before)}
+    matches = list(pattern.finditer(text))
+    if not matches:
+        return []
+    figures = figures_compared(sentence, report, previous, before)
     found = []
-    for match in pattern.finditer(text):
-        follows = [t for t in ties if t.end <= match.start() and _TIE_GAP.match(text[t.end : match.start()])]
+    for match in matches:
+        follows = [f for f in figures if f.end <= match.start() and _TIE_GAP.match(text[f.end : match.start()])]
         if follows:
+            figure = follows[-1]
             named_year = int(match.group("year")) if match.group("year") else None
-            known = named_year in (None, (report.year or 0) - 1)
-            then = _then(follows[-1], last_year.get(follows[-1].start)) if known else None
-            found.append((match, follows[-1], then))
+            if named_year not in (None, (report.year or 0) - 1):
+                figure = Figure(figure.start, figure.end, figure.label, figure.unit, figure.now, None)
+            found.append((match, figure))
     return found
 
 
-def _change(match: re.Match[str], tie: Tie, then: int | None) -> ChangeCheck:
-    now = tie.count.matched.value if tie.count and tie.count.matched else None
+def _change(match: re.Match[str], figure: Figure) -> ChangeCheck:
     in_words = match.group("pct") is not None  # 同比增长百分之二十
     number = match.group("pnum") if in_words else match.group("num")
     value = parse_chinese_number(number)
@@ -200,15 +399,5 @@ def _change(match: re.Match[str], tie: Tie, then: int | None) -> ChangeCheck:
         word=match.group("word"),
         value=Decimal(value if value is not None else -1),
         unit="%" if in_words else match.group("unit"),
-        tie=tie,
-        now=now,
-        then=then,
+        figure=figure,
     )
-
-
-def _then(tie: Tie, last_year: Tie | None) -> int | None:
-    """Last year's figure counted the way this year's was (the same option: 新收, or 新收 + 上年结转)."""
-    if last_year is None or tie.count is None or tie.count.matched is None:
-        return None
-    label = tie.count.matched.label
-    return next((o.value for o in last_year.options if o.label == label), None)

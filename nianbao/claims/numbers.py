@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import lru_cache
 
@@ -157,6 +157,19 @@ class Number:
     text: str
     value: Decimal
     unit: str
+
+    def states(self, value: CellNumber, money: bool = False) -> bool:
+        """Whether this number, rounded (or cut) where it is written, states ``value`` of a cell.
+
+        2584.00万元 states 2584.0020, 2.08万件 states 20818, 241件 only 241. ``money``: the cell is in 万元,
+        so a number written in 元 is read in 万元.
+        """
+        digits = self.text.rstrip("万亿")
+        scale = Decimal(1).scaleb(4 if self.text.endswith("万") else 8 if self.text.endswith("亿") else 0)
+        written = self.value / scale
+        exact = Decimal(value) * (10000 if money and self.unit == "元" else 1) / scale
+        step = Decimal(1).scaleb(-len(digits.partition(".")[2]))
+        return any(exact.quantize(step, rounding=r) == written for r in (ROUND_HALF_UP, ROUND_DOWN))
 
 
 def find_numbers(sentence: str) -> list[Number]:

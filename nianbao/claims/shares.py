@@ -18,7 +18,7 @@ def decimal_places(printed: Decimal) -> Decimal:
     return Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
 
 
-def percent_method(part: int, whole: int, printed: Decimal) -> str | None:
+def percent_method(part: int | Decimal, whole: int | Decimal, printed: Decimal) -> str | None:
     """How ``printed`` (a percentage) was computed from part/whole: 四舍五入 or 截尾, or None if neither."""
     if whole <= 0:
         return None

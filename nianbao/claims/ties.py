@@ -20,6 +20,7 @@ from nianbao.model import Report
 from nianbao.schema import ReportFormat, RowSpec, TableId, rows_of
 
 _CLAUSE_BREAK = re.compile(r"[，,；;：:、（）()]")
+_FULL_STOP = re.compile(r"[。！？!?\n]")
 _ACTIVE_COLUMN_WORDS = re.compile(r"制发|废止|现行有效|新制作|新公开")
 _COLUMN_WORDS = (
     ("本年制发件数", r"制发|出台|印发|新增|制定|发布"),
@@ -50,15 +51,16 @@ class Tie:
         return " 或 ".join(dict.fromkeys(f"{o.label} {o.value}" for o in self.options))
 
 
-def active_row_before(sentence: str, position: int, fmt: ReportFormat) -> RowSpec | None:
+def active_row_before(sentence: str, position: int, fmt: ReportFormat, before: str = "") -> RowSpec | None:
     """The 主动公开 row named last in the clause before ``position`` (规章, 行政许可, 行政事业性收费 …).
 
-    A clause that names only a column (废止 8 件，现行有效 26 件) speaks of the row named before it.
+    A clause that names only a column (废止 8 件，现行有效 26 件) speaks of the row named before it, in
+    this sentence or, after a ；, in the one before (``before``: the paragraph up to this sentence).
     """
     start = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, position)), default=0)
     row = _last_active_row(sentence[start:position], fmt)
     if row is None and _ACTIVE_COLUMN_WORDS.search(sentence[start:position]):
-        row = _last_active_row(sentence[:start], fmt)
+        row = _last_active_row(_FULL_STOP.split(before)[-1] + sentence[:start], fmt)
     return row
 
 
@@ -107,7 +109,7 @@ def contradicted_claims(sentence: str, report: Report, before: str = "") -> list
     return [(c.phrase.text, f"表中{c.cells}") for c in contradictions(report, in_paragraph(sentence, before))]
 
 
-def share_value(part: int, whole: int, places: int, method: str | None) -> Decimal | None:
+def share_value(part: int | Decimal, whole: int | Decimal, places: int, method: str | None) -> Decimal | None:
     """part ÷ whole as a percentage written with ``places`` decimals (截尾 truncates, else rounds)."""
     if whole <= 0:
         return None

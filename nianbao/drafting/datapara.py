@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from nianbao.claims.changes import change_text, last_year_cell
+from nianbao.claims.numbers import find_numbers
 from nianbao.claims.text import split_sentences
-from nianbao.claims.ties import find_ties, share_value
+from nianbao.claims.ties import active_row_before, find_ties, format_value, share_value
 from nianbao.drafting.outline import Topic
-from nianbao.model import Report
-from nianbao.schema import ReportFormat, TableId, rows_of
+from nianbao.model import CellNumber, Report
+from nianbao.schema import ACTIVE_2021_DOCS, ReportFormat, TableId, rows_of
 
 REQ, APPEAL, ACTIVE = TableId.REQUESTS, TableId.APPEALS, TableId.ACTIVE
 _RESULTS = (
@@ -37,13 +39,14 @@ class Style:
     counted_together: bool = False
     places: int = 2
     method: str | None = None  # 截尾 truncates; anything else rounds half up
+    money_places: int = 2  # the decimals of 万元 figures (行政事业性收费2460.95万元)
 
 
 def style_of(report: Report | None) -> Style:
     """The body's habits, read from the figures its own part 一 quoted (the defaults when it quoted none)."""
     if report is None:
         return Style()
-    together, places, method = False, 2, None
+    together, places, method, money_places = False, 2, None, 2
     text = report.part_text("一")
     for paragraph in text.split("\n"):
         before = ""
@@ -52,16 +55,34 @@ def style_of(report: Report | None) -> Style:
                 if tie.count is not None and tie.count.claim.name.startswith("受理") and tie.count.matched:
                     together = together or "一+二" in tie.count.matched.label
                 if tie.share is not None and tie.share.method in ("四舍五入", "截尾"):
-                    places = max(0, -int(Decimal(tie.share.quantity.value).as_tuple().exponent))
+                    places = _places(Decimal(tie.share.quantity.value))
                     method = tie.share.method
+            money_places = next(iter(_fee_places(sentence, report, before)), money_places)
             before += sentence
-    return Style(together, places, method)
+    return Style(together, places, method, money_places)
+
+
+def _places(value: Decimal) -> int:
+    return max(0, -int(value.as_tuple().exponent))
+
+
+def _fee_places(sentence: str, report: Report, before: str) -> list[int]:
+    """The decimals of a 行政事业性收费 figure in 万元 that states the fee (2460.95万元: 2)."""
+    fee = report.value(ACTIVE, _FEES, _FEE) if report.format is ReportFormat.F2021 else None
+    return [
+        _places(n.value)
+        for n in find_numbers(sentence)
+        if n.unit == "万元"
+        and fee is not None
+        and n.states(fee)
+        and getattr(active_row_before(sentence, n.start, report.format, before), "key", None) == _FEES
+    ]
 
 
 def data_paragraph(topic: Topic, report: Report, previous: Report | None, style: Style, subject: str) -> str:
     """The data paragraph of one subsection of 一 ('' for a topic the tables say nothing of)."""
     if topic is Topic.ACTIVE:
-        return active_paragraph(report, subject)
+        return active_paragraph(report, subject, previous, style)
     if topic is Topic.REQUESTS:
         return requests_paragraph(report, previous, style, subject) + appeals_paragraph(report)
     return ""
@@ -70,44 +91,91 @@ def data_paragraph(topic: Topic, report: Report, previous: Report | None, style:
 # ---- 主动公开 ---------------------------------------------------------------------------------
 
 
-def active_paragraph(report: Report, subject: str) -> str:
-    """规章/行政规范性文件 (制发, 废止, 现行有效), the decisions and the fees (2021 format); cells not yet
-    filled are left out, never written as 0."""
+def active_paragraph(report: Report, subject: str, previous: Report | None = None, style: Style | None = None) -> str:
+    """规章/行政规范性文件 (制发, 废止, 现行有效), the decisions and the fees (2021 format), each with its change
+    against last year's report where both years give it; cells not yet filled are left out, never written as 0."""
     if report.format is not ReportFormat.F2021:
         return ""
+    style = style or Style()
     year = report.year or 0
-    documents = [d for d in (_documents(report, "规章"), _documents(report, "行政规范性文件")) if d]
-    decisions = [_decision(report, row) for row in _DECISIONS if _filled(report, row, "本年处理决定数量")]
-    fee = report.value(ACTIVE, "行政事业性收费", "本年收费金额")
+    said = _Compared(report, previous, style)
+    documents = [d for d in (said.documents("规章"), said.documents("行政规范性文件")) if d]
+    filled = [row for row in _DECISIONS if _filled(report, row, "本年处理决定数量")]
+    decisions = [said.decision(row) for row in filled if report.count(ACTIVE, row, "本年处理决定数量")]
     sentences = []
     if documents:
-        sentences.append(f"{year}年，{subject}" + "；".join(documents) + "。")
+        sentences.append(f"{year}年，{subject}" + "。".join(documents) + "。")
     elif all(_filled(report, row, c) for row in ("规章", "行政规范性文件") for c in ("本年制发件数", "本年废止件数")):
         sentences.append(f"{year}年，{subject}未制发规章和行政规范性文件。")
     if decisions:
-        sentences.append("全年作出" + "，".join(decisions) + "。")
-    if fee is not None:
-        sentences.append(f"行政事业性收费金额{fee}万元。")
+        sentences.append("全年作出" + "；".join(decisions) + "。")
+    elif filled:
+        sentences.append("全年未作出" + "、".join(filled) + "决定。")
+    if _filled(report, _FEES, _FEE):
+        sentences.append(said.fee())
     return "".join(sentences)
+
+
+_FEES, _FEE = "行政事业性收费", "本年收费金额"
 
 
 def _filled(report: Report, row: str, column: str) -> bool:
     return report.value(ACTIVE, row, column) is not None
 
 
-def _documents(report: Report, row: str) -> str:
-    if not all(_filled(report, row, c) for c in ("本年制发件数", "本年废止件数", "现行有效件数")):
-        return ""
-    issued = report.count(ACTIVE, row, "本年制发件数")
-    repealed = report.count(ACTIVE, row, "本年废止件数")
-    valid = report.count(ACTIVE, row, "现行有效件数")
-    if not (issued or repealed or valid):
-        return ""
-    return f"制发{row}{issued}件，废止{row}{repealed}件，现行有效{row}{valid}件"
+@dataclass(frozen=True)
+class _Compared:
+    """This year's 主动公开 figures as written, each followed by its change against last year (when known)."""
+
+    report: Report
+    previous: Report | None
+    style: Style
+
+    def documents(self, row: str) -> str:
+        """制发行政规范性文件13件，同比增加3件，废止8件，与上年持平，现行有效31件，同比增加5件 ('' for none)."""
+        if not all(_filled(self.report, row, c) for c in ACTIVE_2021_DOCS):
+            return ""
+        issued, repealed, valid = (self.report.count(ACTIVE, row, c) for c in ACTIVE_2021_DOCS)
+        if not (issued or repealed or valid):
+            return ""
+        said = [f"制发{row}{issued}件{self._change(row, '本年制发件数')}" if issued else f"未制发{row}"]
+        # The row is named once: 废止8件, 现行有效31件 speak of it (as the claims engine reads them).
+        said += [
+            f"{verb}{value}件{self._change(row, column)}"
+            for verb, value, column in (("废止", repealed, "本年废止件数"), ("现行有效", valid, "现行有效件数"))
+            if value
+        ]
+        return "，".join(said)
+
+    def decision(self, row: str) -> str:
+        """行政许可决定20818件，同比增长0.01% (a share of last year's, or the count when the share rounds to 0)."""
+        column = "本年处理决定数量"
+        return f"{row}决定{self.report.count(ACTIVE, row, column)}件{self._change(row, column, percent=True)}"
+
+    def fee(self) -> str:
+        """收取行政事业性收费2584.00万元，比上年增加123.05万元 (with the decimals the body writes); none: said so."""
+        value = Decimal(self.report.value(ACTIVE, _FEES, _FEE) or 0)
+        if not value:
+            return "本年度未收取行政事业性收费。"
+        return f"收取行政事业性收费{_money(value, self.style)}万元{self._change(_FEES, _FEE)}。"
+
+    def _then(self, row: str, column: str) -> CellNumber | None:
+        return last_year_cell(self.previous, ACTIVE, row, column) if self.previous is not None else None
+
+    def _change(self, row: str, column: str, percent: bool = False) -> str:
+        """“，同比增加3件” after a figure; '' when last year's report cannot give it or it was 0 both years."""
+        now, then = self.report.value(ACTIVE, row, column), self._then(row, column)
+        if now is None or then is None or (not now and not then):
+            return ""
+        unit = "万元" if column == _FEE else "件"
+        places, method = (self.style.money_places, None) if unit == "万元" else (self.style.places, self.style.method)
+        if percent and then and not share_value(abs(Decimal(now) - Decimal(then)), then, places, method):
+            percent = False  # 同比增长0.00% says nothing: the count does
+        return "，" + change_text(now, then, unit, percent, places, method)
 
 
-def _decision(report: Report, row: str) -> str:
-    return f"{row}决定{report.count(ACTIVE, row, '本年处理决定数量')}件"
+def _money(value: CellNumber, style: Style) -> str:
+    return format_value(Decimal(value), style.money_places)
 
 
 # ---- 依申请公开 -------------------------------------------------------------------------------
@@ -119,7 +187,7 @@ def requests_paragraph(report: Report, previous: Report | None, style: Style, su
     new, carried = report.count(REQ, "一", "总计"), report.count(REQ, "二", "总计")
     people = report.count(REQ, "一", "自然人")
     then = previous.count(REQ, "一", "总计") if previous is not None else None
-    change = _change(new, then, style.places, style.method, "件") if then is not None else ""
+    change = "，" + change_text(new, then, "件", True, style.places, style.method) if then is not None else ""
     received = f"{year}年，{subject}共新收政府信息公开申请{new}件{change}，"
     received += f"其中自然人申请{people}件、法人或其他组织申请{new - people}件；上年结转{carried}件"
     if style.counted_together:
@@ -179,19 +247,3 @@ def _appeal_clause(report: Report, rows: tuple[str, ...], verb: str) -> str:
     outcomes = [(c, sum(report.count(APPEAL, row, c) for row in rows)) for c in _APPEAL_RESULTS]
     listed = "，".join(f"{c}{n}件" for c, n in outcomes if n)
     return f"{verb}{total}件，其中{listed}"
-
-
-# ---- 同比 -------------------------------------------------------------------------------------
-
-
-def _change(now: int, then: int | None, places: int, method: str | None, unit: str = "件") -> str:
-    """“，同比增长12.5%” / “，同比减少3件” / “，与上年持平”, as the changes the recheck reads."""
-    if then is None:
-        return ""
-    if now == then:
-        return "，与上年持平"
-    word = "增长" if now > then else "下降"
-    if then:
-        value = share_value(abs(now - then), then, places, method)
-        return f"，同比{word}{value}%"
-    return f"，同比{'增加' if now > then else '减少'}{abs(now - then)}{unit}"

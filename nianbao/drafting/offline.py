@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from nianbao.claims.changes import cells_not_given
 from nianbao.claims.text import split_sentences
 from nianbao.claims.ties import find_ties, format_value
 from nianbao.drafting.copies import repeated_problems_marked
@@ -47,7 +48,7 @@ from nianbao.drafting.verify import Facts, mark_failing
 from nianbao.drafting.worknotes import Kind, WorkFact, stated_figures, stated_place, work_paragraph
 from nianbao.model import Part, Report
 from nianbao.problems import problems_listed
-from nianbao.schema import PART_NUMERALS, PART_TITLES, TableId, addresses
+from nianbao.schema import PART_NUMERALS, PART_TITLES, TableId
 
 logger = logging.getLogger(__name__)
 
@@ -361,13 +362,12 @@ class CarriedText:
 
 def format_note(previous: Report, report: Report) -> str:
     """Last year's report in another format (2019): which of this year's cells it cannot give."""
-    then = set(addresses(previous.format))
-    missing = [a for a in addresses(report.format) if a not in then]
+    missing = cells_not_given(previous, report)
     rows = list(dict.fromkeys(f"{table.value}“{row}”" for table, row, _ in missing))
     shown = "、".join(rows[:10]) + ("等" if len(rows) > 10 else "")
     return (
         f"上年度报告为{previous.format.value}年格式，无法给出本年格式中的 {len(missing)} 个单元格（{shown}）："
-        "这些项目不作同比；依申请公开的新收、办结等两种格式共有的行照常计算同比。"
+        "这些项目不作同比；两种格式共有的项目（依申请公开的新收，主动公开的行政许可、处罚、强制决定数）照常计算同比。"
     )
 
 

@@ -21,9 +21,11 @@ from pydantic_core import PydanticCustomError
 from nianbao.claims.changes import (
     ChangeCheck,
     LastYearFigure,
+    LevelCheck,
     TrendCheck,
     find_changes,
     find_last_year_figures,
+    find_levels,
     find_trends,
 )
 from nianbao.claims.facts import fact_in_units_of, states_fact
@@ -40,7 +42,7 @@ from nianbao.claims.ties import (
 )
 from nianbao.drafting.model import UNVERIFIED
 from nianbao.model import Report
-from nianbao.schema import TableId
+from nianbao.schema import TableId, ValueKind
 
 Facts = Mapping[str, int | Decimal | float | str]
 _END_MARKS = "。！？!?；;"
@@ -115,11 +117,14 @@ def check_sentence(
     checks += [_at(_check_last_year(f, base), f.start, f.end) for f in thens]
     trends = find_trends(sentence, report, last_year, before)
     checks += [_at(_check_trend(t, base), t.start, t.end) for t in trends if t.agrees is not None]
+    levels = find_levels(sentence, report, last_year, before)
+    checks += [_at(_check_level(v, base), v.start, v.end) for v in levels if v.agrees is not None]
     covered = [(t.start, t.end) for t in ties] + [(c.start, c.end) for c in changes]
     covered += [(f.start, f.end) for f in thens]
     for number in find_numbers(sentence):
         if not any(start <= number.start < end for start, end in covered):
-            check = _check_active(number, sentence, report, base) or _check_fact(number, sentence, facts, base)
+            active = _check_active(number, sentence, report, base, before)
+            check = active or _check_fact(number, sentence, facts, base)
             checks.append(_at(check, number.start, number.end))
     for found in contradictions(report, in_paragraph(sentence, before)):
         phrase, reason = found.phrase.text, f"表中{found.cells}"
@@ -161,12 +166,10 @@ def _year_before(report: Report, previous: Report | None) -> Report | None:
 
 
 def _check_change(change: ChangeCheck, base: _Base) -> NumberCheck:
-    shown = change.word + change.text
+    shown, label = change.word + change.text, f"同比{change.figure.label}"
     if change.agrees:
-        return NumberCheck(
-            **base, number=change.text, status=Status.OK, quotes=f"同比{change.tie.label}", message="与两年表格一致。"
-        )
-    expected = change.expected_text()
+        return NumberCheck(**base, number=change.text, status=Status.OK, quotes=label, message="与两年表格一致。")
+    expected = change.cells_say()
     if expected is None:
         return NumberCheck(
             **base,
@@ -174,18 +177,19 @@ def _check_change(change: ChangeCheck, base: _Base) -> NumberCheck:
             status=Status.UNVERIFIED,
             message=f"“{shown}”无法由本年和上年表格算出，需人工核实。",
         )
+    cells = f"按本年 {change.now}、上年 {change.then}"
     return NumberCheck(
         **base,
         number=change.text,
         status=Status.MISMATCH,
-        quotes=f"同比{change.tie.label}",
+        quotes=label,
         expected=expected,
-        message=f"“{shown}”是{change.tie.label}的同比变化，按本年 {change.now}、上年 {change.then} 应为“{expected}”。",
+        message=f"“{shown}”是{change.figure.label}的同比变化，{cells} 应为“{expected}”。",
     )
 
 
 def _check_trend(trend: TrendCheck, base: _Base) -> NumberCheck:
-    label = f"同比{trend.tie.label}"
+    label = f"同比{trend.figure.label}"
     if trend.agrees:
         return NumberCheck(**base, number=trend.word, status=Status.OK, quotes=label, message="与两年表格一致。")
     expected = trend.expected_word() or "持平"
@@ -199,8 +203,23 @@ def _check_trend(trend: TrendCheck, base: _Base) -> NumberCheck:
     )
 
 
+def _check_level(level: LevelCheck, base: _Base) -> NumberCheck:
+    label = f"同比{level.figure.label}"
+    if level.agrees:
+        return NumberCheck(**base, number=level.text, status=Status.OK, quotes=label, message="与两年表格一致。")
+    expected = level.expected_text()
+    return NumberCheck(
+        **base,
+        number=level.text,
+        status=Status.MISMATCH,
+        quotes=label,
+        expected=expected,
+        message=f"“{level.text}”与表格不符：本年 {level.figure.now}、上年 {level.figure.then}，应为“{expected}”。",
+    )
+
+
 def _check_last_year(figure: LastYearFigure, base: _Base) -> NumberCheck:
-    label = f"上年{figure.tie.label}"
+    label = f"上年{figure.figure.label}"
     if figure.agrees:
         return NumberCheck(**base, number=figure.text, status=Status.OK, quotes=label, message="与上年表格一致。")
     if figure.then is None:
@@ -227,18 +246,19 @@ def _share_expected(tie: Tie) -> str:
     )
 
 
-def _check_active(number: Number, sentence: str, report: Report, base: _Base) -> NumberCheck | None:
+def _check_active(number: Number, sentence: str, report: Report, base: _Base, before: str) -> NumberCheck | None:
     """A number after a 主动公开 row's name (行政许可 …) in the same clause, equal to that row's cell.
 
     When the clause names the column (制发, 废止, 现行有效) only that column's cell counts: 制发规章 0 件 is
     not verified by 本年废止件数 0.
     """
-    row = active_row_before(sentence, number.start, report.format)
+    row = active_row_before(sentence, number.start, report.format, before)
     if row is None:
         return None
     columns = [column] if (column := active_column_named(sentence, number.start, row)) else row.columns
-    values = {report.value(TableId.ACTIVE, row.key, c) for c in columns}
-    if number.value not in {Decimal(v) for v in values if v is not None}:
+    money = row.kind_of(columns[0]) is ValueKind.MONEY
+    values = [report.value(TableId.ACTIVE, row.key, c) for c in columns]
+    if not any(v is not None and number.states(v, money) for v in values):
         return None
     return NumberCheck(
         **base, number=number.text + number.unit, status=Status.OK, quotes=row.label, message="与表格一致。"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
-from nianbao.claims.changes import ChangeCheck, find_changes
+from nianbao.claims.changes import ChangeCheck, LevelCheck, TrendCheck, find_changes, find_levels, find_trends
 from nianbao.claims.counts import ClaimCheck, Expected, about_other_year, count_claims, other_scope
 from nianbao.claims.facts import FactCheck, fact_claims
 from nianbao.claims.lists import ListCheck, list_claims
@@ -150,8 +150,16 @@ def narrative_lists(ctx: CheckContext) -> Iterator[Finding]:
 # Changes against last year
 
 
-def _change_finding(sentence: Sentence, check: ChangeCheck) -> Finding:
-    shown, expected = check.word + check.text, check.expected_text()
+def _change_finding(sentence: Sentence, check: ChangeCheck | TrendCheck | LevelCheck) -> Finding | None:
+    if isinstance(check, ChangeCheck):
+        shown, expected = check.word + check.text, check.cells_say()
+    elif isinstance(check, TrendCheck):
+        shown, expected = check.word, check.expected_word() or "与上年持平"
+    else:
+        shown, expected = check.text, check.expected_text()
+    if expected is None:
+        return None
+    figure = check.figure
     return Finding(
         rule="narrative.change",
         severity=Severity.WARNING,
@@ -159,7 +167,7 @@ def _change_finding(sentence: Sentence, check: ChangeCheck) -> Finding:
         expected=expected,
         found=shown,
         message=(
-            f"正文称{check.tie.label}“{shown}”，按本年 {check.now}、上年 {check.then} 应为“{expected}”："
+            f"正文称{figure.label}“{shown}”，按本年 {figure.now}、上年 {figure.then} 应为“{expected}”："
             f"“{sentence.text}”"
         ),
     )
@@ -167,14 +175,18 @@ def _change_finding(sentence: Sentence, check: ChangeCheck) -> Finding:
 
 @rule("narrative.change")
 def narrative_changes(ctx: CheckContext) -> Iterator[Finding]:
-    """正文中的同比变化（同比增长 X%、较上年减少 N 件）应与本年和上年表格算出的一致。"""
+    """正文中的同比变化（同比增长 X%、较上年减少 N 件、比上年增加 N 万元、与上年持平）应与本年和上年表格算出的一致。"""
     previous = ctx.previous
     if previous is None or ctx.report.year is None or previous.year != ctx.report.year - 1:
         return
     for sentence in narrative_sentences(ctx.report):
-        for check in find_changes(sentence.text, ctx.report, previous, sentence.before):
-            if not check.agrees and check.expected_text() is not None:
-                yield _change_finding(sentence, check)
+        args = (sentence.text, ctx.report, previous, sentence.before)
+        checks: list[ChangeCheck | TrendCheck | LevelCheck] = [*find_changes(*args), *find_trends(*args)]
+        checks += find_levels(*args)
+        for check in sorted(checks, key=lambda c: c.start):
+            finding = None if check.agrees is not False else _change_finding(sentence, check)
+            if finding is not None:
+                yield finding
 
 
 # ---------------------------------------------------------------------------------------------
