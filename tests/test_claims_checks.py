@@ -7,16 +7,19 @@ Sentences are written the way real reports write them and added to the seed (鹿
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from nianbao.checker import check_report
+from nianbao.claims.changes import cells_not_given, change_text, last_year_cell
 from nianbao.claims.counts import count_claims
 from nianbao.model import Finding, Report, Severity
 from nianbao.readers import read_report
 from nianbao.schema import TableId
-from tests.conftest import SEED
+from tests.conftest import FIXTURES, SEED
 
-REQ, APP = TableId.REQUESTS, TableId.APPEALS
+REQ, APP, ACTIVE = TableId.REQUESTS, TableId.APPEALS, TableId.ACTIVE
 
 
 @pytest.fixture
@@ -148,3 +151,45 @@ def test_active_figures_in_the_text_are_checked(seed: Report, sentence: str) -> 
 def test_active_figures_that_agree_pass(seed: Report) -> None:
     with_paragraph(seed, "本年度制发行政规范性文件10件，废止8件，现行有效行政规范性文件26件。")
     assert narrative_findings(seed, "narrative.count") == []
+
+
+# --- changes against last year ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("now", "then", "unit", "percent", "written"),
+    [
+        (241, 223, "件", True, "同比增长8.07%"),
+        (19046, 20815, "件", True, "同比下降8.50%"),
+        (13, 10, "件", False, "同比增加3件"),
+        (8, 8, "件", False, "与上年持平"),
+        (5, 0, "件", True, "同比增加5件"),  # no share of nothing
+        (Decimal("2340.9543"), Decimal("2460.9543"), "万元", False, "比上年减少120.00万元"),
+        (13, None, "件", False, ""),
+    ],
+)
+def test_a_change_is_written_as_reports_write_it(
+    now: int | Decimal, then: int | Decimal | None, unit: str, percent: bool, written: str
+) -> None:
+    assert change_text(now, then, unit, percent) == written
+
+
+@pytest.fixture
+def format_2019() -> Report:
+    return read_report(FIXTURES / "luyi_2020_format2019.txt")  # 行政许可 处理决定数量 19870
+
+
+def test_a_2019_format_report_gives_last_years_decisions_and_nothing_it_does_not_count(
+    seed: Report, format_2019: Report
+) -> None:
+    assert last_year_cell(format_2019, ACTIVE, "行政许可", "本年处理决定数量") == 19870
+    assert last_year_cell(format_2019, ACTIVE, "行政规范性文件", "现行有效件数") is None
+    assert last_year_cell(seed, ACTIVE, "行政规范性文件", "现行有效件数") == 26
+    rows = {row for table, row, _ in cells_not_given(format_2019, seed) if table is ACTIVE}
+    assert rows == {"规章", "行政规范性文件", "行政事业性收费"}
+
+
+def test_a_wrong_change_of_decisions_against_a_2019_format_year_is_flagged(seed: Report, format_2019: Report) -> None:
+    report = with_paragraph(seed, "全年作出行政许可决定20815件，同比增长6%。制发行政规范性文件10件，同比增加2件。")
+    found = [(f.found, f.expected) for f in check_report(report, format_2019).findings if f.rule == "narrative.change"]
+    assert found == [("增长6%", "增长5%")]  # 945 of 19870; the documents' change cannot be known from 2019

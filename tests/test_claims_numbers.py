@@ -102,3 +102,23 @@ def test_a_count_in_chinese_numerals_reads_as_the_same_count_in_digits(n: int) -
 def test_a_share_in_words_reads_as_the_same_share_with_a_sign(n: int) -> None:
     [in_words] = find_quantities(f"占办结总数的百分之{in_chinese(n)}。")
     assert in_words.percent and in_words.value == n
+
+
+@pytest.mark.parametrize(
+    ("written", "cell", "money", "states"),
+    [
+        ("行政许可20818件", 20818, False, True),
+        ("行政许可20817件", 20818, False, False),
+        ("行政许可2.08万件", 20818, False, True),  # rounded where written
+        ("行政许可2.09万件", 20818, False, False),
+        ("收费2584.00万元", Decimal("2584.0020"), True, True),
+        ("收费2584.01万元", Decimal("2584.0020"), True, False),
+        ("收费25840020元", Decimal("2584.0020"), True, True),  # 元 read against a cell in 万元
+        ("制发文件十二件", 12, False, True),
+    ],
+)
+def test_a_number_states_a_cell_as_rounded_where_it_is_written(
+    written: str, cell: int | Decimal, money: bool, states: bool
+) -> None:
+    [number] = find_numbers(written)
+    assert number.states(cell, money) is states

@@ -168,7 +168,7 @@ def _active_figure(sentence: str, number: Number, row: RowSpec, report: Report, 
     ]
     thens = {last_year_cell(previous, ACTIVE, row.key, c) for c in stated}
     now = report.value(ACTIVE, row.key, stated[0]) if stated else None
-    label = f"主动公开 {row.key} {stated[0] if len(stated) == 1 else '/'.join(columns)}"
+    label = f"{row.key}（{stated[0] if len(stated) == 1 else '、'.join(columns)}）"
     then = thens.pop() if len(thens) == 1 else None
     return Figure(number.start, number.end, label, "万元" if money else "件", now, then)
 
