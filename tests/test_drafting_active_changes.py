@@ -20,6 +20,7 @@ import pytest
 from agents.draft import LLMDrafter
 from nianbao.checker import check_report
 from nianbao.cli import main
+from nianbao.drafting.example import example_next_year
 from nianbao.drafting.model import UNVERIFIED, Draft
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.sources import ReportList
@@ -218,3 +219,10 @@ def test_a_model_repeating_a_wrong_change_does_not_get_it_into_the_final_draft_u
     one = draft.report.part_text("一")
     assert f"同比增加5件{UNVERIFIED}" in one and f"同比增长8.5%{UNVERIFIED}" in one
     assert f"印发行政规范性文件13件，同比增加5件{UNVERIFIED}" in one  # the right count before it is not marked
+
+
+def test_last_years_sentence_restating_a_document_count_gives_way_to_the_data_paragraph() -> None:
+    last_year = read_report(FIXTURES / "layouts" / "hongze_2024.txt")  # “……15000余条，制发行政规范性文件6件。”
+    draft = draft_offline(last_year.agency, 2025, example_next_year(last_year), ReportList([last_year]))
+    one = draft.report.part_text("一")
+    assert one.count("制发行政规范性文件") == 1 and "制发行政规范性文件9件，同比增加3件" in one

@@ -48,7 +48,7 @@ from nianbao.drafting.verify import Facts, mark_failing
 from nianbao.drafting.worknotes import Kind, WorkFact, stated_figures, stated_place, work_paragraph
 from nianbao.model import Part, Report
 from nianbao.problems import problems_listed
-from nianbao.schema import PART_NUMERALS, PART_TITLES, TableId
+from nianbao.schema import PART_NUMERALS, PART_TITLES
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ class OfflineDrafter:
         written = work_paragraph(self.work, topic, self.subject, self.year)
         if written:
             return [DraftParagraph(text=written, sources=self.fact_refs(topic))]
-        restated = has_data and subsection.topic is Topic.REQUESTS
+        restated = has_data and subsection.topic in (Topic.REQUESTS, Topic.ACTIVE)
         carried_text = self.carried.paragraphs(subsection.paragraphs, without_restated_counts=restated)
         kept = [DraftParagraph(text=t, sources=self.refs("一")) for t in carried_text]
         if kept:
@@ -336,7 +336,7 @@ class CarriedText:
 
     def paragraphs(self, paragraphs: list[str], without_restated_counts: bool = False) -> list[str]:
         """Last year's paragraphs, carried; ``without_restated_counts``: leave out the sentences quoting
-        依申请公开 or 复议诉讼 counts (the subsection's data paragraph states them fresh)."""
+        依申请公开, 复议诉讼 or 主动公开 document counts (the subsection's data paragraph states them fresh)."""
         return [t for t in (self.paragraph(p, without_restated_counts) for p in paragraphs) if t.strip()]
 
     def paragraph(self, text: str, without_restated_counts: bool = False) -> str:
@@ -355,9 +355,9 @@ class CarriedText:
         return "".join(done)
 
     def states_this_years_figures(self, sentence: str, before: str) -> bool:
-        """A sentence quoting 依申请公开 or 复议诉讼 counts: the data paragraph says them fresh."""
+        """A sentence quoting 依申请公开, 复议诉讼 or 主动公开 document counts: the data paragraph says them fresh."""
         ties = find_ties(sentence, self.drafter.report, before)
-        return any(t.count is not None and t.count.claim.topic in (TableId.REQUESTS, TableId.APPEALS) for t in ties)
+        return any(t.count is not None for t in ties)
 
 
 def format_note(previous: Report, report: Report) -> str:
