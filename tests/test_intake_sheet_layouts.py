@@ -178,3 +178,89 @@ def test_a_money_fee_column_is_a_decimal() -> None:
     active_part(sheet)
     fee = next(c for c in read_spreadsheet_bytes(saved(book), "主动公开.xlsx").changes if c.row == "行政事业性收费")
     assert fee.new == Decimal("2.156")
+
+
+def changes_of(book: Workbook, name: str = "表格.xlsx") -> dict[Address, CellNumber]:
+    read = read_spreadsheet_bytes(saved(book), name)
+    assert read.notes == []
+    return {c.address: c.new for c in read.changes}
+
+
+def test_a_sheet_per_table_without_part_headings_gives_all_200_cells() -> None:
+    book = Workbook()
+    for title, part in (("主动公开", active_part), ("依申请公开", requests_part), ("复议诉讼", appeals_part)):
+        sheet = book.create_sheet(title)
+        part(sheet)
+        sheet.delete_rows(1)  # the part heading: the sheet's name says it
+    del book["Sheet"]
+    read = changes_of(book)
+    assert len(read) == 200 and all(v == value(a) for a, v in read.items())
+
+
+def test_appeals_kept_three_rows_by_five_with_the_total_first_are_read_by_heading() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    order = ("总计", "结果维持", "结果纠正", "其他结果", "尚未审结")
+    sheet.append(["类别", "合计", "维持", "纠正", "其他结果", "尚未审结"])
+    for row in ("行政复议", "行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉"):
+        sheet.append([row.split("/")[-1], *(value((APPEALS, row, c)) for c in order)])
+    read = changes_of(book)
+    assert len(read) == 15 and all(v == value(a) for a, v in read.items())
+    assert read[(APPEALS, "行政复议", "结果维持")] == 1 and read[(APPEALS, "行政复议", "总计")] == 2
+
+
+def test_the_requests_table_with_its_total_column_first_is_read_by_heading() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["项目", "总计", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"])
+    for spec in rows_of(ReportFormat.F2021, REQ):
+        sheet.append([spec.label, *(value((REQ, spec.key, c)) for c in ("总计", *REQUEST_COLUMNS[:-1]))])
+    read = changes_of(book)
+    assert len(read) == 25 * 7 and all(v == value(a) for a, v in read.items())
+
+
+def test_applicant_rows_with_the_total_row_at_the_top_are_read() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    heading, *body = ledger_rows(HEADINGS)
+    for row in (heading, body[-1], *body[:-1]):
+        sheet.append(row)
+    read = changes_of(book)
+    assert read == {(REQ, k, c): value((REQ, k, c)) for k in HEADINGS for c in REQUEST_COLUMNS}
+
+
+def test_one_number_per_row_under_a_quantity_heading_is_the_rows_total() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["项目", "数量（件）"])
+    for spec in rows_of(ReportFormat.F2021, REQ):
+        sheet.append([spec.label, value((REQ, spec.key, "总计"))])
+    read = changes_of(book)
+    assert read == {(REQ, s.key, "总计"): value((REQ, s.key, "总计")) for s in rows_of(ReportFormat.F2021, REQ)}
+
+
+def test_applicant_types_as_rows_under_the_official_labels_are_read() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    specs = rows_of(ReportFormat.F2021, REQ)
+    sheet.append(["申请人", *(s.label for s in specs)])
+    for label, column in zip(APPLICANT_LABELS, REQUEST_COLUMNS, strict=True):
+        sheet.append([label, *(value((REQ, s.key, column)) for s in specs)])
+    read = changes_of(book)
+    assert len(read) == 25 * 7 and read[(REQ, "三.六.3", "法律服务机构")] == 1
+
+
+def test_a_count_typed_with_its_unit_or_in_full_width_keeps_the_rows_values_in_place() -> None:
+    sheet = (
+        "项目,自然人,商业企业,科研机构,社会组织,法律服务机构,其他,总计\n"
+        "本年新收政府信息公开申请数量,３０件,3,0,0,1,0,34\n"
+        "上年结转政府信息公开申请数量,2,/,—,0,0,0,2\n"
+    )
+    read = {c.address: c.new for c in read_spreadsheet_bytes(sheet.encode(), "汇总.csv").changes}
+    assert read[(REQ, "一", "自然人")] == 30 and read[(REQ, "一", "法律服务机构")] == 1
+    assert read[(REQ, "一", "总计")] == 34 and (REQ, "二", "商业企业") not in read

@@ -45,6 +45,9 @@ def _heading_rows(above: list[str], row: list[str], fmt: ReportFormat) -> list[s
 
 
 def _row_key(heading: str, group: str, fmt: ReportFormat) -> str | None:
+    official = [s.key for s in rows_of(fmt, REQ) if s.label.replace(" ", "") == heading.replace(" ", "")]
+    if len(official) == 1:  # the official label as it stands (3.其他 is only （六）'s)
+        return official[0]
     refs = [r for t in tokenize(heading) for r in t.refs]
     rows = [r for r in refs if isinstance(r, RowRef) and r.table is REQ and r.rank >= 1]
     if rows:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from decimal import Decimal
@@ -22,10 +23,11 @@ from nianbao.errors import InvalidInputError, ReportReadError
 from nianbao.intake.by_applicant import applicant_rows_changes
 from nianbao.intake.changes import CellChange
 from nianbao.model import Report, blank_cells
+from nianbao.numerals import normalize_digits
 from nianbao.readers import max_file_bytes
 from nianbao.readers.document import Line, clean
-from nianbao.readers.tables import parse_value, place_table_lines
-from nianbao.schema import PART_TITLE_VARIANTS, ReportFormat, TableId, addresses, row_spec
+from nianbao.readers.tables import is_value_token, parse_value, place_table_lines
+from nianbao.schema import PART_TITLE_VARIANTS, REQUEST_COLUMNS, ReportFormat, TableId, addresses, row_spec
 
 T = TypeVar("T")
 
@@ -95,6 +97,7 @@ def read_spreadsheet_bytes(
     rows = _xlsx_rows(data, name) if data.startswith(b"PK\x03\x04") else _csv_rows(data, name)
     if rows and rows[0] and [clean(c).lower() for c in rows[0][:4]] == CELLS_HEADER:
         return SheetIntake(changes=cells_csv_changes(rows[1:], fmt, name))
+    rows = [[_value_text(c) for c in row] for row in rows]
     by_applicant = applicant_rows_changes(rows, fmt)
     if by_applicant is not None and by_applicant[0]:
         return SheetIntake(changes=by_applicant[0], notes=by_applicant[1])
@@ -123,6 +126,16 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
     finally:
         book.close()
     return rows
+
+
+_COUNTED = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:件|个|条|项|宗|起|件次|万元)")
+
+
+def _value_text(cell: str) -> str:
+    """``３０件`` or ``2.156万元`` typed in a cell: the number (a cell that is not one would shift the row's values)."""
+    text = normalize_digits(cell)
+    counted = _COUNTED.fullmatch(text.strip())
+    return counted.group(1) if counted else text
 
 
 def _broken_sheet(name: str) -> InvalidInputError:
@@ -180,6 +193,62 @@ def cells_csv_changes(rows: list[list[str]], fmt: ReportFormat, name: str = "") 
     return changes
 
 
+_COLUMN_NAMES = {
+    "自然人": "自然人",
+    "商业企业": "商业企业",
+    "企业": "商业企业",
+    "科研机构": "科研机构",
+    "社会组织": "社会组织",
+    "社会公益组织": "社会组织",
+    "法律服务机构": "法律服务机构",
+    "其他": "其他",
+    "其他组织": "其他",
+    "总计": "总计",
+    "合计": "总计",
+}
+_APPEAL_NAMES = {
+    "结果维持": "结果维持",
+    "维持": "结果维持",
+    "结果纠正": "结果纠正",
+    "纠正": "结果纠正",
+    "其他结果": "其他结果",
+    "尚未审结": "尚未审结",
+    "未审结": "尚未审结",
+    "总计": "总计",
+    "合计": "总计",
+}
+_OFFICIAL_ORDERS = (
+    (_COLUMN_NAMES, ("自然人", "商业企业", "科研机构", "社会组织", "法律服务机构", "其他", "总计")),
+    (_APPEAL_NAMES, ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")),
+)
+
+
+_TOTALS_ONLY = [-1]
+"""The heading of a 依申请公开 table that gives one number per row: 项目 | 总计 (or 数量, 件数)."""
+_TOTAL_HEADINGS = ("总计", "合计", "数量", "件数", "数量（件）", "件数（件）", "总数")
+
+
+def _column_positions(row: list[str]) -> list[int] | None:
+    """Where each official column stands in a heading row naming all of them, in the official order
+    (``_TOTALS_ONLY`` for a heading that names only a total)."""
+    names = [clean(c).replace(" ", "") for c in row]
+    filled = [n for n in names if n]
+    if len(filled) <= 2 and filled[-1:] and filled[-1] in _TOTAL_HEADINGS:
+        return _TOTALS_ONLY
+    for synonyms, official in _OFFICIAL_ORDERS:
+        where = {synonyms[n]: i for i, n in enumerate(names) if n in synonyms}
+        positions = sorted(where.values())
+        if len(where) == len(official) and positions[-1] - positions[0] + 1 == len(official):
+            return [where[column] for column in official]
+    return None
+
+
+def _moved(row: list[str], positions: list[int]) -> list[str]:
+    first = min(positions)
+    cells = [*row, *[""] * (max(positions) + 1 - len(row))]
+    return [*cells[:first], *(cells[p] for p in positions), *cells[max(positions) + 1 :]]
+
+
 def layout_changes(rows: list[list[str]], fmt: ReportFormat, name: str = "") -> SheetIntake:
     """Rows in the official table layout placed on canonical cells."""
     sections = _sections(rows)
@@ -212,17 +281,38 @@ def _unreadable(report: Report) -> list[str]:
 
 
 def _sections(rows: list[list[str]]) -> dict[str, list[Line]]:
+    """The rows of each table (二, 三, 四). A table whose columns are named in one heading row in another order
+    (总计 first, 合计 维持 纠正 …) has its values moved under the official order, which the reader places by
+    position."""
     sections: dict[str, list[Line]] = {}
     current: str | None = None
+    moves: list[int] | None = None
     for row in rows:
         cells = [clean(c) for c in row]
         text = "".join(cells)
         if not text:
             continue
-        current = _section_of(text, current)
+        section = _section_of(text, current)
+        found = _column_positions(cells)
+        if found is not None or (current is not None and section != current):
+            moves = found if found is not None and (found is _TOTALS_ONLY or found != sorted(found)) else None
+        current = section
+        if current == "三" and moves == _TOTALS_ONLY:
+            cells = _total_only(cells)
+        elif moves:
+            cells = _moved(cells, moves)
         if current is not None:
             sections.setdefault(current, []).append(Line(cells, grid=True))
     return sections
+
+
+def _total_only(cells: list[str]) -> list[str]:
+    """``本年新收政府信息公开申请数量 | 34`` under a heading 总计/数量: the row's 总计, the applicant columns blank."""
+    values = [i for i, c in enumerate(cells) if c and is_value_token(c)]
+    if len(values) != 1 or any(c for c in cells[values[0] + 1 :]):
+        return cells
+    label = [c for c in cells[: values[0]] if c]
+    return [*label, *[""] * (len(REQUEST_COLUMNS) - 1), cells[values[0]]]
 
 
 def _section_of(text: str, current: str | None) -> str | None:
