@@ -21,7 +21,9 @@ class SourceRef(BaseModel):
     own: bool = True
 
     def describe(self) -> str:
-        """The source in words, for a person."""
+        """The source in words, for a person (the clerk's own facts: where she gave them)."""
+        if self.agency is None and self.year is None:
+            return f"您提供的工作情况（{self.source}）"
         where = f"第{self.part}部分" if self.part else ""
         return f"{self.agency or self.source} {self.year or ''}年度报告{where}".strip()
 

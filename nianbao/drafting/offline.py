@@ -21,7 +21,7 @@ from nianbao.claims.changes import cells_not_given
 from nianbao.claims.text import split_sentences
 from nianbao.claims.ties import find_ties, format_value
 from nianbao.drafting.copies import repeated_problems_marked
-from nianbao.drafting.datapara import data_paragraph, style_of
+from nianbao.drafting.datapara import Style, data_paragraph, style_of
 from nianbao.drafting.instructions import without_instructions
 from nianbao.drafting.marks import (
     TO_FILL,
@@ -176,35 +176,52 @@ class OfflineDrafter:
         return DraftPart(number="一", paragraphs=paragraphs)
 
     def opening_paragraphs(self) -> list[DraftParagraph]:
-        """一's opening: last year's, carried over and marked, else one written for this year."""
-        carried_text = self.carried.paragraphs(self.outline().opening)
+        """一's opening (under its own heading when the body wrote one, （一）总体情况): last year's, carried over
+        and marked, else one written for this year."""
+        outline = self.outline()
+        carried_text = self.carried.paragraphs(outline.opening)
         opening = [DraftParagraph(text=t, sources=self.refs("一")) for t in carried_text]
-        return opening or [DraftParagraph(text=self.opening())]
+        titled = outline.titled_opening()
+        heading = [DraftParagraph(text=self.carried.heading(titled))] if titled else []
+        return heading + (opening or [DraftParagraph(text=self.opening())])
 
     def sections(self) -> list[Section]:
-        """一's subsections, each with its heading, data paragraph, the clerk's facts and its work paragraphs."""
+        """一's subsections, each with its heading, data paragraph, the clerk's facts and its work paragraphs
+        (two subsections of one topic, 主动公开情况 and 政策解读: the figures go to the first, each fact to the
+        one whose heading it speaks of)."""
         style = style_of(self.base if self.own else None)
-        found = []
-        for index, subsection in enumerate(self.outline().subsections, 1):
-            data = data_paragraph(subsection.topic, self.report, self.previous, style, self.subject)
-            facts = [f for f in self.work if f.about == subsection.topic.value and f.chosen]
+        outline = self.outline()
+        placed = facts_by_subsection(outline.subsections, self.work)
+        found, stated = [], set()
+        for index, subsection in enumerate(outline.subsections, outline.first_number()):
+            data = "" if subsection.topic in stated else self.data_paragraph(subsection.topic, style)
+            stated.add(subsection.topic)
+            facts = placed[index - outline.first_number()]
             found.append(
                 Section(
                     subsection=subsection,
                     heading=self.carried.heading(subsection.titled(index)),
                     data=data,
                     facts=facts,
-                    work=self.work_paragraphs(subsection, bool(data)),
+                    work=self.work_paragraphs(subsection, bool(data), facts),
                 )
             )
         return found
 
-    def work_paragraphs(self, subsection: Subsection, has_data: bool) -> list[DraftParagraph]:
-        """The clerk's facts in the report's register; else last year's sentences, marked as carried over."""
+    def data_paragraph(self, topic: Topic, style: Style) -> str:
+        return data_paragraph(topic, self.report, self.previous, style, self.subject)
+
+    def work_paragraphs(
+        self, subsection: Subsection, has_data: bool, facts: list[WorkFact] | None = None
+    ) -> list[DraftParagraph]:
+        """The clerk's facts (``facts``: those placed in this subsection, else all of its topic) in the report's
+        register; else last year's sentences, marked as carried over."""
         topic = subsection.topic.value
-        written = work_paragraph(self.work, topic, self.subject, self.year)
+        mine = [f for f in self.work if f.about == topic] if facts is None else facts
+        written = work_paragraph(mine, topic, self.subject, self.year)
         if written:
-            return [DraftParagraph(text=written, sources=self.fact_refs(topic))]
+            sources = dict.fromkeys(f.source for f in mine if f.chosen)
+            return [DraftParagraph(text=written, sources=[SourceRef(source=s, own=True) for s in sources])]
         restated = has_data and subsection.topic in (Topic.REQUESTS, Topic.ACTIVE)
         carried_text = self.carried.paragraphs(subsection.paragraphs, without_restated_counts=restated)
         kept = [DraftParagraph(text=t, sources=self.refs("一")) for t in carried_text]
@@ -316,9 +333,17 @@ class Section(BaseModel):
     work: list[DraftParagraph] = Field(default_factory=list)
 
     def paragraphs(self, work: list[DraftParagraph] | None = None) -> list[DraftParagraph]:
-        """The section's paragraphs, with ``work`` in place of its own work paragraphs when given."""
-        data = [DraftParagraph(text=self.data)] if self.data else []
-        return [DraftParagraph(text=self.heading), *data, *(self.work if work is None else work)]
+        """The section's paragraphs, with ``work`` in place of its own work paragraphs when given: its heading
+        on a line of its own, or opening its first paragraph as the body writes it (一是强化主动公开。全年……),
+        or none for a body that writes no headings."""
+        body = [DraftParagraph(text=self.data)] if self.data else []
+        body += self.work if work is None else work
+        if not self.heading:
+            return body
+        if self.subsection.inline and body:
+            first = body[0]
+            return [first.model_copy(update={"text": self.heading + first.text}), *body[1:]]
+        return [DraftParagraph(text=self.heading), *body]
 
 
 class CarriedText:
@@ -385,12 +410,34 @@ def whole_sentences(text: str) -> list[str]:
 
 def with_topics_needed(outline: Outline, work: list[WorkFact]) -> Outline:
     """The outline with a subsection for 主动公开 and 依申请公开 (the tables' figures go there) and for
-    every topic the clerk gave facts about."""
+    every topic the clerk gave facts about, numbered as the others."""
     needed = [Topic.ACTIVE, Topic.REQUESTS, *(Topic(f.about) for f in work if f.about in _TOPICS)]
+    numbering = outline.numbering()
     for topic in dict.fromkeys(needed):
         if outline.of(topic) is None:
-            outline.subsections.append(Subsection(topic=topic, heading=DEFAULT_HEADINGS[topic]))
+            outline.subsections.append(Subsection(topic=topic, heading=DEFAULT_HEADINGS[topic], numbering=numbering))
     return outline
+
+
+def facts_by_subsection(subsections: list[Subsection], work: list[WorkFact]) -> list[list[WorkFact]]:
+    """The clerk's facts of each subsection: a fact goes to its topic's subsection, and where the body has two of
+    one topic (监督保障 and 教育培训), to the one whose heading its words share most (培训 → 教育培训)."""
+    placed: list[list[WorkFact]] = [[] for _ in subsections]
+    for fact in (f for f in work if f.chosen):
+        candidates = [i for i, s in enumerate(subsections) if s.topic.value == fact.about]
+        if candidates:
+            best = max(candidates, key=lambda i: (_shared_words(subsections[i].heading, fact.text), -i))
+            placed[best].append(fact)
+    return placed
+
+
+def _shared_words(heading: str, text: str) -> int:
+    """How many two-character words of a heading (its generic words aside) a fact's text has."""
+    words = {heading[i : i + 2] for i in range(len(heading) - 1)} - _GENERIC_WORDS
+    return sum(1 for word in words if word in text)
+
+
+_GENERIC_WORDS = frozenset({"情况", "方面", "工作", "建设", "政务", "务公", "公开", "政府", "府信", "信息"})
 
 
 _TOPICS = frozenset(t.value for t in Topic)

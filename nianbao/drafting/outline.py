@@ -1,9 +1,12 @@
 """The subsections of part 一 as the body wrote them last year, each read as one of the five topics.
 
 The national format asks 一 to cover 主动公开, 依申请公开, 政府信息管理, 平台建设 and 监督保障; most
-reports use them as subsections （一）…（五）, under headings of their own (“（三）公开平台建设更规范”).
-A heading is read for its topic by its words, else by what the subsection's text speaks of most.
-Without a past report of its own, the body gets the five of the national format.
+reports use them as subsections （一）…（五）, under headings of their own (“（三）公开平台建设更规范”);
+others number them 【主动公开】, 1.…, 第一，…, or 一是…, write the heading as a sentence that the text
+continues (“（一）主动公开情况。本年度……”), open with a （一）总体情况, or write no subsections at all.
+The draft numbers and writes its subsections the way the body did. A heading is read for its topic by its
+words, else by what the subsection's text speaks of most. Without a past report of its own, the body gets
+the five of the national format.
 """
 
 from __future__ import annotations
@@ -41,34 +44,100 @@ TOPIC_WORDS = {
     Topic.PLATFORMS: r"平台|网站|新媒体|公报|专栏|政务服务中心|查阅",
     Topic.OVERSIGHT: r"监督|保障|考核|培训|督查|评议|责任追究|领导小组|机构|队伍|制度建设",
 }
-_HEADING = re.compile(
-    r"^\s*[（(](?P<numeral>[一二三四五六七八九十]{1,3})[）)]\s*(?P<title>[^。；;！？]{1,40})(?P<end>[。：:]?)"
+_NUMERAL = r"[一二三四五六七八九十]{1,3}"
+_NUMERALS = "一二三四五六七八九十"
+
+
+class Numbering(StrEnum):
+    """How a body numbers the subsections of its 一 (the draft numbers them the same way)."""
+
+    PAREN = "（一）"
+    BRACKET = "【】"
+    ARABIC = "1."
+    ORDINAL = "第一，"
+    SHI = "一是"
+    NONE = ""  # no subsections: paragraphs by topic, under no heading
+
+
+# Each way of numbering, most telling first: a heading at the start of a paragraph.
+_STYLES: tuple[tuple[Numbering, re.Pattern[str]], ...] = (
+    (Numbering.PAREN, re.compile(rf"^\s*[（(](?P<numeral>{_NUMERAL})[）)]\s*(?P<rest>\S.*)$")),
+    (Numbering.BRACKET, re.compile(r"^\s*【(?P<title>[^】]{2,20})】\s*(?P<rest>.*)$")),
+    (Numbering.ARABIC, re.compile(r"^\s*[（(]?(?P<numeral>\d{1,2})\s*[.．、)）](?!\d)\s*(?P<rest>\S.*)$")),
+    (Numbering.ORDINAL, re.compile(rf"^\s*第(?P<numeral>{_NUMERAL})[，,、：:]\s*(?P<rest>\S.*)$")),
+    (Numbering.SHI, re.compile(rf"^\s*(?P<numeral>{_NUMERAL})是\s*(?P<rest>\S.*)$")),
 )
+_TITLE_END = re.compile(r"[。；;！？!?：:]")
+_TITLE_CHARS = 40
+_GENERAL = re.compile(r"^(?:总体情况|总体工作情况|基本情况|工作概况|概述|总体概况)$")
+
+
+class Heading(BaseModel):
+    """A subsection heading as read: how it is numbered, its number, its words, what closed it (。 or
+    nothing) and the text that followed it in the same paragraph."""
+
+    numbering: Numbering
+    number: int = 0
+    title: str
+    end: str = ""
+    rest: str = ""
 
 
 class Subsection(BaseModel):
-    """One subsection of 一: its topic, its heading (without its numeral) and last year's paragraphs."""
+    """One subsection of 一: its topic, its heading (without its numeral), how it is numbered, what closed
+    the heading (“（一）主动公开情况。本年度……”: 。) and last year's paragraphs; ``inline``: the heading opened
+    its first paragraph (一是强化主动公开。全年……), and so it does in the draft."""
 
     topic: Topic
     heading: str
     paragraphs: list[str] = Field(default_factory=list)
+    numbering: Numbering = Numbering.PAREN
+    end: str = ""
+    inline: bool = False
 
     def titled(self, index: int) -> str:
-        """The heading as written in the draft: （一）主动公开情况."""
-        return f"（{chinese_number(index)}）{self.heading}"
+        """The heading as the draft writes it, numbered as the body numbers it: （一）主动公开情况, 1.…, 【…】,
+        第一，…, 一是…; '' for a body that writes no headings."""
+        numeral = chinese_number(index)
+        numbered = {
+            Numbering.PAREN: f"（{numeral}）{self.heading}",
+            Numbering.BRACKET: f"【{self.heading}】",
+            Numbering.ARABIC: f"{index}.{self.heading}",
+            Numbering.ORDINAL: f"第{numeral}，{self.heading}",
+            Numbering.SHI: f"{numeral}是{self.heading}",
+            Numbering.NONE: "",
+        }[self.numbering]
+        return numbered + self.end if numbered else ""
 
 
 class Outline(BaseModel):
-    """Part 一 cut into its opening paragraphs and its subsections."""
+    """Part 一 cut into its opening paragraphs and its subsections; ``opening_heading``: the heading of an
+    opening the body wrote as its first subsection (（一）总体情况)."""
 
     opening: list[str] = Field(default_factory=list)
     subsections: list[Subsection] = Field(default_factory=list)
+    opening_heading: Heading | None = None
 
     def topics(self) -> list[Topic]:
         return [s.topic for s in self.subsections]
 
     def of(self, topic: Topic) -> Subsection | None:
         return next((s for s in self.subsections if s.topic is topic), None)
+
+    def numbering(self) -> Numbering:
+        """How the body numbers its subsections (a subsection added to the draft is numbered alike)."""
+        return self.subsections[0].numbering if self.subsections else Numbering.PAREN
+
+    def titled_opening(self) -> str:
+        """The opening's own heading as the draft writes it (（一）总体情况), '' when it has none."""
+        heading = self.opening_heading
+        if heading is None:
+            return ""
+        return Subsection(topic=Topic.ACTIVE, heading=heading.title, numbering=heading.numbering).titled(1)
+
+    def first_number(self) -> int:
+        """The number of the first topical subsection (2 after （一）总体情况)."""
+        return 2 if self.opening_heading is not None else 1
 
 
 def default_outline() -> Outline:
@@ -77,25 +146,100 @@ def default_outline() -> Outline:
 
 
 def outline_of(text: str) -> Outline:
-    """Part 一 of a report read as an outline; the five of the national format when it has no subsections."""
+    """Part 一 of a report read as an outline, its subsections numbered as the body numbered them; a part 一
+    without subsections is cut by topic, its paragraphs under no heading."""
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    for numbering, pattern in _STYLES:
+        headings = [heading_of(p, numbering, pattern) for p in paragraphs]
+        if _numbered_in_order([h for h in headings if h is not None]):
+            return _outline_by_headings(paragraphs, headings)
+    return _outline_by_topic(paragraphs)
+
+
+def heading_of(paragraph: str, numbering: Numbering, pattern: re.Pattern[str]) -> Heading | None:
+    """The paragraph's subsection heading in this numbering, cut where the heading ends, or None."""
+    match = pattern.match(paragraph)
+    if match is None:
+        return None
+    number = _number(match.groupdict().get("numeral"))
+    if numbering is Numbering.BRACKET:
+        return Heading(numbering=numbering, title=match.group("title").strip(), rest=match.group("rest").strip())
+    rest = match.group("rest").strip()
+    stop = _TITLE_END.search(rest)
+    if stop is not None and stop.start() <= _TITLE_CHARS:
+        end = stop.group(0) if stop.group(0) in "。：:" else ""
+        title, after = rest[: stop.start()].strip(), rest[stop.end() :].strip()
+        return Heading(numbering=numbering, number=number, title=title, end=end, rest=after)
+    if len(rest) <= _TITLE_CHARS:
+        return Heading(numbering=numbering, number=number, title=rest)
+    return Heading(numbering=numbering, number=number, title=rest[:_TITLE_CHARS], rest=rest[_TITLE_CHARS:])
+
+
+def _number(numeral: str | None) -> int:
+    if not numeral:
+        return 0
+    if numeral.isdigit():
+        return int(numeral)
+    tens, _, ones = numeral.rpartition("十")
+    if "十" not in numeral:
+        return _NUMERALS.index(numeral) + 1 if len(numeral) == 1 else 0
+    return (_NUMERALS.index(tens) + 1 if tens else 1) * 10 + (_NUMERALS.index(ones) + 1 if ones else 0)
+
+
+def _numbered_in_order(headings: list[Heading]) -> bool:
+    """Two headings or more, numbered 1, 2, 3 … (【】 headings carry no number)."""
+    if len(headings) < 2:
+        return False
+    if headings[0].numbering is Numbering.BRACKET:
+        return True
+    return [h.number for h in headings] == list(range(1, len(headings) + 1))
+
+
+def _outline_by_headings(paragraphs: list[str], headings: list[Heading | None]) -> Outline:
     outline = Outline()
-    for paragraph in (p.strip() for p in text.split("\n")):
-        if not paragraph:
-            continue
-        heading = _HEADING.match(paragraph)
-        if heading is not None:
-            rest = paragraph[heading.end() :].strip()
-            outline.subsections.append(Subsection(topic=Topic.ACTIVE, heading=heading.group("title").strip()))
-            if rest:
-                outline.subsections[-1].paragraphs.append(rest)
+    for paragraph, heading in zip(paragraphs, headings, strict=True):
+        if heading is None:
+            target = outline.subsections[-1].paragraphs if outline.subsections else outline.opening
+            target.append(paragraph)
+        elif not outline.subsections and _GENERAL.match(heading.title):
+            outline.opening_heading = heading
+            outline.opening += [heading.rest] if heading.rest else []
+        else:
+            outline.subsections.append(
+                Subsection(
+                    topic=Topic.ACTIVE,
+                    heading=heading.title,
+                    numbering=heading.numbering,
+                    end=heading.end,
+                    inline=bool(heading.rest),
+                    paragraphs=[heading.rest] if heading.rest else [],
+                )
+            )
+    _assign_topics(outline.subsections)
+    return outline
+
+
+def _outline_by_topic(paragraphs: list[str]) -> Outline:
+    """A part 一 without subsections: its first paragraph opens it, every other goes to the topic it speaks
+    of (one speaking of none stays with the paragraph before it), in the body's own order, under no heading."""
+    if len(paragraphs) < 2:
+        return default_outline().model_copy(update={"opening": paragraphs})
+    outline = Outline(opening=paragraphs[:1])
+    for paragraph in paragraphs[1:]:
+        topic = topic_of(paragraph)
+        found = outline.of(topic) if topic is not None else None
+        if found is not None:
+            found.paragraphs.append(paragraph)
+        elif topic is not None:
+            heading = DEFAULT_HEADINGS[topic]
+            outline.subsections.append(
+                Subsection(topic=topic, heading=heading, numbering=Numbering.NONE, paragraphs=[paragraph])
+            )
         elif outline.subsections:
             outline.subsections[-1].paragraphs.append(paragraph)
         else:
             outline.opening.append(paragraph)
-    if len(outline.subsections) < 2:
-        return default_outline().model_copy(update={"opening": outline.opening})
-    _assign_topics(outline.subsections)
-    return outline
+    return outline if outline.subsections else default_outline().model_copy(update={"opening": paragraphs})
 
 
 def _assign_topics(subsections: list[Subsection]) -> None:

@@ -72,7 +72,9 @@ _COLLOQUIAL = (
     ("一共", "共"),
     ("大概", "约"),
 )
-_FILLER = re.compile(r"^(?:嗯|啊|哦|那个|就是|还有|另外|然后|此外|再就是|对了)[，,、\s]*")
+_FILLER = re.compile(
+    r"^(?:嗯|啊|哦|那个|就是|还有|另外|然后|此外|再就是|对了|(?:还|也)(?=[组开举召完建上印发推落制出做搞办进培]))[，,、\s]*"
+)
 _COUNTED_NOUN = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)(?P<unit>次|场|期|个|项|篇|条|家|名|人次|轮)(?P<noun>[\u4e00-\u9fa5“”]{2,12})$"
 )
@@ -84,6 +86,11 @@ _PLACE_SAID = re.compile(
     r"(?P<place>(?:[\u4e00-\u9fff]{2,9}?(?:省|自治区|市|自治州|州|盟|县|区|旗))+)"
     r"(?:的)?(?:单位|机关|部门)?[。！!.]?\s*$"
 )
+_BRACKET_LABEL = re.compile(r"^\s*[【\[]([^】\]]{2,12})[】\]]\s*")
+_LEAD_IN_CHARS = 25
+_ASPECT = re.compile(r"^\s*(?:今年|本年度)?(?:关于|在)?[\u4e00-\u9fa5]{2,10}?(?:方面|这块|这一块)(?:的工作)?[，,]\s*")
+_ANNOUNCING = re.compile(r"方面|这块|这一块|这一项|几件事|件事|项工作|如下|主要做了|主要有|主要是|情况")
+_ANNOUNCED_COUNT = re.compile(r"[一二三四五六七八九十两几\d]+(?:件事|项工作|项|个方面|方面)")
 _PARTICLE_LE = re.compile(r"(?<![为除完])了(?![解])")  # 配备了 → 配备; 为了, 了解 stay
 
 
@@ -94,7 +101,7 @@ def without_item_mark(text: str) -> str:
 
 def cleaned(text: str, subject: str, year: int) -> str:
     """The clerk's wording in the report's register, without its closing punctuation."""
-    text = _ITEM_MARK.sub("", text.strip())
+    text = without_lead_in(_ITEM_MARK.sub("", text.strip()))
     text = _FILLER.sub("", text).strip().rstrip("。；;，,!！?？ ")
     for said, written in _COLLOQUIAL:
         text = text.replace(said, written.format(year=year, last=year - 1, subject=subject))
@@ -208,4 +215,26 @@ def without_label(text: str) -> str:
         return place
     for about in [*Topic, *Kind]:
         text = re.sub(rf"^\s*{about.value}[：:]\s*", "", text)
+    return without_lead_in(text)
+
+
+def without_lead_in(text: str) -> str:
+    """The fact without the words that only announce it: “平台方面：”, “【平台建设】”, “关于监督保障，”,
+    “今年主动公开这块我们主要做了三件事：” (what follows is what was done)."""
+    bracket = _BRACKET_LABEL.match(text)
+    if bracket is not None and topic_of(bracket.group(1)) is not None:
+        return text[bracket.end() :].strip()
+    lead, colon, rest = text.partition("：") if "：" in text else text.partition(":")
+    if colon and rest.strip() and len(lead) <= _LEAD_IN_CHARS and _announces(lead):
+        return rest.strip()
+    aspect = _ASPECT.match(text)
+    if aspect is not None and topic_of(aspect.group(0)) is not None and text[aspect.end() :].strip():
+        return text[aspect.end() :].strip()
     return text
+
+
+def _announces(lead: str) -> bool:
+    """Words before a colon that name a subsection or announce a list, and state nothing done themselves."""
+    return (topic_of(lead) is not None or _ANNOUNCING.search(lead) is not None) and not find_numbers(
+        _ANNOUNCED_COUNT.sub("", lead)
+    )
