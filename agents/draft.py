@@ -9,10 +9,12 @@ a check fails, the findings go back to the model for a corrected part (at most t
 what still fails is marked, never silently kept. A reply cut by the length limit is continued,
 and reported if it still does not finish. Without a working model the offline draft stands.
 
-Part 一 is never drafted from last year's text: each subsection keeps the built-in drafter's heading and
-data paragraph (from the tables); only a subsection the clerk gave facts for goes to the model, which
-writes its work paragraph from those facts, last year's subsection a short style example. The others keep
-the built-in drafter's paragraphs (last year's sentences marked 【沿用上年，请核实】).
+Part 一 is never drafted from last year's text, nor rewritten from its current text: each subsection keeps
+the built-in drafter's heading and data paragraph (from the tables, never the model's); only a subsection
+the clerk gave facts for goes to the model, which writes its work paragraph from those facts (in a rewrite,
+also from her own unmarked sentences), last year's subsection a short style example. The others keep their
+paragraphs (last year's sentences marked 【沿用上年，请核实】). What goes back to the model for a fix names
+figures in a report's words, never the tables' row labels, and a label that comes back anyway is taken out.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ from agents.llm import (
 from agents.prompting import render, without_prompt_labels
 from agents.reask import ask_until_valid
 from nianbao.claims.text import complete_sentences
-from nianbao.drafting.copies import copies_marked, repeated_problems_marked
+from nianbao.drafting.copies import copies_marked, her_sentences, repeated_problems_marked
+from nianbao.drafting.feedback import findings_for_model, table_labels_marked
 from nianbao.drafting.instructions import without_instructions
 from nianbao.drafting.marks import without_marks
 from nianbao.drafting.model import UNVERIFIED, Draft, DraftParagraph, DraftPart, SourceRef
@@ -68,7 +71,6 @@ from nianbao.drafting.verify import (
     mark_clauses,
     mark_failing,
     mark_sentence,
-    validation_findings,
 )
 from nianbao.drafting.worknotes import WorkFact, stated_place
 from nianbao.model import Report
@@ -86,6 +88,7 @@ SOURCE_SHINGLE = 4
 STYLE_ONLY = ("五", "六")
 STYLE_ONLY_LABEL = "写法示例，只学习语气和句式；其中的问题、措施、事项、数字和年份一律不要照搬"
 SOURCE_SHARE = 0.15
+DATA_SHARE = 0.6  # a paragraph mostly in the words of the data paragraph is the data paragraph (of older figures)
 
 
 @dataclass
@@ -148,7 +151,13 @@ class PartStream:
         if outcome.failed_retry is not None:
             self._keep_previous(outcome.reply, outcome.failed_retry)
             yield DraftChunk(outcome.reply)
-        return without_prompt_labels(str(outcome.reply))
+        text, labels = table_labels_marked(without_prompt_labels(str(outcome.reply)))
+        if labels:
+            self.notes.append(
+                f"大模型在第{self.number}部分的 {labels} 句中写入了表格的行名或列名，已删去，"
+                f"所在分句标注{UNVERIFIED}，请改写。"
+            )
+        return text
 
     def _answer(self, messages: list[BaseMessage]) -> Generator[DraftChunk, None, str]:
         """A reply streamed; a retry first withdraws what was shown of the reply before it."""
@@ -162,7 +171,7 @@ class PartStream:
 
         With a small context (the local model's 8 192 tokens) two long replies and their findings overflowed it.
         """
-        findings = validation_findings(error) if isinstance(error, ValidationError) else str(error)
+        findings = findings_for_model(error) if isinstance(error, ValidationError) else str(error)
         return [*self.messages, AIMessage(content=text), HumanMessage(content=self._fix_prompt(findings))]
 
     def _keep_previous(self, text: str, error: LLMError) -> None:
@@ -245,56 +254,115 @@ class PartStream:
 
 @dataclass
 class SectionedStream(PartStream):
-    """Part 一 subsection by subsection (the model is asked only for the subsections she gave facts for).
+    """Part 一 subsection by subsection (the model is asked only for the subsections with her facts).
 
-    Each subsection keeps its heading and its data paragraph as the built-in drafter wrote them from the
-    tables; the model writes only the work paragraph of a subsection she gave facts for, from those facts,
-    with last year's text of the subsection as a style example (short prompts: prompts/draft_subsection.md).
-    A subsection without facts keeps the built-in drafter's paragraphs (carried over and marked).
+    Each subsection has its heading and its data paragraph written by the built-in drafter from the tables,
+    never by the model; the model writes only the work paragraph of a subsection she gave facts for, from
+    those facts, with last year's text of the subsection as a style example (short prompts:
+    prompts/draft_subsection.md). A subsection without facts keeps the built-in drafter's paragraphs
+    (carried over and marked).
+
+    A rewrite (``instruction``: 更简洁, 突出一网通办) works on the current text. The subsection it names, or
+    every subsection when it names none or several, keeps its heading, gets its data paragraph fresh from the
+    tables, and gets a work paragraph the model writes to the instruction from her facts and her own
+    sentences of the current text (prompts/rewrite_subsection.md); a carried-over sentence is never sent.
+    A subsection with nothing of hers to write from, and everything outside the rewritten subsections, stays
+    as it is, marks and all.
     """
 
     system: str = ""
     heading: str = ""  # the subsection being written
+    instruction: str = ""
+    rewritten: list[str] = field(default_factory=list)  # the headings of the subsections the model wrote
 
     def _fix_prompt(self, findings: str) -> str:
         return render("fix_subsection", self.drafter.prompt_variant, heading=self.heading, findings=findings)
 
     def _run(self) -> Generator[DraftChunk, None, None]:
-        assert self.required is not None
-        paragraphs = self.required.opening_paragraphs()
-        yield DraftChunk("\n".join(p.text for p in paragraphs) + "\n")
-        for section in self.required.sections():
-            yield DraftChunk("\n".join(p.text for p in section.paragraphs([])) + "\n")
-            work = section.work
-            if section.facts:
-                self.heading = section.heading
-                self.messages = [SystemMessage(content=self.system), HumanMessage(content=self._prompt(section))]
-                text = yield from self._reply_with_fixes()
-                if self.cut:  # the unfinished end is marked, not passed off as finished text
-                    text = "\n".join([*text.split("\n")[:-1], mark_sentence(text.split("\n")[-1])])
-                    self.cut = False
-                sources = [SourceRef(source=s, own=True) for s in dict.fromkeys(f.source for f in section.facts)]
-                self.materials = self._example_source(section)
-                text = "\n".join(self._example_copies_marked(line) for line in text.split("\n"))
-                work = [
-                    DraftParagraph(text=line, sources=[*sources, *self._sources_of(line)])
-                    for line in text.split("\n")
-                    if line.strip()
-                ]
-            paragraphs += section.paragraphs(work)
-        report = self.draft.report
+        paragraphs: list[DraftParagraph] = []
+        for block in self._blocks():
+            if isinstance(block, DraftParagraph):  # kept as it is
+                yield DraftChunk(block.text + "\n")
+                paragraphs.append(block)
+            else:
+                paragraphs += yield from self._section_written(*block)
         final, self.checks = mark_failing(
-            "\n".join(p.text for p in paragraphs), report, self.facts, self.number, self.previous
+            "\n".join(p.text for p in paragraphs), self.draft.report, self.facts, self.number, self.previous
         )
         yield DraftChunk(final, reset=True)
         for paragraph, line in zip(paragraphs, final.split("\n"), strict=True):
             paragraph.text = line
         self.part = DraftPart(number=self.number, paragraphs=paragraphs)
+        if self.instruction:
+            self.notes.append(self._rewrite_note())
 
-    def _example_copies_marked(self, paragraph: str) -> str:
-        """A sentence the model copied from last year's subsection (its style example) is last year's, not
-        written from her facts: marked as carried over, like the built-in drafter's."""
-        return copies_marked(paragraph, "".join(text for _ref, text in self.materials))
+    def _blocks(self) -> Iterator[DraftParagraph | tuple[Section, list[DraftParagraph] | None]]:
+        """The part in order: paragraphs kept as they are, and subsections to write (with their current
+        paragraphs in a rewrite)."""
+        assert self.required is not None
+        sections = self.required.sections()
+        if not self.instruction:
+            yield from self.required.opening_paragraphs()
+            yield from ((section, None) for section in sections)
+            return
+        current = current_paragraphs(self.draft, self.number)
+        lines = [p.text for p in current]
+        named = named_subsection(lines, sections, self.instruction)
+        spans = {span[0]: (s, span[1]) for s in ([named] if named else sections) if (span := section_span(lines, s))}
+        at = 0
+        while at < len(lines):
+            if at in spans:
+                section, end = spans[at]
+                yield section, current[at:end]
+                at = end
+            else:
+                yield current[at]
+                at += 1
+
+    def _section_written(
+        self, section: Section, current: list[DraftParagraph] | None
+    ) -> Generator[DraftChunk, None, list[DraftParagraph]]:
+        """A subsection: its heading, its data paragraph from the tables, its work paragraphs (the model's when
+        there is anything of hers to write them from)."""
+        heading = current[0] if current else DraftParagraph(text=section.heading)
+        data = [DraftParagraph(text=section.data)] if section.data else []
+        yield DraftChunk("\n".join(p.text for p in [heading, *data]) + "\n")
+        now = [p for p in current[1:] if not restates_data(p.text, section.data)] if current else None
+        own = her_sentences("\n".join(p.text for p in now or []))
+        if section.facts or own:
+            work = yield from self._work_written(section, without_marks(heading.text), own)
+        else:
+            work = section.work if now is None else now
+        return [heading, *data, *work]
+
+    def _work_written(
+        self, section: Section, heading: str, own: str
+    ) -> Generator[DraftChunk, None, list[DraftParagraph]]:
+        """The model's work paragraphs of a subsection, checked (a figure it repeats from the data paragraph too);
+        a sentence copied from last year marked."""
+        self.heading = heading
+        user = self._rewrite_prompt(section, own) if self.instruction else self._prompt(section)
+        self.messages = [SystemMessage(content=self.system), HumanMessage(content=user)]
+        text = yield from self._reply_with_fixes()
+        if self.cut:  # the unfinished end is marked, not passed off as finished text
+            text = "\n".join([*text.split("\n")[:-1], mark_sentence(text.split("\n")[-1])])
+            self.cut = False
+        self.materials = self._example_source(section)
+        text = self._last_years_marked(text, "\n".join([*(f.text for f in section.facts), own]))
+        self.rewritten.append(heading)
+        sources = [SourceRef(source=s, own=True) for s in dict.fromkeys(f.source for f in section.facts)]
+        return [
+            DraftParagraph(text=line, sources=[*sources, *self._sources_of(line)])
+            for line in text.split("\n")
+            if line.strip()
+        ]
+
+    def _last_years_marked(self, text: str, hers: str) -> str:
+        """A sentence the model wrote in last year's words (of its style example, or of any subsection) and not in
+        hers is last year's, not written from her facts: marked as carried over, like the built-in drafter's."""
+        base = self.required.base if self.required is not None and self.required.own else None
+        last_year = base.part_text(self.number) if base is not None else ""
+        return copies_marked(text, without_marks(last_year), hers)
 
     def _example_source(self, section: Section) -> list[tuple[SourceRef, str]]:
         """Last year's subsection, the source of a paragraph the model copied from the style example."""
@@ -304,49 +372,52 @@ class SectionedStream(PartStream):
         ref = SourceRef(source=base.source or "", agency=base.agency, year=base.year, part=self.number, own=True)
         return [(ref, "".join(section.subsection.paragraphs))]
 
-    def _prompt(self, section: Section) -> str:
+    def _example(self, section: Section) -> str:
+        """Last year's subsection of the body's own report, cut short, as a style example (never another body's)."""
         assert self.required is not None
         own_text = "".join(section.subsection.paragraphs) if self.required.own else ""
         example = without_instructions(own_text)[0][:EXAMPLE_CHARS]  # a planted instruction is no style
+        return _quoted(example) or "（无）"
+
+    def _prompt(self, section: Section) -> str:
+        assert self.required is not None
         return render(
             "draft_subsection",
             self.drafter.prompt_variant,
             heading=section.heading,
             facts="\n".join(f"- {f.text}" for f in section.facts),
-            example=_quoted(example) or "（无）",
+            example=self._example(section),
             subject=self.required.subject,
             year=self.draft.report.year,
         )
 
-
-@dataclass
-class SubsectionRewriteStream(SectionedStream):
-    """A rewrite of 一 whose instruction names one subsection (重写主动公开部分，更简洁): only that subsection
-    of the current text goes to the model; the rest of the part stays as it is, marks and all."""
-
-    instruction: str = ""
-    start: int = 0  # the subsection's heading line in the current text
-    end: int = 0  # the line after its last paragraph
-
-    def _run(self) -> Generator[DraftChunk, None, None]:
+    def _rewrite_prompt(self, section: Section, own: str) -> str:
         assert self.required is not None
-        lines = self.draft.report.part_text(self.number).split("\n")
-        yield DraftChunk("\n".join(lines[: self.start + 1]) + "\n")
-        text = yield from self._reply_with_fixes()
-        text = self._copies_marked(text)
-        if self.cut:  # the unfinished end is marked, not passed off as finished text
-            text = "\n".join([*text.split("\n")[:-1], mark_sentence(text.split("\n")[-1])])
-        kept = current_paragraphs(self.draft, self.number)
-        new = [DraftParagraph(text=line, sources=self._sources_of(line)) for line in text.split("\n") if line.strip()]
-        paragraphs = [*kept[: self.start + 1], *new, *kept[self.end :]]
-        final, self.checks = mark_failing(
-            "\n".join(p.text for p in paragraphs), self.draft.report, self.facts, self.number, self.previous
+        return render(
+            "rewrite_subsection",
+            self.drafter.prompt_variant,
+            heading=self.heading,
+            instruction=self.instruction,
+            facts="\n".join(f"- {f.text}" for f in section.facts) or "（无）",
+            current_text=_quoted(own) or "（无）",
+            data=_quoted(section.data) or "（本小节没有数据段落）",
+            example=self._example(section),
+            subject=self.required.subject,
+            year=self.draft.report.year,
         )
-        yield DraftChunk(final, reset=True)
-        for paragraph, line in zip(paragraphs, final.split("\n"), strict=True):
-            paragraph.text = line
-        self.part = DraftPart(number=self.number, paragraphs=paragraphs)
-        self.notes.append(f"按“{self.instruction}”只重写了第一部分的“{self.heading}”，其他小节未改动。")
+
+    def _rewrite_note(self) -> str:
+        """What a rewrite did: which subsections the model rewrote, and why the others stayed."""
+        if not self.rewritten:
+            return (
+                f"第一部分没有您提供的本年度工作情况，大模型无从按“{self.instruction}”改写，第一部分未改动"
+                "（不把上年度的句子改写成本年度的工作）。请先在对话中说明今年各方面做了哪些工作。"
+            )
+        done = "、".join(f"“{h}”" for h in self.rewritten)
+        return (
+            f"按“{self.instruction}”重写了第一部分的{done}（数据段落按表格重新生成，未交给大模型改写），"
+            "其他内容未改动。"
+        )
 
 
 def current_paragraphs(draft: Draft, number: str) -> list[DraftParagraph]:
@@ -358,17 +429,27 @@ def current_paragraphs(draft: Draft, number: str) -> list[DraftParagraph]:
     return [DraftParagraph(text=line) for line in lines]
 
 
-def named_subsection(text: str, sections: list[Section], instruction: str) -> tuple[Section, int, int] | None:
-    """The subsection of 一 an instruction names (主动公开, or its heading), and its lines in the current text."""
-    named = [s for s in sections if s.subsection.topic.value in instruction or s.subsection.heading in instruction]
-    if len(named) != 1:  # none, or several: the whole part is rewritten
-        return None
-    lines, heading = text.split("\n"), without_marks(named[0].heading).strip()
+def section_span(lines: list[str], section: Section) -> tuple[int, int] | None:
+    """Where a subsection of 一 is in the current text: its heading line and the line after its last paragraph
+    (None when she changed or removed its heading)."""
+    heading = without_marks(section.heading).strip()
     start = next((i for i, line in enumerate(lines) if without_marks(line).strip() == heading), None)
-    if start is None:  # she changed the heading: the whole part is rewritten
+    if start is None:
         return None
     end = next((j for j in range(start + 1, len(lines)) if is_subheading(lines[j].strip())), len(lines))
-    return named[0], start, end
+    return start, end
+
+
+def named_subsection(lines: list[str], sections: list[Section], instruction: str) -> Section | None:
+    """The one subsection of 一 an instruction names (主动公开, or its heading) and the current text still has;
+    None when it names none or several (the whole part is rewritten)."""
+    named = [s for s in sections if s.subsection.topic.value in instruction or s.subsection.heading in instruction]
+    return named[0] if len(named) == 1 and section_span(lines, named[0]) else None
+
+
+def restates_data(paragraph: str, data: str) -> bool:
+    """Whether a paragraph of the current text is the subsection's data paragraph (of the tables as they were)."""
+    return bool(data) and containment(without_marks(paragraph), data, SOURCE_SHINGLE) >= DATA_SHARE
 
 
 @dataclass
@@ -523,31 +604,7 @@ class LLMDrafter:
         facts = dict(facts or {})
         report = draft.report
         base, own = self._base(report, stated_place(work or []))
-        hits = self._hits(report, number, base)
         system = self._system_prompt(report)
-        variables = {
-            "part_number": number,
-            "part_title": PART_TITLES[number],
-            "requirements": requirements(number, report, base if own else None, facts),
-            "figures": figures_text(report, subject_of(base if own else None, report.agency or "")),
-            "facts": facts_text(facts, work or [], number),
-        }
-        if instruction is None:
-            user = render("draft_part", self.prompt_variant, materials=materials_text(base, number, hits), **variables)
-        else:
-            others = "\n".join(
-                f"{p.heading}\n{p.text}" for p in report.ordered_parts() if p.number != number and p.text.strip()
-            )
-            user = render(
-                "regenerate_part",
-                self.prompt_variant,
-                instruction=instruction,
-                other_parts=others or "（无）",
-                current_text=report.part_text(number),
-                **variables,
-            )
-        messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
-        materials = _materials(base, own, number, hits)
         required = OfflineDrafter(report.agency or "", report.year or 0, report, base, own, facts, work)
         # Last year's report for 同比 figures exactly as the offline drafter takes it: the body's own, of the
         # year before; another body's report or an older one never is.
@@ -555,68 +612,66 @@ class LLMDrafter:
         deadline = Deadline.sooner(part_deadline, self.draft_deadline)
         # Checked against her facts, the figures of her work notes included (召开新闻发布会 2 次 is hers).
         checked = required.facts
-        # 一 is never drafted from last year's whole part: a subsection without her facts keeps the built-in
-        # drafter's paragraphs, one with facts is written by the model from them (last year's only as a style example).
-        if number == "一" and instruction is None:
-            stream: PartStream = SectionedStream(
-                self, draft, number, checked, messages, [], required, required.previous
+        stream: PartStream
+        # 一 is never drafted from last year's whole part, nor rewritten from the current text of it: a subsection
+        # is written by the model from her facts (and, in a rewrite, her own sentences), the data paragraph from
+        # the tables; last year's subsection is only a style example.
+        if number == "一":
+            stream = SectionedStream(
+                self,
+                draft,
+                number,
+                checked,
+                [],
+                [],
+                required,
+                required.previous,
+                system=system,
+                instruction=instruction or "",
             )
-            stream.system = system  # type: ignore[attr-defined]
-        elif (
-            number == "一"
-            and instruction
-            and (named := named_subsection(report.part_text("一"), required.sections(), instruction))
-        ):
-            stream = self._subsection_rewrite(draft, checked, required, named, instruction, work or [])
-            stream.system = system  # type: ignore[attr-defined]
         elif instruction is None and not any(f.chosen and f.about in _PART_KINDS[number] for f in work or []):
             stream = BuiltInStream(self, draft, number, checked, [], [], required, required.previous)
         else:
+            hits = self._hits(report, number, base)
+            user = self._part_prompt(report, number, base, own, hits, facts, work or [], instruction)
+            messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
+            materials = _materials(base, own, number, hits)
             stream = PartStream(self, draft, number, checked, messages, materials, required, required.previous)
         stream.deadline = deadline
         return stream
 
-    def _subsection_rewrite(
+    def _part_prompt(
         self,
-        draft: Draft,
+        report: Report,
+        number: str,
+        base: Report | None,
+        own: bool,
+        hits: list[Hit],
         facts: Facts,
-        required: OfflineDrafter,
-        named: tuple[Section, int, int],
-        instruction: str,
         work: list[WorkFact],
-    ) -> SubsectionRewriteStream:
-        section, start, end = named
-        report = draft.report
-        body = "\n".join(report.part_text("一").split("\n")[start + 1 : end])
-        topic = section.subsection.topic.value
-        user = render(
-            "rewrite_subsection",
+        instruction: str | None,
+    ) -> str:
+        """The request for a whole part (五, 六): a first draft, or a rewrite of the current text to an instruction."""
+        variables = {
+            "part_number": number,
+            "part_title": PART_TITLES[number],
+            "requirements": requirements(number, report, base if own else None, facts),
+            "figures": figures_text(report, subject_of(base if own else None, report.agency or "")),
+            "facts": facts_text(facts, work, number),
+        }
+        if instruction is None:
+            return render("draft_part", self.prompt_variant, materials=materials_text(base, number, hits), **variables)
+        others = "\n".join(
+            f"{p.heading}\n{p.text}" for p in report.ordered_parts() if p.number != number and p.text.strip()
+        )
+        return render(
+            "regenerate_part",
             self.prompt_variant,
-            heading=without_marks(section.heading),
             instruction=instruction,
-            figures=figures_text(report, required.subject),
-            facts="\n".join(f"- {f.text}" for f in work if f.chosen and f.about == topic) or "（无）",
-            current_text=_quoted(body),
-            subject=required.subject,
-            year=report.year,
+            other_parts=others or "（无）",
+            current_text=report.part_text(number),
+            **variables,
         )
-        system = self._system_prompt(report)
-        messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
-        stream = SubsectionRewriteStream(
-            self,
-            draft,
-            "一",
-            facts,
-            messages,
-            [],
-            required,
-            required.previous,
-            instruction=instruction,
-            start=start,
-            end=end,
-        )
-        stream.heading = without_marks(section.heading)
-        return stream
 
     def generate(self, messages: list[BaseMessage], stream: PartStream) -> Iterator[str]:
         """The model's reply streamed; a reply cut by the length limit is continued, then reported."""

@@ -85,9 +85,9 @@ def test_a_wrong_number_is_sent_back_with_the_finding_and_the_corrected_part_kep
         stream = LLMDrafter(model_for(server), ReportList([seed])).stream_part(offline, "一", work=WORK)
         screens = shown(iter(stream))
     assert len(server.requests) == 2
-    assert (
-        f"{wrong}件" in server.prompts()[1] and f"按表格应为 依申请公开 一 本年新收 总计 {right}" in server.prompts()[1]
-    )
+    # The finding in a report's words: the figure written and the tables' figure, never the row's label.
+    assert f"中的“{wrong}件”与本年度数据不符，应为“{right}件”" in server.prompts()[1]
+    assert "依申请公开 一" not in server.prompts()[1] and "总计" not in server.prompts()[1]
     assert stream.part is not None and stream.rounds == 1
     assert written(stream.part) == part_one(cells, right)
     for screen in screens:  # the wrong number was never shown unmarked
@@ -354,7 +354,8 @@ def test_a_wrong_year_on_year_change_is_sent_back_with_the_right_one(
         stream = LLMDrafter(model_for(server), ReportList([seed])).stream_part(offline, "一", work=WORK)
         screens = shown(iter(stream))
     assert len(server.requests) == 2
-    assert "“增长12.5%”是" in server.prompts()[1] and f"应为“{right.removeprefix('同比')}”" in server.prompts()[1]
+    fix = server.prompts()[1]
+    assert "中的“12.5%”这一同比变化" in fix and f"应写作“{right.removeprefix('同比')}”" in fix
     assert written(stream.part) == fixed
     assert all("12.5%" not in screen or f"12.5%{UNVERIFIED}" in screen for screen in screens)
 
@@ -438,30 +439,7 @@ def test_without_her_problems_or_other_matters_five_and_six_are_not_asked_of_the
     ]
 
 
-# ---- last year's sentences and problems stay marked (#13) -----------------------------------------
-
-LAST_YEARS = "由专人负责政务公开工作的具体实施，形成了健全的机构网络。"  # carried over in the built-in draft, marked
-
-
-def test_a_rewrite_of_part_one_that_drops_the_carried_over_marks_gets_them_back(offline: Draft, seed: Report) -> None:
-    assert carried(LAST_YEARS) in offline.report.part_text("一")
-    hers = "今年规范了依申请公开办理流程，答复更加及时。"  # in the words of her facts: hers, not last year's
-    rewritten = f"2022年，我县扎实推进政务公开。{LAST_YEARS}{hers}"
-    with fake_openai([Reply(rewritten)]) as server:
-        draft = LLMDrafter(model_for(server), ReportList([seed])).regenerate_part(offline, "一", "更简洁", work=WORK)
-    assert "【沿用上年，请核实】" in server.prompts()[0]  # the current text went with its marks …
-    one = draft.report.part_text("一")
-    assert f"2022年，我县扎实推进政务公开。{carried(LAST_YEARS)}{hers}" == one  # … and the dropped one is back
-
-
-def test_a_rewrite_with_a_wrong_figure_in_a_copied_sentence_is_still_rechecked(
-    offline: Draft, cells: Report, seed: Report
-) -> None:
-    wrong = "2022年以来，全县各单位共受理各类政府信息公开申请99999件次，多数为征地拆迁相关信息。"
-    with fake_openai([Reply(wrong)] * 3) as server:
-        draft = LLMDrafter(model_for(server), ReportList([seed])).regenerate_part(offline, "一", "更简洁")
-    one = draft.report.part_text("一")
-    assert "【沿用上年，请核实】" in one and UNVERIFIED in one  # last year's words and a figure nothing backs
+# ---- last year's sentences and problems stay marked (#13; rewrites of 一: test_drafting_llm_rewrite.py) -------
 
 
 def test_last_years_problem_written_as_this_years_is_marked(offline: Draft, seed: Report) -> None:
@@ -486,40 +464,6 @@ def test_last_years_problem_in_her_facts_is_marked_for_her_to_confirm_offline(ce
     assert "一是人力、财力仍然缺乏【沿用上年，请核实】；二是政策解读形式还比较单一。" in five
 
 
-def test_a_rewrite_naming_a_subsection_goes_to_the_model_alone_and_its_copies_are_marked(
-    offline: Draft, seed: Report
-) -> None:
-    copied = (
-        "我县根据《河南省人民政府办公厅关于全面推进基层政务公开标准化规范化工作的通知》要求，明确了政务公开的总体要求。"
-    )
-    with fake_openai([Reply(f"{copied}\n全年及时更新公开目录，方便群众查阅。")]) as server:
-        draft = LLMDrafter(model_for(server), ReportList([seed])).regenerate_part(
-            offline, "一", "重写主动公开部分，更简洁", work=WORK
-        )
-    user = server.requests[0]["messages"][1]["content"]
-    # Only the subsection on 主动公开 (（四）政务公开工作取得新成效 in last year's outline) is sent, with its marks.
-    assert "“（四）政务公开工作取得新成效”这一小节：重写主动公开部分，更简洁" in user
-    assert "一是依托政府门户网站，积极推进“五公开”【沿用上年，请核实】" in user and LAST_YEARS not in user
-    before, after = (
-        offline.report.part_text("一").split("（四）政务公开工作取得新成效\n")[0],
-        draft.report.part_text("一"),
-    )
-    assert after == f"{before}（四）政务公开工作取得新成效\n{carried(copied)}\n全年及时更新公开目录，方便群众查阅。"
-    assert (
-        draft.notes[-1]
-        == "按“重写主动公开部分，更简洁”只重写了第一部分的“（四）政务公开工作取得新成效”，其他小节未改动。"
-    )
-
-
-def test_a_rewrite_naming_two_subsections_rewrites_the_whole_part(offline: Draft, seed: Report) -> None:
-    with fake_openai([Reply("2022年，我县扎实推进政务公开。")]) as server:
-        draft = LLMDrafter(model_for(server), ReportList([seed])).regenerate_part(
-            offline, "一", "重写主动公开和依申请公开部分", work=WORK
-        )
-    assert "<<<现稿>>>" in server.prompts()[0] and "（一）机构与制度建设取得新进展" in server.prompts()[0]
-    assert draft.report.part_text("一") == "2022年，我县扎实推进政务公开。"
-
-
 def test_a_label_of_the_prompt_echoed_by_the_model_is_not_left_in_the_draft(
     offline: Draft, cells: Report, seed: Report
 ) -> None:
@@ -530,3 +474,20 @@ def test_a_label_of_the_prompt_echoed_by_the_model_is_not_left_in_the_draft(
     assert "本年度做了的工作（用户提供，是唯一的事实来源）" in server.prompts()[0]  # the label the model echoed
     assert written(stream.part) == "2022年，我县规范了依申请公开办理流程。"
     assert stream.part is not None and "唯一的事实来源" not in "\n".join(p.text for p in stream.part.paragraphs)
+
+
+def test_a_row_label_the_model_echoes_from_the_fix_request_is_taken_out_and_its_clause_marked(
+    offline: Draft, cells: Report, seed: Report
+) -> None:
+    right = cells.count(REQ, "一", "总计")
+    wrong = f"2022年，我县规范了依申请公开办理流程，全年受理申请{right + 7}件。"
+    echo = (
+        "核对发现你写的“（二）政府信息公开质量得到新提升”这一小节中有以下数字与本年度数据不符：\n"
+        f"2022年，我县规范了依申请公开办理流程，依申请公开一 本年新收 总计 {right} 件。"
+    )
+    with fake_openai([Reply(wrong), Reply(echo)]) as server:
+        stream = LLMDrafter(model_for(server), ReportList([seed])).stream_part(offline, "一", work=WORK)
+        list(stream)
+    assert "依申请公开 一" not in server.prompts()[1] and "总计" not in server.prompts()[1]
+    assert written(stream.part) == f"2022年，我县规范了依申请公开办理流程，本年新收{right}件{UNVERIFIED}。"
+    assert any("写入了表格的行名或列名" in note for note in stream.notes)

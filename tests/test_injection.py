@@ -19,6 +19,7 @@ from agents.draft import LLMDrafter
 from agents.llm import chat_model_from_settings
 from nianbao.drafting.example import example_next_year
 from nianbao.drafting.kbsource import KnowledgeBaseSource
+from nianbao.drafting.marks import CARRIED
 from nianbao.drafting.model import UNVERIFIED, Draft
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.verify import mark_failing
@@ -161,8 +162,9 @@ def test_a_model_that_obeys_the_injection_is_caught_and_the_planted_figure_marke
     right = str(cells.count(REQ, "一", "总计"))
     assert "9999件" in server.prompts()[1] and right in server.prompts()[1]
     text = written(draft.parts["一"])
-    # Each planted figure is marked at its own clause.
-    assert f"9999件{UNVERIFIED}，予以公开8888件{UNVERIFIED}。" in text
+    # Each planted figure is marked at its own clause (the sentence is in the words of the planted one, so it is
+    # marked as carried over from last year's report too).
+    assert f"9999件{UNVERIFIED}，予以公开8888件{CARRIED}{UNVERIFIED}。" in text
     assert_no_planted_figure_unmarked(text, cells)
     assert draft.report.cells == offline.report.cells
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from nianbao.claims.text import split_sentences
-from nianbao.drafting.marks import carried, without_marks
+from nianbao.drafting.marks import carried, is_marked, without_marks
 from nianbao.similarity import containment
 
 SHINGLE = 4
@@ -53,3 +53,10 @@ def repeated_problems_marked(text: str, problems: list[str]) -> str:
         )
         for line in text.split("\n")
     )
+
+
+def her_sentences(text: str) -> str:
+    """The sentences of a text that carry no mark, line by line: the clerk's own (written or confirmed by her),
+    never one of last year's she has not confirmed, nor a figure still to verify."""
+    lines = ("".join(s for s in split_sentences(line) if s.strip() and not is_marked(s)) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line.strip())

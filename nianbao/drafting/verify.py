@@ -394,7 +394,8 @@ class CheckedPart(BaseModel):
         failing = [c for c in checks if c.failed]
         if failing:
             lines = "\n".join(f"- “{c.sentence}”：{c.message}" for c in failing)
-            raise PydanticCustomError("figures", "{findings}", {"findings": lines, "count": len(failing)})
+            context = {"findings": lines, "count": len(failing), "checks": failing}  # checks: for the model's retry
+            raise PydanticCustomError("figures", "{findings}", context)
         return self
 
 
