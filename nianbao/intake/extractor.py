@@ -35,6 +35,7 @@ from nianbao.intake.lexicon import (
     RESPECTIVELY,
     REST,
     REST_ZERO,
+    SAME_AS_LAST,
     SHARE,
     TOTAL,
     WITHIN,
@@ -81,6 +82,12 @@ _APPLIED = RowRef(REQ, "一", 0)
 _DURATION = ("个工作日", "工作日", "个月", "天", "日内", "日", "小时", "周", "分钟")
 """6个工作日内答复: a time, never a figure."""
 _WORK_SHOWN = 6
+_ABOUT_BEFORE = ("约", "大约", "近", "将近", "接近", "超过", "不到", "不足", "逾")
+_ABOUT_TENS = ("上", "几", "数", "好几")
+"""上百件, 几十件, 数十件 (not 总数26件)."""
+_ABOUT_AFTER = ("多", "余", "来", "几", "左右")
+"""约30件, 30多件, 十几件, 近百件: a rough number, asked for exactly."""
+_REPLACED_BY = ("改成", "改为", "应为", "应该是", "更正为")
 _SCOPE_ROWS = ("一", "三.七")
 """The applications a clause ending in 中 can scope: those received or those answered."""
 _APPLICANTS_AMONG = ("申请人中", "申请人里", "在申请人中")
@@ -96,6 +103,10 @@ class Figure:
     start: int
     end: int
     denial: bool = False
+    approximate: bool = False
+    """约30件, 30多件, 近百件: not a count the table can take."""
+    replaced: bool = False
+    """52改成53: the figure the user takes back."""
 
 
 @dataclass
@@ -223,10 +234,20 @@ def _figure_at(text: str, i: int) -> _Token | None:
         return _Token(i, match.end() + 1, refs=(SHARE,))
     said_zero = number in ("零", "〇") and i > 0 and text[i - 1] in "为是"
     taken_back = arabic and text.endswith("不是", 0, i)
+    replaced = arabic and text.startswith(_REPLACED_BY, match.end())
+    approximate = (
+        text.endswith(_ABOUT_BEFORE, 0, i)
+        or (text.endswith(_ABOUT_TENS, 0, i) and number[0] in "十百千万")
+        or text.startswith("左右", match.end())
+        or (text.startswith(_ABOUT_AFTER, match.end()) and not unit and (arabic or number[-1] in "十百千万"))
+    )
+    if approximate:
+        return _Token(i, match.end(), figure=Figure(0, unit, i, match.end(), approximate=True))
     if (
         not unit
         and not said_zero
         and not taken_back
+        and not replaced
         and (not arabic or not _ends_figure(text, match.end()) or _is_numbering(text, i, match.end()))
     ):
         return _Token(i, match.end())
@@ -234,12 +255,12 @@ def _figure_at(text: str, i: int) -> _Token | None:
         return _Token(i, match.end())
     if unit in ("", "个") and text.startswith(_DURATION, match.end() - len(unit)):
         return _Token(i, match.end())
-    if i > 0 and (text[i - 1] in "第.．" or (arabic and text[i - 1].isdigit())):
+    if i > 0 and (text[i - 1] in "第.．廿卅" or (arabic and text[i - 1].isdigit())):
         return _Token(i, match.end())
     value = parse_chinese_number(number)
     if value is None:
         return _Token(i, match.end())
-    return _Token(i, match.end(), figure=Figure(value, unit, i, match.end()))
+    return _Token(i, match.end(), figure=Figure(value, unit, i, match.end(), replaced=replaced))
 
 
 def _ends_figure(text: str, end: int) -> bool:
@@ -347,7 +368,10 @@ class _Reader:
         assert figure is not None
         if RESPECTIVELY in pending and _names_for_respectively(pending):
             return self._respectively(tokens, index, pending)
-        if NOT in pending:  # 不是3件，是4件: the words of this clause go to the next figure
+        if figure.approximate:
+            self._note(figure, "这是约数，请告诉我确切的数字。", unread=True)
+            return index
+        if NOT in pending or figure.replaced:  # 不是3件，是4件 / 52改成53: the clause's words go to the next figure
             self.taken_back = [r for r in pending if r is not NOT]
             self.taken_back_value = figure.value
             return index
@@ -572,6 +596,11 @@ class _Reader:
         if REST_ZERO in pending:
             self._rest_scope(pending, self._clause_span(tokens[index].start))
             pending.clear()
+        elif SAME_AS_LAST in pending and _says_where(pending) and not self._bare_figure_follows(tokens, index):
+            source = self.original[slice(*self._clause_span(tokens[index].start))]
+            self.unread += 1
+            self.notes.append(f"这句没有读懂：“{source}”——本年的表格填本年的数字，请告诉我具体是多少。")
+            pending.clear()
         elif NEGATION in pending:
             self._denial(tokens, index, pending)
             pending.clear()
@@ -586,6 +615,15 @@ class _Reader:
         ):
             self._refine(pending, self._clause_span(tokens[index].start))
             pending.clear()
+
+    def _bare_figure_follows(self, tokens: list[_Token], index: int) -> bool:
+        """``行政诉讼和去年一样，都是0``: the next clause gives a figure without naming a row or column."""
+        for position in range(index + 1, len(tokens)):
+            if self._sentence_before(tokens, position) or _says_where(list(tokens[position].refs)):
+                return False
+            if tokens[position].figure is not None:
+                return True
+        return False
 
     def _appeal_result_after_last(self, pending: list[Ref]) -> bool:
         """``行政复议1件，结果维持``: a result alone after a case count is that case's result."""

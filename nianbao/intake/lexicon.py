@@ -80,6 +80,8 @@ COPULA = Marker("copula")
 """为/属于/系 at the start of a clause without a number: it says more about the figure before."""
 REST_ZERO = Marker("rest_zero")
 """按0填写 / 其余均为0 said without a separate number."""
+SAME_AS_LAST = Marker("same_as_last")
+"""跟去年一样: last year's figure is not this year's; asked when it is all the clause says."""
 WORK = Marker("work")
 """建议、提案、留言、工单、政策解读、培训…: the clause is about the year's work, not an application or a cell; its
 number is a fact for part 一 (网站发布信息865条), never a figure of the tables."""
@@ -160,6 +162,8 @@ def _applicants() -> dict[str, tuple[Ref, ...]]:
         table.update(_columns(REQ, column, phrases))
     ambiguous = Marker("ambiguous", "“法人或其他组织”包括五类申请人，请分别说明商业企业、科研机构、社会组织等")
     table.update({p: (ambiguous,) for p in ("法人或其他组织", "法人")})
+    unit = Marker("ambiguous", "“单位”可能是商业企业、科研机构、社会组织或其他组织，请分别说明")
+    table.update({p: (unit,) for p in ("单位", "法人单位", "企事业单位")})
     table.update({p: (NOOP,) for p in ("申请人", "本年度办理结果", "办理结果", "政府信息公开", "信息公开")})
     return table
 
@@ -242,6 +246,13 @@ def _markers() -> dict[str, tuple[Ref, ...]]:
     table.update({p: (WITHIN,) for p in ("其中",)})
     table.update({p: (NOOP,) for p in ("其他需要报告",)})
     table.update(_same((WORK,), WORK_WORDS))
+    table.update(
+        _same(
+            (SAME_AS_LAST,),
+            "跟去年一样 和去年一样 与去年一样 跟上年一样 和上年一样 与上年一样 同去年 同上年 与上年相同 与去年相同 "
+            "和去年相同 跟去年相同 与上年一致 与去年一致 同往年 跟往年一样",
+        )
+    )
     return table
 
 
