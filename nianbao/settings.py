@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
     chat_model: str = Field(default="gpt-4o-mini", alias="NIANBAO_CHAT_MODEL")
+    # Where the bodies using this installation are (江苏省, 江苏省宿迁市): a body without past reports borrows
+    # the structure of a report of its own province first. What a clerk says in the chat comes first.
+    place: str = Field(default="", alias="NIANBAO_PLACE")
     llm: Literal["auto", "offline", "openai", "local"] = Field(default="auto", alias="NIANBAO_LLM")
     # NIANBAO_LLM=local: llama-cpp-python's server on 127.0.0.1 (make local-llm, then make run)
     local_llm_port: int = Field(default=8766, alias="NIANBAO_LOCAL_LLM_PORT")

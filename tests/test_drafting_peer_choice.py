@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.drafting.example import example_next_year
+from nianbao.drafting.interview import facts_from_notes
 from nianbao.drafting.kbsource import KnowledgeBaseSource
 from nianbao.drafting.model import Draft
 from nianbao.drafting.offline import draft_offline
@@ -19,6 +20,8 @@ from nianbao.drafting.worknotes import Kind, WorkFact
 from nianbao.kb.service import KnowledgeBase
 from nianbao.model import Report
 from nianbao.readers import read_report
+from nianbao.settings import Settings
+from nianbao.usecases.container import compose
 from tests.conftest import FIXTURES, kb_settings
 
 PEERS = FIXTURES / "borrowing" / "peers"
@@ -131,7 +134,7 @@ def test_a_county_whose_province_nobody_knows_gets_the_newest_of_its_tier_and_is
 def test_the_province_the_clerk_states_decides(store: KnowledgeBaseSource, cells: Report, said: str) -> None:
     draft = draft_offline("泗洪县人民政府", 2023, cells, store, work=place(said))
     assert model_note(draft).split("年报告")[1].startswith("（同省、同为县级）")  # 沭阳 or 泗阳 2021, not 鹿邑 2022
-    assert "本机关所在省份：江苏省（据您说明的所在地）" in model_note(draft)
+    assert "本机关所在省份：江苏省（据您在对话中说明的所在地）" in model_note(draft)
 
 
 def test_a_name_carrying_its_city_carries_its_province(store: KnowledgeBaseSource) -> None:
@@ -146,3 +149,21 @@ def test_a_place_the_clerk_names_without_a_province_is_not_guessed(store: Knowle
 def test_a_body_with_its_own_report_is_never_given_a_peers(store: KnowledgeBaseSource) -> None:
     chosen = grounding(store, "沭阳县人民政府", 2023, "河南省")
     assert (chosen.own, chosen.report.agency, chosen.note()) == (True, "沭阳县人民政府", "")  # type: ignore[union-attr]
+
+
+def test_the_installations_place_setting_serves_when_the_clerk_names_none(
+    store: KnowledgeBaseSource, cells: Report, tmp_path: Path
+) -> None:
+    settings = Settings(NIANBAO_DATA_DIR=tmp_path, NIANBAO_LLM="offline", CHROMA_HOST="", NIANBAO_PLACE="江苏省")  # type: ignore[call-arg]
+    draft = compose(settings, store).drafting.draft_report("泗洪县人民政府", 2023, cells, {})
+    assert model_note(draft).split("年报告")[1].startswith("（同省、同为县级）")
+    assert "本机关所在省份：江苏省（据“设置 NIANBAO_PLACE”中写明的所在地）" in model_note(draft)
+    said = compose(settings, store).drafting.draft_report("泗洪县人民政府", 2023, cells, {}, place("河南省"))
+    assert model_note(said).startswith("结构参照：鹿邑县人民政府2022年报告（同省、同为县级）")
+
+
+def test_a_notes_file_can_say_where_the_body_is(store: KnowledgeBaseSource, cells: Report) -> None:
+    work = facts_from_notes("所在地：江苏省宿迁市泗洪县\n主动公开：召开新闻发布会2次", "work.txt")
+    draft = draft_offline("泗洪县人民政府", 2023, cells, store, work=work)
+    assert "本机关所在省份：江苏省（据“work.txt”中写明的所在地）" in model_note(draft)
+    assert "所在地" not in draft.report.part_text("一") and "召开新闻发布会2次" in draft.report.part_text("一")

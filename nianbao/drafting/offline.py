@@ -45,7 +45,7 @@ from nianbao.drafting.partfive import PartFive, five_instruction_notes, measures
 from nianbao.drafting.rewrite import FigureRewriter, shift_years
 from nianbao.drafting.sources import Grounding, ReportSource, agency_level, grounding
 from nianbao.drafting.verify import Facts, mark_failing
-from nianbao.drafting.worknotes import Kind, WorkFact, stated_figures, stated_place, work_paragraph
+from nianbao.drafting.worknotes import Kind, WorkFact, place_fact, place_said_by, stated_figures, work_paragraph
 from nianbao.model import Part, Report
 from nianbao.problems import problems_listed
 from nianbao.schema import PART_NUMERALS, PART_TITLES
@@ -93,7 +93,9 @@ def draft_offline(
     """A complete draft of ``agency``'s report for ``year`` from this year's cells, the clerk's facts and
     past reports (``instruction``: a regenerate request, followed where the built-in drafter can)."""
     work = list(work or [])
-    found = grounding(source, agency, year, stated_place(work)) if source is not None else Grounding()
+    place = place_fact(work)
+    said = (place.text, place_said_by(place)) if place is not None else ("", "")
+    found = grounding(source, agency, year, *said) if source is not None else Grounding()
     drafter = OfflineDrafter(agency, year, cells, found.report, found.own, dict(facts or {}), work, found)
     return drafter.draft(instruction)
 

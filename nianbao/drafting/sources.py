@@ -150,13 +150,15 @@ def grounding_report(source: ReportSource, agency: str, year: int, place: str = 
     return found.report, found.own
 
 
-def grounding(source: ReportSource, agency: str, year: int, place: str = "") -> Grounding:
+def grounding(
+    source: ReportSource, agency: str, year: int, place: str = "", said_by: str = "您说明的所在地"
+) -> Grounding:
     """The body's own latest report, else the peer's report that best models it (see the module docstring);
-    ``place``: where the clerk said the body is (江苏省宿迁市沭阳县), '' when she did not."""
+    ``place``: where the clerk said the body is (江苏省宿迁市沭阳县), '' when she did not; ``said_by``: where."""
     own = source.latest_report(agency, year)
     if own is not None:
         return Grounding(report=own, own=True)
-    province, found_by = body_province(source, agency, year, place)
+    province, found_by = body_province(source, agency, year, place, said_by)
     peers = [r for r in source.peer_reports(agency_level(agency), year) if not same_agency(r.agency, agency)]
     found = Grounding(province=province, province_from=found_by, searched=True)
     if not peers:
@@ -167,10 +169,12 @@ def grounding(source: ReportSource, agency: str, year: int, place: str = "") -> 
     return found
 
 
-def body_province(source: ReportSource, agency: str, year: int, place: str = "") -> tuple[str | None, str]:
+def body_province(
+    source: ReportSource, agency: str, year: int, place: str = "", said_by: str = "您说明的所在地"
+) -> tuple[str | None, str]:
     """The body's province and how it was found; (None, '') when nothing decides it."""
     if place and (stated := province_of_place(place)) is not None:
-        return stated, "据您说明的所在地"
+        return stated, f"据{said_by}"
     if (named := province_in_name(agency)) is not None:
         return named, "据机关名称"
     local = source.place_reports(innermost_place(agency_region(agency)), year)

@@ -190,9 +190,20 @@ def place_stated(text: str) -> str | None:
     return said.group("place").rstrip("。") if said is not None else None
 
 
+def place_fact(facts: list[WorkFact]) -> WorkFact | None:
+    """The last place the clerk gave for the body (in the chat, a notes file or the NIANBAO_PLACE setting)."""
+    return next((f for f in reversed(facts) if f.about == Kind.PLACE.value and f.chosen), None)
+
+
 def stated_place(facts: list[WorkFact]) -> str:
     """Where the clerk last said the body is ('' when she did not)."""
-    return next((f.text for f in reversed(facts) if f.about == Kind.PLACE.value and f.chosen), "")
+    fact = place_fact(facts)
+    return fact.text if fact is not None else ""
+
+
+def place_said_by(fact: WorkFact) -> str:
+    """Where a place was given, in the clerk's words (您在对话中说明的所在地)."""
+    return "您在对话中说明的所在地" if fact.source == CHAT else f"“{fact.source}”中写明的所在地"
 
 
 def classify(text: str, asked: str | None = None) -> str:

@@ -19,7 +19,7 @@ from nianbao.drafting.facts import facts_in_text
 from nianbao.drafting.model import Draft, DraftParagraph, DraftPart
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.sources import ReportSource
-from nianbao.drafting.worknotes import WorkFact, stated_place
+from nianbao.drafting.worknotes import Kind, WorkFact, place_fact, stated_place
 from nianbao.errors import NianbaoError
 from nianbao.model import Part, Report
 from nianbao.schema import PART_NUMERALS, PART_TITLES
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 NARRATIVE = ["一", "五", "六"]
 DRAFTING_WORDS = ("起草", "撰写", "生成", "写一", "写出", "草拟", "重写")
 TextCallback = Callable[[str, str], None]
+PLACE_SETTING = "设置 NIANBAO_PLACE"
 INTERVIEW = "interview"  # the drafting interview's state (questions asked, facts given), saved with the draft
 Facts = dict[str, Any]
 
@@ -68,7 +69,7 @@ class Drafting:
         """
         wanted = numbers or NARRATIVE
         decimals = {name: Decimal(str(value)) for name, value in (facts or {}).items()}
-        work = list(work or [])
+        work = self._with_place(work)
         if not self.models.uses_llm:
             return self._offline_parts(report, wanted, instruction, decimals, work)
         progress: list[Draft] = []
@@ -94,6 +95,7 @@ class Drafting:
         A part the LLM does not finish keeps the built-in drafter's text, with a note saying why. ``work``: the
         clerk's facts about this year's work.
         """
+        work = self._with_place(work)
         draft = draft_offline(agency, year, cells, self._open_source(), facts, work)
         if not self.models.uses_llm:
             return draft
@@ -184,8 +186,16 @@ class Drafting:
         state = interview.Interview.model_validate(saved.get(INTERVIEW) or {})
         return interview.propose_from_document(state, text, name), {INTERVIEW: state.model_dump(mode="json")}
 
+    def _with_place(self, work: list[WorkFact] | None) -> list[WorkFact]:
+        """Her facts, with the installation's NIANBAO_PLACE as the body's place when she named none."""
+        work = list(work or [])
+        place = self.models.settings.place.strip()
+        if place and place_fact(work) is None:
+            work.append(WorkFact(about=Kind.PLACE.value, text=place, source=PLACE_SETTING))
+        return work
+
     def _plan(self, report: Report, state: interview.Interview) -> interview.Plan:
-        place = stated_place(state.facts)  # where she said the body is: whose structure it borrows
+        place = stated_place(self._with_place(state.facts))  # where the body is: whose structure it borrows
         return interview.plan_for(self._open_source(), report.agency or "", report.year or 0, place)
 
 
