@@ -31,7 +31,7 @@ from nianbao.readers import read_report
 from tests.conftest import CORPUS, FIXTURES, SEED, kb_settings
 
 CORPUS_FILES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md", ".pdf"))
-NARRATIVE_RULES = ("narrative.count", "narrative.percent", "narrative.claim")
+NARRATIVE_RULES = ("narrative.count", "narrative.percent", "narrative.claim", "narrative.change")
 
 
 def unexplained_sentences(report: Report) -> int:

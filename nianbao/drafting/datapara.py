@@ -185,14 +185,28 @@ def requests_paragraph(report: Report, previous: Report | None, style: Style, su
     """Received, carried over, closed by result with shares of 办结, carried forward, 同比 of 新收."""
     year = report.year or 0
     new, carried = report.count(REQ, "一", "总计"), report.count(REQ, "二", "总计")
-    people = report.count(REQ, "一", "自然人")
-    then = previous.count(REQ, "一", "总计") if previous is not None else None
-    change = "，" + change_text(new, then, "件", True, style.places, style.method) if then is not None else ""
-    received = f"{year}年，{subject}共新收政府信息公开申请{new}件{change}，"
-    received += f"其中自然人申请{people}件、法人或其他组织申请{new - people}件；上年结转{carried}件"
-    if style.counted_together:
+    if not new and not carried:
+        return f"{year}年，{subject}未收到政府信息公开申请，无上年结转的申请。"
+    if new:
+        then = previous.count(REQ, "一", "总计") if previous is not None else None
+        change = "，" + change_text(new, then, "件", True, style.places, style.method) if then is not None else ""
+        received = f"{year}年，{subject}共新收政府信息公开申请{new}件{change}，{_applicants(report, new)}"
+    else:
+        received = f"{year}年，{subject}未新收政府信息公开申请"
+    received += f"；上年结转{carried}件" if carried else "；无上年结转的申请"
+    if style.counted_together and new and carried:
         received += f"，合计受理{new + carried}件"
     return received + "。" + closed_sentence(report, style)
+
+
+def _applicants(report: Report, new: int) -> str:
+    """其中自然人申请215件、法人或其他组织申请26件; 均为自然人申请 when one kind made them all."""
+    people = report.count(REQ, "一", "自然人")
+    if people == new:
+        return "均为自然人申请"
+    if not people:
+        return "均为法人或其他组织申请"
+    return f"其中自然人申请{people}件、法人或其他组织申请{new - people}件"
 
 
 def closed_sentence(report: Report, style: Style) -> str:
@@ -202,14 +216,23 @@ def closed_sentence(report: Report, style: Style) -> str:
     if not closed:
         return f"本年度未办结政府信息公开申请，结转下年度继续办理{forward}件。"
     granted, partly = report.count(REQ, "三.一", "总计"), report.count(REQ, "三.二", "总计")
-    both = granted + partly
-    share = _share(both, closed, style)
-    clauses = [f"其中予以公开{granted}件，部分公开{partly}件，予以公开及部分公开共{both}件，{share}"]
+    clauses = [_disclosed(granted, partly, closed, style)] if granted or partly else []
     for word, group in _RESULTS:
         count = _group_total(report, group)
         if count:
             clauses.append(f"{word}{count}件，{_share(count, closed, style)}")
-    return f"办结{closed}件，" + "；".join(clauses) + f"。结转下年度继续办理{forward}件。"
+    carried_forward = f"结转下年度继续办理{forward}件。" if forward else "无结转下年度继续办理的申请。"
+    return f"办结{closed}件，其中" + "；".join(clauses) + "。" + carried_forward
+
+
+def _disclosed(granted: int, partly: int, closed: int, style: Style) -> str:
+    """予以公开198件，部分公开8件，予以公开及部分公开共206件，占86.92% (a kind with none is not said)."""
+    share = _share(granted + partly, closed, style)
+    if not partly:
+        return f"予以公开{granted}件，{share}"
+    if not granted:
+        return f"部分公开{partly}件，{share}"
+    return f"予以公开{granted}件，部分公开{partly}件，予以公开及部分公开共{granted + partly}件，{share}"
 
 
 def _group_total(report: Report, group: str) -> int:

@@ -1,0 +1,68 @@
+"""The data paragraphs of 一 as a clerk would sign them: no “0件” of what did not happen, no figure said twice.
+
+A county department (某县自然资源局) with few or no applications drafts 2022 with the 鹿邑 2021 report's figures
+as last year; its zeros are said in words (未收到, 均为自然人申请, 无上年结转的申请), and every number left is one the
+recheck verifies.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.drafting.datapara import active_paragraph, requests_paragraph, style_of
+from nianbao.drafting.example import example_next_year
+from nianbao.drafting.verify import check_numbers
+from nianbao.model import Report
+from nianbao.schema import REQUEST_COLUMNS, TableId, rows_of
+
+REQ, ACTIVE = TableId.REQUESTS, TableId.ACTIVE
+
+
+def with_requests(report: Report, **totals: int) -> Report:
+    """The report with every 依申请公开 cell 0 but the 自然人 and 总计 cells given (row → count)."""
+    report = report.model_copy(deep=True)
+    for row in rows_of(report.format, REQ):
+        for column in REQUEST_COLUMNS:
+            value = totals.get(row.key.replace(".", "_"), 0) if column in ("自然人", "总计") else 0
+            report.set_value(REQ, row.key, column, value)
+    return report
+
+
+def verified(text: str, report: Report, previous: Report) -> str:
+    failing = [c.message for c in check_numbers(text, report, {}, "一", previous) if c.failed]
+    assert failing == []
+    return text
+
+
+@pytest.fixture(scope="module")
+def this_year(seed: Report) -> Report:
+    return example_next_year(seed)
+
+
+def test_no_application_at_all_is_said_in_one_sentence(this_year: Report, seed: Report) -> None:
+    report = with_requests(this_year)
+    said = requests_paragraph(report, seed, style_of(seed), "我局")
+    assert said == "2022年，我局未收到政府信息公开申请，无上年结转的申请。"
+
+
+def test_applications_all_from_people_and_none_carried_are_said_in_words(this_year: Report, seed: Report) -> None:
+    report = with_requests(this_year, 一=5, 三_一=4, 三_七=4, 四=1)
+    text = verified(requests_paragraph(report, seed, style_of(seed), "我局"), report, seed)
+    assert text.startswith("2022年，我局共新收政府信息公开申请5件，同比下降97.76%，均为自然人申请；无上年结转的申请。")
+    assert "办结4件，其中予以公开4件，占100.00%。结转下年度继续办理1件。" in text
+    assert "0件" not in text and "部分公开" not in text
+
+
+def test_nothing_carried_forward_is_said_in_words(this_year: Report, seed: Report) -> None:
+    report = with_requests(this_year, 一=3, 三_二=3, 三_七=3)
+    text = verified(requests_paragraph(report, seed, style_of(seed), "我局"), report, seed)
+    assert "办结3件，其中部分公开3件，占100.00%。无结转下年度继续办理的申请。" in text
+
+
+def test_no_decision_of_any_kind_is_said_once_not_as_zeros(this_year: Report) -> None:
+    report = this_year.model_copy(deep=True)
+    for row in ("行政许可", "行政处罚", "行政强制"):
+        report.set_value(ACTIVE, row, "本年处理决定数量", 0)
+    report.set_value(ACTIVE, "行政事业性收费", "本年收费金额", 0)
+    text = active_paragraph(report, "我局", None)
+    assert "全年未作出行政许可、行政处罚、行政强制决定。本年度未收取行政事业性收费。" in text
