@@ -298,17 +298,25 @@ class SectionedStream(PartStream):
 
     def _blocks(self) -> Iterator[DraftParagraph | tuple[Section, list[DraftParagraph] | None]]:
         """The part in order: paragraphs kept as they are, and subsections to write (with their current
-        paragraphs in a rewrite)."""
+        paragraphs in a rewrite). A rewrite of a text where no subsection is found any more (a body that writes
+        no headings, or she changed them all) rebuilds the part as a first draft does, to the instruction."""
         assert self.required is not None
         sections = self.required.sections()
-        if not self.instruction:
+        current = current_paragraphs(self.draft, self.number) if self.instruction else []
+        lines = [p.text for p in current]
+        named = named_subsection(lines, sections, self.instruction) if self.instruction else None
+        spans = section_spans(lines, sections)  # all of them: where one ends is where the next starts
+        if named is not None:
+            spans = {start: span for start, span in spans.items() if span[0] is named}
+        if not spans:
+            if self.instruction:
+                self.notes.append(
+                    "第一部分的现稿中找不到各小节的小标题，无法只改写工作段落，已按小节重新起草第一部分"
+                    "（数据段落按表格，工作段落按您提供的情况）；您在第一部分直接改动的文字未保留。"
+                )
             yield from self.required.opening_paragraphs()
             yield from ((section, None) for section in sections)
             return
-        current = current_paragraphs(self.draft, self.number)
-        lines = [p.text for p in current]
-        named = named_subsection(lines, sections, self.instruction)
-        spans = {span[0]: (s, span[1]) for s in ([named] if named else sections) if (span := section_span(lines, s))}
         at = 0
         while at < len(lines):
             if at in spans:
@@ -322,25 +330,22 @@ class SectionedStream(PartStream):
     def _section_written(
         self, section: Section, current: list[DraftParagraph] | None
     ) -> Generator[DraftChunk, None, list[DraftParagraph]]:
-        """A subsection: its heading, its data paragraph from the tables, its work paragraphs (the model's when
-        there is anything of hers to write them from)."""
-        heading = current[0] if current else DraftParagraph(text=section.heading)
-        data = [DraftParagraph(text=section.data)] if section.data else []
-        yield DraftChunk("\n".join(p.text for p in [heading, *data]) + "\n")
-        now = [p for p in current[1:] if not restates_data(p.text, section.data)] if current else None
-        own = her_sentences("\n".join(p.text for p in now or []))
-        if section.facts or own:
-            work = yield from self._work_written(section, without_marks(heading.text), own)
-        else:
-            work = section.work if now is None else now
-        return [heading, *data, *work]
+        """A subsection: its heading as the body writes it, its data paragraph from the tables, its work
+        paragraphs (the model's when there is anything of hers to write them from)."""
+        yield DraftChunk("\n".join(p.text for p in section.paragraphs([])) + "\n")
+        if current is None:  # a first draft
+            work = (yield from self._work_written(section, "")) if section.facts else section.work
+            return section.paragraphs(work)
+        heading, body = split_heading(section, current)
+        now = [p for p in body if not restates_data(p.text, section.data)]
+        own = her_sentences("\n".join(p.text for p in now))
+        work = (yield from self._work_written(section, own)) if section.facts or own else now
+        return section.model_copy(update={"heading": heading}).paragraphs(work)
 
-    def _work_written(
-        self, section: Section, heading: str, own: str
-    ) -> Generator[DraftChunk, None, list[DraftParagraph]]:
+    def _work_written(self, section: Section, own: str) -> Generator[DraftChunk, None, list[DraftParagraph]]:
         """The model's work paragraphs of a subsection, checked (a figure it repeats from the data paragraph too);
         a sentence copied from last year marked."""
-        self.heading = heading
+        self.heading = without_marks(section.heading).strip() or section.subsection.heading
         user = self._rewrite_prompt(section, own) if self.instruction else self._prompt(section)
         self.messages = [SystemMessage(content=self.system), HumanMessage(content=user)]
         text = yield from self._reply_with_fixes()
@@ -349,7 +354,7 @@ class SectionedStream(PartStream):
             self.cut = False
         self.materials = self._example_source(section)
         text = self._last_years_marked(text, "\n".join([*(f.text for f in section.facts), own]))
-        self.rewritten.append(heading)
+        self.rewritten.append(self.heading)
         sources = [SourceRef(source=s, own=True) for s in dict.fromkeys(f.source for f in section.facts)]
         return [
             DraftParagraph(text=line, sources=[*sources, *self._sources_of(line)])
@@ -384,7 +389,7 @@ class SectionedStream(PartStream):
         return render(
             "draft_subsection",
             self.drafter.prompt_variant,
-            heading=section.heading,
+            heading=self.heading,
             facts="\n".join(f"- {f.text}" for f in section.facts),
             example=self._example(section),
             subject=self.required.subject,
@@ -429,22 +434,54 @@ def current_paragraphs(draft: Draft, number: str) -> list[DraftParagraph]:
     return [DraftParagraph(text=line) for line in lines]
 
 
-def section_span(lines: list[str], section: Section) -> tuple[int, int] | None:
-    """Where a subsection of 一 is in the current text: its heading line and the line after its last paragraph
-    (None when she changed or removed its heading)."""
+def section_spans(lines: list[str], sections: list[Section]) -> dict[int, tuple[Section, int]]:
+    """Where each subsection of 一 is in the current text: its first line (its heading, on a line of its own or
+    opening its paragraph) and the line after its last paragraph. A subsection whose heading she changed or
+    removed, or a body that writes no headings, is not found."""
+    starts: dict[int, Section] = {}
+    for section in sections:
+        at = heading_line(lines, section)
+        if at is not None:
+            starts.setdefault(at, section)
+    ordered = sorted(starts)
+    spans = {}
+    for start, following in zip(ordered, [*ordered[1:], len(lines)], strict=False):  # none found: no spans
+        end = next((j for j in range(start + 1, following) if is_subheading(lines[j].strip())), following)
+        spans[start] = (starts[start], end)
+    return spans
+
+
+def heading_line(lines: list[str], section: Section) -> int | None:
+    """The line of the current text that is the subsection's heading, or opens with it (一是强化主动公开。全年……)."""
     heading = without_marks(section.heading).strip()
-    start = next((i for i, line in enumerate(lines) if without_marks(line).strip() == heading), None)
-    if start is None:
+    if not heading:
         return None
-    end = next((j for j in range(start + 1, len(lines)) if is_subheading(lines[j].strip())), len(lines))
-    return start, end
+    for i, line in enumerate(lines):
+        plain = without_marks(line).strip()
+        if plain == heading or (section.subsection.inline and plain.startswith(heading)):
+            return i
+    return None
+
+
+def split_heading(section: Section, current: list[DraftParagraph]) -> tuple[str, list[DraftParagraph]]:
+    """A subsection's current heading (as she left it) and its paragraphs after it."""
+    first = current[0].text
+    if first.strip() and without_marks(first).strip() == without_marks(section.heading).strip():
+        return first, current[1:]
+    rest = (
+        first[len(section.heading) :]
+        if first.startswith(section.heading)
+        else without_marks(first)[len(without_marks(section.heading)) :]
+    )
+    return section.heading, [current[0].model_copy(update={"text": rest}), *current[1:]]
 
 
 def named_subsection(lines: list[str], sections: list[Section], instruction: str) -> Section | None:
-    """The one subsection of 一 an instruction names (主动公开, or its heading) and the current text still has;
-    None when it names none or several (the whole part is rewritten)."""
-    named = [s for s in sections if s.subsection.topic.value in instruction or s.subsection.heading in instruction]
-    return named[0] if len(named) == 1 and section_span(lines, named[0]) else None
+    """The one subsection of 一 an instruction names (by its heading, else by its topic: 主动公开) and the current
+    text still has; None when it names none or several (the whole part is rewritten)."""
+    named = [s for s in sections if s.subsection.heading and s.subsection.heading in instruction]
+    named = named or [s for s in sections if s.subsection.topic.value in instruction]
+    return named[0] if len(named) == 1 and heading_line(lines, named[0]) is not None else None
 
 
 def restates_data(paragraph: str, data: str) -> bool:
