@@ -215,7 +215,7 @@ def test_a_model_repeating_a_wrong_change_does_not_get_it_into_the_final_draft_u
             AGENCY, 2022, this_year, {"信息处理费": 0}, work
         )
     assert len(server.requests) == 3  # the first try and two rounds with what failed
-    assert "应为“增加3件”" in server.prompts()[1] and "应为“下降8.5%”" in server.prompts()[1]
+    assert "“增加3件”" in server.prompts()[1] and "“下降8.5%”" in server.prompts()[1]  # what the two years say
     one = draft.report.part_text("一")
     assert f"同比增加5件{UNVERIFIED}" in one and f"同比增长8.5%{UNVERIFIED}" in one
     assert f"印发行政规范性文件13件，同比增加5件{UNVERIFIED}" in one  # the right count before it is not marked
