@@ -12,7 +12,16 @@ from app_pages.places import escape
 from nianbao.errors import NianbaoError
 from nianbao.model import Finding, Report, Severity
 from nianbao.schema import PART_NUMERALS, PART_TITLES, TABLE_PARTS
-from nianbao.usecases.drafting import PartDraft, export_docx, export_markdown, sentences_of, with_parts, work_facts
+from nianbao.usecases.drafting import (
+    PartDraft,
+    carried_by_subsection,
+    confirmed_subsection,
+    export_docx,
+    export_markdown,
+    sentences_of,
+    with_parts,
+    work_facts,
+)
 from nianbao.usecases.drafts import StoredDraft
 from nianbao.usecases.figures import chart_rows, key_figures
 from nianbao.usecases.intake import findings_of, visible_findings
@@ -120,8 +129,22 @@ def confirm_buttons(draft: StoredDraft, number: str, text: str) -> None:
         save_part(draft, number, text.replace(CARRIED, ""))
     if suggested and columns[1].button(f"采用 {suggested} 条建议", key=f"adopt-{draft.id}-{number}"):
         save_part(draft, number, text.replace(SUGGESTED, ""))
+    if carried and number == "一":
+        confirm_by_subsection(draft, text)
     if carried:
         confirm_one(draft, number, text)
+
+
+def confirm_by_subsection(draft: StoredDraft, text: str) -> None:
+    """One click per subsection of 一 to confirm its carried-over sentences (she has checked that one)."""
+    found = carried_by_subsection(text)
+    if len(found) < 2:
+        return
+    with st.expander(f"按小节确认沿用的句子（{len(found)} 节）"):
+        for index, (block, count) in enumerate(found):
+            label = f"确认“{block.heading[:20]}”沿用的 {count} 句"
+            if st.button(label, key=f"confirm-block-{draft.id}-{index}"):
+                save_part(draft, "一", confirmed_subsection(text, block))
 
 
 def confirm_one(draft: StoredDraft, number: str, text: str) -> None:

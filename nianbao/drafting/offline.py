@@ -24,6 +24,7 @@ from nianbao.drafting.copies import repeated_problems_marked
 from nianbao.drafting.datapara import Style, data_paragraph, style_of
 from nianbao.drafting.instructions import without_instructions
 from nianbao.drafting.marks import (
+    CARRIED,
     TO_FILL,
     carried,
     notes_to_writer_marked,
@@ -38,6 +39,8 @@ from nianbao.drafting.outline import (
     Outline,
     Subsection,
     Topic,
+    block_text,
+    blocks_of,
     default_outline,
     outline_of,
 )
@@ -131,11 +134,33 @@ class OfflineDrafter:
         self.notes: list[str] = []
 
     def draft(self, instruction: str = "") -> Draft:
+        """The draft; an instruction not to carry last year's sentences over (不沿用上年) is followed in 一 and 六."""
+        if _FRESH.search(instruction):
+            self.carried.enabled = False
+            self.notes.append(
+                f"已按“{instruction.strip()}”：第一、六部分不再沿用上年的句子，只写本年度数据和您提供的情况，"
+                f"没有情况的小节标注{TO_FILL}。"
+            )
+            instruction = ""
         parts = {"一": self.part_one(), "五": self.part_five(instruction), "六": self.part_six()}
         for number, drafted in parts.items():
             self.verify(drafted)
             self.report.parts[PART_NUMERALS.index(number)].text = drafted.text
-        return Draft(report=self.report, parts=parts, notes=self.source_notes() + self.notes)
+        return Draft(report=self.report, parts=parts, notes=self.source_notes() + self.notes + self.carried_notes())
+
+    def carried_notes(self) -> list[str]:
+        """Where 一 still holds last year's sentences, subsection by subsection, and how to replace them."""
+        text = self.report.part_text("一")
+        counts = [(b.heading, block_text(text, b).count(CARRIED)) for b in blocks_of(text)]
+        listed = "；".join(f"{heading} {n} 句" for heading, n in counts if n)
+        total = text.count(CARRIED)
+        if not total:
+            return []
+        where = f"：{listed}" if listed else ""
+        return [
+            f"第一部分有 {total} 句沿用上年（{CARRIED}）{where}。说“介绍工作情况”逐项说明今年的工作，重新起草时即以"
+            "本年度情况替换；属实的可逐节或逐句确认沿用。"
+        ]
 
     def source_notes(self) -> list[str]:
         if self.base is None:
@@ -229,7 +254,7 @@ class OfflineDrafter:
         kept = [DraftParagraph(text=t, sources=self.refs("一")) for t in carried_text]
         if kept:
             return kept
-        if has_data:
+        if has_data and self.carried.enabled:
             return []
         return [
             DraftParagraph(
@@ -354,6 +379,7 @@ class CarriedText:
     def __init__(self, drafter: OfflineDrafter, moved: Report | None) -> None:
         self.drafter, self.moved = drafter, moved
         self.instructions_left_out = 0
+        self.enabled = True  # False: nothing of last year is carried over (she asked for 不沿用上年)
 
     def heading(self, heading: str) -> str:
         base = self.drafter.base
@@ -368,7 +394,7 @@ class CarriedText:
 
     def paragraph(self, text: str, without_restated_counts: bool = False) -> str:
         base, year = self.drafter.base, self.drafter.year
-        if base is None or base.year is None:
+        if base is None or base.year is None or not self.enabled:
             return ""
         text, left_out = without_instructions(text)
         self.instructions_left_out += left_out
@@ -443,6 +469,10 @@ _GENERIC_WORDS = frozenset({"情况", "方面", "工作", "建设", "政务", "�
 
 
 _TOPICS = frozenset(t.value for t in Topic)
+# “不要沿用上年”, “删掉沿用的句子”, “不要照搬去年的”, “只写本年度的”: nothing of last year in 一 and 六.
+_FRESH = re.compile(
+    r"不(?:要|再|用)?沿用|去掉沿用|删[去除掉]沿用|不(?:要|用)(?:照搬|套用)?(?:上年|去年)|只(?:写|保留|用)本年"
+)
 _SIGNATURE = re.compile(
     r"^\s*(?:\S{2,30}(?:人民政府|局|委员会|办公室|厅)\s*)?(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)?\s*$"
 )

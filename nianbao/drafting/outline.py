@@ -276,3 +276,38 @@ def topic_of(text: str) -> Topic | None:
     scores = {topic: len(re.findall(TOPIC_WORDS[topic], text)) for topic in TOPIC_ORDER}
     best = max(TOPIC_ORDER, key=lambda t: (scores[t], -TOPIC_ORDER.index(t)))
     return best if scores[best] else None
+
+
+class Block(BaseModel):
+    """A stretch of drafted part 一: its opening or one subsection, as lines ``start`` to ``end`` (exclusive)."""
+
+    heading: str  # as written (（一）主动公开情况), or 开头 for the opening
+    start: int
+    end: int
+
+
+def blocks_of(text: str) -> list[Block]:
+    """The drafted (or edited) part 一 cut at its subsection headings, however numbered; [] without headings."""
+    lines = text.split("\n")
+    for numbering, pattern in _STYLES:
+        headings = [heading_of(line.strip(), numbering, pattern) if line.strip() else None for line in lines]
+        found = [(i, h) for i, h in enumerate(headings) if h is not None]
+        if not _numbered_in_order([h for _, h in found]):
+            continue
+        starts = [i for i, _ in found]
+        blocks = [Block(heading="开头", start=0, end=starts[0])] if starts[0] > 0 else []
+        for (start, heading), end in zip(found, [*starts[1:], len(lines)], strict=True):
+            written = Subsection(topic=Topic.ACTIVE, heading=heading.title, numbering=numbering)
+            blocks.append(Block(heading=written.titled(heading.number or len(blocks) + 1), start=start, end=end))
+        return blocks
+    return []
+
+
+def block_text(text: str, block: Block) -> str:
+    return "\n".join(text.split("\n")[block.start : block.end])
+
+
+def with_block(text: str, block: Block, replaced: str) -> str:
+    """The part with one block's lines replaced by ``replaced``."""
+    lines = text.split("\n")
+    return "\n".join([*lines[: block.start], replaced, *lines[block.end :]])

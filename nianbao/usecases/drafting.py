@@ -16,8 +16,10 @@ from typing import Any
 from nianbao.claims.text import split_sentences
 from nianbao.drafting import interview
 from nianbao.drafting.facts import facts_in_text
+from nianbao.drafting.marks import CARRIED
 from nianbao.drafting.model import Draft, DraftParagraph, DraftPart
 from nianbao.drafting.offline import draft_offline
+from nianbao.drafting.outline import Block, block_text, blocks_of, with_block
 from nianbao.drafting.sources import ReportSource
 from nianbao.drafting.worknotes import Kind, WorkFact, place_fact, stated_place
 from nianbao.errors import NianbaoError
@@ -250,6 +252,17 @@ def with_parts(report: Report, drafted: list[PartDraft]) -> Report:
 def sentences_of(paragraph: str) -> list[str]:
     """A paragraph's sentences as the claims engine splits them (the page colours and confirms them one by one)."""
     return split_sentences(paragraph)
+
+
+def carried_by_subsection(text: str) -> list[tuple[Block, int]]:
+    """Part 一's opening and subsections that still hold sentences carried over from last year, with how many."""
+    counts = [(block, block_text(text, block).count(CARRIED)) for block in blocks_of(text)]
+    return [(block, n) for block, n in counts if n]
+
+
+def confirmed_subsection(text: str, block: Block) -> str:
+    """Part 一 with the carried-over sentences of one subsection confirmed as they stand."""
+    return with_block(text, block, block_text(text, block).replace(CARRIED, ""))
 
 
 def wants_drafting(message: str) -> list[str] | None:
