@@ -132,7 +132,8 @@ def checked_figures(figures: ExtractedFigures, text: str, fmt: ReportFormat) -> 
     """
     said = numbers_in(text)
     denies = any(word in text for word in _DENIALS)
-    result = Extraction(rest=extract(text, fmt).rest)
+    built_in = extract(text, fmt)
+    result = Extraction(rest=built_in.rest)
     for figure in figures.figures:
         change, why = _to_change(figure, fmt)
         if change is not None and change.new not in said and not (change.new == 0 and denies):
@@ -140,11 +141,23 @@ def checked_figures(figures: ExtractedFigures, text: str, fmt: ReportFormat) -> 
             change = None
         if change is not None:
             change, why = _with_span(change, text)
+        if change is not None and _quotes_no_figure(change, text, built_in.not_figures):
+            why = "引用的是工作情况的数字或约数，不是表格中的数字，未采用。"
+            change = None
         if change is None:
             result.notes.append(f"大模型给出的“{figure.table} / {figure.row} / {figure.column} = {figure.value}”{why}")
         else:
             result.changes.append(change)
     return result
+
+
+def _quotes_no_figure(change: CellChange, text: str, not_figures: list[tuple[int, int]]) -> bool:
+    """The change's value is, in the words it quotes, a number the built-in reader found is no table figure
+    (答复网民留言236件, 约30件)."""
+    if not change.spans:
+        return False
+    start, end = change.spans[0]
+    return any(start <= a and b <= end and change.new in numbers_in(text[a:b]) for a, b in not_figures)
 
 
 def _with_span(change: CellChange, text: str) -> tuple[CellChange | None, str]:

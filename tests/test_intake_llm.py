@@ -213,3 +213,17 @@ def test_a_local_server_quoting_the_wrong_clause_is_not_applied() -> None:
         proposal = propose_from_message(MESSAGE, empty_report(), model, method="json_mode")
     assert proposal.report.value(REQ, "三.一", "总计") is None
     assert any("中没有 258" in note for note in proposal.notes)
+
+
+def test_an_llm_cell_from_a_number_of_the_years_work_is_dropped() -> None:
+    message = "答复网民留言236件，全年共收到政府信息公开申请30件"
+    llm = answering(figure("三.七", "总计", "236", quote="答复网民留言236件"), figure("一", "总计", "30"))
+    result = extract_with_llm(message, llm)
+    assert {c.address: c.new for c in result.changes} == {(REQ, "一", "总计"): 30}
+    assert "工作情况的数字或约数" in result.notes[0]
+
+
+def test_an_llm_cell_from_a_rough_number_is_dropped() -> None:
+    llm = answering(figure("三.一", "总计", "30", quote="予以公开30多件"))
+    result = extract_with_llm("予以公开30多件", llm)
+    assert result.changes == [] and "约数" in result.notes[0]

@@ -154,6 +154,9 @@ class Extraction(BaseModel):
     """The row each table was last talked about (table name → row key), for a correction in the next message."""
     said: list[Said] = Field(default_factory=list)
     """The cells the message gave, for the next message: a breakdown of its totals, or a correction."""
+    not_figures: list[tuple[int, int]] = Field(default_factory=list)
+    """Where the message gives numbers that are no table figure (the year's work, 约30件): an LLM's cell quoting
+    one of them is dropped."""
 
 
 def extract(
@@ -182,7 +185,9 @@ def extract(
         for c in changes
         if c.new is not None
     ]
-    return Extraction(changes=changes, notes=notes, rest=reader.rest, rows=rows_said, said=given)
+    return Extraction(
+        changes=changes, notes=notes, rest=reader.rest, rows=rows_said, said=given, not_figures=reader.not_figures
+    )
 
 
 def extract_changes(text: str, fmt: ReportFormat = ReportFormat.F2021) -> list[CellChange]:
@@ -242,7 +247,8 @@ def _figure_at(text: str, i: int) -> _Token | None:
         or (text.startswith(_ABOUT_AFTER, match.end()) and not unit and (arabic or number[-1] in "十百千万"))
     )
     if approximate:
-        return _Token(i, match.end(), figure=Figure(0, unit, i, match.end(), approximate=True))
+        rough = parse_chinese_number(number) or 0
+        return _Token(i, match.end(), figure=Figure(rough, unit, i, match.end(), approximate=True))
     if (
         not unit
         and not said_zero
@@ -319,6 +325,7 @@ class _Reader:
     previous: list[Said] = field(default_factory=list)
     taken_back_value: CellNumber | None = None
     work: list[str] = field(default_factory=list)
+    not_figures: list[tuple[int, int]] = field(default_factory=list)
     foreign: bool = False
     """The sentence so far talked about other work (受理热线工单1200件，办结1180件): its 收到/办结 are not ours."""
 
@@ -369,6 +376,7 @@ class _Reader:
         if RESPECTIVELY in pending and _names_for_respectively(pending):
             return self._respectively(tokens, index, pending)
         if figure.approximate:
+            self.not_figures.append((figure.start, figure.end))
             self._note(figure, "这是约数，请告诉我确切的数字。", unread=True)
             return index
         if NOT in pending or figure.replaced:  # 不是3件，是4件 / 52改成53: the clause's words go to the next figure
@@ -878,6 +886,7 @@ class _Reader:
         return self.foreign and self._table(refs) is REQ
 
     def _work_number(self, figure: Figure) -> None:
+        self.not_figures.append((figure.start, figure.end))
         if not figure.denial:
             self.work.append(self._source(figure))
 
