@@ -152,3 +152,28 @@ def test_a_place_said_before_the_interview_starts_it() -> None:
     plan = plan_for(None, "沭阳县教育局", 2023)
     reply = reply_to(Interview(), "我们是江苏省宿迁市沭阳县的", plan) or ""
     assert reply.endswith(QUESTIONS["主动公开"])
+
+
+def test_an_answer_all_about_other_subsections_leaves_the_question_asked_open() -> None:
+    from nianbao.drafting.interview import reply_to
+
+    plan = plan_for(None, "柘城县人民政府", 2023)
+    interview = Interview()
+    reply_to(interview, "介绍工作情况", plan)
+    answer(interview, "开了2次新闻发布会", plan)
+    reply = answer(interview, "平台方面：政府网站完成了适老化改造；另外组织政务公开培训3次", plan)
+    assert "依申请公开方面还没有记下内容。" in reply and reply.endswith(QUESTIONS["依申请公开"])
+    answer(interview, "规范了答复文书", plan)
+    assert [(f.about, f.text) for f in interview.facts][-1] == ("依申请公开", "规范了答复文书")
+
+
+def test_a_subsection_she_already_spoke_of_is_asked_only_for_more() -> None:
+    from nianbao.drafting.interview import reply_to
+
+    plan = plan_for(None, "柘城县人民政府", 2023)
+    interview = Interview()
+    reply_to(interview, "介绍工作情况", plan)
+    answer(interview, "开了2次新闻发布会；网站完成了适老化改造", plan)
+    answer(interview, "跳过", plan)  # 依申请公开
+    reply = answer(interview, "跳过", plan)  # 政府信息管理
+    assert reply.endswith("平台建设方面已记下 1 条（网站完成了适老化改造），还有要补充的吗？（没有请回复“跳过”）")

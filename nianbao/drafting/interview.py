@@ -116,6 +116,10 @@ def ask(interview: Interview, plan: Plan) -> str:
             WorkFact(about=Kind.PROBLEM.value, text=text, source=PEERS, chosen=False) for text in plan.suggestions
         ]
         return question.text + "\n" + numbered(interview.offered)
+    given = [f.text for f in interview.facts if f.about == question.about and question.problem is None]
+    if given and question.about in _TOPICS:  # she spoke of it while answering another question
+        listed = "；".join(given[:3]) + ("等" if len(given) > 3 else "")
+        return f"{question.about}方面已记下 {len(given)} 条（{listed}），还有要补充的吗？（没有请回复“跳过”）"
     return question.text
 
 
@@ -145,6 +149,10 @@ def answer(interview: Interview, message: str, plan: Plan) -> str:
     else:
         recorded = record(interview, message)
         reply = "已记下：\n" + "\n".join(f"- {f.about}：{f.text}" for f in recorded)
+        # Everything she wrote was about other subsections: the question asked is still open, asked again.
+        answers_it = asked is None or not recorded or any(f.about == asked.about for f in recorded)
+        if not answers_it and asked is not None:
+            reply += f"\n\n{asked.about}方面还没有记下内容。"
     if asked is not None and answers_it:
         interview.answered.append(question_key(asked))
     interview.last_added, interview.last_asked = len(interview.facts) - before, asked if answers_it else None

@@ -69,6 +69,7 @@ _STYLES: tuple[tuple[Numbering, re.Pattern[str]], ...] = (
 )
 _TITLE_END = re.compile(r"[。；;！？!?：:]")
 _TITLE_CHARS = 40
+_CLAUSE_CHARS = 20
 _GENERAL = re.compile(r"^(?:总体情况|总体工作情况|基本情况|工作概况|概述|总体概况)$")
 
 
@@ -172,6 +173,9 @@ def heading_of(paragraph: str, numbering: Numbering, pattern: re.Pattern[str]) -
         return Heading(numbering=numbering, number=number, title=title, end=end, rest=after)
     if len(rest) <= _TITLE_CHARS:
         return Heading(numbering=numbering, number=number, title=rest)
+    clause = rest.find("，")
+    if 0 < clause <= _CLAUSE_CHARS:  # a long first sentence: its first clause leads (一是围绕中心工作，……)
+        return Heading(numbering=numbering, number=number, title=rest[:clause], end="，", rest=rest[clause + 1 :])
     return Heading(numbering=numbering, number=number, title=rest[:_TITLE_CHARS], rest=rest[_TITLE_CHARS:])
 
 

@@ -232,6 +232,7 @@ def without_label(text: str) -> str:
 def without_lead_in(text: str) -> str:
     """The fact without the words that only announce it: “平台方面：”, “【平台建设】”, “关于监督保障，”,
     “今年主动公开这块我们主要做了三件事：” (what follows is what was done)."""
+    text = _FILLER.sub("", text.strip())
     bracket = _BRACKET_LABEL.match(text)
     if bracket is not None and topic_of(bracket.group(1)) is not None:
         return text[bracket.end() :].strip()
