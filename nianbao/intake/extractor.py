@@ -385,10 +385,10 @@ class _Reader:
             return index
         refs = list(pending)
         if not _says_where(refs) and self.taken_back is not None and not _says_where(self.taken_back):
-            named = self._cell_that_was(figure, self.taken_back_value)
-            if named is None:
+            self.taken_back = None
+            if self._corrected_by_value(figure, self.taken_back_value):
+                self.taken_back_value = None
                 return index
-            refs = named
         if not _says_where(refs) and self.taken_back:
             refs, self.taken_back = refs + self.taken_back, None
         self.taken_back_value = None
@@ -408,19 +408,23 @@ class _Reader:
         self.last = (figure, refs, notes_before)
         return used
 
-    def _cell_that_was(self, figure: Figure, value: CellNumber | None) -> list[Ref] | None:
-        """``刚才说错了，不是52是53``: the one cell the previous message gave as 52, as words; [] when it gave
-        none (the row in context then), None when several (asked)."""
-        self.taken_back = None
+    def _corrected_by_value(self, figure: Figure, value: CellNumber | None) -> bool:
+        """``刚才说错了，不是52是53``: the cells the previous message gave as 52 (one clause's: 部分公开4件，都是自然人
+        gave two) are 53; asked when clauses of several said 52. False when none did (the row in context then)."""
         cells = [s for s in self.previous if s.value == value]
-        if len(cells) > 1:
-            named = "、".join(f"“{s.source}”" for s in cells)
+        sources = list(dict.fromkeys(s.source for s in cells))
+        if len(sources) > 1:
+            named = "、".join(f"“{source}”" for source in sources)
             self._note(figure, f"上一条消息中{named}都是 {value}，请说明改的是哪一项。", unread=True)
-            return None
+            return True
         if not cells:
-            return []
-        cell = cells[0]
-        return [RowRef(cell.table, cell.row), *([ColumnRef(cell.table, cell.column)] if cell.column != "总计" else [])]
+            return False
+        targets = [(cell.table, cell.row, cell.column) for cell in cells]
+        for address in targets:
+            self._put(address, figure, [])
+        self.placed.append(_Placed(figure, [], targets))
+        self.tables_said.extend(cell.table for cell in cells)
+        return True
 
     def _scope_before(self, tokens: list[_Token], index: int, pending: list[Ref]) -> bool:
         """``办结的申请中，予以公开18件``: a clause without a figure ending in 中 names the applications the
