@@ -193,3 +193,9 @@ def test_a_wrong_change_of_decisions_against_a_2019_format_year_is_flagged(seed:
     report = with_paragraph(seed, "全年作出行政许可决定20815件，同比增长6%。制发行政规范性文件10件，同比增加2件。")
     found = [(f.found, f.expected) for f in check_report(report, format_2019).findings if f.rule == "narrative.change"]
     assert found == [("增长6%", "增长5%")]  # 945 of 19870; the documents' change cannot be known from 2019
+
+
+def test_a_breakdown_after_a_change_in_counts_still_breaks_down_the_figure_before(seed: Report) -> None:
+    report = with_paragraph(seed, "全年共新收政府信息公开申请223件，较上年增加20件，其中自然人申请200件。")
+    [finding] = narrative_findings(report, "narrative.count")
+    assert (finding.found, finding.expected) == ("200件", "依申请公开 一 本年新收 自然人 210")

@@ -66,3 +66,21 @@ def test_no_decision_of_any_kind_is_said_once_not_as_zeros(this_year: Report) ->
     report.set_value(ACTIVE, "行政事业性收费", "本年收费金额", 0)
     text = active_paragraph(report, "我局", None)
     assert "全年未作出行政许可、行政处罚、行政强制决定。本年度未收取行政事业性收费。" in text
+
+
+def test_changes_follow_the_words_and_form_the_body_used_last_year(this_year: Report, seed: Report) -> None:
+    last_year = seed.model_copy(deep=True)
+    one = last_year.part("一")
+    assert one is not None
+    one.text += "\n全年共新收政府信息公开申请223件，较上年减少12件。"
+    style = style_of(last_year)
+    assert (style.change_lead, style.change_in_percent) == ("较上年", False)
+    requests = verified(requests_paragraph(this_year, seed, style, "我县"), this_year, seed)
+    assert "共新收政府信息公开申请241件，较上年增加18件，" in requests
+    active = verified(active_paragraph(this_year, "我县", seed, style), this_year, seed)
+    assert "行政许可决定20818件，较上年增加3件" in active and "制发行政规范性文件13件，较上年增加3件" in active
+    assert "收取行政事业性收费2584.00万元，较上年增加123.05万元" in active
+
+
+def test_without_a_change_in_last_years_report_shares_are_written_for_requests_and_decisions(seed: Report) -> None:
+    assert (style_of(seed).change_lead, style_of(seed).change_in_percent) == (None, None)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from nianbao.claims.against import CN, OPPOSITE, REFERENCE, RISING, WORDS
 from nianbao.claims.numbers import Number, find_numbers
 from nianbao.claims.shares import decimal_places, percent_method
 from nianbao.claims.ties import Tie, active_column_named, active_row_before, find_ties, format_value, share_value
@@ -25,37 +26,20 @@ from nianbao.schema import ReportFormat, RowSpec, TableId, ValueKind, addresses
 ACTIVE = TableId.ACTIVE
 Value = int | Decimal
 
-_OPPOSITE = {
-    "增长": "下降",
-    "增加": "减少",
-    "上升": "下降",
-    "提高": "降低",
-    "提升": "下降",
-    "多": "少",
-    "下降": "增长",
-    "减少": "增加",
-    "降低": "提高",
-    "回落": "上升",
-    "少": "多",
-}
-_RISING = frozenset({"增长", "增加", "上升", "提高", "提升", "多"})
-_WORDS = "|".join(sorted(_OPPOSITE, key=len, reverse=True))
-_CN = "零〇两一二三四五六七八九十百千万"
-_REFERENCE = r"(?:较|比|与)(?:上一?年度?|去年|(?P<year>(?:19|20)\d{2})\s*年)(?:同期)?"
 _THEN_UNITS = r"件次|件|宗|起"
-_NUM = rf"\d+(?:\.\d+)?|[{_CN}]+(?:点[零〇一二三四五六七八九]+)?"
-_LEAD = rf"(?:同比|{_REFERENCE}(?:的?\s*(?:\d+|[{_CN}]+)\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*"
+_NUM = rf"\d+(?:\.\d+)?|[{CN}]+(?:点[零〇一二三四五六七八九]+)?"
+_LEAD = rf"(?:同比|{REFERENCE}(?:的?\s*(?:\d+|[{CN}]+)\s*(?:{_THEN_UNITS}))?(?:相比)?)[，,]?\s*"
 _CHANGE = re.compile(
-    rf"{_LEAD}(?P<word>{_WORDS})了?\s*"
+    rf"{_LEAD}(?P<word>{WORDS})了?\s*"
     rf"(?:(?P<pct>百分之)(?P<pnum>{_NUM})|(?P<num>{_NUM})\s*(?P<unit>%|件次|件|宗|起|万元|元))(?!个?百分点)"
 )
-_TREND_WORDS = "|".join(w for w in sorted(_OPPOSITE, key=len, reverse=True) if len(w) == 2)
+_TREND_WORDS = "|".join(w for w in sorted(OPPOSITE, key=len, reverse=True) if len(w) == 2)
 _TREND = re.compile(
     rf"{_LEAD}(?:有所|略有|稍有|明显|大幅|显著)?"
     rf"(?P<word>{_TREND_WORDS})(?!了?\s*(?:\d|百分之|[零〇两一二三四五六七八九十]))"
 )
 _LEVEL = re.compile(rf"{_LEAD}(?P<roughly>基本|大体)?(?P<word>持平|相同|相当|一致|没有变化|无变化|不变)")
-_THEN = re.compile(rf"{_REFERENCE}的?\s*(?P<num>\d+|[{_CN}]+)\s*(?P<unit>{_THEN_UNITS})")
+_THEN = re.compile(rf"{REFERENCE}的?\s*(?P<num>\d+|[{CN}]+)\s*(?P<unit>{_THEN_UNITS})")
 _TIE_GAP = re.compile(r"^[\s，,]*$")
 _ROUGHLY = Decimal("0.05")  # 基本持平: within 5 % of last year's figure
 
@@ -96,12 +80,19 @@ def _addresses(fmt: ReportFormat) -> frozenset[tuple[TableId, str, str]]:
 
 
 def change_text(
-    now: Value, then: Value | None, unit: str, percent: bool, places: int = 2, method: str | None = None
+    now: Value,
+    then: Value | None,
+    unit: str,
+    percent: bool,
+    places: int = 2,
+    method: str | None = None,
+    lead: str | None = None,
 ) -> str:
     """“同比增长8.07%” (``percent``) / “同比增加3件” / “比上年增加1.23万元” / “与上年持平”; '' when unknown.
 
     A share of last year's figure needs one: from 0 the change is said in ``unit``. Money is said with
-    ``places`` decimals (as the fee is written), counts as whole numbers.
+    ``places`` decimals (as the fee is written), counts as whole numbers. ``lead``: the words the body puts
+    before a change (同比, 较上年, 比上年); by default 同比, and 比上年 for money.
     """
     if then is None:
         return ""
@@ -110,10 +101,35 @@ def change_text(
         return "与上年持平"
     if percent and then:
         value = share_value(abs(diff), then, places, method)
-        return f"同比{'增长' if diff > 0 else '下降'}{value}%"
+        return f"{lead or '同比'}{'增长' if diff > 0 else '下降'}{value}%"
     amount = format_value(abs(diff), places if unit == "万元" else 0)
-    lead = "比上年" if unit == "万元" else "同比"
+    lead = lead or ("比上年" if unit == "万元" else "同比")
     return f"{lead}{'增加' if diff > 0 else '减少'}{amount}{unit}"
+
+
+@dataclass(frozen=True)
+class ChangeForm:
+    """How a text writes a change against last year, whatever its figures: the words before it, % or a count."""
+
+    lead: str  # 同比, 较上年, 比上年
+    percent: bool
+
+
+_FORM = re.compile(
+    rf"(?P<lead>同比|(?:较|比)(?:上一?年度?|去年)(?:同期)?)[，,]?\s*(?:{WORDS})了?\s*"
+    rf"(?:(?P<pct>百分之)|(?:{_NUM})\s*(?P<unit>%|件次|件|宗|起))"
+)
+
+
+def change_forms(text: str) -> list[ChangeForm]:
+    """The changes a text writes (同比增长8.07%, 较上年增加18件), by form only: the style of a body's report."""
+    return [
+        ChangeForm(_LEADS.get(m.group("lead")[0], "同比"), bool(m.group("pct")) or m.group("unit") == "%")
+        for m in _FORM.finditer(normalize_digits(text))
+    ]
+
+
+_LEADS = {"较": "较上年", "比": "比上年"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,7 +225,7 @@ class ChangeCheck:
         diff = self.difference
         if diff is None or (diff == 0) != (self.value == 0):
             return False
-        if diff and (diff > 0) != (self.word in _RISING):
+        if diff and (diff > 0) != (self.word in RISING):
             return False
         if self.unit != "%":
             return _states(self.value, abs(diff) * self._scale)
@@ -229,7 +245,7 @@ class ChangeCheck:
         diff = self.difference
         if diff is None or diff == 0 or (self.unit == "%" and not self.then):
             return None
-        word = self.word if (diff > 0) == (self.word in _RISING) else _OPPOSITE.get(self.word, self.word)
+        word = self.word if (diff > 0) == (self.word in RISING) else OPPOSITE.get(self.word, self.word)
         places = len(str(self.value).partition(".")[2])
         if self.unit != "%":
             return f"{word}{format_value(abs(diff) * self._scale, places)}{self.unit}"
@@ -315,14 +331,14 @@ class TrendCheck:
     def agrees(self) -> bool | None:
         """Whether the cells went the way the word says; None when last year's figure is unknown."""
         diff = self.difference
-        return None if diff is None else diff != 0 and (diff > 0) == (self.word in _RISING)
+        return None if diff is None else diff != 0 and (diff > 0) == (self.word in RISING)
 
     def expected_word(self) -> str | None:
         """The word the cells call for (增加 ↔ 减少 …); None when unknown or unchanged (持平)."""
         diff = self.difference
         if not diff:
             return None
-        return self.word if self.agrees else _OPPOSITE[self.word]
+        return self.word if self.agrees else OPPOSITE[self.word]
 
 
 def find_trends(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[TrendCheck]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from nianbao.claims.against import is_a_change
 from nianbao.claims.numbers import Quantity, find_quantities
 from nianbao.claims.text import Sentence, narrative_sentences
 from nianbao.model import Report
@@ -419,6 +420,8 @@ def recognised_counts(sentence: Sentence) -> tuple[tuple[Quantity, ClaimSpec], .
     previous: Quantity | None = None
     under_unknown = False  # inside “其中 …” of a number we could not tie: its parts are not the table's
     for quantity in (q for q in find_quantities(sentence.text) if not q.percent):
+        if is_a_change(text[: quantity.start]):
+            continue  # 较上年增加18件 is no figure of the table; a 其中 after it breaks down the figure before
         start = previous.end if previous else 0
         if previous is not None and "其中" in text[start : quantity.start]:
             under_unknown = under_unknown or not (found and found[-1][0] is previous)

@@ -9,10 +9,11 @@ outcome, pending ones included. Every number is a cell or computed from cells.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from nianbao.claims.changes import change_text, last_year_cell
+from nianbao.claims.changes import change_forms, change_text, last_year_cell
 from nianbao.claims.numbers import find_numbers
 from nianbao.claims.text import split_sentences
 from nianbao.claims.ties import active_row_before, find_ties, format_value, share_value
@@ -40,6 +41,21 @@ class Style:
     places: int = 2
     method: str | None = None  # 截尾 truncates; anything else rounds half up
     money_places: int = 2  # the decimals of 万元 figures (行政事业性收费2460.95万元)
+    change_lead: str | None = None  # the words before a change (同比, 较上年, 比上年); None: 同比
+    change_in_percent: bool | None = None  # changes of counts as shares of last year's (or as counts); None: ours
+
+    def change(self, now: CellNumber, then: CellNumber, unit: str, percent: bool) -> str:
+        """A change against last year as the body writes one (its words, % or counts, its decimals).
+
+        ``percent``: a share of last year's for this figure (新收, decisions), unless the body writes its changes
+        as counts; small counts (documents) always as counts. A share that rounds to 0 (同比增长0.00%) says
+        nothing, so the count is said instead.
+        """
+        places, method = (self.money_places, None) if unit == "万元" else (self.places, self.method)
+        percent = percent and self.change_in_percent is not False
+        if percent and then and not share_value(abs(Decimal(now) - Decimal(then)), then, places, method):
+            percent = False
+        return change_text(now, then, unit, percent, places, method, self.change_lead)
 
 
 def style_of(report: Report | None) -> Style:
@@ -59,7 +75,10 @@ def style_of(report: Report | None) -> Style:
                     method = tie.share.method
             money_places = next(iter(_fee_places(sentence, report, before)), money_places)
             before += sentence
-    return Style(together, places, method, money_places)
+    forms = change_forms(text)
+    leads = Counter(f.lead for f in forms).most_common(1)
+    in_percent = any(f.percent for f in forms) if forms else None
+    return Style(together, places, method, money_places, leads[0][0] if leads else None, in_percent)
 
 
 def _places(value: Decimal) -> int:
@@ -167,11 +186,7 @@ class _Compared:
         now, then = self.report.value(ACTIVE, row, column), self._then(row, column)
         if now is None or then is None or (not now and not then):
             return ""
-        unit = "万元" if column == _FEE else "件"
-        places, method = (self.style.money_places, None) if unit == "万元" else (self.style.places, self.style.method)
-        if percent and then and not share_value(abs(Decimal(now) - Decimal(then)), then, places, method):
-            percent = False  # 同比增长0.00% says nothing: the count does
-        return "，" + change_text(now, then, unit, percent, places, method)
+        return "，" + self.style.change(now, then, "万元" if column == _FEE else "件", percent)
 
 
 def _money(value: CellNumber, style: Style) -> str:
@@ -189,7 +204,7 @@ def requests_paragraph(report: Report, previous: Report | None, style: Style, su
         return f"{year}年，{subject}未收到政府信息公开申请，无上年结转的申请。"
     if new:
         then = previous.count(REQ, "一", "总计") if previous is not None else None
-        change = "，" + change_text(new, then, "件", True, style.places, style.method) if then is not None else ""
+        change = "，" + style.change(new, then, "件", True) if then is not None else ""
         received = f"{year}年，{subject}共新收政府信息公开申请{new}件{change}，{_applicants(report, new)}"
     else:
         received = f"{year}年，{subject}未新收政府信息公开申请"
