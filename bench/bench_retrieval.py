@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from nianbao.kb.embeddings import LOCAL_DIMENSION, HashingEmbedder  # noqa: E402
 from nianbao.kb.evaluation import evaluate, load_queries  # noqa: E402
 from nianbao.kb.service import KnowledgeBase  # noqa: E402
 from nianbao.kb.variants import corpus_templates, write_reports  # noqa: E402
@@ -33,13 +34,17 @@ def main() -> None:
     parser.add_argument("-k", type=int, default=5)
     parser.add_argument("--misses", action="store_true", help="print the queries each mode misses")
     parser.add_argument("--distractors", type=int, default=200, help="reports of made-up bodies in the second store")
+    parser.add_argument(
+        "--dimension", type=int, default=LOCAL_DIMENSION, help="the local embedding's dimension (to compare sizes)"
+    )
     args = parser.parse_args()
     queries = load_queries(args.queries)
     print(f"{len(queries)} queries ({sum(q.agency_filter for q in queries)} with the agency filter)")
     for distractors in sorted({0, args.distractors}):
         with tempfile.TemporaryDirectory() as folder:
-            kb = build_store(Path(folder), Path(args.corpus), distractors)
-            print(f"\nstore: corpus + {distractors} distractor reports, {kb.stats().chunks} chunks, {kb.embedder.name}")
+            kb = build_store(Path(folder), Path(args.corpus), distractors, args.dimension)
+            embedding = f"{kb.embedder.name}, {kb.embedder.dimension} dims"
+            print(f"\nstore: corpus + {distractors} distractor reports, {kb.stats().chunks} chunks, {embedding}")
             print(f"{'mode':<10}{f'recall@{args.k}':>10}{'MRR':>8}{f'para@{args.k}':>10}")
             for mode in MODES:
                 scores = evaluate(kb, queries, mode, args.k)  # type: ignore[arg-type]
@@ -50,10 +55,10 @@ def main() -> None:
                         print(f"    miss: {miss}")
 
 
-def build_store(folder: Path, corpus: Path, distractors: int) -> KnowledgeBase:
+def build_store(folder: Path, corpus: Path, distractors: int, dimension: int = LOCAL_DIMENSION) -> KnowledgeBase:
     # A store of its own, changed as its local owner: an admin password exported in the shell does not apply.
     settings = Settings(_env_file=None, NIANBAO_DATA_DIR=folder / "store", CHROMA_HOST=None, NIANBAO_ADMIN_PASSWORD="")  # type: ignore[call-arg]
-    kb = KnowledgeBase(settings)
+    kb = KnowledgeBase(settings, embedder=HashingEmbedder(dimension))
     kb.add(corpus)
     if distractors:
         kb.add(write_reports(corpus_templates(corpus), folder / "distractors", distractors, seed=11))

@@ -15,9 +15,11 @@ import pytest
 
 from nianbao.cli import main
 from nianbao.kb import legacy
+from nianbao.kb.embeddings import HashingEmbedder
 from nianbao.kb.lexical import TOKENS_VERSION
+from nianbao.kb.models import EmbeddingMismatchError
 from nianbao.kb.records import RecordStore
-from nianbao.kb.service import LAYOUT, LAYOUT_KEY, TOKENS_KEY, KnowledgeBase, records_path
+from nianbao.kb.service import LAYOUT, LAYOUT_KEY, TOKENS_KEY, VECTORS_KEY, KnowledgeBase, records_path
 from nianbao.kb.store import VectorStore
 from tests.conftest import OpenKb, kb_settings
 from tests.test_kb_service import LUYI_2021, LUYI_2022, _edited_copy, state
@@ -27,6 +29,7 @@ from tests.test_kb_service import LUYI_2021, LUYI_2022, _edited_copy, state
 OLD_STORE = Path(__file__).resolve().parent / "fixtures" / "kb" / "store_before_sqlite.tgz"
 OLD_IDS = ["1d026d1e7481", "b55627262553"]
 OLD_TOP_HIT = "1d026d1e7481:一:5"  # what that code answered first to 依申请公开
+HASHING = "local-ngram-hash-v1"
 
 
 def unpack_old_store(folder: Path) -> Path:
@@ -50,7 +53,9 @@ def test_a_store_made_before_sqlite_is_migrated_when_it_is_opened(
     assert kb.stats().chunks == 36 == len(kb.vectors.ids()) == sum(r.chunk_count for r in kb.list())
     assert kb.vectors.collection_names() == {"nianbao_vectors"}  # the five old collections are gone
     assert kb.search("依申请公开", k=3)[0].chunk_id == OLD_TOP_HIT
-    assert kb.search("依申请公开", k=3, mode="dense")[0].chunk_id == OLD_TOP_HIT
+    # embedded again at 384 dimensions: the first hit is that paragraph or its twin in the 2022 fixture
+    assert kb.search("依申请公开", k=3, mode="dense")[0].chunk_id in {OLD_TOP_HIT, "b55627262553:一:5"}
+    assert kb.embedded_again == 36 and kb.stats().dimension == 384
     assert {h.year for h in kb.search("政务新媒体", k=10, year=2022)} == {2022}
     assert kb.records.setting(LAYOUT_KEY) == LAYOUT
     added = kb.add(Path(__file__).resolve().parent.parent / "corpus" / "huaian_2024.pdf")[0]
@@ -174,3 +179,96 @@ def test_two_instances_over_one_data_folder_see_each_others_adds_and_removes(ope
     assert added is not None
     assert {h.report_id for h in second.search("鹿邑县 依申请公开", k=10)} == {added.id}
     assert [r.id for r in second.list()] == [added.id]
+
+
+# A store made by the code before the local embedding went from 1024 to 384 dimensions (main at c794562): the
+# 2021 seed and the 2022 fixture added with `KnowledgeBase.add`, embedded, then packed.
+STORE_1024 = Path(__file__).resolve().parent / "fixtures" / "kb" / "store_1024_dims.tgz"
+TOP_HITS_1024 = {"1d026d1e7481:一:5", "b55627262553:一:5"}  # what that store answered first to 依申请公开
+
+
+def unpack_1024_store(folder: Path) -> Path:
+    with tarfile.open(STORE_1024) as archive:
+        archive.extractall(folder, filter="data")
+    return folder / "data"
+
+
+def test_a_store_embedded_with_1024_dimensions_is_embedded_again_at_384_when_opened(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data_dir = unpack_1024_store(tmp_path)
+    assert VectorStore(kb_settings(data_dir), HashingEmbedder()).recorded_embedding() == (HASHING, 1024)
+    kb = KnowledgeBase(kb_settings(data_dir))
+    assert "知识库的向量是按 1024 维建立的，正在按 384 维重新计算：36 个段落" in caplog.text
+    assert kb.embedded_again == 36
+    stats = kb.stats()
+    assert (stats.embedding, stats.dimension, stats.reports, stats.chunks) == (HASHING, 384, 2, 36)
+    assert kb.vectors.ids() == sorted(i for r in kb.list() for i in kb.records.paragraph_ids(r.id))
+    assert kb.vectors.collection_names() == {"nianbao_vectors"}  # the rebuild's staging collection is gone
+    assert kb.search("依申请公开", k=1, mode="dense")[0].chunk_id in TOP_HITS_1024
+    assert kb.search("依申请公开", k=1)[0].chunk_id in TOP_HITS_1024
+    caplog.clear()
+    reopened = KnowledgeBase(kb_settings(data_dir))
+    assert reopened.embedded_again == 0 and "重新计算" not in caplog.text
+    added = reopened.add(Path(__file__).resolve().parent.parent / "corpus" / "huaian_2024.pdf")[0]
+    assert added.status == "added" and reopened.search("淮安 依申请公开", k=1, mode="dense")[0].agency.startswith(
+        "淮安"
+    )
+
+
+def test_nianbao_kb_migrate_says_when_it_embedded_a_store_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = unpack_1024_store(tmp_path)
+    for name, value in {"NIANBAO_DATA_DIR": str(data_dir), "NIANBAO_EMBEDDINGS": "local", "CHROMA_HOST": ""}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["kb", "migrate"]) == 0
+    out = capsys.readouterr().out
+    assert "报告 2 份，段落 36 个" in out and "本次按 384 维重新计算了 36 个段落的向量" in out
+    assert main(["kb", "migrate"]) == 0
+    assert "重新计算" not in capsys.readouterr().out
+
+
+def test_a_store_of_the_local_embedding_at_another_dimension_is_embedded_again_on_either_chroma(
+    open_kb: OpenKb,
+) -> None:
+    old = open_kb(embedder=HashingEmbedder(1024))
+    old.add([LUYI_2021, LUYI_2022])
+    old.records.set_setting(VECTORS_KEY, "")  # as main left it: no record of the embedding in SQLite
+    expected = old.search("政务新媒体 关停整合", k=3)
+    kb = open_kb()
+    assert kb.embedded_again == 36 and kb.stats().dimension == 384
+    assert [h.chunk_id for h in kb.search("政务新媒体 关停整合", k=3)][:1] == [h.chunk_id for h in expected][:1]
+    assert len(kb.vectors.ids()) == 36
+    assert open_kb().embedded_again == 0
+
+
+def test_an_embedding_again_that_was_killed_is_done_again_at_the_next_open(
+    open_kb: OpenKb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = open_kb(embedder=HashingEmbedder(1024))
+    old.add([LUYI_2021, LUYI_2022])
+    old.records.set_setting(VECTORS_KEY, "")
+
+    def killed_between_drop_and_rename(self: VectorStore, staging: object) -> None:
+        self.drop(self.name)
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(VectorStore, "swap_in", killed_between_drop_and_rename)
+        with pytest.raises(KeyboardInterrupt):
+            open_kb()
+    kb = open_kb()  # no vectors collection now: embedded again from the records
+    assert kb.embedded_again == 36 and kb.stats().dimension == 384 and len(kb.vectors.ids()) == 36
+    assert kb.search("依申请公开", k=1, mode="dense")[0].chunk_id in TOP_HITS_1024
+
+
+def test_vectors_of_another_embedding_are_left_for_kb_reindex(open_kb: OpenKb) -> None:
+    old = open_kb(embedder=HashingEmbedder(1024))
+    old.add(LUYI_2021)
+    old.vectors.collection().modify(metadata={"embedding": "openai:bge-m3", "dimension": 1024})
+    old.records.set_setting(VECTORS_KEY, "")
+    kb = open_kb()
+    assert kb.embedded_again == 0
+    with pytest.raises(EmbeddingMismatchError, match="kb reindex"):
+        kb.search("依申请公开", mode="dense")

@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     _command(commands, "search", "检索往年报告的段落", _search)
     _command(commands, "figures", "某机关历年表格数字", _figures)
     _command(commands, "reindex", "用当前配置的向量模型重建索引", _reindex)
-    _command(commands, "migrate", "把旧版知识库（全部存于 Chroma）迁移为新的存储布局", _migrate)
+    _command(commands, "migrate", "把旧版知识库迁移为新的存储布局（并按当前维度重新计算本地向量）", _migrate)
     _command(commands, "stats", "知识库概况", _stats)
     _command(commands, "load-corpus", "知识库为空时载入参考报告", _load_corpus)
 
@@ -116,6 +116,8 @@ def _migrate(args: argparse.Namespace) -> int:
     print(f"知识库为新的存储布局（记录在 SQLite，向量在 Chroma）：报告 {stats.reports} 份，段落 {stats.chunks} 个。")
     if moved:
         print(f"本次迁移 {moved} 份报告。")
+    if knowledge.base.embedded_again:
+        print(f"本次按 {stats.dimension} 维重新计算了 {knowledge.base.embedded_again} 个段落的向量。")
     return EXIT_OK
 
 
