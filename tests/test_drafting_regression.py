@@ -76,7 +76,8 @@ def test_the_seeds_body_for_2022_from_a_knowledge_base_holding_2021(tmp_path: Pa
     assert_regression(draft, this_year, last, "鹿邑县人民政府 2022（知识库）")
     one = draft.report.part_text("一")  # 2021 in the store: 10/8/26 documents, 20815/3326/427 decisions, 2460.9543
     assert "制发行政规范性文件12件，同比增加2件，废止5件，同比减少3件，现行有效33件，同比增加7件" in one
-    assert "行政许可决定21560件，同比增长3.58%；行政处罚决定3105件，同比下降6.64%；行政强制决定389件，同比下降8.90%" in one
+    assert "行政许可决定21560件，同比增长3.58%；行政处罚决定3105件，同比下降6.64%；" in one
+    assert "行政强制决定389件，同比下降8.90%" in one
     assert "收取行政事业性收费2517.33万元，比上年增加56.38万元" in one
 
 
