@@ -102,12 +102,12 @@ def test_without_last_years_report_no_change_is_written(this_year: Report) -> No
 
 WRONG = (
     "2022年，我县制发行政规范性文件13件，同比增加五件；废止8件，较上年减少2件；现行有效31件，与上年持平。"
-    "办理行政许可1.9万件，同比下降百分之九点五；行政处罚决定3326件，比上年有所下降。"
+    "办理行政许可1.9万件，同比降幅为百分之九点五；行政处罚决定3326件，比上年有所下降。"
     "行政事业性收费2340.95万元，比上年减少1.2万元。"
 )
-WRONG_CLAUSES = ("同比增加五件", "较上年减少2件", "与上年持平", "同比下降百分之九点五", "有所下降", "减少1.2万元")
+WRONG_CLAUSES = ("同比增加五件", "较上年减少2件", "与上年持平", "同比降幅为百分之九点五", "有所下降", "减少1.2万元")
 RIGHT = (
-    "2022年，我县制发行政规范性文件13件，同比增加三件；废止8件，与上年持平；现行有效31件，比上年增加5件。"
+    "2022年，我县制发行政规范性文件13件，同比增加三件，增幅30%；废止8件，与上年持平；现行有效31件，比上年增加5件。"
     "办理行政许可1.9万件，同比下降百分之八点五零；行政处罚决定3326件，同比持平。"
     "行政事业性收费2340.95万元，比上年减少120万元。"
 )
@@ -132,7 +132,7 @@ def test_the_drafters_validator_sends_each_wrong_change_back_with_what_the_table
     with pytest.raises(ValueError) as error:
         check_part("一", WRONG, PartContext(this_year, {}, seed))
     said = str(error.value)
-    assert "应为“增加3件”" in said and "应为“同比增加5件”" in said and "应为“下降8.5%”" in said
+    assert "应为“增加3件”" in said and "应为“同比增加5件”" in said and "应为“降幅8.5%”" in said
     assert "应为“减少120.0万元”" in said and "应为“持平”" in said
 
 
@@ -166,7 +166,7 @@ def test_check_flags_each_wrong_change_in_a_report_file(
         "增加五件": "增加3件",
         "减少2件": "与上年持平",
         "与上年持平": "同比增加5件",
-        "下降百分之九点五": "下降8.5%",
+        "降幅百分之九点五": "降幅8.5%",
         "下降": "与上年持平",
         "减少1.2万元": "减少120.0万元",
     }

@@ -18,8 +18,10 @@ OPPOSITE = {
     "回落": "上升",
     "少": "多",
 }
-RISING = frozenset({"增长", "增加", "上升", "提高", "提升", "多"})
+RATES = {"增幅": "降幅", "涨幅": "降幅", "降幅": "增幅"}  # 增幅8.07%: a change in % needing no 同比 before it
+RISING = frozenset({"增长", "增加", "上升", "提高", "提升", "多", "增幅", "涨幅"})
 WORDS = "|".join(sorted(OPPOSITE, key=len, reverse=True))
+RATE_WORDS = "|".join(RATES)
 CN = "零〇两一二三四五六七八九十百千万"
 REFERENCE = r"(?:较|比|与)(?:上一?年度?|去年|(?P<year>(?:19|20)\d{2})\s*年)(?:同期)?"
 _CHANGE_BEFORE = re.compile(

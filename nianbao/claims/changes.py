@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from nianbao.claims.against import CN, OPPOSITE, REFERENCE, RISING, WORDS
+from nianbao.claims.against import CN, OPPOSITE, RATE_WORDS, RATES, REFERENCE, RISING, WORDS
 from nianbao.claims.numbers import Number, find_numbers
 from nianbao.claims.shares import decimal_places, percent_method
 from nianbao.claims.ties import Tie, active_column_named, active_row_before, find_ties, format_value, share_value
@@ -33,6 +33,10 @@ _CHANGE = re.compile(
     rf"{_LEAD}(?P<word>{WORDS})了?\s*"
     rf"(?:(?P<pct>百分之)(?P<pnum>{_NUM})|(?P<num>{_NUM})\s*(?P<unit>%|件次|件|宗|起|万元|元))(?!个?百分点)"
 )
+_RATE = re.compile(  # 增幅8.07%, 同比降幅为百分之六: a change in % that needs no 同比 before it
+    rf"(?:{_LEAD})?(?P<word>{RATE_WORDS})(?:为|达)?\s*"
+    rf"(?:(?P<pct>百分之)(?P<pnum>{_NUM})|(?P<num>{_NUM})\s*(?P<unit>%))(?!个?百分点)"
+)
 _TREND_WORDS = "|".join(w for w in sorted(OPPOSITE, key=len, reverse=True) if len(w) == 2)
 _TREND = re.compile(
     rf"{_LEAD}(?:有所|略有|稍有|明显|大幅|显著)?"
@@ -41,6 +45,7 @@ _TREND = re.compile(
 _LEVEL = re.compile(rf"{_LEAD}(?P<roughly>基本|大体)?(?P<word>持平|相同|相当|一致|没有变化|无变化|不变)")
 _THEN = re.compile(rf"{REFERENCE}的?\s*(?P<num>\d+|[{CN}]+)\s*(?P<unit>{_THEN_UNITS})")
 _TIE_GAP = re.compile(r"^[\s，,]*$")
+_OPPOSITES = {**OPPOSITE, **RATES}
 _ROUGHLY = Decimal("0.05")  # 基本持平: within 5 % of last year's figure
 
 
@@ -245,7 +250,7 @@ class ChangeCheck:
         diff = self.difference
         if diff is None or diff == 0 or (self.unit == "%" and not self.then):
             return None
-        word = self.word if (diff > 0) == (self.word in RISING) else OPPOSITE.get(self.word, self.word)
+        word = self.word if (diff > 0) == (self.word in RISING) else _OPPOSITES.get(self.word, self.word)
         places = len(str(self.value).partition(".")[2])
         if self.unit != "%":
             return f"{word}{format_value(abs(diff) * self._scale, places)}{self.unit}"
@@ -351,7 +356,10 @@ def find_trends(sentence: str, report: Report, previous: Report | None, before: 
 
 def find_changes(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[ChangeCheck]:
     """The year-on-year changes of a sentence that follow a tied figure; none without last year's report."""
-    return [_change(m, figure) for m, figure in _compared(_CHANGE, sentence, report, previous, before)]
+    found = [
+        _change(m, f) for pattern in (_CHANGE, _RATE) for m, f in _compared(pattern, sentence, report, previous, before)
+    ]
+    return sorted(found, key=lambda c: c.start)
 
 
 def find_levels(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[LevelCheck]:
@@ -393,7 +401,7 @@ def _compared(
     figures = figures_compared(sentence, report, previous, before)
     found = []
     for match in matches:
-        follows = [f for f in figures if f.end <= match.start() and _TIE_GAP.match(text[f.end : match.start()])]
+        follows = [f for f in figures if f.end <= match.start() and _follows(text[f.end : match.start()])]
         if follows:
             figure = follows[-1]
             named_year = int(match.group("year")) if match.group("year") else None
@@ -401,6 +409,12 @@ def _compared(
                 figure = Figure(figure.start, figure.end, figure.label, figure.unit, figure.now, None)
             found.append((match, figure))
     return found
+
+
+def _follows(gap: str) -> bool:
+    """Whether a comparison follows a figure: nothing but commas between, or other changes of it
+    (申请241件，同比增加18件，增幅8.07%)."""
+    return bool(_TIE_GAP.match(_RATE.sub("", _CHANGE.sub("", gap))))
 
 
 def _change(match: re.Match[str], figure: Figure) -> ChangeCheck:
