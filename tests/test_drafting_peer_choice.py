@@ -167,3 +167,16 @@ def test_a_notes_file_can_say_where_the_body_is(store: KnowledgeBaseSource, cell
     draft = draft_offline("泗洪县人民政府", 2023, cells, store, work=work)
     assert "本机关所在省份：江苏省（据“work.txt”中写明的所在地）" in model_note(draft)
     assert "所在地" not in draft.report.part_text("一") and "召开新闻发布会2次" in draft.report.part_text("一")
+
+
+def test_weighing_the_peers_again_loads_only_the_report_taken(store: KnowledgeBaseSource) -> None:
+    grounding(store, "沭阳县教育局", 2023)  # every peer's province read once
+    loaded: list[str] = []
+    original = store._report
+    store._report = lambda report_id: loaded.append(report_id) or original(report_id)  # type: ignore[method-assign]
+    try:
+        chosen = grounding(store, "沭阳县教育局", 2023)
+    finally:
+        store._report = original  # type: ignore[method-assign]
+    assert chosen.report is not None and chosen.report.agency == "泗阳县教育局"
+    assert len(loaded) == 2  # the model report, and the one report of 沭阳县 that tells its province

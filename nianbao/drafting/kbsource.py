@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from nianbao.drafting.sources import PLACE_REPORTS, Hit, same_agency, serves
+from nianbao.drafting.sources import PLACE_REPORTS, Hit, Peer, report_province, same_agency, serves
+from nianbao.kb.models import StoredReport
+from nianbao.kb.provinces import province_in_name
 from nianbao.kb.service import KnowledgeBase
 from nianbao.model import Report
 
@@ -23,6 +25,25 @@ class KnowledgeBaseSource:
         peers = [r for r in self.kb.list() if r.level == level and r.year < before_year]
         return [self._report(r.id) for r in sorted(peers, key=lambda r: r.year, reverse=True)]
 
+    def peers(self, level: str, before_year: int) -> list[Peer]:
+        stored = [r for r in self.kb.list() if r.level == level and r.year < before_year]
+        return [Peer(agency=r.agency, year=r.year, province=self._province(r), key=r.id) for r in stored]
+
+    def peer_report(self, peer: Peer) -> Report:
+        return self._report(peer.key)
+
+    def _province(self, stored: StoredReport) -> str | None:
+        """A stored report's province: from its name, else read once from its text and remembered."""
+        named = province_in_name(stored.agency)
+        if named is not None:
+            return named
+        remembered = (stored.id, stored.content_hash)
+        if remembered not in _PROVINCES:
+            if len(_PROVINCES) >= _PROVINCES_KEPT:
+                _PROVINCES.clear()
+            _PROVINCES[remembered] = report_province(self._report(stored.id))
+        return _PROVINCES[remembered]
+
     def place_reports(self, place: str, before_year: int) -> list[Report]:
         found = [r for r in self.kb.list() if serves(r.agency, place) and r.year < before_year]
         newest = sorted(found, key=lambda r: r.year, reverse=True)[:PLACE_REPORTS]
@@ -41,3 +62,9 @@ class KnowledgeBaseSource:
         if not report.source:
             report.source = detail.stored.source or detail.stored.id
         return report
+
+
+# The province read from a stored report's text, by report and content (a replaced report is read again): a
+# body without a report of its own weighs every peer at each interview turn, and loads only the one it takes.
+_PROVINCES: dict[tuple[str, str], str | None] = {}
+_PROVINCES_KEPT = 100_000

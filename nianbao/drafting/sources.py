@@ -39,6 +39,16 @@ class Hit(BaseModel):
     score: float = 0.0
 
 
+class Peer(BaseModel):
+    """Another body's past report as peer choice weighs it: its body, year and province (None: unknown), and
+    ``key``, how its source finds the report again (the choice loads only the one chosen)."""
+
+    agency: str
+    year: int
+    province: str | None = None
+    key: str
+
+
 @runtime_checkable
 class ReportSource(Protocol):
     """Past reports for grounding a draft."""
@@ -49,6 +59,14 @@ class ReportSource(Protocol):
 
     def peer_reports(self, level: str, before_year: int) -> list[Report]:
         """Reports of other bodies of the same level, for years before ``before_year``, newest first."""
+        ...
+
+    def peers(self, level: str, before_year: int) -> list[Peer]:
+        """The reports of ``peer_reports`` as peers, without loading them again once their province is known."""
+        ...
+
+    def peer_report(self, peer: Peer) -> Report:
+        """The report of one of ``peers``."""
         ...
 
     def place_reports(self, place: str, before_year: int) -> list[Report]:
@@ -91,6 +109,16 @@ class ReportList:
     def peer_reports(self, level: str, before_year: int) -> list[Report]:
         peers = [r for r in self.reports if agency_level(r.agency) == level and r.year and r.year < before_year]
         return sorted(peers, key=lambda r: r.year or 0, reverse=True)
+
+    def peers(self, level: str, before_year: int) -> list[Peer]:
+        return [
+            Peer(agency=r.agency or "", year=r.year or 0, province=report_province(r), key=str(i))
+            for i, r in enumerate(self.reports)
+            if agency_level(r.agency) == level and r.year and r.year < before_year
+        ]
+
+    def peer_report(self, peer: Peer) -> Report:
+        return self.reports[int(peer.key)]
 
     def place_reports(self, place: str, before_year: int) -> list[Report]:
         found = [r for r in self.reports if serves(r.agency, place) and r.year and r.year < before_year]
@@ -159,13 +187,12 @@ def grounding(
     if own is not None:
         return Grounding(report=own, own=True)
     province, found_by = body_province(source, agency, year, place, said_by)
-    peers = [r for r in source.peer_reports(agency_level(agency), year) if not same_agency(r.agency, agency)]
+    peers = [p for p in source.peers(agency_level(agency), year) if not same_agency(p.agency, agency)]
     found = Grounding(province=province, province_from=found_by, searched=True)
     if not peers:
         return found
-    provinces = {id(peer): report_province(peer) for peer in peers}
-    best = max(peers, key=lambda peer: peer_affinity(agency, peer, province, provinces[id(peer)]))
-    found.report, found.why = best, why_chosen(agency, best, province, provinces[id(best)])
+    best = max(peers, key=lambda peer: peer_affinity(agency, peer, province))
+    found.report, found.why = source.peer_report(best), why_chosen(agency, best, province)
     return found
 
 
@@ -194,20 +221,21 @@ def report_province(report: Report) -> str | None:
     return province_in_text(text)
 
 
-def peer_affinity(agency: str, peer: Report, province: str | None, theirs: str | None) -> tuple[int, bool, int, int]:
+def peer_affinity(agency: str, peer: Peer, province: str | None) -> tuple[int, bool, int, int]:
     """How good a model a peer's report is for this body: a body serving a place of the same tier first (a 县
     department is modelled on a 县 department, then a 市 one, and a province's office last), then of the same
     province, then the places shared (the same city), then the newest."""
-    mine_region, their_region = place_units(agency_region(agency)), place_units(agency_region(peer.agency or ""))
-    tiers = (_TIER_ORDER.index(agency_tier(agency)), _TIER_ORDER.index(agency_tier(peer.agency or "")))
-    same_province = province is not None and province == theirs
+    mine_region, their_region = place_units(agency_region(agency)), place_units(agency_region(peer.agency))
+    tiers = (_TIER_ORDER.index(agency_tier(agency)), _TIER_ORDER.index(agency_tier(peer.agency)))
+    same_province = province is not None and province == peer.province
     shared = sum(1 for _ in takewhile(lambda pair: pair[0] == pair[1], zip(mine_region, their_region, strict=False)))
-    return -abs(tiers[0] - tiers[1]), same_province, shared, peer.year or 0
+    return -abs(tiers[0] - tiers[1]), same_province, shared, peer.year
 
 
-def why_chosen(agency: str, peer: Report, province: str | None, theirs: str | None) -> str:
+def why_chosen(agency: str, peer: Peer, province: str | None) -> str:
     """Why this peer's report was taken as the model, in the clerk's words (同省、同为县级)."""
-    tier, their_tier = agency_tier(agency) or "同级", agency_tier(peer.agency or "") or "其他级别"
+    theirs = peer.province
+    tier, their_tier = agency_tier(agency) or "同级", agency_tier(peer.agency) or "其他级别"
     kind = "部门" if agency_level(agency) == "部门" else ""
     if tier != their_tier:
         return f"没有{tier}{kind}的报告可参照，该报告为{their_tier}{kind}"
