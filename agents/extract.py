@@ -20,9 +20,9 @@ from agents.llm import RetryPolicy, local_url, retried
 from agents.prompting import render
 from agents.reask import answered, ask_until_valid, run_to_end
 from nianbao.intake import CellChange, Extraction, Origin, Proposal, extract
-from nianbao.intake.extractor import numbers_in
 from nianbao.intake.reading import propose_extraction
 from nianbao.intake.spans import clause_saying, locate, says
+from nianbao.intake.tokens import numbers_in
 from nianbao.model import CellNumber, Report
 from nianbao.numerals import parse_chinese_number
 from nianbao.schema import ReportFormat, RowSpec, TableId, ValueKind, rows_of

@@ -9,8 +9,8 @@ the chat's lexicon, so the same words mean the same rows.
 from __future__ import annotations
 
 from nianbao.intake.changes import CellChange
-from nianbao.intake.extractor import tokenize
 from nianbao.intake.lexicon import REQ, ColumnRef, GroupRef, Ref, RowRef
+from nianbao.intake.tokens import tokenize
 from nianbao.readers.document import clean
 from nianbao.readers.tables import parse_value
 from nianbao.schema import ReportFormat, row_spec, rows_of
@@ -40,11 +40,12 @@ def _heading_rows(above: list[str], row: list[str], fmt: ReportFormat) -> list[s
     for position, cell in enumerate(row):
         over = clean(above[position]) if position < len(above) else ""
         group = over or group
-        keys.append(_row_key(clean(cell), group, fmt))
+        keys.append(row_of_heading(clean(cell), group, fmt))
     return keys
 
 
-def _row_key(heading: str, group: str, fmt: ReportFormat) -> str | None:
+def row_of_heading(heading: str, group: str, fmt: ReportFormat) -> str | None:
+    """The 依申请公开 row a heading (or a pasted row's label) names, in the chat's words; None if not one."""
     official = [s.key for s in rows_of(fmt, REQ) if s.label.replace(" ", "") == heading.replace(" ", "")]
     if len(official) == 1:  # the official label as it stands (3.其他 is only （六）'s)
         return official[0]

@@ -9,9 +9,7 @@ applicant column is the 总计 column. A number that cannot be placed becomes a 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
@@ -24,9 +22,7 @@ from nianbao.intake.lexicon import (
     COPULA,
     DELTA,
     EACH,
-    LEXICON,
     LITIGATION,
-    LONGEST,
     NEGATION,
     NOOP,
     NOT,
@@ -47,8 +43,10 @@ from nianbao.intake.lexicon import (
     RowRef,
     TableRef,
 )
+from nianbao.intake.pasted import pasted_rows
+from nianbao.intake.tokens import CLAUSE_END, Figure, Token, tokenize, yuan_to_wan
 from nianbao.model import CellNumber
-from nianbao.numerals import normalize_digits, parse_chinese_number
+from nianbao.numerals import normalize_digits
 from nianbao.schema import (
     APPLICANT_COLUMNS,
     OTHER_HANDLING,
@@ -60,15 +58,9 @@ from nianbao.schema import (
     rows_of,
 )
 
-_NUMBER = re.compile(
-    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?(?:[万亿](?!元))?|[零〇两一二三四五六七八九十百千万亿]+)"
-    r"\s*(?P<unit>件次|件|个|项|起|宗|条|份|万元|元)?"
-)
-_CLAUSE_END = "，,；;。！!？?\n…"
+_CLAUSE_END = CLAUSE_END
 _SOURCE_END = _CLAUSE_END + "、（）()"
 _SENTENCE_END = "；;。！!？?\n"
-_NUMBER_END = _CLAUSE_END + "、）)：: \t"
-_LIST_START = "\n\t （(：:；;，,。"
 _DENIAL_LENGTH = 30
 _CORRECTION_WORDS = ("更正", "不对", "说错", "应为", "应该是", "改为", "改成", "纠正一下")
 _CORRECTION_START = ("不对", "刚才说错了", "说错了", "更正", "纠正一下", "改一下", "错了", "应该是")
@@ -79,42 +71,11 @@ _GENERIC_ROWS = ("一", "三.七", "四")
 """Rows named by words other work uses too (收到、受理、答复、办结、结转): 受理工单1200件 is not an application."""
 _APPLIED = RowRef(REQ, "一", 0)
 """The word 申请: a clause that says it is about applications."""
-_DURATION = ("个工作日", "工作日", "个月", "天", "日内", "日", "小时", "周", "分钟")
-"""6个工作日内答复: a time, never a figure."""
 _WORK_SHOWN = 6
-_ABOUT_BEFORE = ("约", "大约", "近", "将近", "接近", "超过", "不到", "不足", "逾")
-_ABOUT_TENS = ("上", "几", "数", "好几")
-"""上百件, 几十件, 数十件 (not 总数26件)."""
-_ABOUT_AFTER = ("多", "余", "来", "几", "左右")
-"""约30件, 30多件, 十几件, 近百件: a rough number, asked for exactly."""
-_REPLACED_BY = ("改成", "改为", "应为", "应该是", "更正为")
 _SCOPE_ROWS = ("一", "三.七")
 """The applications a clause ending in 中 can scope: those received or those answered."""
 _APPLICANTS_AMONG = ("申请人中", "申请人里", "在申请人中")
 _BREAKDOWN_START = ("其中", *_APPLICANTS_AMONG)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A number said in the message, its unit, and where it stands in the text."""
-
-    value: CellNumber
-    unit: str
-    start: int
-    end: int
-    denial: bool = False
-    approximate: bool = False
-    """约30件, 30多件, 近百件: not a count the table can take."""
-    replaced: bool = False
-    """52改成53: the figure the user takes back."""
-
-
-@dataclass
-class _Token:
-    start: int
-    end: int
-    refs: tuple[Ref, ...] = ()
-    figure: Figure | None = None
 
 
 class RestScope(BaseModel):
@@ -172,13 +133,15 @@ def extract(
     previous message gave (``Extraction.said``): a message opening with a breakdown (“其中自然人50件，企业2件”)
     is of the total there it adds up to, and “不是52，是53” corrects the cell that was 52.
     """
+    pasted, pasted_notes, text = pasted_rows(text, fmt) if "\t" in text else ([], [], text)
     before = [Said.model_validate(s) for s in said or []]
     reader = _Reader(normalize_digits(text), text, fmt, previous=before)
     if rows and text.lstrip().startswith(_CORRECTION_START):
         reader.context.rows.update({TableId(t): r for t, r in rows.items() if TableId(t) is not ACTIVE})
     reader.run()
     reader.check_group_totals()
-    changes, notes = reader.changes(), [*reader.notes, *filter(None, [reader.work_note()])]
+    changes = [*pasted, *reader.changes()]
+    notes = [*pasted_notes, *reader.notes, *filter(None, [reader.work_note()])]
     rows_said = {t.value: r for t, r in reader.context.rows.items()}
     given = [
         Said(table=c.table, row=c.row, column=c.column, value=c.new, source=c.source_text)
@@ -193,95 +156,6 @@ def extract(
 def extract_changes(text: str, fmt: ReportFormat = ReportFormat.F2021) -> list[CellChange]:
     """The proposed cell changes of a message (notes dropped)."""
     return extract(text, fmt).changes
-
-
-def numbers_in(text: str) -> set[CellNumber]:
-    """Every number written in the text (with 元 also as 万元), to check figures an LLM proposes."""
-    found: set[CellNumber] = set()
-    for token in tokenize(normalize_digits(text)):
-        if token.figure is not None:
-            found.add(token.figure.value)
-            if token.figure.unit == "元":
-                found.add(_yuan_to_wan(token.figure.value))
-    return found
-
-
-def tokenize(text: str) -> list[_Token]:
-    """Phrases of the lexicon (longest first) and numbers with their units, in order."""
-    tokens: list[_Token] = []
-    i = 0
-    while i < len(text):
-        token = _phrase_at(text, i) or _figure_at(text, i)
-        if token is None:
-            i += 1
-            continue
-        tokens.append(token)
-        i = token.end
-    return tokens
-
-
-def _phrase_at(text: str, i: int) -> _Token | None:
-    for length in range(min(LONGEST, len(text) - i), 0, -1):
-        refs = LEXICON.get(text[i : i + length])
-        if refs is not None:
-            return _Token(i, i + length, refs=refs)
-    return None
-
-
-def _figure_at(text: str, i: int) -> _Token | None:
-    match = _NUMBER.match(text, i)
-    if match is None:
-        return None
-    unit = match.group("unit") or ""
-    number = match.group("num")
-    arabic = number[0].isdigit()
-    if not unit and text.startswith("%", match.end()):  # 办结率97%: a share, and its clause is about it
-        return _Token(i, match.end() + 1, refs=(SHARE,))
-    said_zero = number in ("零", "〇") and i > 0 and text[i - 1] in "为是"
-    taken_back = arabic and text.endswith("不是", 0, i)
-    replaced = arabic and text.startswith(_REPLACED_BY, match.end())
-    approximate = (
-        text.endswith(_ABOUT_BEFORE, 0, i)
-        or (text.endswith(_ABOUT_TENS, 0, i) and number[0] in "十百千万")
-        or text.startswith("左右", match.end())
-        or (text.startswith(_ABOUT_AFTER, match.end()) and not unit and (arabic or number[-1] in "十百千万"))
-    )
-    if approximate:
-        rough = parse_chinese_number(number) or 0
-        return _Token(i, match.end(), figure=Figure(rough, unit, i, match.end(), approximate=True))
-    if (
-        not unit
-        and not said_zero
-        and not taken_back
-        and not replaced
-        and (not arabic or not _ends_figure(text, match.end()) or _is_numbering(text, i, match.end()))
-    ):
-        return _Token(i, match.end())
-    if not arabic and unit == "个":  # 六个一、两个确保: words, not figures
-        return _Token(i, match.end())
-    if unit in ("", "个") and text.startswith(_DURATION, match.end() - len(unit)):
-        return _Token(i, match.end())
-    if i > 0 and (text[i - 1] in "第.．廿卅" or (arabic and text[i - 1].isdigit())):
-        return _Token(i, match.end())
-    value = parse_chinese_number(number)
-    if value is None:
-        return _Token(i, match.end())
-    return _Token(i, match.end(), figure=Figure(value, unit, i, match.end(), replaced=replaced))
-
-
-def _ends_figure(text: str, end: int) -> bool:
-    return end >= len(text) or text[end] in _NUMBER_END or text[end] == "…"
-
-
-def _is_numbering(text: str, start: int, end: int) -> bool:
-    """``1.属于国家秘密`` or ``2、重复申请`` at the start of an item: a label, not a figure."""
-    if end >= len(text) or text[end] not in ".．、" or (start > 0 and text[start - 1] not in _LIST_START):
-        return False
-    return text[end] != "、" or int(text[start:end]) <= 9
-
-
-def _yuan_to_wan(value: CellNumber) -> Decimal:
-    return (Decimal(value) / 10000).normalize()
 
 
 @dataclass
@@ -369,7 +243,7 @@ class _Reader:
             used = max(used, self._figure(tokens, index, pending))
             pending, after_figure = [], True
 
-    def _figure(self, tokens: list[_Token], index: int, pending: list[Ref]) -> int:
+    def _figure(self, tokens: list[Token], index: int, pending: list[Ref]) -> int:
         """Place the figure at ``index`` with the words said before it; the last token index it used."""
         figure = tokens[index].figure
         assert figure is not None
@@ -426,7 +300,7 @@ class _Reader:
         self.tables_said.extend(cell.table for cell in cells)
         return True
 
-    def _scope_before(self, tokens: list[_Token], index: int, pending: list[Ref]) -> bool:
+    def _scope_before(self, tokens: list[Token], index: int, pending: list[Ref]) -> bool:
         """``办结的申请中，予以公开18件``: a clause without a figure ending in 中 names the applications the
         next clauses sort (办结 or 收到), not a row of their own; it stays the row in context."""
         between = self.text[tokens[index - 1].end : tokens[index].start] if index else ""
@@ -440,7 +314,7 @@ class _Reader:
         self.context.table = REQ
         return True
 
-    def _breakdown_of_rows_before(self, tokens: list[_Token], index: int) -> int:
+    def _breakdown_of_rows_before(self, tokens: list[Token], index: int) -> int:
         """``新收31件，上年结转2件。申请人中自然人28件，…``: a breakdown opening a sentence after several rows
         is of the row whose total it adds up to; when the sums do not decide, it is asked, not placed.
         “申请人中” after a comma is about the rows said before it in its sentence (a “其中” there is about the
@@ -472,7 +346,7 @@ class _Reader:
         )
         return self._last_index_of(tokens, figures[-1])
 
-    def _breakdown_of_previous(self, tokens: list[_Token]) -> int:
+    def _breakdown_of_previous(self, tokens: list[Token]) -> int:
         """``今年收到申请52件`` then, in the next message, ``其中自然人50件，企业2件``: a message opening with a
         breakdown by applicant is of the previous message's total it adds up to (its only total after 其中);
         when the sums do not decide, it is asked. The last token index it used (when asked), else -1."""
@@ -502,7 +376,7 @@ class _Reader:
         )
         return self._last_index_of(tokens, figures[-1])
 
-    def _breakdown_before_total(self, tokens: list[_Token], index: int) -> None:
+    def _breakdown_before_total(self, tokens: list[Token], index: int) -> None:
         """``自然人30件，企业3件，共收到申请33件``: applicant types opening a sentence, then the total they add up
         to, are that row's breakdown."""
         figures = self._applicant_figures(tokens, index)
@@ -534,10 +408,10 @@ class _Reader:
         return start
 
     @staticmethod
-    def _last_index_of(tokens: list[_Token], figure: Figure) -> int:
+    def _last_index_of(tokens: list[Token], figure: Figure) -> int:
         return next(i for i, t in enumerate(tokens) if t.figure is figure)
 
-    def _applicant_figures(self, tokens: list[_Token], index: int) -> list[Figure]:
+    def _applicant_figures(self, tokens: list[Token], index: int) -> list[Figure]:
         """The figures from ``index`` said only with an applicant type (自然人28件，商业企业2件), to the first that
         names anything else or the end of the sentence."""
         found: list[Figure] = []
@@ -559,7 +433,7 @@ class _Reader:
             refs = []
         return found
 
-    def _respective_figures(self, tokens: list[_Token], index: int, refs: list[Ref]) -> list[Figure]:
+    def _respective_figures(self, tokens: list[Token], index: int, refs: list[Ref]) -> list[Figure]:
         """The figures after ``自然人、商业企业分别为``, when the names before it are all applicant types."""
         names = _names_for_respectively(refs)
         if not names or any(not isinstance(r, ColumnRef) or r.table is not REQ for r in names):
@@ -577,16 +451,16 @@ class _Reader:
                         totals.setdefault(row, placed)
         return list(totals.values())
 
-    def _boundary_before(self, tokens: list[_Token], index: int) -> bool:
+    def _boundary_before(self, tokens: list[Token], index: int) -> bool:
         """A clause ends between this token and the one before (words after a figure were about it)."""
         between = self.text[tokens[index - 1].end : tokens[index].start] if index else ""
         return any(ch in _CLAUSE_END for ch in between)
 
-    def _sentence_before(self, tokens: list[_Token], index: int) -> bool:
+    def _sentence_before(self, tokens: list[Token], index: int) -> bool:
         between = self.text[tokens[index - 1].end : tokens[index].start] if index else ""
         return any(ch in _SENTENCE_END for ch in between)
 
-    def _trailing(self, tokens: list[_Token], index: int) -> tuple[list[Ref], int]:
+    def _trailing(self, tokens: list[Token], index: int) -> tuple[list[Ref], int]:
         refs: list[Ref] = []
         last = index
         for position in range(index + 1, len(tokens)):
@@ -600,7 +474,7 @@ class _Reader:
                 break
         return refs, last
 
-    def _clause_without_figure(self, tokens: list[_Token], index: int, pending: list[Ref]) -> None:
+    def _clause_without_figure(self, tokens: list[Token], index: int, pending: list[Ref]) -> None:
         """A clause that ends without a number: “未发生行政复议” (0), “均为自然人” / “为自然人申请” (about
         the figure before), “以上均为自然人申请” (about every figure of the sentence), “其余按0填写”."""
         if not self._clause_ends_after(tokens, index):
@@ -628,7 +502,7 @@ class _Reader:
             self._refine(pending, self._clause_span(tokens[index].start))
             pending.clear()
 
-    def _bare_figure_follows(self, tokens: list[_Token], index: int) -> bool:
+    def _bare_figure_follows(self, tokens: list[Token], index: int) -> bool:
         """``行政诉讼和去年一样，都是0``: the next clause gives a figure without naming a row or column."""
         for position in range(index + 1, len(tokens)):
             if self._sentence_before(tokens, position) or _says_where(list(tokens[position].refs)):
@@ -643,14 +517,14 @@ class _Reader:
         last_tables = {a[0] for p in self.placed[-1:] if p.figure is self.last[0] for a in p.targets}
         return last_tables == {APPEALS} and all(isinstance(r, ColumnRef) and r.table is APPEALS for r in pending)
 
-    def _bracket_after_last(self, tokens: list[_Token], index: int) -> bool:
+    def _bracket_after_last(self, tokens: list[Token], index: int) -> bool:
         """``行政复议1件（结果维持）``: words in brackets right after a figure say more about it."""
         assert self.last is not None
         opened = self.text[self.last[0].end : tokens[index].start].lstrip(" 件次")
         end = tokens[index + 1].start if index + 1 < len(tokens) else len(self.text)
         return opened[:1] in ("（", "(") and any(ch in "）)" for ch in self.text[tokens[index].end : end])
 
-    def _denial(self, tokens: list[_Token], index: int, pending: list[Ref]) -> None:
+    def _denial(self, tokens: list[Token], index: int, pending: list[Ref]) -> None:
         """``未发生行政复议、行政诉讼``: each row or column the clause denies is 0."""
         start = self._clause_start(tokens[index].start)
         clause_refs = [r for r in pending if _deniable(r)]
@@ -735,7 +609,7 @@ class _Reader:
                 self._place(placed.figure, [*placed.refs, columns[0]])
         self.spans = []
 
-    def _respectively(self, tokens: list[_Token], index: int, pending: list[Ref]) -> int:
+    def _respectively(self, tokens: list[Token], index: int, pending: list[Ref]) -> int:
         """``予以公开、部分公开分别为3件、2件``: the n figures go, in order, to the n names before 分别为."""
         names = _names_for_respectively(pending)
         base = [r for r in pending if r not in names and r is not RESPECTIVELY]
@@ -772,7 +646,7 @@ class _Reader:
             return [self.context.within]
         return []
 
-    def _figure_list(self, tokens: list[_Token], index: int) -> list[int]:
+    def _figure_list(self, tokens: list[Token], index: int) -> list[int]:
         """The figure at ``index`` and the ones right after it, separated only by 、 or commas."""
         found = [index]
         for position in range(index + 1, len(tokens)):
@@ -810,7 +684,7 @@ class _Reader:
             end += 1
         return _stripped(self.original, start, end)
 
-    def _clause_ends_after(self, tokens: list[_Token], index: int) -> bool:
+    def _clause_ends_after(self, tokens: list[Token], index: int) -> bool:
         end = tokens[index + 1].start if index + 1 < len(tokens) else len(self.text)
         between = self.text[tokens[index].end : end]
         return index + 1 >= len(tokens) or any(ch in _SENTENCE_END + "，）)" for ch in between)
@@ -1137,7 +1011,7 @@ class _Reader:
     def _value(self, address: Address, figure: Figure) -> CellNumber | None:
         kind = row_spec(self.fmt, address[0], address[1]).kind_of(address[2])
         if kind is ValueKind.MONEY:
-            return _yuan_to_wan(figure.value) if figure.unit == "元" else figure.value
+            return yuan_to_wan(figure.value) if figure.unit == "元" else figure.value
         if figure.unit in ("元", "万元"):
             self._note(figure, f"{describe_address(address, self.fmt)} 是件数，不是金额。")
             return None

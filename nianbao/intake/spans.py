@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from nianbao.intake.extractor import numbers_in
+from nianbao.intake.tokens import numbers_in
 from nianbao.model import CellNumber
 
 _DENIALS = ("无", "未", "没有", "零", "均为0", "不存在")

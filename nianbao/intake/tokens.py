@@ -1,0 +1,144 @@
+"""A message as tokens: the phrases of the lexicon (longest first) and the numbers with their units.
+
+A number is a figure only when it is said as a count or an amount (34件, 2.156万元, 34 at a clause's end);
+years, dates, document numbers, times (6个工作日), numbering (1.属于国家秘密) and rough numbers (约30件) are
+not taken for one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from nianbao.intake.lexicon import LEXICON, LONGEST, SHARE, Ref
+from nianbao.model import CellNumber
+from nianbao.numerals import normalize_digits, parse_chinese_number
+
+CLAUSE_END = "，,；;。！!？?\n…"
+_NUMBER = re.compile(
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?(?:[万亿](?!元))?|[零〇两一二三四五六七八九十百千万亿]+)"
+    r"\s*(?P<unit>件次|件|个|项|起|宗|条|份|万元|元)?"
+)
+_NUMBER_END = CLAUSE_END + "、）)：: \t"
+_LIST_START = "\n\t （(：:；;，,。"
+_DURATION = ("个工作日", "工作日", "个月", "天", "日内", "日", "小时", "周", "分钟")
+"""6个工作日内答复: a time, never a figure."""
+_ABOUT_BEFORE = ("约", "大约", "近", "将近", "接近", "超过", "不到", "不足", "逾")
+_ABOUT_TENS = ("上", "几", "数", "好几")
+"""上百件, 几十件, 数十件 (not 总数26件)."""
+_ABOUT_AFTER = ("多", "余", "来", "几", "左右")
+"""约30件, 30多件, 十几件, 近百件: a rough number, asked for exactly."""
+_REPLACED_BY = ("改成", "改为", "应为", "应该是", "更正为")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number said in the message, its unit, and where it stands in the text."""
+
+    value: CellNumber
+    unit: str
+    start: int
+    end: int
+    denial: bool = False
+    approximate: bool = False
+    """约30件, 30多件, 近百件: not a count the table can take."""
+    replaced: bool = False
+    """52改成53: the figure the user takes back."""
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    refs: tuple[Ref, ...] = ()
+    figure: Figure | None = None
+
+
+def numbers_in(text: str) -> set[CellNumber]:
+    """Every number written in the text (with 元 also as 万元), to check figures an LLM proposes."""
+    found: set[CellNumber] = set()
+    for token in tokenize(normalize_digits(text)):
+        if token.figure is not None:
+            found.add(token.figure.value)
+            if token.figure.unit == "元":
+                found.add(yuan_to_wan(token.figure.value))
+    return found
+
+
+def tokenize(text: str) -> list[Token]:
+    """Phrases of the lexicon (longest first) and numbers with their units, in order."""
+    tokens: list[Token] = []
+    i = 0
+    while i < len(text):
+        token = _phrase_at(text, i) or _figure_at(text, i)
+        if token is None:
+            i += 1
+            continue
+        tokens.append(token)
+        i = token.end
+    return tokens
+
+
+def _phrase_at(text: str, i: int) -> Token | None:
+    for length in range(min(LONGEST, len(text) - i), 0, -1):
+        refs = LEXICON.get(text[i : i + length])
+        if refs is not None:
+            return Token(i, i + length, refs=refs)
+    return None
+
+
+def _figure_at(text: str, i: int) -> Token | None:
+    match = _NUMBER.match(text, i)
+    if match is None:
+        return None
+    unit = match.group("unit") or ""
+    number = match.group("num")
+    arabic = number[0].isdigit()
+    if not unit and text.startswith("%", match.end()):  # 办结率97%: a share, and its clause is about it
+        return Token(i, match.end() + 1, refs=(SHARE,))
+    said_zero = number in ("零", "〇") and i > 0 and text[i - 1] in "为是"
+    taken_back = arabic and text.endswith("不是", 0, i)
+    replaced = arabic and text.startswith(_REPLACED_BY, match.end())
+    approximate = (
+        text.endswith(_ABOUT_BEFORE, 0, i)
+        or (text.endswith(_ABOUT_TENS, 0, i) and number[0] in "十百千万")
+        or text.startswith("左右", match.end())
+        or (text.startswith(_ABOUT_AFTER, match.end()) and not unit and (arabic or number[-1] in "十百千万"))
+    )
+    if approximate:
+        rough = parse_chinese_number(number) or 0
+        return Token(i, match.end(), figure=Figure(rough, unit, i, match.end(), approximate=True))
+    if (
+        not unit
+        and not said_zero
+        and not taken_back
+        and not replaced
+        and (not arabic or not _ends_figure(text, match.end()) or _is_numbering(text, i, match.end()))
+    ):
+        return Token(i, match.end())
+    if not arabic and unit == "个":  # 六个一、两个确保: words, not figures
+        return Token(i, match.end())
+    if unit in ("", "个") and text.startswith(_DURATION, match.end() - len(unit)):
+        return Token(i, match.end())
+    if i > 0 and (text[i - 1] in "第.．廿卅" or (arabic and text[i - 1].isdigit())):
+        return Token(i, match.end())
+    value = parse_chinese_number(number)
+    if value is None:
+        return Token(i, match.end())
+    return Token(i, match.end(), figure=Figure(value, unit, i, match.end(), replaced=replaced))
+
+
+def _ends_figure(text: str, end: int) -> bool:
+    return end >= len(text) or text[end] in _NUMBER_END or text[end] == "…"
+
+
+def _is_numbering(text: str, start: int, end: int) -> bool:
+    """``1.属于国家秘密`` or ``2、重复申请`` at the start of an item: a label, not a figure."""
+    if end >= len(text) or text[end] not in ".．、" or (start > 0 and text[start - 1] not in _LIST_START):
+        return False
+    return text[end] != "、" or int(text[start:end]) <= 9
+
+
+def yuan_to_wan(value: CellNumber) -> Decimal:
+    return (Decimal(value) / 10000).normalize()
