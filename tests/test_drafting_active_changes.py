@@ -166,7 +166,7 @@ def test_check_flags_each_wrong_change_in_a_report_file(
         "增加五件": "增加3件",
         "减少2件": "与上年持平",
         "与上年持平": "同比增加5件",
-        "降幅百分之九点五": "降幅8.5%",
+        "降幅为百分之九点五": "降幅8.5%",
         "下降": "与上年持平",
         "减少1.2万元": "减少120.0万元",
     }
@@ -226,3 +226,12 @@ def test_last_years_sentence_restating_a_document_count_gives_way_to_the_data_pa
     draft = draft_offline(last_year.agency, 2025, example_next_year(last_year), ReportList([last_year]))
     one = draft.report.part_text("一")
     assert one.count("制发行政规范性文件") == 1 and "制发行政规范性文件9件，同比增加3件" in one
+
+
+def test_a_finding_quotes_the_change_as_written(drafted: Draft, seed: Report) -> None:
+    report = drafted.report.model_copy(deep=True)
+    one = report.part("一")
+    assert one is not None
+    one.text += "\n全年作出行政处罚决定3326件，较上年增加了二十件。"
+    [finding] = [f for f in check_report(report, seed).findings if f.rule == "narrative.change"]
+    assert (finding.found, finding.expected) == ("增加了二十件", "与上年持平")

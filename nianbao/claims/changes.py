@@ -210,6 +210,7 @@ class ChangeCheck:
     value: Decimal
     unit: str
     figure: Figure
+    written: str = ""  # the direction word to the unit, as written (增加了三件)
 
     @property
     def now(self) -> Value | None:
@@ -430,4 +431,5 @@ def _change(match: re.Match[str], figure: Figure) -> ChangeCheck:
         value=Decimal(value if value is not None else -1),
         unit="%" if in_words else match.group("unit"),
         figure=figure,
+        written=match.string[match.start("word") : match.end()],
     )

@@ -166,7 +166,7 @@ def _year_before(report: Report, previous: Report | None) -> Report | None:
 
 
 def _check_change(change: ChangeCheck, base: _Base) -> NumberCheck:
-    shown, label = change.word + change.text, f"同比{change.figure.label}"
+    shown, label = change.written, f"同比{change.figure.label}"
     if change.agrees:
         return NumberCheck(**base, number=change.text, status=Status.OK, quotes=label, message="与两年表格一致。")
     expected = change.cells_say()

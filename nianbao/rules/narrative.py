@@ -152,7 +152,7 @@ def narrative_lists(ctx: CheckContext) -> Iterator[Finding]:
 
 def _change_finding(sentence: Sentence, check: ChangeCheck | TrendCheck | LevelCheck) -> Finding | None:
     if isinstance(check, ChangeCheck):
-        shown, expected = check.word + check.text, check.cells_say()
+        shown, expected = check.written, check.cells_say()
     elif isinstance(check, TrendCheck):
         shown, expected = check.word, check.expected_word() or "与上年持平"
     else:
