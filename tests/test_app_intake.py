@@ -101,3 +101,12 @@ def test_a_correction_by_value_changes_the_cell_that_had_it(data_dir):
     assert "一 本年新收政府信息公开申请数量 / 总计：52 → 53" in last_reply(at)
     apply_pending(at)
     assert stored(data_dir, at).report.value(REQ, "三.一", "总计") == 30
+
+
+def test_numbers_of_the_years_work_are_said_once_not_to_be_table_figures():
+    at = new_draft(start())
+    propose(at, "办理人大代表建议12件、政协提案8件，答复网民留言236件，平均6个工作日内答复")
+
+    reply = last_reply(at)
+    assert "“办理人大代表建议12件”、“政协提案8件”、“答复网民留言236件”是工作情况的数字" in reply
+    assert "没有读懂" not in reply and not [b for b in at.button if b.key == f"apply-{at.query_params['d']}"]

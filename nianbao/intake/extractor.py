@@ -64,6 +64,8 @@ _SENTENCE_END = "；;。！!？?\n"
 _DENIAL_LENGTH = 30
 _CORRECTION_WORDS = ("更正", "不对", "说错", "应为", "应该是", "改为", "改成", "纠正一下")
 _CORRECTION_START = ("不对", "刚才说错了", "说错了", "更正", "纠正一下", "改一下", "错了", "应该是")
+WORK_NUMBERS = "是工作情况的数字，不是表格中的数字"
+"""In the one note that lists the numbers of the year's work a message gave (not the tables')."""
 RECEIVED_NOTE = "“受理”按本年新收填写；如所说的受理数含上年结转的申请，请更正"
 LITIGATION_QUESTION = "是未经复议直接起诉、复议后起诉，还是两者合计？请分别说明（如“直接起诉2件，复议后起诉1件”）。"
 _LITIGATION_ROWS = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
@@ -774,7 +776,7 @@ class _Reader:
             return ""
         shown = "、".join(f"“{w}”" for w in self.work[:_WORK_SHOWN])
         more = f"等 {len(self.work)} 处" if len(self.work) > _WORK_SHOWN else ""
-        return f"{shown}{more}是工作情况的数字，不是表格中的数字，未填入表格（可写在第一部分总体情况中）。"
+        return f"{shown}{more}{WORK_NUMBERS}，未填入表格（可写在第一部分总体情况中）。"
 
     def _rest_of_applicants(self, refs: list[Ref]) -> bool:
         """``其中自然人10件、其他2件，其余为0``: the other applicant columns of the row just talked about."""

@@ -12,7 +12,7 @@ from nianbao.checker import check_report
 from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.intake import CellChange, Extraction, Proposal, carry_over, extract, preview, read_facts_guarded, reading
 from nianbao.intake.changes import describe_address, shown
-from nianbao.intake.extractor import Said
+from nianbao.intake.extractor import WORK_NUMBERS, Said
 from nianbao.intake.proposal import parse_cell_text, preview_edit
 from nianbao.intake.spreadsheet import read_spreadsheet_bytes_guarded
 from nianbao.model import Finding, Part, Report, Severity, empty_report
@@ -77,7 +77,7 @@ class Intake:
             return proposal_turn(proposal, "", "按您的答复，未提到的单元格填 0")
         extraction = self.extract_figures(message, report.format, memory.get("rows"), memory.get("said"))
         if not extraction.changes and not extraction.rest:
-            unread = [n for n in extraction.notes if n.startswith("这句没有读懂")]
+            unread = [n for n in extraction.notes if n.startswith("这句没有读懂") or WORK_NUMBERS in n]
             return TurnResult(report=report, reply="\n".join(f"- {n}" for n in unread)) if unread else None
         try:
             proposal = reading.propose_extraction(report, extraction)
