@@ -199,3 +199,21 @@ def test_a_breakdown_after_a_change_in_counts_still_breaks_down_the_figure_befor
     report = with_paragraph(seed, "全年共新收政府信息公开申请223件，较上年增加20件，其中自然人申请200件。")
     [finding] = narrative_findings(report, "narrative.count")
     assert (finding.found, finding.expected) == ("200件", "依申请公开 一 本年新收 自然人 210")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("较上年提高1.32个百分点", None),  # 86.55 % against 2020's 85.22 %
+        ("较上年提高1.33个百分点", None),  # from the shares as published: one unit at the last place apart
+        ("同比提高2.3个百分点", "提高1.3个百分点"),
+        ("同比下降一个百分点", "上升1个百分点"),
+        ("较上年有所下降", "上升"),
+    ],
+)
+def test_a_change_of_a_share_is_checked_in_percentage_points(
+    seed: Report, format_2019: Report, change: str, expected: str | None
+) -> None:
+    sentence = f"全年办结政府信息公开申请223件，其中予以公开及部分公开共193件，占86.55%，{change}。"
+    found = [f.expected for f in check_report(with_paragraph(seed, sentence), format_2019).findings]
+    assert (expected in found) if expected else not [f for f in found if f and "百分点" in f]

@@ -37,6 +37,7 @@ _RATE = re.compile(  # 增幅8.07%, 同比降幅为百分之六: a change in % t
     rf"(?:{_LEAD})?(?P<word>{RATE_WORDS})(?:为|达)?\s*"
     rf"(?:(?P<pct>百分之)(?P<pnum>{_NUM})|(?P<num>{_NUM})\s*(?P<unit>%))(?!个?百分点)"
 )
+_POINTS = re.compile(rf"{_LEAD}(?P<word>{WORDS})了?\s*(?P<num>{_NUM})\s*(?P<unit>个?百分点)")
 _TREND_WORDS = "|".join(w for w in sorted(OPPOSITE, key=len, reverse=True) if len(w) == 2)
 _TREND = re.compile(
     rf"{_LEAD}(?:有所|略有|稍有|明显|大幅|显著)?"
@@ -46,6 +47,7 @@ _LEVEL = re.compile(rf"{_LEAD}(?P<roughly>基本|大体)?(?P<word>持平|相同|
 _THEN = re.compile(rf"{REFERENCE}的?\s*(?P<num>\d+|[{CN}]+)\s*(?P<unit>{_THEN_UNITS})")
 _TIE_GAP = re.compile(r"^[\s，,]*$")
 _OPPOSITES = {**OPPOSITE, **RATES}
+_OF_SHARES = {"增长": "上升", "增加": "上升", "减少": "下降"}  # a share rises or falls, it does not grow
 _ROUGHLY = Decimal("0.05")  # 基本持平: within 5 % of last year's figure
 
 
@@ -158,6 +160,8 @@ def figures_compared(sentence: str, report: Report, previous: Report, before: st
     ties = [t for t in find_ties(sentence, report, before) if not t.percent and t.count is not None]
     last_year = {t.start: t for t in find_ties(sentence, previous.model_copy(update={"year": report.year}), before)}
     found = [_count_figure(t, last_year.get(t.start), previous) for t in ties]
+    shares = [t for t in find_ties(sentence, report, before) if t.share is not None and t.share.method]
+    found += [_share_figure(t, last_year.get(t.start)) for t in shares]
     taken = [(t.start, t.end) for t in ties]
     for number in find_numbers(sentence):
         row = active_row_before(sentence, number.start, report.format, before)
@@ -169,6 +173,23 @@ def figures_compared(sentence: str, report: Report, previous: Report, before: st
 def _count_figure(tie: Tie, last_year: Tie | None, previous: Report) -> Figure:
     matched = tie.count.matched if tie.count else None
     return Figure(tie.start, tie.end, tie.label, "件", matched.value if matched else None, _then(tie, last_year))
+
+
+def _share_figure(tie: Tie, last_year: Tie | None) -> Figure:
+    """A share (占86.92%): this year's part ÷ whole, and last year's with the same part and whole, in %."""
+    assert tie.share is not None
+    part, whole = tie.share.parts[0], tie.share.wholes[0]
+    then = None
+    if last_year is not None and last_year.share is not None:
+        parts = [p.value for p in last_year.share.parts if p.label == part.label]
+        wholes = [w.value for w in last_year.share.wholes if w.label == whole.label]
+        then = _ratio(parts[0], wholes[0]) if parts and wholes else None
+    return Figure(tie.start, tie.end, f"{tie.label}的比例", "百分点", _ratio(part.value, whole.value), then)
+
+
+def _ratio(part: int, whole: int) -> Decimal | None:
+    """part ÷ whole in %, to the hundredth as reports publish shares."""
+    return _rounded(Decimal(part) * 100 / Decimal(whole), 2) if whole > 0 else None
 
 
 def _then(tie: Tie, last_year: Tie | None) -> int | None:
@@ -233,6 +254,8 @@ class ChangeCheck:
             return False
         if diff and (diff > 0) != (self.word in RISING):
             return False
+        if self.unit == "百分点":  # from the shares as published or as computed: one unit at the last place apart
+            return abs(abs(diff) - self.value) <= decimal_places(self.value)
         if self.unit != "%":
             return _states(self.value, abs(diff) * self._scale)
         return bool(self.then) and percent_method(abs(diff), self.then or 1, self.value) is not None
@@ -253,9 +276,15 @@ class ChangeCheck:
             return None
         word = self.word if (diff > 0) == (self.word in RISING) else _OPPOSITES.get(self.word, self.word)
         places = len(str(self.value).partition(".")[2])
+        if self.unit == "百分点":
+            return f"{_OF_SHARES.get(word, word)}{_rounded(abs(diff), places)}个百分点"
         if self.unit != "%":
-            return f"{word}{format_value(abs(diff) * self._scale, places)}{self.unit}"
+            return f"{word}{_rounded(abs(diff) * self._scale, places)}{self.unit}"
         return f"{word}{share_value(abs(diff), self.then or 0, places, None)}%"
+
+
+def _rounded(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _states(written: Decimal, exact: Decimal) -> bool:
@@ -344,7 +373,8 @@ class TrendCheck:
         diff = self.difference
         if not diff:
             return None
-        return self.word if self.agrees else OPPOSITE[self.word]
+        word = self.word if self.agrees else OPPOSITE[self.word]
+        return _OF_SHARES.get(word, word) if self.figure.unit == "百分点" else word
 
 
 def find_trends(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[TrendCheck]:
@@ -360,6 +390,7 @@ def find_changes(sentence: str, report: Report, previous: Report | None, before:
     found = [
         _change(m, f) for pattern in (_CHANGE, _RATE) for m, f in _compared(pattern, sentence, report, previous, before)
     ]
+    found += [_points(m, f) for m, f in _compared(_POINTS, sentence, report, previous, before)]
     return sorted(found, key=lambda c: c.start)
 
 
@@ -399,7 +430,9 @@ def _compared(
     matches = list(pattern.finditer(text))
     if not matches:
         return []
-    figures = figures_compared(sentence, report, previous, before)
+    # A share's change is in 百分点 (or a direction); a count's in %, 件 or 万元.
+    wanted = {_POINTS: {"百分点"}, _TREND: {"百分点", "件", "万元"}}.get(pattern, {"件", "万元"})
+    figures = [f for f in figures_compared(sentence, report, previous, before) if f.unit in wanted]
     found = []
     for match in matches:
         follows = [f for f in figures if f.end <= match.start() and _follows(text[f.end : match.start()])]
@@ -415,7 +448,23 @@ def _compared(
 def _follows(gap: str) -> bool:
     """Whether a comparison follows a figure: nothing but commas between, or other changes of it
     (申请241件，同比增加18件，增幅8.07%)."""
-    return bool(_TIE_GAP.match(_RATE.sub("", _CHANGE.sub("", gap))))
+    return bool(_TIE_GAP.match(_POINTS.sub("", _RATE.sub("", _CHANGE.sub("", gap)))))
+
+
+def _points(match: re.Match[str], figure: Figure) -> ChangeCheck:
+    """提高2.3个百分点 after a share."""
+    value = parse_chinese_number(match.group("num"))
+    return ChangeCheck(
+        start=match.start("num"),
+        end=match.end(),
+        text=match.group("num") + match.group("unit"),
+        word_start=match.start("word"),
+        word=match.group("word"),
+        value=Decimal(value if value is not None else -1),
+        unit="百分点",
+        figure=figure,
+        written=match.string[match.start("word") : match.end()],
+    )
 
 
 def _change(match: re.Match[str], figure: Figure) -> ChangeCheck:
