@@ -468,8 +468,8 @@ class _Reader:
         for position in range(index + 1, len(tokens)):
             token = tokens[position]
             between = self.text[tokens[position - 1].end : token.start]
-            if token.figure is not None or any(ch in _CLAUSE_END for ch in between):
-                break
+            if token.figure is not None or any(ch in _CLAUSE_END + "：:" for ch in between):
+                break  # 不公开的有3个：涉密1个 — what follows a colon is its breakdown, not its row
             refs.extend(token.refs)
             last = position
             if any(isinstance(r, RowRef) and r.rank >= 1 for r in token.refs):

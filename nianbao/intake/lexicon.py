@@ -226,6 +226,7 @@ def _markers() -> dict[str, tuple[Ref, ...]]:
     table: dict[str, tuple[Ref, ...]] = {}
     groups = {"不予公开": "（三）不予公开", "无法提供": "（四）无法提供", "不予处理": "（五）不予处理"}
     groups["其他处理"] = "（六）其他处理"
+    groups.update({"不公开": groups["不予公开"], "不予以公开": groups["不予公开"], "不能公开": groups["不予公开"]})
     table.update({word: (GroupRef(group),) for word, group in groups.items()})
     table.update({p: (OTHER,) for p in ("其他", "其它")})
     table.update({p: (NEGATION,) for p in ("无", "未", "没有", "未发生", "未收到", "未出现", "均无")})
@@ -234,6 +235,11 @@ def _markers() -> dict[str, tuple[Ref, ...]]:
     table.update(_same((REST, EACH), "其他均为 其它均为 其他都是 其他都为 其他的都是 其余都是"))
     table.update(_same((REST_ZERO,), "按0填写 按0填 按零填写 按零填 都填0 都按0 填0 填写0"))
     table.update(_same((ABOVE, EACH), "以上均为 以上都是 以上都为 上述均为 上述都是 以上全部为 以上均系"))
+    table.update(_same((ABOVE, EACH), "申请人均为 申请人都是 申请人全部为 申请人全部是 申请人均系 申请人全都是"))
+    referred = Marker(
+        "ambiguous", "“告知向其他机关申请”不是表格中的一项，请说明按哪一种办理结果填写（如本机关不掌握相关政府信息）"
+    )
+    table.update(_same((referred,), "告知 其他机关 其他部门 其他行政机关 有关机关 有关部门"))
     table.update(_same((RESPECTIVELY,), "分别为 分别是 依次为 分别"))
     table.update(_same((ANOTHER,), "另有 还有"))
     table.update(_same((NOT,), "不是"))
