@@ -156,13 +156,14 @@ class Figure:
 
 
 def figures_compared(sentence: str, report: Report, previous: Report, before: str = "") -> list[Figure]:
-    """The figures of a sentence a change against last year may follow: tied counts and 主动公开 figures."""
-    ties = [t for t in find_ties(sentence, report, before) if not t.percent and t.count is not None]
+    """The figures of a sentence a change against last year may follow: tied counts, shares, 主动公开 figures."""
+    all_ties = find_ties(sentence, report, before)
+    ties = [t for t in all_ties if not t.percent and t.count is not None]
     last_year = {t.start: t for t in find_ties(sentence, previous.model_copy(update={"year": report.year}), before)}
     found = [_count_figure(t, last_year.get(t.start), previous) for t in ties]
-    shares = [t for t in find_ties(sentence, report, before) if t.share is not None and t.share.method]
+    shares = [t for t in all_ties if t.share is not None and t.share.method]
     found += [_share_figure(t, last_year.get(t.start)) for t in shares]
-    taken = [(t.start, t.end) for t in ties]
+    taken = [(t.start, t.end) for t in all_ties]
     for number in find_numbers(sentence):
         row = active_row_before(sentence, number.start, report.format, before)
         if row is not None and not any(a <= number.start < b for a, b in taken):
