@@ -115,6 +115,27 @@ def test_after_any_adds_replaces_and_removals_the_index_answers_as_one_built_afr
         fresh.close()
 
 
+def test_filtered_searches_follow_each_change_made_here_or_by_another_process(folder: Path) -> None:
+    """The paragraphs a filter keeps are kept between searches: a change here or by another connection to the
+    file (as another process) must be seen by the next filtered search."""
+    store, other = RecordStore(folder / "kb.sqlite3"), RecordStore(folder / "kb.sqlite3")
+    steps = [("add", 1, 0, 6, AGENCIES[0]), ("add", 2, 3, 6, AGENCIES[1]), ("add", 3, 10, 4, AGENCIES[1])]
+    steps += [("remove", 2), ("add", 1, 20, 5, AGENCIES[1]), ("add", 3, 30, 6, AGENCIES[0]), ("remove", 1)]
+    live: dict[int, NewReport] = {}
+    for version, step in enumerate(steps):
+        answers(store)  # the filters' paragraphs taken before the change
+        writer, number = (store, other)[version % 2], step[1]
+        old = live.pop(number, None)
+        if step[0] == "add":
+            live[number] = new_report(*step[1:], version=version)
+            writer.write([live[number]], [old.stored.id] if old else [], None)
+        elif old:
+            writer.remove(old.stored.id, None)
+        fresh = RecordStore(folder / f"fresh{version}.sqlite3")
+        fresh.write(list(live.values()), [], None)
+        assert answers(store) == answers(fresh), step
+
+
 def test_the_scores_are_bm25_and_leaving_out_the_words_in_half_the_paragraphs_changes_none(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
