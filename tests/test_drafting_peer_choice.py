@@ -180,3 +180,11 @@ def test_weighing_the_peers_again_loads_only_the_report_taken(store: KnowledgeBa
         store._report = original  # type: ignore[method-assign]
     assert chosen.report is not None and chosen.report.agency == "泗阳县教育局"
     assert len(loaded) == 2  # the model report, and the one report of 沭阳县 that tells its province
+
+
+def test_a_peer_whose_province_is_unknown_is_not_said_to_be_of_another(tmp_path: Path) -> None:
+    unplaced = read_report(peer_files(tmp_path, ["siyang_gov_2021"])[0]).model_copy(update={"agency": "某县人民政府"})
+    for part in unplaced.parts:
+        part.text = part.text.replace("宿迁市", "").replace("江苏省", "")
+    chosen = grounding(ReportList([unplaced]), "泗洪县人民政府", 2023, "江苏省")
+    assert chosen.why == "同为县级；没有确知属江苏省的同级报告，该报告所属省份未能确定"

@@ -248,3 +248,20 @@ def draft_for(report: Report, work: list[WorkFact]) -> OfflineDrafter:
     found = grounding(ReportList([report]), report.agency or "", year)
     cells = example_next_year(report)
     return OfflineDrafter(report.agency or "", year, cells, found.report, found.own, {}, work, found)
+
+
+def test_a_second_subsection_of_a_topic_is_asked_for_by_its_heading_and_gets_the_answer(
+    reports: dict[str, Report],
+) -> None:
+    report = reports["other_names"]
+    source = ReportList([report])
+    plan = plan_for(source, report.agency or "", 2023)
+    asked = [q.section or q.about for q in plan.questions][:7]
+    assert asked == ["主动公开", "政策解读", "依申请公开", "平台建设", "监督保障", "教育培训", "政府信息管理"]
+    interview = Interview()
+    reply_to(interview, "介绍工作情况", plan)
+    answer(interview, "开了2次新闻发布会", plan)
+    assert interview.asked is not None and interview.asked.text == "今年“政策解读”方面做了哪些工作？"
+    answer(interview, "制作图解8篇", plan)  # no word of its heading: filed by the question
+    one = draft_offline(report.agency or "", 2023, example_next_year(report), source, {}, interview.facts)
+    assert "（二）政策解读\n2023年，我区制作图解8篇。" in one.report.part_text("一")

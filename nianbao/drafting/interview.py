@@ -15,7 +15,7 @@ import re
 from pydantic import BaseModel, Field
 
 from nianbao.claims.text import split_sentences
-from nianbao.drafting.outline import TOPIC_ORDER, Topic, outline_of, topic_of
+from nianbao.drafting.outline import TOPIC_ORDER, Subsection, Topic, outline_of, topic_of
 from nianbao.drafting.partfive import TYPICAL_PROBLEMS, similar
 from nianbao.drafting.sources import ReportSource, grounding_report
 from nianbao.drafting.worknotes import (
@@ -57,10 +57,12 @@ _TOPICS = frozenset(t.value for t in Topic)
 
 
 class Question(BaseModel):
-    """One question of the interview: what its answer is about (and, for 整改, which problem)."""
+    """One question of the interview: what its answer is about (for 整改, which problem; for a second subsection
+    of one topic, its heading: 政策解读 beside 主动公开情况)."""
 
     about: str
     problem: int | None = None
+    section: str | None = None
     text: str
 
 
@@ -86,17 +88,37 @@ class Plan(BaseModel):
 
 
 def question_key(question: Question) -> str:
+    if question.section is not None:
+        return f"{question.about}:{question.section}"
     return f"{question.about}:{question.problem}" if question.problem is not None else question.about
 
 
-def questions(topics: list[Topic], problems_last_year: list[str]) -> list[Question]:
-    """Every question, in the order of the draft."""
+def questions(
+    topics: list[Topic], problems_last_year: list[str], subsections: list[Subsection] | None = None
+) -> list[Question]:
+    """Every question, in the order of the draft (a second subsection of one topic, 政策解读 or 教育培训, asked
+    for by its own heading)."""
     found = [Question(about=t.value, text=QUESTIONS[t.value]) for t in dict.fromkeys([*topics, *TOPIC_ORDER])]
+    for subsection in _second_of_their_topic(subsections or []):
+        after = max(i for i, q in enumerate(found) if q.about == subsection.topic.value)
+        heading = subsection.heading
+        question = Question(about=subsection.topic.value, section=heading, text=f"今年“{heading}”方面做了哪些工作？")
+        found.insert(after + 1, question)
     found += [
         Question(about=Kind.RECTIFICATION.value, problem=i, text=f"上年度报告指出“{p}”的问题，今年是怎样整改的？")
         for i, p in enumerate(problems_last_year)
     ]
     found += [Question(about=k.value, text=QUESTIONS[k.value]) for k in (Kind.PROBLEM, Kind.MEASURE, Kind.OTHER)]
+    return found
+
+
+def _second_of_their_topic(subsections: list[Subsection]) -> list[Subsection]:
+    seen: set[Topic] = set()
+    found = []
+    for subsection in subsections:
+        if subsection.topic in seen:
+            found.append(subsection)
+        seen.add(subsection.topic)
     return found
 
 
@@ -116,7 +138,11 @@ def ask(interview: Interview, plan: Plan) -> str:
             WorkFact(about=Kind.PROBLEM.value, text=text, source=PEERS, chosen=False) for text in plan.suggestions
         ]
         return question.text + "\n" + numbered(interview.offered)
-    given = [f.text for f in interview.facts if f.about == question.about and question.problem is None]
+    given = [
+        f.text
+        for f in interview.facts
+        if f.about == question.about and f.section == question.section and question.problem is None
+    ]
     if given and question.about in _TOPICS:  # she spoke of it while answering another question
         listed = "；".join(given[:3]) + ("等" if len(given) > 3 else "")
         return f"{question.about}方面已记下 {len(given)} 条（{listed}），还有要补充的吗？（没有请回复“跳过”）"
@@ -196,7 +222,8 @@ def record(interview: Interview, message: str, source: str = CHAT) -> list[WorkF
         own_words = is_labelled(item) or (_names_a_topic(item) and (asked is None or asked.about in _TOPICS))
         about = classify(item, None if own_words else (asked.about if asked else None))
         problem = asked.problem if asked is not None and about == asked.about else None
-        fact = WorkFact(about=about, text=without_label(item), source=source, problem=problem)
+        section = asked.section if asked is not None and about == asked.about else None
+        fact = WorkFact(about=about, text=without_label(item), source=source, problem=problem, section=section)
         interview.facts.append(fact)
         recorded.append(fact)
     return recorded
@@ -243,10 +270,12 @@ def plan_for(source: ReportSource | None, agency: str, year: int, place: str = "
     """The questions for a body's draft: its own last report's subsections and problems (a peer's subsections);
     ``place``: where the clerk said the body is."""
     base, own = grounding_report(source, agency, year, place) if source is not None else (None, False)
-    topics = outline_of(base.part_text("一")).topics() if base is not None else list(TOPIC_ORDER)
+    outline = outline_of(base.part_text("一")) if base is not None else None
+    topics = outline.topics() if outline is not None else list(TOPIC_ORDER)
+    subsections = outline.subsections if outline is not None and own else []
     problems = [p[:30] for p in problems_listed(base.part_text("五"))] if base is not None and own else []
     suggestions = [p for p in TYPICAL_PROBLEMS if not any(similar(p, old) for old in problems)]
-    return Plan(questions=questions(topics, problems), suggestions=suggestions)
+    return Plan(questions=questions(topics, problems, subsections), suggestions=suggestions)
 
 
 def document_text(data: bytes, name: str) -> str:

@@ -449,11 +449,15 @@ def with_topics_needed(outline: Outline, work: list[WorkFact]) -> Outline:
 
 def facts_by_subsection(subsections: list[Subsection], work: list[WorkFact]) -> list[list[WorkFact]]:
     """The clerk's facts of each subsection: a fact goes to its topic's subsection, and where the body has two of
-    one topic (监督保障 and 教育培训), to the one whose heading its words share most (培训 → 教育培训)."""
+    one topic (监督保障 and 教育培训), to the one she was asked about, else the one whose heading its words share
+    most (培训 → 教育培训)."""
     placed: list[list[WorkFact]] = [[] for _ in subsections]
     for fact in (f for f in work if f.chosen):
         candidates = [i for i, s in enumerate(subsections) if s.topic.value == fact.about]
-        if candidates:
+        asked_for = [i for i in candidates if subsections[i].heading == fact.section]
+        if asked_for:
+            placed[asked_for[0]].append(fact)
+        elif candidates:
             best = max(candidates, key=lambda i: (_shared_words(subsections[i].heading, fact.text), -i))
             placed[best].append(fact)
     return placed

@@ -244,7 +244,7 @@ def why_chosen(agency: str, peer: Peer, province: str | None) -> str:
     if province is None:
         return f"同为{tier}{kind}；本机关所在省份未能确定，未按省份挑选"
     if theirs is None:
-        return f"同为{tier}{kind}；没有{full_name(province)}的同级报告，该报告所属省份未能确定"
+        return f"同为{tier}{kind}；没有确知属{full_name(province)}的同级报告，该报告所属省份未能确定"
     return f"同为{tier}{kind}；没有{full_name(province)}的同级报告，该报告属{full_name(theirs)}"
 
 

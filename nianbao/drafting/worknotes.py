@@ -40,6 +40,7 @@ class WorkFact(BaseModel):
     text: str
     source: str = CHAT
     problem: int | None = None  # for 整改: which of last year's problems (0-based)
+    section: str | None = None  # asked for by a subsection's own heading (政策解读 beside 主动公开情况)
     chosen: bool = True  # a suggestion (a peer's typical problem) is not the clerk's until she picks it
 
     def describe(self) -> str:
