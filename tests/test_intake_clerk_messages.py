@@ -8,6 +8,7 @@ A refusal must quote the clerk's own clauses; a complete year must fill all 200 
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -94,3 +95,35 @@ def test_a_complete_year_fills_all_200_cells(case: dict[str, Any]) -> None:
 def test_three_styles_of_the_same_year_give_the_same_200_cells() -> None:
     filled = [{(c.table, c.row, c.column): c.value for c in read_turns(case["turns"])[0].cells} for case in YEARS]
     assert len(filled) >= 3 and all(f == filled[0] for f in filled)
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+SMALL = "零一二三四五六七八九"
+
+
+def in_words(number: str) -> str:
+    """``16`` → ``十六``, ``30`` → ``三十`` (numbers under 100)."""
+    tens, ones = divmod(int(number), 10)
+    said = ("" if tens == 1 else SMALL[tens]) + "十" if tens else ""
+    return said + (SMALL[ones] if ones or not tens else "")
+
+
+RETYPED = {
+    "个 for 件": lambda t: re.sub(r"(?<=[\d零一二两三四五六七八九十百千])件", "个", t),
+    "条 for 件": lambda t: re.sub(r"(?<=[\d零一二两三四五六七八九十百千])件", "条", t),
+    "全角 digits": lambda t: t.translate(FULL_WIDTH),
+    "Chinese numerals": lambda t: re.sub(r"(?<![\d.])(\d{1,2})(?=[件个])", lambda m: in_words(m.group(1)), t),
+    "spaces around numbers": lambda t: re.sub(r"(\d+)件", r" \1 件", t),
+    "commas for semicolons": lambda t: t.replace("；", "，"),
+    "a line per sentence": lambda t: t.replace("。", "\n"),
+}
+
+
+@pytest.mark.parametrize("retype", RETYPED, ids=str)
+def test_each_complete_year_retyped_still_fills_the_same_200_cells(retype: str) -> None:
+    year = cells(DATA["years"]["county_2023"])
+    for case in YEARS:
+        report, _, _ = read_turns([RETYPED[retype](t) for t in case["turns"]])
+        assert {(c.table, c.row, c.column): c.value for c in report.cells} == {
+            (c.table, c.row, c.column): year.get((c.table, c.row, c.column), 0) for c in report.cells
+        }, case["name"]

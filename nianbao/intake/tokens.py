@@ -117,7 +117,7 @@ def _figure_at(text: str, i: int) -> Token | None:
         and (not arabic or not _ends_figure(text, match.end()) or _is_numbering(text, i, match.end()))
     ):
         return Token(i, match.end())
-    if not arabic and unit == "个":  # 六个一、两个确保: words, not figures
+    if not arabic and unit == "个" and not _counts(text, match.end()):  # 六个一、两个确保: words, not figures
         return Token(i, match.end())
     if unit in ("", "个") and text.startswith(_DURATION, match.end() - len(unit)):
         return Token(i, match.end())
@@ -127,6 +127,12 @@ def _figure_at(text: str, i: int) -> Token | None:
     if value is None:
         return Token(i, match.end())
     return Token(i, match.end(), figure=Figure(value, unit, i, match.end(), replaced=replaced))
+
+
+def _counts(text: str, end: int) -> bool:
+    """``三十四个申请``, ``两个都是个人``, ``律所一个。``: a count in words, not a slogan (六个一、两个确保)."""
+    followers = ("都", "均", "全", "中", "里", "（", "(")
+    return _ends_figure(text, end) or text.startswith(followers, end) or _phrase_at(text, end) is not None
 
 
 def _ends_figure(text: str, end: int) -> bool:
