@@ -265,3 +265,24 @@ def test_a_second_subsection_of_a_topic_is_asked_for_by_its_heading_and_gets_the
     answer(interview, "制作图解8篇", plan)  # no word of its heading: filed by the question
     one = draft_offline(report.agency or "", 2023, example_next_year(report), source, {}, interview.facts)
     assert "（二）政策解读\n2023年，我区制作图解8篇。" in one.report.part_text("一")
+
+
+@pytest.mark.parametrize(
+    ("written", "headings"),
+    [
+        ("①主动公开情况。全年公开信息100条。\n②依申请公开情况。按时答复。", ["①主动公开情况。", "②依申请公开情况。"]),
+        (
+            "第一方面，主动公开。公开信息100条。\n第二方面，依申请公开。按时答复。",
+            ["第一方面，主动公开。", "第二方面，依申请公开。"],
+        ),
+        ("1、主动公开情况\n公开100条。\n2、依申请公开情况\n按时答复。", ["1、主动公开情况", "2、依申请公开情况"]),
+        ("(一)主动公开情况\n公开100条。\n(二)依申请公开\n按时答复。", ["(一)主动公开情况", "(二)依申请公开"]),
+    ],
+)
+def test_the_numbering_is_written_back_exactly_as_the_body_wrote_it(
+    reports: dict[str, Report], written: str, headings: list[str]
+) -> None:
+    report = reports["arabic_numbered"].model_copy(deep=True)
+    report.parts[0].text = "2022年，虞城县扎实推进政务公开各项工作。\n" + written
+    one = drafted(report).report.part_text("一")
+    assert headings_of(one, headings) == headings

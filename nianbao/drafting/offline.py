@@ -440,10 +440,13 @@ def with_topics_needed(outline: Outline, work: list[WorkFact]) -> Outline:
     """The outline with a subsection for 主动公开 and 依申请公开 (the tables' figures go there) and for
     every topic the clerk gave facts about, numbered as the others."""
     needed = [Topic.ACTIVE, Topic.REQUESTS, *(Topic(f.about) for f in work if f.about in _TOPICS)]
-    numbering = outline.numbering()
+    first = outline.subsections[0] if outline.subsections else Subsection(topic=Topic.ACTIVE, heading="")
     for topic in dict.fromkeys(needed):
         if outline.of(topic) is None:
-            outline.subsections.append(Subsection(topic=topic, heading=DEFAULT_HEADINGS[topic], numbering=numbering))
+            heading = DEFAULT_HEADINGS[topic]
+            outline.subsections.append(
+                first.model_copy(update={"topic": topic, "heading": heading, "inline": False, "paragraphs": []})
+            )
     return outline
 
 

@@ -46,6 +46,7 @@ TOPIC_WORDS = {
 }
 _NUMERAL = r"[一二三四五六七八九十]{1,3}"
 _NUMERALS = "一二三四五六七八九十"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 
 
 class Numbering(StrEnum):
@@ -54,6 +55,7 @@ class Numbering(StrEnum):
     PAREN = "（一）"
     BRACKET = "【】"
     ARABIC = "1."
+    CIRCLED = "①"
     ORDINAL = "第一，"
     SHI = "一是"
     NONE = ""  # no subsections: paragraphs by topic, under no heading
@@ -64,7 +66,8 @@ _STYLES: tuple[tuple[Numbering, re.Pattern[str]], ...] = (
     (Numbering.PAREN, re.compile(rf"^\s*[（(](?P<numeral>{_NUMERAL})[）)]\s*(?P<rest>\S.*)$")),
     (Numbering.BRACKET, re.compile(r"^\s*【(?P<title>[^】]{2,20})】\s*(?P<rest>.*)$")),
     (Numbering.ARABIC, re.compile(r"^\s*[（(]?(?P<numeral>\d{1,2})\s*[.．、)）](?!\d)\s*(?P<rest>\S.*)$")),
-    (Numbering.ORDINAL, re.compile(rf"^\s*第(?P<numeral>{_NUMERAL})[，,、：:]\s*(?P<rest>\S.*)$")),
+    (Numbering.CIRCLED, re.compile(rf"^\s*(?P<numeral>[{_CIRCLED}])\s*(?P<rest>\S.*)$")),
+    (Numbering.ORDINAL, re.compile(rf"^\s*第(?P<numeral>{_NUMERAL})(?:方面|点)?[，,、：:]\s*(?P<rest>\S.*)$")),
     (Numbering.SHI, re.compile(rf"^\s*(?P<numeral>{_NUMERAL})是\s*(?P<rest>\S.*)$")),
 )
 _TITLE_END = re.compile(r"[。；;！？!?：:]")
@@ -82,6 +85,7 @@ class Heading(BaseModel):
     title: str
     end: str = ""
     rest: str = ""
+    prefix: str = ""  # its numbering as written, the numeral as {n}: （{n}）, {n}、, 第{n}方面，
 
 
 class Subsection(BaseModel):
@@ -95,20 +99,31 @@ class Subsection(BaseModel):
     numbering: Numbering = Numbering.PAREN
     end: str = ""
     inline: bool = False
+    prefix: str = ""  # its numbering as the body wrote it, the numeral as {n} (（{n}）, {n}、, 第{n}方面，)
 
     def titled(self, index: int) -> str:
         """The heading as the draft writes it, numbered as the body numbers it: （一）主动公开情况, 1.…, 【…】,
         第一，…, 一是…; '' for a body that writes no headings."""
         numeral = chinese_number(index)
+        if self.prefix and self.numbering is not Numbering.NONE:
+            return self.prefix.replace("{n}", self._numeral(index)) + self.heading + self.end
         numbered = {
             Numbering.PAREN: f"（{numeral}）{self.heading}",
             Numbering.BRACKET: f"【{self.heading}】",
             Numbering.ARABIC: f"{index}.{self.heading}",
+            Numbering.CIRCLED: f"{_CIRCLED[index - 1] if index <= len(_CIRCLED) else index}{self.heading}",
             Numbering.ORDINAL: f"第{numeral}，{self.heading}",
             Numbering.SHI: f"{numeral}是{self.heading}",
             Numbering.NONE: "",
         }[self.numbering]
         return numbered + self.end if numbered else ""
+
+    def _numeral(self, index: int) -> str:
+        if self.numbering is Numbering.ARABIC:
+            return str(index)
+        if self.numbering is Numbering.CIRCLED:
+            return _CIRCLED[index - 1] if index <= len(_CIRCLED) else str(index)
+        return chinese_number(index)
 
 
 class Outline(BaseModel):
@@ -125,16 +140,13 @@ class Outline(BaseModel):
     def of(self, topic: Topic) -> Subsection | None:
         return next((s for s in self.subsections if s.topic is topic), None)
 
-    def numbering(self) -> Numbering:
-        """How the body numbers its subsections (a subsection added to the draft is numbered alike)."""
-        return self.subsections[0].numbering if self.subsections else Numbering.PAREN
-
     def titled_opening(self) -> str:
         """The opening's own heading as the draft writes it (（一）总体情况), '' when it has none."""
         heading = self.opening_heading
         if heading is None:
             return ""
-        return Subsection(topic=Topic.ACTIVE, heading=heading.title, numbering=heading.numbering).titled(1)
+        opening = Subsection(topic=Topic.ACTIVE, heading=heading.title, numbering=heading.numbering)
+        return opening.model_copy(update={"prefix": heading.prefix}).titled(1)
 
     def first_number(self) -> int:
         """The number of the first topical subsection (2 after （一）总体情况)."""
@@ -162,10 +174,16 @@ def heading_of(paragraph: str, numbering: Numbering, pattern: re.Pattern[str]) -
     match = pattern.match(paragraph)
     if match is None:
         return None
-    number = _number(match.groupdict().get("numeral"))
     if numbering is Numbering.BRACKET:
         return Heading(numbering=numbering, title=match.group("title").strip(), rest=match.group("rest").strip())
-    rest = match.group("rest").strip()
+    heading = _cut(numbering, _number(match.group("numeral")), match.group("rest").strip())
+    heading.prefix = paragraph[: match.start("rest")].strip().replace(match.group("numeral"), "{n}", 1)
+    return heading
+
+
+def _cut(numbering: Numbering, number: int, rest: str) -> Heading:
+    """A heading's words cut from what follows them: at its first stop, else its first clause if the first
+    sentence runs long."""
     stop = _TITLE_END.search(rest)
     if stop is not None and stop.start() <= _TITLE_CHARS:
         end = stop.group(0) if stop.group(0) in "。：:" else ""
@@ -182,6 +200,8 @@ def heading_of(paragraph: str, numbering: Numbering, pattern: re.Pattern[str]) -
 def _number(numeral: str | None) -> int:
     if not numeral:
         return 0
+    if numeral in _CIRCLED:  # before isdigit(): ① is a digit to Python, not to int()
+        return _CIRCLED.index(numeral) + 1
     if numeral.isdigit():
         return int(numeral)
     tens, _, ones = numeral.rpartition("十")
@@ -214,6 +234,7 @@ def _outline_by_headings(paragraphs: list[str], headings: list[Heading | None]) 
                     topic=Topic.ACTIVE,
                     heading=heading.title,
                     numbering=heading.numbering,
+                    prefix=heading.prefix,
                     end=heading.end,
                     inline=bool(heading.rest),
                     paragraphs=[heading.rest] if heading.rest else [],
@@ -301,7 +322,7 @@ def blocks_of(text: str) -> list[Block]:
         starts = [i for i, _ in found]
         blocks = [Block(heading="开头", start=0, end=starts[0])] if starts[0] > 0 else []
         for (start, heading), end in zip(found, [*starts[1:], len(lines)], strict=True):
-            written = Subsection(topic=Topic.ACTIVE, heading=heading.title, numbering=numbering)
+            written = Subsection(topic=Topic.ACTIVE, heading=heading.title, numbering=numbering, prefix=heading.prefix)
             blocks.append(Block(heading=written.titled(heading.number or len(blocks) + 1), start=start, end=end))
         return blocks
     return []
