@@ -68,6 +68,7 @@ WORK_NUMBERS = "是工作情况的数字，不是表格中的数字"
 """In the one note that lists the numbers of the year's work a message gave (not the tables')."""
 RECEIVED_NOTE = "“受理”按本年新收填写；如所说的受理数含上年结转的申请，请更正"
 LITIGATION_QUESTION = "是未经复议直接起诉、复议后起诉，还是两者合计？请分别说明（如“直接起诉2件，复议后起诉1件”）。"
+REVIEWER_QUESTION = "是本机关被申请行政复议的案件（表四），还是本机关作为复议机关受理的？表四只填前者，请说明。"
 _LITIGATION_ROWS = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
 _GENERIC_ROWS = ("一", "三.七", "四")
 """Rows named by words other work uses too (收到、受理、答复、办结、结转): 受理工单1200件 is not an application."""
@@ -738,6 +739,9 @@ class _Reader:
         table = self._table(refs)
         if table is None:
             self._note(figure, _not_a_cell(refs), unread=True)
+            return
+        if table is APPEALS and any(isinstance(r, RowRef) and r.table is REQ and r.rank == 1 for r in refs):
+            self._note(figure, REVIEWER_QUESTION, unread=True)  # 受理行政复议申请2件: as the reviewing body?
             return
         self.context.table = table
         self.context.fresh = True
