@@ -286,3 +286,19 @@ def test_the_numbering_is_written_back_exactly_as_the_body_wrote_it(
     report.parts[0].text = "2022年，虞城县扎实推进政务公开各项工作。\n" + written
     one = drafted(report).report.part_text("一")
     assert headings_of(one, headings) == headings
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("平台这块网站改版了", "2023年，我县网站改版。"),
+        ("依申请公开方面规范了答复文书", "2023年，我县规范答复文书。"),
+        ("【平台建设】网站完成集约化迁移", "2023年，我县网站完成集约化迁移。"),
+        ("关于监督保障：组织培训3次", "2023年，我县组织培训3次。"),
+    ],
+)
+def test_the_words_that_only_announce_a_subsection_are_not_written(
+    reports: dict[str, Report], typed: str, written: str
+) -> None:
+    one = drafted(reports["bracket_headings"], facts_from_notes(typed, "对话")).report.part_text("一")
+    assert written in one

@@ -49,7 +49,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="append",
         default=[],
         metavar="FILE",
-        help="本年度工作情况：文本（每行一项，可写“主动公开：……”）或工作总结 DOCX/PDF（可多次给出）",
+        help=(
+            "本年度工作情况：文本（每行一项，可写“主动公开：……”；“所在地：江苏省宿迁市”用于挑选同省参照报告）"
+            "或工作总结 DOCX/PDF（可多次给出）"
+        ),
     )
     parser.add_argument("--llm", action="store_true", help="用已配置的大模型起草叙述部分（默认离线起草）")
     parser.add_argument("--kb", metavar="DATA_DIR", help="知识库目录（往年报告从知识库中取）")

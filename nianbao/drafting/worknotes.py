@@ -89,7 +89,7 @@ _PLACE_SAID = re.compile(
 )
 _BRACKET_LABEL = re.compile(r"^\s*[【\[]([^】\]]{2,12})[】\]]\s*")
 _LEAD_IN_CHARS = 25
-_ASPECT = re.compile(r"^\s*(?:今年|本年度)?(?:关于|在)?[\u4e00-\u9fa5]{2,10}?(?:方面|这块|这一块)(?:的工作)?[，,]\s*")
+_ASPECT = re.compile(r"^\s*(?:今年|本年度)?(?:关于|在)?[\u4e00-\u9fa5]{2,10}?(?:方面|这块|这一块)(?:的工作)?[，,]?\s*")
 _ANNOUNCING = re.compile(r"方面|这块|这一块|这一项|几件事|件事|项工作|如下|主要做了|主要有|主要是|情况")
 _ANNOUNCED_COUNT = re.compile(r"[一二三四五六七八九十两几\d]+(?:件事|项工作|项|个方面|方面)")
 _PARTICLE_LE = re.compile(r"(?<![为除完])了(?![解])")  # 配备了 → 配备; 为了, 了解 stay
