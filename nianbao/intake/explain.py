@@ -14,7 +14,13 @@ from nianbao.model import Report
 from nianbao.schema import ReportFormat, TableId, row_spec
 
 _NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|\d+\.)")
-_REQUEST_NAMES = {"一": "新收申请", "二": "上年结转", "四": "结转下年度", "三.七": "办结", "三.六.3": "其他处理中的“其他”"}
+_REQUEST_NAMES = {
+    "一": "新收申请",
+    "二": "上年结转",
+    "四": "结转下年度",
+    "三.七": "办结",
+    "三.六.3": "其他处理中的“其他”",
+}
 
 
 def explain(report: Report, relation: Relation, given: dict[Address, CellChange]) -> str:
