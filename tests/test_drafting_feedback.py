@@ -10,9 +10,15 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from nianbao.drafting.feedback import findings_for_model, has_table_label, plain_label, table_labels_marked
+from nianbao.drafting.feedback import (
+    findings_for_model,
+    has_table_label,
+    plain_finding,
+    plain_label,
+    table_labels_marked,
+)
 from nianbao.drafting.model import UNVERIFIED
-from nianbao.drafting.verify import PartContext, check_part
+from nianbao.drafting.verify import NumberCheck, PartContext, Status, check_part
 from nianbao.model import Report
 from nianbao.schema import TableId
 
@@ -79,3 +85,13 @@ def test_a_row_label_echoed_in_a_sentence_is_taken_out_and_its_clause_marked() -
 )
 def test_a_reports_own_words_are_not_taken_for_a_label(prose: str) -> None:
     assert table_labels_marked(prose) == (prose, 0)
+
+
+def test_a_share_the_tables_cannot_give_is_asked_to_go_not_given_a_figure() -> None:
+    check = NumberCheck(
+        part="一", sentence="公开率为67%。", number="67%", status=Status.MISMATCH, expected="（无法计算）", message=""
+    )
+    assert (
+        plain_finding(check)
+        == "“公开率为67%。”中的“67%”在本年度数据和列出的工作中都没有：删去这个数字，或改为不含数字的说法。"
+    )

@@ -57,7 +57,7 @@ def plain_findings(checks: list[NumberCheck]) -> str:
 def plain_finding(check: NumberCheck) -> str:
     """One failing figure or claim: the sentence, what was written, what the tables give (no label of theirs)."""
     where = f"“{check.sentence}”中的“{check.number}”"
-    if check.status is Status.UNVERIFIED or not check.expected:
+    if check.status is Status.UNVERIFIED or not check.expected or "无法计算" in check.expected:
         return f"{where}在本年度数据和列出的工作中都没有：删去这个数字，或改为不含数字的说法。"
     if check.expected.startswith("表中"):  # a claim the cells contradict (均获维持 with a case pending)
         return f"{where}与本年度数据不符（{_plain_cells(check.expected[2:])}）：删去这个说法，或改为与数据相符的说法。"
