@@ -569,10 +569,10 @@ class LLMDrafter:
         limits: ReplyLimits | None = None,
     ) -> None:
         self.model, self.source = model, source
-        self.retry = retry or RetryPolicy.from_settings()
+        self.retry = retry or RetryPolicy()
         self.prompt_variant = prompt_variant(model)  # "local": prompts tuned for the small local model
         self.local = local_url(model)
-        self.limits = limits or ReplyLimits.from_settings(local=self.local is not None)
+        self.limits = limits or ReplyLimits.default(local=self.local is not None)
         # One drafter drafts one draft (or one part): the draft's time limit starts now.
         self.draft_deadline = Deadline(self.limits.draft_seconds, "起草整份报告", "NIANBAO_LLM_DRAFT_SECONDS")
         # The local model's replies are capped in length; continuing one that hit the cap would undo the cap.

@@ -59,12 +59,12 @@ def extract_with_llm(
 ) -> Extraction:
     """The figures of a message read by the LLM, checked against the cells and the message's own numbers.
 
-    Timeouts, 429 and 5xx are retried (``retry``, else the settings); an answer that does not parse
+    Timeouts, 429 and 5xx are retried (``retry``, else RetryPolicy's defaults); an answer that does not parse
     is sent back once with the error, then the built-in extractor reads the message instead.
     """
     prompt = render("extract_figures", format=fmt.value, rows=rows_prompt(fmt), message=text)
     first: list[BaseMessage] = [HumanMessage(content=prompt)]
-    policy = retry or RetryPolicy.from_settings()
+    policy = retry or RetryPolicy()
 
     def answer(messages: list[BaseMessage]) -> Generator[None, None, Any]:
         try:

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 
 from nianbao.errors import NianbaoError
 from nianbao.localmodel import QWEN_CODER_1_5B
-from nianbao.settings import Settings, get_settings
+from nianbao.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -158,8 +158,7 @@ class RetryPolicy:
     budget: float = 90.0
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> RetryPolicy:
-        s = settings or get_settings()
+    def from_settings(cls, s: Settings) -> RetryPolicy:
         return cls(s.llm_retries, s.llm_backoff, s.llm_backoff_max, s.llm_retry_after_max, s.llm_retry_budget)
 
     def delay(self, error: BaseException | None, retry: int) -> float:
@@ -193,6 +192,9 @@ class Deadline:
         return min(given, key=lambda d: d.until) if given else None
 
 
+LOCAL_DRAFT_SECONDS = 3600.0  # two CPU cores: a part of the local model takes many minutes
+
+
 @dataclass(frozen=True)
 class ReplyLimits:
     """What one part's reply may take: characters accumulated, and time (per part and per whole draft)."""
@@ -202,8 +204,12 @@ class ReplyLimits:
     draft_seconds: float = 180.0
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, local: bool = False) -> ReplyLimits:
-        s = settings or get_settings()
+    def default(cls, local: bool = False) -> ReplyLimits:
+        """The settings' defaults, for a caller given none (the local model: NIANBAO_LOCAL_LLM_DRAFT_SECONDS's)."""
+        return cls(part_seconds=LOCAL_DRAFT_SECONDS, draft_seconds=LOCAL_DRAFT_SECONDS) if local else cls()
+
+    @classmethod
+    def from_settings(cls, s: Settings, local: bool = False) -> ReplyLimits:
         if local:  # two CPU cores: a part of the local model takes many minutes
             return cls(s.llm_part_chars, s.local_llm_draft_seconds, s.local_llm_draft_seconds)
         return cls(s.llm_part_chars, s.llm_part_seconds, s.llm_draft_seconds)
@@ -257,7 +263,7 @@ def retried(
 
 def with_retries(call: Callable[[], T], policy: RetryPolicy | None = None, local: str | None = None) -> T:
     """``call()``, retried on timeouts, broken connections, 429 and 5xx; an LLMError when it keeps failing."""
-    for attempt in retried(policy or RetryPolicy.from_settings(), local):
+    for attempt in retried(policy or RetryPolicy(), local):
         with attempt:
             return call()
     raise AssertionError("unreachable: tenacity returns or raises")

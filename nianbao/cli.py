@@ -9,11 +9,11 @@ command starts fast.
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from nianbao.commands import COMMANDS
 from nianbao.errors import NianbaoError
@@ -32,15 +32,41 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     chosen = argv[0] if argv else None
     for name, help_line in COMMANDS.items():
         if argv is None or name == chosen:
-            importlib.import_module(f"nianbao.commands.{name}").register(subparsers)
+            command_module(name).register(subparsers)
         else:
             subparsers.add_parser(name, help=help_line)
     return parser
 
 
+def command_module(name: str) -> ModuleType:
+    """The command's module, imported now and only for the chosen command (an import the import graph sees)."""
+    match name:
+        case "check":
+            import nianbao.commands.check
+
+            return nianbao.commands.check
+        case "cells":
+            import nianbao.commands.cells
+
+            return nianbao.commands.cells
+        case "kb":
+            import nianbao.commands.kb
+
+            return nianbao.commands.kb
+        case "draft":
+            import nianbao.commands.draft
+
+            return nianbao.commands.draft
+        case "review":
+            import nianbao.commands.review
+
+            return nianbao.commands.review
+    raise KeyError(name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; user errors print a Chinese message and exit 2, never a traceback."""
-    configure_logging(logging.WARNING, "%(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.WARNING, "%(levelname)s %(name)s: %(message)s", configured_secrets)
     _utf8_output()
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv).parse_args(argv)
@@ -55,6 +81,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+
+
+def configured_secrets() -> list[str]:
+    """The secrets of this process's settings, for the log's redaction: read when a record is made, not at start
+    (the settings' imports would slow every command)."""
+    from nianbao.logs import secrets_of
+    from nianbao.settings import get_settings
+
+    return secrets_of(get_settings())
 
 
 def _silence_stdout() -> None:

@@ -5,7 +5,9 @@ credential (``https://user:key@host/v1``, ``?api_key=…``). Every record is the
 made (a log-record factory, so every handler sees the redacted text, Streamlit's and pytest's included):
 the user name and password of any URL, the value of a query parameter whose name looks secret, bearer
 tokens and ``sk-`` keys, and the configured secrets themselves (OPENAI_API_KEY, NIANBAO_ADMIN_PASSWORD, the
-user name, password and query values of OPENAI_BASE_URL) wherever they appear.
+user name, password and query values of OPENAI_BASE_URL) wherever they appear. Which secrets: the shell that
+sets logging up says, with a function giving them (``secrets_of`` its settings), asked at each record, so a
+secret configured later is hidden too; this module never reads the settings itself.
 """
 
 from __future__ import annotations
@@ -15,8 +17,13 @@ import re
 import threading
 import traceback
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
+
+if TYPE_CHECKING:
+    from nianbao.settings import Settings
+
+SecretSource = Callable[[], Iterable[str]]
 
 HIDDEN = "***"
 MIN_SECRET_LENGTH = 4  # shorter configured values would blank out ordinary text
@@ -27,16 +34,20 @@ _SECRET_QUERY = re.compile(
 _BEARER = re.compile(r"(?i)\b(bearer\s+)[\w.~+/=-]+")
 _OPENAI_KEY = re.compile(r"\bsk-[\w-]{8,}")
 _reentry = threading.local()
+_secret_source: SecretSource = tuple  # the last one installed (none: the patterns alone)
 
 
-def configure_logging(level: int, fmt: str) -> None:
-    """``logging.basicConfig`` with every record redacted (see the module docstring)."""
+def configure_logging(level: int, fmt: str, secrets: SecretSource = tuple) -> None:
+    """``logging.basicConfig`` with every record redacted of the patterns and of what ``secrets()`` gives."""
     logging.basicConfig(level=level, format=fmt)
-    install_redaction()
+    install_redaction(secrets)
 
 
-def install_redaction() -> None:
-    """Redact every log record made in this process from now on (installed once)."""
+def install_redaction(secrets: SecretSource = tuple) -> None:
+    """Redact every log record made in this process from now on (installed once): the patterns, and the values
+    ``secrets()`` gives at each record (this call's source replaces an earlier one)."""
+    global _secret_source
+    _secret_source = secrets
     factory = logging.getLogRecordFactory()
     if not getattr(factory, "redacting", False):
         logging.setLogRecordFactory(_redacting(factory))
@@ -52,11 +63,8 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     return _OPENAI_KEY.sub(f"sk-{HIDDEN}", text)
 
 
-def configured_secrets() -> list[str]:
+def secrets_of(settings: Settings) -> list[str]:
     """The secret values of the settings: API key, admin password, credentials inside OPENAI_BASE_URL."""
-    from nianbao.settings import get_settings
-
-    settings = get_settings()
     found = [s.get_secret_value() for s in (settings.openai_api_key, settings.admin_password) if s is not None]
     found += _url_secrets(settings.openai_base_url or "")
     return [s for s in dict.fromkeys(found) if len(s) >= MIN_SECRET_LENGTH]
@@ -74,7 +82,7 @@ def _url_secrets(url: str) -> list[str]:
 def _redacting(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
     def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = factory(*args, **kwargs)
-        if getattr(_reentry, "active", False):  # a record logged while reading the settings
+        if getattr(_reentry, "active", False):  # a record logged while the source reads the settings
             return record
         _reentry.active = True
         try:
@@ -89,7 +97,7 @@ def _redacting(factory: Callable[..., logging.LogRecord]) -> Callable[..., loggi
 
 def _secrets() -> list[str]:
     try:
-        return configured_secrets()
+        return [s for s in dict.fromkeys(_secret_source()) if len(s) >= MIN_SECRET_LENGTH]
     except Exception:  # settings that do not validate: the patterns still apply
         return []
 

@@ -1,4 +1,7 @@
-"""One validated Settings object; nothing else in the product reads os.environ."""
+"""One validated Settings object; nothing else in the product reads os.environ.
+
+The shells (app.py through nianbao.usecases.container, the ``nianbao`` command) read it; every layer below is
+given the settings, or the values it needs, by its caller (tests/test_import_graph.py checks it)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from nianbao.readers import DEFAULT_LIMITS, MB, ReadLimits
 
 
 class Settings(BaseSettings):
@@ -52,11 +57,11 @@ class Settings(BaseSettings):
     chroma_port: int | None = Field(default=None, alias="CHROMA_PORT")
 
     admin_password: SecretStr | None = Field(default=None, alias="NIANBAO_ADMIN_PASSWORD")
-    max_file_mb: int = Field(default=20, alias="NIANBAO_MAX_FILE_MB")
+    max_file_mb: int = Field(default=DEFAULT_LIMITS.max_bytes // MB, alias="NIANBAO_MAX_FILE_MB")
     # A file whose reading takes longer is stopped (nianbao.readers.guard): its worker process is killed.
-    read_timeout: float = Field(default=60.0, gt=0, alias="NIANBAO_READ_TIMEOUT")
+    read_timeout: float = Field(default=DEFAULT_LIMITS.timeout, gt=0, alias="NIANBAO_READ_TIMEOUT")
     # The memory a read's worker process may take beyond its start (MB; 0: no ceiling): past it, the read stops.
-    read_memory_mb: int = Field(default=400, ge=0, alias="NIANBAO_READ_MEMORY_MB")
+    read_memory_mb: int = Field(default=DEFAULT_LIMITS.memory_mb, ge=0, alias="NIANBAO_READ_MEMORY_MB")
 
     @property
     def uses_llm(self) -> bool:
@@ -72,6 +77,11 @@ class Settings(BaseSettings):
     def local_llm_base_url(self) -> str:
         """The OpenAI-compatible endpoint of the local model's server (loopback only)."""
         return f"http://127.0.0.1:{self.local_llm_port}/v1"
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        """The limits of reading one file users hand us, for the readers and their guard."""
+        return ReadLimits(self.max_file_mb * MB, self.read_timeout, self.read_memory_mb)
 
     @property
     def uses_chroma_server(self) -> bool:

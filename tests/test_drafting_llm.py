@@ -13,7 +13,7 @@ import pytest
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from agents.draft import DraftChunk, LLMDrafter
-from agents.llm import LLMError, chat_model_from_settings
+from agents.llm import LLMError, RetryPolicy, chat_model_from_settings
 from agents.prompting import render
 from nianbao.checker import check_report
 from nianbao.drafting.marks import carried
@@ -30,6 +30,7 @@ from tests.fake_openai import FakeOpenAI, Reply, fake_openai
 
 REQ = TableId.REQUESTS
 AGENCY = "鹿邑县人民政府"
+QUICK_RETRIES = RetryPolicy(backoff=0.01, backoff_max=0.05)  # three retries, without the seconds of waiting
 # 一 goes to the model only for a subsection she gave facts for (here 依申请公开); the rest is the built-in drafter's.
 WORK = [
     WorkFact(about="依申请公开", text="今年规范了依申请公开办理流程"),
@@ -188,7 +189,7 @@ def test_a_server_error_gives_a_chinese_message_and_the_offline_draft(
     offline: Draft, cells: Report, seed: Report
 ) -> None:
     with fake_openai([Reply(status=500)]) as server:
-        drafter = LLMDrafter(model_for(server), ReportList([seed]))
+        drafter = LLMDrafter(model_for(server), ReportList([seed]), retry=QUICK_RETRIES)
         with pytest.raises(LLMError, match=r"大模型服务出错（HTTP 500，服务器错误），已重试 3 次"):
             drafter.draft_part(offline, "一", work=WORK)
         draft = drafter.draft_all(AGENCY, 2022, cells, None, WORK)

@@ -1,5 +1,6 @@
-"""NIANBAO_MAX_FILE_MB is the one size limit: every reader of reports and of facts files obeys it, above
-and below its default of 20 MB, in-process, through the time-limit guard and in the CLI.
+"""NIANBAO_MAX_FILE_MB is the one size limit: every reader of reports and of facts files obeys the limit its
+caller passes down from the settings (as the shells do), above and below its default of 20 MB, in-process,
+through the time-limit guard and in the CLI.
 
 Real files: the seed written as DOCX (and its cells as XLSX), padded to a chosen size with a stored media
 part that the readers skip, so that a file of 21 MB is read in milliseconds.
@@ -20,7 +21,7 @@ from nianbao.commands.cells import cells_csv
 from nianbao.errors import InvalidInputError, ReadFailure, ReportReadError
 from nianbao.intake import read_facts, read_facts_bytes, read_spreadsheet, read_spreadsheet_bytes
 from nianbao.model import Report
-from nianbao.readers import read_report, read_report_bytes
+from nianbao.readers import ReadLimits, read_report, read_report_bytes
 from nianbao.readers.guard import read_report_bytes_guarded, read_report_guarded
 from nianbao.settings import Settings, get_settings
 from nianbao.writers.docx import write_docx
@@ -28,17 +29,26 @@ from tests.conftest import SEED
 from tests.test_bad_input import nianbao
 
 MB = 1024 * 1024
+
+
+def configured() -> ReadLimits:
+    """The limits a shell passes down: this process's settings'."""
+    return get_settings().read_limits
+
+
 REPORT_READERS: dict[str, Callable[[Path], Report]] = {
-    "read_report": read_report,
-    "read_report_bytes": lambda path: read_report_bytes(path.read_bytes(), path.name),
-    "read_report_guarded": read_report_guarded,
-    "read_report_bytes_guarded": lambda path: read_report_bytes_guarded(path.read_bytes(), path.name),
+    "read_report": lambda path: read_report(path, configured().max_bytes),
+    "read_report_bytes": lambda path: read_report_bytes(path.read_bytes(), path.name, configured().max_bytes),
+    "read_report_guarded": lambda path: read_report_guarded(path, configured()),
+    "read_report_bytes_guarded": lambda path: read_report_bytes_guarded(path.read_bytes(), path.name, configured()),
 }
 FACTS_READERS: dict[str, Callable[[Path], object]] = {
-    "read_spreadsheet": read_spreadsheet,
-    "read_spreadsheet_bytes": lambda path: read_spreadsheet_bytes(path.read_bytes(), path.name),
-    "read_facts": read_facts,
-    "read_facts_bytes": lambda path: read_facts_bytes(path.read_bytes(), path.name),
+    "read_spreadsheet": lambda path: read_spreadsheet(path, max_bytes=configured().max_bytes),
+    "read_spreadsheet_bytes": lambda path: read_spreadsheet_bytes(
+        path.read_bytes(), path.name, max_bytes=configured().max_bytes
+    ),
+    "read_facts": lambda path: read_facts(path, max_bytes=configured().max_bytes),
+    "read_facts_bytes": lambda path: read_facts_bytes(path.read_bytes(), path.name, max_bytes=configured().max_bytes),
 }
 
 
@@ -120,10 +130,12 @@ def test_a_report_under_20_mb_is_refused_when_the_limit_is_lowered(reader, limit
     assert "文件太大（2.0 MB），超过 1 MB 的上限" in caught.value.message
 
 
-def test_a_limit_given_by_the_caller_still_wins(limit_mb, tmp_path) -> None:
+def test_the_readers_obey_their_caller_not_the_environment(limit_mb, tmp_path) -> None:
     path = seed_docx(tmp_path, 2 * MB)
-    limit_mb(1)
-    assert read_report(path, max_bytes=3 * MB).cells == read_report_guarded(path, max_bytes=3 * MB).cells
+    limit_mb(1)  # settings are read by the shells only: a reader given a limit, or none (20 MB), never looks
+    given = ReadLimits(max_bytes=3 * MB)
+    assert read_report(path, max_bytes=3 * MB).cells == read_report_guarded(path, given).cells
+    assert read_report(path).cells == read_report_guarded(path).cells == read_report(SEED).cells
 
 
 # ---- facts files (this year's figures) --------------------------------------------------------------

@@ -178,3 +178,68 @@ def test_no_layer_imports_a_layer_above_it(lower: int) -> None:
         if layer(target) > lower
     ]
     assert upward == []
+
+
+# ---- settings are read at the top and passed down ----------------------------------------------------------
+
+# Who may read this process's settings: their own module, the composition root of the use cases, the CLI.
+READS_SETTINGS = ("nianbao.settings", "nianbao.usecases.container", "nianbao.cli", "nianbao.commands")
+SETTINGS_CALLS = {"get_settings", "Settings", "getenv"}  # and any use of os.environ
+
+
+def is_entry_main(node: ast.AST, tree: ast.Module) -> bool:
+    """``def main`` of a module run as ``python -m`` (it has ``if __name__ == "__main__":``): a shell of its own."""
+    return (
+        isinstance(node, ast.FunctionDef)
+        and node.name == "main"
+        and any(isinstance(top, ast.If) and "__main__" in ast.unparse(top.test) for top in tree.body)
+    )
+
+
+def reads_settings(node: ast.AST) -> bool:
+    if isinstance(node, ast.Call):
+        return (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) in SETTINGS_CALLS
+    return isinstance(node, ast.Attribute) and node.attr == "environ"
+
+
+def settings_read_in(module: str) -> list[str]:
+    """Where ``module`` reads the settings itself (line: code), outside a ``python -m`` entry's main."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    skipped = {id(inner) for node in ast.walk(tree) if is_entry_main(node, tree) for inner in ast.walk(node)}
+    found = [node for node in ast.walk(tree) if id(node) not in skipped and reads_settings(node)]
+    return [f"{node.lineno}: {ast.unparse(node)}" for node in sorted(found, key=lambda n: (n.lineno, n.col_offset))]
+
+
+def test_nothing_below_the_shells_and_the_composition_root_reads_the_settings() -> None:
+    readers = {
+        module: settings_read_in(module)
+        for module in MODULES
+        if not (module == "app" or module.startswith(READS_SETTINGS)) and settings_read_in(module)
+    }
+    assert readers == {}
+
+
+PROBE = """import os
+from nianbao.settings import Settings, get_settings
+
+def limit():
+    return get_settings().max_file_mb
+
+def fresh():
+    return Settings().data_dir, os.environ["HOME"], os.getenv("HOME")
+
+def main():
+    return get_settings()
+"""
+
+
+@pytest.mark.parametrize("run_as_main", [False, True])
+def test_the_settings_check_sees_every_way_of_reading_them(tmp_path: Path, run_as_main: bool) -> None:
+    MODULES["probe"] = tmp_path / "probe.py"
+    MODULES["probe"].write_text(PROBE + ('if __name__ == "__main__":\n    main()\n' if run_as_main else ""))
+    try:
+        found = settings_read_in("probe")
+    finally:
+        del MODULES["probe"]
+    in_main = [] if run_as_main else ["11: get_settings()"]
+    assert found == ["5: get_settings()", "8: Settings()", "8: os.environ", "8: os.getenv('HOME')", *in_main]

@@ -12,7 +12,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from pydantic import Field
 
 from agents.extract import ExtractedFigures, extract_with_llm, propose_from_message
-from agents.llm import LLMError, chat_model_from_settings
+from agents.llm import LLMError, RetryPolicy, chat_model_from_settings
 from agents.prompting import render
 from nianbao.errors import InvalidInputError
 from nianbao.intake import Origin
@@ -165,7 +165,7 @@ def test_a_server_error_is_a_chinese_llm_error() -> None:
         model = chat_model_from_settings(settings, timeout=10, max_retries=0)
         assert model is not None
         with pytest.raises(LLMError, match="大模型服务出错"):
-            extract_with_llm(MESSAGE, model)
+            extract_with_llm(MESSAGE, model, retry=RetryPolicy(backoff=0.01, backoff_max=0.05))
 
 
 def test_each_llm_cell_keeps_the_span_of_the_words_it_quotes() -> None:

@@ -36,7 +36,7 @@ from nianbao.intake import (
 from nianbao.intake.spreadsheet import SHEET_ADVICE
 from nianbao.kb.ingest import Prepared, PrepareFailure, prepare_all
 from nianbao.model import Report
-from nianbao.readers import read_report, read_report_bytes
+from nianbao.readers import DEFAULT_LIMITS, ReadLimits, read_report, read_report_bytes
 from nianbao.readers.guard import ReadGuard, read_report_bytes_guarded, read_report_guarded
 from nianbao.settings import get_settings
 from nianbao.writers.docx import write_docx
@@ -134,18 +134,18 @@ def test_the_next_read_after_a_timeout_works_in_a_new_worker(guard: ReadGuard) -
 
 def test_a_real_file_with_a_tiny_limit_times_out_and_names_the_file() -> None:
     with pytest.raises(ReportReadError) as caught:
-        read_report_guarded(PDF, timeout=0.001)
+        read_report_guarded(PDF, ReadLimits(timeout=0.001))
     assert caught.value.reason is ReadFailure.TIMEOUT
     assert "huaian_2024.pdf" in caught.value.message and "0.001 秒" in caught.value.message
     assert read_report_guarded(PDF) == read_report(PDF)
 
 
-def test_the_limit_comes_from_nianbao_read_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_limit_the_shells_pass_down_is_nianbao_read_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NIANBAO_READ_TIMEOUT", "0.001")
     get_settings.cache_clear()
     try:
         with pytest.raises(ReportReadError) as caught:
-            read_report_bytes_guarded(PDF.read_bytes(), "huaian_2024.pdf")
+            read_report_bytes_guarded(PDF.read_bytes(), "huaian_2024.pdf", get_settings().read_limits)
     finally:
         get_settings.cache_clear()
     assert caught.value.reason is ReadFailure.TIMEOUT
@@ -192,11 +192,11 @@ def test_a_file_over_the_size_limit_gives_the_same_error(tmp_path: Path) -> None
     with pytest.raises(ReportReadError) as direct:
         read_report_bytes(_seed_bytes(), "seed.txt", max_bytes=1000)
     with pytest.raises(ReportReadError) as guarded:
-        read_report_bytes_guarded(_seed_bytes(), "seed.txt", max_bytes=1000)
+        read_report_bytes_guarded(_seed_bytes(), "seed.txt", ReadLimits(max_bytes=1000))
     assert guarded.value.reason is direct.value.reason is ReadFailure.TOO_LARGE
     assert guarded.value.message == direct.value.message
     with pytest.raises(ReportReadError) as by_path:
-        read_report_guarded(SEED, max_bytes=1000)
+        read_report_guarded(SEED, ReadLimits(max_bytes=1000))
     assert by_path.value.message == direct.value.message
 
 
@@ -377,19 +377,12 @@ def test_cli_check_json_names_timeout_as_the_reason() -> None:
     assert reasons == ["timeout", "timeout"]
 
 
-def test_knowledge_base_preparation_turns_a_timeout_into_a_failure_of_that_file(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_knowledge_base_preparation_turns_a_timeout_into_a_failure_of_that_file(tmp_path: Path) -> None:
     few = [tmp_path / "a.pdf"]
     many = [tmp_path / f"{i}.pdf" for i in range(8)]  # enough for the process pool
     for path in few + many:
         path.write_bytes(PDF.read_bytes())
-    monkeypatch.setenv("NIANBAO_READ_TIMEOUT", "0.001")
-    get_settings.cache_clear()
-    try:
-        results = list(prepare_all(few + many, 20 * 1024 * 1024, None, None, None))
-    finally:
-        get_settings.cache_clear()
+    results = list(prepare_all(few + many, ReadLimits(timeout=0.001), None, None, None))
     assert all(isinstance(r, PrepareFailure) and r.reason is ReadFailure.TIMEOUT for r in results)
     assert [r.path for r in results] == few + many
 
@@ -398,7 +391,7 @@ def test_knowledge_base_preparation_reads_many_files_through_the_guard(tmp_path:
     many = [tmp_path / f"{i}.txt" for i in range(8)]
     for path in many:
         path.write_bytes(_seed_bytes())
-    results = list(prepare_all(many, 20 * 1024 * 1024, None, None, None))
+    results = list(prepare_all(many, DEFAULT_LIMITS, None, None, None))
     assert all(isinstance(r, Prepared) and r.report.cells == read_report(SEED).cells for r in results)
 
 
@@ -471,17 +464,10 @@ def test_a_facts_file_that_overruns_the_limit_is_stopped_with_a_chinese_timeout_
 
 
 @pytest.mark.parametrize("reader", sorted(GUARDED_FACTS_READERS))
-def test_a_real_facts_file_with_a_tiny_limit_times_out_and_names_the_file(
-    reader: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_real_facts_file_with_a_tiny_limit_times_out_and_names_the_file(reader: str) -> None:
     guarded, _direct = GUARDED_FACTS_READERS[reader]
-    monkeypatch.setenv("NIANBAO_READ_TIMEOUT", "0.001")
-    get_settings.cache_clear()
-    try:
-        with pytest.raises(ReportReadError) as caught:
-            guarded(_cells_csv(100), "cells_2022.csv")
-    finally:
-        get_settings.cache_clear()
+    with pytest.raises(ReportReadError) as caught:
+        guarded(_cells_csv(100), "cells_2022.csv", limits=ReadLimits(timeout=0.001))
     assert caught.value.reason is ReadFailure.TIMEOUT
     assert "cells_2022.csv" in caught.value.message and "0.001 秒" in caught.value.message
     assert "另存为 .xlsx 或 CSV" in caught.value.message

@@ -27,7 +27,7 @@ from nianbao.cli import main
 from nianbao.commands.cells import cells_csv
 from nianbao.drafting.example import example_next_year
 from nianbao.drafts import DraftStore
-from nianbao.logs import HIDDEN, install_redaction, redact
+from nianbao.logs import HIDDEN, install_redaction, redact, secrets_of
 from nianbao.readers import read_report
 from nianbao.settings import Settings, get_settings
 from nianbao.usecases.container import session_use_cases
@@ -360,7 +360,7 @@ def test_redaction_hides_a_credential_it_was_not_told_about(text):
 def test_a_logged_traceback_quoting_the_base_url_is_redacted(secrets_set, monkeypatch, caplog):
     url = f"https://proxy-user:{URL_SECRET}@llm.example.com/v1"
     use_llm(monkeypatch, url)
-    install_redaction()
+    install_redaction(lambda: secrets_of(get_settings()))
     try:
         raise ConnectionError(f"cannot reach {url} with key {API_KEY}")
     except ConnectionError:
@@ -372,7 +372,7 @@ def test_a_logged_traceback_quoting_the_base_url_is_redacted(secrets_set, monkey
 LOGGING_LIKE_THE_APP = """
 import logging, sys
 import openai
-from nianbao.logs import configure_logging
+from nianbao.usecases.container import configure_logging
 
 configure_logging(logging.INFO, "%(asctime)s %(levelname)s %(name)s: %(message)s")  # as app.py does
 client = openai.OpenAI(api_key="sk-not-the-canary", base_url=sys.argv[1], max_retries=0)

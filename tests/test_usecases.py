@@ -26,7 +26,7 @@ def test_the_use_cases_use_the_settings_handed_in_not_the_process_ones(tmp_path:
     settings = offline_settings(tmp_path / "mine", NIANBAO_MAX_FILE_MB="1")
     cases = compose(settings)
     assert cases.models.settings is settings and not cases.models.uses_llm
-    assert cases.reviewing.max_bytes == 1024 * 1024
+    assert cases.reviewing.settings.read_limits.max_bytes == 1024 * 1024
     assert cases.models.kb_label() == f"本地文件夹：{tmp_path / 'mine'}"
     with pytest.raises(ReportReadError) as raised:
         cases.reviewing.read_upload(b"x" * (1024 * 1024 + 1), "big.txt")

@@ -10,6 +10,7 @@ import sys
 from nianbao.commands import COMMANDS
 from nianbao.model import Report
 from nianbao.readers.guard import read_report_guarded
+from nianbao.settings import get_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -19,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    report = read_report_guarded(args.file)
+    report = read_report_guarded(args.file, get_settings().read_limits)
     sys.stdout.write(cells_csv(report))
     unread = sum(1 for cell in report.cells if cell.unread)
     if unread:

@@ -12,6 +12,7 @@ from nianbao.commands import COMMANDS
 from nianbao.errors import ReportReadError
 from nianbao.model import Finding, Report, Severity
 from nianbao.readers.guard import read_report_guarded
+from nianbao.settings import get_settings
 
 EXIT_OK, EXIT_RULE_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -25,11 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    previous = read_report_guarded(args.previous) if args.previous else None
+    limits = get_settings().read_limits
+    previous = read_report_guarded(args.previous, limits) if args.previous else None
     status = EXIT_OK
     for path in args.files:
         try:
-            report = read_report_guarded(path)
+            report = read_report_guarded(path, limits)
         except ReportReadError as e:
             _print_unreadable(path, e, args.json)
             status = EXIT_UNREADABLE

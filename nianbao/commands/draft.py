@@ -22,6 +22,7 @@ from nianbao.drafting.verify import report_wrong_figures
 from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.localmodel import local_server
 from nianbao.model import Report
+from nianbao.readers import ReadLimits
 from nianbao.readers.guard import read_report_guarded
 from nianbao.settings import Settings, get_settings
 from nianbao.usecases import components
@@ -65,11 +66,12 @@ def run(args: argparse.Namespace) -> int:
     writer = _writer(args.out)
     settings = command_settings(get_settings(), args.llm, args.kb)
     source = report_source(settings, args.kb, args.previous)
-    cells, facts = this_years_cells(args.facts, args.agency, args.year, source), dict(_file_facts(args.facts))
+    limits = settings.read_limits
+    cells, facts = this_years_cells(args.facts, args.agency, args.year, source, limits), dict(_file_facts(args.facts))
     facts.update(parse_fact(f) for f in args.fact)
     if args.llm:
         _start_local_model(settings)
-    work = [fact for path in args.work for fact in work_notes(path)]
+    work = [fact for path in args.work for fact in work_notes(path, limits)]
     draft = compose(settings, source).drafting.draft_report(args.agency, args.year, cells, facts, work)
     previous = source.latest_report(args.agency, args.year)
     result = check_report(draft.report, previous, facts_for_rules(facts))
@@ -96,28 +98,30 @@ def command_settings(settings: Settings, llm: bool, kb_dir: str | None) -> Setti
 def report_source(settings: Settings, kb_dir: str | None, previous: list[str]) -> ReportSource:
     """Past reports: the files given, else the knowledge base, else the reference reports in corpus/."""
     if previous:
-        return ReportList(read_report_guarded(path) for path in previous)
-    return components.report_source(settings) if kb_dir else components.corpus_source()
+        return ReportList(read_report_guarded(path, settings.read_limits) for path in previous)
+    return components.report_source(settings) if kb_dir else components.corpus_source(settings)
 
 
-def this_years_cells(path: str, agency: str, year: int, source: ReportSource) -> Report:
+def this_years_cells(path: str, agency: str, year: int, source: ReportSource, limits: ReadLimits) -> Report:
     """The cells from the facts file, 上年结转 from last year's report when the file does not give it."""
-    report, note = cells_from_file(path, agency, year, source.latest_report(agency, year))
+    report, note = cells_from_file(path, agency, year, source.latest_report(agency, year), limits)
     if note:
         print(note, file=sys.stderr)
     return report
 
 
-def work_notes(path: str) -> list[WorkFact]:
-    """The facts of a --work file, read in a worker (a 工作总结 may be a large DOCX or PDF)."""
+def work_notes(path: str, limits: ReadLimits) -> list[WorkFact]:
+    """The facts of a --work file, read in a worker within the read limits (a 工作总结 may be a large DOCX or PDF)."""
     from nianbao.drafting.interview import read_notes
+    from nianbao.readers import check_size
     from nianbao.readers.guard import run_guarded
 
     try:
+        check_size(Path(path).stat().st_size, limits.max_bytes)  # before the whole file is in memory
         data = Path(path).read_bytes()
     except OSError as e:
         raise InvalidInputError(f"无法读取工作情况文件“{path}”：{e.strerror or e}") from e
-    return list(run_guarded(read_notes, data, Path(path).name))
+    return list(run_guarded(read_notes, data, Path(path).name, limits.max_bytes, limits=limits))
 
 
 def _file_facts(path: str) -> dict[str, FactValue]:

@@ -278,11 +278,12 @@ def plan_for(source: ReportSource | None, agency: str, year: int, place: str = "
     return Plan(questions=questions(topics, problems, subsections), suggestions=suggestions)
 
 
-def document_text(data: bytes, name: str) -> str:
-    """The text of an uploaded 工作总结 or 工作要点 (DOCX, TXT or PDF), line by line."""
-    from nianbao.readers import check_size, max_file_bytes, read_document
+def document_text(data: bytes, name: str, max_bytes: int | None = None) -> str:
+    """The text of an uploaded 工作总结 or 工作要点 (DOCX, TXT or PDF), line by line, within ``max_bytes``
+    (NIANBAO_MAX_FILE_MB's default when not given)."""
+    from nianbao.readers import DEFAULT_LIMITS, check_size, read_document
 
-    check_size(len(data), max_file_bytes())
+    check_size(len(data), DEFAULT_LIMITS.max_bytes if max_bytes is None else max_bytes)
     return read_document(data, name).text
 
 
@@ -306,10 +307,11 @@ def facts_from_notes(text: str, source: str) -> list[WorkFact]:
     return [WorkFact(about=classify(item), text=without_label(item), source=source) for item in items_of(text)]
 
 
-def read_notes(data: bytes, name: str) -> list[WorkFact]:
+def read_notes(data: bytes, name: str, max_bytes: int | None = None) -> list[WorkFact]:
     """Work notes from a file: plain text as written, or a 工作总结 (DOCX/PDF) read for what was done."""
+    text = document_text(data, name, max_bytes)
     if name.lower().endswith((".docx", ".pdf")):
         state = Interview()
-        propose_from_document(state, document_text(data, name), name)
+        propose_from_document(state, text, name)
         return [fact.model_copy(update={"chosen": True}) for fact in state.offered]
-    return facts_from_notes(document_text(data, name), name)
+    return facts_from_notes(text, name)

@@ -11,28 +11,35 @@ from pathlib import Path
 from nianbao.errors import InvalidInputError, ReportReadError
 from nianbao.intake.extractor import Extraction, extract
 from nianbao.intake.spreadsheet import check_file_size, load_file, read_guarded, read_spreadsheet_bytes
+from nianbao.readers import DEFAULT_LIMITS, ReadLimits
 from nianbao.schema import ReportFormat
 
 
-def read_facts(path: str | Path, fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
+def read_facts(
+    path: str | Path, fmt: ReportFormat = ReportFormat.F2021, max_bytes: int = DEFAULT_LIMITS.max_bytes
+) -> Extraction:
     """The figures a file gives; InvalidInputError (Chinese) when it cannot be read."""
     path = Path(path)
-    return read_facts_bytes(load_file(path, "数据文件"), path.name, fmt)
+    return read_facts_bytes(load_file(path, "数据文件", max_bytes), path.name, fmt, max_bytes)
 
 
-def read_facts_guarded(path: str | Path, fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
-    """``read_facts`` in a worker process, stopped after NIANBAO_READ_TIMEOUT seconds (nianbao.readers.guard)."""
+def read_facts_guarded(
+    path: str | Path, fmt: ReportFormat = ReportFormat.F2021, limits: ReadLimits = DEFAULT_LIMITS
+) -> Extraction:
+    """``read_facts`` in a worker process, within ``limits`` (nianbao.readers.guard)."""
     path = Path(path)
-    return read_facts_bytes_guarded(load_file(path, "数据文件"), path.name, fmt)
+    return read_facts_bytes_guarded(load_file(path, "数据文件", limits.max_bytes), path.name, fmt, limits)
 
 
-def read_facts_bytes_guarded(data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021) -> Extraction:
-    """``read_facts_bytes`` in a worker process, stopped after NIANBAO_READ_TIMEOUT seconds."""
-    return read_guarded(read_facts_bytes, data, name, fmt, "数据文件")
+def read_facts_bytes_guarded(
+    data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021, limits: ReadLimits = DEFAULT_LIMITS
+) -> Extraction:
+    """``read_facts_bytes`` in a worker process, within ``limits``."""
+    return read_guarded(read_facts_bytes, data, name, fmt, "数据文件", limits)
 
 
 def read_facts_bytes(
-    data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021, max_bytes: int | None = None
+    data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021, max_bytes: int = DEFAULT_LIMITS.max_bytes
 ) -> Extraction:
     """The figures of a file given as bytes: a spreadsheet when it looks like one, else sentences."""
     check_file_size(len(data), name, "数据文件", max_bytes)

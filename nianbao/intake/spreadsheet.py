@@ -24,7 +24,7 @@ from nianbao.intake.by_applicant import applicant_rows_changes
 from nianbao.intake.changes import CellChange
 from nianbao.model import Report, blank_cells
 from nianbao.numerals import normalize_digits
-from nianbao.readers import max_file_bytes
+from nianbao.readers import DEFAULT_LIMITS, ReadLimits
 from nianbao.readers.document import Line, clean
 from nianbao.readers.tables import is_value_token, parse_value, place_table_lines
 from nianbao.schema import PART_TITLE_VARIANTS, REQUEST_COLUMNS, ReportFormat, TableId, addresses, row_spec
@@ -49,46 +49,50 @@ class SheetIntake(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
-def read_spreadsheet(path: str | Path, fmt: ReportFormat = ReportFormat.F2021) -> SheetIntake:
+def read_spreadsheet(
+    path: str | Path, fmt: ReportFormat = ReportFormat.F2021, max_bytes: int = DEFAULT_LIMITS.max_bytes
+) -> SheetIntake:
     """Read an XLSX or CSV file of figures; InvalidInputError (Chinese) when it cannot be used."""
     path = Path(path)
-    return read_spreadsheet_bytes(load_file(path, "表格文件"), path.name, fmt)
+    return read_spreadsheet_bytes(load_file(path, "表格文件", max_bytes), path.name, fmt, max_bytes)
 
 
-def load_file(path: Path, what: str) -> bytes:
+def load_file(path: Path, what: str, max_bytes: int = DEFAULT_LIMITS.max_bytes) -> bytes:
     """The bytes of a file within the size limit (NIANBAO_MAX_FILE_MB); InvalidInputError (Chinese) if not."""
     try:
-        check_file_size(path.stat().st_size, path.name, what)
+        check_file_size(path.stat().st_size, path.name, what, max_bytes)
         return path.read_bytes()
     except OSError as e:
         raise InvalidInputError(f"无法打开{what}“{path.name}”：文件不存在或无法读取。") from e
 
 
-def check_file_size(size: int, name: str, what: str, max_bytes: int | None = None) -> None:
-    """InvalidInputError when a file is larger than ``max_bytes`` (default NIANBAO_MAX_FILE_MB, as for reports)."""
-    limit = max_file_bytes() if max_bytes is None else max_bytes
-    if size > limit:
-        mb = f"{limit / 1024 / 1024:.2f}".rstrip("0").rstrip(".")
+def check_file_size(size: int, name: str, what: str, max_bytes: int = DEFAULT_LIMITS.max_bytes) -> None:
+    """InvalidInputError when a file is larger than ``max_bytes`` (NIANBAO_MAX_FILE_MB, as for reports)."""
+    if size > max_bytes:
+        mb = f"{max_bytes / 1024 / 1024:.2f}".rstrip("0").rstrip(".")
         raise InvalidInputError(f"{what}“{name}”太大（{size / 1024 / 1024:.1f} MB），超过 {mb} MB 的上限。")
 
 
-def read_spreadsheet_bytes_guarded(data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021) -> SheetIntake:
-    """``read_spreadsheet_bytes`` in a worker process, stopped after NIANBAO_READ_TIMEOUT seconds (for uploads)."""
-    return read_guarded(read_spreadsheet_bytes, data, name, fmt, "表格文件")
+def read_spreadsheet_bytes_guarded(
+    data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021, limits: ReadLimits = DEFAULT_LIMITS
+) -> SheetIntake:
+    """``read_spreadsheet_bytes`` in a worker process, within ``limits`` (for uploads)."""
+    return read_guarded(read_spreadsheet_bytes, data, name, fmt, "表格文件", limits)
 
 
-def read_guarded(read: Callable[..., T], data: bytes, name: str, fmt: ReportFormat, what: str) -> T:
-    """``read(data, name, fmt, max_bytes)`` in a worker process (nianbao.readers.guard), stopped after
-    NIANBAO_READ_TIMEOUT seconds; a file over the size limit is refused before it is sent there."""
+def read_guarded(
+    read: Callable[..., T], data: bytes, name: str, fmt: ReportFormat, what: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> T:
+    """``read(data, name, fmt, max_bytes)`` in a worker process (nianbao.readers.guard), within ``limits``; a file
+    over the size limit is refused before it is sent there."""
     from nianbao.readers.guard import run_guarded
 
-    limit = max_file_bytes()  # this process's setting, passed on to the worker
-    check_file_size(len(data), name, what, limit)
-    return run_guarded(read, data, name, fmt, limit, advice=SHEET_ADVICE)
+    check_file_size(len(data), name, what, limits.max_bytes)
+    return run_guarded(read, data, name, fmt, limits.max_bytes, limits=limits, advice=SHEET_ADVICE)
 
 
 def read_spreadsheet_bytes(
-    data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021, max_bytes: int | None = None
+    data: bytes, name: str = "", fmt: ReportFormat = ReportFormat.F2021, max_bytes: int = DEFAULT_LIMITS.max_bytes
 ) -> SheetIntake:
     """The figures of a spreadsheet given as bytes (XLSX by content, otherwise CSV text)."""
     check_file_size(len(data), name, "表格文件", max_bytes)

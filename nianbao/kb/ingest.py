@@ -39,6 +39,7 @@ from nianbao.kb.embeddings import HashingEmbedder
 from nianbao.kb.lexical import tokenize
 from nianbao.kb.models import MissingReportInfoError
 from nianbao.model import Finding, Report
+from nianbao.readers import ReadLimits
 from nianbao.readers.guard import read_report_guarded
 
 logger = logging.getLogger(__name__)
@@ -80,11 +81,11 @@ def embedding_text(agency: str, year: int, chunk: ChunkText) -> str:
 
 
 def prepare_file(
-    path: Path, max_bytes: int, agency: str | None, year: int | None, local_dimension: int | None
+    path: Path, limits: ReadLimits, agency: str | None, year: int | None, local_dimension: int | None
 ) -> Prepared | PrepareFailure:
     """Read, check, chunk, tokenise and embed one file (the local embedding only); failures as data."""
     try:
-        return _prepare(Path(path), max_bytes, agency, year, local_dimension)
+        return _prepare(Path(path), limits, agency, year, local_dimension)
     except ReportReadError as e:
         return PrepareFailure(Path(path), type(e), e.message, e.reason)
     except NianbaoError as e:
@@ -96,8 +97,8 @@ def prepare_file(
         return PrepareFailure(Path(path), ReportReadError, message, ReadFailure.DAMAGED)
 
 
-def _prepare(path: Path, max_bytes: int, agency: str | None, year: int | None, dimension: int | None) -> Prepared:
-    report = read_report_guarded(path, max_bytes)
+def _prepare(path: Path, limits: ReadLimits, agency: str | None, year: int | None, dimension: int | None) -> Prepared:
+    report = read_report_guarded(path, limits)
     data = path.read_bytes()
     resolve_identity(report, agency, year)
     chunks = chunk_report(report)
@@ -127,10 +128,10 @@ def resolve_identity(report: Report, agency: str | None, year: int | None) -> No
 
 
 def prepare_all(
-    paths: list[Path], max_bytes: int, agency: str | None, year: int | None, local_dimension: int | None
+    paths: list[Path], limits: ReadLimits, agency: str | None, year: int | None, local_dimension: int | None
 ) -> Iterator[Prepared | PrepareFailure]:
     """Prepared files in the order given; in worker processes when there are many and several CPUs."""
-    args = (max_bytes, agency, year, local_dimension)
+    args = (limits, agency, year, local_dimension)
     workers = min(os.cpu_count() or 1, 4)
     if len(paths) < PARALLEL_FROM or workers < 2:
         yield from (prepare_file(p, *args) for p in paths)

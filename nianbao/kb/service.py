@@ -130,12 +130,11 @@ class KnowledgeBase:
         require_admin(self.settings, password)
         files = expand_paths(paths)
         dimension = self.embedder.dimension if isinstance(self.embedder, HashingEmbedder) else None
-        max_bytes = self.settings.max_file_mb * 1024 * 1024
         batch = _Batch(self._records())
         known = {p: batch.by_hash[h] for p in files if (h := file_hash(p)) in batch.by_hash}
         fresh = [p for p in files if p not in known]
         results: builtins.list[AddResult] = [_duplicate(p, stored) for p, stored in known.items()]
-        for item in prepare_all(fresh, max_bytes, agency, year, dimension):
+        for item in prepare_all(fresh, self.settings.read_limits, agency, year, dimension):
             try:
                 results.append(self._admit(item, batch, replace))
             except NianbaoError as e:

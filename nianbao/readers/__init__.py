@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -10,30 +11,35 @@ from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.model import Report
 from nianbao.readers.document import Document
 
-
-def max_file_bytes() -> int:
-    """The size limit of one file: NIANBAO_MAX_FILE_MB (20 by default), the one limit for every reader."""
-    from nianbao.settings import get_settings
-
-    return get_settings().max_file_mb * 1024 * 1024
+MB = 1024 * 1024
 
 
-def read_report(path: str | Path, max_bytes: int | None = None) -> Report:
-    """Read a report file; ReportReadError (with a Chinese message) when it cannot be read.
+@dataclass(frozen=True)
+class ReadLimits:
+    """What reading one file may take: its size, its time, and its worker's memory beyond its start (MB; 0: no
+    ceiling). The defaults are those of NIANBAO_MAX_FILE_MB, NIANBAO_READ_TIMEOUT and NIANBAO_READ_MEMORY_MB;
+    the shells pass the configured ones down (``Settings.read_limits``)."""
 
-    ``max_bytes`` defaults to the configured limit (``max_file_bytes``).
-    """
+    max_bytes: int = 20 * MB
+    timeout: float = 60.0
+    memory_mb: int = 400
+
+
+DEFAULT_LIMITS = ReadLimits()
+
+
+def read_report(path: str | Path, max_bytes: int = DEFAULT_LIMITS.max_bytes) -> Report:
+    """Read a report file; ReportReadError (with a Chinese message) when it cannot be read."""
     path = Path(path)
-    max_bytes = max_file_bytes() if max_bytes is None else max_bytes
     data = _load(path, max_bytes)
     return read_report_bytes(data, path.name, max_bytes)
 
 
-def read_report_bytes(data: bytes, name: str = "", max_bytes: int | None = None) -> Report:
+def read_report_bytes(data: bytes, name: str = "", max_bytes: int = DEFAULT_LIMITS.max_bytes) -> Report:
     """Read a report from its bytes; ``name`` is only used in messages and as the source."""
     from nianbao.readers.parse import parse_document
 
-    check_size(len(data), max_file_bytes() if max_bytes is None else max_bytes)
+    check_size(len(data), max_bytes)
     return parse_document(read_document(data, name))
 
 

@@ -4,14 +4,16 @@ The readers bound their work by size and element caps, and the PDF reader checks
 pages; but a pathology inside C code (lxml, a regular expression) cannot be interrupted in-process.
 So where users hand us files (the CLI commands, the app's uploads, the knowledge base's add), reports
 are read with ``read_report_guarded`` / ``read_report_bytes_guarded``: ``read_report_bytes`` runs in a
-worker process, and a worker that has not answered within NIANBAO_READ_TIMEOUT seconds is killed and
+worker process, and a worker that has not answered within the time limit is killed and
 the caller gets ReportReadError(TIMEOUT) with a Chinese message naming the file and the limit. A worker's
-address space is capped at its size at start plus NIANBAO_READ_MEMORY_MB: an allocation past it is
+address space is capped at its size at start plus its memory limit: an allocation past it is
 ReportReadError(MEMORY). A worker that dies (killed by the OS) is ReportReadError(CRASHED). The reader's
 own errors come back as data (ErrorRecord) and are raised again with the same reason and message; what
 a library raises for a file it did not expect (an AttributeError deep in python-docx …) comes back as
 ReportReadError(DAMAGED) naming the file, never as a traceback. Other files users hand
 us (this year's figures as XLSX/CSV, ``nianbao.intake``) are read the same way, by ``run_guarded``.
+The limits (``ReadLimits``: size, time, memory) are the caller's: the shells pass the configured ones
+(NIANBAO_MAX_FILE_MB, NIANBAO_READ_TIMEOUT, NIANBAO_READ_MEMORY_MB) down; the defaults are theirs.
 
 Workers are kept and reused (a read costs a round trip over a pipe, not a process start), at most
 ``max_workers`` of them, one per read in progress, so several app sessions read at once. A worker is
@@ -45,7 +47,7 @@ from typing import Any, TypeVar
 
 from nianbao.errors import ErrorRecord, NianbaoError, ReadFailure, ReportReadError
 from nianbao.model import Report
-from nianbao.readers import _load, max_file_bytes, read_report_bytes
+from nianbao.readers import DEFAULT_LIMITS, ReadLimits, _load, read_report_bytes
 
 log = logging.getLogger(__name__)
 
@@ -74,33 +76,32 @@ _READY = "ready"
 _TAKEN = "taken"
 
 
-def read_report_guarded(path: str | Path, max_bytes: int | None = None, timeout: float | None = None) -> Report:
-    """``read_report`` in a worker process, stopped after ``timeout`` seconds (default NIANBAO_READ_TIMEOUT).
-
-    ``max_bytes`` defaults to NIANBAO_MAX_FILE_MB (``max_file_bytes``), as in ``read_report``.
-    """
+def read_report_guarded(path: str | Path, limits: ReadLimits = DEFAULT_LIMITS) -> Report:
+    """``read_report`` in a worker process, within ``limits`` (size, time, the worker's memory)."""
     path = Path(path)
-    max_bytes = max_file_bytes() if max_bytes is None else max_bytes
-    data = _load(path, max_bytes)
-    return read_report_bytes_guarded(data, path.name, max_bytes, timeout)
+    data = _load(path, limits.max_bytes)
+    return read_report_bytes_guarded(data, path.name, limits)
 
 
-def read_report_bytes_guarded(
-    data: bytes, name: str = "", max_bytes: int | None = None, timeout: float | None = None
-) -> Report:
-    """``read_report_bytes`` in a worker process, stopped after ``timeout`` seconds (default NIANBAO_READ_TIMEOUT)."""
-    return default_guard().read_bytes(data, name, max_bytes, timeout)
+def read_report_bytes_guarded(data: bytes, name: str = "", limits: ReadLimits = DEFAULT_LIMITS) -> Report:
+    """``read_report_bytes`` in a worker process, within ``limits`` (size, time, the worker's memory)."""
+    return default_guard(limits.memory_mb).read_bytes(data, name, limits.max_bytes, limits.timeout)
 
 
 def run_guarded(
-    function: Callable[..., T], data: bytes, name: str, *args: Any, timeout: float | None = None, advice: str = ""
+    function: Callable[..., T],
+    data: bytes,
+    name: str,
+    *args: Any,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    advice: str = "",
 ) -> T:
-    """``function(data, name, *args)`` in a worker process, stopped after ``timeout`` seconds (NIANBAO_READ_TIMEOUT).
+    """``function(data, name, *args)`` in a worker process, stopped after ``limits.timeout`` seconds.
 
     ``function`` must be importable by the worker (a module-level function) and its result picklable; a
     NianbaoError it raises comes back with its type and message. ``advice`` ends the message of a timeout.
     """
-    return default_guard().run(function, data, name, *args, timeout=timeout, advice=advice)
+    return default_guard(limits.memory_mb).run(function, data, name, *args, timeout=limits.timeout, advice=advice)
 
 
 def timeout_error(name: str, limit: float, advice: str = REPORT_ADVICE) -> ReportReadError:
@@ -150,20 +151,23 @@ class ReadGuard:
         max_workers: int = 2,
         start_method: str | None = None,
         reader: Reader = read_report_bytes,
-        memory_mb: int | None = None,
+        memory_mb: int = DEFAULT_LIMITS.memory_mb,
     ):
         self.max_workers = max_workers
         self.start_method = start_method  # None: "fork" with a single thread, else "forkserver"
         self.reader = reader
-        self.memory_mb = _read_memory_mb() if memory_mb is None else memory_mb  # 0: no ceiling
+        self.memory_mb = memory_mb  # 0: no ceiling
         self._reset()
 
     def read_bytes(
-        self, data: bytes, name: str = "", max_bytes: int | None = None, timeout: float | None = None
+        self,
+        data: bytes,
+        name: str = "",
+        max_bytes: int = DEFAULT_LIMITS.max_bytes,
+        timeout: float = DEFAULT_LIMITS.timeout,
     ) -> Report:
         """The report in ``data``; ReportReadError(TIMEOUT) when reading takes more than ``timeout`` seconds."""
-        size_limit = max_file_bytes() if max_bytes is None else max_bytes  # the caller's settings, not the worker's
-        return self._run((None, data, name, (size_limit,)), timeout, REPORT_ADVICE)
+        return self._run((None, data, name, (max_bytes,)), timeout, REPORT_ADVICE)
 
     def run(
         self,
@@ -171,17 +175,16 @@ class ReadGuard:
         data: bytes,
         name: str,
         *args: Any,
-        timeout: float | None = None,
+        timeout: float = DEFAULT_LIMITS.timeout,
         advice: str = "",
     ) -> T:
         """``function(data, name, *args)`` in a worker, with the time limit of ``read_bytes`` (see ``run_guarded``)."""
         return self._run((function, data, name, args), timeout, advice or REPORT_ADVICE)
 
-    def _run(self, request: Request, timeout: float | None, advice: str) -> Any:
-        limit = _read_timeout() if timeout is None else timeout
+    def _run(self, request: Request, timeout: float, advice: str) -> Any:
         self._adopt()
         with self._slots:
-            reply = self._read(request, limit, advice)
+            reply = self._read(request, timeout, advice)
         return _unpack(reply)
 
     def worker_pids(self) -> list[int]:
@@ -429,37 +432,25 @@ def _unparsable_message(name: str, detail: str) -> str:
     return f"文件“{_label(name)}”的结构异常，无法解析（{detail}），文件可能已损坏或是恶意构造的。{REPORT_ADVICE}"
 
 
-def _read_timeout() -> float:
-    from nianbao.settings import get_settings
-
-    return get_settings().read_timeout
-
-
-def _read_memory_mb() -> int:
-    from nianbao.settings import get_settings
-
-    return get_settings().read_memory_mb
-
-
-_default: ReadGuard | None = None
+_defaults: dict[int, ReadGuard] = {}  # by memory limit: one in practice, the configured one
 _default_lock = threading.Lock()
 
 
-def default_guard() -> ReadGuard:
-    """The guard of this process (created on first use, its workers killed at exit)."""
-    global _default
+def default_guard(memory_mb: int = DEFAULT_LIMITS.memory_mb) -> ReadGuard:
+    """The guard of this process for workers capped at ``memory_mb`` (created on first use, killed at exit)."""
     with _default_lock:
-        if _default is None:
-            _default = ReadGuard(max_workers=max(2, min(4, os.cpu_count() or 1)))
-            atexit.register(_default.close)
-        return _default
+        if memory_mb not in _defaults:
+            guard = ReadGuard(max_workers=max(2, min(4, os.cpu_count() or 1)), memory_mb=memory_mb)
+            atexit.register(guard.close)
+            _defaults[memory_mb] = guard
+        return _defaults[memory_mb]
 
 
 def _after_fork_in_child() -> None:
     global _default_lock
     _default_lock = threading.Lock()  # another thread of the parent may have held it
-    if _default is not None:
-        _default._adopt()
+    for guard in list(_defaults.values()):
+        guard._adopt()
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -20,6 +20,7 @@ from nianbao.settings import Settings
 if TYPE_CHECKING:
     from nianbao.drafting.sources import ReportList, ReportSource
     from nianbao.kb.service import KnowledgeBase
+    from nianbao.readers import ReadLimits
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +74,13 @@ def report_source(settings: Settings) -> ReportSource:
     return KnowledgeBaseSource(knowledge_base(settings))
 
 
+def corpus_source(settings: Settings) -> ReportList:
+    """The reports shipped in corpus/, read once (within the settings' read limits), in memory."""
+    return _corpus_source(settings.read_limits)
+
+
 @lru_cache(maxsize=1)
-def corpus_source() -> ReportList:
-    """The reports shipped in corpus/, read once, in memory."""
+def _corpus_source(limits: ReadLimits) -> ReportList:
     from nianbao.drafting.sources import ReportList
     from nianbao.readers.guard import read_report_guarded
     from nianbao.resources import corpus_files
@@ -83,7 +88,7 @@ def corpus_source() -> ReportList:
     reports = []
     for path in corpus_files():
         try:
-            reports.append(read_report_guarded(path))
+            reports.append(read_report_guarded(path, limits))
         except NianbaoError:
             log.warning("corpus file %s could not be read", path.name)
     return ReportList(reports)

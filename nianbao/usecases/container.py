@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, partial
 
+from nianbao import logs
 from nianbao.drafting.sources import ReportSource
 from nianbao.drafts import DraftStore
-from nianbao.logs import configure_logging
 from nianbao.settings import Settings, get_settings
 from nianbao.usecases import components
 from nianbao.usecases.drafting import Drafting
@@ -34,6 +34,11 @@ class UseCases:
     def draft_store(self) -> DraftStore:
         """The draft store of this configuration's data folder (opened once per folder)."""
         return components.draft_store(self.settings)
+
+
+def configure_logging(level: int, fmt: str) -> None:
+    """Logging for the app: every record redacted, of this process's configured secrets too (nianbao.logs)."""
+    logs.configure_logging(level, fmt, lambda: logs.secrets_of(configured_settings()))
 
 
 def configured_settings() -> Settings:

@@ -184,7 +184,8 @@ class Drafting:
         """An uploaded 工作总结 / 工作要点 (DOCX, TXT, PDF): its work facts proposed for 采用, read in a worker."""
         from nianbao.readers.guard import run_guarded
 
-        text = run_guarded(interview.document_text, data, name)
+        limits = self.models.settings.read_limits
+        text = run_guarded(interview.document_text, data, name, limits.max_bytes, limits=limits)
         state = interview.Interview.model_validate(saved.get(INTERVIEW) or {})
         return interview.propose_from_document(state, text, name), {INTERVIEW: state.model_dump(mode="json")}
 

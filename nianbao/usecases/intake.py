@@ -16,6 +16,7 @@ from nianbao.intake.extractor import WORK_NUMBERS, Said
 from nianbao.intake.proposal import parse_cell_text, preview_edit
 from nianbao.intake.spreadsheet import read_spreadsheet_bytes_guarded
 from nianbao.model import Finding, Part, Report, Severity, empty_report
+from nianbao.readers import ReadLimits
 from nianbao.rules.arithmetic import sum_addends
 from nianbao.schema import PART_NUMERALS, PART_TITLES, ReportFormat, TableId
 from nianbao.usecases.knowledge import Knowledge
@@ -105,7 +106,7 @@ class Intake:
 
     def spreadsheet_turn(self, report: Report, data: bytes, name: str) -> TurnResult:
         """Apply the figures of an uploaded spreadsheet (XLSX/CSV)."""
-        sheet = read_spreadsheet_bytes_guarded(data, name, report.format)
+        sheet = read_spreadsheet_bytes_guarded(data, name, report.format, self.models.settings.read_limits)
         if not sheet.changes:
             return TurnResult(report=report, reply=f"在“{name}”中没有找到可以填入表格的数字。")
         try:
@@ -180,11 +181,13 @@ def highlighted(message: str, changes: list[CellChange]) -> str:
     return "".join([*out, message[position:]]).replace("\n", " ")
 
 
-def cells_from_file(path: str, agency: str, year: int, last_year: Report | None) -> tuple[Report, str]:
+def cells_from_file(
+    path: str, agency: str, year: int, last_year: Report | None, limits: ReadLimits
+) -> tuple[Report, str]:
     """This year's cells from a facts file (cells CSV, XLSX, a CSV table or sentences), complete or refused;
     上年结转 from last year's report when the file does not give it. The notes (one "- " line each) say what
     was taken from last year and what the file said that was not understood; a refusal lists them too."""
-    extraction = read_facts_guarded(path)  # in a worker, within NIANBAO_READ_TIMEOUT
+    extraction = read_facts_guarded(path, limits=limits)  # in a worker, within the read limits
     changes, notes = list(extraction.changes), list(extraction.notes)
     if last_year is not None and last_year.year == year - 1 and not any(c.row == "二" for c in changes):
         carried = carry_over(last_year)

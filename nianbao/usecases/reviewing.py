@@ -17,16 +17,12 @@ REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
 
 
 class Reviewing:
-    """The review of one configuration: reports read within its size and time limits (passed to the readers, which
-    would otherwise read the process's settings), last year's from its knowledge base."""
+    """The review of one configuration: reports read within its limits (size, time, the read worker's memory),
+    last year's from its knowledge base."""
 
     def __init__(self, settings: Settings, knowledge: Knowledge) -> None:
         self.settings = settings
         self.knowledge = knowledge
-
-    @property
-    def max_bytes(self) -> int:
-        return self.settings.max_file_mb * 1024 * 1024
 
     def review(self, report: Report, previous: Report | None = None) -> Review:
         """The review engine's result for a draft (and last year's report when there is one)."""
@@ -41,13 +37,13 @@ class Reviewing:
 
     def read_upload(self, data: bytes, name: str) -> Report:
         """A report from an uploaded file (any format the readers take)."""
-        return read_report_bytes_guarded(data, name, self.max_bytes, self.settings.read_timeout)
+        return read_report_bytes_guarded(data, name, self.settings.read_limits)
 
     def read_file_or_stored(self, name: str) -> Report:
         """A report file, or a report id of the knowledge base when no such file exists."""
         path = Path(name)
         if path.exists() or not _looks_like_id(name):
-            return read_report_guarded(path, self.max_bytes, self.settings.read_timeout)
+            return read_report_guarded(path, self.settings.read_limits)
         if not self.has_knowledge_base():
             raise ReportReadError(ReadFailure.NOT_FOUND, f"找不到文件：{name}（也没有可查找报告 ID 的知识库）")
         return self.knowledge.base.show(name).report
