@@ -17,16 +17,14 @@ from nianbao.checker import check_report
 from nianbao.commands import COMMANDS
 from nianbao.drafting.facts import FactValue, facts_in_text, parse_fact
 from nianbao.drafting.model import Draft
-from nianbao.drafting.sources import ReportList, ReportSource
+from nianbao.drafting.sources import ReportSource
 from nianbao.drafting.verify import report_wrong_figures
 from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.localmodel import local_server
 from nianbao.model import Report
 from nianbao.readers import ReadLimits
-from nianbao.readers.guard import read_report_guarded
 from nianbao.settings import Settings, get_settings
-from nianbao.usecases import components
-from nianbao.usecases.container import compose
+from nianbao.usecases.container import compose, past_reports
 from nianbao.usecases.intake import cells_from_file
 
 if TYPE_CHECKING:
@@ -65,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     writer = _writer(args.out)
     settings = command_settings(get_settings(), args.llm, args.kb)
-    source = report_source(settings, args.kb, args.previous)
+    source = past_reports(settings, args.previous, from_kb=bool(args.kb))
     limits = settings.read_limits
     cells, facts = this_years_cells(args.facts, args.agency, args.year, source, limits), dict(_file_facts(args.facts))
     facts.update(parse_fact(f) for f in args.fact)
@@ -93,13 +91,6 @@ def command_settings(settings: Settings, llm: bool, kb_dir: str | None) -> Setti
     if kb_dir:
         update["data_dir"] = Path(kb_dir)
     return settings.model_copy(update=update)
-
-
-def report_source(settings: Settings, kb_dir: str | None, previous: list[str]) -> ReportSource:
-    """Past reports: the files given, else the knowledge base, else the reference reports in corpus/."""
-    if previous:
-        return ReportList(read_report_guarded(path, settings.read_limits) for path in previous)
-    return components.report_source(settings) if kb_dir else components.corpus_source(settings)
 
 
 def this_years_cells(path: str, agency: str, year: int, source: ReportSource, limits: ReadLimits) -> Report:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 
 from nianbao import logs
-from nianbao.drafting.sources import ReportSource
+from nianbao.drafting.sources import ReportList, ReportSource
 from nianbao.drafts import DraftStore
 from nianbao.settings import Settings, get_settings
 from nianbao.usecases import components
@@ -16,7 +16,15 @@ from nianbao.usecases.knowledge import Knowledge
 from nianbao.usecases.models import Models
 from nianbao.usecases.reviewing import Reviewing
 
-__all__ = ["Settings", "UseCases", "compose", "configure_logging", "configured_settings", "session_use_cases"]
+__all__ = [
+    "Settings",
+    "UseCases",
+    "compose",
+    "configure_logging",
+    "configured_settings",
+    "past_reports",
+    "session_use_cases",
+]
 
 
 @dataclass(frozen=True)
@@ -82,3 +90,13 @@ def compose(
         intake=Intake(models, knowledge),
         drafting=Drafting(models, open_source),
     )
+
+
+def past_reports(settings: Settings, files: list[str], from_kb: bool) -> ReportSource:
+    """The past reports a command drafts on: the files given (read within the settings' limits), else the
+    knowledge base when asked for, else the reference reports shipped in corpus/."""
+    if files:
+        from nianbao.readers.guard import read_report_guarded
+
+        return ReportList(read_report_guarded(path, settings.read_limits) for path in files)
+    return components.report_source(settings) if from_kb else components.corpus_source(settings)
