@@ -159,7 +159,7 @@ class OfflineDrafter:
         where = f"：{listed}" if listed else ""
         return [
             f"第一部分有 {total} 句沿用上年（{CARRIED}）{where}。说“介绍工作情况”逐项说明今年的工作，重新起草时即以"
-            "本年度情况替换；属实的可逐节或逐句确认沿用。"
+            "本年度情况替换；属实的可逐节或逐句确认沿用；重新起草时要求“不要沿用上年”，则只写本年度数据和您提供的情况。"
         ]
 
     def source_notes(self) -> list[str]:
