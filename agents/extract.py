@@ -56,12 +56,16 @@ def extract_with_llm(
     fmt: ReportFormat = ReportFormat.F2021,
     method: StructuredMethod = "function_calling",
     retry: RetryPolicy | None = None,
+    previous: Extraction | None = None,
 ) -> Extraction:
     """The figures of a message read by the LLM, checked against the cells and the message's own numbers.
 
     Timeouts, 429 and 5xx are retried (``retry``, else RetryPolicy's defaults); an answer that does not parse
-    is sent back once with the error, then the built-in extractor reads the message instead.
+    is sent back once with the error, then the built-in extractor reads the message instead. ``previous``
+    is what the message before gave (rows talked about, cells): the built-in reading, which knows it, is
+    the one the model's cells are checked against.
     """
+    built_in = extract(text, fmt, *((previous.rows, previous.said) if previous is not None else ()))
     prompt = render("extract_figures", format=fmt.value, rows=rows_prompt(fmt), message=text)
     first: list[BaseMessage] = [HumanMessage(content=prompt)]
     policy = retry or RetryPolicy()
@@ -78,10 +82,9 @@ def extract_with_llm(
 
     outcome = run_to_end(ask_until_valid(first, answer, _as_figures, again, 1, _UNUSABLE))
     if outcome.value is not None:
-        return checked_figures(outcome.value, text, fmt)
-    fallback = extract(text, fmt)
-    fallback.notes.insert(0, "大模型返回内容无法解析（已重试 1 次），已改用内置规则读取数字。")
-    return fallback
+        return checked_figures(outcome.value, text, fmt, built_in)
+    built_in.notes.insert(0, "大模型返回内容无法解析（已重试 1 次），已改用内置规则读取数字。")
+    return built_in
 
 
 def _ask(llm: BaseChatModel, messages: list[BaseMessage], method: StructuredMethod, policy: RetryPolicy) -> Any:
@@ -125,15 +128,18 @@ def _as_figures(answer: Any) -> ExtractedFigures:
     return ExtractedFigures.model_validate(answer)
 
 
-def checked_figures(figures: ExtractedFigures, text: str, fmt: ReportFormat) -> Extraction:
-    """Keep the figures that name a real cell, a number the user wrote and a quote of hers that says it.
+def checked_figures(
+    figures: ExtractedFigures, text: str, fmt: ReportFormat, built_in: Extraction | None = None
+) -> Extraction:
+    """Keep the figures that name a real cell, a number the user wrote and a quote of hers that says it, and
+    that the built-in reading does not place elsewhere (two readings: asked, not picked).
 
     Each figure dropped gets a note saying why. “其余均为0” is read by the built-in extractor either way.
     """
     said = numbers_in(text)
     denies = any(word in text for word in _DENIALS)
-    built_in = extract(text, fmt)
-    result = Extraction(rest=built_in.rest)
+    built_in = built_in or extract(text, fmt)
+    result = Extraction(rest=built_in.rest, rows=built_in.rows, said=built_in.said)
     for figure in figures.figures:
         change, why = _to_change(figure, fmt)
         if change is not None and change.new not in said and not (change.new == 0 and denies):
@@ -144,11 +150,26 @@ def checked_figures(figures: ExtractedFigures, text: str, fmt: ReportFormat) -> 
         if change is not None and _quotes_no_figure(change, text, built_in.not_figures):
             why = "引用的是工作情况的数字或约数，不是表格中的数字，未采用。"
             change = None
+        elsewhere = _placed_elsewhere(change, built_in) if change is not None else []
+        if elsewhere:
+            cells = "、".join(c.where(fmt) for c in elsewhere)
+            why = f"与内置规则的读法（{cells}）不同，未采用，请用一句话说明这个数字是哪一项。"
+            change = None
         if change is None:
             result.notes.append(f"大模型给出的“{figure.table} / {figure.row} / {figure.column} = {figure.value}”{why}")
         else:
             result.changes.append(change)
     return result
+
+
+def _placed_elsewhere(change: CellChange, built_in: Extraction) -> list[CellChange]:
+    """The built-in reading's cells for the same number of the same words, when the model's cell is not one
+    of them (“其中自然人50件” after “收到申请52件”: the built-in reader knows the message before)."""
+    if not change.spans:
+        return []
+    start, end = change.spans[0]
+    same = [c for c in built_in.changes if c.new == change.new and any(a < end and start < b for a, b in c.spans)]
+    return [] if not same or any(c.address == change.address for c in same) else same
 
 
 def _quotes_no_figure(change: CellChange, text: str, not_figures: list[tuple[int, int]]) -> bool:

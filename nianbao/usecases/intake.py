@@ -98,7 +98,8 @@ class Intake:
             from agents.llm import RetryPolicy
 
             retry = RetryPolicy.from_settings(self.models.settings)
-            return extract_with_llm(message, self.models.chat_model(), fmt, retry=retry)
+            previous = Extraction(rows=rows or {}, said=said or [])
+            return extract_with_llm(message, self.models.chat_model(), fmt, retry=retry, previous=previous)
         except NianbaoError as e:
             fallback = extract(message, fmt)
             fallback.notes.insert(0, f"{e.message.rstrip('。')}。已改用内置规则读取数字。")
