@@ -71,3 +71,17 @@ def test_the_knowledge_base_serves_the_same_questions(tmp_path: Path) -> None:
     assert [r.agency for r in source.peer_reports("县", 2030)] == ["沐阳县人民政府", "鹿邑县人民政府"]
     hits = source.search("信息处理费", agency="沐阳县人民政府", part="六", k=2)
     assert hits and all((h.agency, h.part) == ("沐阳县人民政府", "六") for h in hits)
+
+
+def test_the_bodys_own_report_is_found_under_a_name_prefixed_with_its_city(reports: list[Report]) -> None:
+    luyi = reports[0].model_copy(update={"agency": "周口市鹿邑县人民政府"})
+    own, is_own = grounding_report(ReportList([luyi]), "鹿邑县人民政府", 2022)
+    assert is_own and own is not None and own.agency == "周口市鹿邑县人民政府"
+
+
+def test_a_district_named_without_its_city_is_not_taken_for_another_citys() -> None:
+    from nianbao.drafting.sources import same_agency
+
+    assert not same_agency("鼓楼区人民政府", "福州市鼓楼区人民政府")  # 鼓楼区 is in four cities
+    assert same_agency("南京市鼓楼区人民政府", "南京市 鼓楼区人民政府")
+    assert same_agency("江苏省宿迁市沭阳县人民政府", "沭阳县人民政府")

@@ -24,6 +24,7 @@ from nianbao.kb.agency import agency_level as kb_agency_level
 from nianbao.kb.agency import agency_region, agency_tier, innermost_place, place_units
 from nianbao.kb.provinces import full_name, province_in_name, province_in_text, province_of_place
 from nianbao.model import Report
+from nianbao.rules.crossyear import same_agency as prefixed_alike
 
 _PLACE = re.compile(r"^(.{1,8}?)(?:省|自治区|市|县|区|旗|镇|乡|街道)")
 
@@ -90,10 +91,15 @@ def place_name(agency: str | None) -> str:
 
 
 def same_agency(a: str | None, b: str | None) -> bool:
-    """The same body, whatever spaces the names carry."""
+    """The same body, whatever spaces the names carry, also when one name is prefixed with its city or province
+    (宿迁市沭阳县人民政府 is 沭阳县人民政府) — but not a 区 named without its city: 鼓楼区 is in four cities."""
     if not a or not b:
         return False
-    return a.replace(" ", "") == b.replace(" ", "")
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    if a == b:
+        return True
+    shorter = min(a, b, key=len)
+    return prefixed_alike(a, b) and not innermost_place(agency_region(shorter)).endswith("区")
 
 
 class ReportList:
