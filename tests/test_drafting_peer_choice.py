@@ -188,3 +188,9 @@ def test_a_peer_whose_province_is_unknown_is_not_said_to_be_of_another(tmp_path:
         part.text = part.text.replace("宿迁市", "").replace("江苏省", "")
     chosen = grounding(ReportList([unplaced]), "泗洪县人民政府", 2023, "江苏省")
     assert chosen.why == "同为县级；没有确知属江苏省的同级报告，该报告所属省份未能确定"
+
+
+def test_a_district_named_without_its_city_does_not_take_the_province_of_a_namesake(tmp_path: Path) -> None:
+    namesake = read_report(peer_files(tmp_path, ["siyang_gov_2021"])[0]).model_copy(update={"agency": "宿城区人民政府"})
+    assert body_province(ReportList([namesake]), "宿城区教育局", 2023) == (None, "")
+    assert body_province(ReportList([namesake]), "宿迁市宿城区教育局", 2023)[0] == "江苏"  # its name says so

@@ -210,7 +210,10 @@ def body_province(
         return stated, f"据{said_by}"
     if (named := province_in_name(agency)) is not None:
         return named, "据机关名称"
-    local = source.place_reports(innermost_place(agency_region(agency)), year)
+    units = place_units(agency_region(agency))
+    if not units or (len(units) == 1 and units[0].endswith("区")):  # 鼓楼区 alone: four cities have one
+        return None, ""
+    local = source.place_reports(units[-1], year)
     found = {report_province(r) for r in local} - {None}
     if len(found) == 1:
         witness = next(r for r in local if report_province(r) is not None)
