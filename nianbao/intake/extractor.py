@@ -272,6 +272,7 @@ class _Reader:
         used = index
         if not _says_row(refs):
             trailing, used = self._trailing(tokens, index)
+            trailing = [r for r in trailing if not (isinstance(r, RowRef) and r.rank == 0)]  # 1件为企业申请
             if _says_row(trailing) or not _says_where(refs):
                 refs = refs + trailing
             else:

@@ -29,6 +29,9 @@ _ABOUT_TENS = ("上", "几", "数", "好几")
 """上百件, 几十件, 数十件 (not 总数26件)."""
 _ABOUT_AFTER = ("多", "余", "来", "几", "左右")
 """约30件, 30多件, 十几件, 近百件: a rough number, asked for exactly."""
+_RANGE = "-~～—至到"
+_ADJACENT_DIGITS = re.compile("[一二两三四五六七八九]{2}")
+"""一两件, 三四件: a rough number (and not 12 or 34)."""
 _REPLACED_BY = ("改成", "改为", "应为", "应该是", "更正为")
 
 
@@ -105,6 +108,8 @@ def _figure_at(text: str, i: int) -> Token | None:
         or (text.endswith(_ABOUT_TENS, 0, i) and number[0] in "十百千万")
         or text.startswith("左右", match.end())
         or (text.startswith(_ABOUT_AFTER, match.end()) and not unit and (arabic or number[-1] in "十百千万"))
+        or (bool(unit) and _after_range(text, i))
+        or (not arabic and _ADJACENT_DIGITS.search(number) is not None)
     )
     if approximate:
         rough = parse_chinese_number(number) or 0
@@ -117,7 +122,7 @@ def _figure_at(text: str, i: int) -> Token | None:
         and (not arabic or not _ends_figure(text, match.end()) or _is_numbering(text, i, match.end()))
     ):
         return Token(i, match.end())
-    if not arabic and unit == "个" and not _counts(text, match.end()):  # 六个一、两个确保: words, not figures
+    if unit == "个" and not _counts(text, match.end()):  # 六个一、两个确保、3个部门: words, not figures
         return Token(i, match.end())
     if unit in ("", "个") and text.startswith(_DURATION, match.end() - len(unit)):
         return Token(i, match.end())
@@ -127,6 +132,11 @@ def _figure_at(text: str, i: int) -> Token | None:
     if value is None:
         return Token(i, match.end())
     return Token(i, match.end(), figure=Figure(value, unit, i, match.end(), replaced=replaced))
+
+
+def _after_range(text: str, i: int) -> bool:
+    """``2-3件``, ``2至3件``: the end of a range."""
+    return i >= 2 and text[i - 1] in _RANGE and (text[i - 2].isdigit() or text[i - 2] in "一二两三四五六七八九十")
 
 
 def _counts(text: str, end: int) -> bool:
