@@ -177,3 +177,14 @@ def test_a_subsection_she_already_spoke_of_is_asked_only_for_more() -> None:
     answer(interview, "跳过", plan)  # 依申请公开
     reply = answer(interview, "跳过", plan)  # 政府信息管理
     assert reply.endswith("平台建设方面已记下 1 条（网站完成了适老化改造），还有要补充的吗？（没有请回复“跳过”）")
+
+
+def test_a_corrected_place_replaces_the_first(started) -> None:
+    from nianbao.drafting.worknotes import stated_place
+
+    interview, plan = started
+    answer(interview, "我们是江苏省宿迁市沭阳县的", plan)
+    reply = answer(interview, "不对，我们是江苏省宿迁市泗洪县的", plan)
+    assert reply.startswith("已记下所在地：江苏省宿迁市泗洪县。")
+    assert stated_place(interview.facts) == "江苏省宿迁市泗洪县"
+    assert [f.text for f in interview.facts if f.about == "所在地"] == ["江苏省宿迁市泗洪县"]

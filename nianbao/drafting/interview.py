@@ -190,6 +190,7 @@ def answer(interview: Interview, message: str, plan: Plan) -> str:
 def placed(interview: Interview, place: str, plan: Plan) -> str:
     """Where the body is, kept with its facts (it decides whose structure is borrowed); the question asked
     stays asked."""
+    interview.facts = [f for f in interview.facts if f.about != Kind.PLACE.value]  # a place said again replaces it
     interview.facts.append(WorkFact(about=Kind.PLACE.value, text=place))
     interview.last_added, interview.last_asked = 1, None
     province = province_of_place(place)
