@@ -105,3 +105,15 @@ def test_adding_a_folder_adds_the_good_files_and_lists_the_refused_ones(
     assert "Traceback" not in out
     kb = KnowledgeBase(kb_settings(tmp_path / "data"))
     assert sorted(r.source for r in kb.list()) == sorted(p.name for p in good)
+
+
+def test_files_are_prepared_two_at_a_time_and_never_far_ahead_of_the_add(monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many files a folder holds, only a few prepared reports wait in memory for the add to store them."""
+    started: list[Path] = []
+    monkeypatch.setattr(ingest, "prepare_file", lambda path, *args: started.append(path) or path)
+    paths = [Path(f"{i}.txt") for i in range(50)]
+    prepared = ingest.prepare_all(paths, 1, None, None, None)
+    assert next(prepared) == paths[0]
+    time.sleep(0.3)
+    assert len(started) <= ingest.AHEAD + 1
+    assert list(prepared) == paths[1:] and sorted(started) == sorted(paths)

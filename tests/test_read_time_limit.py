@@ -379,7 +379,7 @@ def test_cli_check_json_names_timeout_as_the_reason() -> None:
 
 def test_knowledge_base_preparation_turns_a_timeout_into_a_failure_of_that_file(tmp_path: Path) -> None:
     few = [tmp_path / "a.pdf"]
-    many = [tmp_path / f"{i}.pdf" for i in range(8)]  # enough for the process pool
+    many = [tmp_path / f"{i}.pdf" for i in range(8)]  # prepared two at a time
     for path in few + many:
         path.write_bytes(PDF.read_bytes())
     results = list(prepare_all(few + many, ReadLimits(timeout=0.001), None, None, None))
