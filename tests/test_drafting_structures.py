@@ -302,3 +302,23 @@ def test_the_words_that_only_announce_a_subsection_are_not_written(
 ) -> None:
     one = drafted(reports["bracket_headings"], facts_from_notes(typed, "对话")).report.part_text("一")
     assert written in one
+
+
+def test_in_the_docx_an_inline_heading_is_set_as_a_heading_and_its_text_as_body(reports: dict[str, Report]) -> None:
+    import io
+
+    from docx import Document
+
+    from nianbao.writers import write_docx
+
+    draft = drafted(reports["sentence_headings"])
+    document = Document(io.BytesIO(write_docx(draft.report)))
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("（二）依申请公开情况。2023年"))
+    assert paragraph.style.name == "年报正文"
+    first = paragraph.runs[0]
+    assert first.text == "（二）依申请公开情况。"
+    east_asia = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    assert first._r.rPr.rFonts.get(east_asia) == "楷体_GB2312"
+    own_line = Document(io.BytesIO(write_docx(drafted(reports["parens_own_headings"]).report)))
+    heading = next(p for p in own_line.paragraphs if p.text == HEADINGS["parens_own_headings"][0])
+    assert heading.style.name == "年报二级标题"

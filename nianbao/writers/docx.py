@@ -62,6 +62,7 @@ STYLES = (
     StyleSpec(TABLE_NUMBER_STYLE, BODY_FONT, TABLE_SIZE, alignment=WD_ALIGN_PARAGRAPH.RIGHT),
 )
 _SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
+_INLINE_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）][^。！？；;]{1,40}[。：:]")
 _FONT_TABLE_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
 
 
@@ -150,11 +151,19 @@ def _declare_fallbacks(document: Any) -> None:
 
 
 def _body_paragraphs(document: Any, text: str, styles: dict[str, Any]) -> None:
-    for line in text.split("\n"):
-        if line.strip():
-            style = SUBHEADING_STYLE if _SUBHEADING.match(line.strip()) else BODY_STYLE
-            paragraph = document.add_paragraph(style=styles[style])
-            _runs_with_marks_highlighted(paragraph, line.strip())
+    for line in (raw.strip() for raw in text.split("\n")):
+        if not line:
+            continue
+        heading = _INLINE_SUBHEADING.match(line)
+        if heading is not None and heading.end() < len(line):
+            # “（一）主动公开情况。本年度……”: the heading in its 楷体, the text that follows it as body text.
+            paragraph = document.add_paragraph(style=styles[BODY_STYLE])
+            _fonts(paragraph.add_run(heading.group(0))._r.get_or_add_rPr(), SUBHEADING_FONT)
+            _runs_with_marks_highlighted(paragraph, line[heading.end() :])
+            continue
+        style = SUBHEADING_STYLE if _SUBHEADING.match(line) else BODY_STYLE
+        paragraph = document.add_paragraph(style=styles[style])
+        _runs_with_marks_highlighted(paragraph, line)
 
 
 def _runs_with_marks_highlighted(paragraph: Any, line: str) -> None:
