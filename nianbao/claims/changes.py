@@ -1,12 +1,13 @@
 """Changes against last year of a figure the narrative ties to a cell, and how a change is written.
 
-Read: 同比增长 12.5%, 较上年减少 18 件, 比上年减少1.2万元, 同比增加百分之二十, 与上年持平, 同比有所下降,
-较上年的 198 件. The figure a change follows is a count tied to 依申请公开, 复议诉讼 or a 主动公开 document
-row (counts), or any number after a 主动公开 row that states its cell (行政许可 20818 件, 行政事业性收费
-2584.00万元). A change is known only from this year's cells and last year's: it is checked (and written)
-only when last year's report of the same body is at hand, else it stays a number nothing can verify. A
-2019-format report gives only the 主动公开 cells both formats have (the decisions of 行政许可, 行政处罚
-and 行政强制); ``cells_not_given`` says which it cannot give.
+Read: 同比增长 12.5%, 较上年减少 18 件, 比上年减少1.2万元, 同比增加百分之二十, 增幅8.07%, 与上年持平,
+同比有所下降, 较上年的 198 件, and of a share 较上年提高1.3个百分点. The figure a change follows is a count
+tied to 依申请公开, 复议诉讼 or a 主动公开 document row (counts), a share of 办结 (shares), or any number
+after a 主动公开 row that states its cell (行政许可 20818 件, 行政事业性收费 2584.00万元). A change is known
+only from this year's cells and last year's: it is checked (and written, ``change_text``, in the form the
+body used, ``change_forms``) only when last year's report of the same body is at hand, else it stays a
+number nothing can verify. A 2019-format report gives only the 主动公开 cells both formats have (the
+decisions of 行政许可, 行政处罚 and 行政强制); ``cells_not_given`` says which it cannot give.
 """
 
 from __future__ import annotations
@@ -398,7 +399,7 @@ def find_changes(sentence: str, report: Report, previous: Report | None, before:
 def find_levels(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[LevelCheck]:
     """“与上年持平”, “同比基本持平” after a tied figure; none without last year's report."""
     return [
-        LevelCheck(m.start(), m.end(), m.group().lstrip("，, "), bool(m.group("roughly")), figure)
+        LevelCheck(m.start(), m.end(), m.group(), bool(m.group("roughly")) or m.group("word") == "相当", figure)
         for m, figure in _compared(_LEVEL, sentence, report, previous, before)
     ]
 
