@@ -81,6 +81,7 @@ def test_a_row_label_echoed_in_a_sentence_is_taken_out_and_its_clause_marked() -
         "我县依申请公开工作有序推进，主动公开规章3件。",
         "（一）主动公开情况",
         "行政复议和行政诉讼情况：被申请行政复议3件。",
+        "全年受理依申请公开 241 件，主动公开 20 条。",  # a small model's spaces around figures
     ],
 )
 def test_a_reports_own_words_are_not_taken_for_a_label(prose: str) -> None:

@@ -24,7 +24,7 @@ _ROW_CODE = (
 )
 # A table's name with a row code or a row label after it (依申请公开 一, 依申请公开三.（三）.1,
 # 复议诉讼 行政复议 结果维持, 主动公开 规章 本年制发件数): never a report's words.
-_TABLE_AND_ROW = re.compile(rf"(?:{_TABLES})(?:\s*{_ROW_CODE}(?=\s|$)|(?=\s+\S+\s))\s*")
+_TABLE_AND_ROW = re.compile(rf"(?:{_TABLES})(?:\s*{_ROW_CODE}(?=\s|$)|(?=\s+[^\s\d０-９]\S*\s))\s*")
 _CODE_IN_BRACKETS = re.compile(r"[（(][一二三四五六七八九十]+(?:[.．+][^（）()\s]*)+[）)]")  # 办理结果总计（三.七）
 _COLUMN_WORDS = re.compile(r"\s*各项之和（总计列）|\s+总计(?=\s|$)|\s*÷\s*")
 _SPACE_IN_TEXT = re.compile(r"(?<=\S)[ \t]+(?=\S)")
