@@ -22,6 +22,7 @@ from nianbao.intake.lexicon import (
     COPULA,
     DELTA,
     EACH,
+    INCLUDES,
     LITIGATION,
     NEGATION,
     NOOP,
@@ -283,8 +284,29 @@ class _Reader:
             return used
         notes_before = len(self.notes)
         self._place(figure, refs)
+        if INCLUDES in refs and len(self.placed) > 1 and self.placed[-1].figure is figure:
+            self._included(self.placed[-2], self.placed[-1])
         self.last = (figure, refs, notes_before)
         return used
+
+    def _included(self, whole: _Placed, part: _Placed) -> None:
+        """``受理申请36件（含上年结转2件）``: a figure said to include another row's is no cell of its own row
+        (the table's rows do not include each other); it is asked, not placed."""
+        rows = {a[1] for a in part.targets}
+        if self._sentence_start(whole.figure.start) != self._sentence_start(part.figure.start) or rows & {
+            a[1] for a in whole.targets
+        }:
+            return  # 收到36件，含自然人30件: a breakdown of the same row
+        for address in whole.targets:
+            if address in self.found and self.found[address].new == whole.figure.value:
+                del self.found[address]
+                self.disputed.add(address)
+        self.unread += 1
+        rest = int(whole.figure.value) - int(part.figure.value)
+        self.notes.append(
+            f"这句没有读懂：“{self._source(whole.figure)}”“{self._source(part.figure)}”——表中各行互不包含，"
+            f"请说明除去后者是多少（是否为 {whole.figure.value} − {part.figure.value} = {rest} 件）。"
+        )
 
     def _corrected_by_value(self, figure: Figure, value: CellNumber | None) -> bool:
         """``刚才说错了，不是52是53``: the cells the previous message gave as 52 (one clause's: 部分公开4件，都是自然人

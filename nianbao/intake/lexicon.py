@@ -80,6 +80,8 @@ COPULA = Marker("copula")
 """为/属于/系 at the start of a clause without a number: it says more about the figure before."""
 REST_ZERO = Marker("rest_zero")
 """按0填写 / 其余均为0 said without a separate number."""
+INCLUDES = Marker("includes")
+"""含/包括: the figure is part of the one before it (受理36件（含上年结转2件）)."""
 SAME_AS_LAST = Marker("same_as_last")
 """跟去年一样: last year's figure is not this year's; asked when it is all the clause says."""
 WORK = Marker("work")
@@ -253,6 +255,8 @@ def _markers() -> dict[str, tuple[Ref, ...]]:
     table.update({p: (WITHIN,) for p in ("其中",)})
     table.update({p: (NOOP,) for p in ("其他需要报告",)})
     table.update(_same((WORK,), WORK_WORDS))
+    table.update(_same((INCLUDES,), "含 包含 包括 其中含 内含 含有"))
+    table.update(_same((NOOP,), "不含 不包含 不包括 未含"))
     table.update(
         _same(
             (SAME_AS_LAST,),
