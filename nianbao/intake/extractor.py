@@ -293,10 +293,11 @@ class _Reader:
         """``受理申请36件（含上年结转2件）``: a figure said to include another row's is no cell of its own row
         (the table's rows do not include each other); it is asked, not placed."""
         rows = {a[1] for a in part.targets}
-        if self._sentence_start(whole.figure.start) != self._sentence_start(part.figure.start) or rows & {
-            a[1] for a in whole.targets
-        }:
+        whole_rows = {a[1] for a in whole.targets}
+        if self._sentence_start(whole.figure.start) != self._sentence_start(part.figure.start) or rows & whole_rows:
             return  # 收到36件，含自然人30件: a breakdown of the same row
+        if "三.七" in whole_rows:
+            return  # 答复3050件（含上年度结转申请34件）: the answered include last year's and every outcome
         for address in whole.targets:
             if address in self.found and self.found[address].new == whole.figure.value:
                 del self.found[address]
