@@ -322,3 +322,15 @@ def test_in_the_docx_an_inline_heading_is_set_as_a_heading_and_its_text_as_body(
     own_line = Document(io.BytesIO(write_docx(drafted(reports["parens_own_headings"]).report)))
     heading = next(p for p in own_line.paragraphs if p.text == HEADINGS["parens_own_headings"][0])
     assert heading.style.name == "年报二级标题"
+
+
+def test_a_fact_labelled_with_one_of_her_own_headings_lands_under_it(seed: Report, cells: Report) -> None:
+    work = facts_from_notes("政府信息公开质量得到新提升：开展案卷评查2次\n机构与制度建设：修订考核办法", "对话")
+    one = draft_offline("鹿邑县人民政府", 2022, cells, ReportList([seed]), {}, work).report.part_text("一")
+    assert re.search(r"（二）政府信息公开质量得到新提升\n(?:.*\n)*?2022年，我县开展案卷评查2次。", one)
+    assert "（一）机构与制度建设取得新进展\n2022年，我县修订考核办法。" in one
+    plan = plan_for(ReportList([seed]), "鹿邑县人民政府", 2022)
+    interview = Interview()
+    reply_to(interview, "介绍工作情况", plan)
+    reply = answer(interview, "政府信息公开质量得到新提升：开展案卷评查2次", plan)
+    assert reply.startswith("已记下：\n- 依申请公开：开展案卷评查2次")

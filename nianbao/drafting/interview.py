@@ -15,7 +15,7 @@ import re
 from pydantic import BaseModel, Field
 
 from nianbao.claims.text import split_sentences
-from nianbao.drafting.outline import TOPIC_ORDER, Subsection, Topic, outline_of, topic_of
+from nianbao.drafting.outline import TOPIC_ORDER, Outline, Subsection, Topic, outline_of, topic_of
 from nianbao.drafting.partfive import TYPICAL_PROBLEMS, similar
 from nianbao.drafting.sources import ReportSource, grounding_report
 from nianbao.drafting.worknotes import (
@@ -24,6 +24,7 @@ from nianbao.drafting.worknotes import (
     WorkFact,
     classify,
     items_of,
+    labelled_by_heading,
     place_stated,
     without_item_mark,
     without_label,
@@ -81,10 +82,12 @@ class Interview(BaseModel):
 
 
 class Plan(BaseModel):
-    """What the interview asks about for one draft: its questions and the problems to offer."""
+    """What the interview asks about for one draft: its questions, the problems to offer, and the outline of
+    the body's own last report (an answer labelled with one of its headings is filed there)."""
 
     questions: list[Question]
     suggestions: list[str] = Field(default_factory=list)
+    outline: Outline | None = None
 
 
 def question_key(question: Question) -> str:
@@ -173,7 +176,7 @@ def answer(interview: Interview, message: str, plan: Plan) -> str:
     elif SKIP.match(message):
         reply = "好的，这一项先跳过。"
     else:
-        recorded = record(interview, message)
+        recorded = record(interview, message, plan=plan)
         reply = "已记下：\n" + "\n".join(f"- {f.about}：{f.text}" for f in recorded)
         # Everything she wrote was about other subsections: the question asked is still open, asked again.
         answers_it = asked is None or not recorded or any(f.about == asked.about for f in recorded)
@@ -215,7 +218,7 @@ def take_back(interview: Interview) -> str:
     return f"{removed}\n\n请重新回答：{question.text}" if question is not None else removed
 
 
-def record(interview: Interview, message: str, source: str = CHAT) -> list[WorkFact]:
+def record(interview: Interview, message: str, source: str = CHAT, plan: Plan | None = None) -> list[WorkFact]:
     """One fact per item of the message, filed under its label, else the question asked, else its words."""
     asked = interview.asked
     recorded = []
@@ -225,6 +228,7 @@ def record(interview: Interview, message: str, source: str = CHAT) -> list[WorkF
         problem = asked.problem if asked is not None and about == asked.about else None
         section = asked.section if asked is not None and about == asked.about else None
         fact = WorkFact(about=about, text=without_label(item), source=source, problem=problem, section=section)
+        fact = labelled_by_heading([fact], plan.outline if plan is not None else None)[0]
         interview.facts.append(fact)
         recorded.append(fact)
     return recorded
@@ -276,7 +280,8 @@ def plan_for(source: ReportSource | None, agency: str, year: int, place: str = "
     subsections = outline.subsections if outline is not None and own else []
     problems = [p[:30] for p in problems_listed(base.part_text("五"))] if base is not None and own else []
     suggestions = [p for p in TYPICAL_PROBLEMS if not any(similar(p, old) for old in problems)]
-    return Plan(questions=questions(topics, problems, subsections), suggestions=suggestions)
+    own_outline = outline if own else None
+    return Plan(questions=questions(topics, problems, subsections), suggestions=suggestions, outline=own_outline)
 
 
 def document_text(data: bytes, name: str, max_bytes: int | None = None) -> str:

@@ -48,7 +48,15 @@ from nianbao.drafting.partfive import PartFive, five_instruction_notes, measures
 from nianbao.drafting.rewrite import FigureRewriter, shift_years
 from nianbao.drafting.sources import Grounding, ReportSource, agency_level, grounding
 from nianbao.drafting.verify import Facts, mark_failing
-from nianbao.drafting.worknotes import Kind, WorkFact, place_fact, place_said_by, stated_figures, work_paragraph
+from nianbao.drafting.worknotes import (
+    Kind,
+    WorkFact,
+    labelled_by_heading,
+    place_fact,
+    place_said_by,
+    stated_figures,
+    work_paragraph,
+)
 from nianbao.model import Part, Report
 from nianbao.problems import problems_listed
 from nianbao.schema import PART_NUMERALS, PART_TITLES
@@ -123,7 +131,8 @@ class OfflineDrafter:
     ) -> None:
         self.agency, self.year, self.base, self.own = agency, year, base, own
         self.grounded = grounded or Grounding(report=base, own=own)
-        self.work = list(work or [])
+        own_outline = outline_of(base.part_text("一")) if base is not None and own else None
+        self.work = labelled_by_heading(list(work or []), own_outline)
         self.report = new_report(agency, year, cells)
         self.subject = subject_of(base if own else None, agency)
         self.facts = {**stated_figures(self.work, self.subject, year), **facts}

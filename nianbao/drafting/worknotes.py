@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from nianbao.claims.numbers import find_numbers
 from nianbao.claims.text import split_sentences
-from nianbao.drafting.outline import DEFAULT_HEADINGS, Topic, topic_of
+from nianbao.drafting.outline import DEFAULT_HEADINGS, Outline, Topic, topic_of
 
 CHAT = "对话"
 _PHRASES = {t.value: DEFAULT_HEADINGS[t].removesuffix("情况") for t in Topic}
@@ -252,3 +252,24 @@ def _announces(lead: str) -> bool:
     return (topic_of(lead) is not None or _ANNOUNCING.search(lead) is not None) and not find_numbers(
         _ANNOUNCED_COUNT.sub("", lead)
     )
+
+
+def labelled_by_heading(work: list[WorkFact], outline: Outline | None) -> list[WorkFact]:
+    """Her facts, one labelled with a heading of her own report (“政府信息公开质量得到新提升：开展案卷评查”) filed
+    under that subsection, whatever its words."""
+    if outline is None:
+        return work
+    relabelled = []
+    for fact in work:
+        label, colon, rest = fact.text.partition("：") if "：" in fact.text else fact.text.partition(":")
+        named = next((s for s in outline.subsections if colon and rest.strip() and _names(label, s.heading)), None)
+        if named is not None:
+            fact = fact.model_copy(update={"about": named.topic.value, "section": named.heading, "text": rest.strip()})
+        relabelled.append(fact)
+    return relabelled
+
+
+def _names(label: str, heading: str) -> bool:
+    """A label naming a heading: the heading itself, or four characters or more of it."""
+    label = without_item_mark(label).strip()
+    return label == heading or (len(label) >= 4 and label in heading)
