@@ -13,25 +13,19 @@ from app_pages import common, grids, keys, layout, narrative
 from app_pages.places import escape, reply_markdown
 from nianbao.errors import NianbaoError
 from nianbao.model import Report
-from nianbao.usecases.drafting import TextCallback, stated_facts, wants_drafting, with_parts, work_facts
+from nianbao.usecases.chat import FACTS, HELP, Upload
+from nianbao.usecases.drafting import TextCallback
 from nianbao.usecases.drafts import ChatMessage, StoredDraft
-from nianbao.usecases.intake import ASKED, TurnResult, findings_of, new_report, visible_findings
+from nianbao.usecases.intake import TurnResult, findings_of, new_report, visible_findings
 
 UNDO = common.UNDO
 PENDING = "pending_changes"
-FACTS = "facts"  # what the user stated beyond the tables (信息处理费), kept with the draft
 APPLY_AT_ONCE = "apply-at-once"
-SHEETS = (".xlsx", ".csv")  # other attachments are work documents (工作总结): facts about this year's work
 HELD = "\n\n**以上为拟修改的内容，表格尚未改动。** 请点击下方“应用”填入表格，或“放弃”。"
 HELD_WITH_PARTS = "\n\n**以上为拟修改的内容（数字和据此起草的叙述），草稿尚未改动。** 请点击下方“应用”，或“放弃”。"
 OWN_BOLD = tuple(re.findall(r"\*\*(.+?)\*\*", HELD + HELD_WITH_PARTS))  # the replies' only Markdown emphasis
 APPLIED = "\n\n已填入表格；如需恢复，请点击“撤销上一次对表格的修改”。"
 NEW_BODY = "（新机关，手动填写）"
-HELP = (
-    "请直接告诉我本年度的数字，例如：“今年共收到申请258件，其中自然人240件、商业企业10件、其他8件；"
-    "予以公开190件……行政复议2件，维持1件，尚未审结1件”。也可以上传填好的表格（XLSX 或 CSV）；"
-    "说“介绍工作情况”我会逐项询问今年的工作（也可上传工作总结 DOCX/TXT/PDF），或说“起草总体情况”。"
-)
 
 
 def render() -> None:
@@ -184,7 +178,8 @@ def handle_prompt(draft: StoredDraft, text: str, files: list) -> StoredDraft:
     with st.chat_message("assistant"):
         live = st.empty()
         try:
-            result = turn(draft, text, files, live_text(live))
+            uploads = [Upload(f.name, f.getvalue()) for f in files]
+            result = common.use_cases().chat.turn(draft.report, draft.extra, text, uploads, live_text(live))
         except NianbaoError as e:
             result = TurnResult(report=draft.report, reply=e.message)
         live.empty()
@@ -273,77 +268,6 @@ def live_text(placeholder: Any) -> TextCallback:
         placeholder.markdown(f"**第{number}部分（生成中）**\n\n{narrative.escape(text)}")
 
     return show
-
-
-def turn(draft: StoredDraft, text: str, files: list, on_text: TextCallback | None = None) -> TurnResult:
-    """What a message does: spreadsheets and work documents, then figures, then a drafting request, then an
-    answer to the drafting interview, else help."""
-    report, cases = draft.report, common.use_cases()
-    replies: list[str] = []
-    changed: list[str] = []
-    asked: dict[str, Any] = {}  # the drafting interview's state when this message changed it
-    for upload in files:
-        if not upload.name.lower().endswith(SHEETS):
-            reply, asked = cases.drafting.document_turn({**draft.extra, **asked}, upload.getvalue(), upload.name)
-            replies.append(reply)
-            continue
-        sheet = cases.intake.spreadsheet_turn(report, upload.getvalue(), upload.name)
-        report, changed = sheet.report, changed + sheet.changed
-        replies.append(sheet.reply)
-    figures = cases.intake.figures_turn(report, text, draft.extra.get(ASKED)) if text.strip() else None
-    answered = None
-    if text.strip() and (figures is None or not figures.changed) and not wants_drafting(text):
-        answered = cases.drafting.interview_turn(
-            report, {**draft.extra, **asked}, text
-        )  # her words on this year's work
-    if answered is not None:
-        reply, asked = answered
-        replies.append(reply)
-    elif figures is not None:
-        report, changed = figures.report, changed + figures.changed
-        replies.append(figures.reply)
-    stated = stated_facts(text)
-    facts = {**draft.extra.get(FACTS, {}), **stated}
-    replies.extend(f"已记下：{name} {value} 元（第六部分据此起草和核对）。" for name, value in stated.items())
-    numbers = wants_drafting(text)
-    if numbers is not None:
-        drafted = drafting_turn(draft, report, numbers, on_text, facts)
-        question, asked = cases.drafting.next_question(report, {**draft.extra, **asked})
-        drafted.reply = "\n\n".join(
-            [*replies, drafted.reply, *([f"请补充本年度的工作情况：{question}"] if question else [])]
-        )
-        drafted.changed = changed
-        drafted.extra.update({FACTS: facts, **asked})
-        return drafted
-    if not replies:
-        replies.append(HELP)
-    kept = figures.extra if figures is not None and answered is None else {}
-    extra = {**kept, **({FACTS: facts} if stated else {}), **asked}
-    return TurnResult(report=report, reply="\n\n".join(replies), changed=changed, extra=extra)
-
-
-def drafting_turn(
-    draft: StoredDraft,
-    report: Report,
-    numbers: list[str],
-    on_text: TextCallback | None,
-    facts: dict[str, Any] | None = None,
-) -> TurnResult:
-    work = work_facts(draft.extra)
-    drafted = common.use_cases().drafting.draft_parts(report, numbers, on_text=on_text, facts=facts, work=work)
-    updated = with_parts(report, drafted)
-    marked = sum(p.text.count(narrative.UNVERIFIED) for p in drafted)
-    names = "、".join(f"第{p.number}部分" for p in drafted)
-    carried = sum(p.text.count(narrative.CARRIED) for p in drafted)
-    reply = [f"已起草{names}。" + (f"其中 {marked} 句标注了{narrative.UNVERIFIED}，请核实。" if marked else "")]
-    if carried:
-        reply.append(f"有 {carried} 句沿用上年报告，标注了{narrative.CARRIED}：请逐句核实，或在“叙述”中一键确认。")
-    reply.extend(dict.fromkeys(p.note for p in drafted if p.note))
-    sources = {**draft.extra.get("sources", {}), **{p.number: p.sources for p in drafted}}
-    notes = {**draft.extra.get("notes", {}), **{p.number: p.note for p in drafted}}
-    return TurnResult(
-        report=updated, reply="\n\n".join(reply), drafted_parts=numbers, extra={"sources": sources, "notes": notes}
-    )
 
 
 # ---- the live draft ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from nianbao.model import Report
 from nianbao.schema import TableId
 from nianbao.settings import Settings
 from nianbao.usecases import components
+from nianbao.usecases.chat import FACTS, HELP, Upload
 from nianbao.usecases.container import compose, session_use_cases
 from nianbao.usecases.intake import new_report
 from tests.conftest import SEED
@@ -95,3 +97,39 @@ def test_the_kb_command_and_the_admin_page_add_and_remove_through_one_use_case(t
     assert [r.id for r in knowledge.reports()] == [added.report.id]
     assert knowledge.remove(added.report.id, None).id == added.report.id and knowledge.reports() == []
     assert knowledge.base is knowledge.base  # its own knowledge base, opened once
+
+
+# ---- the 起草 chat, without a page --------------------------------------------------------------------------
+
+
+def test_a_chat_message_that_gives_nothing_gets_the_help(tmp_path: Path) -> None:
+    turn = compose(offline_settings(tmp_path)).chat.turn(new_report("鹿邑县人民政府", 2022), {}, "你好")
+    assert turn.reply == HELP and not turn.changed and turn.extra == {}
+
+
+def test_a_chat_message_fills_the_tables_and_keeps_the_fee_it_states(tmp_path: Path) -> None:
+    report = new_report("鹿邑县人民政府", 2022)
+    turn = compose(offline_settings(tmp_path)).chat.turn(report, {}, "今年新收政府信息公开申请258件，信息处理费0元")
+    assert turn.report.value(TableId.REQUESTS, "一", "总计") == 258 and turn.changed
+    assert turn.extra[FACTS] == {"信息处理费": "0"} and "已记下：信息处理费 0 元" in turn.reply  # kept as JSON
+
+
+def test_a_drafting_request_in_the_chat_drafts_the_part_and_keeps_its_sources(
+    tmp_path: Path, seed: Report, cells: Report
+) -> None:
+    turn = compose(offline_settings(tmp_path), ReportList([seed])).chat.turn(
+        cells, {FACTS: {"信息处理费": 0}}, "请起草第六部分"
+    )
+    assert turn.drafted_parts == ["六"] and turn.reply.startswith("已起草第六部分。")
+    assert turn.report.part_text("六").strip() and "六" in turn.extra["sources"]
+    assert Decimal(str(turn.extra[FACTS]["信息处理费"])) == 0  # the fee stated earlier is kept with the draft
+
+
+def test_an_attached_spreadsheet_is_read_and_a_document_is_offered_to_the_interview(tmp_path: Path) -> None:
+    chat = compose(offline_settings(tmp_path)).chat
+    report = new_report("鹿邑县人民政府", 2022)
+    sheet = chat.turn(report, {}, "", [Upload("cells.csv", "table,row,column,value\n依申请公开,一,总计,12\n".encode())])
+    assert sheet.report.value(TableId.REQUESTS, "一", "总计") == 12
+    notes = "今年开展了政务公开培训3次，更新政府信息公开指南。\n".encode()
+    document = chat.turn(report, {}, "", [Upload("工作总结.txt", notes)])
+    assert "工作总结.txt" in document.reply and "interview" in document.extra

@@ -10,6 +10,7 @@ from nianbao.drafting.sources import ReportList, ReportSource
 from nianbao.drafts import DraftStore
 from nianbao.settings import Settings, get_settings
 from nianbao.usecases import components
+from nianbao.usecases.chat import Chat
 from nianbao.usecases.drafting import Drafting
 from nianbao.usecases.intake import Intake
 from nianbao.usecases.knowledge import Knowledge
@@ -38,6 +39,7 @@ class UseCases:
     reviewing: Reviewing
     intake: Intake
     drafting: Drafting
+    chat: Chat
 
     def draft_store(self) -> DraftStore:
         """The draft store of this configuration's data folder (opened once per folder)."""
@@ -82,13 +84,15 @@ def compose(
     open_kb = cache(partial(components.own_knowledge_base, settings)) if own_kb else None
     knowledge = Knowledge(settings, open_kb or partial(components.knowledge_base, settings, warm_up))
     open_source = partial(components.report_source, settings) if report_source is None else lambda: report_source
+    intake, drafting = Intake(models, knowledge), Drafting(models, open_source)
     return UseCases(
         settings=settings,
         models=models,
         knowledge=knowledge,
         reviewing=Reviewing(settings, knowledge),
-        intake=Intake(models, knowledge),
-        drafting=Drafting(models, open_source),
+        intake=intake,
+        drafting=drafting,
+        chat=Chat(intake, drafting),
     )
 
 
