@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from nianbao.errors import InvalidInputError
 from nianbao.intake import read_spreadsheet_bytes
 from nianbao.intake.changes import Address
 from nianbao.model import CellNumber
@@ -264,3 +266,28 @@ def test_a_count_typed_with_its_unit_or_in_full_width_keeps_the_rows_values_in_p
     read = {c.address: c.new for c in read_spreadsheet_bytes(sheet.encode(), "汇总.csv").changes}
     assert read[(REQ, "一", "自然人")] == 30 and read[(REQ, "一", "法律服务机构")] == 1
     assert read[(REQ, "一", "总计")] == 34 and (REQ, "二", "商业企业") not in read
+
+
+def test_a_column_left_out_of_the_requests_table_stays_blank_the_others_read_by_heading() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    kept = ("自然人", "商业企业", "社会组织", "法律服务机构", "其他", "总计")
+    sheet.append(["项目", *kept])
+    for spec in rows_of(ReportFormat.F2021, REQ):
+        sheet.append([spec.label, *(value((REQ, spec.key, c)) for c in kept)])
+    read = changes_of(book)
+    assert len(read) == 25 * 6 and all(v == value(a) for a, v in read.items())
+    assert not any(column == "科研机构" for _, _, column in read)
+
+
+def test_legal_persons_kept_in_one_column_are_refused_not_spread() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["项目", "自然人", "法人或其他组织", "总计"])
+    for spec in rows_of(ReportFormat.F2021, REQ):
+        parts = [value((REQ, spec.key, c)) for c in REQUEST_COLUMNS]
+        sheet.append([spec.label, parts[0], sum(int(v) for v in parts[1:6]), parts[6]])
+    with pytest.raises(InvalidInputError, match="应有 7 个数字，实际有 3 个"):
+        read_spreadsheet_bytes(saved(book), "三栏.xlsx")

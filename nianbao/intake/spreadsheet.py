@@ -227,7 +227,10 @@ _OFFICIAL_ORDERS = (
 )
 
 
-_TOTALS_ONLY = [-1]
+_LEFT_OUT = -1
+_MIN_NAMED = 4
+"""A heading naming at least this many of a table's columns, 总计 among them, says where each one is."""
+_TOTALS_ONLY = [-2]
 """The heading of a 依申请公开 table that gives one number per row: 项目 | 总计 (or 数量, 件数)."""
 _TOTAL_HEADINGS = ("总计", "合计", "数量", "件数", "数量（件）", "件数（件）", "总数")
 
@@ -240,17 +243,20 @@ def _column_positions(row: list[str]) -> list[int] | None:
     if len(filled) <= 2 and filled[-1:] and filled[-1] in _TOTAL_HEADINGS:
         return _TOTALS_ONLY
     for synonyms, official in _OFFICIAL_ORDERS:
+        named = [synonyms[n] for n in names if n in synonyms]
         where = {synonyms[n]: i for i, n in enumerate(names) if n in synonyms}
         positions = sorted(where.values())
-        if len(where) == len(official) and positions[-1] - positions[0] + 1 == len(official):
-            return [where[column] for column in official]
+        whole = len(where) == len(named) and positions and positions[-1] - positions[0] + 1 == len(named)
+        if whole and "总计" in where and len(where) >= _MIN_NAMED:  # a column left out (科研机构) stays blank
+            return [where.get(column, _LEFT_OUT) for column in official]
     return None
 
 
 def _moved(row: list[str], positions: list[int]) -> list[str]:
-    first = min(positions)
-    cells = [*row, *[""] * (max(positions) + 1 - len(row))]
-    return [*cells[:first], *(cells[p] for p in positions), *cells[max(positions) + 1 :]]
+    given = [p for p in positions if p != _LEFT_OUT]
+    cells = [*row, *[""] * (max(given) + 1 - len(row))]
+    moved = [cells[p] if p != _LEFT_OUT else "" for p in positions]
+    return [*cells[: min(given)], *moved, *cells[max(given) + 1 :]]
 
 
 def layout_changes(rows: list[list[str]], fmt: ReportFormat, name: str = "") -> SheetIntake:
