@@ -7,9 +7,13 @@ recheck verifies.
 
 from __future__ import annotations
 
-import pytest
+from decimal import Decimal
 
-from nianbao.drafting.datapara import active_paragraph, requests_paragraph, style_of
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nianbao.drafting.datapara import Style, active_paragraph, requests_paragraph, style_of
 from nianbao.drafting.example import example_next_year
 from nianbao.drafting.verify import check_numbers
 from nianbao.model import Report
@@ -84,3 +88,35 @@ def test_changes_follow_the_words_and_form_the_body_used_last_year(this_year: Re
 
 def test_without_a_change_in_last_years_report_shares_are_written_for_requests_and_decisions(seed: Report) -> None:
     assert (style_of(seed).change_lead, style_of(seed).change_in_percent) == (None, None)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    decisions=st.tuples(*[st.integers(0, 50_000)] * 6),
+    documents=st.tuples(*[st.integers(0, 40)] * 4),
+    fees=st.tuples(*[st.decimals(0, 9999, places=4)] * 2),
+    places=st.integers(0, 2),
+    method=st.sampled_from([None, "截尾"]),
+)
+def test_every_change_the_drafter_writes_the_engine_reads_as_agreeing(
+    seed: Report,
+    decisions: tuple[int, ...],
+    documents: tuple[int, ...],
+    fees: tuple[Decimal, Decimal],
+    places: int,
+    method: str | None,
+) -> None:
+    this_year, last_year = example_next_year(seed), seed.model_copy(deep=True)
+    for index, row in enumerate(("行政许可", "行政处罚", "行政强制")):
+        this_year.set_value(ACTIVE, row, "本年处理决定数量", decisions[index])
+        last_year.set_value(ACTIVE, row, "本年处理决定数量", decisions[index + 3])
+    for report, (issued, valid) in ((this_year, documents[:2]), (last_year, documents[2:])):
+        report.set_value(ACTIVE, "行政规范性文件", "本年制发件数", issued)
+        report.set_value(ACTIVE, "行政规范性文件", "现行有效件数", valid)
+    this_year.set_value(ACTIVE, "行政事业性收费", "本年收费金额", fees[0])
+    last_year.set_value(ACTIVE, "行政事业性收费", "本年收费金额", fees[1])
+    style = Style(places=places, method=method)
+    text = verified(active_paragraph(this_year, "我县", last_year, style), this_year, last_year)
+    if decisions[0] and decisions[3]:
+        said = text.split("行政许可决定")[1].split("；")[0].split("。")[0]
+        assert "同比" in said or "与上年持平" in said
