@@ -90,13 +90,14 @@ def test_without_a_change_in_last_years_report_shares_are_written_for_requests_a
     assert (style_of(seed).change_lead, style_of(seed).change_in_percent) == (None, None)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     decisions=st.tuples(*[st.integers(0, 50_000)] * 6),
     documents=st.tuples(*[st.integers(0, 40)] * 4),
     fees=st.tuples(*[st.decimals(0, 9999, places=4)] * 2),
     places=st.integers(0, 2),
     method=st.sampled_from([None, "截尾"]),
+    money=st.integers(0, 4),
 )
 def test_every_change_the_drafter_writes_the_engine_reads_as_agreeing(
     seed: Report,
@@ -105,6 +106,7 @@ def test_every_change_the_drafter_writes_the_engine_reads_as_agreeing(
     fees: tuple[Decimal, Decimal],
     places: int,
     method: str | None,
+    money: int,
 ) -> None:
     this_year, last_year = example_next_year(seed), seed.model_copy(deep=True)
     for index, row in enumerate(("行政许可", "行政处罚", "行政强制")):
@@ -115,7 +117,7 @@ def test_every_change_the_drafter_writes_the_engine_reads_as_agreeing(
         report.set_value(ACTIVE, "行政规范性文件", "现行有效件数", valid)
     this_year.set_value(ACTIVE, "行政事业性收费", "本年收费金额", fees[0])
     last_year.set_value(ACTIVE, "行政事业性收费", "本年收费金额", fees[1])
-    style = Style(places=places, method=method)
+    style = Style(places=places, method=method, money_places=money)
     text = verified(active_paragraph(this_year, "我县", last_year, style), this_year, last_year)
     if decisions[0] and decisions[3]:
         said = text.split("行政许可决定")[1].split("；")[0].split("。")[0]

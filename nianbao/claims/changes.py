@@ -19,7 +19,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from nianbao.claims.against import CN, OPPOSITE, RATE_WORDS, RATES, REFERENCE, RISING, WORDS
 from nianbao.claims.numbers import Number, find_numbers
 from nianbao.claims.shares import decimal_places, percent_method
-from nianbao.claims.ties import Tie, active_column_named, active_row_before, find_ties, format_value, share_value
+from nianbao.claims.ties import Tie, active_column_named, active_row_before, find_ties, share_value
 from nianbao.model import CellNumber, Report
 from nianbao.numerals import normalize_digits, parse_chinese_number
 from nianbao.schema import ReportFormat, RowSpec, TableId, ValueKind, addresses
@@ -110,7 +110,7 @@ def change_text(
     if percent and then:
         value = share_value(abs(diff), then, places, method)
         return f"{lead or '同比'}{'增长' if diff > 0 else '下降'}{value}%"
-    amount = format_value(abs(diff), places if unit == "万元" else 0)
+    amount = _rounded(abs(diff), places if unit == "万元" else 0)
     lead = lead or ("比上年" if unit == "万元" else "同比")
     return f"{lead}{'增加' if diff > 0 else '减少'}{amount}{unit}"
 

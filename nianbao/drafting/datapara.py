@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from nianbao.claims.changes import change_forms, change_text, last_year_cell
 from nianbao.claims.numbers import find_numbers
 from nianbao.claims.text import split_sentences
-from nianbao.claims.ties import active_row_before, find_ties, format_value, share_value
+from nianbao.claims.ties import active_row_before, find_ties, share_value
 from nianbao.drafting.outline import Topic
 from nianbao.model import CellNumber, Report
 from nianbao.schema import ACTIVE_2021_DOCS, ReportFormat, TableId, rows_of
@@ -51,7 +51,9 @@ class Style:
         as counts; small counts (documents) always as counts. A share that rounds to 0 (同比增长0.00%) says
         nothing, so the count is said instead.
         """
-        places, method = (self.money_places, None) if unit == "万元" else (self.places, self.method)
+        places, method = (self.places, self.method)
+        if unit == "万元":
+            places, method = money_places(Decimal(now) - Decimal(then), self.money_places), None
         percent = percent and self.change_in_percent is not False
         if percent and then and not share_value(abs(Decimal(now) - Decimal(then)), then, places, method):
             percent = False
@@ -190,7 +192,16 @@ class _Compared:
 
 
 def _money(value: CellNumber, style: Style) -> str:
-    return format_value(Decimal(value), style.money_places)
+    places = money_places(Decimal(value), style.money_places)
+    return str(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def money_places(value: Decimal, places: int) -> int:
+    """The decimals to write an amount in 万元 with: the body's, or as many more (to the table's 4) as keep
+    a small amount from reading 0.00 (0.0030万元, not 0.00万元)."""
+    while places < 4 and value and not value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):
+        places += 1
+    return places
 
 
 # ---- 依申请公开 -------------------------------------------------------------------------------
