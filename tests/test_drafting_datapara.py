@@ -122,3 +122,26 @@ def test_every_change_the_drafter_writes_the_engine_reads_as_agreeing(
     if decisions[0] and decisions[3]:
         said = text.split("行政许可决定")[1].split("；")[0].split("。")[0]
         assert "同比" in said or "与上年持平" in said
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    received=st.tuples(st.integers(0, 5000), st.integers(0, 5000)),
+    places=st.integers(0, 2),
+    method=st.sampled_from([None, "截尾"]),
+    form=st.sampled_from([(None, None), ("较上年", False), ("比上年", True)]),
+)
+def test_every_change_of_new_applications_the_drafter_writes_the_engine_reads_as_agreeing(
+    seed: Report,
+    received: tuple[int, int],
+    places: int,
+    method: str | None,
+    form: tuple[str | None, bool | None],
+) -> None:
+    this_year = with_requests(seed, 一=received[0], 三_一=received[0], 三_七=received[0])
+    this_year.year, last_year = 2022, seed.model_copy(deep=True)
+    last_year.set_value(REQ, "一", "总计", received[1])
+    style = Style(places=places, method=method, change_lead=form[0], change_in_percent=form[1])
+    text = verified(requests_paragraph(this_year, last_year, style, "我局"), this_year, last_year)
+    if received[0] and received[1]:
+        assert "同比" in text or "上年" in text.split("件")[1]
