@@ -13,6 +13,11 @@ from nianbao.errors import NianbaoError
 from nianbao.model import Finding, Report, Severity
 from nianbao.schema import PART_NUMERALS, PART_TITLES, TABLE_PARTS
 from nianbao.usecases.drafting import (
+    CARRIED,
+    STALE_YEAR,
+    SUGGESTED,
+    TO_FILL,
+    UNVERIFIED,
     PartDraft,
     carried_by_subsection,
     confirmed_subsection,
@@ -26,12 +31,10 @@ from nianbao.usecases.drafts import StoredDraft
 from nianbao.usecases.figures import chart_rows, key_figures
 from nianbao.usecases.intake import findings_of, visible_findings
 
-UNVERIFIED = "【待核实】"
 DRAFTED = ("一", "五", "六")
 
 
-# The draft's marks (nianbao.drafting.marks) and the colour each sentence carrying one is shown on.
-CARRIED, STALE_YEAR, TO_FILL, SUGGESTED = "【沿用上年，请核实】", "【年份待核实】", "【待补充】", "【建议，待选用】"
+# The colour each sentence carrying one of the draft's marks is shown on.
 _MARK_COLOURS = (
     (UNVERIFIED, "red"),
     (STALE_YEAR, "red"),

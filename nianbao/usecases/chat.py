@@ -11,10 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nianbao.drafting.marks import CARRIED
-from nianbao.drafting.model import UNVERIFIED
 from nianbao.model import Report
-from nianbao.usecases.drafting import Drafting, TextCallback, stated_facts, wants_drafting, with_parts, work_facts
+from nianbao.usecases.drafting import (
+    CARRIED,
+    UNVERIFIED,
+    Drafting,
+    TextCallback,
+    stated_facts,
+    wants_drafting,
+    with_parts,
+    work_facts,
+)
 from nianbao.usecases.intake import ASKED, Intake, TurnResult
 
 FACTS = "facts"  # what the user stated beyond the tables (信息处理费), kept with the draft

@@ -16,7 +16,13 @@ from typing import Any
 from nianbao.claims.text import split_sentences
 from nianbao.drafting import interview
 from nianbao.drafting.facts import facts_in_text
-from nianbao.drafting.marks import CARRIED
+
+# The draft's marks, for the shells that show them (re-exported: the pages see only the use cases).
+from nianbao.drafting.marks import CARRIED as CARRIED
+from nianbao.drafting.marks import STALE_YEAR as STALE_YEAR
+from nianbao.drafting.marks import SUGGESTED as SUGGESTED
+from nianbao.drafting.marks import TO_FILL as TO_FILL
+from nianbao.drafting.model import UNVERIFIED as UNVERIFIED
 from nianbao.drafting.model import Draft, DraftParagraph, DraftPart
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.outline import Block, block_text, blocks_of, with_block
