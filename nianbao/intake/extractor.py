@@ -1040,6 +1040,9 @@ class _Reader:
 
     def _value(self, address: Address, figure: Figure) -> CellNumber | None:
         kind = row_spec(self.fmt, address[0], address[1]).kind_of(address[2])
+        if kind is ValueKind.MONEY and figure.unit not in ("元", "万元", ""):  # 收费项目3项: a count, not an amount
+            self._note(figure, f"{describe_address(address, self.fmt)} 是金额（万元），这里说的是个数。")
+            return None
         if kind is ValueKind.MONEY:
             return yuan_to_wan(figure.value) if figure.unit == "元" else figure.value
         if figure.unit in ("元", "万元"):
