@@ -55,7 +55,7 @@ def app_turns(rounds: int) -> tuple[list[float], list[float]]:
     return proposed, applied
 
 
-def service_turns(rounds: int) -> list[float]:
+def use_case_turns(rounds: int) -> list[float]:
     from nianbao.usecases.container import session_use_cases
     from nianbao.usecases.intake import findings_of, new_report
 
@@ -95,7 +95,7 @@ def main() -> None:
         proposed, applied = app_turns(args.rounds)
         show("chat message → proposal shown (AppTest run)", proposed)
         show("应用 → table updated (AppTest run)", applied)
-        show("service only (extract, derive, check)", service_turns(args.rounds))
+        show("use case only (extract, derive, check)", use_case_turns(args.rounds))
     print("target: ≤ 1000 ms for each step, offline")
 
 
