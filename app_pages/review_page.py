@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
@@ -99,7 +98,7 @@ def show_review(result: Any, report: Report | None = None, name: str = "") -> No
     with texts:
         show_parts(result)
     try:
-        unverified = unverified_sentences(report) if report is not None else []
+        unverified = common.use_cases().reviewing.unverified_sentences(report) if report is not None else []
         html = common.use_cases().reviewing.page_html(result, name, unverified)
     except NianbaoError as e:
         st.caption(escape(e.message))
@@ -108,18 +107,9 @@ def show_review(result: Any, report: Report | None = None, name: str = "") -> No
     st.download_button("下载审阅报告（HTML）", html.encode("utf-8"), "审阅报告.html", "text/html", key="review-html")
 
 
-def unverified_sentences(report: Report) -> list[tuple[str, str]]:
-    """(part, sentence) of every sentence of 一、五、六 still marked 【待核实】 by the drafting checks."""
-    found = []
-    for number in ("一", "五", "六"):
-        for sentence in re.findall(r"[^。！？\n]*【待核实】[^。！？\n]*[。！？]?", report.part_text(number)):
-            found.append((number, sentence.strip()))
-    return found
-
-
 def show_unverified(report: Report | None) -> None:
     """The sentences whose numbers nothing could verify: the draft goes out with them unless a person checks."""
-    marked = unverified_sentences(report) if report is not None else []
+    marked = common.use_cases().reviewing.unverified_sentences(report) if report is not None else []
     if not marked:
         return
     st.warning(f"**尚待核实** · 有 {len(marked)} 句标注了【待核实】：其中的数字无法与表格或上年报告核对，请逐句核实。")

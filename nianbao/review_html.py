@@ -10,7 +10,6 @@ paragraph, or the part. Sentences still marked 【待核实】 are listed first,
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from nianbao.claims.text import split_sentences
+from nianbao.drafting.model import UNVERIFIED
 from nianbao.model import Severity
 from nianbao.review import CellComparison, ItemKind, PartComparison, Review, ReviewItem, row_anchor
 from nianbao.schema import PART_NUMERALS, PART_TITLES, TableId
@@ -38,7 +39,6 @@ KIND_LABELS: dict[ItemKind, str] = {
     ItemKind.RECTIFICATION: "上年度问题整改",
 }
 MODE_LABELS = {"template": "对照标准格式", "last_year": "对照标准格式和上年报告", "version": "对照同一年度的上一版本"}
-UNVERIFIED = "【待核实】"
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:1200px;color:#222}
@@ -105,12 +105,15 @@ def render_review(result: Review, name: str = "", unverified: list[tuple[str, st
 
 
 def unverified_sentences(parts: dict[str, str]) -> list[tuple[str, str]]:
-    """(part, sentence) of every sentence of 一、五、六 still marked 【待核实】, from each part's text."""
-    found = []
-    for number in ("一", "五", "六"):
-        for sentence in re.findall(r"[^。！？\n]*【待核实】[^。！？\n]*[。！？]?", parts.get(number, "")):
-            found.append((number, sentence.strip()))
-    return found
+    """(part, sentence) of every sentence of 一、五、六 still marked 【待核实】, from each part's text, as the claims
+    engine splits sentences (the 叙述 view colours the same ones)."""
+    return [
+        (number, sentence.strip())
+        for number in ("一", "五", "六")
+        for line in parts.get(number, "").split("\n")
+        for sentence in split_sentences(line)
+        if UNVERIFIED in sentence
+    ]
 
 
 def _items_by_place(items: list[ReviewItem]) -> dict[str, list[ReviewItem]]:

@@ -133,3 +133,14 @@ def test_an_attached_spreadsheet_is_read_and_a_document_is_offered_to_the_interv
     notes = "今年开展了政务公开培训3次，更新政府信息公开指南。\n".encode()
     document = chat.turn(report, {}, "", [Upload("工作总结.txt", notes)])
     assert "工作总结.txt" in document.reply and "interview" in document.extra
+
+
+def test_the_review_lists_the_unverified_sentences_as_the_claims_engine_splits_them(
+    tmp_path: Path, seed: Report
+) -> None:
+    draft = seed.model_copy(deep=True)
+    part = draft.part("五")
+    assert part is not None
+    part.text += "\n一是完善制度【待核实】；二是加强培训。"
+    listed = compose(offline_settings(tmp_path)).reviewing.unverified_sentences(draft)
+    assert listed == [("五", "一是完善制度【待核实】；")]  # the clause the 叙述 view colours, not the whole line

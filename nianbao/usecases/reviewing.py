@@ -35,6 +35,12 @@ class Reviewing:
 
         return render_review(result, name, unverified)
 
+    def unverified_sentences(self, report: Report) -> list[tuple[str, str]]:
+        """(part, sentence) of every sentence of 一、五、六 still marked 【待核实】 by the drafting checks."""
+        from nianbao.review_html import unverified_sentences
+
+        return unverified_sentences({number: report.part_text(number) for number in ("一", "五", "六")})
+
     def read_upload(self, data: bytes, name: str) -> Report:
         """A report from an uploaded file (any format the readers take)."""
         return read_report_bytes_guarded(data, name, self.settings.read_limits)
