@@ -47,6 +47,7 @@ _TREND = re.compile(
 _LEVEL = re.compile(rf"{_LEAD}(?P<roughly>基本|大体)?(?P<word>持平|相同|相当|一致|没有变化|无变化|不变)")
 _THEN = re.compile(rf"{REFERENCE}的?\s*(?P<num>\d+|[{CN}]+)\s*(?P<unit>{_THEN_UNITS})")
 _TIE_GAP = re.compile(r"^[\s，,]*$")
+_CUE = re.compile(rf"同比|[较比与](?:上一?年|去年|(?:19|20)\d{{2}})|{RATE_WORDS}")
 _OPPOSITES = {**OPPOSITE, **RATES}
 _OF_SHARES = {"增长": "上升", "增加": "上升", "减少": "下降"}  # a share rises or falls, it does not grow
 _ROUGHLY = Decimal("0.05")  # 基本持平: within 5 % of last year's figure
@@ -379,72 +380,100 @@ class TrendCheck:
         return _OF_SHARES.get(word, word) if self.figure.unit == "百分点" else word
 
 
-def find_trends(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[TrendCheck]:
-    """Directions without a number (同比有所下降) after a tied figure; none without last year's report."""
-    return [
-        TrendCheck(m.start("word"), m.end("word"), m.group("word"), figure)
-        for m, figure in _compared(_TREND, sentence, report, previous, before)
-    ]
+@dataclass(frozen=True)
+class Comparisons:
+    """Every comparison with last year in one sentence, each with the figure it follows."""
+
+    changes: list[ChangeCheck]
+    trends: list[TrendCheck]
+    levels: list[LevelCheck]
+    last_year: list[LastYearFigure]
+
+
+def comparisons(sentence: str, report: Report, previous: Report | None, before: str = "") -> Comparisons:
+    """The changes (同比增长8.07%, 提高1.3个百分点), directions (有所下降), levels (与上年持平) and last year's
+    figures (较上年的223件) of a sentence, read in one pass; none without last year's report."""
+    found = _Found(sentence, report, previous, before)
+    changes = [_change(m, f) for m, f in found.after(_CHANGE) + found.after(_RATE)]
+    changes += [_points(m, f) for m, f in found.after(_POINTS)]
+    return Comparisons(
+        changes=sorted(changes, key=lambda c: c.start),
+        trends=[TrendCheck(m.start("word"), m.end("word"), m.group("word"), f) for m, f in found.after(_TREND)],
+        levels=[_level(m, f) for m, f in found.after(_LEVEL)],
+        last_year=[_last_year_figure(m, f) for m, f in found.after(_THEN)],
+    )
 
 
 def find_changes(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[ChangeCheck]:
     """The year-on-year changes of a sentence that follow a tied figure; none without last year's report."""
-    found = [
-        _change(m, f) for pattern in (_CHANGE, _RATE) for m, f in _compared(pattern, sentence, report, previous, before)
-    ]
-    found += [_points(m, f) for m, f in _compared(_POINTS, sentence, report, previous, before)]
-    return sorted(found, key=lambda c: c.start)
+    return comparisons(sentence, report, previous, before).changes
+
+
+def find_trends(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[TrendCheck]:
+    """Directions without a number (同比有所下降) after a tied figure; none without last year's report."""
+    return comparisons(sentence, report, previous, before).trends
 
 
 def find_levels(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[LevelCheck]:
     """“与上年持平”, “同比基本持平” after a tied figure; none without last year's report."""
-    return [
-        LevelCheck(m.start(), m.end(), m.group(), bool(m.group("roughly")) or m.group("word") == "相当", figure)
-        for m, figure in _compared(_LEVEL, sentence, report, previous, before)
-    ]
+    return comparisons(sentence, report, previous, before).levels
 
 
 def find_last_year_figures(
     sentence: str, report: Report, previous: Report | None, before: str = ""
 ) -> list[LastYearFigure]:
     """Last year's figures after a tied figure (受理 241 件，较上年的 223 件); none without last year's report."""
-    return [
-        LastYearFigure(
-            m.start("num"),
-            m.end(),
-            m.group("num") + m.group("unit"),
-            Decimal(parse_chinese_number(m.group("num")) or 0),
-            m.group("unit"),
-            figure,
-        )
-        for m, figure in _compared(_THEN, sentence, report, previous, before)
-    ]
+    return comparisons(sentence, report, previous, before).last_year
 
 
-def _compared(
-    pattern: re.Pattern[str], sentence: str, report: Report, previous: Report | None, before: str
-) -> list[tuple[re.Match[str], Figure]]:
-    """Each comparison with last year right after a figure: the match and the figure (last year's value
-    unknown when the comparison names another year than last year)."""
-    if previous is None:
-        return []
-    text = normalize_digits(sentence)
-    matches = list(pattern.finditer(text))
-    if not matches:
-        return []
-    # A share's change is in 百分点 (or a direction); a count's in %, 件 or 万元.
-    wanted = {_POINTS: {"百分点"}, _TREND: {"百分点", "件", "万元"}}.get(pattern, {"件", "万元"})
-    figures = [f for f in figures_compared(sentence, report, previous, before) if f.unit in wanted]
-    found = []
-    for match in matches:
-        follows = [f for f in figures if f.end <= match.start() and _follows(text[f.end : match.start()])]
-        if follows:
-            figure = follows[-1]
-            named_year = int(match.group("year")) if match.group("year") else None
-            if named_year not in (None, (report.year or 0) - 1):
-                figure = Figure(figure.start, figure.end, figure.label, figure.unit, figure.now, None)
-            found.append((match, figure))
-    return found
+class _Found:
+    """The comparisons of one sentence, the figures they may follow found once (and only if any is written)."""
+
+    def __init__(self, sentence: str, report: Report, previous: Report | None, before: str) -> None:
+        self.sentence, self.report, self.previous, self.before = sentence, report, previous, before
+        self.text = normalize_digits(sentence)
+        self.compares = bool(_CUE.search(self.text))  # most sentences compare nothing: no pattern is run
+        self._figures: list[Figure] | None = None
+
+    def figures(self) -> list[Figure]:
+        if self._figures is None:
+            assert self.previous is not None
+            self._figures = figures_compared(self.sentence, self.report, self.previous, self.before)
+        return self._figures
+
+    def after(self, pattern: re.Pattern[str]) -> list[tuple[re.Match[str], Figure]]:
+        """Each comparison of ``pattern`` right after a figure, with the figure (last year's value unknown
+        when the comparison names another year than last year)."""
+        matches = list(pattern.finditer(self.text)) if self.previous is not None and self.compares else []
+        if not matches:
+            return []
+        # A share's change is in 百分点 (or a direction); a count's in %, 件 or 万元.
+        wanted = {_POINTS: {"百分点"}, _TREND: {"百分点", "件", "万元"}}.get(pattern, {"件", "万元"})
+        figures = [f for f in self.figures() if f.unit in wanted]
+        found = []
+        for match in matches:
+            gap_ok = [f for f in figures if f.end <= match.start() and _follows(self.text[f.end : match.start()])]
+            if gap_ok:
+                found.append((match, _of_year(gap_ok[-1], match, self.report)))
+        return found
+
+
+def _of_year(figure: Figure, match: re.Match[str], report: Report) -> Figure:
+    named_year = int(match.group("year")) if match.group("year") else None
+    if named_year in (None, (report.year or 0) - 1):
+        return figure
+    return Figure(figure.start, figure.end, figure.label, figure.unit, figure.now, None)
+
+
+def _level(match: re.Match[str], figure: Figure) -> LevelCheck:
+    roughly = bool(match.group("roughly")) or match.group("word") == "相当"
+    return LevelCheck(match.start(), match.end(), match.group(), roughly, figure)
+
+
+def _last_year_figure(match: re.Match[str], figure: Figure) -> LastYearFigure:
+    value = Decimal(parse_chinese_number(match.group("num")) or 0)
+    text = match.group("num") + match.group("unit")
+    return LastYearFigure(match.start("num"), match.end(), text, value, match.group("unit"), figure)
 
 
 def _follows(gap: str) -> bool:

@@ -18,16 +18,7 @@ from typing import TypedDict
 from pydantic import BaseModel, ValidationError, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
-from nianbao.claims.changes import (
-    ChangeCheck,
-    LastYearFigure,
-    LevelCheck,
-    TrendCheck,
-    find_changes,
-    find_last_year_figures,
-    find_levels,
-    find_trends,
-)
+from nianbao.claims.changes import ChangeCheck, LastYearFigure, LevelCheck, TrendCheck, comparisons
 from nianbao.claims.facts import fact_in_units_of, states_fact
 from nianbao.claims.numbers import Number, find_numbers
 from nianbao.claims.phrases import contradictions
@@ -109,16 +100,13 @@ def check_sentence(
     """The checks of one sentence: tied numbers against the cells, the others against the facts."""
     base: _Base = {"part": part, "sentence": sentence.strip()}
     ties = find_ties(sentence, report, before, part or None)
-    last_year = _year_before(report, previous)
-    changes = find_changes(sentence, report, last_year, before)
-    thens = find_last_year_figures(sentence, report, last_year, before)
+    compared = comparisons(sentence, report, _year_before(report, previous), before)
+    changes, thens = compared.changes, compared.last_year
     checks = [_at(_check_tie(t, base), t.start, t.end) for t in ties]
     checks += [_at(_check_change(c, base), c.start, c.end) for c in changes]
     checks += [_at(_check_last_year(f, base), f.start, f.end) for f in thens]
-    trends = find_trends(sentence, report, last_year, before)
-    checks += [_at(_check_trend(t, base), t.start, t.end) for t in trends if t.agrees is not None]
-    levels = find_levels(sentence, report, last_year, before)
-    checks += [_at(_check_level(v, base), v.start, v.end) for v in levels if v.agrees is not None]
+    checks += [_at(_check_trend(t, base), t.start, t.end) for t in compared.trends if t.agrees is not None]
+    checks += [_at(_check_level(v, base), v.start, v.end) for v in compared.levels if v.agrees is not None]
     covered = [(t.start, t.end) for t in ties] + [(c.start, c.end) for c in changes]
     covered += [(f.start, f.end) for f in thens]
     for number in find_numbers(sentence):

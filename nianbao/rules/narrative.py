@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
-from nianbao.claims.changes import ChangeCheck, LevelCheck, TrendCheck, find_changes, find_levels, find_trends
+from nianbao.claims.changes import ChangeCheck, LevelCheck, TrendCheck, comparisons
 from nianbao.claims.counts import ClaimCheck, Expected, about_other_year, count_claims, other_scope
 from nianbao.claims.facts import FactCheck, fact_claims
 from nianbao.claims.lists import ListCheck, list_claims
@@ -180,9 +180,8 @@ def narrative_changes(ctx: CheckContext) -> Iterator[Finding]:
     if previous is None or ctx.report.year is None or previous.year != ctx.report.year - 1:
         return
     for sentence in narrative_sentences(ctx.report):
-        args = (sentence.text, ctx.report, previous, sentence.before)
-        checks: list[ChangeCheck | TrendCheck | LevelCheck] = [*find_changes(*args), *find_trends(*args)]
-        checks += find_levels(*args)
+        compared = comparisons(sentence.text, ctx.report, previous, sentence.before)
+        checks: list[ChangeCheck | TrendCheck | LevelCheck] = [*compared.changes, *compared.trends, *compared.levels]
         for check in sorted(checks, key=lambda c: c.start):
             finding = None if check.agrees is not False else _change_finding(sentence, check)
             if finding is not None:
