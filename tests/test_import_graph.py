@@ -6,6 +6,10 @@ nianbao/commands/), the use cases (nianbao/usecases/), the LLM workflows (agents
 shell (app.py and the pages) imports only the use cases and the report model. Every import counts, a lazy
 one inside a function too; importing ``a.b.c`` from outside the package ``a.b`` also runs
 ``a/b/__init__.py``, so it counts as importing that package as well.
+
+Read the same way: the process's settings are read only by the shells and the use cases' composition root
+(everything below is handed them), and Streamlit, LangChain, the OpenAI SDK and Chroma are imported only in
+their one place each.
 """
 
 from __future__ import annotations
@@ -243,3 +247,42 @@ def test_the_settings_check_sees_every_way_of_reading_them(tmp_path: Path, run_a
         del MODULES["probe"]
     in_main = [] if run_as_main else ["11: get_settings()"]
     assert found == ["5: get_settings()", "8: Settings()", "8: os.environ", "8: os.getenv('HOME')", *in_main]
+
+
+# ---- heavy libraries stay in their one place ---------------------------------------------------------------
+
+# Who may import each library: the UI library in the Streamlit shell, LangChain in agents/, the chat model's
+# SDK in the one module that builds it (and the embeddings client, which calls the same SDK's embeddings), Chroma
+# in the vector store (and the embedder, which implements Chroma's embedding-function interface).
+LIBRARY_HOMES = {
+    "streamlit": ("app", "app_pages"),
+    "langchain_core": ("agents",),
+    "langchain_openai": ("agents.llm",),
+    "openai": ("agents.llm", "nianbao.kb.embeddings"),
+    "chromadb": ("nianbao.kb.store", "nianbao.kb.embeddings"),
+}
+
+
+def library_imports() -> dict[str, set[str]]:
+    """For each library of LIBRARY_HOMES, the product modules that import it (lazily too)."""
+    found: dict[str, set[str]] = {library: set() for library in LIBRARY_HOMES}
+    for module in MODULES:
+        for name in imported_names(module):
+            library = name.partition(".")[0]
+            if library in found:
+                found[library].add(module)
+    return found
+
+
+def test_each_heavy_library_is_imported_only_in_its_home() -> None:
+    strays = {
+        library: sorted(m for m in modules if not any(m == h or m.startswith(f"{h}.") for h in LIBRARY_HOMES[library]))
+        for library, modules in library_imports().items()
+    }
+    assert {library: modules for library, modules in strays.items() if modules} == {}
+
+
+def test_the_library_check_sees_the_imports_it_guards() -> None:
+    found = library_imports()
+    assert "app" in found["streamlit"] and "agents.llm" in found["langchain_openai"]
+    assert "nianbao.kb.store" in found["chromadb"]  # imported inside a function: counted too
