@@ -142,6 +142,9 @@ def extract(
     reader = _Reader(normalize_digits(text), text, fmt, previous=before)
     if rows and text.lstrip().startswith(_CORRECTION_START):
         reader.context.rows.update({TableId(t): r for t, r in rows.items() if TableId(t) is not ACTIVE})
+    cases = [s.row for s in before if s.table is APPEALS and s.column == "总计"]
+    if len(cases) == 1:  # 行政复议2件, then 维持1件，尚未审结1件: the results of that one case row
+        reader.context.rows.setdefault(APPEALS, cases[0])
     reader.run()
     reader.check_group_totals()
     changes = [*pasted, *reader.changes()]
@@ -528,6 +531,28 @@ class _Reader:
         ):
             self._refine(pending, self._clause_span(tokens[index].start))
             pending.clear()
+        elif self.last is None and not self.placed and self.previous:
+            self._refine_previous(pending, self._clause_span(tokens[index].start))
+
+    def _refine_previous(self, pending: list[Ref], span: tuple[int, int]) -> None:
+        """``予以公开18件`` then, in the next message, ``都是自然人`` (or ``予以公开的都是自然人``); ``行政复议1件``
+        then ``结果维持``: the previous message's one total the words are about, said more exactly. Asked when
+        it gave several totals and the words do not say which."""
+        columns = [r for r in pending if isinstance(r, ColumnRef)]
+        rows = {r.key for r in pending if isinstance(r, RowRef) and r.rank >= 1}
+        if len(columns) != 1 or (columns[0].table is REQ and EACH not in pending):
+            return
+        column = columns[0]
+        totals = [
+            s for s in self.previous if s.table is column.table and s.column == "总计" and (not rows or s.row in rows)
+        ]
+        figure = Figure(totals[0].value if totals else 0, "", *span)
+        if len(totals) == 1:
+            self._put((column.table, totals[0].row, column.column), figure, [])
+            self.placed.append(_Placed(figure, list(pending), [(column.table, totals[0].row, column.column)]))
+        elif len(totals) > 1:
+            said = "、".join(f"“{t.source}”" for t in totals)
+            self._note(figure, f"上一条消息说了{said}，请说明是哪一项的。", unread=True)
 
     def _bare_figure_follows(self, tokens: list[Token], index: int) -> bool:
         """``行政诉讼和去年一样，都是0``: the next clause gives a figure without naming a row or column."""
