@@ -13,6 +13,7 @@ from nianbao.drafting.model import UNVERIFIED, Draft
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.sources import ReportList
 from nianbao.drafting.verify import count_marked
+from nianbao.drafting.worknotes import WorkFact
 from nianbao.model import Report
 from nianbao.readers import read_report
 from nianbao.schema import PART_NUMERALS, PART_TITLES, TableId
@@ -192,3 +193,18 @@ def test_a_peers_text_is_never_renamed_for_this_body() -> None:
     draft = draft_offline("睢县人民政府", 2026, example_next_year(shuyang), ReportList([shuyang]))
     text = "\n".join(draft.report.part_text(n) for n in ("一", "五", "六"))
     assert "沐阳" not in text and "“网”事" not in text and "项目进行时" not in text
+
+
+def test_her_problems_and_measures_stand_after_one_shi_and_jiang_without_repeating_who_and_when(
+    seed: Report,
+) -> None:
+    said = [
+        WorkFact(about="问题", text="我们的政策解读形式比较单一"),
+        WorkFact(about="问题", text="个别单位更新不及时"),
+        WorkFact(about="措施", text="明年我们要多搞图解和视频解读"),
+        WorkFact(about="措施", text="2023年将完善考核办法"),
+    ]
+    draft = draft_offline("鹿邑县人民政府", 2022, example_next_year(seed), ReportList([seed]), {}, said)
+    five = draft.report.part_text("五")
+    assert "仍存在一些不足：一是政策解读形式比较单一；二是个别单位更新不及时。" in five
+    assert "下一步，我县将重点做好以下工作：一是多搞图解和视频解读；二是完善考核办法。" in five

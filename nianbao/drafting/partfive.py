@@ -36,6 +36,13 @@ class PartFive:
     def __init__(self, work: list[WorkFact], problems_last_year: list[str], subject: str, year: int) -> None:
         self.work, self.last, self.subject, self.year = work, problems_last_year, subject, year
 
+    def bare(self, item: str, measure: bool = False) -> str:
+        """Her item as it stands after 一是 or 将: without the body's name (我县的政策解读… → 政策解读…) and, for a
+        measure, without its time and intent (明年我县要多搞图解 → 多搞图解), which the sentence already says."""
+        subject = rf"(?:{re.escape(self.subject)}|本单位|本机关)的?"
+        pattern = rf"^(?:{_WHEN})?{subject}(?:{_WILL})?|^{_WHEN}(?:{_WILL})?|^{_WILL}" if measure else rf"^{subject}"
+        return re.sub(pattern, "", item).strip("，, ") or item
+
     def facts(self, kind: Kind) -> list[WorkFact]:
         return [f for f in self.work if f.about == kind.value and f.chosen]
 
@@ -55,7 +62,7 @@ class PartFive:
 
     def problems(self) -> str:
         """This year's problems: the clerk's, else typical ones offered as suggestions."""
-        said = [cleaned(f.text, self.subject, self.year) for f in self.facts(Kind.PROBLEM)]
+        said = [self.bare(cleaned(f.text, self.subject, self.year)) for f in self.facts(Kind.PROBLEM)]
         lead = f"{self.year}年，{self.subject}政府信息公开工作取得一定成效，但对照上级要求和群众期待，仍存在一些不足："
         if any(said):
             return lead + _listed([s for s in said if s]) + "。"
@@ -64,12 +71,16 @@ class PartFive:
 
     def measures(self, year: int | None = None) -> str:
         """Next year's measures (下一步, or the year asked for): the clerk's, else suggestions."""
-        said = [cleaned(f.text, self.subject, self.year) for f in self.facts(Kind.MEASURE)]
+        said = [self.bare(cleaned(f.text, self.subject, self.year), measure=True) for f in self.facts(Kind.MEASURE)]
         when = f"{year}年" if year else "下一步"
         items = [s for s in said if s] or [m + SUGGESTED for m in TYPICAL_MEASURES[:3]]
         if len(items) == 1:
             return f"{when}，{self.subject}将{items[0]}。"
         return f"{when}，{self.subject}将重点做好以下工作：{_listed(items)}。"
+
+
+_WHEN = r"(?:明年|下一?年度?|下一步|今后|(?:19|20)\d{2}年)[，,]?"
+_WILL = r"(?:要|将|会|准备|计划|打算|拟|争取)"
 
 
 def _listed(items: list[str]) -> str:
