@@ -203,8 +203,10 @@ def test_her_problems_and_measures_stand_after_one_shi_and_jiang_without_repeati
         WorkFact(about="问题", text="个别单位更新不及时"),
         WorkFact(about="措施", text="明年我们要多搞图解和视频解读"),
         WorkFact(about="措施", text="2023年将完善考核办法"),
+        WorkFact(about="整改", text="今年我们增加了2名专职人员", problem=0),
     ]
     draft = draft_offline("鹿邑县人民政府", 2022, example_next_year(seed), ReportList([seed]), {}, said)
     five = draft.report.part_text("五")
     assert "仍存在一些不足：一是政策解读形式比较单一；二是个别单位更新不及时。" in five
     assert "下一步，我县将重点做好以下工作：一是多搞图解和视频解读；二是完善考核办法。" in five
+    assert "针对上年度报告指出的“人力、财力缺乏”问题，我县增加专职人员2名。" in five

@@ -36,6 +36,10 @@ class PartFive:
     def __init__(self, work: list[WorkFact], problems_last_year: list[str], subject: str, year: int) -> None:
         self.work, self.last, self.subject, self.year = work, problems_last_year, subject, year
 
+    def this_year(self, item: str) -> str:
+        """What was done this year, said in this year's report: without “2022年” (2022年我县增加… → 我县增加…)."""
+        return re.sub(rf"^{self.year}年[，,]?", "", item) or item
+
     def bare(self, item: str, measure: bool = False) -> str:
         """Her item as it stands after 一是 or 将: without the body's name (我县的政策解读… → 政策解读…) and, for a
         measure, without its time and intent (明年我县要多搞图解 → 多搞图解), which the sentence already says."""
@@ -52,7 +56,7 @@ class PartFive:
         general = [f for f in done if f.problem is None or f.problem >= len(self.last)]
         paragraphs = []
         for index, problem in enumerate(self.last):
-            said = [cleaned(f.text, self.subject, self.year) for f in done if f.problem == index]
+            said = [self.this_year(cleaned(f.text, self.subject, self.year)) for f in done if f.problem == index]
             what = "；".join(s for s in said if s) or f"整改情况{TO_FILL}"
             paragraphs.append(f"针对上年度报告指出的“{problem}”问题，{what}。")
         paragraphs += [f"{cleaned(f.text, self.subject, self.year)}。" for f in general]
