@@ -23,6 +23,8 @@ from nianbao.intake.lexicon import (
     DELTA,
     EACH,
     INCLUDES,
+    LEGAL_PERSON_COLUMNS,
+    LEGAL_PERSONS,
     LITIGATION,
     NEGATION,
     NOOP,
@@ -772,6 +774,9 @@ class _Reader:
     def _place(self, figure: Figure, refs: list[Ref]) -> None:
         if DELTA in refs:
             return
+        if LEGAL_PERSONS in refs and figure.value == 0:  # 法人或其他组织为0: each of its five columns
+            others = [r for r in refs if r is not LEGAL_PERSONS]
+            refs = [*others, *(ColumnRef(REQ, c) for c in LEGAL_PERSON_COLUMNS), EACH]
         ambiguous = next((r for r in refs if isinstance(r, Marker) and r.kind in ("ambiguous", "elsewhere")), None)
         if ambiguous is not None:
             self._note(figure, ambiguous.note, unread=ambiguous.kind == "ambiguous")

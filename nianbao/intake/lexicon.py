@@ -80,6 +80,9 @@ COPULA = Marker("copula")
 """为/属于/系 at the start of a clause without a number: it says more about the figure before."""
 REST_ZERO = Marker("rest_zero")
 """按0填写 / 其余均为0 said without a separate number."""
+LEGAL_PERSONS = Marker("ambiguous", "“法人或其他组织”包括五类申请人，请分别说明商业企业、科研机构、社会组织等")
+"""法人或其他组织: five columns; only a 0 can be said of them all at once."""
+LEGAL_PERSON_COLUMNS = ("商业企业", "科研机构", "社会组织", "法律服务机构", "其他")
 INCLUDES = Marker("includes")
 """含/包括: the figure is part of the one before it (受理36件（含上年结转2件）)."""
 SAME_AS_LAST = Marker("same_as_last")
@@ -163,8 +166,7 @@ def _applicants() -> dict[str, tuple[Ref, ...]]:
         ("其他", "其他组织 其他单位"),
     ):
         table.update(_columns(REQ, column, phrases))
-    ambiguous = Marker("ambiguous", "“法人或其他组织”包括五类申请人，请分别说明商业企业、科研机构、社会组织等")
-    table.update({p: (ambiguous,) for p in ("法人或其他组织", "法人")})
+    table.update({p: (LEGAL_PERSONS,) for p in ("法人或其他组织", "法人")})
     unit = Marker("ambiguous", "“单位”可能是商业企业、科研机构、社会组织或其他组织，请分别说明")
     table.update({p: (unit,) for p in ("单位", "法人单位", "企事业单位")})
     table.update({p: (NOOP,) for p in ("申请人", "本年度办理结果", "办理结果", "政府信息公开", "信息公开")})
