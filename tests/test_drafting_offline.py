@@ -210,3 +210,13 @@ def test_her_problems_and_measures_stand_after_one_shi_and_jiang_without_repeati
     assert "仍存在一些不足：一是政策解读形式比较单一；二是个别单位更新不及时。" in five
     assert "下一步，我县将重点做好以下工作：一是多搞图解和视频解读；二是完善考核办法。" in five
     assert "针对上年度报告指出的“人力、财力缺乏”问题，我县增加专职人员2名。" in five
+
+
+def test_an_item_of_her_list_does_not_repeat_the_body_the_list_opens_with(seed: Report) -> None:
+    said = [
+        WorkFact(about="主动公开", text="今年开了2次新闻发布会"),
+        WorkFact(about="主动公开", text="我们在县政府网站新设了“优化营商环境”专栏"),
+    ]
+    draft = draft_offline("鹿邑县人民政府", 2022, example_next_year(seed), ReportList([seed]), {}, said)
+    one = draft.report.part_text("一")
+    assert "2022年，我县扎实推进主动公开工作：一是召开新闻发布会2次；二是在县政府网站新设“优化营商环境”专栏。" in one

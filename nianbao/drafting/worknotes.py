@@ -154,7 +154,9 @@ def work_paragraph(facts: list[WorkFact], topic: str, subject: str, year: int) -
     if len(items) == 1:
         return _with_subject(items[0], subject, year) + "。"
     phrase = _PHRASES.get(topic, topic)
-    listed = "；".join(f"{_ordinal(i)}是{re.sub(rf'^{year}年[，,]?', '', item)}" for i, item in enumerate(items))
+    # After “2022年，我县扎实推进…工作：” an item says neither the year nor the body again.
+    lead = rf"^(?:{year}年[，,]?)?(?:{re.escape(subject)})?"
+    listed = "；".join(f"{_ordinal(i)}是{re.sub(lead, '', item)}" for i, item in enumerate(items))
     return f"{year}年，{subject}扎实推进{phrase}工作：{listed}。"
 
 
