@@ -220,3 +220,10 @@ def test_an_item_of_her_list_does_not_repeat_the_body_the_list_opens_with(seed: 
     draft = draft_offline("鹿邑县人民政府", 2022, example_next_year(seed), ReportList([seed]), {}, said)
     one = draft.report.part_text("一")
     assert "2022年，我县扎实推进主动公开工作：一是召开新闻发布会2次；二是在县政府网站新设“优化营商环境”专栏。" in one
+
+
+def test_nothing_else_to_report_is_said_as_reports_say_it(seed: Report) -> None:
+    said = [WorkFact(about="其他", text="今年没有其他需要报告的事项")]
+    draft = draft_offline("鹿邑县人民政府", 2022, example_next_year(seed), ReportList([seed]), {"信息处理费": 0}, said)
+    six = draft.report.part_text("六")
+    assert six.endswith("\n无其他需要报告的事项。") and "我县没有" not in six

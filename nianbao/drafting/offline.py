@@ -312,6 +312,8 @@ class OfflineDrafter:
     def part_six(self) -> DraftPart:
         paragraphs = [DraftParagraph(text=self.fee_text())]
         other = work_paragraph(self.work, Kind.OTHER.value, self.subject, self.year)
+        if _NOTHING_ELSE.match(other):
+            other = "无其他需要报告的事项。"  # as reports say it, not “2022年，我县没有其他需要报告的事项”
         if other:
             paragraphs.append(DraftParagraph(text=other, sources=self.fact_refs(Kind.OTHER)))
         elif self.base is not None and self.own:
@@ -485,6 +487,7 @@ _GENERIC_WORDS = frozenset({"情况", "方面", "工作", "建设", "政务", "�
 
 
 _TOPICS = frozenset(t.value for t in Topic)
+_NOTHING_ELSE = re.compile(r"^[^。；]*(?:没有|无)(?:其他|别的)(?:需要)?(?:报告|说明)的?(?:事项|情况)。$")
 # “不要沿用上年”, “删掉沿用的句子”, “不要照搬去年的”, “只写本年度的”: nothing of last year in 一 and 六.
 _FRESH = re.compile(
     r"不(?:要|再|用)?沿用|去掉沿用|删[去除掉]沿用|不(?:要|用)(?:照搬|套用)?(?:上年|去年)|只(?:写|保留|用)本年"
