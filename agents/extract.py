@@ -150,7 +150,7 @@ def checked_figures(
         if change is not None and _quotes_no_figure(change, text, built_in.not_figures):
             why = "引用的是工作情况的数字或约数，不是表格中的数字，未采用。"
             change = None
-        elsewhere = _placed_elsewhere(change, built_in) if change is not None else []
+        elsewhere = _placed_elsewhere(change, text, built_in) if change is not None else []
         if elsewhere:
             cells = "、".join(c.where(fmt) for c in elsewhere)
             why = f"与内置规则的读法（{cells}）不同，未采用，请用一句话说明这个数字是哪一项。"
@@ -162,13 +162,18 @@ def checked_figures(
     return result
 
 
-def _placed_elsewhere(change: CellChange, built_in: Extraction) -> list[CellChange]:
+def _placed_elsewhere(change: CellChange, text: str, built_in: Extraction) -> list[CellChange]:
     """The built-in reading's cells for the same number of the same words, when the model's cell is not one
-    of them (“其中自然人50件” after “收到申请52件”: the built-in reader knows the message before)."""
-    if not change.spans:
+    of them (“其中自然人50件” after “收到申请52件”: the built-in reader knows the message before). Only words
+    said once in the message are compared: a quote said twice (其中自然人1件) may be either."""
+    quote = change.source_text.strip()
+    if not quote or text.count(quote) != 1:
         return []
-    start, end = change.spans[0]
-    same = [c for c in built_in.changes if c.new == change.new and any(a < end and start < b for a, b in c.spans)]
+    same = [
+        c
+        for c in built_in.changes
+        if c.new == change.new and c.source_text and (quote in c.source_text or c.source_text in quote)
+    ]
     return [] if not same or any(c.address == change.address for c in same) else same
 
 
