@@ -227,3 +227,15 @@ def test_nothing_else_to_report_is_said_as_reports_say_it(seed: Report) -> None:
     draft = draft_offline("鹿邑县人民政府", 2022, example_next_year(seed), ReportList([seed]), {"信息处理费": 0}, said)
     six = draft.report.part_text("六")
     assert six.endswith("\n无其他需要报告的事项。") and "我县没有" not in six
+
+
+def test_a_rectification_naming_one_of_last_years_problems_in_her_words_answers_that_problem(seed: Report) -> None:
+    said = [  # last year: 人力、财力缺乏; 部分单位重视程度不够; 公开内容不全面
+        WorkFact(about="整改", text="针对人力不足，今年我们增加了2名专职人员"),
+        WorkFact(about="整改", text="针对公开工作不到位，加强了督查"),  # 公开, 工作: every problem's words
+    ]
+    draft = draft_offline("鹿邑县人民政府", 2022, example_next_year(seed), ReportList([seed]), {}, said)
+    five = draft.report.part_text("五")
+    assert "针对上年度报告指出的“人力、财力缺乏”问题，我县增加专职人员2名。" in five
+    assert "针对上年度报告指出的“公开内容不全面”问题，整改情况【待补充】。" in five
+    assert "针对公开工作不到位，加强督查。" in five

@@ -36,6 +36,18 @@ class PartFive:
     def __init__(self, work: list[WorkFact], problems_last_year: list[str], subject: str, year: int) -> None:
         self.work, self.last, self.subject, self.year = work, problems_last_year, subject, year
 
+    def answered(self, text: str) -> tuple[int | None, str]:
+        """The one of last year's problems a rectification names (针对人力不足，… → 人力、财力缺乏) and what was done.
+
+        Only a “针对…，” lead sharing a word of two characters or more with exactly one problem (公开, 工作 and the
+        like do not count) ties it; otherwise it stands on its own.
+        """
+        lead = _ABOUT.match(text)
+        if lead is None:
+            return None, text
+        named = [i for i, problem in enumerate(self.last) if _shares_a_word(lead.group("what"), problem)]
+        return (named[0], text[lead.end() :]) if len(named) == 1 else (None, text)
+
     def this_year(self, item: str) -> str:
         """What was done this year, said in this year's report: without “2022年” (2022年我县增加… → 我县增加…)."""
         return re.sub(rf"^{self.year}年[，,]?", "", item) or item
@@ -52,14 +64,16 @@ class PartFive:
 
     def rectifications(self) -> list[str]:
         """One paragraph per problem of last year's report: what the clerk said was done, else 【待补充】."""
-        done = self.facts(Kind.RECTIFICATION)
-        general = [f for f in done if f.problem is None or f.problem >= len(self.last)]
+        done = [(f, cleaned(f.text, self.subject, self.year)) for f in self.facts(Kind.RECTIFICATION)]
+        general = [(f, text) for f, text in done if f.problem is None or f.problem >= len(self.last)]
+        taken = {id(f): self.answered(text) for f, text in general}
         paragraphs = []
         for index, problem in enumerate(self.last):
-            said = [self.this_year(cleaned(f.text, self.subject, self.year)) for f in done if f.problem == index]
+            said = [self.this_year(text) for f, text in done if f.problem == index]
+            said += [self.this_year(taken[id(f)][1]) for f, _ in general if taken[id(f)][0] == index]
             what = "；".join(s for s in said if s) or f"整改情况{TO_FILL}"
             paragraphs.append(f"针对上年度报告指出的“{problem}”问题，{what}。")
-        paragraphs += [f"{cleaned(f.text, self.subject, self.year)}。" for f in general]
+        paragraphs += [f"{text}。" for f, text in general if taken[id(f)][0] is None]
         if not paragraphs:
             paragraphs.append(f"上年度报告所指出问题的整改情况{TO_FILL}。")
         return paragraphs
@@ -85,6 +99,18 @@ class PartFive:
 
 _WHEN = r"(?:明年|下一?年度?|下一步|今后|(?:19|20)\d{2}年)[，,]?"
 _WILL = r"(?:要|将|会|准备|计划|打算|拟|争取)"
+
+
+_ABOUT = re.compile(r"^针对(?P<what>[^，,。；]{2,20}?)(?:的?问题|方面)?[，,]\s*")
+_COMMON = frozenset(  # words every problem may have
+    {"公开", "工作", "信息", "政务", "政府", "单位", "部分", "问题", "情况", "方面", "有待", "不够", "加强"}
+)
+
+
+def _shares_a_word(said: str, problem: str) -> bool:
+    """A run of two characters of her words in the problem, not one every problem has (公开, 工作 …)."""
+    runs = {said[i : i + 2] for i in range(len(said) - 1)} - _COMMON
+    return any(run in problem for run in runs)
 
 
 def _listed(items: list[str]) -> str:
