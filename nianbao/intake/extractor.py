@@ -821,7 +821,7 @@ class _Reader:
             return False
         if WORK in refs or (TableRef(ACTIVE) in refs and not _says_where(refs)):
             return True
-        return self.foreign and self._table(refs) is REQ
+        return self.foreign and self._table(refs) in (REQ, None)
 
     def _work_number(self, figure: Figure) -> None:
         self.not_figures.append((figure.start, figure.end))
