@@ -274,6 +274,8 @@ class _Reader:
                 return index
         if not _says_where(refs) and self.taken_back:
             refs, self.taken_back = refs + self.taken_back, None
+        if not _says_where(refs) and self.placed and self._sentence_corrects(figure):
+            refs = refs + [r for r in self.placed[-1].refs if isinstance(r, RowRef | ColumnRef | GroupRef)]
         self.taken_back_value = None
         used = index
         if not _says_row(refs):
@@ -313,6 +315,10 @@ class _Reader:
             f"这句没有读懂：“{self._source(whole.figure)}”“{self._source(part.figure)}”——表中各行互不包含，"
             f"请说明除去后者是多少（是否为 {whole.figure.value} − {part.figure.value} = {rest} 件）。"
         )
+
+    def _sentence_corrects(self, figure: Figure) -> bool:
+        """``收到申请34件？不对，是36件``: a sentence opening with a correction, about the figure just before."""
+        return self.text[self._sentence_start(figure.start) : figure.start].lstrip().startswith(_CORRECTION_START)
 
     def _corrected_by_value(self, figure: Figure, value: CellNumber | None) -> bool:
         """``刚才说错了，不是52是53``: the cells the previous message gave as 52 (one clause's: 部分公开4件，都是自然人
@@ -583,7 +589,7 @@ class _Reader:
         start = self._clause_start(tokens[index].start)
         clause_refs = [r for r in pending if _deniable(r)]
         short = tokens[index].end - start <= _DENIAL_LENGTH
-        if short and any(isinstance(r, RowRef | ColumnRef) for r in clause_refs):
+        if short and any(isinstance(r, RowRef | ColumnRef | GroupRef) for r in clause_refs):
             figure = Figure(0, "", start, tokens[index].end, denial=True)
             self._place(figure, [*clause_refs, EACH])
 
@@ -1103,7 +1109,7 @@ def _deniable(ref: Ref) -> bool:
     """A row or column that “未发生…”“无…” can set to 0 (not 答复/办结: “未答复问题” is no figure)."""
     if isinstance(ref, RowRef):
         return (ref.rank >= 1 or ref.key == "一") and ref.key != "三.七"
-    return isinstance(ref, ColumnRef) or ref is NEGATION
+    return isinstance(ref, ColumnRef | GroupRef) or ref is NEGATION
 
 
 def _not_a_cell(refs: list[Ref]) -> str:
