@@ -291,3 +291,14 @@ def test_legal_persons_kept_in_one_column_are_refused_not_spread() -> None:
         sheet.append([spec.label, parts[0], sum(int(v) for v in parts[1:6]), parts[6]])
     with pytest.raises(InvalidInputError, match="应有 7 个数字，实际有 3 个"):
         read_spreadsheet_bytes(saved(book), "三栏.xlsx")
+
+
+def test_an_application_by_application_ledger_is_refused_with_how_to_sum_it() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["序号", "申请人", "申请人类型", "申请内容", "收到日期", "答复日期", "办理结果"])
+    sheet.append([1, "张三", "自然人", "征地补偿", "2023-01-05", "2023-01-20", "予以公开"])
+    sheet.append([2, "某公司", "商业企业", "规划许可", "2023-02-01", "2023-02-15", "部分公开"])
+    with pytest.raises(InvalidInputError, match="逐件登记的申请台账，请按申请人类别和办理结果汇总"):
+        read_spreadsheet_bytes(saved(book), "台账.xlsx")

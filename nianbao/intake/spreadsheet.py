@@ -264,8 +264,8 @@ def layout_changes(rows: list[list[str]], fmt: ReportFormat, name: str = "") -> 
     sections = _sections(rows)
     if not sections:
         raise InvalidInputError(
-            f"“{name}”中没有找到标准表格：请使用年度报告格式中的表格（含“本年新收政府信息公开申请数量”等行名），"
-            "或 nianbao cells 导出的 table,row,column,value 表格。"
+            f"“{name}”中没有找到标准表格：{_LEDGER_ADVICE if _is_ledger(rows) else ''}请使用年度报告格式中的表格"
+            "（含“本年新收政府信息公开申请数量”等行名），或 nianbao cells 导出的 table,row,column,value 表格。"
         )
     scratch = Report(format=fmt, cells=blank_cells(fmt))
     findings = place_table_lines(scratch, sections)
@@ -280,6 +280,15 @@ def layout_changes(rows: list[list[str]], fmt: ReportFormat, name: str = "") -> 
     if not changes:
         raise InvalidInputError(f"“{name}”的表格中没有可以识别的数字。" + "".join(notes[:3]))
     return SheetIntake(changes=changes, notes=notes)
+
+
+_LEDGER_HEADINGS = ("序号", "申请人类型", "申请人类别", "办理结果", "答复结果", "处理结果", "收到日期", "申请日期")
+_LEDGER_ADVICE = "这像是逐件登记的申请台账，请按申请人类别和办理结果汇总后再上传（或在对话中说明各项数字）；"
+
+
+def _is_ledger(rows: list[list[str]]) -> bool:
+    """A heading row of an application-by-application 台账 (序号, 申请人类型, 办理结果 …)."""
+    return any(sum(clean(c) in _LEDGER_HEADINGS for c in row) >= 2 for row in rows[:10])
 
 
 def _unreadable(report: Report) -> list[str]:
