@@ -367,3 +367,23 @@ def test_a_commit_that_fails_midway_writes_no_row(kb: KnowledgeBase, monkeypatch
     monkeypatch.undo()
     assert state(kb) == before
     assert [r.year for r in kb.list()] == [2021]
+
+
+def _rules(findings: list) -> list[tuple[str, str | None]]:
+    return sorted((f.rule, f.location.sentence) for f in findings)
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["last year stored before", "both in one add"])
+def test_a_report_is_checked_against_last_years_report_of_its_body(kb: KnowledgeBase, together: bool) -> None:
+    from nianbao.checker import check_report
+
+    if together:
+        kb.add([LUYI_2021, LUYI_2022])
+    else:
+        kb.add(LUYI_2021)
+        kb.add(LUYI_2022)
+    stored = {r.year: r for r in kb.list()}
+    expected = check_report(read_report(LUYI_2022), read_report(LUYI_2021)).findings
+    assert any(f.rule == "copy.passages" for f in expected)  # a rule that needs last year's report
+    assert _rules(kb.show(stored[2022].id).findings) == _rules(expected)
+    assert _rules(kb.show(stored[2021].id).findings) == _rules(check_report(read_report(LUYI_2021)).findings)

@@ -227,7 +227,7 @@ class RecordStore:
     # -- reports ----------------------------------------------------------------------------------------
 
     def reports(self, filters: Filters | None = None) -> list[StoredReport]:
-        where, params = _where(filters, {**_FILTER_COLUMNS, "report_id": "r.id"})
+        where, params = _where(filters, {**_FILTER_COLUMNS, "report_id": "r.id", "content_hash": "r.content_hash"})
         columns = ", ".join(f"r.{f}" for f in REPORT_FIELDS)
         rows = self._rows(f"SELECT {columns} FROM reports r {where}", params)
         return [StoredReport.model_validate(dict(row)) for row in rows]
