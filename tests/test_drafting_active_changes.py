@@ -235,3 +235,10 @@ def test_a_finding_quotes_the_change_as_written(drafted: Draft, seed: Report) ->
     one.text += "\n全年作出行政处罚决定3326件，较上年增加了二十件。"
     [finding] = [f for f in check_report(report, seed).findings if f.rule == "narrative.change"]
     assert (finding.found, finding.expected) == ("增加了二十件", "与上年持平")
+
+
+def test_without_last_years_own_report_the_draft_says_why_it_writes_no_change(this_year: Report, seed: Report) -> None:
+    two_years_on = this_year.model_copy(update={"year": 2023})
+    draft = draft_offline(AGENCY, 2023, two_years_on, ReportList([seed]), {"信息处理费": 0})
+    assert "同比" not in draft.report.part_text("一").replace("【沿用上年，请核实】", "")
+    assert any("没有找到本机关2022年度报告（参照的是2021年度报告），数据段未写同比" in n for n in draft.notes)

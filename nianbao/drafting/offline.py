@@ -179,6 +179,11 @@ class OfflineDrafter:
             notes.append(self.grounded.note())
         if self.previous is not None and self.previous.format is not self.report.format:
             notes.append(format_note(self.previous, self.report))
+        if self.own and self.previous is None and self.base.year is not None:
+            notes.append(
+                f"没有找到本机关{self.year - 1}年度报告（参照的是{self.base.year}年度报告），数据段未写同比；"
+                f"上传或在知识库中加入{self.year - 1}年度报告后重新起草即可写出同比。"
+            )
         if left_out := self.carried.instructions_left_out:
             notes.append(
                 f"{self.base.agency}{self.base.year}年度报告中有 {left_out} 句像是写给 AI 模型的指令"
