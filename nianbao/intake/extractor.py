@@ -587,7 +587,8 @@ class _Reader:
     def _denial(self, tokens: list[Token], index: int, pending: list[Ref]) -> None:
         """``未发生行政复议、行政诉讼``: each row or column the clause denies is 0."""
         start = self._clause_start(tokens[index].start)
-        clause_refs = [r for r in pending if _deniable(r)]
+        said = [r for t in tokens[: index + 1] if t.start >= start for r in t.refs]  # 收到的申请均已办结，无结转
+        clause_refs = [r for r in pending if _deniable(r) and r in said]
         short = tokens[index].end - start <= _DENIAL_LENGTH
         if short and any(isinstance(r, RowRef | ColumnRef | GroupRef) for r in clause_refs):
             figure = Figure(0, "", start, tokens[index].end, denial=True)

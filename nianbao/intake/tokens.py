@@ -20,7 +20,7 @@ _NUMBER = re.compile(
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?(?:[万亿](?!元))?|[零〇两一二三四五六七八九十百千万亿]+)"
     r"\s*(?P<unit>件次|件|个|项|起|宗|条|份|万元|元)?"
 )
-_NUMBER_END = CLAUSE_END + "、）)：: \t"
+_NUMBER_END = CLAUSE_END + "、）)（(：: \t"
 _LIST_START = "\n\t （(：:；;，,。"
 _DURATION = ("个工作日", "工作日", "个月", "天", "日内", "日", "小时", "周", "分钟")
 """6个工作日内答复: a time, never a figure."""
@@ -98,40 +98,41 @@ def _figure_at(text: str, i: int) -> Token | None:
     unit = match.group("unit") or ""
     number = match.group("num")
     arabic = number[0].isdigit()
+    end = match.end() if unit else match.end("num")  # “予以公开：18\n部分公开”: the line break is not the number's
     if not unit and text.startswith("%", match.end()):  # 办结率97%: a share, and its clause is about it
         return Token(i, match.end() + 1, refs=(SHARE,))
     said_zero = number in ("零", "〇") and i > 0 and text[i - 1] in "为是"
     taken_back = arabic and text.endswith("不是", 0, i)
-    replaced = arabic and text.startswith(_REPLACED_BY, match.end())
+    replaced = arabic and text.startswith(_REPLACED_BY, end)
     approximate = (
         text.endswith(_ABOUT_BEFORE, 0, i)
         or (text.endswith(_ABOUT_TENS, 0, i) and number[0] in "十百千万")
-        or text.startswith("左右", match.end())
-        or (text.startswith(_ABOUT_AFTER, match.end()) and not unit and (arabic or number[-1] in "十百千万"))
+        or text.startswith("左右", end)
+        or (text.startswith(_ABOUT_AFTER, end) and not unit and (arabic or number[-1] in "十百千万"))
         or (bool(unit) and _after_range(text, i))
         or (not arabic and _ADJACENT_DIGITS.search(number) is not None)
     )
     if approximate:
         rough = parse_chinese_number(number) or 0
-        return Token(i, match.end(), figure=Figure(rough, unit, i, match.end(), approximate=True))
+        return Token(i, end, figure=Figure(rough, unit, i, end, approximate=True))
     if (
         not unit
         and not said_zero
         and not taken_back
         and not replaced
-        and (not arabic or not _ends_figure(text, match.end()) or _is_numbering(text, i, match.end()))
+        and (not arabic or not _ends_figure(text, end) or _is_numbering(text, i, end))
     ):
-        return Token(i, match.end())
-    if unit == "个" and not _counts(text, match.end()):  # 六个一、两个确保、3个部门: words, not figures
-        return Token(i, match.end())
-    if unit in ("", "个") and text.startswith(_DURATION, match.end() - len(unit)):
-        return Token(i, match.end())
+        return Token(i, end)
+    if unit == "个" and not _counts(text, end):  # 六个一、两个确保、3个部门: words, not figures
+        return Token(i, end)
+    if unit in ("", "个") and text.startswith(_DURATION, end - len(unit)):
+        return Token(i, end)
     if i > 0 and (text[i - 1] in "第.．廿卅" or (arabic and text[i - 1].isdigit())):
-        return Token(i, match.end())
+        return Token(i, end)
     value = parse_chinese_number(number)
     if value is None:
-        return Token(i, match.end())
-    return Token(i, match.end(), figure=Figure(value, unit, i, match.end(), replaced=replaced))
+        return Token(i, end)
+    return Token(i, end, figure=Figure(value, unit, i, end, replaced=replaced))
 
 
 def _after_range(text: str, i: int) -> bool:
