@@ -44,7 +44,7 @@ from agents.llm import (
 from agents.prompting import render, without_prompt_labels
 from agents.reask import ask_until_valid
 from nianbao.claims.text import complete_sentences
-from nianbao.drafting.copies import copies_marked, her_sentences, repeated_problems_marked
+from nianbao.drafting.copies import copies_marked, her_sentences, repeated_problems_marked, without_echoes
 from nianbao.drafting.feedback import findings_for_model, table_labels_marked
 from nianbao.drafting.instructions import without_instructions
 from nianbao.drafting.marks import without_marks
@@ -117,6 +117,7 @@ class PartStream:
     rounds: int = 0
     cut: bool = False  # the reply was still cut by the length limit after the continuations
     deadline: Deadline | None = None  # the part's and the draft's time limits, the sooner
+    data_sent: str = ""  # 五, 六: the figures and her facts as the request gave them (an echo of them is no prose)
 
     def __iter__(self) -> Iterator[DraftChunk]:
         try:
@@ -151,7 +152,7 @@ class PartStream:
         if outcome.failed_retry is not None:
             self._keep_previous(outcome.reply, outcome.failed_retry)
             yield DraftChunk(outcome.reply)
-        text, labels = table_labels_marked(without_prompt_labels(str(outcome.reply)))
+        text, labels = table_labels_marked(without_echoes(without_prompt_labels(str(outcome.reply)), self.data_sent))
         if labels:
             self.notes.append(
                 f"大模型在第{self.number}部分的 {labels} 句中写入了表格的行名或列名，已删去，"
@@ -674,6 +675,8 @@ class LLMDrafter:
             messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
             materials = _materials(base, own, number, hits)
             stream = PartStream(self, draft, number, checked, messages, materials, required, required.previous)
+            subject = subject_of(base if own else None, report.agency or "")
+            stream.data_sent = "\n".join([figures_text(report, subject), facts_text(facts, work or [], number)])
         stream.deadline = deadline
         return stream
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -139,6 +140,7 @@ def bench_pair(
                 ),
                 "offline_marked": count_marked(off_text),
                 "text": stream.part.text,
+                "load": os.getloadavg()[0],  # the machine's 1-minute load when the part was done
             }
         )
         print_row(rows[-1])
@@ -158,7 +160,7 @@ def print_row(row: dict[str, object]) -> None:
         f"（清理后 {row['left_lines']}）  "
         f"首次不符 {row['first_failed']}  "
         f"重试后不符 {row['final_failed']}  标注 {row['marked']}  |  离线：不符 {row['offline_failed']}  "
-        f"标注 {row['offline_marked']}",
+        f"标注 {row['offline_marked']}  |  load {row['load']:.1f}",
         flush=True,
     )
 
@@ -166,6 +168,7 @@ def print_row(row: dict[str, object]) -> None:
 def main(names: list[str], parts: str) -> None:
     settings = Settings(NIANBAO_LLM="local", NIANBAO_DATA_DIR=ROOT / "data")
     print(f"threads {settings.local_llm_threads}, context {settings.local_llm_context}", flush=True)
+    print(f"load at the start {os.getloadavg()[0]:.1f} (1 min), {os.getloadavg()[1]:.1f} (5 min)", flush=True)
     started = time.perf_counter()
     server = start_server(settings)
     print(f"server ready in {time.perf_counter() - started:.1f} s", flush=True)

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from agents.draft import DraftChunk, LLMDrafter
+from agents.draft import DraftChunk, LLMDrafter, figures_text
 from agents.llm import LLMError, RetryPolicy, chat_model_from_settings
 from agents.prompting import render
 from nianbao.checker import check_report
@@ -492,3 +492,17 @@ def test_a_row_label_the_model_echoes_from_the_fix_request_is_taken_out_and_its_
     assert "依申请公开 一" not in server.prompts()[1] and "总计" not in server.prompts()[1]
     assert written(stream.part) == f"2022年，我县规范了依申请公开办理流程，本年新收{right}件{UNVERIFIED}。"
     assert any("写入了表格的行名或列名" in note for note in stream.notes)
+
+
+def test_the_data_of_the_request_echoed_in_six_is_taken_out_and_the_fee_written(
+    offline: Draft, cells: Report, seed: Report
+) -> None:
+    """Seen from the local model on luyi: 六 holding the request's own data lines and the 依申请公开 figures."""
+    figures = figures_text(cells, "我县").split("\n")[0]
+    echo = f"{figures}\n信息处理费：0\n其他：今年没有其他需要报告的事项\n本年度没有其他需要报告的事项。"
+    with fake_openai([Reply(echo)]) as server:
+        draft = LLMDrafter(model_for(server), ReportList([seed])).draft_part(offline, "六", {"信息处理费": 0}, WORK)
+    assert "信息处理费：0" in server.prompts()[0] and figures in server.prompts()[0]
+    six = draft.report.part_text("六")
+    assert "信息处理费：0" not in six and "其他：" not in six and "政府信息公开申请" not in six
+    assert "未收取信息处理费" in six and six.endswith("本年度没有其他需要报告的事项。")

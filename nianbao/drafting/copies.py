@@ -60,3 +60,10 @@ def her_sentences(text: str) -> str:
     never one of last year's she has not confirmed, nor a figure still to verify."""
     lines = ("".join(s for s in split_sentences(line) if s.strip() and not is_marked(s)) for line in text.split("\n"))
     return "\n".join(line for line in lines if line.strip())
+
+
+def without_echoes(text: str, sent: str) -> str:
+    """The reply without the lines it echoed of the data the request gave (“信息处理费：0”, “其他：今年没有……”,
+    a sentence of the figures word for word): data, not prose. Her facts in sentences of the report stay."""
+    given = {line.strip().rstrip("。") for line in sent.split("\n") if line.strip()}
+    return "\n".join(line for line in text.split("\n") if line.strip().rstrip("。") not in given)
