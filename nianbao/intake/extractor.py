@@ -69,6 +69,7 @@ _CORRECTION_WORDS = ("更正", "不对", "说错", "应为", "应该是", "改�
 _CORRECTION_START = ("不对", "刚才说错了", "说错了", "更正", "纠正一下", "改一下", "错了", "应该是")
 WORK_NUMBERS = "是工作情况的数字，不是表格中的数字"
 """In the one note that lists the numbers of the year's work a message gave (not the tables')."""
+_CORRECTION_BREAK = "，,。：:！!；; 是"
 RECEIVED_NOTE = "“受理”按本年新收填写；如所说的受理数含上年结转的申请，请更正"
 LITIGATION_QUESTION = "是未经复议直接起诉、复议后起诉，还是两者合计？请分别说明（如“直接起诉2件，复议后起诉1件”）。"
 REVIEWER_QUESTION = "是本机关被申请行政复议的案件（表四），还是本机关作为复议机关受理的？表四只填前者，请说明。"
@@ -142,7 +143,7 @@ def extract(
     pasted, pasted_notes, text = pasted_rows(text, fmt) if "\t" in text else ([], [], text)
     before = [Said.model_validate(s) for s in said or []]
     reader = _Reader(normalize_digits(text), text, fmt, previous=before)
-    if rows and text.lstrip().startswith(_CORRECTION_START):
+    if rows and opens_with_correction(text):
         reader.context.rows.update({TableId(t): r for t, r in rows.items() if TableId(t) is not ACTIVE})
     cases = [s.row for s in before if s.table is APPEALS and s.column == "总计"]
     if len(cases) == 1:  # 行政复议2件, then 维持1件，尚未审结1件: the results of that one case row
@@ -276,6 +277,15 @@ class _Reader:
             refs, self.taken_back = refs + self.taken_back, None
         if not _says_where(refs) and self.placed and self._sentence_corrects(figure):
             refs = refs + [r for r in self.placed[-1].refs if isinstance(r, RowRef | ColumnRef | GroupRef)]
+        elif (
+            not _says_where(refs)
+            and DELTA not in refs
+            and not self.placed
+            and len(self.previous) == 1
+            and self._sentence_corrects(figure)
+        ):
+            self._corrected_by_value(figure, self.previous[0].value)  # 更正：36件 after a message of one figure
+            return index
         self.taken_back_value = None
         used = index
         if not _says_row(refs):
@@ -318,7 +328,7 @@ class _Reader:
 
     def _sentence_corrects(self, figure: Figure) -> bool:
         """``收到申请34件？不对，是36件``: a sentence opening with a correction, about the figure just before."""
-        return self.text[self._sentence_start(figure.start) : figure.start].lstrip().startswith(_CORRECTION_START)
+        return opens_with_correction(self.text[self._sentence_start(figure.start) : figure.start])
 
     def _corrected_by_value(self, figure: Figure, value: CellNumber | None) -> bool:
         """``刚才说错了，不是52是53``: the cells the previous message gave as 52 (one clause's: 部分公开4件，都是自然人
@@ -780,6 +790,8 @@ class _Reader:
 
     def _place(self, figure: Figure, refs: list[Ref]) -> None:
         if DELTA in refs:
+            if self._sentence_corrects(figure):  # 不对，少说了一个: the corrected figure is hers to say
+                self._note(figure, "请直接告诉我更正后的数字（例如“予以公开是19件”）。", unread=True)
             return
         if LEGAL_PERSONS in refs and figure.value == 0:  # 法人或其他组织为0: each of its five columns
             others = [r for r in refs if r is not LEGAL_PERSONS]
@@ -1099,6 +1111,13 @@ _FORMAT_2019_NAMES = {
     "本年处理决定数量": "处理决定数量",
     "本年制发件数": "本年新制作数量",
 }
+
+
+def opens_with_correction(text: str) -> bool:
+    """``不对，…`` / ``更正：…`` / ``刚才说错了，…`` (not ``不对外公开的2件``): the words correct a figure before."""
+    text = text.lstrip()
+    word = next((w for w in _CORRECTION_START if text.startswith(w)), None)
+    return word is not None and (len(text) == len(word) or text[len(word)] in _CORRECTION_BREAK)
 
 
 def _in_format(fmt: ReportFormat, name: str) -> str:

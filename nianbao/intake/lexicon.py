@@ -254,6 +254,7 @@ def _markers() -> dict[str, tuple[Ref, ...]]:
     tables = {"依申请公开": REQ, "主动公开": ACTIVE, "复议诉讼": APPEALS}
     table.update({p: (TableRef(t),) for p, t in tables.items()})
     table.update({p: (DELTA,) for p in ("增加", "减少", "增长", "下降", "同比", "较上年", "比上年", "多出", "少了")})
+    table.update(_same((DELTA,), "少说了 多说了 少算了 多算了 少报了 多报了 少写了 多写了 漏了 漏报"))
     table.update({p: (TOTAL,) for p in ("总计", "合计", "共计", "共", "总数")})
     table.update({p: (WITHIN,) for p in ("其中",)})
     table.update({p: (NOOP,) for p in ("其他需要报告",)})
