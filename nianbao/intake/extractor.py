@@ -931,6 +931,12 @@ class _Reader:
         if LITIGATION in keys and any(k in keys for k in _LITIGATION_ROWS):
             keys.remove(LITIGATION)  # 直接起诉的行政诉讼: the specific row says which
         if len(keys) > 1 and EACH not in refs:
+            said = [self.found.get((table, key, "总计")) for key in keys]
+            if TOTAL in refs and all(c is not None for c in said):  # 予以公开及部分公开共21件: a sum of hers
+                given = sum(int(c.new or 0) for c in said if c is not None)
+                if given != figure.value:
+                    self._note(figure, f"合计 {figure.value} 件与所说各项之和 {given} 件不一致，请核对。")
+                return []
             self._note(figure, f"同时提到了{'、'.join(keys)}，无法确定填在哪一行，请分开说明。", unread=True)
             return []
         rows: list[str] = []
