@@ -354,6 +354,7 @@ class SectionedStream(PartStream):
             text = "\n".join([*text.split("\n")[:-1], mark_sentence(text.split("\n")[-1])])
             self.cut = False
         self.materials = self._example_source(section)
+        text = with_years_named(text, self.draft.report.year or 0)
         text = self._last_years_marked(text, "\n".join([*(f.text for f in section.facts), own]))
         self.rewritten.append(self.heading)
         sources = [SourceRef(source=s, own=True) for s in dict.fromkeys(f.source for f in section.facts)]
@@ -424,6 +425,12 @@ class SectionedStream(PartStream):
             f"按“{self.instruction}”重写了第一部分的{done}（数据段落按表格重新生成，未交给大模型改写），"
             "其他内容未改动。"
         )
+
+
+def with_years_named(text: str, year: int) -> str:
+    """今年 and 去年 (her words, copied by the model) as the report names them: 2022年, 2021年; the report is read
+    the year after, when 今年 is another year."""
+    return text.replace("今年", f"{year}年").replace("去年", f"{year - 1}年") if year else text
 
 
 def current_paragraphs(draft: Draft, number: str) -> list[DraftParagraph]:

@@ -302,7 +302,7 @@ def test_any_langchain_chat_model_can_draft(offline: Draft, cells: Report, seed:
 def test_each_paragraph_keeps_the_sources_it_draws_on(offline: Draft, cells: Report, seed: Report) -> None:
     # Copied from the style example (last year's 依申请公开 subsection), then in the model's own words.
     borrowed = "建立从信息公开申请受理登记、办理答复、送达取证、档案归档等一整套程序制度，确保信息公开工作严谨有序。"
-    own_words = "今年我们重点做了三件实事。"
+    own_words = "重点做了三件实事。"
     with fake_openai([Reply(f"{borrowed}\n{own_words}")]) as server:
         draft = LLMDrafter(model_for(server), ReportList([seed])).draft_part(offline, "一", work=WORK)
     first, second = (p for p in draft.parts["一"].paragraphs if p.text in (carried(borrowed), own_words))

@@ -50,3 +50,10 @@ def test_a_figure_she_did_not_give_is_sent_back_for_her_subsection_then_not_kept
     assert "你写的“（一）机构与制度建设取得新进展”这一小节" in prompts[1] and "第一部分完整正文" not in prompts[1]
     one = draft.report.part_text("一")
     assert "培训5次" not in one.replace(f"培训5次{UNVERIFIED}", "")  # never kept unmarked (her 3 replaces it)
+
+
+def test_her_words_today_and_last_year_copied_by_the_model_name_the_years(seed: Report, cells: Report) -> None:
+    offline = draft_offline(AGENCY, 2022, cells, ReportList([seed]), {}, WORK[1:])
+    with fake_openai([Reply("今年组织了全县政务公开业务培训3次，培训人数比去年更多。")]) as server:
+        draft = LLMDrafter(model_for(server), ReportList([seed])).draft_part(offline, "一", work=WORK[1:])
+    assert "2022年组织了全县政务公开业务培训3次，培训人数比2021年更多。" in draft.report.part_text("一")
