@@ -677,10 +677,13 @@ class LLMDrafter:
         elif instruction is None and not any(f.chosen and f.about in _PART_KINDS[number] for f in work or []):
             stream = BuiltInStream(self, draft, number, checked, [], [], required, required.previous)
         else:
-            hits = self._hits(report, number, base)
-            user = self._part_prompt(report, number, base, own, hits, facts, work or [], instruction)
+            # A peer's 五 and 六 are its own problems and matters: a body borrowing a structure is sent none of them,
+            # and no body's passages but its own are material (the model writes from her facts).
+            own_base = base if own else None
+            hits = self._hits(report, number, own_base) if own else []
+            user = self._part_prompt(report, number, own_base, own, hits, facts, work or [], instruction)
             messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
-            materials = _materials(base, own, number, hits)
+            materials = _materials(own_base, own, number, hits)
             stream = PartStream(self, draft, number, checked, messages, materials, required, required.previous)
             subject = subject_of(base if own else None, report.agency or "")
             stream.data_sent = "\n".join([figures_text(report, subject), facts_text(facts, work or [], number)])
@@ -785,15 +788,15 @@ class LLMDrafter:
         return grounding_report(self.source, report.agency, report.year, place)
 
     def _hits(self, report: Report, number: str, base: Report | None) -> list[Hit]:
+        """The body's own earlier passages of the part not already in ``base``: never another body's."""
         if self.source is None:
             return []
         query = f"{PART_TITLES[number]} 政府信息公开"
         hits = self.source.search(query, report.agency, number, self.hits_per_part)
-        hits += self.source.search(query, None, number, self.hits_per_part)
         seen = set(base.part_text(number).split("\n")) if base is not None else set()
         unique = []
         for hit in hits:
-            if hit.text not in seen and (hit.year or 0) < (report.year or 0):
+            if same_agency(hit.agency, report.agency) and hit.text not in seen and (hit.year or 0) < (report.year or 0):
                 seen.add(hit.text)
                 unique.append(hit)
         return unique[: self.hits_per_part]

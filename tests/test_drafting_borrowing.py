@@ -11,13 +11,18 @@ from pathlib import Path
 
 import pytest
 
+from agents.draft import LLMDrafter
+from agents.llm import chat_model_from_settings
 from nianbao.drafting.example import example_next_year
 from nianbao.drafting.kbsource import KnowledgeBaseSource
 from nianbao.drafting.model import Draft
 from nianbao.drafting.offline import draft_offline
+from nianbao.drafting.worknotes import WorkFact
 from nianbao.kb.service import KnowledgeBase
 from nianbao.readers import read_report
+from nianbao.settings import Settings
 from tests.conftest import FIXTURES, kb_settings
+from tests.fake_openai import Reply, fake_openai
 
 PROVINCIAL = FIXTURES / "borrowing" / "jiangsu_office_2022.txt"
 DEPARTMENT = "沭阳县发展和改革局"
@@ -116,3 +121,27 @@ def test_a_county_department_is_modelled_on_a_county_departments_report_before_a
     county = provincial.model_copy(update={"agency": "泗阳县发展和改革局", "year": 2021}, deep=True)
     draft = draft_offline(DEPARTMENT, 2023, example_next_year(provincial), ReportList([provincial, county]))
     assert any("结构参照：泗阳县发展和改革局2021年报告（同为县级部门；" in note for note in draft.notes)
+
+
+# ---- through a model: nothing of the other body is even sent -------------------------------------------------------
+
+
+def test_a_model_drafting_five_and_six_for_the_department_is_sent_nothing_of_the_other_body(
+    tmp_path_factory: pytest.TempPathFactory, borrowed: Draft
+) -> None:
+    kb = KnowledgeBase(kb_settings(tmp_path_factory.mktemp("borrowing_llm") / "data"))
+    kb.add([PROVINCIAL])
+    work = [
+        WorkFact(about="问题", text="政策解读形式还比较单一"),
+        WorkFact(about="其他", text="今年没有其他需要报告的事项"),
+    ]
+    with fake_openai([Reply("政策解读形式较为单一。"), Reply("无其他需要报告的事项。")]) as server:
+        settings = Settings(OPENAI_API_KEY="k", OPENAI_BASE_URL=server.base_url, NIANBAO_CHAT_MODEL="fake-model")
+        model = chat_model_from_settings(settings, timeout=10, max_retries=0)
+        assert model is not None
+        drafter = LLMDrafter(model, KnowledgeBaseSource(kb))
+        five = drafter.draft_part(borrowed, "五", {"信息处理费": 0}, work)
+        drafter.draft_part(five, "六", {"信息处理费": 0}, work)
+    sent = "\n".join(m["content"] for request in server.requests for m in request["messages"])
+    assert len(server.requests) == 2
+    assert [fact for fact in ITS_OWN if fact in sent] == []
