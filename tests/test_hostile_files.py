@@ -9,6 +9,7 @@ its read worker), sampled from /proc.
 
 from __future__ import annotations
 
+import os
 import re
 import zlib
 from collections.abc import Callable
@@ -94,6 +95,43 @@ def test_a_read_past_the_workers_memory_ceiling_is_refused_and_the_next_read_wor
         assert caught.value.reason is ReadFailure.MEMORY
         assert "greedy.txt" in caught.value.message and "300 MB" in caught.value.message
         assert guard.read_bytes(SEED.read_bytes(), "luyi.txt").year == 2021
+
+
+def abort_on_purpose(data: bytes, name: str, max_bytes: int) -> Report:
+    """The real reader, except that a file named ``abort…`` aborts the worker, as pdfium does when an allocation
+    fails (``abort_once…``: only the first time, told by a marker file named in the file)."""
+    if name.startswith("abort_once"):
+        marker = Path(data.decode())
+        if not marker.exists():
+            marker.touch()
+            os.abort()
+        return Report(source="read again")
+    if name.startswith("abort"):
+        os.abort()
+    return read_report_bytes(data, name, max_bytes)
+
+
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"])
+def test_a_worker_that_aborts_under_the_ceiling_is_the_memory_limit_and_the_next_read_works(start_method: str):
+    with ReadGuard(start_method=start_method, reader=abort_on_purpose, memory_mb=300) as guard:
+        with pytest.raises(ReportReadError) as caught:
+            guard.read_bytes(SEED.read_bytes(), "abort.pdf")
+        assert caught.value.reason is ReadFailure.MEMORY
+        assert "abort.pdf" in caught.value.message and "300 MB" in caught.value.message
+        assert guard.read_bytes(SEED.read_bytes(), "luyi.txt").year == 2021
+
+
+def test_a_worker_that_aborts_once_is_given_the_file_again_in_a_fresh_one(tmp_path: Path):
+    marker = tmp_path / "aborted"
+    with ReadGuard(reader=abort_on_purpose, memory_mb=300) as guard:
+        assert guard.read_bytes(str(marker).encode(), "abort_once.pdf").source == "read again"
+    assert marker.exists()
+
+
+def test_without_a_ceiling_an_abort_is_a_crash():
+    with ReadGuard(reader=abort_on_purpose, memory_mb=0) as guard, pytest.raises(ReportReadError) as caught:
+        guard.read_bytes(SEED.read_bytes(), "abort.pdf")
+    assert caught.value.reason is ReadFailure.CRASHED
 
 
 # -- errors that escaped as tracebacks ----------------------------------------------------------------

@@ -7,7 +7,11 @@ are read with ``read_report_guarded`` / ``read_report_bytes_guarded``: ``read_re
 worker process, and a worker that has not answered within the time limit is killed and
 the caller gets ReportReadError(TIMEOUT) with a Chinese message naming the file and the limit. A worker's
 address space is capped at its size at start plus its memory limit: an allocation past it is
-ReportReadError(MEMORY). A worker that dies (killed by the OS) is ReportReadError(CRASHED). The reader's
+ReportReadError(MEMORY). All its threads allocate from one malloc arena, so the ceiling is not eaten by
+the 64 MB arena a thread reserves whenever it first runs (late, on a busy machine). pdfium (and Python, in a
+place where it cannot raise) aborts when an allocation fails: a worker that aborts is given the file once
+more in a fresh worker, and a second abort is ReportReadError(MEMORY). A worker that dies otherwise (killed
+by the OS) is ReportReadError(CRASHED). The reader's
 own errors come back as data (ErrorRecord) and are raised again with the same reason and message; what
 a library raises for a file it did not expect (an AttributeError deep in python-docx …) comes back as
 ReportReadError(DAMAGED) naming the file, never as a traceback. Other files users hand
@@ -72,6 +76,8 @@ PRELOAD = [
 START_SECONDS = 60.0  # a worker's start is not counted in the read's time limit
 READS_PER_WORKER = 500  # then a fresh one, so that what a reader leaks does not pile up
 _PR_SET_PDEATHSIG = 1  # prctl(2)
+_M_ARENA_MAX = -8  # mallopt(3)
+EXIT_SECONDS = 5.0  # how long a worker whose pipe closed may take to be reaped (to know how it died)
 _READY = "ready"
 _TAKEN = "taken"
 
@@ -261,15 +267,25 @@ class ReadGuard:
 
     def _read(self, request: Request, limit: float, advice: str) -> Any:
         name = request[2]
-        for _ in range(2):  # a second worker when the first had died before it took the request
+        # A second worker when the first had died before it took the request, or aborted while reading it.
+        for attempt in range(2):
             worker = self._take(name)
             try:
                 reply = self._ask(worker, request, limit, advice)
             except _NotTaken:
                 continue
+            except _Aborted as e:
+                if attempt or not self.memory_mb:
+                    raise self._abort_error(name) from e
+                continue
             self._give_back(worker)
             return reply
         raise crashed_error(name)
+
+    def _abort_error(self, name: str) -> ReportReadError:
+        if self.memory_mb:  # what aborts on a failed allocation, under the ceiling
+            return ReportReadError(ReadFailure.MEMORY, memory_message(name, self.memory_mb))
+        return crashed_error(name)
 
     def _ends_to_close(self, method: str) -> list[Connection]:
         # A forked worker inherits our ends of every pipe; it must close them, or it would keep another
@@ -308,6 +324,10 @@ class _NotTaken(Exception):
     """The worker was gone before it took the request (killed while idle): nothing was read."""
 
 
+class _Aborted(Exception):
+    """The worker aborted (SIGABRT) while reading: what pdfium and Python do when an allocation fails."""
+
+
 def _exchange(worker: _Worker, request: Request, limit: float, advice: str) -> Any:
     deadline = time.monotonic() + limit
     name = request[2]
@@ -319,6 +339,9 @@ def _exchange(worker: _Worker, request: Request, limit: float, advice: str) -> A
     try:
         return _receive(worker, deadline, limit, name, advice)
     except (EOFError, OSError) as e:
+        worker.process.join(EXIT_SECONDS)  # its end of the pipe is closed: it has exited, or is exiting
+        if worker.process.exitcode == -signal.SIGABRT:
+            raise _Aborted from e
         raise crashed_error(name) from e
 
 
@@ -344,6 +367,7 @@ def _serve(
     for end in callers_ends:  # copies of the caller's ends: kept open here, they would hide the caller's death
         end.close()
     _die_with_parent()
+    _one_malloc_arena()
     threading.Thread(target=_exit_with_caller, args=(lifeline,), daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it then kills us
     _limit_memory(memory_mb)
@@ -370,6 +394,16 @@ def _die_with_parent() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         if os.getppid() == 1:  # the parent died before the request was made
             os._exit(0)
+
+
+def _one_malloc_arena() -> None:
+    """Let every thread allocate from the main malloc arena: glibc gives a thread its own, reserving 64 MB of
+    address space (128 MB while it aligns it) when the thread first allocates, which may come after the
+    ceiling is set, and eat into it by chance."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 1)
 
 
 def _limit_memory(memory_mb: int) -> None:
