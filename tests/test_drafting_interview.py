@@ -188,3 +188,15 @@ def test_a_corrected_place_replaces_the_first(started) -> None:
     assert reply.startswith("已记下所在地：江苏省宿迁市泗洪县。")
     assert stated_place(interview.facts) == "江苏省宿迁市泗洪县"
     assert [f.text for f in interview.facts if f.about == "所在地"] == ["江苏省宿迁市泗洪县"]
+
+
+def test_a_line_she_labels_keeps_every_clause_in_that_subsection_until_another_turns_away() -> None:
+    from nianbao.drafting.worknotes import classify, items_of, without_label
+
+    notes = "平台方面，网站改版了，新增了政策解读专栏\n平台方面：适老化改造完成；另外组织政务公开培训3次"
+    filed = [(classify(item), without_label(item)) for item in items_of(notes)]
+    assert filed == [
+        ("平台建设", "网站改版了，新增了政策解读专栏"),  # 政策解读 alone would have sent it to 主动公开
+        ("平台建设", "适老化改造完成"),
+        ("监督保障", "组织政务公开培训3次"),
+    ]

@@ -128,10 +128,27 @@ def items_of(message: str) -> list[str]:
     """
     items = []
     for line in message.replace("\r", "").split("\n"):
+        line = _ITEM_MARK.sub("", line.strip())
+        if lead := _topic_lead(line):  # she said which subsection the line is about: it stays there …
+            labelled, *others = _CHANGE_OF_TOPIC.split(line)  # … until “另外…” turns to something else
+            sentences = [s.strip().rstrip("。；;！!？? ，,") for s in split_sentences(labelled)]
+            items += [s if index == 0 else lead + s for index, s in enumerate(sentences)]
+            line = "。".join(others)
         for sentence in split_sentences(line):
             sentence = _ITEM_MARK.sub("", sentence.strip()).rstrip("。；;！!？? ")
             items += [item for item in _by_topic(sentence) if len(item) >= 2]
-    return items
+    return [item for item in items if len(item) >= 2]
+
+
+_CHANGE_OF_TOPIC = re.compile(r"[，,；;。]\s*(?=另外|此外|另有|同时还|还有)")
+
+
+def _topic_lead(text: str) -> str:
+    """The lead-in naming a subsection that opens her line (“平台方面，”, “【平台建设】”, “主动公开：”), else ''."""
+    text = text.strip()
+    rest = without_label(text) if place_stated(text) is None else text
+    lead = text[: len(text) - len(rest)] if rest and text.endswith(rest) else ""
+    return lead if lead and topic_of(lead) is not None else ""
 
 
 def _by_topic(sentence: str) -> list[str]:
@@ -218,6 +235,8 @@ def classify(text: str, asked: str | None = None) -> str:
     for about in [*Topic, *Kind]:
         if re.match(rf"\s*{about.value}[：:]", text):
             return about.value
+    if (topic := topic_of(_topic_lead(text))) is not None:  # “平台方面，…”: she named it, whatever the words
+        return topic.value
     if asked:
         return asked
     topic = topic_of(text)
