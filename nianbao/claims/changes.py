@@ -19,6 +19,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from nianbao.claims.against import CN, OPPOSITE, RATE_WORDS, RATES, REFERENCE, RISING, WORDS
 from nianbao.claims.numbers import Number, find_numbers
 from nianbao.claims.shares import decimal_places, percent_method
+from nianbao.claims.text import narrative_sentences
 from nianbao.claims.ties import Tie, active_column_named, active_row_before, find_ties, share_value
 from nianbao.model import CellNumber, Report
 from nianbao.numerals import normalize_digits, parse_chinese_number
@@ -402,6 +403,17 @@ def comparisons(sentence: str, report: Report, previous: Report | None, before: 
         levels=[_level(m, f) for m, f in found.after(_LEVEL)],
         last_year=[_last_year_figure(m, f) for m, f in found.after(_THEN)],
     )
+
+
+def states_a_change(report: Report) -> bool:
+    """Whether the narrative writes any comparison with last year (同比增长, 较上年减少, 与上年持平, 增幅):
+    only then is last year's report worth looking for. Read from the words alone, no cell is tied."""
+    patterns = (_CHANGE, _RATE, _POINTS, _TREND, _LEVEL, _THEN)
+    for sentence in narrative_sentences(report):
+        text = normalize_digits(sentence.text)
+        if _CUE.search(text) and any(p.search(text) for p in patterns):
+            return True
+    return False
 
 
 def find_changes(sentence: str, report: Report, previous: Report | None, before: str = "") -> list[ChangeCheck]:

@@ -150,7 +150,9 @@ def narrative_lists(ctx: CheckContext) -> Iterator[Finding]:
 # Changes against last year
 
 
-def _change_finding(sentence: Sentence, check: ChangeCheck | TrendCheck | LevelCheck) -> Finding | None:
+def _change_finding(
+    sentence: Sentence, check: ChangeCheck | TrendCheck | LevelCheck, scope: str | None
+) -> Finding | None:
     if isinstance(check, ChangeCheck):
         shown, expected = check.written, check.cells_say()
     elif isinstance(check, TrendCheck):
@@ -160,22 +162,27 @@ def _change_finding(sentence: Sentence, check: ChangeCheck | TrendCheck | LevelC
     if expected is None:
         return None
     figure = check.figure
+    message = (
+        f"正文称{figure.label}“{shown}”，按本年 {figure.now}、上年 {figure.then} 应为“{expected}”：“{sentence.text}”"
+    )
+    if scope:
+        message += f"（句中“{scope}”可能是另一统计口径，请核对）"
     return Finding(
         rule="narrative.change",
-        severity=Severity.WARNING,
+        severity=Severity.WARNING if scope else Severity.ERROR,
         location=sentence.location(),
         expected=expected,
         found=shown,
-        message=(
-            f"正文称{figure.label}“{shown}”，按本年 {figure.now}、上年 {figure.then} 应为“{expected}”："
-            f"“{sentence.text}”"
-        ),
+        message=message,
     )
 
 
 @rule("narrative.change")
 def narrative_changes(ctx: CheckContext) -> Iterator[Finding]:
-    """正文中的同比变化（同比增长 X%、较上年减少 N 件、比上年增加 N 万元、与上年持平）应与本年和上年表格算出的一致。"""
+    """正文中的同比变化（同比增长 X%、较上年减少 N 件、比上年增加 N 万元、与上年持平）应与本年和上年表格算出的一致。
+
+    An error when the sentence speaks of the body's own figures, as a count that contradicts its cell is; a
+    reminder when it may speak of another scope (全县各单位)."""
     previous = ctx.previous
     if previous is None or ctx.report.year is None or previous.year != ctx.report.year - 1:
         return
@@ -183,7 +190,9 @@ def narrative_changes(ctx: CheckContext) -> Iterator[Finding]:
         compared = comparisons(sentence.text, ctx.report, previous, sentence.before)
         checks: list[ChangeCheck | TrendCheck | LevelCheck] = [*compared.changes, *compared.trends, *compared.levels]
         for check in sorted(checks, key=lambda c: c.start):
-            finding = None if check.agrees is not False else _change_finding(sentence, check)
+            if check.agrees is not False:
+                continue
+            finding = _change_finding(sentence, check, other_scope(ctx.report, sentence, check.figure.start))
             if finding is not None:
                 yield finding
 
