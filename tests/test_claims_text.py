@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from nianbao.claims.text import (
+    HEADING_STOP,
     clause_at,
     clause_spans,
     complete_sentences,
     full_sentences,
+    said_clause_spans,
+    said_clauses,
     sentences,
     split_clauses,
     split_phrases,
@@ -104,3 +109,27 @@ def test_the_coarser_splits_lose_nothing_either(text: str) -> None:
     assert "".join(full_sentences(text)) == text
     line = text.split("\n")[0]
     assert "".join(split_phrases(line)) == line
+
+
+def test_a_said_clause_ends_at_commas_and_sentence_ends_and_leaves_its_marks_out() -> None:
+    message = "主动公开：发布信息1,000条，人力、财力（主要是经费）到位；上线系统。【沿用上年，请核实】\n另外开了会"
+    assert said_clauses(message) == [
+        "主动公开：发布信息1,000条",
+        "人力、财力（主要是经费）到位",
+        "上线系统",
+        "【沿用上年，请核实】",
+        "另外开了会",
+    ]
+
+
+@given(st.text(alphabet="人力、财力（）【待核实，】，。；：！,;\n 12", max_size=60))
+def test_said_clauses_lie_in_order_and_hold_every_word(text: str) -> None:
+    spans = said_clause_spans(text)
+    assert all(a < b <= c for (a, b), (c, _) in pairwise(spans))
+    kept = "".join(text[a:b] for a, b in spans)
+    assert [c for c in kept if c in "人力财12"] == [c for c in text if c in "人力财12"]
+
+
+def test_a_heading_stops_at_a_sentence_end_or_a_colon_not_in_a_web_address() -> None:
+    assert [m.group() for m in HEADING_STOP.finditer("主动公开情况：见http://a.cn/x?id=3。完")] == ["：", "。"]
+    assert HEADING_STOP.search("加强培训，提升能力") is None

@@ -4,9 +4,11 @@ A sentence ends at 。；！？ (full-width or not) and keeps the closing quotes
 its mark (……”。 or ……。”); a clause ends at ，、：；（）. Splits lose nothing: the pieces of a paragraph
 joined give the paragraph back, so marks can be put exactly where a clause ends.
 
-Two coarser readings for prose that is written rather than checked: a *full* sentence ends only at
-。！？ (its ；-joined halves are one sentence), and a *phrase* ends only at ，；： and the sentence marks
-(a list 人力、财力 or a bracket stays whole).
+Coarser readings for prose that is written rather than checked: a *full* sentence ends only at
+。！？ (its ；-joined halves are one sentence), a *phrase* ends only at ，；： and the sentence marks
+(a list 人力、财力 or a bracket stays whole), and a *said clause* (what a clerk wrote between commas)
+ends only at ，；, the sentence marks and a line end, its marks left out (a label ending in ： stays in its
+clause). A heading's words stop at a sentence end or a colon (``HEADING_STOP``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ _SENTENCE = re.compile(rf"(?:{_MARK}|(?!{_END})[^\n])*(?:{_END}+[{CLOSERS}]*|\n|
 _FULL_SENTENCE = re.compile(rf"(?:{_MARK}|(?!{_FULL_END})[^\n])*(?:{_FULL_END}+[{CLOSERS}]*|\n|$)")
 _CLAUSE = re.compile(rf"(?:{_MARK}|(?!{_BREAK}).)*(?:{_BREAK}+|$)", re.DOTALL)
 _PHRASE = re.compile(rf"(?:{_MARK}|(?!{_PHRASE_BREAK}).)*(?:{_PHRASE_BREAK}+|$)", re.DOTALL)
+_SAID_BREAK = rf"(?:[，；。！？\n]|[,;!?]{_GOES_ON})"
+_SAID_CLAUSE = re.compile(rf"(?:{_MARK}|(?!{_SAID_BREAK}).)+", re.DOTALL)
+HEADING_STOP = re.compile(rf"{_END}|：|:{_GOES_ON}")
 _COMPLETE = re.compile(rf"{_END}+[{CLOSERS}]*(?=[^{CLOSERS}{SENTENCE_MARKS}])|\n")
 
 
@@ -71,6 +76,17 @@ def split_clauses(sentence: str) -> list[str]:
 def split_phrases(sentence: str) -> list[str]:
     """A sentence cut only at ，；： and its end marks: a list (人力、财力) or a bracket stays in its phrase."""
     return [m.group() for m in _PHRASE.finditer(sentence) if m.group()]
+
+
+def said_clause_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause cut only at ，；, the sentence marks and line ends, the marks left out
+    (spaces kept, blank clauses dropped): the words a figure was said in, or a clerk's items."""
+    return [m.span() for m in _SAID_CLAUSE.finditer(text) if m.group().strip()]
+
+
+def said_clauses(text: str) -> list[str]:
+    """The clauses of ``said_clause_spans``, each as written."""
+    return [text[a:b] for a, b in said_clause_spans(text)]
 
 
 def clause_at(sentence: str, position: int) -> tuple[int, int]:

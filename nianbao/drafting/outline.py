@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from nianbao.claims.text import HEADING_STOP
 from nianbao.readers.numbering import chinese_number
 
 
@@ -70,7 +71,7 @@ _STYLES: tuple[tuple[Numbering, re.Pattern[str]], ...] = (
     (Numbering.ORDINAL, re.compile(rf"^\s*第(?P<numeral>{_NUMERAL})(?:方面|点)?[，,、：:]\s*(?P<rest>\S.*)$")),
     (Numbering.SHI, re.compile(rf"^\s*(?P<numeral>{_NUMERAL})是\s*(?P<rest>\S.*)$")),
 )
-_TITLE_END = re.compile(r"[。；;！？!?：:]")
+_TITLE_END = HEADING_STOP
 _TITLE_CHARS = 40
 _CLAUSE_CHARS = 20
 _GENERAL = re.compile(r"^(?:总体情况|总体工作情况|基本情况|工作概况|概述|总体概况)$")

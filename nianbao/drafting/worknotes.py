@@ -16,7 +16,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from nianbao.claims.numbers import find_numbers
-from nianbao.claims.text import split_sentences
+from nianbao.claims.text import said_clauses, split_sentences
 from nianbao.drafting.outline import DEFAULT_HEADINGS, Outline, Topic, topic_of
 
 CHAT = "对话"
@@ -81,7 +81,6 @@ _COUNTED_NOUN = re.compile(
 )
 _SUBJECT_START = re.compile(r"^(?:我[县市区省局委办厅镇乡]|本机关|[县市区]政府|[县市区]委|全[县市区省])")
 _ITEM_MARK = re.compile(r"^\s*(?:[一二三四五六七八九十]是|[（(]?[0-9一二三四五六七八九十]{1,2}[)）、.．]|[-*•])\s*")
-_CLAUSE = re.compile(r"[^，,；;]+")
 _PLACE_SAID = re.compile(
     r"^\s*(?:(?:不对|错了|更正|纠正一下)[，,：:。]?\s*)?"
     r"(?:我们|我们单位|我单位|本单位|本机关|我[县市区局委办厅])(?:这里|这边)?(?:是|在|位于|地处|属于|隶属于?)"
@@ -108,7 +107,7 @@ def cleaned(text: str, subject: str, year: int) -> str:
     for said, written in _COLLOQUIAL:
         text = text.replace(said, written.format(year=year, last=year - 1, subject=subject))
     text = _PARTICLE_LE.sub("", text)
-    clauses = [_noun_before_count(c.strip()) for c in _CLAUSE.findall(text)]
+    clauses = [_noun_before_count(c.strip()) for c in said_clauses(text)]
     return "，".join(c for c in clauses if c)
 
 
@@ -153,7 +152,7 @@ def _topic_lead(text: str) -> str:
 
 def _by_topic(sentence: str) -> list[str]:
     items: list[tuple[Topic | None, str]] = []
-    for clause in _CLAUSE.findall(sentence):
+    for clause in said_clauses(sentence):
         topic = topic_of(clause)
         if items and (topic is None or topic == items[-1][0] or (items[-1][0] is None and len(items[-1][1]) < 4)):
             items[-1] = (items[-1][0] or topic, items[-1][1] + "，" + clause.strip())

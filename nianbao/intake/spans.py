@@ -7,13 +7,11 @@ is rejected: an LLM that quotes one clause and reads another has misread.
 
 from __future__ import annotations
 
-import re
-
+from nianbao.claims.text import said_clause_spans
 from nianbao.intake.tokens import numbers_in
 from nianbao.model import CellNumber
 
 _DENIALS = ("无", "未", "没有", "零", "均为0", "不存在")
-_CLAUSES = re.compile(r"[^，,；;。！!？?\n]+")
 
 
 def locate(text: str, quote: str) -> tuple[int, int] | None:
@@ -32,7 +30,7 @@ def says(words: str, value: CellNumber) -> bool:
 
 def clause_saying(text: str, value: CellNumber) -> tuple[int, int] | None:
     """The first clause of the message that states the number, for a value given without a quote."""
-    for match in _CLAUSES.finditer(text):
-        if says(match.group(), value):
-            return match.span()
+    for start, end in said_clause_spans(text):
+        if says(text[start:end], value):
+            return start, end
     return None

@@ -12,6 +12,7 @@ import re
 
 from pydantic import BaseModel
 
+from nianbao.claims.text import split_sentences
 from nianbao.model import Report
 
 NARRATIVE_PARTS = ("一", "五", "六")
@@ -21,7 +22,6 @@ MAX_CHARS = 600
 _SENTENCE_END = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "…", "”", "」", "）", ")")
 _HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _ITEM = re.compile(r"^[（(一二三四五六七八九十\d]")
-_SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]?")
 
 
 class ChunkText(BaseModel):
@@ -87,7 +87,7 @@ def split_long(paragraph: str, limit: int = MAX_CHARS) -> list[str]:
         return [paragraph]
     pieces: list[str] = []
     current = ""
-    for sentence in (s for s in _SENTENCE.findall(paragraph) if s):
+    for sentence in split_sentences(paragraph):
         if current and len(current) + len(sentence) > limit:
             pieces.append(current)
             current = ""
