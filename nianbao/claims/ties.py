@@ -15,11 +15,11 @@ from nianbao.claims.counts import ClaimCheck, Expected, claims_in_sentence
 from nianbao.claims.numbers import Approx
 from nianbao.claims.phrases import contradictions
 from nianbao.claims.shares import PercentCheck, percents_in_sentence
-from nianbao.claims.text import in_paragraph
+from nianbao.claims.text import CLAUSE_MARKS, in_paragraph
 from nianbao.model import Report
 from nianbao.schema import ReportFormat, RowSpec, TableId, rows_of
 
-_CLAUSE_BREAK = re.compile(r"[，,；;：:、（）()]")
+_CLAUSE_BREAK = re.compile(f"[{re.escape(CLAUSE_MARKS)}]")
 _FULL_STOP = re.compile(r"[。！？!?\n]")
 _ACTIVE_COLUMN_WORDS = re.compile(r"制发|废止|现行有效|新制作|新公开")
 _COLUMN_WORDS = (
