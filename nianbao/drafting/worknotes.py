@@ -130,13 +130,16 @@ def items_of(message: str) -> list[str]:
         line = _ITEM_MARK.sub("", line.strip())
         if lead := _topic_lead(line):  # she said which subsection the line is about: it stays there …
             labelled, *others = _CHANGE_OF_TOPIC.split(line)  # … until “另外…” turns to something else
-            sentences = [s.strip().rstrip("。；;！!？? ，,") for s in split_sentences(labelled)]
+            sentences = [_item_text(s) for s in split_sentences(labelled)]
             items += [s if index == 0 else lead + s for index, s in enumerate(sentences)]
             line = "。".join(others)
         for sentence in split_sentences(line):
-            sentence = _ITEM_MARK.sub("", sentence.strip()).rstrip("。；;！!？? ")
-            items += [item for item in _by_topic(sentence) if len(item) >= 2]
+            items += _by_topic(_item_text(sentence))
     return [item for item in items if len(item) >= 2]
+
+
+def _item_text(sentence: str) -> str:
+    return _ITEM_MARK.sub("", sentence.strip()).rstrip("。；;！!？? ，,")
 
 
 _CHANGE_OF_TOPIC = re.compile(r"[，,；;。]\s*(?=另外|此外|另有|同时还|还有)")
