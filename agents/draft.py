@@ -683,7 +683,7 @@ class LLMDrafter:
             hits = self._hits(report, number, own_base) if own else []
             user = self._part_prompt(report, number, own_base, own, hits, facts, work or [], instruction)
             messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
-            materials = _materials(own_base, own, number, hits)
+            materials = _materials(own_base, number, hits)
             stream = PartStream(self, draft, number, checked, messages, materials, required, required.previous)
             subject = subject_of(base if own else None, report.agency or "")
             stream.data_sent = "\n".join([figures_text(report, subject), facts_text(facts, work or [], number)])
@@ -881,15 +881,15 @@ def _quoted(text: str) -> str:
     return text[:MATERIAL_CHARS].replace("<<<", "《《").replace(">>>", "》》")
 
 
-def _materials(base: Report | None, own: bool, number: str, hits: list[Hit]) -> list[tuple[SourceRef, str]]:
-    """Each source given to the model (report and part) with its text."""
+def _materials(base: Report | None, number: str, hits: list[Hit]) -> list[tuple[SourceRef, str]]:
+    """Each source given to the model (report and part) with its text: the body's own last year's part and its own
+    earlier passages (a body borrowing a structure is given none), so every one is its own."""
     found: dict[tuple[str, str | None], tuple[SourceRef, str]] = {}
     if base is not None:
-        ref = SourceRef(source=base.source, agency=base.agency, year=base.year, part=number, own=own)
+        ref = SourceRef(source=base.source, agency=base.agency, year=base.year, part=number)
         found[(ref.source, ref.part)] = (ref, base.part_text(number))
     for hit in hits:
-        is_own = own and same_agency(hit.agency, base.agency if base else None)
-        ref = SourceRef(source=hit.source, agency=hit.agency, year=hit.year, part=hit.part, own=is_own)
+        ref = SourceRef(source=hit.source, agency=hit.agency, year=hit.year, part=hit.part)
         known, text = found.get((ref.source, ref.part), (ref, ""))
         found[(ref.source, ref.part)] = (known, f"{text}\n{hit.text}")
     return list(found.values())

@@ -506,3 +506,23 @@ def test_the_data_of_the_request_echoed_in_six_is_taken_out_and_the_fee_written(
     six = draft.report.part_text("六")
     assert "信息处理费：0" not in six and "其他：" not in six and "政府信息公开申请" not in six
     assert "未收取信息处理费" in six and six.endswith("本年度没有其他需要报告的事项。")
+
+
+def test_the_materials_of_five_and_six_are_the_bodys_own_last_year_and_its_earlier_passages(seed: Report) -> None:
+    from agents.draft import _materials
+    from nianbao.drafting.sources import Hit
+
+    older = Hit(
+        text="2020年存在的问题：公开内容不够全面。",
+        source="luyi_2020.txt",
+        agency=f"周口市{AGENCY}",
+        year=2020,
+        part="五",
+    )
+    materials = _materials(seed, "五", [older])
+    assert [(ref.source, ref.year, ref.own) for ref, _ in materials] == [
+        ("luyi_2021.txt", 2021, True),
+        ("luyi_2020.txt", 2020, True),
+    ]
+    assert materials[1][1].strip() == older.text
+    assert _materials(None, "五", []) == []  # a body borrowing a structure is given no material
