@@ -236,6 +236,7 @@ class ChangeCheck:
     unit: str
     figure: Figure
     written: str = ""  # the direction word to the unit, as written (增加了三件)
+    lead_start: int = -1  # where the comparison starts, its words before the direction word (同比, 较上年) included
 
     @property
     def now(self) -> Value | None:
@@ -352,6 +353,7 @@ class TrendCheck:
     end: int
     word: str
     figure: Figure
+    lead_start: int = -1  # where the comparison starts (同比有所增加: at 同比)
 
     @property
     def now(self) -> Value | None:
@@ -399,7 +401,9 @@ def comparisons(sentence: str, report: Report, previous: Report | None, before: 
     changes += [_points(m, f) for m, f in found.after(_POINTS)]
     return Comparisons(
         changes=sorted(changes, key=lambda c: c.start),
-        trends=[TrendCheck(m.start("word"), m.end("word"), m.group("word"), f) for m, f in found.after(_TREND)],
+        trends=[
+            TrendCheck(m.start("word"), m.end("word"), m.group("word"), f, m.start()) for m, f in found.after(_TREND)
+        ],
         levels=[_level(m, f) for m, f in found.after(_LEVEL)],
         last_year=[_last_year_figure(m, f) for m, f in found.after(_THEN)],
     )
@@ -507,6 +511,7 @@ def _points(match: re.Match[str], figure: Figure) -> ChangeCheck:
         unit="百分点",
         figure=figure,
         written=match.string[match.start("word") : match.end()],
+        lead_start=match.start(),
     )
 
 
@@ -524,4 +529,5 @@ def _change(match: re.Match[str], figure: Figure) -> ChangeCheck:
         unit="%" if in_words else match.group("unit"),
         figure=figure,
         written=match.string[match.start("word") : match.end()],
+        lead_start=match.start(),
     )

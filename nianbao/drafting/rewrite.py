@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from nianbao.claims.changes import find_changes, find_last_year_figures, find_trends
+from nianbao.claims.changes import ChangeCheck, LevelCheck, TrendCheck, change_text, comparisons
 from nianbao.claims.counts import Expected
 from nianbao.claims.facts import fact_in_units_of, states_fact
 from nianbao.claims.numbers import Number, find_numbers
@@ -134,23 +134,29 @@ class FigureRewriter:
         return _apply(sentence, replacements), sure
 
     def _changes(self, sentence: str, before: str) -> tuple[str, bool]:
-        """Year-on-year changes (同比增长 12.5%) and last year's figure (较上年的 198 件) from the two years' cells."""
+        """Year-on-year changes (同比增长 12.5%, 与上年持平) and last year's figure (较上年的 198 件) from the two
+        years' cells: each written as the cells say it; unsure only where last year's figure is not known."""
+        compared = comparisons(sentence, self.target, self.previous, before)
         replacements, sure = [], True
-        for change in find_changes(sentence, self.target, self.previous, before):
-            expected = change.expected_text()
-            sure = sure and (change.agrees or expected is not None)
-            if expected is not None and not change.agrees:
-                replacements.append((change.word_start, change.end, expected))
-        for trend in find_trends(sentence, self.target, self.previous, before):
-            word = trend.expected_word()
-            sure = sure and (trend.agrees is None or word is not None)
-            if word is not None and word != trend.word:
-                replacements.append((trend.start, trend.end, word))
-        for figure in find_last_year_figures(sentence, self.target, self.previous, before):
+        for change in compared.changes:
+            replacement = None if change.agrees else _change_as_cells_say(change, sentence)
+            sure = sure and (change.agrees or replacement is not None)
+            if replacement is not None:
+                replacements.append(replacement)
+        for trend in compared.trends:
+            replacement = _trend_as_cells_say(trend)
+            sure = sure and trend.agrees is not None
+            if replacement is not None:
+                replacements.append(replacement)
+        for level in compared.levels:
+            written = level.expected_text() if level.agrees is False else None
+            if written is not None:
+                replacements.append((level.start, level.end, _level_change(level, written)))
+        for figure in compared.last_year:
             sure = sure and figure.then is not None
             if figure.then is not None and not figure.agrees:
                 replacements.append((figure.start, figure.end, f"{figure.then}{figure.unit}"))
-        return _apply(sentence, replacements), sure
+        return _apply(sentence, _said_once(sentence, replacements)), sure
 
     def _share_as_counted(self, share: PercentCheck, counted: PercentCheck | None) -> Decimal | None:
         """This year's share with last year's part, whole and rounding (the first of each when unknown)."""
@@ -228,6 +234,53 @@ class FigureRewriter:
         return {t.start: t for t in find_ties(sentence, self.source, before)}
 
 
+LEVEL = "与上年持平"
+
+
+def _change_as_cells_say(change: ChangeCheck, sentence: str) -> tuple[int, int, str] | None:
+    """The replacement of a wrong change: 与上年持平 for the whole comparison when the figure did not change, the
+    direction and amount the cells give (in the unit written), or the change in the figure's unit where a share of
+    last year's 0 cannot be given; None when last year's figure is unknown."""
+    diff, now, then = change.difference, change.now, change.then
+    if diff is None or now is None or then is None:
+        return None
+    if diff == 0:
+        return change.lead_start, change.end, LEVEL
+    expected = change.expected_text()
+    if expected is not None:
+        return change.word_start, change.end, expected
+    lead = sentence[change.lead_start : change.word_start].rstrip("，, ") or None
+    return change.lead_start, change.end, change_text(now, then, change.figure.unit, False, lead=lead)
+
+
+def _trend_as_cells_say(trend: TrendCheck) -> tuple[int, int, str] | None:
+    """有所增加 the cells contradict: the other direction, or 与上年持平 for the whole comparison."""
+    if trend.agrees is not False:
+        return None
+    word = trend.expected_word()
+    return (trend.start, trend.end, word) if word is not None else (trend.lead_start, trend.end, LEVEL)
+
+
+def _level_change(level: LevelCheck, written: str) -> str:
+    """与上年持平 the cells contradict: the change they give (a share's in 百分点)."""
+    now, then = level.figure.now, level.figure.then
+    if level.figure.unit != "百分点" or now is None or then is None:
+        return written
+    diff = Decimal(now) - Decimal(then)
+    return f"较上年{'提高' if diff > 0 else '下降'}{format_value(abs(diff))}个百分点"
+
+
+def _said_once(sentence: str, replacements: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A figure followed by two changes that both become 与上年持平 says it once: the second goes with its comma."""
+    kept: list[tuple[int, int, str]] = []
+    for start, end, text in sorted(replacements):
+        if text == LEVEL and kept and kept[-1][2] == LEVEL and not sentence[kept[-1][1] : start].strip("，, "):
+            kept.append((kept[-1][1], end, ""))
+        else:
+            kept.append((start, end, text))
+    return kept
+
+
 def as_written(value: Decimal, like: str) -> str:
     """``value`` with as many decimals as ``like`` (2584.0020 as 2460.9543 was written), never rounded."""
     places = len(like.removesuffix("万").partition(".")[2])
@@ -255,7 +308,12 @@ def _unit_of(tie: Tie) -> str:
 
 
 def _apply(sentence: str, replacements: list[tuple[int, int, str]]) -> str:
-    for start, end, text in sorted(replacements, reverse=True):
+    """The replacements made; one inside (or across) a wider one before it is left out."""
+    kept: list[tuple[int, int, str]] = []
+    for start, end, text in sorted(replacements, key=lambda r: (r[0], -r[1])):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end, text))
+    for start, end, text in reversed(kept):
         sentence = sentence[:start] + text + sentence[end:]
     return sentence
 
