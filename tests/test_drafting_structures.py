@@ -6,10 +6,13 @@ or a mark.
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
 
 from nianbao.claims.text import split_sentences
 from nianbao.cli import main
@@ -304,24 +307,62 @@ def test_the_words_that_only_announce_a_subsection_are_not_written(
     assert written in one
 
 
-def test_in_the_docx_an_inline_heading_is_set_as_a_heading_and_its_text_as_body(reports: dict[str, Report]) -> None:
-    import io
+EAST_ASIA = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
 
+
+def docx_paragraphs(draft: Draft) -> list[DocxParagraph]:
     from docx import Document
 
     from nianbao.writers import write_docx
 
-    draft = drafted(reports["sentence_headings"])
-    document = Document(io.BytesIO(write_docx(draft.report)))
-    paragraph = next(p for p in document.paragraphs if p.text.startswith("（二）依申请公开情况。2023年"))
+    return list(Document(io.BytesIO(write_docx(draft.report))).paragraphs)
+
+
+def run_font(run: Run) -> str | None:
+    """The East Asian font set on the run itself (None: the paragraph style's)."""
+    properties = run._r.rPr
+    return None if properties is None or properties.rFonts is None else properties.rFonts.get(EAST_ASIA)
+
+
+@pytest.mark.parametrize(
+    ("name", "heading"),
+    [
+        ("sentence_headings", "（二）依申请公开情况。"),
+        ("yishi_paragraphs", "二是规范依申请公开。"),
+        ("diyi_ordinals", "第二，依法做好依申请公开。"),
+        ("bracket_headings", "【依申请公开】"),
+    ],
+)
+def test_in_the_docx_a_heading_opening_its_paragraph_is_set_in_kaiti_and_only_its_words(
+    reports: dict[str, Report], name: str, heading: str
+) -> None:
+    draft = drafted(reports[name])
+    paragraph = next(p for p in docx_paragraphs(draft) if p.text.startswith(heading) and len(p.text) > len(heading))
     assert paragraph.style.name == "年报正文"
-    first = paragraph.runs[0]
-    assert first.text == "（二）依申请公开情况。"
-    east_asia = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
-    assert first._r.rPr.rFonts.get(east_asia) == "楷体_GB2312"
-    own_line = Document(io.BytesIO(write_docx(drafted(reports["parens_own_headings"]).report)))
-    heading = next(p for p in own_line.paragraphs if p.text == HEADINGS["parens_own_headings"][0])
-    assert heading.style.name == "年报二级标题"
+    assert paragraph.text in draft.report.part_text("一").split("\n")  # the words are the draft's, unchanged
+    fonts = [run_font(r) for r in paragraph.runs]
+    kaiti = fonts.count("楷体_GB2312")
+    assert "".join(r.text for r in paragraph.runs[:kaiti]) == heading  # the heading's words open the paragraph
+    assert fonts[kaiti:] == [None] * (len(fonts) - kaiti)  # the rest in the body style's 仿宋
+
+
+@pytest.mark.parametrize(
+    ("name", "heading"),
+    [("parens_own_headings", HEADINGS["parens_own_headings"][0]), ("arabic_numbered", "2.依申请公开情况")],
+)
+def test_in_the_docx_a_heading_on_a_line_of_its_own_is_in_the_heading_style(
+    reports: dict[str, Report], name: str, heading: str
+) -> None:
+    paragraph = next(p for p in docx_paragraphs(drafted(reports[name])) if p.text == heading)
+    assert paragraph.style.name == "年报二级标题"
+
+
+def test_in_the_docx_a_paragraph_of_a_part_without_subsections_is_body_text(reports: dict[str, Report]) -> None:
+    draft = drafted(reports["no_subsections"])
+    one = [line for line in draft.report.part_text("一").split("\n") if line.strip()]
+    written = [p for p in docx_paragraphs(draft) if p.text in one]
+    assert len(written) == len(one)
+    assert all(p.style.name == "年报正文" and all(run_font(r) is None for r in p.runs) for p in written)
 
 
 def test_a_fact_labelled_with_one_of_her_own_headings_lands_under_it(seed: Report, cells: Report) -> None:

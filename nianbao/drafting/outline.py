@@ -315,18 +315,48 @@ class Block(BaseModel):
 def blocks_of(text: str) -> list[Block]:
     """The drafted (or edited) part 一 cut at its subsection headings, however numbered; [] without headings."""
     lines = text.split("\n")
+    headed = _headings_by_line(lines)
+    if headed is None:
+        return []
+    numbering, headings = headed
+    found = [(i, h) for i, h in enumerate(headings) if h is not None]
+    starts = [i for i, _ in found]
+    blocks = [Block(heading="开头", start=0, end=starts[0])] if starts[0] > 0 else []
+    for (start, heading), end in zip(found, [*starts[1:], len(lines)], strict=True):
+        written = Subsection(topic=Topic.ACTIVE, heading=heading.title, numbering=numbering, prefix=heading.prefix)
+        blocks.append(Block(heading=written.titled(heading.number or len(blocks) + 1), start=start, end=end))
+    return blocks
+
+
+def written_headings(text: str) -> list[str]:
+    """For each line of part 一, the subsection heading it opens with as written (（一）主动公开情况, 一是强化主动
+    公开。, 【平台建设】, 第一，着力加强主动公开。), '' for a line that opens with none: the words a DOCX sets as a
+    heading, whether on a line of their own or opening the paragraph."""
+    lines = text.split("\n")
+    headed = _headings_by_line(lines)
+    if headed is None:
+        return [""] * len(lines)
+    return [_as_written(line.strip(), h) if h is not None else "" for line, h in zip(lines, headed[1], strict=True)]
+
+
+def _headings_by_line(lines: list[str]) -> tuple[Numbering, list[Heading | None]] | None:
+    """Each line's subsection heading in the first numbering that heads two lines or more in order, or None."""
     for numbering, pattern in _STYLES:
         headings = [heading_of(line.strip(), numbering, pattern) if line.strip() else None for line in lines]
-        found = [(i, h) for i, h in enumerate(headings) if h is not None]
-        if not _numbered_in_order([h for _, h in found]):
-            continue
-        starts = [i for i, _ in found]
-        blocks = [Block(heading="开头", start=0, end=starts[0])] if starts[0] > 0 else []
-        for (start, heading), end in zip(found, [*starts[1:], len(lines)], strict=True):
-            written = Subsection(topic=Topic.ACTIVE, heading=heading.title, numbering=numbering, prefix=heading.prefix)
-            blocks.append(Block(heading=written.titled(heading.number or len(blocks) + 1), start=start, end=end))
-        return blocks
-    return []
+        if _numbered_in_order([h for h in headings if h is not None]):
+            return numbering, headings
+    return None
+
+
+def _as_written(line: str, heading: Heading) -> str:
+    """The heading's words at the start of ``line``: all of a line that is only a heading; before the text that
+    follows it when a stop (。：) or 【】 closes it; '' when nothing closes it (a paragraph cut for its first words)."""
+    if not heading.rest:
+        return line
+    closed = heading.end in ("。", "：", ":") or heading.numbering is Numbering.BRACKET
+    if not closed or not line.endswith(heading.rest):
+        return ""
+    return line[: len(line) - len(heading.rest)].rstrip()
 
 
 def block_text(text: str, block: Block) -> str:

@@ -79,7 +79,7 @@ def write_docx(report: Report) -> bytes:
         document.add_paragraph(part.heading, style=styles[HEADING_STYLE])
         table = TABLE_OF_PART.get(part.number)
         if table is None:
-            _body_paragraphs(document, part.text, styles)
+            _body_paragraphs(document, part.text, styles, part.number)
         else:
             _table(document, official_table(report, table), styles)
     out = BytesIO()
@@ -150,34 +150,55 @@ def _declare_fallbacks(document: Any) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _body_paragraphs(document: Any, text: str, styles: dict[str, Any]) -> None:
-    for line in (raw.strip() for raw in text.split("\n")):
+def _body_paragraphs(document: Any, text: str, styles: dict[str, Any], part: str = "") -> None:
+    """The part's paragraphs; a subsection heading (of 一 however numbered, of the other parts （一）…) set as one:
+    on a line of its own in the heading style, opening a paragraph (一是强化主动公开。全年……) in the heading's
+    楷体 run, the text that follows it as body text."""
+    lines = [raw.strip() for raw in text.split("\n")]
+    outline = _subsection_headings(text) if part == "一" else [""] * len(lines)
+    for line, subsection in zip(lines, outline, strict=True):
         if not line:
             continue
-        heading = _INLINE_SUBHEADING.match(line)
-        if heading is not None and heading.end() < len(line):
-            # “（一）主动公开情况。本年度……”: the heading in its 楷体, the text that follows it as body text.
+        heading = subsection or _paren_heading(line)
+        if heading and len(heading) < len(line):
             paragraph = document.add_paragraph(style=styles[BODY_STYLE])
-            _fonts(paragraph.add_run(heading.group(0))._r.get_or_add_rPr(), SUBHEADING_FONT)
-            _runs_with_marks_highlighted(paragraph, line[heading.end() :])
+            for run in _runs_with_marks_highlighted(paragraph, heading):
+                _fonts(run._r.get_or_add_rPr(), SUBHEADING_FONT)
+            _runs_with_marks_highlighted(paragraph, line[len(heading) :])
             continue
-        style = SUBHEADING_STYLE if _SUBHEADING.match(line) else BODY_STYLE
-        paragraph = document.add_paragraph(style=styles[style])
+        paragraph = document.add_paragraph(style=styles[SUBHEADING_STYLE if heading else BODY_STYLE])
         _runs_with_marks_highlighted(paragraph, line)
 
 
-def _runs_with_marks_highlighted(paragraph: Any, line: str) -> None:
-    """The line's sentences as runs; a sentence carrying a draft's mark (【待核实】, 【沿用上年，请核实】 …) is
-    highlighted, so the clerk sees in Word what is still to check."""
+def _subsection_headings(text: str) -> list[str]:
+    from nianbao.drafting.outline import written_headings
+
+    return written_headings(text)
+
+
+def _paren_heading(line: str) -> str:
+    """A （一） heading alone on its line, or opening it and closed by 。 or ：; '' otherwise."""
+    inline = _INLINE_SUBHEADING.match(line)
+    if inline is not None:
+        return inline.group(0)
+    return line if _SUBHEADING.match(line) else ""
+
+
+def _runs_with_marks_highlighted(paragraph: Any, line: str) -> list[Any]:
+    """The line's sentences as runs (returned); a sentence carrying a draft's mark (【待核实】, 【沿用上年，请核实】 …)
+    is highlighted, so the clerk sees in Word what is still to check."""
     from docx.enum.text import WD_COLOR_INDEX
 
     from nianbao.claims.text import split_sentences
     from nianbao.drafting.marks import MARKS
 
+    runs = []
     for sentence in split_sentences(line):
         run = paragraph.add_run(sentence)
         if any(mark in sentence for mark in MARKS):
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        runs.append(run)
+    return runs
 
 
 def _table(document: Any, rows: list[list[Box]], styles: dict[str, Any]) -> None:
