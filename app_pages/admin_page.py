@@ -13,7 +13,6 @@ from pydantic import SecretStr
 from app_pages import common
 from app_pages.places import escape
 from nianbao.errors import NianbaoError
-from nianbao.usecases.intake import findings_of
 from nianbao.usecases.knowledge import AdminPasswordError, LoginLockedError
 
 # What the admin typed, kept for this session only: every change to the knowledge base passes it on, and the
@@ -167,44 +166,24 @@ def read_all(files: list) -> list[dict]:
 
 def read_one(upload: Any) -> dict:
     data = upload.getvalue()
+    checking = common.use_cases().checking
     try:
-        report = common.use_cases().reviewing.read_upload(data, upload.name)
+        checked = checking.check(checking.read_upload(data, upload.name))
     except NianbaoError as e:
         row = dict.fromkeys(PREVIEW_COLUMNS, "—") | {"文件": upload.name, "结果": f"无法读取：{e.message}"}
         return {"report": None, "row": row}
-    findings = findings_of(report)
-    errors = sum(1 for f in findings if f.is_error)
+    report, result, missing = checked.report, checked.result, checked.missing
     filled = sum(1 for c in report.cells if c.value is not None)
-    missing = what_is_missing(report)
     row = {
         "文件": upload.name,
         "机关": report.agency or "（未识别）",
         "年度": str(report.year or "（未识别）"),
         "格式": f"{report.format.value} 版",
         "表格": f"{filled}/{len(report.cells)} 个单元格有数",
-        "核对": f"{errors} 个错误，{len(findings) - errors} 个提醒",
+        "核对": f"{len(result.errors)} 个错误，{len(result.warnings)} 个提醒",
         "结果": f"读取不完整：{'；'.join(missing)}" if missing else "可以加入",
     }
     return {"report": report, "name": upload.name, "data": data, "row": row, "missing": missing, "agency": None}
-
-
-def what_is_missing(report: Any) -> list[str]:
-    """What the read could not give: cells not read, lines not placed, rows not found, body or year."""
-    missing = []
-    unread = sum(1 for c in report.cells if c.unread)
-    if unread:
-        missing.append(f"{unread}/{len(report.cells)} 个单元格未读出")
-    unplaced = [f for f in report.reader_findings if f.rule == "reader.unplaced"]
-    if unplaced:
-        missing.append(f"{len(unplaced)} 行数字无法对应到表格")
-    rows = [f for f in report.reader_findings if f.rule == "structure.rows" and f.found == "0"]
-    if rows:
-        missing.append(f"{len(rows)} 个表格行没有找到")
-    if not report.agency:
-        missing.append("未识别机关名称")
-    if not report.year:
-        missing.append("未识别年度")
-    return missing
 
 
 def add_all(previews: list[dict], replace: bool) -> None:

@@ -69,16 +69,8 @@ def choose_previous(report: Report) -> Report | None:
     if choice == PREVIOUS_FILE:
         upload = st.file_uploader("上传上年度报告", key="review-prev-file")
         return common.use_cases().reviewing.read_upload(upload.getvalue(), upload.name) if upload else None
-    if report.agency is None or report.year is None:
-        st.caption("无法识别该报告的机关或年度，不与上年度比较。")
-        return None
-    try:
-        previous = common.use_cases().knowledge.previous_report(report.agency, report.year)
-    except NianbaoError as e:
-        st.caption(escape(e.message))
-        return None
-    if previous is None:
-        st.caption(escape(f"知识库中没有 {report.agency} {report.year - 1} 年度的报告，只对照模板审阅。"))
+    previous, note = common.use_cases().reviewing.last_year(report)
+    st.caption(escape(note))
     return previous
 
 

@@ -524,7 +524,7 @@ def test_a_narrative_error_against_unread_cells_is_a_reminder() -> None:
 
 def test_the_app_finds_last_years_report_of_the_same_body_printed_without_its_city(kb: KnowledgeBase) -> None:
     kb.add([LAYOUTS / "hongze_2023.txt"])
-    knowledge = Knowledge(kb.settings, lambda: kb)
+    knowledge = Knowledge(kb.settings, lambda: kb, kb.records.path)
     previous = knowledge.previous_report("淮安市洪泽区人民政府", 2024)
     assert previous is not None and (previous.agency, previous.year) == ("洪泽区人民政府", 2023)
     assert knowledge.previous_report("淮阴区人民政府", 2024) is None

@@ -87,15 +87,47 @@ def test_review_without_previous_takes_last_year_from_the_knowledge_base_and_ids
     seed_id = added[0].report.id if added[0].report else ""
     found = nianbao(str(DRAFT), cwd=tmp_path)
     assert found.returncode == 0, found.stderr
-    assert f"已从知识库取得上年报告（ID {seed_id}）" in found.stderr
+    assert f"提示：对照知识库中的鹿邑县人民政府 2021 年度报告（ID {seed_id}）。" in found.stderr
     assert "对照报告：luyi_2021.txt（2021 年度）" in found.stdout
     by_id = nianbao(str(DRAFT), "--previous", seed_id, "--json", cwd=tmp_path)
     assert json.loads(by_id.stdout)["previous_year"] == 2021
 
 
+PROBE = """
+import sys
+from nianbao.cli import main
+status = main({argv!r})
+print("MODULES", *sorted(m for m in sys.modules if m.startswith(("chromadb", "numpy", "nianbao.kb"))))
+sys.exit(status)
+"""
+
+
+def test_review_finds_last_year_in_the_records_without_opening_chroma(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    KnowledgeBase(Settings(_env_file=None, NIANBAO_DATA_DIR=data, NIANBAO_EMBEDDINGS="local")).add(SEED)  # type: ignore[call-arg]
+    env = {**os.environ, "NIANBAO_DATA_DIR": str(data), "NIANBAO_EMBEDDINGS": "local"}
+    env.pop("CHROMA_HOST", None)
+    probe = PROBE.format(argv=["review", str(DRAFT)])
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=180,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "对照报告：luyi_2021.txt（2021 年度）" in result.stdout
+    loaded = set(result.stdout.rpartition("MODULES")[2].split())
+    assert "nianbao.kb.lastyear" in loaded
+    assert not {m for m in loaded if m.startswith(("chromadb", "numpy", "nianbao.kb.service", "nianbao.kb.store"))}
+
+
 def test_review_without_previous_and_without_a_knowledge_base_checks_against_the_template(tmp_path: Path) -> None:
     result = nianbao(str(DRAFT), cwd=tmp_path)
     assert result.returncode == 0
+    assert "下没有知识库，未找到鹿邑县人民政府 2021 年度报告，只对照标准格式审阅。" in result.stderr
     assert "审阅方式：对照标准格式\n" in result.stdout
     assert "错误 0 项，提醒 0 项" in result.stdout
 

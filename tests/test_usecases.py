@@ -15,9 +15,10 @@ from nianbao.schema import TableId
 from nianbao.settings import Settings
 from nianbao.usecases import components
 from nianbao.usecases.chat import FACTS, HELP, Upload
+from nianbao.usecases.container import checking as checking_alone
 from nianbao.usecases.container import compose, session_use_cases
 from nianbao.usecases.intake import new_report
-from tests.conftest import SEED
+from tests.conftest import FIXTURES, SEED
 
 
 def offline_settings(folder: Path, **values: str) -> Settings:
@@ -73,7 +74,23 @@ def test_last_years_report_comes_from_the_knowledge_base_with_a_note(tmp_path: P
     components.knowledge_base(settings).add(SEED)
     previous, note = compose(settings).reviewing.last_year(cells)
     assert previous is not None and previous.year == 2021
-    assert note.startswith("已从知识库取得上年报告")
+    assert note.startswith("对照知识库中的鹿邑县人民政府 2021 年度报告（ID ")
+
+
+def test_checking_a_stated_change_finds_last_year_as_the_review_does_and_names_it(tmp_path: Path) -> None:
+    settings = offline_settings(tmp_path / "data")
+    components.knowledge_base(settings).add(SEED)
+    draft = (FIXTURES / "review" / "luyi_2022_draft.txt").read_text(encoding="utf-8")
+    wrong = draft.replace("全县各单位共受理政府信息公开申请480件，", "本年新收政府信息公开申请480件，同比增加57件，")
+    checking = checking_alone(settings)
+    checked = checking.check(checking.read_upload(wrong.encode(), "鹿邑2022.txt"))
+    assert checked.last_year.startswith("对照知识库中的鹿邑县人民政府 2021 年度报告（ID ")
+    assert [(f.expected, f.found) for f in checked.result.errors if f.rule == "narrative.change"] == [
+        ("增加257件", "增加57件")
+    ]
+    assert compose(settings).reviewing.last_year(checked.report)[1] == f"{checked.last_year}。"
+    unchanged = checking.check(checking.read(SEED))
+    assert (unchanged.last_year, unchanged.missing) == ("", [])  # compares nothing with last year: not looked up
 
 
 def test_a_review_upload_is_read_within_the_time_limit_handed_in(tmp_path: Path) -> None:

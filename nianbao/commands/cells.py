@@ -9,8 +9,7 @@ import sys
 
 from nianbao.commands import COMMANDS
 from nianbao.model import Report
-from nianbao.readers.guard import read_report_guarded
-from nianbao.settings import get_settings
+from nianbao.usecases.container import checking, configured_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -20,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    report = read_report_guarded(args.file, get_settings().read_limits)
+    report = checking(configured_settings()).read(args.file)
     sys.stdout.write(cells_csv(report))
     unread = sum(1 for cell in report.cells if cell.unread)
     if unread:

@@ -10,16 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
-from nianbao.checker import CheckResult, check_report
-from nianbao.claims.changes import states_a_change
 from nianbao.commands import COMMANDS
 from nianbao.errors import ReportReadError
-from nianbao.model import Finding, Report, Severity
-from nianbao.readers.guard import read_report_guarded
-from nianbao.settings import get_settings
+from nianbao.model import Finding, Severity
+from nianbao.usecases.checking import Checked, CheckResult
+from nianbao.usecases.container import checking, configured_settings
 
 EXIT_OK, EXIT_RULE_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -35,36 +32,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = get_settings()
-    limits = settings.read_limits
-    previous = read_report_guarded(args.previous, limits) if args.previous else None
+    checks = checking(configured_settings())
+    previous = checks.read(args.previous) if args.previous else None
     status = EXIT_OK
     for path in args.files:
         try:
-            report = read_report_guarded(path, limits)
+            report = checks.read(path)
         except ReportReadError as e:
             _print_unreadable(path, e, args.json)
             status = EXIT_UNREADABLE
             continue
-        last_year, note = (previous, "") if previous else _last_year(settings.data_dir, report)
-        result = check_report(report, last_year)
-        _print_result(path, report, result, args.json, note)
-        if not result.ok and status == EXIT_OK:
+        checked = checks.check(report, previous)
+        _print_result(path, checked, args.json)
+        if not checked.result.ok and status == EXIT_OK:
             status = EXIT_RULE_FAILED
     return status
-
-
-def _last_year(data_dir: Path, report: Report) -> tuple[Report | None, str]:
-    """Last year's report from the knowledge base's records, looked for only when the report compares a figure
-    with last year (most do not, and a check of one file stays fast: no knowledge base, no Chroma)."""
-    if not states_a_change(report):
-        return None, ""
-    from nianbao.kb.lastyear import last_year_from_records
-
-    found = last_year_from_records(data_dir, report)
-    if found.report is None:
-        return None, f"{found.note}，未核对同比变化"
-    return found.report, f"对照{found.note}"
 
 
 def _print_unreadable(path: str, error: ReportReadError, as_json: bool) -> None:
@@ -80,24 +62,27 @@ def _print_unreadable(path: str, error: ReportReadError, as_json: bool) -> None:
         print(f"== {path}\n无法读取：{error.message}", file=sys.stdout)
 
 
-def _print_result(path: str, report: Report, result: CheckResult, as_json: bool, last_year: str) -> None:
-    """``last_year``: which report of last year the 同比 were checked against, or why none was ('': not asked)."""
+def _print_result(path: str, checked: Checked, as_json: bool) -> None:
+    """With which report of last year the 同比 were checked, or why none was (when the report states one)."""
+    report, result = checked.report, checked.result
     if as_json:
         payload = result_payload(path, result)
-        if last_year:
-            payload["last_year"] = last_year
+        if checked.last_year:
+            payload["last_year"] = checked.last_year
         print(json.dumps(payload, ensure_ascii=False))
         return
     print(f"== {path}")
     print(
         f"{report.agency or '（未识别机关）'} {report.year or '（未识别年度）'} 年度报告，{report.format.value} 年格式"
     )
-    if last_year:
-        print(f"同比核对：{last_year}")
+    if checked.last_year:
+        print(f"同比核对：{checked.last_year}")
     print(f"错误 {len(result.errors)} 项，提醒 {len(result.warnings)} 项")
-    unread = sum(1 for cell in report.cells if cell.unread)
-    if unread:
-        print(f"有 {unread}/{len(report.cells)} 个单元格未能确定读出，涉及它们的勾稽关系未核对（原因见下面的提醒）")
+    if checked.unread_cells:
+        print(
+            f"有 {checked.unread_cells}/{len(report.cells)} 个单元格未能确定读出，"
+            "涉及它们的勾稽关系未核对（原因见下面的提醒）"
+        )
     for finding in result.findings:
         print(format_finding(finding))
 

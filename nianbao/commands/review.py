@@ -19,8 +19,7 @@ from nianbao.errors import NianbaoError
 from nianbao.model import Finding, Report
 from nianbao.review import Review, ReviewItem
 from nianbao.review_html import KIND_LABELS, MODE_LABELS
-from nianbao.settings import get_settings
-from nianbao.usecases.container import compose
+from nianbao.usecases.container import compose, configured_settings
 from nianbao.usecases.reviewing import Reviewing
 
 logger = logging.getLogger(__name__)
@@ -43,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    reviewing = compose(get_settings()).reviewing
+    reviewing = compose(configured_settings()).reviewing
     draft = reviewing.read_file_or_stored(args.draft)
     previous = reviewing.read_file_or_stored(args.previous) if args.previous else _last_year(reviewing, draft)
     result = reviewing.review(draft, previous)

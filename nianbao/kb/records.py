@@ -26,10 +26,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nianbao.kb.models import StoredReport
 from nianbao.model import CellNumber, Finding, Report
 from nianbao.private import private_file, private_folder
+
+if TYPE_CHECKING:
+    from nianbao.settings import Settings
 
 Filters = Mapping[str, Sequence[str | int]]
 # A word in more than half the paragraphs has BM25 idf <= 0 (FTS5 counts it as ~0) and is left out of the
@@ -158,6 +162,11 @@ class UnfinishedChange:
     id: str
     vector_ids: list[str]
     started_at: float
+
+
+def records_path(settings: Settings, prefix: str = "nianbao") -> Path:
+    """The SQLite file of a knowledge base, beside the drafts in the data folder."""
+    return settings.data_dir / f"{prefix}_kb.sqlite3"
 
 
 class RecordStore:

@@ -39,7 +39,7 @@ from nianbao.kb.models import (
     SearchHit,
     StoredReport,
 )
-from nianbao.kb.records import Filters, NewReport, Paragraph, RecordStore
+from nianbao.kb.records import Filters, NewReport, Paragraph, RecordStore, records_path
 from nianbao.kb.store import VectorStore
 from nianbao.model import CellNumber, Finding, Report
 from nianbao.schema import PART_NUMERALS, ReportFormat, TableId, addresses
@@ -536,11 +536,6 @@ class KnowledgeBase:
         if len(names) > 1:
             raise KnowledgeBaseError(f"「{agency}」对应多个机关：{'、'.join(names)}，请写全称。")
         return names[0]
-
-
-def records_path(settings: Settings, prefix: str = "nianbao") -> Path:
-    """The SQLite file of a knowledge base, beside the drafts in the data folder."""
-    return settings.data_dir / f"{prefix}_kb.sqlite3"
 
 
 def _local_label(embedder: Embedder) -> str | None:

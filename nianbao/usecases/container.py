@@ -1,25 +1,35 @@
-"""The composition root: the use cases of one configuration, each given its settings and components."""
+"""The composition root: the use cases of one configuration, each given its settings and components.
+
+Imported by every command, so it imports the use cases only when it composes them: ``nianbao check`` builds
+checking alone (``checking``), not drafting and its LLM workflows.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
+from typing import TYPE_CHECKING
 
 from nianbao import logs
-from nianbao.drafting.sources import ReportList, ReportSource
-from nianbao.drafts import DraftStore
 from nianbao.settings import Settings, get_settings
-from nianbao.usecases import components
-from nianbao.usecases.chat import Chat
-from nianbao.usecases.drafting import Drafting
-from nianbao.usecases.intake import Intake
-from nianbao.usecases.knowledge import Knowledge
-from nianbao.usecases.models import Models
-from nianbao.usecases.reviewing import Reviewing
+
+if TYPE_CHECKING:
+    from nianbao.drafting.sources import ReportSource
+    from nianbao.drafts import DraftStore
+    from nianbao.kb.service import KnowledgeBase
+    from nianbao.usecases.chat import Chat
+    from nianbao.usecases.checking import Checking
+    from nianbao.usecases.drafting import Drafting
+    from nianbao.usecases.intake import Intake
+    from nianbao.usecases.knowledge import Knowledge
+    from nianbao.usecases.models import Models
+    from nianbao.usecases.reviewing import Reviewing
 
 __all__ = [
     "Settings",
     "UseCases",
+    "checking",
     "compose",
     "configure_logging",
     "configured_settings",
@@ -36,6 +46,7 @@ class UseCases:
     settings: Settings
     models: Models
     knowledge: Knowledge
+    checking: Checking
     reviewing: Reviewing
     intake: Intake
     drafting: Drafting
@@ -43,6 +54,8 @@ class UseCases:
 
     def draft_store(self) -> DraftStore:
         """The draft store of this configuration's data folder (opened once per folder)."""
+        from nianbao.usecases import components
+
         return components.draft_store(self.settings)
 
 
@@ -80,26 +93,63 @@ def compose(
     index in the background as it opens (the app). ``own_kb``: the knowledge base is opened for these use cases
     alone, not shared by the process (``nianbao kb``: what it reports is what this command's opening found).
     """
+    from nianbao.usecases import components
+    from nianbao.usecases.chat import Chat
+    from nianbao.usecases.drafting import Drafting
+    from nianbao.usecases.intake import Intake
+    from nianbao.usecases.models import Models
+    from nianbao.usecases.reviewing import Reviewing
+
     models = Models(settings, components.chat_model)
     open_kb = cache(partial(components.own_knowledge_base, settings)) if own_kb else None
-    knowledge = Knowledge(settings, open_kb or partial(components.knowledge_base, settings, warm_up))
+    knowledge = _knowledge(settings, open_kb or partial(components.knowledge_base, settings, warm_up))
+    checking = _checking(settings, knowledge)
     open_source = partial(components.report_source, settings) if report_source is None else lambda: report_source
     intake, drafting = Intake(models, knowledge), Drafting(models, open_source)
     return UseCases(
         settings=settings,
         models=models,
         knowledge=knowledge,
-        reviewing=Reviewing(settings, knowledge),
+        checking=checking,
+        reviewing=Reviewing(settings, knowledge, checking),
         intake=intake,
         drafting=drafting,
         chat=Chat(intake, drafting),
     )
 
 
+def checking(settings: Settings) -> Checking:
+    """Checking alone, for these settings (``nianbao check`` and ``nianbao cells``: a process that starts fast);
+    the same as ``compose(settings).checking``."""
+    return _checking(settings, _knowledge(settings, partial(_knowledge_base, settings)))
+
+
+def _knowledge_base(settings: Settings) -> KnowledgeBase:
+    from nianbao.usecases import components  # the draft store and the local model's server: not for a check
+
+    return components.knowledge_base(settings)
+
+
+def _knowledge(settings: Settings, open_kb: Callable[[], KnowledgeBase]) -> Knowledge:
+    from nianbao.usecases.knowledge import Knowledge
+
+    return Knowledge(settings, open_kb)
+
+
+def _checking(settings: Settings, knowledge: Knowledge) -> Checking:
+    """Reports read within the settings' limits, last year looked up in the knowledge base's records."""
+    from nianbao.usecases.checking import Checking
+
+    return Checking(settings.read_limits, knowledge.last_year)
+
+
 def past_reports(settings: Settings, files: list[str], from_kb: bool) -> ReportSource:
     """The past reports a command drafts on: the files given (read within the settings' limits), else the
     knowledge base when asked for, else the reference reports shipped in corpus/."""
+    from nianbao.usecases import components
+
     if files:
+        from nianbao.drafting.sources import ReportList
         from nianbao.readers.guard import read_report_guarded
 
         return ReportList(read_report_guarded(path, settings.read_limits) for path in files)

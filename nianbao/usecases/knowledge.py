@@ -18,6 +18,7 @@ from nianbao.model import Report
 from nianbao.settings import Settings
 
 if TYPE_CHECKING:
+    from nianbao.kb.lastyear import LastYear
     from nianbao.kb.models import AddResult, FiguresTable, KbStats, ReportDetail, SearchHit, StoredReport
     from nianbao.kb.service import KnowledgeBase
 
@@ -27,32 +28,36 @@ MAX_NAME_BYTES = 180  # file systems allow 255 bytes; a Chinese character takes 
 
 
 class Knowledge:
-    """The knowledge base of one configuration; ``open_kb`` opens it (Chroma) on first use.
+    """The knowledge base of one configuration; ``open_kb`` opens it (Chroma) on first use; ``records``: its records
+    file, when not the configured data folder's (a test store's own prefix).
 
     A change takes the admin password given (nianbao.access): the admin page passes what was typed, never None;
     None is the command line acting as the machine's owner, allowed only while no admin password is configured.
     """
 
-    def __init__(self, settings: Settings, open_kb: Callable[[], KnowledgeBase]) -> None:
+    def __init__(self, settings: Settings, open_kb: Callable[[], KnowledgeBase], records: Path | None = None) -> None:
         self.settings = settings
         self._open_kb = open_kb
+        self._records = records
 
     @property
     def base(self) -> KnowledgeBase:
         """The knowledge base itself (opened on first use, shared by the process)."""
         return self._open_kb()
 
-    def previous_report(self, agency: str, year: int) -> Report | None:
-        """This body's report for the year before, or None; the name as printed first, then the same
-        body printed with or without its city (洪泽区人民政府 / 淮安市洪泽区人民政府)."""
-        from nianbao.rules.crossyear import same_agency
+    def last_year(self, agency: str | None, year: int | None) -> LastYear:
+        """This body's report for the year before (None when the store holds none) and a note saying which or why
+        not; the name as printed first, then the same body printed with or without its city (洪泽区人民政府 /
+        淮安市洪泽区人民政府). Read from the records alone, read-only: Chroma is not opened, and a ``kb add``
+        running meanwhile is not waited for."""
+        from nianbao.kb.lastyear import last_year_from_records
+        from nianbao.kb.records import records_path
 
-        kb = self.base
-        last_year = [stored for stored in kb.list() if stored.year == year - 1 and stored.agency and agency]
-        exact = [s for s in last_year if s.agency.replace(" ", "") == agency.replace(" ", "")]
-        for stored in exact or [s for s in last_year if same_agency(s.agency, agency)]:
-            return kb.show(stored.id).report
-        return None
+        return last_year_from_records(self._records or records_path(self.settings), agency, year)
+
+    def previous_report(self, agency: str, year: int) -> Report | None:
+        """This body's report for the year before, or None (``last_year`` without the note)."""
+        return self.last_year(agency, year).report
 
     def known_bodies(self) -> list[str]:
         """Bodies with a report in the knowledge base (empty when it cannot be opened)."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nianbao.errors import NianbaoError, ReadFailure, ReportReadError
+from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.model import Report
-from nianbao.readers.guard import read_report_bytes_guarded, read_report_guarded
 from nianbao.review import Review, review
 from nianbao.settings import Settings
+from nianbao.usecases.checking import Checking
 from nianbao.usecases.knowledge import Knowledge
 
 __all__ = ["Review", "Reviewing"]
@@ -17,12 +17,13 @@ REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
 
 
 class Reviewing:
-    """The review of one configuration: reports read within its limits (size, time, the read worker's memory),
-    last year's from its knowledge base."""
+    """The review of one configuration: reports read as they are checked (within its limits: size, time, the read
+    worker's memory), last year's from its knowledge base."""
 
-    def __init__(self, settings: Settings, knowledge: Knowledge) -> None:
+    def __init__(self, settings: Settings, knowledge: Knowledge, checking: Checking) -> None:
         self.settings = settings
         self.knowledge = knowledge
+        self.checking = checking
 
     def review(self, report: Report, previous: Report | None = None) -> Review:
         """The review engine's result for a draft (and last year's report when there is one)."""
@@ -43,30 +44,24 @@ class Reviewing:
 
     def read_upload(self, data: bytes, name: str) -> Report:
         """A report from an uploaded file (any format the readers take)."""
-        return read_report_bytes_guarded(data, name, self.settings.read_limits)
+        return self.checking.read_upload(data, name)
 
     def read_file_or_stored(self, name: str) -> Report:
         """A report file, or a report id of the knowledge base when no such file exists."""
         path = Path(name)
         if path.exists() or not _looks_like_id(name):
-            return read_report_guarded(path, self.settings.read_limits)
+            return self.checking.read(path)
         if not self.has_knowledge_base():
             raise ReportReadError(ReadFailure.NOT_FOUND, f"找不到文件：{name}（也没有可查找报告 ID 的知识库）")
         return self.knowledge.base.show(name).report
 
     def last_year(self, draft: Report) -> tuple[Report | None, str]:
-        """Last year's report of the same body from the knowledge base, if it holds one; and a note saying so."""
-        if draft.agency is None or draft.year is None or not self.has_knowledge_base():
-            return None, ""
-        try:
-            kb = self.knowledge.base
-            found = [r for r in kb.list() if r.agency == draft.agency and r.year == draft.year - 1]
-            if not found:
-                return None, ""
-            previous = kb.show(found[0].id).report
-        except NianbaoError as e:
-            return None, f"未能从知识库取得上年报告（{e.message}），只对照标准格式审阅。"
-        return previous, f"已从知识库取得上年报告（ID {found[0].id}）。"
+        """Last year's report of the same body from the knowledge base's records (Chroma is not opened), and a
+        note saying which it is, or why there is none and the review is against the national format alone."""
+        found = self.knowledge.last_year(draft.agency, draft.year)
+        if found.report is None:
+            return None, f"{found.note}，只对照标准格式审阅。"
+        return found.report, f"对照{found.note}。"
 
     def has_knowledge_base(self) -> bool:
         """True when a knowledge base is configured or exists (none is created just to look in it)."""
