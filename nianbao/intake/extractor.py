@@ -9,6 +9,7 @@ applicant column is the 总计 column. A number that cannot be placed becomes a 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
@@ -70,6 +71,9 @@ _CORRECTION_START = ("不对", "刚才说错了", "说错了", "更正", "纠正
 WORK_NUMBERS = "是工作情况的数字，不是表格中的数字"
 """In the one note that lists the numbers of the year's work a message gave (not the tables')."""
 _CORRECTION_BREAK = "，,。：:！!；; 是"
+_CORRECTION_CLAUSES = ("不对", "说错了", "刚才说错了", "错了", "更正", "写错了", "打错了")
+_INTERJECTIONS = "哦噢喔啊呃嗯唉哎"
+_COMMA = re.compile("[，,]")
 RECEIVED_NOTE = "“受理”按本年新收填写；如所说的受理数含上年结转的申请，请更正"
 LITIGATION_QUESTION = "是未经复议直接起诉、复议后起诉，还是两者合计？请分别说明（如“直接起诉2件，复议后起诉1件”）。"
 REVIEWER_QUESTION = "是本机关被申请行政复议的案件（表四），还是本机关作为复议机关受理的？表四只填前者，请说明。"
@@ -140,7 +144,7 @@ def extract(
     previous message gave (``Extraction.said``): a message opening with a breakdown (“其中自然人50件，企业2件”)
     is of the total there it adds up to, and “不是52，是53” corrects the cell that was 52.
     """
-    pasted, pasted_notes, text = pasted_rows(text, fmt) if "\t" in text else ([], [], text)
+    pasted, pasted_notes, text = pasted_rows(text, fmt)
     before = [Said.model_validate(s) for s in said or []]
     reader = _Reader(normalize_digits(text), text, fmt, previous=before)
     if rows and opens_with_correction(text):
@@ -259,9 +263,10 @@ class _Reader:
         assert figure is not None
         if RESPECTIVELY in pending and _names_for_respectively(pending):
             return self._respectively(tokens, index, pending)
-        if figure.approximate:
+        if figure.approximate or figure.split:
             self.not_figures.append((figure.start, figure.end))
-            self._note(figure, "这是约数，请告诉我确切的数字。", unread=True)
+            why = "数字中间有空格，请告诉我确切的数字。" if figure.split else "这是约数，请告诉我确切的数字。"
+            self._note(figure, why, unread=True)
             return index
         if NOT in pending or figure.replaced:  # 不是3件，是4件 / 52改成53: the clause's words go to the next figure
             self.taken_back = [r for r in pending if r is not NOT]
@@ -291,8 +296,8 @@ class _Reader:
         if not _says_row(refs):
             trailing, used = self._trailing(tokens, index)
             trailing = [r for r in trailing if not (isinstance(r, RowRef) and r.rank == 0)]  # 1件为企业申请
-            if _says_row(trailing) or not _says_where(refs):
-                refs = refs + trailing
+            if _says_row(trailing) or not _says_where(refs) or _rest_is_one_type(refs, trailing):
+                refs = refs + trailing  # 其余4件为自然人申请: the rest is one type, said after it
             else:
                 used = index
         refs += self._column_of_whole(refs)
@@ -327,8 +332,12 @@ class _Reader:
         )
 
     def _sentence_corrects(self, figure: Figure) -> bool:
-        """``收到申请34件？不对，是36件``: a sentence opening with a correction, about the figure just before."""
-        return opens_with_correction(self.text[self._sentence_start(figure.start) : figure.start])
+        """``收到申请34件？不对，是36件``: a sentence opening with a correction, about the figure just before; or
+        a clause of its own that takes the figure before back (予以公开18件，哦不对，是19件)."""
+        said = self.text[self._sentence_start(figure.start) : figure.start]
+        return opens_with_correction(said) or any(
+            c.strip().lstrip(_INTERJECTIONS) in _CORRECTION_CLAUSES for c in _COMMA.split(said)[1:-1]
+        )
 
     def _corrected_by_value(self, figure: Figure, value: CellNumber | None) -> bool:
         """``刚才说错了，不是52是53``: the cells the previous message gave as 52 (one clause's: 部分公开4件，都是自然人
@@ -585,7 +594,9 @@ class _Reader:
         """``行政复议1件，结果维持``: a result alone after a case count is that case's result."""
         assert self.last is not None
         last_tables = {a[0] for p in self.placed[-1:] if p.figure is self.last[0] for a in p.targets}
-        return last_tables == {APPEALS} and all(isinstance(r, ColumnRef) and r.table is APPEALS for r in pending)
+        return last_tables == {APPEALS} and all(
+            isinstance(r, ColumnRef) and r.table is APPEALS for r in pending if r is not NOOP
+        )
 
     def _bracket_after_last(self, tokens: list[Token], index: int) -> bool:
         """``行政复议1件（结果维持）``: words in brackets right after a figure say more about it."""
@@ -603,6 +614,9 @@ class _Reader:
         if short and any(isinstance(r, RowRef | ColumnRef | GroupRef) for r in clause_refs):
             figure = Figure(0, "", start, tokens[index].end, denial=True)
             self._place(figure, [*clause_refs, EACH])
+        elif short and EACH in pending and any(isinstance(r, TableRef) and r in said for r in pending):
+            # 复议诉讼都没有: every cell of the table is 0 (无依申请公开事项 alone is no figure)
+            self._rest_scope([r for r in pending if isinstance(r, TableRef)], self._clause_span(tokens[index].start))
 
     def _refine(self, pending: list[Ref], span: tuple[int, int]) -> None:
         """``部分公开2件，均为自然人`` / ``无法提供15件（均为本机关不掌握）`` / ``不予公开1件，属于保护第三方
@@ -610,6 +624,8 @@ class _Reader:
         assert self.last is not None
         figure, refs, notes_before = self.last
         said: list[Ref] = [r for r in pending if isinstance(r, ColumnRef) or (isinstance(r, RowRef) and r.rank >= 1)]
+        if any(isinstance(r, ColumnRef) for r in said):  # 均为同一自然人提出: 提出 is no row here
+            said = [r for r in said if not (isinstance(r, RowRef) and r.rank <= 1 and r.key in _GENERIC_ROWS)]
         if not said:
             return
         if any(isinstance(r, RowRef) for r in said):
@@ -1167,6 +1183,12 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _rest_is_one_type(refs: list[Ref], trailing: list[Ref]) -> bool:
+    """``其余4件为自然人申请``: “其余” with one applicant type said after the figure."""
+    said = [r for r in trailing if isinstance(r, ColumnRef | RowRef | GroupRef)]
+    return REST in refs and len(said) == 1 and isinstance(said[0], ColumnRef) and said[0].table is REQ
 
 
 def _says_where(refs: list[Ref]) -> bool:

@@ -113,31 +113,34 @@ def _request_rows() -> dict[str, tuple[Ref, ...]]:
     table: dict[str, tuple[Ref, ...]] = {}
     for key, phrases, rank in (
         ("一", "本年新收 新收 新受理 本年受理", 2),
-        ("一", "收到 受理 接收 接到 提出", 1),
+        ("一", "收到 受理 接收 接到 提出 收了 收到了", 1),
         ("一", "申请 申请数", 0),
         ("二", "上年结转 上年度结转 上一年度结转 上一年结转 去年结转", 3),
         ("二", "上年遗留 去年遗留 上年度遗留 上年未办结 去年未办结", 3),
         ("二", "去年转过来 上年转过来 去年转来 上年转来 上年转入 上年度转入 去年结转过来 从去年转过来", 3),
-        ("三.一", "予以公开 同意公开 准予公开 全部公开 予以全部公开 依申请予以公开", 3),
-        ("三.二", "部分公开", 3),
+        ("二", "结转上年 去年没办完 上年没办完 去年未办完 去年没有办完 去年还剩 上年还剩 去年剩下 上年剩余", 3),
+        ("三.一", "予以公开 同意公开 准予公开 全部公开 予以全部公开 依申请予以公开 全部同意公开 全部予以公开", 3),
+        ("三.二", "部分公开 部份公开 部分同意公开 部分予以公开 部分准予公开 部分同意 部份同意公开", 3),
         ("三.三.1", "国家秘密 涉密", 3),
         ("三.三.2", "禁止公开 其他法律行政法规禁止公开 其他法律法规禁止公开", 3),
         ("三.三.3", "三安全一稳定 危及", 3),
-        ("三.三.4", "第三方合法权益 第三方", 3),
+        ("三.三.4", "第三方合法权益 第三方 商业秘密 个人隐私", 3),
         ("三.三.5", "三类内部事务 内部事务", 3),
         ("三.三.6", "四类过程性信息 过程性信息 过程性", 3),
         ("三.三.7", "行政执法案卷 执法案卷", 3),
         ("三.三.8", "行政查询事项 查询事项", 3),
         ("三.四.1", "不掌握 信息不存在 本机关不掌握 不掌握相关政府信息 信息不掌握", 3),
-        ("三.四.2", "另行制作 没有现成信息", 3),
+        ("三.四.1", "未制作或获取 未制作或者获取 未制作也未获取", 3),
+        ("三.四.2", "另行制作 没有现成信息 加工分析 加工、分析", 3),
         ("三.四.3", "仍不明确 补正后", 3),
         ("三.五.1", "信访举报投诉类 信访举报投诉 信访举报 信访 举报 投诉", 3),
-        ("三.五.2", "重复申请", 3),
+        ("三.五.2", "重复申请 重复提出 重复", 3),
         ("三.五.3", "公开出版物 出版物", 3),
         ("三.五.4", "无正当理由大量反复申请 大量反复 反复申请", 3),
         ("三.五.5", "确认或重新出具 重新出具 已获取信息", 3),
-        ("三.六.1", "逾期不补正 不补正 未补正", 3),
+        ("三.六.1", "逾期不补正 不补正 未补正 期限内补正 期内补正 按期补正 按时补正", 3),
         ("三.六.2", "收费通知 缴纳费用 未缴费 未缴纳 逾期未缴费 逾期未缴纳", 3),
+        ("三.六.2", "缴纳信息处理费 未缴纳信息处理费 逾期未缴纳信息处理费", 3),
         ("三.六.3", "撤回申请 申请人撤回 主动撤回 撤回 撤销申请", 3),
         ("三.七", "办结 办理完毕 处理完毕 答复 办理结果总计 （七）总计 (七)总计", 3),
         ("三.七", "办完 办完了 办理完 已办完", 3),
@@ -148,7 +151,7 @@ def _request_rows() -> dict[str, tuple[Ref, ...]]:
             "结转下年 结转下年度 结转至下年 结转到下年 转入下年 下年度继续办理 继续办理 结转下一年 "
             "顺延到下年度 顺延至下年度 顺延到下一年度 顺延至下一年度 顺延 "
             "尚未办结 未办结 尚未办理完毕 未办理完毕 没办完 未办完 还没办完 转到明年 转入明年 留到明年 "
-            "结转到明年 转到下一年 转入下一年度",
+            "结转到明年 转到下一年 转入下一年度 跨年办理 跨年度办理 跨年度",
             3,
         ),
     ):
@@ -160,9 +163,9 @@ def _applicants() -> dict[str, tuple[Ref, ...]]:
     table: dict[str, tuple[Ref, ...]] = {}
     for column, phrases in (
         ("自然人", "自然人 个人 公民"),
-        ("商业企业", "商业企业 企业 公司"),
+        ("商业企业", "商业企业 企业 公司 企业法人"),
         ("科研机构", "科研机构 科研院所"),
-        ("社会组织", "社会组织 社会公益组织 公益组织"),
+        ("社会组织", "社会组织 社会公益组织 公益组织 社会团体"),
         ("法律服务机构", "法律服务机构 律师事务所 律所 律师"),
         ("其他", "其他组织 其他单位"),
     ):
@@ -170,6 +173,8 @@ def _applicants() -> dict[str, tuple[Ref, ...]]:
     table.update({p: (LEGAL_PERSONS,) for p in ("法人或其他组织", "法人")})
     unit = Marker("ambiguous", "“单位”可能是商业企业、科研机构、社会组织或其他组织，请分别说明")
     table.update({p: (unit,) for p in ("单位", "法人单位", "企事业单位")})
+    trader = Marker("ambiguous", "“个体工商户”请说明按哪一类申请人填写（商业企业、其他或自然人）")
+    table.update({p: (trader,) for p in ("个体工商户", "个体户")})
     table.update({p: (NOOP,) for p in ("申请人", "本年度办理结果", "办理结果", "政府信息公开", "信息公开")})
     return table
 
@@ -180,6 +185,9 @@ def _appeals() -> dict[str, tuple[Ref, ...]]:
     table.update(_rows(APPEALS, "行政诉讼/未经复议直接起诉", "未经复议直接起诉 未经复议 直接起诉 直接提起诉讼"))
     table.update(_rows(APPEALS, "行政诉讼/复议后起诉", "复议后起诉 行政复议后起诉 复议后提起诉讼 经复议后起诉 复议后"))
     table.update(_rows(APPEALS, LITIGATION, "行政诉讼 诉讼 起诉 被诉"))
+    table.update(
+        _same((NOOP,), "复议机关 行政复议机关 法院 人民法院 原答复 原决定 原行政行为 原告知书")
+    )  # who decided, not a row: 复议机关维持原答复
     table.update(_columns(APPEALS, "结果维持", "结果维持 维持 被维持"))
     table.update(_columns(APPEALS, "结果纠正", "结果纠正 纠正 被纠正 纠错 被纠错 撤销 确认违法"))
     table.update(_columns(APPEALS, "其他结果", "其他结果"))
@@ -193,7 +201,7 @@ def _appeals() -> dict[str, tuple[Ref, ...]]:
 def _active() -> dict[str, tuple[Ref, ...]]:
     table: dict[str, tuple[Ref, ...]] = {}
     table.update(_rows(ACTIVE, "规章", "规章"))
-    table.update(_rows(ACTIVE, "行政规范性文件", "行政规范性文件 规范性文件"))
+    table.update(_rows(ACTIVE, "行政规范性文件", "行政规范性文件 规范性文件 规范文件"))
     table.update(_rows(ACTIVE, "行政许可", "行政许可 许可"))
     table.update(_rows(ACTIVE, "行政处罚", "行政处罚 处罚"))
     table.update(_rows(ACTIVE, "行政强制", "行政强制 强制"))
@@ -213,6 +221,8 @@ def _active() -> dict[str, tuple[Ref, ...]]:
     table.update(_rows(ACTIVE, "政府集中采购", "政府集中采购 集中采购"))
     table.update(_columns(ACTIVE, "采购项目数量", "采购项目数量 采购项目"))
     table.update(_columns(ACTIVE, "采购总金额", "采购总金额"))
+    filed = Marker("elsewhere", "立案数不是处理决定数量，表格填本年作出的处理决定数")
+    table.update({p: (filed,) for p in ("立案", "立案查处", "受案")})
     fee = Marker("elsewhere", "信息处理费不在表格中，在第六部分“其他需要报告的事项”中报告")
     table.update({p: (fee,) for p in ("信息处理费", "处理费")})
     last_year = Marker("elsewhere", "这是上一年度的数字，不填入本年的表格（上年结转请说“上年结转”）")
@@ -233,24 +243,31 @@ def _markers() -> dict[str, tuple[Ref, ...]]:
     groups = {"不予公开": "（三）不予公开", "无法提供": "（四）无法提供", "不予处理": "（五）不予处理"}
     groups["其他处理"] = "（六）其他处理"
     groups.update({"不公开": groups["不予公开"], "不予以公开": groups["不予公开"], "不能公开": groups["不予公开"]})
+    groups.update(dict.fromkeys(("不同意公开", "不予同意公开", "不准予公开"), groups["不予公开"]))
     table.update({word: (GroupRef(group),) for word, group in groups.items()})
     table.update({p: (OTHER,) for p in ("其他", "其它")})
     table.update({p: (NEGATION,) for p in ("无", "未", "没有", "未发生", "未收到", "未出现", "均无")})
     table.update(_same((EACH,), "均 都 分别为零 各 全部为 全部是 全都是 都是 均为 均系 均属于"))
-    table.update(_same((REST,), "其余 其他各项 其余各项 其它各项 其余的 剩下的 剩余"))
-    table.update(_same((REST, EACH), "其他均为 其它均为 其他都是 其他都为 其他的都是 其余都是"))
+    table.update(_same((REST,), "其余 其他各项 其余各项 其它各项 其余的 剩下的 剩余 别的 其他的"))
+    table.update(_same((REST, EACH), "其他均为 其它均为 其他都是 其他都为 其他的都是 其余都是 别的都是 别的均为"))
     table.update(_same((REST_ZERO,), "按0填写 按0填 按零填写 按零填 都填0 都按0 填0 填写0"))
     table.update(_same((ABOVE, EACH), "以上均为 以上都是 以上都为 上述均为 上述都是 以上全部为 以上均系"))
+    table.update(_same((ABOVE, EACH), "以上申请均为 以上申请都是 以上申请均系 上述申请均为 上述申请都是"))
     table.update(_same((ABOVE, EACH), "申请人均为 申请人都是 申请人全部为 申请人全部是 申请人均系 申请人全都是"))
     referred = Marker(
         "ambiguous", "“告知向其他机关申请”不是表格中的一项，请说明按哪一种办理结果填写（如本机关不掌握相关政府信息）"
     )
     table.update(_same((referred,), "告知 其他机关 其他部门 其他行政机关 有关机关 有关部门"))
+    outside = Marker(
+        "ambiguous", "“不属于本机关”不是表格中的一项，请说明按哪一种办理结果填写（如本机关不掌握相关政府信息）"
+    )
+    table.update(_same((outside,), "不属于本机关 非本机关 不属于我单位 不属于本单位"))
     table.update(_same((RESPECTIVELY,), "分别为 分别是 依次为 分别"))
     table.update(_same((ANOTHER,), "另有 还有"))
     table.update(_same((NOT,), "不是"))
     table.update(_same((COPULA,), "为 属于 系 是"))
     table.update(_same((NOOP,), "刚才说错了 说错了 此外 另外 更正 改为 应为 应该是"))
+    table.update(_same((NOOP,), "未作为 不作为 没有作为 未按 不按"))  # 未作为信息公开申请处理: no denial of 申请
     tables = {"依申请公开": REQ, "主动公开": ACTIVE, "复议诉讼": APPEALS}
     table.update({p: (TableRef(t),) for p, t in tables.items()})
     table.update({p: (DELTA,) for p in ("增加", "减少", "增长", "下降", "同比", "较上年", "比上年", "多出", "少了")})

@@ -18,8 +18,12 @@ from nianbao.numerals import normalize_digits, parse_chinese_number
 CLAUSE_END = "，,；;。！!？?\n…"
 _NUMBER = re.compile(
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?(?:[万亿](?!元))?|[零〇两一二三四五六七八九十百千万亿]+)"
-    r"\s*(?P<unit>件次|件|个|项|起|宗|条|份|万元|元)?"
+    r"\s*(?P<unit>件次|件|个|项|起|宗|条|份|部(?![分门署委长位])|万元|亿元|元)?"
 )
+_FULL_WIDTH_THOUSANDS = re.compile(r"\d{1,3}(?:，\d{3})+(?=\s*(?:件|个|项|条|元|万元))")
+"""``1，203件``: a thousands comma typed full-width (not two figures of a list, 1 and 203)."""
+_SPLIT_DIGITS = re.compile(r"\d+(?:[ \t\u3000]+\d+)+")
+"""``予以公开1 2件``: digits broken by a space (12? 1 and 2?), asked, never read as either."""
 _NUMBER_END = CLAUSE_END + "、）)（(：: \t"
 _LIST_START = "\n\t （(：:；;，,。"
 _DURATION = ("个工作日", "工作日", "个月", "天", "日内", "日", "小时", "周", "分钟")
@@ -29,6 +33,9 @@ _ABOUT_TENS = ("上", "几", "数", "好几")
 """上百件, 几十件, 数十件 (not 总数26件)."""
 _ABOUT_AFTER = ("多", "余", "来", "几", "左右")
 """约30件, 30多件, 十几件, 近百件: a rough number, asked for exactly."""
+_BOUND_AFTER = ("以上", "以下", "之多")
+"""30件以上: a rough number (not 以上均为自然人, which is about the figures before)."""
+_ABOVE_ALL = ("以上均", "以上都", "以上全", "以上申请", "以上各", "以上为", "以上是", "以上系")
 _RANGE = "-~～—至到"
 _ADJACENT_DIGITS = re.compile("[一二两三四五六七八九]{2}")
 """一两件, 三四件: a rough number (and not 12 or 34)."""
@@ -48,6 +55,8 @@ class Figure:
     """约30件, 30多件, 近百件: not a count the table can take."""
     replaced: bool = False
     """52改成53: the figure the user takes back."""
+    split: bool = False
+    """1 2件: digits broken by a space, asked."""
 
 
 @dataclass
@@ -92,6 +101,14 @@ def _phrase_at(text: str, i: int) -> Token | None:
 
 
 def _figure_at(text: str, i: int) -> Token | None:
+    split = _SPLIT_DIGITS.match(text, i)
+    if split is not None and (i == 0 or not text[i - 1].isdigit()):
+        rest = _NUMBER.match(text, split.end() - len(split.group().split()[-1]))
+        end = rest.end() if rest is not None else split.end()
+        return Token(i, end, figure=Figure(0, "", i, end, split=True))
+    thousands = _FULL_WIDTH_THOUSANDS.match(text, i)
+    if thousands is not None and (i == 0 or not text[i - 1].isdigit()):
+        text = text[:i] + thousands.group().replace("，", ",") + text[thousands.end() :]
     match = _NUMBER.match(text, i)
     if match is None:
         return None
@@ -108,6 +125,7 @@ def _figure_at(text: str, i: int) -> Token | None:
         text.endswith(_ABOUT_BEFORE, 0, i)
         or (text.endswith(_ABOUT_TENS, 0, i) and number[0] in "十百千万")
         or text.startswith("左右", end)
+        or (bool(unit) and text.startswith(_BOUND_AFTER, end) and not text.startswith(_ABOVE_ALL, end))
         or (text.startswith(_ABOUT_AFTER, end) and not unit and (arabic or number[-1] in "十百千万"))
         or (bool(unit) and _after_range(text, i))
         or (not arabic and _ADJACENT_DIGITS.search(number) is not None)
@@ -132,7 +150,14 @@ def _figure_at(text: str, i: int) -> Token | None:
     value = parse_chinese_number(number)
     if value is None:
         return Token(i, end)
+    if unit == "亿元":  # 1.2亿元: 12000 万元
+        value, unit = _simplest_wan(Decimal(value) * 10000), "万元"
     return Token(i, end, figure=Figure(value, unit, i, end, replaced=replaced))
+
+
+def _phrase_ending_at(text: str, end: int) -> bool:
+    """A phrase of the lexicon ends at ``end`` (the name of a row or column said right before)."""
+    return any(text[end - length : end] in LEXICON for length in range(1, min(LONGEST, end) + 1))
 
 
 def _after_range(text: str, i: int) -> bool:
@@ -154,7 +179,13 @@ def _is_numbering(text: str, start: int, end: int) -> bool:
     """``1.属于国家秘密`` or ``2、重复申请`` at the start of an item: a label, not a figure."""
     if end >= len(text) or text[end] not in ".．、" or (start > 0 and text[start - 1] not in _LIST_START):
         return False
+    if start > 0 and text[start - 1] in "：:" and _phrase_ending_at(text, start - 1):
+        return False  # 部分公开：3、本机关不掌握：7 — a value after its row's name, not an item's number
     return text[end] != "、" or int(text[start:end]) <= 9
+
+
+def _simplest_wan(value: Decimal) -> CellNumber:
+    return int(value) if value == value.to_integral_value() else value.normalize()
 
 
 def yuan_to_wan(value: CellNumber) -> Decimal:
