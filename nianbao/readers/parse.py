@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -9,7 +10,7 @@ from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.model import Finding, Location, Part, Report, Severity, blank_cells
 from nianbao.readers.document import Document, Line, clean, looks_hard_wrapped, reflow
 from nianbao.readers.readable import unreadable_tables
-from nianbao.readers.tables import place_table_lines, split_line
+from nianbao.readers.tables import COLUMNS_UNSURE, place_table_lines, split_line
 from nianbao.schema import (
     PART_TITLE_VARIANTS,
     PART_TITLES,
@@ -28,6 +29,21 @@ _TITLE_YEAR_FIRST = re.compile(
 )
 # What only one of the two formats prints: the columns of 表二, its rows, and the sub-rows
 # of 依申请公开 that the 2021 format added (不予处理 5, 其他处理 1–2).
+# A title that leaves the body to the signature (落款) at the end: "2021年政府信息公开工作年度报告".
+_TITLE_WITHOUT_BODY = re.compile(
+    r"^\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:政府)?\s*信息\s*公开\s*(?:工作)?\s*年\s*度?\s*报\s*告\s*$"
+)
+# A year written in Chinese numerals (二〇二三年, 二零二三年度, 二O二三年 typed with a letter O), read as 2023.
+_CHINESE_YEAR = re.compile(r"[〇零○OＯ一二三四五六七八九]{4}(?=\s*年)")
+_CHINESE_DIGITS = str.maketrans("〇零○OＯ一二三四五六七八九", "00000123456789")
+# The signature's date line (2022年1月20日, 二〇二二年一月二十日) and what a body's name ends with.
+_DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_CHINESE_DATE_LINE = re.compile(
+    r"^[〇零○OＯ一二三四五六七八九]{4}年"
+    r"[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日$"
+)
+_BODY_ENDINGS = ("政府", "局", "委员会", "办公室", "办公厅", "厅", "委", "中心", "院", "署", "部", "办事处", "队", "所")
+_SIGNATURE_LINES = 6
 _FORMAT_2019_MARKS = (
     "本年新制作数量",
     "本年新公开数量",
@@ -62,6 +78,8 @@ _OWN_TITLES: dict[str, tuple[str, ...]] = {
     "六": ("其他需要报告的事项",),
 }
 _TABLE_PARTS = ("二", "三", "四")
+# Numbering of another level printed before a part's title: （二）, 2., 2、
+_OTHER_NUMBERING = re.compile(r"^[（(][一二三四五六][)）]\s*|^[1-6]\s*[.、．]\s*")
 _NO_NUMERAL = "无"  # a heading printed without its numeral
 # Words of a 五 (problems and how they are fixed) left without its heading after table 四.
 _PROBLEM_WORDS = ("问题", "不足", "改进", "整改")
@@ -92,13 +110,17 @@ def parse_document(document: Document) -> Report:
         )
     fmt = _detect_format(sections)
     report = Report(format=fmt, cells=blank_cells(fmt), source=document.source)
-    _fill_head(report, head, document.hard_wrapped)
+    _fill_head(report, head, document.hard_wrapped, sections[-1].lines)
     for section in sections:
         report.parts.append(_to_part(section, document.hard_wrapped))
     table_lines = {s.number: s.lines for s in sections if s.number in ("二", "三", "四")}
     report.reader_findings.extend(numbering)
-    report.reader_findings.extend(place_table_lines(report, table_lines))
-    report.reader_findings.extend(unreadable_tables(report, table_lines))
+    placing = place_table_lines(report, table_lines)
+    report.reader_findings.extend(placing)
+    explained = {f.location.table for f in placing if f.rule == COLUMNS_UNSURE}
+    report.reader_findings.extend(
+        f for f in unreadable_tables(report, table_lines) if f.location.table not in explained
+    )
     return report
 
 
@@ -144,12 +166,14 @@ def _as_heading(line: Line) -> tuple[str, str] | None:
 def _as_titled_heading(line: Line) -> tuple[str, str] | None:
     """A heading by its title alone, whatever its numeral: 一、主动公开政府信息情况 is part 二."""
     text = clean(line.text)
-    if len(text) > 45 or any(ch.isdigit() for ch in text):
+    title = _OTHER_NUMBERING.sub("", text, count=1)
+    if len(text) > 45 or any(ch.isdigit() for ch in title):
         return None
     squashed = text.replace(" ", "")
     if not _HEADING.match(text):
-        # No numeral at all: only a line that is a part's title and nothing more.
-        bare = squashed.strip("：:。 ")
+        # No numeral of a part (none, or a sub-topic's: （二）, 2.): only a line that is a part's
+        # title and nothing more.
+        bare = title.replace(" ", "").strip("：:。 ")
         return next(((n, text) for n, title in PART_TITLES.items() if bare in (title, *_OWN_TITLES[n])), None)
     return next(((n, text) for n, titles in _OWN_TITLES.items() if any(t in squashed for t in titles)), None)
 
@@ -207,9 +231,12 @@ def _numbering_finding(sections: list[_Section]) -> Finding:
     )
 
 
-def _fill_head(report: Report, head: list[Line], hard_wrapped: bool | None) -> None:
+def _fill_head(report: Report, head: list[Line], hard_wrapped: bool | None, ending: list[Line]) -> None:
     texts = [clean(line.text) for line in head if line.text.strip()]
     report.title, report.agency, report.year = _find_title(texts)
+    if report.year is None:
+        report.title, report.year = _find_title_without_body(texts)
+        report.agency = _signature(ending) if report.year is not None else None
     start = texts.index(report.title.split("\n")[-1]) + 1 if report.title else 0
     report.preamble = "\n".join(_paragraphs(texts[start:], hard_wrapped))
 
@@ -219,11 +246,35 @@ def _find_title(texts: list[str]) -> tuple[str, str | None, int | None]:
         for start in range(0, min(len(texts), 6)):
             for size in (1, 2, 3):
                 window = texts[start : start + size]
-                match = pattern.search("".join(window))
+                match = pattern.search(arabic_years("".join(window)))
                 agency = _clean_agency(match.group("agency")) if match else ""
                 if match and agency not in ("", "政府", "本机关"):
                     return "\n".join(window), agency, int(match.group("year"))
     return "", None, None
+
+
+def arabic_years(text: str) -> str:
+    """Years written in Chinese numerals (二〇二三年) in Arabic digits (2023年)."""
+    return _CHINESE_YEAR.sub(lambda match: match.group(0).translate(_CHINESE_DIGITS), text)
+
+
+def _find_title_without_body(texts: list[str]) -> tuple[str, int | None]:
+    """A title naming only the year; the body signs at the end."""
+    for text in texts[:6]:
+        match = _TITLE_WITHOUT_BODY.match(arabic_years(text))
+        if match:
+            return text, int(match.group("year"))
+    return "", None
+
+
+def _signature(lines: list[Line]) -> str | None:
+    """The body's name in the signature (落款): the short line above the date that ends the report."""
+    texts = [clean(line.text).replace(" ", "") for line in lines if line.text.strip()][-_SIGNATURE_LINES:]
+    for above, below in itertools.pairwise(texts):
+        is_date = _DATE_LINE.match(below) or _CHINESE_DATE_LINE.match(below)
+        if is_date and len(above) <= 30 and above.endswith(_BODY_ENDINGS):
+            return normalise_agency(above)
+    return None
 
 
 # What a web page or a converter puts before the title: a field label, or stray marks ("_平潭…").

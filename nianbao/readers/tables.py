@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.model import BLANK_MARKS, CellNumber, Finding, Location, Report, Severity
+from nianbao.readers.columns import ColumnOrder, column_order
 from nianbao.readers.document import Line, clean
 from nianbao.schema import (
     CANNOT_PROVIDE,
@@ -103,7 +104,18 @@ class _Row:
 
     @property
     def has_numbers(self) -> bool:
-        return any(any(ch.isdigit() for ch in v) for v in self.values)
+        """The row prints values: a number, or marks for none ("—", "/") after a label, in a table's
+        cell or in two tokens of pasted text (one "—" alone is prose; marks without a label, a
+        converter's filler)."""
+        if any(any(ch.isdigit() for ch in v) for v in self.values):
+            return True
+        marks = sum(1 for v in self.values if v)
+        return bool(self.label) and marks >= (1 if self.grid else 2)
+
+    @property
+    def is_blank_row(self) -> bool:
+        """A table row whose cells are all empty: a label printed with nothing in its cells."""
+        return self.grid and bool(self.values) and not any(self.values)
 
 
 def split_line(line: Line, index: int) -> _Row:
@@ -171,6 +183,9 @@ class _Placer:
     # In a grid, how many empty cells lie between a full row's label and its first value.
     leads: Counter[int] = field(default_factory=Counter)
     group: str = ""  # the group of sub-rows the table is in (（三）不予公开 …), once printed
+    columns: ColumnOrder = field(default_factory=ColumnOrder)  # as 依申请公开's header prints them
+    # Rows printed with a label and nothing in their cells: blank, if no number is left unplaced.
+    blank_rows: dict[str, _Row] = field(default_factory=dict)
 
     def match(self, label: str) -> RowSpec | None:
         squashed = clean(label).replace(" ", "")
@@ -263,6 +278,9 @@ class _Placer:
 
     def missing(self) -> None:
         for spec in self.specs:
+            blank = self.blank_rows.get(spec.key)
+            if spec.key not in self.placed and blank is not None and not self.unplaced_rows:
+                self.place(spec, [""] * len(spec.columns), blank)
             if spec.key not in self.placed:
                 if self.unplaced_rows:
                     # A row not found while some lines could not be placed may be one of those
@@ -286,7 +304,13 @@ def place_table_lines(report: Report, parts: dict[str, list[Line]]) -> list[Find
     findings: list[Finding] = []
     for number, table in _PART_TABLES.items():
         placer = _Placer(report, table, rows_of(report.format, table))
-        rows = [split_line(line, i) for i, line in enumerate(parts.get(number, []))]
+        lines = parts.get(number, [])
+        rows = [split_line(line, i) for i, line in enumerate(lines)]
+        if table is TableId.REQUESTS:
+            placer.columns = column_order(lines[: next((r.index for r in rows if r.has_numbers), 0)])
+        if placer.columns.unsure:
+            findings.append(_columns_unsure(placer))
+            continue
         if table is TableId.APPEALS:
             _place_appeals(placer, rows)
         else:
@@ -296,6 +320,25 @@ def place_table_lines(report: Report, parts: dict[str, list[Line]]) -> list[Find
         placer.missing()
         findings.extend(placer.findings)
     return findings
+
+
+COLUMNS_UNSURE = "reader.columns"
+
+
+def _columns_unsure(placer: _Placer) -> Finding:
+    for spec in placer.specs:
+        placer.mark_unread(spec)
+    return Finding(
+        rule=COLUMNS_UNSURE,
+        severity=Severity.ERROR,  # a table of which nothing can be checked: the report cannot pass
+        location=Location(table=placer.table),
+        expected="、".join(REQUEST_COLUMNS),
+        found=placer.columns.unsure,
+        message=(
+            f"依申请公开表格的表头列的顺序与标准格式不同（{placer.columns.unsure}），且无法确定每一列对应哪一类申请人："
+            "整张表格未读入，请按标准格式的列顺序核对。"
+        ),
+    )
 
 
 # Words of a table's header rows, never of a row's label.
@@ -323,6 +366,8 @@ def _place_labelled(placer: _Placer, rows: list[_Row]) -> None:
     for position, row in enumerate(rows):
         placer.group = _group_in(row.label) or placer.group
         if not row.has_numbers:
+            if row.is_blank_row and (blank := placer.match_fresh(row.label)) is not None:
+                placer.blank_rows.setdefault(blank.key, row)
             if _is_header(row.label):
                 pending = []  # column names are nobody's label
             elif row.label:
@@ -397,6 +442,11 @@ def _following_labels(rows: list[_Row], position: int) -> list[str]:
 def _place_values(placer: _Placer, spec: RowSpec, row: _Row) -> None:
     width = len(spec.columns)
     values = _aligned(placer, row.values, width) if row.grid else fit_values(row.values, width)
+    if not placer.columns.is_national:
+        if len(values) != width:
+            placer.unplaced(row, f"表头的列顺序与标准格式不同，应有 {width} 个数字，实际有 {len(values)} 个。", spec)
+            return
+        values = placer.columns.canonical(values)
     if len(values) == width - 1 and placer.table is TableId.REQUESTS:
         _place_without_total(placer, spec, row, values)
         return
@@ -474,6 +524,7 @@ def _single_other_handling(placer: _Placer) -> None:
         for spec in specs:
             placer.unplaced(row, f"应有 {len(REQUEST_COLUMNS)} 个数字，实际有 {len(values)} 个。", spec)
         return
+    values = placer.columns.canonical(values)
     if all(parse_value(v, ValueKind.COUNT) == 0 for v in values):
         for spec in specs:
             placer.place(spec, values, row)

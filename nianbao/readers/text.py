@@ -12,6 +12,10 @@ from nianbao.schema import PART_TITLE_VARIANTS
 
 _MARKDOWN_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
+# A table drawn with box characters (│ ┃ ┌─┬─┐) or ASCII (+----+): its rules are no text, its
+# vertical bars part cells as Markdown's do.
+_BOX_RULE = re.compile(r"^\s*[\u2500-\u257f+][\u2500-\u257f+\-=:\s]{2,}$")
+_BOX_BARS = str.maketrans({"│": "|", "┃": "|", "║": "|", "┆": "|", "┊": "|"})
 _EMPHASIS = re.compile(r"(\*\*|__)")
 # A table row pasted from a PDF: a label and at least two numbers separated by spaces.
 _SPACED_ROW = re.compile(r"(?:\s[-+]?\d[\d,.]*){2,}\s*$")
@@ -100,7 +104,9 @@ def _lines(text: str) -> Iterator[str | list[str]]:
     """Each line: a table row's cells (tabs, Markdown) or its text; page numbers dropped."""
     for raw in text.split("\n"):
         # Trailing tabs are kept: they are a row's blank last cells (a blank 总计).
-        line = _EMPHASIS.sub("", _MARKDOWN_HEADING.sub("", raw.rstrip(" \r\u3000")))
+        line = _EMPHASIS.sub("", _MARKDOWN_HEADING.sub("", raw.rstrip(" \r\u3000"))).translate(_BOX_BARS)
+        if _BOX_RULE.match(line):
+            continue
         if "\t" in line or line.lstrip().startswith("|"):
             cells = _row_cells(line)
             if cells is not None:

@@ -1,0 +1,204 @@
+"""More layouts of published reports: government CMS pages, WPS documents, pasted and drawn tables.
+
+Each fixture in tests/fixtures/layouts/ prints the figures of a real report (鹿邑县 2021 or 淮安市
+2024, typed by hand in tests/fixtures/expected_cells/) the way another site or tool prints them:
+- cms_legal_persons_first.html: a CMS page, header rows with rowspan/colspan, cells of nested
+  <p><span> with &nbsp;, and 自然人 printed after the five 法人或其他组织 columns;
+- cms_total_first_thousands.html: 总计 as the first column, <th> headers, 3,001 and a full-width
+  space before each number;
+- cms_split_table_chinese_year.html: the 依申请公开 table cut into two <table>s (（续表）, header
+  repeated), the year written 二〇二一年;
+- wps_dash_zero_split.docx: WPS merged cells, 0 printed as “—” (表三) and “/” (表四), 表三
+  continued in a second table after a page break;
+- wps_blank_zero.docx: 0 left blank in 表三, a title without the body, the body signing at the end;
+- box_drawn_signed.txt: tables drawn with │ ┌─┬─┐ and 447,228, the body only in the signature;
+- paren_numbered_parts.txt: parts numbered （一）…（六）, 二〇二一年度 title, a signature dated in
+  Chinese numerals;
+- arabic_numbered_parts.md: Markdown headings ## 1. 总体情况, full-width digits in the tables.
+Every cell must read exactly as expected (a printed “—”, “/” or blank is a blank cell).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nianbao.checker import check_report
+from nianbao.commands.cells import cells_csv
+from nianbao.model import Severity
+from nianbao.readers import read_report, read_report_bytes
+from nianbao.readers.columns import column_order
+from nianbao.readers.document import Line
+from nianbao.schema import PART_NUMERALS, REQUEST_COLUMNS, TableId
+from tests.conftest import FIXTURES
+
+LAYOUTS = FIXTURES / "layouts"
+EXPECTED = FIXTURES / "expected_cells" / "layouts"
+MAX_REMINDERS_WHEN_CLEAN = 5
+
+LUYI = ("鹿邑县人民政府", 2021)
+HUAIAN = ("淮安市人民政府", 2024)
+FIXTURE_BODIES = {
+    "cms_legal_persons_first.html": LUYI,
+    "cms_total_first_thousands.html": HUAIAN,
+    "cms_split_table_chinese_year.html": LUYI,
+    "wps_dash_zero_split.docx": LUYI,
+    "wps_blank_zero.docx": HUAIAN,
+    "box_drawn_signed.txt": HUAIAN,
+    "paren_numbered_parts.txt": LUYI,
+    "arabic_numbered_parts.md": LUYI,
+}
+
+
+def _expected(name: str) -> str:
+    return (EXPECTED / f"{Path(name).stem}.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_BODIES))
+def test_every_cell_reads_as_printed(name: str) -> None:
+    report = read_report(LAYOUTS / name)
+    assert cells_csv(report).splitlines() == _expected(name).splitlines()
+    assert not any(cell.unread for cell in report.cells)
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_BODIES))
+def test_body_year_and_six_parts_are_found(name: str) -> None:
+    report = read_report(LAYOUTS / name)
+    assert (report.agency, report.year) == FIXTURE_BODIES[name]
+    assert [part.number for part in report.parts] == list(PART_NUMERALS)
+    assert all(part.text for part in report.parts)
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_BODIES))
+def test_a_clean_report_in_these_layouts_has_no_error_and_few_reminders(name: str) -> None:
+    result = check_report(read_report(LAYOUTS / name))
+    assert result.errors == []
+    assert len(result.findings) <= MAX_REMINDERS_WHEN_CLEAN
+    assert not [f for f in result.findings if f.rule in ("reader.unplaced", "structure.rows")]
+
+
+# ---- columns in another order ---------------------------------------------------------------
+
+
+def test_a_header_in_another_order_is_followed() -> None:
+    report = read_report(LAYOUTS / "cms_total_first_thousands.html")
+    assert report.value(TableId.REQUESTS, "一", "自然人") == 3001
+    assert report.value(TableId.REQUESTS, "一", "总计") == 3119
+    legal_first = read_report(LAYOUTS / "cms_legal_persons_first.html")
+    assert legal_first.value(TableId.REQUESTS, "三.一", "自然人") == 177
+    assert legal_first.value(TableId.REQUESTS, "三.一", "其他") == 3
+
+
+def test_columns_whose_order_cannot_be_told_leave_the_table_unread_and_say_so() -> None:
+    # 自然人 is printed after the legal persons, and the 总计 column has no name: never guessed.
+    report = read_report(LAYOUTS / "cms_columns_unsure.html")
+    requests = [cell for cell in report.cells if cell.table is TableId.REQUESTS]
+    assert all(cell.unread and cell.value is None for cell in requests)
+    result = check_report(report)
+    assert [f.rule for f in result.errors] == ["reader.columns"]
+    assert "列的顺序" in result.errors[0].message
+    assert report.value(TableId.ACTIVE, "行政规范性文件", "现行有效件数") == 26  # the other tables are read
+
+
+def _text_header(*lines: str) -> list[Line]:
+    return [Line([line]) for line in lines]
+
+
+def test_text_header_lines_each_in_the_national_order_keep_it() -> None:
+    # A PDF prints the spanned 总计 on the line of 申请人情况, above 自然人.
+    header = _text_header("申请人情况 总计", "自然人 法人或其他组织", "商业企业 科研机构 社会组织 法律服务机构 其他")
+    assert column_order(header).is_national
+
+
+def test_a_text_header_line_naming_every_column_gives_their_order() -> None:
+    order = column_order(_text_header("总计 自然人 商业企业 科研机构 社会组织 法律服务机构 其他"))
+    assert order.order == ("总计", *REQUEST_COLUMNS[:-1])
+    assert order.canonical(["7", "1", "2", "0", "0", "3", "1"]) == ["1", "2", "0", "0", "3", "1", "7"]
+
+
+def test_a_text_header_line_out_of_order_without_every_column_is_unsure() -> None:
+    assert column_order(_text_header("总计 自然人", "商业企业 科研机构 社会组织 法律服务机构 其他")).unsure
+
+
+def test_a_grid_header_names_each_column_by_its_lowest_cell() -> None:
+    applicants, legal = ["申请人情况"] * 7, ["法人或其他组织"] * 5
+    header = [
+        Line(["说明", *applicants], grid=True),
+        Line(["说明", *legal, "自然人", "合计"], grid=True),
+        Line(["说明", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "", ""], grid=True),
+    ]
+    assert column_order(header).order == (*REQUEST_COLUMNS[1:-1], "自然人", "总计")
+
+
+# ---- marks for none, and rows left blank -------------------------------------------------------
+
+
+def test_a_row_of_dashes_is_a_row_found_with_blank_cells() -> None:
+    report = read_report(LAYOUTS / "wps_dash_zero_split.docx")
+    assert report.cell(TableId.REQUESTS, "二", "自然人").raw == "—"
+    assert report.value(TableId.REQUESTS, "二", "自然人") is None
+    assert report.cell(TableId.APPEALS, "行政诉讼/复议后起诉", "总计").raw == "/"
+    result = check_report(report)
+    assert {f.rule for f in result.findings} == {"cells.count"}  # one reminder per table, no missing rows
+
+
+def test_a_row_left_blank_is_found_but_not_when_numbers_were_left_unplaced() -> None:
+    text = (LAYOUTS / "paren_numbered_parts.txt").read_text(encoding="utf-8")
+    blank_row = "\t\t2.重复申请\t\t" + "\t" * 6
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if "2.重复申请" in line)
+    lines[at] = blank_row
+    report = read_report_bytes("\n".join(lines).encode(), "blank_row.txt")
+    assert all(report.cell(TableId.REQUESTS, "三.五.2", c).value is None for c in REQUEST_COLUMNS)
+    assert "structure.rows" not in {f.rule for f in check_report(report).findings}
+    # The same blank row while a row of numbers could not be placed: that row may be its numbers.
+    total = next(i for i, line in enumerate(lines) if "（七）总计" in line)
+    lines.insert(total + 1, "\t\t（注）\t1\t0\t0\t0\t0\t0\t1\t")
+    report = read_report_bytes("\n".join(lines).encode(), "blank_row_unplaced.txt")
+    assert all(report.cell(TableId.REQUESTS, "三.五.2", c).unread for c in REQUEST_COLUMNS)
+
+
+def test_a_lone_dash_in_pasted_text_is_prose_not_a_row() -> None:
+    text = (LAYOUTS / "box_drawn_signed.txt").read_text(encoding="utf-8")
+    text = text.replace("三、收到和处理政府信息公开申请情况\n", "三、收到和处理政府信息公开申请情况\n说明 —\n")
+    result = check_report(read_report_bytes(text.encode(), "lone_dash.txt"))
+    assert result.errors == []
+
+
+# ---- the body and the year ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "signature", "body", "year"),
+    [
+        ("二〇二三年政府信息公开工作年度报告", "某某县交通运输局\n二〇二四年一月十八日", "某某县交通运输局", 2023),
+        ("某某县交通运输局二〇二三年度政府信息公开工作年度报告", "", "某某县交通运输局", 2023),
+        ("2023年度政府信息公开工作年度报告", "某某县交通运输局\n2024年1月18日", "某某县交通运输局", 2023),
+        ("2023年政府信息公开工作年度报告", "", None, 2023),
+        ("某某街道办事处二O二三年政府信息公开工作年度报告", "", "某某街道办事处", 2023),
+    ],
+)
+def test_body_from_the_title_or_the_signature(title: str, signature: str, body: str | None, year: int) -> None:
+    text = (LAYOUTS / "paren_numbered_parts.txt").read_text(encoding="utf-8")
+    lines = text.rstrip("\n").split("\n")
+    text = "\n".join([title, *lines[1:-2], *signature.split("\n")])
+    report = read_report_bytes(text.encode(), "signed.txt")
+    assert (report.agency, report.year) == (body, year)
+
+
+def test_a_signature_not_followed_by_a_date_is_not_taken_for_the_body() -> None:
+    text = (LAYOUTS / "box_drawn_signed.txt").read_text(encoding="utf-8")
+    text = text.replace("2025年1月20日", "联系电话：0517-12345678")
+    assert read_report_bytes(text.encode(), "unsigned.txt").agency is None
+
+
+def test_box_rules_are_no_text() -> None:
+    report = read_report(LAYOUTS / "box_drawn_signed.txt")
+    assert not any(ch in part.text for part in report.parts for ch in "┌┬─┼│")
+
+
+def test_numbering_of_another_level_is_reported_as_structure() -> None:
+    result = check_report(read_report(LAYOUTS / "paren_numbered_parts.txt"))
+    assert [f.rule for f in result.findings] == ["structure.numbering"]
+    assert result.findings[0].severity is Severity.WARNING
