@@ -306,10 +306,24 @@ class _Reader:
             return used
         notes_before = len(self.notes)
         self._place(figure, refs)
+        self._scope_of_one_type(figure)
         if INCLUDES in refs and len(self.placed) > 1 and self.placed[-1].figure is figure:
             self._included(self.placed[-2], self.placed[-1])
         self.last = (figure, refs, notes_before)
         return used
+
+    def _scope_of_one_type(self, figure: Figure) -> None:
+        """``自然人申请的30件中，予以公开16件…``: a figure of one applicant type ending its clause with 中 is the
+        scope of the clauses after it, which are of that type too (to the end of the sentence)."""
+        end = figure.end
+        while end < len(self.text) and self.text[end] not in _CLAUSE_END:
+            end += 1
+        if self.text[figure.end : end].strip() not in ("中", "里", "之中", "当中") or not self.placed:
+            return
+        placed = self.placed[-1]
+        columns = {a[2] for a in placed.targets if a[0] is REQ}
+        if placed.figure is figure and len(columns) == 1 and columns <= set(APPLICANT_COLUMNS):
+            self.context.within = ColumnRef(REQ, columns.pop())
 
     def _included(self, whole: _Placed, part: _Placed) -> None:
         """``受理申请36件（含上年结转2件）``: a figure said to include another row's is no cell of its own row
@@ -1114,6 +1128,8 @@ class _Reader:
         if kind is ValueKind.MONEY and figure.unit not in ("元", "万元", ""):  # 收费项目3项: a count, not an amount
             self._note(figure, f"{describe_address(address, self.fmt)} 是金额（万元），这里说的是个数。")
             return None
+        if kind is ValueKind.MONEY and figure.wan and not figure.unit:  # 收费2.156万: 2.156 万元
+            return yuan_to_wan(figure.value)
         if kind is ValueKind.MONEY:
             return yuan_to_wan(figure.value) if figure.unit == "元" else figure.value
         if figure.unit in ("元", "万元"):

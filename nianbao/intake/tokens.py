@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from nianbao.intake.lexicon import LEXICON, LONGEST, SHARE, Ref
+from nianbao.intake.lexicon import LEXICON, LONGEST, SHARE, ColumnRef, GroupRef, Ref, RowRef
 from nianbao.model import CellNumber
 from nianbao.numerals import normalize_digits, parse_chinese_number
 
@@ -57,6 +57,8 @@ class Figure:
     """52改成53: the figure the user takes back."""
     split: bool = False
     """1 2件: digits broken by a space, asked."""
+    wan: bool = False
+    """2.156万: said in 万 (an amount without 元 is then in 万元)."""
 
 
 @dataclass
@@ -138,7 +140,7 @@ def _figure_at(text: str, i: int) -> Token | None:
         and not said_zero
         and not taken_back
         and not replaced
-        and (not arabic or not _ends_figure(text, end) or _is_numbering(text, i, end))
+        and (not arabic or not (_ends_figure(text, end) or _names_next(text, end)) or _is_numbering(text, i, end))
     ):
         return Token(i, end)
     if unit == "个" and not _counts(text, end):  # 六个一、两个确保、3个部门: words, not figures
@@ -152,7 +154,8 @@ def _figure_at(text: str, i: int) -> Token | None:
         return Token(i, end)
     if unit == "亿元":  # 1.2亿元: 12000 万元
         value, unit = _simplest_wan(Decimal(value) * 10000), "万元"
-    return Token(i, end, figure=Figure(value, unit, i, end, replaced=replaced))
+    wan = arabic and number.endswith("万")
+    return Token(i, end, figure=Figure(value, unit, i, end, replaced=replaced, wan=wan))
 
 
 def _phrase_ending_at(text: str, end: int) -> bool:
@@ -169,6 +172,12 @@ def _counts(text: str, end: int) -> bool:
     """``三十四个申请``, ``两个都是个人``, ``律所一个。``: a count in words, not a slogan (六个一、两个确保)."""
     followers = ("都", "均", "全", "中", "里", "（", "(")
     return _ends_figure(text, end) or text.startswith(followers, end) or _phrase_at(text, end) is not None
+
+
+def _names_next(text: str, end: int) -> bool:
+    """``制发3废止1有效22``: a row or column named right after the number (typed without units or commas)."""
+    token = _phrase_at(text, end)
+    return token is not None and any(isinstance(r, RowRef | ColumnRef | GroupRef) for r in token.refs)
 
 
 def _ends_figure(text: str, end: int) -> bool:
