@@ -87,9 +87,9 @@ def configured_secrets() -> list[str]:
     """The secrets of this process's settings, for the log's redaction: read when a record is made, not at start
     (the settings' imports would slow every command)."""
     from nianbao.logs import secrets_of
-    from nianbao.settings import get_settings
+    from nianbao.usecases.container import configured_settings
 
-    return secrets_of(get_settings())
+    return secrets_of(configured_settings())
 
 
 def _silence_stdout() -> None:

@@ -1,15 +1,15 @@
 """The import graph (read with ast, nothing imported): imports point one way and never run in a circle.
 
-The layers, top to bottom: the shells (app.py and app_pages/, the CLI's nianbao/cli.py and
-nianbao/commands/), the use cases (nianbao/usecases/), the LLM workflows (agents/), the domain core
-(the rest of nianbao/). A module may import its own layer and those below, never one above; the Streamlit
-shell (app.py and the pages) imports only the use cases and the report model. Every import counts, a lazy
-one inside a function too; importing ``a.b.c`` from outside the package ``a.b`` also runs
+The layers, top to bottom: the shells (app.py and app_pages/, the CLI's nianbao/cli.py and nianbao/commands/, a
+package's __main__.py run by ``python -m``), the use cases (nianbao/usecases/), the LLM workflows (agents/), the
+domain core (the rest of nianbao/). A module may import its own layer and those below, never one above; the
+Streamlit shell (app.py and the pages) imports only the use cases and the report model. Every import counts, a
+lazy one inside a function too; importing ``a.b.c`` from outside the package ``a.b`` also runs
 ``a/b/__init__.py``, so it counts as importing that package as well.
 
-Read the same way: the process's settings are read only by the shells and the use cases' composition root
-(everything below is handed them), and Streamlit, LangChain, the OpenAI SDK and Chroma are imported only in
-their one place each.
+Read the same way: the process's settings are read only by the use cases' composition root
+(container.configured_settings: the shells take them from it, everything below is handed them), and Streamlit,
+LangChain, the OpenAI SDK and Chroma are imported only in their one place each.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ SHELL, USE_CASES, AGENTS, CORE = 3, 2, 1, 0
 REPORT_MODEL = ("nianbao", "nianbao.model", "nianbao.schema", "nianbao.errors")
 STREAMLIT_SHELL = ("app", "app_pages")
 LAYER_NAMES = {SHELL: "shell", USE_CASES: "use cases", AGENTS: "agents", CORE: "core"}
+SHELLS = ("app_pages", "nianbao.cli", "nianbao.commands")
 
 
 def module_files() -> dict[str, Path]:
@@ -43,8 +44,18 @@ def module_files() -> dict[str, Path]:
 MODULES = module_files()
 
 
+def is_shell(module: str) -> bool:
+    """The Streamlit app and its pages, the ``nianbao`` command, and a package's ``__main__`` (``python -m``)."""
+    return module == "app" or within(module, SHELLS) or module.endswith(".__main__")
+
+
+def within(module: str, packages: tuple[str, ...]) -> bool:
+    """``module`` is one of ``packages`` or lies in one."""
+    return any(module == package or module.startswith(f"{package}.") for package in packages)
+
+
 def layer(module: str) -> int:
-    if module == "app" or module.startswith(("app_pages", "nianbao.cli", "nianbao.commands")):
+    if is_shell(module):
         return SHELL
     if module.startswith("nianbao.usecases"):
         return USE_CASES
@@ -186,18 +197,10 @@ def test_no_layer_imports_a_layer_above_it(lower: int) -> None:
 
 # ---- settings are read at the top and passed down ----------------------------------------------------------
 
-# Who may read this process's settings: their own module, the composition root of the use cases, the CLI.
-READS_SETTINGS = ("nianbao.settings", "nianbao.usecases.container", "nianbao.cli", "nianbao.commands")
+# Who may read this process's settings: their own module and the composition root of the use cases
+# (container.configured_settings), from which the shells take them.
+SETTINGS_HOMES = ("nianbao.settings", "nianbao.usecases.container")
 SETTINGS_CALLS = {"get_settings", "Settings", "getenv"}  # and any use of os.environ
-
-
-def is_entry_main(node: ast.AST, tree: ast.Module) -> bool:
-    """``def main`` of a module run as ``python -m`` (it has ``if __name__ == "__main__":``): a shell of its own."""
-    return (
-        isinstance(node, ast.FunctionDef)
-        and node.name == "main"
-        and any(isinstance(top, ast.If) and "__main__" in ast.unparse(top.test) for top in tree.body)
-    )
 
 
 def reads_settings(node: ast.AST) -> bool:
@@ -207,20 +210,35 @@ def reads_settings(node: ast.AST) -> bool:
 
 
 def settings_read_in(module: str) -> list[str]:
-    """Where ``module`` reads the settings itself (line: code), outside a ``python -m`` entry's main."""
+    """Where ``module`` reads the settings itself (line: code), anywhere in it (a ``main`` too)."""
     tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
-    skipped = {id(inner) for node in ast.walk(tree) if is_entry_main(node, tree) for inner in ast.walk(node)}
-    found = [node for node in ast.walk(tree) if id(node) not in skipped and reads_settings(node)]
+    found = [node for node in ast.walk(tree) if reads_settings(node)]
     return [f"{node.lineno}: {ast.unparse(node)}" for node in sorted(found, key=lambda n: (n.lineno, n.col_offset))]
 
 
-def test_nothing_below_the_shells_and_the_composition_root_reads_the_settings() -> None:
+def test_only_the_composition_root_reads_the_settings() -> None:
     readers = {
         module: settings_read_in(module)
         for module in MODULES
-        if not (module == "app" or module.startswith(READS_SETTINGS)) and settings_read_in(module)
+        if not within(module, SETTINGS_HOMES) and settings_read_in(module)
     }
     assert readers == {}
+
+
+def test_every_python_m_entry_below_the_shells_is_its_packages_main() -> None:
+    """A core module run as ``python -m`` would be a shell hidden in the core (its main read the settings)."""
+    assert [module for module in MODULES if runs_as_main(module) and not is_shell(module)] == []
+
+
+def runs_as_main(module: str) -> bool:
+    """The module has ``if __name__ == "__main__":`` at its top level."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    return any(isinstance(top, ast.If) and "__main__" in ast.unparse(top.test) for top in tree.body)
+
+
+def test_the_entry_check_sees_a_python_m_entry() -> None:
+    assert runs_as_main("nianbao.cli") and runs_as_main("nianbao.localmodel.__main__")
+    assert not runs_as_main("nianbao.readers.guard")  # it only explains the idiom in a docstring
 
 
 PROBE = """import os
@@ -245,8 +263,28 @@ def test_the_settings_check_sees_every_way_of_reading_them(tmp_path: Path, run_a
         found = settings_read_in("probe")
     finally:
         del MODULES["probe"]
-    in_main = [] if run_as_main else ["11: get_settings()"]
-    assert found == ["5: get_settings()", "8: Settings()", "8: os.environ", "8: os.getenv('HOME')", *in_main]
+    assert found == [
+        "5: get_settings()",
+        "8: Settings()",
+        "8: os.environ",
+        "8: os.getenv('HOME')",
+        "11: get_settings()",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("module", "shell"),
+    [
+        ("nianbao.localmodel.__main__", True),
+        ("nianbao.commands.check", True),
+        ("app", True),
+        ("nianbao.localmodel", False),
+        ("nianbao.usecases.container", False),
+        ("nianbao.cli_helpers", False),
+    ],
+)
+def test_what_counts_as_a_shell(module: str, shell: bool) -> None:
+    assert is_shell(module) is shell
 
 
 # ---- heavy libraries stay in their one place ---------------------------------------------------------------

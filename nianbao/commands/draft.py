@@ -23,8 +23,8 @@ from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.localmodel import local_server
 from nianbao.model import Report
 from nianbao.readers import ReadLimits
-from nianbao.settings import Settings, get_settings
-from nianbao.usecases.container import compose, past_reports
+from nianbao.settings import Settings
+from nianbao.usecases.container import compose, configured_settings, past_reports
 from nianbao.usecases.intake import cells_from_file
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     writer = _writer(args.out)
-    settings = command_settings(get_settings(), args.llm, args.kb)
+    settings = command_settings(configured_settings(), args.llm, args.kb)
     source = past_reports(settings, args.previous, from_kb=bool(args.kb))
     limits = settings.read_limits
     cells, facts = this_years_cells(args.facts, args.agency, args.year, source, limits), dict(_file_facts(args.facts))

@@ -11,7 +11,6 @@ Licence: Qwen2.5-Coder is Apache-2.0 upstream, see LICENSES/qwen2.5-coder-NOTICE
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import contextlib
 import hashlib
@@ -33,7 +32,7 @@ from pathlib import Path
 
 from nianbao.errors import NianbaoError
 from nianbao.private import private_file, private_folder
-from nianbao.settings import Settings, get_settings
+from nianbao.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -429,43 +428,3 @@ def run_forwarding(command: Sequence[str]) -> int:
         for number, handler in previous.items():
             signal.signal(number, handler)
     return 128 - code if code < 0 else code
-
-
-# -- command line (make local-llm, make run) --------------------------------------------------------
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``assemble`` | ``check`` | ``requirements`` | ``path`` | ``beside -- COMMAND`` | ``tethered MODULE ARGS``."""
-    parser = argparse.ArgumentParser(prog="python -m nianbao.localmodel")
-    parser.add_argument("action", choices=["assemble", "check", "requirements", "path", "beside", "tethered"])
-    parser.add_argument("command", nargs=argparse.REMAINDER)
-    args = parser.parse_args(argv)
-    if args.action == "tethered":  # the server's own process (start_server): its arguments pass untouched
-        run_tethered(args.command[0], args.command[1:])
-        return 0
-    settings = get_settings()
-    try:
-        return _act(args.action, [c for c in args.command if c != "--"], settings)
-    except LocalModelError as e:
-        print(e.message, file=sys.stderr)
-        return 1
-
-
-def _act(action: str, command: list[str], settings: Settings) -> int:
-    if action == "requirements":
-        print(" ".join(QWEN_CODER_1_5B.part_requirements()))
-    elif action == "path":
-        print(model_path(settings.data_dir))
-    elif action == "check":
-        verify(model_path(settings.data_dir))
-        print(f"本地模型校验通过：{model_path(settings.data_dir)}")
-    elif action == "assemble":
-        path, made = ensure_model(settings.data_dir)
-        print(f"本地模型{'已拼接并校验' if made else '已存在且校验通过'}：{path}")
-    else:
-        return run_beside(command, settings)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
