@@ -14,7 +14,13 @@ Each fixture in tests/fixtures/layouts/ prints the figures of a real report (鹿
 - box_drawn_signed.txt: tables drawn with │ ┌─┬─┐ and 447,228, the body only in the signature;
 - paren_numbered_parts.txt: parts numbered （一）…（六）, 二〇二一年度 title, a signature dated in
   Chinese numerals;
-- arabic_numbered_parts.md: Markdown headings ## 1. 总体情况, full-width digits in the tables.
+- arabic_numbered_parts.md: Markdown headings ## 1. 总体情况, full-width digits in the tables;
+- web_copy_cell_per_line.txt: a web page copied as text, each cell on a line of its own, “—” for 0
+  (沭阳县 2025's figures);
+- wps_pdf_spanned_table.pdf: a PDF of a Word/WPS table, spanned labels centred over their rows,
+  labels wrapped in their cells, the header rows repeated after the page break, 3,001;
+- pdf_wrapped_numbers.pdf: the same with value columns so narrow that 3,001 wraps as “3,00” over
+  “1”: those rows are unread and said so, never read as 300 or with a blank 总计.
 Every cell must read exactly as expected (a printed “—”, “/” or blank is a blank cell).
 """
 
@@ -30,7 +36,8 @@ from nianbao.model import Severity
 from nianbao.readers import read_report, read_report_bytes
 from nianbao.readers.columns import column_order
 from nianbao.readers.document import Line
-from nianbao.schema import PART_NUMERALS, REQUEST_COLUMNS, TableId
+from nianbao.readers.tables import parse_value
+from nianbao.schema import PART_NUMERALS, REQUEST_COLUMNS, TableId, ValueKind
 from tests.conftest import FIXTURES
 
 LAYOUTS = FIXTURES / "layouts"
@@ -48,6 +55,8 @@ FIXTURE_BODIES = {
     "box_drawn_signed.txt": HUAIAN,
     "paren_numbered_parts.txt": LUYI,
     "arabic_numbered_parts.md": LUYI,
+    "web_copy_cell_per_line.txt": ("沭阳县人民政府", 2025),
+    "wps_pdf_spanned_table.pdf": HUAIAN,
 }
 
 
@@ -202,3 +211,28 @@ def test_numbering_of_another_level_is_reported_as_structure() -> None:
     result = check_report(read_report(LAYOUTS / "paren_numbered_parts.txt"))
     assert [f.rule for f in result.findings] == ["structure.numbering"]
     assert result.findings[0].severity is Severity.WARNING
+
+
+# ---- numbers wrapped in narrow cells -------------------------------------------------------------
+
+
+def test_numbers_wrapped_in_narrow_cells_are_unread_never_misread() -> None:
+    report = read_report(LAYOUTS / "pdf_wrapped_numbers.pdf")
+    expected = read_report(LAYOUTS / "wps_pdf_spanned_table.pdf")
+    read = {(c.table, c.row, c.column): c for c in report.cells}
+    for cell in expected.cells:
+        mine = read[(cell.table, cell.row, cell.column)]
+        assert mine.unread or mine.value == cell.value, (cell.row, cell.column, mine.value)
+    wrapped = {"一", "三.一", "三.七"}  # 3,00|1 and 3,11|9; 1,28|8; 3,05|0
+    assert {c.row for c in report.cells if c.unread} == wrapped
+    result = check_report(report)
+    assert result.errors == []
+    assert "reader.unplaced" in {f.rule for f in result.findings}
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [("3,001", 3001), ("3,985,758", 3985758), ("3,0", None), ("1,2345", None), ("30,01", None), ("447，228", None)],
+)
+def test_thousands_separators_only_where_they_group_three_digits(printed: str, value: int | None) -> None:
+    assert parse_value(printed, ValueKind.COUNT) == value

@@ -45,11 +45,21 @@ _APPEAL_WIDTH = 5
 _ANNOTATED = re.compile(r"^(\d+)\s*[（(]其中[^()（）]*[)）]$")
 
 
+# Thousands separators only where they group three digits: "3,0" (a number wrapped in a narrow
+# cell) is no number, never 30.
+_GROUPED = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def _without_separators(text: str) -> str:
+    token = clean(text)
+    return token.replace(",", "") if "," in token and _GROUPED.match(token) else token
+
+
 def is_value_token(text: str) -> bool:
     """A cell or token that holds a table value: a number or a blank mark."""
     if text.isascii() and text.isdigit():
         return True
-    token = clean(text).replace(",", "")
+    token = _without_separators(text)
     if " " in token:  # cells run together ("1 0 0") are split first, never read as 100
         return False
     return token in BLANK_MARKS or bool(_NUMBER.match(token) or _ANNOTATED.match(token))
@@ -60,7 +70,7 @@ def parse_value(raw: str, kind: ValueKind) -> CellNumber | None:
     if raw.isascii() and raw.isdigit():  # the usual cell, decided without a regular expression
         _check_digits(raw)
         return Decimal(raw) if kind is ValueKind.MONEY else int(raw)
-    token = clean(raw).replace(",", "")
+    token = _without_separators(raw)
     annotated = _ANNOTATED.match(token)
     if annotated is not None and kind is not ValueKind.MONEY:
         token = annotated.group(1)
@@ -186,6 +196,8 @@ class _Placer:
     columns: ColumnOrder = field(default_factory=ColumnOrder)  # as 依申请公开's header prints them
     # Rows printed with a label and nothing in their cells: blank, if no number is left unplaced.
     blank_rows: dict[str, _Row] = field(default_factory=dict)
+    # Lines of digits without a word: pieces of numbers a narrow cell wrapped ("3,0" above "50").
+    fragments: set[int] = field(default_factory=set)
 
     def match(self, label: str) -> RowSpec | None:
         squashed = clean(label).replace(" ", "")
@@ -360,7 +372,16 @@ class _Floating:
     group: str
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _is_fragment(row: _Row) -> bool:
+    text = " ".join([row.label, *row.values])
+    return any(ch.isdigit() for ch in text) and not _CJK.search(text)
+
+
 def _place_labelled(placer: _Placer, rows: list[_Row]) -> None:
+    placer.fragments = {row.index for row in rows if _is_fragment(row)}
     pending: list[str] = []
     floating: list[_Floating] = []
     for position, row in enumerate(rows):
@@ -395,7 +416,9 @@ def _place_floating(placer: _Placer, floating: list[_Floating]) -> None:
     """Numbers without a label go to the label above or below them only when one of the two can
     be theirs (the other missing, or already another row's): never by a guess."""
     options = {id(f): _floating_options(placer, f) for f in floating}
-    waiting = list(floating)
+    # A whole row of numbers goes first: a few pieces of wrapped numbers next to a label are not
+    # its row when a full row stands by it.
+    waiting = sorted(floating, key=lambda f: -sum(1 for value in f.row.values if value))
     while waiting:
         settled = next((f for f in waiting if len(options[id(f)] - placer.placed.keys()) == 1), None)
         if settled is None:
@@ -476,7 +499,13 @@ def _aligned(placer: _Placer, values: list[str], width: int) -> list[str]:
 
 
 def _place_without_total(placer: _Placer, spec: RowSpec, row: _Row, values: list[str]) -> None:
-    """Six numbers for seven columns: the blank is 总计 only if the numbers say so."""
+    """Six numbers for seven columns: the blank is 总计 only if the numbers say so, and no piece of
+    a wrapped number stands next to the row."""
+    if {row.index - 1, row.index + 1} & placer.fragments:
+        placer.unplaced(
+            row, f"只有 {len(values)} 个数字，上下另有零散的数字（可能是折行的数字），无法确定哪一栏为空。", spec
+        )
+        return
     numbers = [parse_value(v, ValueKind.COUNT) for v in values]
     counts = [n for n in numbers if isinstance(n, int)]
     if len(counts) == len(values) and (sum(counts[:-1]) != counts[-1] or not any(counts)):

@@ -19,8 +19,8 @@ _BOX_BARS = str.maketrans({"│": "|", "┃": "|", "║": "|", "┆": "|", "┊"
 _EMPHASIS = re.compile(r"(\*\*|__)")
 # A table row pasted from a PDF: a label and at least two numbers separated by spaces.
 _SPACED_ROW = re.compile(r"(?:\s[-+]?\d[\d,.]*){2,}\s*$")
-# A line that is one number only: a table cell copied on a line of its own.
-_NUMBER_LINE = re.compile(r"^\s*[-+]?\d[\d,]*(?:\.\d+)?\s*$")
+# A line that is one number only, or a mark for none (—, /): a table cell copied on a line of its own.
+_NUMBER_LINE = re.compile(r"^\s*(?:[-+]?\d[\d,]*(?:\.\d+)?|[—/／－-]{1,2})\s*$")
 _PART_HEADING = re.compile(r"^(?:第)?([一二三四五六])\s*[、.．]")
 # Page numbers left in text pasted from a PDF: "- 3 -", "—3—", "第 3 页 共 6 页". A bare "3"
 # is kept: in pasted tables a number alone on a line can be a cell.
