@@ -214,6 +214,8 @@ class _Reader:
     taken_back_value: CellNumber | None = None
     work: list[str] = field(default_factory=list)
     not_figures: list[tuple[int, int]] = field(default_factory=list)
+    carried_subset: int = -1
+    """Where the sentence starts whose outcomes are of the carried-over requests only (上年结转的2件，1件予以公开)."""
     foreign: bool = False
     """The sentence so far talked about other work (受理热线工单1200件，办结1180件): its 收到/办结 are not ours."""
 
@@ -301,6 +303,10 @@ class _Reader:
             else:
                 used = index
         refs += self._column_of_whole(refs)
+        unlike = self._unlike_its_whole(figure, refs)
+        if unlike:
+            self._note(figure, unlike, unread=True)
+            return used
         if ANOTHER in refs and not _says_row(refs):
             self._note(figure, "“另有”之后没有说明是哪一项。", unread=True)
             return used
@@ -311,6 +317,30 @@ class _Reader:
             self._included(self.placed[-2], self.placed[-1])
         self.last = (figure, refs, notes_before)
         return used
+
+    def _unlike_its_whole(self, figure: Figure, refs: list[Ref]) -> str:
+        """Why a part cannot be of the figure it breaks down, else "": ``行政许可1203件（其中当场办结800件）`` (办结
+        there is the permits'), ``上年结转2件，其中予以公开1件`` (the outcomes of the table are of every request)."""
+        rows = [r for r in refs if isinstance(r, RowRef) and r.rank >= 1]
+        whole = self.placed[-1] if self.placed else None
+        if not rows or whole is None or (WITHIN not in refs and self.carried_subset < 0):
+            return ""
+        if self._sentence_start(whole.figure.start) != self._sentence_start(figure.start):
+            return ""
+        tables = {a[0] for a in whole.targets}
+        generic = all(r.table is REQ and r.key in _GENERIC_ROWS for r in rows)
+        if WITHIN in refs and tables and REQ not in tables and generic:
+            return "“其中”之后说的是前一项（不是政府信息公开申请）的一部分，不填入依申请公开表。"
+        whole_rows = {a[1] for a in whole.targets if a[0] is REQ}
+        outcome = any(r.table is REQ and r.key.startswith("三.") for r in rows)
+        carried = self.carried_subset == self._sentence_start(figure.start)
+        if outcome and (carried or (WITHIN in refs and whole_rows & {"二", "四"})):
+            self.carried_subset = self._sentence_start(figure.start)
+            return (
+                "这是上年结转（或结转下年度）申请中的一部分；表中办理结果是全年全部申请的合计，"
+                "请告诉我全年的数字（如“全年予以公开18件”）。"
+            )
+        return ""
 
     def _scope_of_one_type(self, figure: Figure) -> None:
         """``自然人申请的30件中，予以公开16件…``: a figure of one applicant type ending its clause with 中 is the
@@ -561,6 +591,9 @@ class _Reader:
         elif NEGATION in pending:
             self._denial(tokens, index, pending)
             pending.clear()
+        elif REST in pending:  # 其余为个人: the rest of the row, never the last figure said
+            self._rest_of_row(pending, self._clause_span(tokens[index].start))
+            pending.clear()
         elif ABOVE in pending:
             self._above(tokens[index].start, pending)
             pending.clear()
@@ -574,6 +607,24 @@ class _Reader:
             pending.clear()
         elif self.last is None and not self.placed and self.previous:
             self._refine_previous(pending, self._clause_span(tokens[index].start))
+
+    def _rest_of_row(self, pending: list[Ref], span: tuple[int, int]) -> None:
+        """``部分公开3件，其中1件为企业申请，其余为个人``: one applicant type has the rest of the row's total."""
+        columns = [r for r in pending if isinstance(r, ColumnRef)]
+        row = self.context.rows.get(REQ)
+        if len(columns) != 1 or columns[0].table is not REQ or row is None or _says_row(pending):
+            return
+        total = self.found.get((REQ, row, "总计"))
+        said = [c.new for a, c in self.found.items() if a[1] == row and a[2] in APPLICANT_COLUMNS]
+        if total is None or total.new is None or not said or (REQ, row, columns[0].column) in self.found:
+            return
+        rest = int(total.new) - sum(int(v or 0) for v in said)
+        figure = Figure(rest, "件", *span)
+        if rest < 0:
+            self._note(figure, f"“其余”算出来是负数（{total.new} − {' − '.join(str(v) for v in said)}），请核对。")
+            return
+        self._put((REQ, row, columns[0].column), figure, [])
+        self.placed.append(_Placed(figure, list(pending), [(REQ, row, columns[0].column)]))
 
     def _refine_previous(self, pending: list[Ref], span: tuple[int, int]) -> None:
         """``予以公开18件`` then, in the next message, ``都是自然人`` (or ``予以公开的都是自然人``); ``行政复议1件``
@@ -835,6 +886,7 @@ class _Reader:
             self._work_number(figure)
             return
         self.foreign = False
+        self._carried_as_subject(figure, refs)
         whole_table = EACH in refs and any(isinstance(r, TableRef) for r in refs) and not _says_where(refs)
         if figure.value == 0 and (REST in refs or whole_table) and not self._rest_of_applicants(refs):
             self._rest_scope(refs, self._source_span(figure))
@@ -858,6 +910,13 @@ class _Reader:
             self.placed.append(_Placed(figure, list(refs), targets))
             if not row_from_context:
                 self.context.row_spans[table] = self._source_span(figure)
+
+    def _carried_as_subject(self, figure: Figure, refs: list[Ref]) -> None:
+        """``上年结转的2件今年均已办结，1件予以公开…``: the carried-over requests said as the sentence's subject;
+        the outcomes after them in the sentence are theirs, not the year's."""
+        rows = {r.key for r in refs if isinstance(r, RowRef) and r.table is REQ and r.rank >= 1}
+        if rows & {"二", "四"} and self.text[self._clause_start(figure.start) : figure.start].endswith("的"):
+            self.carried_subset = self._sentence_start(figure.start)
 
     def _is_work(self, refs: list[Ref]) -> bool:
         """``答复网民留言236件`` / ``主动公开政府信息1256条``: a number of the year's work, not of a cell; so is a
