@@ -24,12 +24,12 @@ from nianbao.usecases.drafting import (
     export_docx,
     export_markdown,
     sentences_of,
+    still_lacking,
     with_parts,
     work_facts,
 )
 from nianbao.usecases.drafts import StoredDraft
 from nianbao.usecases.figures import chart_rows, key_figures
-from nianbao.usecases.intake import findings_of, visible_findings
 
 DRAFTED = ("一", "五", "六")
 
@@ -273,18 +273,7 @@ def _markdown_text(report_json: str) -> str:
 
 def unfinished_note(report: Report) -> None:
     """Before a download: what the draft still lacks, so an unfinished one is not sent out unawares."""
-    findings = visible_findings(report, findings_of(report))
-    errors = sum(1 for f in findings if f.is_error)
-    blank = sum(1 for c in report.cells if c.value is None)
-    marked = sum(report.part_text(n).count(UNVERIFIED) for n in ("一", "五", "六"))
-    others = [(mark, sum(report.part_text(n).count(mark) for n in DRAFTED)) for mark in (CARRIED, TO_FILL, SUGGESTED)]
-    lacks = [
-        f"{errors} 个核对错误" if errors else "",
-        f"{blank} 个单元格未填" if blank else "",
-        f"{marked} 句标注了{UNVERIFIED}" if marked else "",
-        *(f"{count} 处{mark}" for mark, count in others if count),
-    ]
-    lacks = [item for item in lacks if item]
+    lacks = still_lacking(report)
     if lacks:
         st.warning(f"本草稿尚有{'、'.join(lacks)}；下载的文件按现状导出，请先处理。")
 

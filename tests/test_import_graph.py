@@ -287,6 +287,45 @@ def test_what_counts_as_a_shell(module: str, shell: bool) -> None:
     assert is_shell(module) is shell
 
 
+# ---- no import by a string ----------------------------------------------------------------------------------
+
+BY_NAME = {"import_module", "__import__"}  # always a name the graph cannot see
+RUN_BY_NAME = {"run_module", "find_spec"}  # fine for other packages (the model's parts, the server), not for ours
+
+
+def string_imports_in(module: str) -> list[str]:
+    """The calls in ``module`` that import (or run) a module by its name: one of ours, or any by import_module."""
+    found = []
+    for node in ast.walk(ast.parse(MODULES[module].read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        first = node.args[0] if node.args else None
+        ours = isinstance(first, ast.Constant) and isinstance(first.value, str) and known(first.value) is not None
+        if name in BY_NAME or (name in RUN_BY_NAME and ours):
+            found.append(f"{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_no_module_is_imported_by_a_string() -> None:
+    assert {module: found for module in MODULES if (found := string_imports_in(module))} == {}
+
+
+def test_the_string_import_check_sees_them(tmp_path: Path) -> None:
+    MODULES["probe"] = tmp_path / "probe.py"
+    MODULES["probe"].write_text(
+        "import importlib, runpy\n"
+        "importlib.import_module('nianbao.checker')\n"
+        "runpy.run_module('nianbao.cli')\n"
+        "importlib.util.find_spec('llama_cpp')\n"
+    )
+    try:
+        found = string_imports_in("probe")
+    finally:
+        del MODULES["probe"]
+    assert found == ["2: importlib.import_module('nianbao.checker')", "3: runpy.run_module('nianbao.cli')"]
+
+
 # ---- heavy libraries stay in their one place ---------------------------------------------------------------
 
 # Who may import each library: the UI library in the Streamlit shell, LangChain in agents/, the chat model's

@@ -68,3 +68,19 @@ def test_a_cell_edit_in_words_is_read_as_a_number(seed_path):
     assert message == ""
     assert updated.value(REQ, "一", "其他") == 100
     assert updated.value(REQ, "一", "总计") == before - (report.value(REQ, "一", "其他") or 0) + 100
+
+
+def test_a_finished_report_lacks_nothing_and_a_draft_says_what_it_lacks() -> None:
+    from nianbao.usecases.drafting import CARRIED, TO_FILL, UNVERIFIED, still_lacking
+    from tests.conftest import SEED
+
+    report = read_report(SEED)
+    assert still_lacking(report) == []
+    report.set_value(TableId.REQUESTS, "一", "自然人", None)
+    one, five = report.parts[0], report.parts[4]
+    one.text += f"\n网站改版。{UNVERIFIED}新增专栏2个。{CARRIED}"
+    five.text += f"\n整改措施{TO_FILL}"
+    # A blank addend is not yet an error (its sum is a reminder until it is filled in); a wrong total is.
+    assert still_lacking(report) == ["1 个单元格未填", f"1 句标注了{UNVERIFIED}", f"1 处{CARRIED}", f"1 处{TO_FILL}"]
+    report.set_value(TableId.REQUESTS, "一", "自然人", 999)
+    assert still_lacking(report)[0].endswith(" 个核对错误")  # 总计 and the sentence saying it

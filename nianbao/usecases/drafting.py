@@ -287,6 +287,24 @@ def stated_facts(message: str) -> Facts:
     return {name: str(value) for name, value in facts_in_text(message).items()}
 
 
+def still_lacking(report: Report) -> list[str]:
+    """What a draft still lacks before it goes out, in words: the checker's errors, blank cells, and the sentences
+    of 一、五、六 still carrying a mark (【待核实】, 沿用上年, 待补充, 建议); empty when it lacks nothing."""
+    from nianbao.usecases.intake import findings_of, visible_findings
+
+    errors = sum(1 for f in visible_findings(report, findings_of(report)) if f.is_error)
+    blank = sum(1 for c in report.cells if c.value is None)
+    marks = [(mark, sum(report.part_text(n).count(mark) for n in NARRATIVE)) for mark in (CARRIED, TO_FILL, SUGGESTED)]
+    unverified = sum(report.part_text(n).count(UNVERIFIED) for n in NARRATIVE)
+    lacks = [
+        f"{errors} 个核对错误" if errors else "",
+        f"{blank} 个单元格未填" if blank else "",
+        f"{unverified} 句标注了{UNVERIFIED}" if unverified else "",
+        *(f"{count} 处{mark}" for mark, count in marks if count),
+    ]
+    return [item for item in lacks if item]
+
+
 def export_docx(report: Report) -> bytes:
     """The report as a Word document."""
     from nianbao.writers import write_docx  # python-docx: loaded on first use
