@@ -19,7 +19,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from nianbao.claims.against import CN, OPPOSITE, RATE_WORDS, RATES, REFERENCE, RISING, WORDS
 from nianbao.claims.numbers import Number, find_numbers
 from nianbao.claims.shares import decimal_places, percent_method
-from nianbao.claims.text import narrative_sentences
+from nianbao.claims.text import narrative_sentences, split_sentences
 from nianbao.claims.ties import Tie, active_column_named, active_row_before, find_ties, share_value
 from nianbao.model import CellNumber, Report
 from nianbao.numerals import normalize_digits, parse_chinese_number
@@ -140,6 +140,23 @@ def change_forms(text: str) -> list[ChangeForm]:
 
 
 _LEADS = {"较": "较上年", "比": "比上年"}
+
+
+def figures_compared_in(text: str, report: Report) -> dict[str, ChangeForm | None]:
+    """The figures a text (a report's part 一) follows with a change against the year before, by the claim each is
+    tied as (办结/答复, 行政复议, 行政诉讼 …), with the form of its change (None: a level or a direction only, 与上年
+    持平, 有所增加); the last one written of each. The habit of a body's report: what its next one compares."""
+    found: dict[str, ChangeForm | None] = {}
+    for paragraph in text.split("\n"):
+        before = ""
+        for sentence in split_sentences(paragraph):
+            compared = _Found(sentence, report, report, before)
+            for pattern in (_CHANGE, _RATE, _TREND, _LEVEL):
+                for match, figure in compared.after(pattern):
+                    forms = change_forms(match.group()) or ([ChangeForm("同比", True)] if pattern is _RATE else [])
+                    found[figure.label] = forms[0] if forms else None
+            before += sentence
+    return found
 
 
 # ---------------------------------------------------------------------------------------------

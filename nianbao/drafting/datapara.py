@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from nianbao.claims.changes import change_forms, change_text, last_year_cell
+from nianbao.claims.changes import ChangeForm, change_forms, change_text, figures_compared_in, last_year_cell
 from nianbao.claims.numbers import find_numbers
 from nianbao.claims.text import split_sentences
 from nianbao.claims.ties import active_row_before, find_ties, share_value
@@ -43,6 +43,9 @@ class Style:
     money_places: int = 2  # the decimals of 万元 figures (行政事业性收费2460.95万元)
     change_lead: str | None = None  # the words before a change (同比, 较上年, 比上年); None: 同比
     change_in_percent: bool | None = None  # changes of counts as shares of last year's (or as counts); None: ours
+    # The figures the body followed with a change last year, beyond 新收 and 主动公开 (办结/答复, 行政复议, 行政
+    # 诉讼: the claims they are tied as), each with the form it wrote (None: 与上年持平 or a direction only).
+    compared: tuple[tuple[str, ChangeForm | None], ...] = ()
 
     def change(self, now: CellNumber, then: CellNumber, unit: str, percent: bool) -> str:
         """A change against last year as the body writes one (its words, % or counts, its decimals).
@@ -51,13 +54,27 @@ class Style:
         as counts; small counts (documents) always as counts. A share that rounds to 0 (同比增长0.00%) says
         nothing, so the count is said instead.
         """
+        return self._change(now, then, unit, percent and self.change_in_percent is not False, self.change_lead)
+
+    def habitual_change(self, claims: tuple[str, ...], now: int, then: CellNumber | None) -> str:
+        """“，较上年增加5件” after a figure the body compared last year (one of ``claims``), in the form it used
+        there; '' for a figure it did not compare (no change is invented) or last year's report cannot give."""
+        forms = dict(self.compared)
+        said = [c for c in claims if c in forms]
+        if then is None or not said or not (now or then):
+            return ""
+        form = forms[said[0]]
+        if form is None:
+            return "，" + self.change(now, then, "件", False)
+        return "，" + self._change(now, then, "件", form.percent, form.lead)
+
+    def _change(self, now: CellNumber, then: CellNumber, unit: str, percent: bool, lead: str | None) -> str:
         places, method = (self.places, self.method)
         if unit == "万元":
             places, method = money_places(Decimal(now) - Decimal(then), self.money_places), None
-        percent = percent and self.change_in_percent is not False
         if percent and then and not share_value(abs(Decimal(now) - Decimal(then)), then, places, method):
             percent = False
-        return change_text(now, then, unit, percent, places, method, self.change_lead)
+        return change_text(now, then, unit, percent, places, method, lead)
 
 
 def style_of(report: Report | None) -> Style:
@@ -80,7 +97,8 @@ def style_of(report: Report | None) -> Style:
     forms = change_forms(text)
     leads = Counter(f.lead for f in forms).most_common(1)
     in_percent = any(f.percent for f in forms) if forms else None
-    return Style(together, places, method, money_places, leads[0][0] if leads else None, in_percent)
+    compared = tuple(figures_compared_in(text, report).items())
+    return Style(together, places, method, money_places, leads[0][0] if leads else None, in_percent, compared)
 
 
 def _places(value: Decimal) -> int:
@@ -105,7 +123,7 @@ def data_paragraph(topic: Topic, report: Report, previous: Report | None, style:
     if topic is Topic.ACTIVE:
         return active_paragraph(report, subject, previous, style)
     if topic is Topic.REQUESTS:
-        return requests_paragraph(report, previous, style, subject) + appeals_paragraph(report)
+        return requests_paragraph(report, previous, style, subject) + appeals_paragraph(report, previous, style)
     return ""
 
 
@@ -222,7 +240,7 @@ def requests_paragraph(report: Report, previous: Report | None, style: Style, su
     received += f"；上年结转{carried}件" if carried else "；无上年结转的申请"
     if style.counted_together and new and carried:
         received += f"，合计受理{new + carried}件"
-    return received + "。" + closed_sentence(report, style)
+    return received + "。" + closed_sentence(report, style, previous)
 
 
 def _applicants(report: Report, new: int) -> str:
@@ -235,8 +253,9 @@ def _applicants(report: Report, new: int) -> str:
     return f"其中自然人申请{people}件、法人或其他组织申请{new - people}件"
 
 
-def closed_sentence(report: Report, style: Style) -> str:
-    """办结 with each result and its share of 办结 (三.七), and 结转下年度."""
+def closed_sentence(report: Report, style: Style, previous: Report | None = None) -> str:
+    """办结 (with its change when the body compared it last year), each result and its share of 办结 (三.七), and
+    结转下年度."""
     closed = report.count(REQ, "三.七", "总计")
     forward = report.count(REQ, "四", "总计")
     if not closed:
@@ -248,7 +267,9 @@ def closed_sentence(report: Report, style: Style) -> str:
         if count:
             clauses.append(f"{word}{count}件，{_share(count, closed, style)}")
     carried_forward = f"结转下年度继续办理{forward}件。" if forward else "无结转下年度继续办理的申请。"
-    return f"办结{closed}件，其中" + "；".join(clauses) + "。" + carried_forward
+    then = last_year_cell(previous, REQ, "三.七", "总计") if previous is not None else None
+    change = style.habitual_change(_CLOSED_CLAIMS, closed, then)
+    return f"办结{closed}件{change}，其中" + "；".join(clauses) + "。" + carried_forward
 
 
 def _disclosed(granted: int, partly: int, closed: int, style: Style) -> str:
@@ -278,21 +299,41 @@ def _share(part: int, whole: int, style: Style) -> str:
 # ---- 复议诉讼 ---------------------------------------------------------------------------------
 
 
-def appeals_paragraph(report: Report) -> str:
-    """行政复议 and 行政诉讼 with every outcome (pending ones too); none: said so."""
-    review = _appeal_clause(report, ("行政复议",), "被申请行政复议")
-    suits = _appeal_clause(report, _SUIT_ROWS, "被提起行政诉讼")
+def appeals_paragraph(report: Report, previous: Report | None = None, style: Style | None = None) -> str:
+    """行政复议 and 行政诉讼 with every outcome (pending ones too), each with its change when the body compared it
+    last year; none: said so."""
+    said = _Appeals(report, previous, style or Style())
+    review = said.clause(("行政复议",), "被申请行政复议", _REVIEW_CLAIMS)
+    suits = said.clause(_SUIT_ROWS, "被提起行政诉讼", _SUIT_CLAIMS)
     if not review and not suits:
         return "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。"
-    said = [c for c in (review, suits) if c]
+    clauses = [c for c in (review, suits) if c]
     missing = "未被申请行政复议" if not review else "未被提起行政诉讼" if not suits else ""
-    return "因政府信息公开工作" + "；".join(said) + (f"；{missing}" if missing else "") + "。"
+    return "因政府信息公开工作" + "；".join(clauses) + (f"；{missing}" if missing else "") + "。"
 
 
-def _appeal_clause(report: Report, rows: tuple[str, ...], verb: str) -> str:
-    total = sum(report.count(APPEAL, row, "总计") for row in rows)
-    if not total:
-        return ""
-    outcomes = [(c, sum(report.count(APPEAL, row, c) for row in rows)) for c in _APPEAL_RESULTS]
-    listed = "，".join(f"{c}{n}件" for c, n in outcomes if n)
-    return f"{verb}{total}件，其中{listed}"
+_CLOSED_CLAIMS = ("办结/答复",)
+_REVIEW_CLAIMS = ("行政复议",)
+_SUIT_CLAIMS = ("行政诉讼", "未经复议直接起诉", "复议后起诉")
+
+
+@dataclass(frozen=True)
+class _Appeals:
+    report: Report
+    previous: Report | None
+    style: Style
+
+    def clause(self, rows: tuple[str, ...], verb: str, claims: tuple[str, ...]) -> str:
+        """被申请行政复议2件，较上年减少1件，其中结果维持1件，尚未审结1件 ('' for none this year)."""
+        total = sum(self.report.count(APPEAL, row, "总计") for row in rows)
+        if not total:
+            return ""
+        outcomes = [(c, sum(self.report.count(APPEAL, row, c) for row in rows)) for c in _APPEAL_RESULTS]
+        listed = "，".join(f"{c}{n}件" for c, n in outcomes if n)
+        return f"{verb}{total}件{self.style.habitual_change(claims, total, self._then(rows))}，其中{listed}"
+
+    def _then(self, rows: tuple[str, ...]) -> int | None:
+        if self.previous is None:
+            return None
+        cells = [last_year_cell(self.previous, APPEAL, row, "总计") for row in rows]
+        return None if any(c is None for c in cells) else sum(int(c or 0) for c in cells)
