@@ -114,3 +114,28 @@ def test_a_change_that_cannot_be_computed_is_marked(last_year: Report) -> None:
     opening = opening_of(last_year, this_year, year=2024)
     assert "全年共办结政府信息公开申请41件，同比增加2件" in opening
     assert opening.count(UNVERIFIED) == 2  # at each change's clause, once
+
+
+# --- what the data paragraphs say fresh is not carried over again ---------------------------------
+
+
+def subsection(draft_text: str, heading: str) -> str:
+    lines = draft_text.split("\n")
+    start = lines.index(heading) + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("（")), len(lines))
+    return "\n".join(lines[start:end])
+
+
+def test_last_years_request_counts_give_way_to_the_data_paragraph_sentence_by_sentence(last_year: Report) -> None:
+    # “……申请36件……；上年结转2件。全年办结35件……”: the clauses after the first name no 申请 of their own.
+    draft = draft_offline(last_year.agency or "", 2023, next_year(last_year, 6), ReportList([last_year]), {})
+    requests = subsection(draft.report.part_text("一"), "（二）依申请公开")
+    assert requests.count("上年结转") == 1 and requests.count("办结") == 1  # the data paragraph's
+    assert CARRIED not in requests and UNVERIFIED not in requests
+
+
+def test_a_sentence_of_only_last_years_decisions_is_not_said_again(last_year: Report) -> None:
+    draft = draft_offline(last_year.agency or "", 2023, next_year(last_year), ReportList([last_year]), {})
+    active = subsection(draft.report.part_text("一"), "（一）主动公开")
+    assert active.count("行政许可决定1520件") == 1  # the data paragraph's, with its change
+    assert f"栏目主动公开政府信息1256条{UNVERIFIED}{CARRIED}" in active  # the rest of the paragraph is carried

@@ -77,7 +77,7 @@ def test_received_is_counted_together_with_last_years_carry_over_when_the_body_d
 
 def test_a_sentence_with_a_figure_that_cannot_be_tied_is_marked(seed_draft: Draft) -> None:
     sentence = paragraph_with(seed_draft, "一", "16058")
-    assert f"16058余件次{CARRIED}{UNVERIFIED}。" in sentence
+    assert f"16058余件次{UNVERIFIED}{CARRIED}。" in sentence
     # Sentences, not marks: a sentence marked at two clauses is one sentence to look at.
     assert seed_draft.unverified_sentences == sum(count_marked(seed_draft.report.part_text(n)) for n in "一五六")
 

@@ -190,7 +190,7 @@ def test_a_change_from_a_report_older_than_last_year_stays_marked(seed: Report) 
     last = seed.model_copy(deep=True)
     last.parts[0].text = "2021年，全县共受理政府信息公开申请223件次，同比增长12.5%。"
     one = draft_offline("鹿邑县人民政府", 2023, cells, ReportList([last])).report.part_text("一")
-    assert f"共受理政府信息公开申请241件次，同比增长12.5%{CARRIED}{UNVERIFIED}。" in one
+    assert f"共受理政府信息公开申请241件次，同比增长12.5%{UNVERIFIED}{CARRIED}。" in one
 
 
 def test_a_count_in_ten_thousands_is_one_figure_and_stays_marked_when_nothing_gives_it(

@@ -164,7 +164,7 @@ def test_a_model_that_obeys_the_injection_is_caught_and_the_planted_figure_marke
     text = written(draft.parts["一"])
     # Each planted figure is marked at its own clause (the sentence is in the words of the planted one, so it is
     # marked as carried over from last year's report too).
-    assert f"9999件{UNVERIFIED}，予以公开8888件{CARRIED}{UNVERIFIED}。" in text
+    assert f"9999件{UNVERIFIED}，予以公开8888件{UNVERIFIED}{CARRIED}。" in text
     assert_no_planted_figure_unmarked(text, cells)
     assert draft.report.cells == offline.report.cells
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 
 from nianbao.claims.changes import cells_not_given
+from nianbao.claims.numbers import find_numbers
 from nianbao.claims.text import split_sentences
 from nianbao.claims.ties import find_ties, format_value
 from nianbao.drafting.copies import repeated_problems_marked
@@ -47,7 +48,7 @@ from nianbao.drafting.outline import (
 from nianbao.drafting.partfive import PartFive, five_instruction_notes, measures_year
 from nianbao.drafting.rewrite import FigureRewriter, shift_years
 from nianbao.drafting.sources import Grounding, ReportSource, agency_level, grounding
-from nianbao.drafting.verify import Facts, mark_failing
+from nianbao.drafting.verify import Facts, active_cell_stated, mark_failing
 from nianbao.drafting.worknotes import (
     Kind,
     WorkFact,
@@ -416,17 +417,23 @@ class CarriedText:
         self.instructions_left_out += left_out
         text = with_lost_nian(shift_years(with_lost_nian(text), base.year, year))
         done: list[str] = []
+        read = ""  # the paragraph so far, its sentences left out too: what a sentence's figures are read after
         for sentence in whole_sentences(text):
-            rewritten = self.drafter.rewriter.sentence(sentence, "".join(done))
-            restated = without_restated_counts and self.states_this_years_figures(rewritten, "".join(done))
+            rewritten = self.drafter.rewriter.sentence(sentence, read)
+            restated = without_restated_counts and self.states_this_years_figures(rewritten, read)
+            read += rewritten
             if rewritten.strip() and not restated:
                 done.append(carried(stale_years_marked(notes_to_writer_marked(rewritten), year)))
         return "".join(done)
 
     def states_this_years_figures(self, sentence: str, before: str) -> bool:
-        """A sentence quoting 依申请公开, 复议诉讼 or 主动公开 document counts: the data paragraph says them fresh."""
-        ties = find_ties(sentence, self.drafter.report, before)
-        return any(t.count is not None for t in ties)
+        """A sentence quoting 依申请公开 or 复议诉讼 counts or 主动公开 documents, or only 主动公开 figures (全年作出
+        行政许可决定1520件，行政处罚决定326件): the data paragraphs say them fresh."""
+        report = self.drafter.report
+        if any(t.count is not None for t in find_ties(sentence, report, before)):
+            return True
+        numbers = find_numbers(sentence)
+        return bool(numbers) and all(active_cell_stated(n, sentence, report, before) for n in numbers)
 
 
 def format_note(previous: Report, report: Report) -> str:

@@ -31,9 +31,10 @@ from nianbao.claims.ties import (
     format_value,
     share_value,
 )
+from nianbao.drafting.marks import MARKS
 from nianbao.drafting.model import UNVERIFIED
 from nianbao.model import Report
-from nianbao.schema import TableId, ValueKind
+from nianbao.schema import RowSpec, TableId, ValueKind
 
 Facts = Mapping[str, int | Decimal | float | str]
 _END_MARKS = "。！？!?；;"
@@ -235,7 +236,17 @@ def _share_expected(tie: Tie) -> str:
 
 
 def _check_active(number: Number, sentence: str, report: Report, base: _Base, before: str) -> NumberCheck | None:
-    """A number after a 主动公开 row's name (行政许可 …) in the same clause, equal to that row's cell.
+    """A number after a 主动公开 row's name (行政许可 …) in the same clause, equal to that row's cell."""
+    row = active_cell_stated(number, sentence, report, before)
+    if row is None:
+        return None
+    return NumberCheck(
+        **base, number=number.text + number.unit, status=Status.OK, quotes=row.label, message="与表格一致。"
+    )
+
+
+def active_cell_stated(number: Number, sentence: str, report: Report, before: str = "") -> RowSpec | None:
+    """The 主动公开 row whose cell the number states (行政许可 1520 件), named before it in its clause; None if none.
 
     When the clause names the column (制发, 废止, 现行有效) only that column's cell counts: 制发规章 0 件 is
     not verified by 本年废止件数 0.
@@ -246,11 +257,7 @@ def _check_active(number: Number, sentence: str, report: Report, base: _Base, be
     columns = [column] if (column := active_column_named(sentence, number.start, row)) else row.columns
     money = row.kind_of(columns[0]) is ValueKind.MONEY
     values = [report.value(TableId.ACTIVE, row.key, c) for c in columns]
-    if not any(v is not None and number.states(v, money) for v in values):
-        return None
-    return NumberCheck(
-        **base, number=number.text + number.unit, status=Status.OK, quotes=row.label, message="与表格一致。"
-    )
+    return row if any(v is not None and number.states(v, money) for v in values) else None
 
 
 def _check_fact(number: Number, sentence: str, facts: Facts, base: _Base) -> NumberCheck:
@@ -322,10 +329,13 @@ def _corrected(sentence: str, checks: list[NumberCheck]) -> tuple[str, list[Numb
 
 
 def _clause_end(sentence: str, position: int) -> int:
-    """Where the mark goes for the clause holding ``position``: before its closing punctuation (and its mark)."""
+    """Where the mark goes for the clause holding ``position``: before its closing punctuation and the draft's marks
+    it ends with (1256条【待核实】【沿用上年，请核实】: the number's mark first, said once)."""
     start, end = clause_at(sentence, position)
     body = sentence[start:end].rstrip().rstrip(CLAUSE_MARKS + SENTENCE_MARKS + CLOSERS).rstrip()
-    return start + len(body.removesuffix(UNVERIFIED))
+    while (mark := next((m for m in MARKS if body.endswith(m)), None)) is not None:
+        body = body.removesuffix(mark)
+    return start + len(body)
 
 
 def mark_failing(
