@@ -313,10 +313,19 @@ class _Reader:
         notes_before = len(self.notes)
         self._place(figure, refs)
         self._scope_of_one_type(figure)
+        if WITHIN in refs and len(self.placed) > 1 and self.placed[-1].figure is figure:
+            self._carried_within_received(self.placed[-2], self.placed[-1])
         if INCLUDES in refs and len(self.placed) > 1 and self.placed[-1].figure is figure:
             self._included(self.placed[-2], self.placed[-1])
         self.last = (figure, refs, notes_before)
         return used
+
+    def _carried_within_received(self, whole: _Placed, part: _Placed) -> None:
+        """``收到申请34件，其中10件为上年结转``: her 收到 counts the carried-over too; 新收 is asked, not 34."""
+        whole_rows = {a[1] for a in whole.targets if a[0] is REQ}
+        part_rows = {a[1] for a in part.targets if a[0] is REQ}
+        if whole_rows == {"一"} and part_rows == {"二"}:
+            self._included(whole, part)
 
     def _unlike_its_whole(self, figure: Figure, refs: list[Ref]) -> str:
         """Why a part cannot be of the figure it breaks down, else "": ``行政许可1203件（其中当场办结800件）`` (办结
@@ -332,6 +341,9 @@ class _Reader:
         if WITHIN in refs and tables and REQ not in tables and generic:
             return "“其中”之后说的是前一项（不是政府信息公开申请）的一部分，不填入依申请公开表。"
         whole_rows = {a[1] for a in whole.targets if a[0] is REQ}
+        received = {r.key for r in rows if r.table is REQ} & {"一", "二"}
+        if WITHIN in refs and received and any(row.startswith("三.") for row in whole_rows):
+            return "表中办理结果不按新收、上年结转细分，这个数不单独填写；上年结转的总数请另行说明（如“上年结转3件”）。"
         outcome = any(r.table is REQ and r.key.startswith("三.") for r in rows)
         carried = self.carried_subset == self._sentence_start(figure.start)
         if outcome and (carried or (WITHIN in refs and whole_rows & {"二", "四"})):
@@ -1046,7 +1058,8 @@ class _Reader:
         return []
 
     def _litigation_row_after(self, figure: Figure) -> str | None:
-        """``被提起行政诉讼2件，均为直接起诉``: the clause right after the count says which row it is."""
+        """``被提起行政诉讼2件，均为直接起诉`` / ``行政诉讼1件，为直接起诉``: the clause right after the count says
+        which row it is."""
         start = figure.end
         while start < len(self.text) and self.text[start] not in _CLAUSE_END + "（(":
             start += 1
@@ -1058,7 +1071,7 @@ class _Reader:
         tokens = tokenize(self.text[start + 1 : end])
         refs = [r for t in tokens for r in t.refs]
         rows = {r.key for r in refs if isinstance(r, RowRef) and r.key in _LITIGATION_ROWS}
-        if any(t.figure is not None for t in tokens) or EACH not in refs or len(rows) != 1:
+        if any(t.figure is not None for t in tokens) or not (EACH in refs or COPULA in refs) or len(rows) != 1:
             return None
         return rows.pop()
 
@@ -1184,6 +1197,9 @@ class _Reader:
 
     def _value(self, address: Address, figure: Figure) -> CellNumber | None:
         kind = row_spec(self.fmt, address[0], address[1]).kind_of(address[2])
+        if figure.unit == "项" and address[2] == "本年处理决定数量":  # 行政许可事项56项: kinds of permit, not decisions
+            self._note(figure, f"{describe_address(address, self.fmt)} 是处理决定的件数，这里说的是事项数（项）。")
+            return None
         if kind is ValueKind.MONEY and figure.unit not in ("元", "万元", ""):  # 收费项目3项: a count, not an amount
             self._note(figure, f"{describe_address(address, self.fmt)} 是金额（万元），这里说的是个数。")
             return None

@@ -224,15 +224,21 @@ def _active() -> dict[str, tuple[Ref, ...]]:
     table.update(_rows(ACTIVE, "政府集中采购", "政府集中采购 集中采购"))
     table.update(_columns(ACTIVE, "采购项目数量", "采购项目数量 采购项目"))
     table.update(_columns(ACTIVE, "采购总金额", "采购总金额"))
-    filed = Marker("elsewhere", "立案数不是处理决定数量，表格填本年作出的处理决定数")
-    table.update({p: (filed,) for p in ("立案", "立案查处", "受案")})
+    filed = Marker("elsewhere", "立案、听证的数量不是处理决定数量，表格填本年作出的处理决定数")
+    table.update({p: (filed,) for p in ("立案", "立案查处", "受案", "听证", "听证会")})
+    relief = Marker("elsewhere", "减免、退还的金额不是收费金额，表格填本年收取的金额")
+    table.update({p: (relief,) for p in ("减免", "免征", "减征", "减收", "免收", "退费", "退还", "缓缴")})
     fee = Marker("elsewhere", "信息处理费不在表格中，在第六部分“其他需要报告的事项”中报告")
     table.update({p: (fee,) for p in ("信息处理费", "处理费")})
     last_year = Marker("elsewhere", "这是上一年度的数字，不填入本年的表格（上年结转请说“上年结转”）")
     table.update(_same((last_year,), "去年 上年 上一年 上年度 上一年度 上年同期"))
     channel = Marker("elsewhere", "按申请方式（当面、网上、信函等）分的数字不在表格中，表格按申请人类别统计")
     table.update(
-        _same((channel,), "当面申请 当面 现场申请 网上申请 网络申请 在线申请 网上 信函申请 信函 邮寄 传真 电子邮件")
+        _same(
+            (channel,),
+            "当面申请 当面 现场申请 网上申请 网络申请 在线申请 网上 信函申请 信函 邮寄 传真 电子邮件 "
+            "来文 来电 来函 来人 电话申请 网络平台 在线平台 政务服务网",
+        )
     )
     return table
 
@@ -267,6 +273,8 @@ def _markers() -> dict[str, tuple[Ref, ...]]:
     table.update(_same((not_accepted,), "不予受理 不受理 未受理 未予受理 不予答复 不予办理"))
     per = Marker("elsewhere", "这是平均数或每人、每件的数，不是表格中的件数")
     table.update(_same((per,), "每人 每件 每次 每个 平均 人均 件均"))
+    late = Marker("elsewhere", "超期的件数不是表格中的一项（表格按办理结果统计）")
+    table.update(_same((late,), "超期 超期答复 超期未答复 超过法定期限 逾期答复 超时"))
     outside = Marker(
         "ambiguous", "“不属于本机关”不是表格中的一项，请说明按哪一种办理结果填写（如本机关不掌握相关政府信息）"
     )
