@@ -162,12 +162,38 @@ def default_outline() -> Outline:
 def outline_of(text: str) -> Outline:
     """Part 一 of a report read as an outline, its subsections numbered as the body numbered them; a part 一
     without subsections is cut by topic, its paragraphs under no heading."""
-    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    paragraphs = rejoined_paragraphs(text)
     for numbering, pattern in _STYLES:
         headings = [heading_of(p, numbering, pattern) for p in paragraphs]
         if _numbered_in_order([h for h in headings if h is not None]):
             return _outline_by_headings(paragraphs, headings)
     return _outline_by_topic(paragraphs)
+
+
+def rejoined_paragraphs(text: str) -> list[str]:
+    """The part's paragraphs, a sentence broken over two of them put back together (a report copied from a PDF:
+    “努力让政务信息“看” / “得懂、用得上、易监督”。”): a paragraph that stops mid-sentence (no closing mark after a
+    clause) and is no heading goes on in the next one, unless that one opens with a heading."""
+    joined: list[str] = []
+    for paragraph in (p.strip() for p in text.split("\n")):
+        if not paragraph:
+            continue
+        if joined and _stops_mid_sentence(joined[-1]) and not _opens_with_heading(paragraph):
+            joined[-1] += paragraph
+        else:
+            joined.append(paragraph)
+    return joined
+
+
+def _stops_mid_sentence(paragraph: str) -> bool:
+    return "，" in paragraph and paragraph[-1] not in _CLOSING_MARKS and not _opens_with_heading(paragraph)
+
+
+def _opens_with_heading(paragraph: str) -> bool:
+    return any(pattern.match(paragraph) for _, pattern in _STYLES)
+
+
+_CLOSING_MARKS = "。！？；：!?;:”’）)】…"
 
 
 def heading_of(paragraph: str, numbering: Numbering, pattern: re.Pattern[str]) -> Heading | None:

@@ -1,0 +1,61 @@
+"""What a reviewer would object to in an offline draft, found by walking the drafting path as a clerk would on the
+reports in corpus/ (每一处 a test): a sentence the source broke over two paragraphs, every result claim of a sentence
+(均已办结，全部按时答复) held against the tables, …
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.claims.text import split_sentences
+from nianbao.drafting.example import example_next_year
+from nianbao.drafting.marks import CARRIED
+from nianbao.drafting.model import UNVERIFIED, Draft
+from nianbao.drafting.offline import draft_offline
+from nianbao.drafting.rewrite import drop_contradicted_claims
+from nianbao.drafting.sources import ReportList
+from nianbao.drafting.verify import mark_failing
+from nianbao.model import Report
+from nianbao.readers import read_report
+from nianbao.schema import TableId
+from tests.conftest import CORPUS
+
+REQ = TableId.REQUESTS
+
+
+@pytest.fixture(scope="module")
+def shuyang() -> Report:
+    return read_report(CORPUS / "shuyang_2025.md")  # copied from a PDF: three sentences run over two paragraphs
+
+
+@pytest.fixture(scope="module")
+def shuyang_draft(shuyang: Report) -> Draft:
+    return draft_offline("沐阳县人民政府", 2026, example_next_year(shuyang), ReportList([shuyang]), {"信息处理费": 0})
+
+
+def test_a_sentence_the_source_broke_over_two_paragraphs_is_carried_whole(shuyang_draft: Draft) -> None:
+    one = shuyang_draft.report.part_text("一")
+    assert f"努力让政务信息“看得懂、用得上、易监督”{CARRIED}。" in one
+    assert "及时向责任单位进行提醒通知" in one and "通过案例实操，赋能业务提升" in one
+    for paragraph in (p for p in one.split("\n") if p.strip()):
+        last = split_sentences(paragraph)[-1].rstrip()
+        assert last.endswith(("。", "：", "；", "】")) or len(paragraph) <= 40, paragraph  # headings stand alone
+
+
+def test_headings_without_a_stop_are_not_run_into_their_text(seed: Report, cells: Report) -> None:
+    one = draft_offline("鹿邑县人民政府", 2022, cells, ReportList([seed]), {}).report.part_text("一")
+    assert "\n（一）机构与制度建设取得新进展\n" in one and "\n（三）公开平台建设更规范\n" in one
+
+
+CLAIMS = "2022年，我县收到的申请均已按时办结，全部按时答复，能公开的一律公开。"
+
+
+def test_each_result_claim_of_a_sentence_is_held_against_the_tables(cells: Report) -> None:
+    assert cells.count(REQ, "四", "总计") > 0  # carried over to next year: not all closed, not all answered
+    marked, checks = mark_failing(CLAIMS, cells, {}, "一")
+    assert [c.number for c in checks if c.failed] == ["均已按时办结", "全部按时答复"]
+    assert marked == f"2022年，我县收到的申请均已按时办结{UNVERIFIED}，全部按时答复{UNVERIFIED}，能公开的一律公开。"
+
+
+def test_a_carried_sentence_loses_every_claim_the_tables_contradict(cells: Report) -> None:
+    assert drop_contradicted_claims(CLAIMS, cells) == "2022年，能公开的一律公开。"
