@@ -19,6 +19,10 @@ Each fixture in tests/fixtures/layouts/ prints the figures of a real report (鹿
   (沭阳县 2025's figures);
 - wps_pdf_spanned_table.pdf: a PDF of a Word/WPS table, spanned labels centred over their rows,
   labels wrapped in their cells, the header rows repeated after the page break, 3,001;
+- cms_litigation_table_apart.html: 表二 as four small tables, 表三's header written vertically
+  (自<br>然<br>人), 表四 as a 行政复议 table and a 行政诉讼 table of its own (沭阳县 2025);
+- converted_html_tables.md: Markdown from a PDF converter, its tables written as HTML with
+  rowspan/colspan between the lines of text;
 - pdf_wrapped_numbers.pdf: the same with value columns so narrow that 3,001 wraps as “3,00” over
   “1”: those rows are unread and said so, never read as 300 or with a blank 总计.
 Every cell must read exactly as expected (a printed “—”, “/” or blank is a blank cell).
@@ -33,7 +37,7 @@ import pytest
 from nianbao.checker import check_report
 from nianbao.commands.cells import cells_csv
 from nianbao.model import Severity
-from nianbao.readers import read_report, read_report_bytes
+from nianbao.readers import read_report, read_report_bytes, sniff
 from nianbao.readers.columns import column_order
 from nianbao.readers.document import Line
 from nianbao.readers.tables import parse_value
@@ -57,6 +61,8 @@ FIXTURE_BODIES = {
     "arabic_numbered_parts.md": LUYI,
     "web_copy_cell_per_line.txt": ("沭阳县人民政府", 2025),
     "wps_pdf_spanned_table.pdf": HUAIAN,
+    "cms_litigation_table_apart.html": ("沭阳县人民政府", 2025),
+    "converted_html_tables.md": ("沭阳县人民政府", 2025),
 }
 
 
@@ -236,3 +242,40 @@ def test_numbers_wrapped_in_narrow_cells_are_unread_never_misread() -> None:
 )
 def test_thousands_separators_only_where_they_group_three_digits(printed: str, value: int | None) -> None:
     assert parse_value(printed, ValueKind.COUNT) == value
+
+
+# ---- 表四 in two tables ------------------------------------------------------------------------------
+
+
+def test_ten_numbers_are_the_two_litigation_rows_only_under_their_header() -> None:
+    report = read_report(LAYOUTS / "cms_litigation_table_apart.html")
+    assert report.value(TableId.APPEALS, "行政诉讼/复议后起诉", "总计") == 10
+    page = (LAYOUTS / "cms_litigation_table_apart.html").read_text(encoding="utf-8")
+    without_header = page.replace(">复议后起诉<", ">说明<")
+    report = read_report_bytes(without_header.encode(), "no_header.html")
+    litigation = [c for c in report.cells if c.table is TableId.APPEALS and c.row.startswith("行政诉讼")]
+    assert all(c.value is None for c in litigation)
+    assert check_report(report).errors == []
+
+
+# ---- Markdown with HTML tables -------------------------------------------------------------------
+
+
+def test_markdown_with_html_tables_is_read_as_markdown_not_as_a_web_page() -> None:
+    data = (LAYOUTS / "converted_html_tables.md").read_bytes()
+    assert b"<table>" in data[:4096]
+    assert sniff(data) == "text"  # as a web page its lines would run together into one paragraph
+    report = read_report_bytes(data, "converted.md")
+    assert report.part_text("五").startswith("一是部分单位信息更新不够及时")
+
+
+def test_a_page_fragment_with_paragraph_tags_is_still_a_web_page() -> None:
+    assert sniff("年报<p>一、总体情况</p><table><tr><td>1</td></tr></table>".encode()) == "html"
+    assert sniff("<div>年报</div>".encode()) == "html"
+
+
+def test_an_empty_or_broken_html_table_in_markdown_is_no_failure() -> None:
+    text = (LAYOUTS / "converted_html_tables.md").read_text(encoding="utf-8")
+    text = text.replace("# 六、其他需要报告的事项", "<table></table>\n<TABLE>\n# 六、其他需要报告的事项")
+    report = read_report_bytes(text.encode(), "broken.md")
+    assert [part.number for part in report.parts] == list(PART_NUMERALS)

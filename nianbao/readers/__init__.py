@@ -79,9 +79,16 @@ def sniff(data: bytes) -> str:
             "这是旧版 Word（.doc）或 Excel 文件，暂不支持，请另存为 .docx 后再上传。",
         )
     head = data[:4096].lower()
-    if b"<html" in head or b"<!doctype html" in head or b"<table" in head or b"<body" in head:
+    if b"<html" in head or b"<!doctype html" in head or b"<body" in head or head.lstrip().startswith(b"<"):
+        return "html"
+    # A table alone is no web page: Markdown converted from a PDF writes its tables as HTML between
+    # lines of text (the text reader reads them); a page's fragment has its paragraphs in tags too.
+    if b"<table" in head and any(tag in head for tag in _PARAGRAPH_TAGS):
         return "html"
     return "text"
+
+
+_PARAGRAPH_TAGS = (b"<p>", b"<p ", b"<div", b"<br", b"<span")
 
 
 def _sniff_zip(data: bytes) -> str:

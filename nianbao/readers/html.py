@@ -14,8 +14,8 @@ from typing import Any
 
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.readers.document import Document
+from nianbao.readers.encoding import decode
 from nianbao.readers.tables import is_value_token
-from nianbao.readers.text import decode
 
 MAX_SPAN = 64
 MAX_COLUMNS = 128
@@ -117,6 +117,19 @@ def _parse(text: str) -> Any:
     if root.xpath("count(//*)") > MAX_ELEMENTS:
         raise ReportReadError(ReadFailure.TOO_LARGE, "网页结构过于庞大（元素数量远超正常年度报告），已拒绝读取。")
     return root
+
+
+def table_grids(fragment: str) -> list[list[list[str]]]:
+    """The data tables of an HTML fragment (a table written into Markdown), each a rectangular grid
+    of its non-empty rows, spans expanded as on a page."""
+    grids = []
+    for table in _parse(fragment).iter("table"):
+        if not _is_data_table(table):
+            continue
+        rows = [row for row in expand_spans(_html_rows(table)) if any(row)]
+        width = max((len(row) for row in rows), default=0)
+        grids.append([row + [""] * (width - len(row)) for row in rows])
+    return grids
 
 
 def join_pieces(pieces: list[str]) -> str:

@@ -591,9 +591,24 @@ def _place_appeals(placer: _Placer, rows: list[_Row]) -> None:
         if len(values) == len(placer.specs) * _APPEAL_WIDTH:
             for i, spec in enumerate(placer.specs):
                 placer.place(spec, values[i * _APPEAL_WIDTH : (i + 1) * _APPEAL_WIDTH], row)
+        elif len(values) == len(_LITIGATION) * _APPEAL_WIDTH and _is_litigation(placer, row, context):
+            # 行政诉讼 printed as a table of its own: 未经复议直接起诉 then 复议后起诉, five columns each.
+            for i, spec in enumerate(s for s in placer.specs if s.key in _LITIGATION):
+                placer.place(spec, values[i * _APPEAL_WIDTH : (i + 1) * _APPEAL_WIDTH], row)
         else:
             _place_one_appeal(placer, row, context)
         context = []
+
+
+_LITIGATION = ("行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉")
+
+
+def _is_litigation(placer: _Placer, row: _Row, context: list[str]) -> bool:
+    """Ten numbers are the two 行政诉讼 rows when its header is above them and neither row is read yet."""
+    header = clean("".join([*context, row.label])).replace(" ", "")
+    names_both = "未经复议" in header and "复议后起诉" in header
+    says_litigation = names_both and "行政复议" not in header.replace("未经复议", "")
+    return says_litigation and not any(key in placer.placed for key in _LITIGATION)
 
 
 def _place_one_appeal(placer: _Placer, row: _Row, context: list[str]) -> None:

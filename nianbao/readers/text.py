@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterable, Iterator
 
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.readers.document import Document, looks_hard_wrapped
+from nianbao.readers.encoding import decode
 from nianbao.schema import PART_TITLE_VARIANTS
 
 _MARKDOWN_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -25,54 +25,6 @@ _PART_HEADING = re.compile(r"^(?:第)?([一二三四五六])\s*[、.．]")
 # Page numbers left in text pasted from a PDF: "- 3 -", "—3—", "第 3 页 共 6 页". A bare "3"
 # is kept: in pasted tables a number alone on a line can be a cell.
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)\s*$")
-
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f")
-BINARY_MESSAGE = (
-    "文件内容不是文字（像是二进制文件或不支持的格式），无法作为年度报告读取。"
-    "支持的格式：TXT、Markdown、HTML、Word（.docx）和带文字的 PDF。"
-)
-
-
-def decode(data: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), then GB18030 (a superset of GBK)."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            return _decode_as(data[len(bom) :], codec)
-    if _looks_binary(data):
-        raise ReportReadError(ReadFailure.NOT_A_REPORT, BINARY_MESSAGE)
-    for codec in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if _mostly_text(text):
-            return text
-    raise ReportReadError(
-        ReadFailure.UNKNOWN_ENCODING,
-        "无法识别文件的文字编码（既不是 UTF-8 也不是 GBK/GB18030），请另存为 UTF-8 文本后再试。",
-    )
-
-
-def _looks_binary(data: bytes) -> bool:
-    """Control bytes (NUL and the like) never occur in UTF-8 or GB18030 text."""
-    head = data[:8192]
-    return len(head) - len(head.translate(None, _CONTROL_BYTES)) > len(head) * 0.01
-
-
-def _decode_as(data: bytes, codec: str) -> str:
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError as e:
-        raise ReportReadError(ReadFailure.UNKNOWN_ENCODING, "文件编码损坏，无法读取文字。") from e
-
-
-def _mostly_text(text: str) -> bool:
-    if not text:
-        return True
-    return len(_CONTROL_CHARS.findall(text)) <= len(text) * 0.01
 
 
 def read_text(data: bytes, source: str = "") -> Document:
@@ -101,7 +53,50 @@ def text_to_document(text: str, source: str = "") -> Document:
 
 
 def _lines(text: str) -> Iterator[str | list[str]]:
-    """Each line: a table row's cells (tabs, Markdown) or its text; page numbers dropped."""
+    """Each line: a table row's cells (tabs, Markdown, an HTML table a converter wrote into
+    Markdown) or its text; page numbers dropped."""
+    for is_table, segment in _html_table_segments(text):
+        if is_table:
+            yield from _html_table_lines(segment)
+        else:
+            yield from _text_lines(segment)
+
+
+_TABLE_OPEN, _TABLE_CLOSE = "<table", "</table>"
+
+
+def _html_table_segments(text: str) -> Iterator[tuple[bool, str]]:
+    """The text cut around each <table>…</table> (PDF-to-Markdown converters write tables as HTML)."""
+    lower = text.lower() if "<" in text else ""
+    position = 0
+    while lower:
+        start = lower.find(_TABLE_OPEN, position)
+        end = lower.find(_TABLE_CLOSE, start) if start >= 0 else -1
+        if end < 0:
+            break
+        end += len(_TABLE_CLOSE)
+        yield False, text[position:start]
+        yield True, text[start:end]
+        position = end
+    yield False, text[position:]
+
+
+def _html_table_lines(fragment: str) -> Iterator[str | list[str]]:
+    from nianbao.readers.html import table_grids
+
+    try:
+        grids = table_grids(fragment)
+    except ReportReadError as e:
+        if e.reason is ReadFailure.TOO_LARGE:
+            raise
+        yield from _text_lines(fragment)  # no table lxml can make out: its text as written
+        return
+    for grid in grids:
+        for row in grid:
+            yield row if len(row) > 1 else row[0]
+
+
+def _text_lines(text: str) -> Iterator[str | list[str]]:
     for raw in text.split("\n"):
         # Trailing tabs are kept: they are a row's blank last cells (a blank 总计).
         line = _EMPHASIS.sub("", _MARKDOWN_HEADING.sub("", raw.rstrip(" \r\u3000"))).translate(_BOX_BARS)
