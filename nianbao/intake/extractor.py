@@ -691,6 +691,9 @@ class _Reader:
         if short and any(isinstance(r, RowRef | ColumnRef | GroupRef) for r in clause_refs):
             figure = Figure(0, "", start, tokens[index].end, denial=True)
             self._place(figure, [*clause_refs, EACH])
+        elif short and EACH in pending and REST in pending and not any(isinstance(r, TableRef) for r in pending):
+            said_zero = Figure(0, "", start, tokens[index].end)  # 其余都没有: as 其余都是0 (of the row, or the tables)
+            self._place(said_zero, [r for r in pending if r is not NEGATION])
         elif short and EACH in pending and any(isinstance(r, TableRef) and r in said for r in pending):
             # 复议诉讼都没有: every cell of the table is 0 (无依申请公开事项 alone is no figure)
             self._rest_scope([r for r in pending if isinstance(r, TableRef)], self._clause_span(tokens[index].start))

@@ -258,6 +258,7 @@ def _markers() -> dict[str, tuple[Ref, ...]]:
     table.update({p: (NEGATION,) for p in ("无", "未", "没有", "未发生", "未收到", "未出现", "均无")})
     table.update(_same((EACH,), "均 都 分别为零 各 全部为 全部是 全都是 都是 均为 均系 均属于"))
     table.update(_same((REST,), "其余 其他各项 其余各项 其它各项 其余的 剩下的 剩余 别的 其他的"))
+    table.update(_same((REST,), "没说的 没提到的 没有提到的 未提到的 未提及的 没填的 空着的 空白的 其余空着的"))
     table.update(_same((REST, EACH), "其他均为 其它均为 其他都是 其他都为 其他的都是 其余都是 别的都是 别的均为"))
     table.update(_same((REST_ZERO,), "按0填写 按0填 按零填写 按零填 都填0 都按0 填0 填写0"))
     table.update(_same((ABOVE, EACH), "以上均为 以上都是 以上都为 上述均为 上述都是 以上全部为 以上均系"))
@@ -288,6 +289,7 @@ def _markers() -> dict[str, tuple[Ref, ...]]:
     tables = {"依申请公开": REQ, "主动公开": ACTIVE, "复议诉讼": APPEALS}
     table.update({p: (TableRef(t),) for p, t in tables.items()})
     table.update({p: (DELTA,) for p in ("增加", "减少", "增长", "下降", "同比", "较上年", "比上年", "多出", "少了")})
+    table.update(_same((DELTA,), "比去年 较去年 比上年度 较上年度 与去年相比 与上年相比 和去年比 跟去年比 环比"))
     table.update(_same((DELTA,), "少说了 多说了 少算了 多算了 少报了 多报了 少写了 多写了 漏了 漏报"))
     table.update({p: (TOTAL,) for p in ("总计", "合计", "共计", "共", "总数")})
     table.update({p: (WITHIN,) for p in ("其中",)})

@@ -73,7 +73,7 @@ def numbers_in(text: str) -> set[CellNumber]:
     """Every number written in the text (with 元 also as 万元), to check figures an LLM proposes."""
     found: set[CellNumber] = set()
     for token in tokenize(normalize_digits(text)):
-        if token.figure is not None:
+        if token.figure is not None and not token.figure.split:  # 1 2件 says no number for certain
             found.add(token.figure.value)
             if token.figure.unit == "元":
                 found.add(yuan_to_wan(token.figure.value))
