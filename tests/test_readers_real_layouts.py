@@ -279,3 +279,13 @@ def test_an_empty_or_broken_html_table_in_markdown_is_no_failure() -> None:
     text = text.replace("# 六、其他需要报告的事项", "<table></table>\n<TABLE>\n# 六、其他需要报告的事项")
     report = read_report_bytes(text.encode(), "broken.md")
     assert [part.number for part in report.parts] == list(PART_NUMERALS)
+
+
+def test_a_table_run_into_one_line_is_an_error_not_a_blank_table() -> None:
+    text = (LAYOUTS / "paren_numbered_parts.txt").read_text(encoding="utf-8")
+    start, end = text.index("（三）收到"), text.index("（四）政府")
+    heading, *rows = text[start:end].split("\n")
+    one_line = " ".join(row.replace("\t", " ") for row in rows if row.strip())
+    report = read_report_bytes((text[:start] + f"{heading}\n{one_line}\n" + text[end:]).encode(), "one_line.txt")
+    assert all(cell.value is None for cell in report.cells if cell.table is TableId.REQUESTS)
+    assert [f.rule for f in check_report(report).errors] == ["tables.unreadable"]

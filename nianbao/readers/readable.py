@@ -43,8 +43,15 @@ def unreadable_tables(report: Report, lines: dict[str, list[Line]]) -> list[Find
     return findings
 
 
+MIN_NUMBERS = 10
+_FIGURE = re.compile(r"\d+")
+
+
 def _printed_a_table(lines: list[Line]) -> bool:
-    """Some rows were printed: at least MIN_ROWS lines of several cells, or short lines that are not sentences."""
+    """Some rows were printed: at least MIN_ROWS lines of several cells, or short lines that are not sentences,
+    or MIN_NUMBERS figures however they were laid out (a whole table run into one line by a converter)."""
+    if sum(len(_FIGURE.findall(line.text)) for line in lines) >= MIN_NUMBERS:
+        return True
     rows = 0
     for line in lines:
         cells = [cell.strip() for cell in line.cells if cell.strip()]

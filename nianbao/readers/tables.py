@@ -403,6 +403,10 @@ def _place_labelled(placer: _Placer, rows: list[_Row]) -> None:
             floating.append(_Floating(row, "".join(pending), below, placer.group))
             pending = []
             continue
+        if _runs_rows_together(row.label):
+            placer.unplaced(row, "这一行中夹着其他行的数字（几行连成了一行），无法分开。")
+            pending = []
+            continue
         spec = _find_spec(placer, row, pending, _following_labels(rows, position))
         pending = []
         if spec is None:
@@ -410,6 +414,14 @@ def _place_labelled(placer: _Placer, rows: list[_Row]) -> None:
             continue
         _place_values(placer, spec, row)
     _place_floating(placer, floating)
+
+
+_ROWS_RUN_TOGETHER = 3
+
+
+def _runs_rows_together(label: str) -> bool:
+    """A label with numbers standing in it: several rows run into one line (a converter's doing)."""
+    return sum(1 for token in label.split(" ") if token and is_value_token(token)) >= _ROWS_RUN_TOGETHER
 
 
 def _place_floating(placer: _Placer, floating: list[_Floating]) -> None:
