@@ -1,23 +1,28 @@
 """What a reviewer would object to in an offline draft, found by walking the drafting path as a clerk would on the
 reports in corpus/ (每一处 a test): a sentence the source broke over two paragraphs, every result claim of a sentence
-(均已办结，全部按时答复) held against the tables, …
+(均已办结，全部按时答复) held against the tables, the fee in her words, …
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from nianbao.claims.text import split_sentences
 from nianbao.drafting.example import example_next_year
+from nianbao.drafting.facts import facts_in_text
 from nianbao.drafting.marks import CARRIED
 from nianbao.drafting.model import UNVERIFIED, Draft
-from nianbao.drafting.offline import draft_offline
+from nianbao.drafting.offline import draft_offline, new_report
 from nianbao.drafting.rewrite import drop_contradicted_claims
 from nianbao.drafting.sources import ReportList
 from nianbao.drafting.verify import mark_failing
 from nianbao.model import Report
 from nianbao.readers import read_report
 from nianbao.schema import TableId
+from nianbao.settings import Settings
+from nianbao.usecases.container import compose
 from tests.conftest import CORPUS
 
 REQ = TableId.REQUESTS
@@ -59,3 +64,35 @@ def test_each_result_claim_of_a_sentence_is_held_against_the_tables(cells: Repor
 
 def test_a_carried_sentence_loses_every_claim_the_tables_contradict(cells: Report) -> None:
     assert drop_contradicted_claims(CLAIMS, cells) == "2022年，能公开的一律公开。"
+
+
+@pytest.mark.parametrize(
+    ("said", "fee"),
+    [
+        ("信息处理费：无", 0),
+        ("今年没有向申请人收取信息处理费", 0),
+        ("信息处理费为零", 0),
+        ("收取信息处理费零元", 0),
+        ("信息处理费：0", 0),
+        ("信息处理费三百元", 300),
+        ("共收取信息处理费1,200元", 1200),
+    ],
+)
+def test_the_fee_said_in_a_clerks_words_is_the_fee_part_six_reports(said: str, fee: int) -> None:
+    assert facts_in_text(said) == {"信息处理费": fee}
+
+
+@pytest.mark.parametrize("said", ["申请人逾期未缴纳信息处理费2件", "执行《政府信息公开信息处理费管理办法》2021年版"])
+def test_words_about_the_fee_that_state_no_fee_are_not_read_as_one(said: str) -> None:
+    assert facts_in_text(said) == {}
+
+
+def test_in_the_chat_a_fee_said_as_none_is_written_in_part_six(tmp_path: Path, seed: Report, cells: Report) -> None:
+    settings = Settings(NIANBAO_DATA_DIR=tmp_path, NIANBAO_LLM="offline", CHROMA_HOST="")  # type: ignore[arg-type]
+    chat = compose(settings, ReportList([seed])).chat
+    report = new_report("鹿邑县人民政府", 2022, cells)
+    said = chat.turn(report, {}, "信息处理费：无")
+    assert "已记下：信息处理费 0 元" in said.reply
+    drafted = chat.turn(said.report, said.extra, "请起草第六部分")
+    assert "未收取信息处理费。" in drafted.report.part_text("六")
+    assert "【待补充】" not in drafted.report.part_text("六").split("\n")[0]

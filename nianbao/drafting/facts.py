@@ -6,10 +6,18 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from nianbao.errors import InvalidInputError
-from nianbao.numerals import normalize_digits
+from nianbao.numerals import normalize_digits, parse_chinese_number
 
-_FEE = re.compile(r"信息处理费[^\d。；;，,]{0,8}?(\d+(?:\.\d+)?)\s*(万元|元)")
-_NO_FEE = re.compile(r"(?:未|没有|无|不)(?:收取|收)(?:任何)?(?:政府信息公开)?信息处理费")
+_AMOUNT = r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
+_FEE = re.compile(
+    rf"信息处理费[^\d。；;，,、零〇一二两三四五六七八九十百千]{{0,8}}?{_AMOUNT}\s*(?P<unit>万元|元|(?=[。；;，,！!\s]|$))"
+)
+# 未收取信息处理费, 没有向申请人收取信息处理费, 免收信息处理费, 信息处理费：无 / 为零
+# (not 未缴纳信息处理费: that is a row of the table).
+_NO_FEE = re.compile(
+    r"(?:未|没有|无|不|免)(?:向[^。；;，,]{0,10}?)?(?:收取|征收|收)(?:任何)?(?:政府信息公开)?信息处理费"
+    r"|信息处理费[：:\s]*(?:无|没有|为零|均未收取|未收取|不收取)"
+)
 
 FactValue = int | Decimal
 
@@ -27,12 +35,14 @@ def parse_fact(text: str) -> tuple[str, FactValue]:
 
 
 def facts_in_text(text: str) -> dict[str, FactValue]:
-    """The 信息处理费 a message states (in 元): “收取信息处理费380元”, “未收取信息处理费” = 0."""
+    """The 信息处理费 a message states (in 元): “收取信息处理费380元”, “信息处理费三百元”, “信息处理费：0”,
+    “未收取信息处理费” / “信息处理费：无” = 0."""
     text = normalize_digits(text)
     if _NO_FEE.search(text):
         return {"信息处理费": 0}
     match = _FEE.search(text)
-    if not match:
+    amount = parse_chinese_number(match.group("num")) if match else None
+    if match is None or amount is None:
         return {}
-    value = Decimal(match.group(1)) * (10000 if match.group(2) == "万元" else 1)
+    value = Decimal(amount) * (10000 if match.group("unit") == "万元" else 1)
     return {"信息处理费": int(value) if value == value.to_integral_value() else value}
