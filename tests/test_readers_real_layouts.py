@@ -21,6 +21,7 @@ Each fixture in tests/fixtures/layouts/ prints the figures of a real report (鹿
   labels wrapped in their cells, the header rows repeated after the page break, 3,001;
 - cms_litigation_table_apart.html: 表二 as four small tables, 表三's header written vertically
   (自<br>然<br>人), 表四 as a 行政复议 table and a 行政诉讼 table of its own (沭阳县 2025);
+- wps_text_boxes.docx: 表二 and 表四 each in a WPS text box (wps:txbx, and its VML fallback copy);
 - converted_html_tables.md: Markdown from a PDF converter, its tables written as HTML with
   rowspan/colspan between the lines of text;
 - pdf_wrapped_numbers.pdf: the same with value columns so narrow that 3,001 wraps as “3,00” over
@@ -63,6 +64,7 @@ FIXTURE_BODIES = {
     "wps_pdf_spanned_table.pdf": HUAIAN,
     "cms_litigation_table_apart.html": ("沭阳县人民政府", 2025),
     "converted_html_tables.md": ("沭阳县人民政府", 2025),
+    "wps_text_boxes.docx": ("沭阳县人民政府", 2025),
 }
 
 
@@ -289,3 +291,10 @@ def test_a_table_run_into_one_line_is_an_error_not_a_blank_table() -> None:
     report = read_report_bytes((text[:start] + f"{heading}\n{one_line}\n" + text[end:]).encode(), "one_line.txt")
     assert all(cell.value is None for cell in report.cells if cell.table is TableId.REQUESTS)
     assert [f.rule for f in check_report(report).errors] == ["tables.unreadable"]
+
+
+def test_a_table_in_a_text_box_is_read_once_after_the_paragraph_it_is_anchored_in() -> None:
+    report = read_report(LAYOUTS / "wps_text_boxes.docx")
+    assert report.value(TableId.ACTIVE, "行政许可", "本年处理决定数量") == 517645
+    assert report.value(TableId.APPEALS, "行政复议", "总计") == 61
+    assert "structure.rows" not in {f.rule for f in check_report(report).findings}  # the copy is not read twice

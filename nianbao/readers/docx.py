@@ -31,6 +31,7 @@ MAX_PARAGRAPHS = 50_000
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _WRAPPERS = frozenset({f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag"})
+_TEXT_BOX = f"{_W}txbxContent"
 _TEXT_TAGS = frozenset({f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"})
 
 
@@ -120,7 +121,10 @@ class _Reader:
             if element is None:
                 stack.pop()
             elif element.tag == f"{_W}p":
+                boxes = _take_text_boxes(element)
                 self.document.add_text(self.paragraph(element))
+                if boxes:
+                    stack.append(iter([block for box in boxes for block in box]))
             elif element.tag == f"{_W}tbl":
                 self._table(element, stack)
             elif element.tag in _WRAPPERS or element.tag == f"{_W}tc":
@@ -147,6 +151,16 @@ class _Reader:
 
     def _cell_text(self, tc: Any) -> str:
         return join_pieces([self.paragraph(p) for p in tc.iter(f"{_W}p")])
+
+
+def _take_text_boxes(paragraph: Any) -> list[Any]:
+    """The text boxes anchored in a paragraph (WPS puts tables and figures in them), taken out of it:
+    their paragraphs and tables are read after it as blocks of their own, not run into its text."""
+    boxes = [box for box in paragraph.iter(_TEXT_BOX) if box.getparent() is not None]
+    outermost = [box for box in boxes if not any(True for _ in box.iterancestors(_TEXT_BOX))]
+    for box in outermost:
+        box.getparent().remove(box)
+    return outermost
 
 
 def _rows(table: Any) -> Iterator[Any]:
