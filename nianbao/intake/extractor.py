@@ -71,6 +71,8 @@ _CORRECTION_START = ("不对", "刚才说错了", "说错了", "更正", "纠正
 WORK_NUMBERS = "是工作情况的数字，不是表格中的数字"
 """In the one note that lists the numbers of the year's work a message gave (not the tables')."""
 _CORRECTION_BREAK = "，,。：:！!；; 是"
+_REPLACING = ("应该是", "应为", "改成", "改为", "更正为")
+"""自然人应该是31件: a correction even when it does not open the message."""
 _CORRECTION_CLAUSES = ("不对", "说错了", "刚才说错了", "错了", "更正", "写错了", "打错了")
 _INTERJECTIONS = "哦噢喔啊呃嗯唉哎"
 _COMMA = re.compile("[，,]")
@@ -147,7 +149,7 @@ def extract(
     pasted, pasted_notes, text = pasted_rows(text, fmt)
     before = [Said.model_validate(s) for s in said or []]
     reader = _Reader(normalize_digits(text), text, fmt, previous=before)
-    if rows and opens_with_correction(text):
+    if rows and (opens_with_correction(text) or any(w in text for w in _REPLACING)):
         reader.context.rows.update({TableId(t): r for t, r in rows.items() if TableId(t) is not ACTIVE})
     cases = [s.row for s in before if s.table is APPEALS and s.column == "总计"]
     if len(cases) == 1:  # 行政复议2件, then 维持1件，尚未审结1件: the results of that one case row
@@ -464,7 +466,9 @@ class _Reader:
         breakdown by applicant is of the previous message's total it adds up to (its only total after 其中);
         when the sums do not decide, it is asked. The last token index it used (when asked), else -1."""
         totals = [s for s in self.previous if s.table is REQ and s.column == "总计"]
-        if not tokens or not totals or tokens[0].figure is not None:
+        if tokens and totals and tokens[0].figure is not None:
+            return self._previous_total_restated(tokens[0].figure, totals)
+        if not tokens or not totals:
             return -1
         figures = self._applicant_figures(tokens, 0)
         if not figures:
@@ -488,6 +492,17 @@ class _Reader:
             "请说明是哪一项的申请人分项。"
         )
         return self._last_index_of(tokens, figures[-1])
+
+    def _previous_total_restated(self, figure: Figure, totals: list[Said]) -> int:
+        """``予以公开18件`` then ``18件里自然人16件，企业2件``: a message opening with the one previous total it names
+        by its number (and 里/中) is about that row; 0 (the figure's token is used) or -1."""
+        opens = self.text[: figure.start].strip(" 这那在") == ""
+        matching = [t for t in totals if t.value == figure.value]
+        if not opens or not self.text.startswith(("里", "中"), figure.end) or len(matching) != 1:
+            return -1
+        self._remember(REQ, matching[0].row)
+        self.context.table, self.context.fresh = REQ, True
+        return 0
 
     def _breakdown_before_total(self, tokens: list[Token], index: int) -> None:
         """``自然人30件，企业3件，共收到申请33件``: applicant types opening a sentence, then the total they add up
@@ -651,7 +666,11 @@ class _Reader:
             s for s in self.previous if s.table is column.table and s.column == "总计" and (not rows or s.row in rows)
         ]
         figure = Figure(totals[0].value if totals else 0, "", *span)
-        if len(totals) == 1:
+        given = [s for s in self.previous if totals and s.table is column.table and s.row == totals[0].row]
+        if len(totals) == 1 and any(s.column != "总计" for s in given):  # its results were given: not all of one kind
+            why = "上一条消息已经说了这一项的分项，请直接说明更正后的各项数字（如“维持2件，尚未审结0件”）。"
+            self._note(figure, why, unread=True)
+        elif len(totals) == 1:
             self._put((column.table, totals[0].row, column.column), figure, [])
             self.placed.append(_Placed(figure, list(pending), [(column.table, totals[0].row, column.column)]))
         elif len(totals) > 1:
@@ -1233,7 +1252,12 @@ def opens_with_correction(text: str) -> bool:
     """``不对，…`` / ``更正：…`` / ``刚才说错了，…`` (not ``不对外公开的2件``): the words correct a figure before."""
     text = text.lstrip()
     word = next((w for w in _CORRECTION_START if text.startswith(w)), None)
-    return word is not None and (len(text) == len(word) or text[len(word)] in _CORRECTION_BREAK)
+    if word is None:
+        return False
+    said = len(word)
+    while text.startswith(word, said):  # 不对不对，是35件
+        said += len(word)
+    return said == len(text) or text[said] in _CORRECTION_BREAK
 
 
 def _in_format(fmt: ReportFormat, name: str) -> str:
