@@ -19,20 +19,15 @@ from nianbao.schema import (
 )
 
 _HEADING = re.compile(r"^\s*(?:第)?([一二三四五六])\s*(?:、|\.|．|,|，|部分)\s*(.{2,40})$")
+# What a title calls the report: 政府信息公开工作年度报告, and the variants bodies print (政务公开工作年度报告,
+# 政府信息公开工作报告, 信息公开年报).
+_REPORT = r"(?:政府)?\s*(?:信息|政务)\s*公开\s*(?:工作)?\s*(?:(?:年\s*度?\s*)?报\s*告|年\s*报)"
 _TITLE = re.compile(
-    r"(?P<agency>[^\d\n]{2,60}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*"
-    r"(?:的)?\s*(?:政府)?\s*信息\s*公开\s*(?:工作)?\s*年\s*度?\s*报\s*告"
+    r"(?P<agency>[^\d\n]{2,60}?)\s*(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:的)?\s*" + _REPORT
 )
-_TITLE_YEAR_FIRST = re.compile(
-    r"(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<agency>[^\d\n]{2,60}?)\s*(?:政府)?\s*信息\s*公开\s*"
-    r"(?:工作)?\s*年\s*度?\s*报\s*告"
-)
-# What only one of the two formats prints: the columns of 表二, its rows, and the sub-rows
-# of 依申请公开 that the 2021 format added (不予处理 5, 其他处理 1–2).
+_TITLE_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<agency>[^\d\n]{2,60}?)\s*" + _REPORT)
 # A title that leaves the body to the signature (落款) at the end: "2021年政府信息公开工作年度报告".
-_TITLE_WITHOUT_BODY = re.compile(
-    r"^\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:政府)?\s*信息\s*公开\s*(?:工作)?\s*年\s*度?\s*报\s*告\s*$"
-)
+_TITLE_WITHOUT_BODY = re.compile(r"^\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*" + _REPORT + r"\s*$")
 # A year written in Chinese numerals (二〇二三年, 二零二三年度, 二O二三年 typed with a letter O), read as 2023.
 _CHINESE_YEAR = re.compile(r"[〇零○OＯ一二三四五六七八九]{4}(?=\s*年)")
 _CHINESE_DIGITS = str.maketrans("〇零○OＯ一二三四五六七八九", "00000123456789")
@@ -44,6 +39,8 @@ _CHINESE_DATE_LINE = re.compile(
 )
 _BODY_ENDINGS = ("政府", "局", "委员会", "办公室", "办公厅", "厅", "委", "中心", "院", "署", "部", "办事处", "队", "所")
 _SIGNATURE_LINES = 6
+# What only one of the two formats prints: the columns of 表二, its rows, and the sub-rows
+# of 依申请公开 that the 2021 format added (不予处理 5, 其他处理 1–2).
 _FORMAT_2019_MARKS = (
     "本年新制作数量",
     "本年新公开数量",
