@@ -139,3 +139,16 @@ def test_a_sentence_of_only_last_years_decisions_is_not_said_again(last_year: Re
     active = subsection(draft.report.part_text("一"), "（一）主动公开")
     assert active.count("行政许可决定1520件") == 1  # the data paragraph's, with its change
     assert f"栏目主动公开政府信息1256条{UNVERIFIED}{CARRIED}" in active  # the rest of the paragraph is carried
+
+
+def test_the_tables_figures_restated_in_another_subsection_are_said_only_once(last_year: Report) -> None:
+    last = last_year.model_copy(deep=True)
+    one = last.part("一")
+    assert one is not None
+    oversight = "将政务公开纳入股室年度考核，组织政务公开业务培训2次。"
+    one.text = one.text.replace(oversight, "全年被申请行政复议2件，结果维持1件，被提起行政诉讼1件。" + oversight)
+    draft = draft_offline(last.agency or "", 2023, next_year(last_year), ReportList([last]), {})
+    text = draft.report.part_text("一")
+    assert "行政复议" not in subsection(text, "（五）监督保障")
+    assert f"将政务公开纳入股室年度考核，组织政务公开业务培训2次{UNVERIFIED}{CARRIED}。" in text
+    assert text.count("被申请行政复议") == 1  # in the data paragraph of （二）

@@ -264,8 +264,9 @@ class OfflineDrafter:
         if written:
             sources = dict.fromkeys(f.source for f in mine if f.chosen)
             return [DraftParagraph(text=written, sources=[SourceRef(source=s, own=True) for s in sources])]
-        restated = has_data and subsection.topic in (Topic.REQUESTS, Topic.ACTIVE)
-        carried_text = self.carried.paragraphs(subsection.paragraphs, without_restated_counts=restated)
+        # The tables' figures are said once, in the data paragraphs: last year's sentences restating them are left
+        # out in every subsection (“（五）监督保障。全年被申请行政复议3件……” said them a second time).
+        carried_text = self.carried.paragraphs(subsection.paragraphs, without_restated_counts=True)
         kept = [DraftParagraph(text=t, sources=self.refs("一")) for t in carried_text]
         if kept:
             return kept
