@@ -1,6 +1,6 @@
 """What a reviewer would object to in an offline draft, found by walking the drafting path as a clerk would on the
 reports in corpus/ (每一处 a test): a sentence the source broke over two paragraphs, every result claim of a sentence
-(均已办结，全部按时答复) held against the tables, the fee in her words, …
+(均已办结，全部按时答复) held against the tables, the fee in her words, years in Chinese numerals, …
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from nianbao.claims.text import split_sentences
 from nianbao.drafting.example import example_next_year
 from nianbao.drafting.facts import facts_in_text
-from nianbao.drafting.marks import CARRIED
+from nianbao.drafting.marks import CARRIED, STALE_YEAR
 from nianbao.drafting.model import UNVERIFIED, Draft
 from nianbao.drafting.offline import draft_offline, new_report
 from nianbao.drafting.rewrite import drop_contradicted_claims
@@ -23,7 +23,7 @@ from nianbao.readers import read_report
 from nianbao.schema import TableId
 from nianbao.settings import Settings
 from nianbao.usecases.container import compose
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, FIXTURES
 
 REQ = TableId.REQUESTS
 
@@ -96,3 +96,18 @@ def test_in_the_chat_a_fee_said_as_none_is_written_in_part_six(tmp_path: Path, s
     drafted = chat.turn(said.report, said.extra, "请起草第六部分")
     assert "未收取信息处理费。" in drafted.report.part_text("六")
     assert "【待补充】" not in drafted.report.part_text("六").split("\n")[0]
+
+
+def test_years_written_in_chinese_numerals_move_forward_or_are_marked() -> None:
+    last = read_report(FIXTURES / "changes" / "zhecheng_scj_2022.txt")
+    one = last.part("一")
+    assert one is not None
+    one.text = one.text.replace(
+        "2022年，我局认真贯彻落实《中华人民共和国政府信息公开条例》",
+        "二〇二二年，我局按照《河南省二〇二二年政务公开工作要点》，延续二〇二〇年以来的做法",
+    )
+    this_year = last.model_copy(deep=True)
+    this_year.year = 2023
+    opening = draft_offline(last.agency or "", 2023, this_year, ReportList([last]), {}).report.part_text("一")
+    assert opening.startswith("二〇二三年，我局按照《河南省二〇二二年政务公开工作要点》")  # a title: a real document
+    assert f"延续二〇二〇年{STALE_YEAR}以来的做法" in opening  # neither this year nor last: kept, marked

@@ -30,6 +30,23 @@ _NOTE_TO_WRITER = re.compile(
 )
 
 
+# A year written in Chinese numerals (二〇二一年, 二○二一年, 二零二一年): read and written back in the same digits.
+_CN_DIGITS = "〇一二三四五六七八九"
+_CN_ZEROS = "〇○零"
+CHINESE_YEAR = re.compile(rf"(?<![{_CN_DIGITS}○零十百千万])((?:一九|二[{_CN_ZEROS}])[{_CN_DIGITS}○零]{{2}})(?=\s*年)")
+
+
+def chinese_year(numerals: str) -> int:
+    """二〇二一 → 2021 (any of 〇○零 as zero)."""
+    return int("".join(str(_CN_DIGITS.index("〇" if c in _CN_ZEROS else c)) for c in numerals))
+
+
+def as_chinese_year(year: int, like: str) -> str:
+    """2022 written like ``like`` (二○二一 → 二○二二): its zero character kept."""
+    zero = next((c for c in like if c in _CN_ZEROS), "〇")
+    return "".join(zero if d == "0" else _CN_DIGITS[int(d)] for d in str(year))
+
+
 def is_marked(text: str) -> bool:
     """Whether the text still carries any mark the clerk has to deal with."""
     return any(mark in text for mark in MARKS)
@@ -62,7 +79,14 @@ def stale_years_marked(text: str, year: int) -> str:
     def mark(match: re.Match[str]) -> str:
         return match.group(0) if int(match.group(1)) in (year, year - 1) else match.group(0) + STALE_YEAR
 
-    return _YEAR_WORD.sub(mark, text)
+    def mark_chinese(match: re.Match[str]) -> str:
+        return match.group(0) if chinese_year(match.group(1)) in (year, year - 1) else match.group(0) + STALE_YEAR
+
+    text = _YEAR_WORD.sub(mark, text)
+    return _CN_YEAR_WORD.sub(mark_chinese, text)
+
+
+_CN_YEAR_WORD = re.compile(CHINESE_YEAR.pattern + r"\s*年(?!【年份待核实】)")
 
 
 def notes_to_writer_marked(text: str) -> str:

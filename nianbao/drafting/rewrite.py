@@ -22,6 +22,7 @@ from nianbao.claims.ties import (
     format_value,
     share_value,
 )
+from nianbao.drafting.marks import CHINESE_YEAR, as_chinese_year, chinese_year
 from nianbao.drafting.sources import place_name
 from nianbao.drafting.verify import Facts, mark_sentence
 from nianbao.model import Report
@@ -40,7 +41,8 @@ _BREAKDOWN = re.compile(r"[，,]\s*其中[^。！？!?；;]*")
 def shift_years(text: str, source_year: int, target_year: int) -> str:
     """Last year's years moved to this year (and the year before to last year), in one pass.
 
-    Years in document numbers (〔2016〕) and titles (《…2020年…》) name real documents and stay.
+    Years in document numbers (〔2016〕) and titles (《…2020年…》) name real documents and stay. A year in Chinese
+    numerals (二〇二一年) is moved the same way and written in them.
     """
     shift = target_year - source_year
     window = {source_year - 1, source_year, source_year + 1}
@@ -55,7 +57,14 @@ def shift_years(text: str, source_year: int, target_year: int) -> str:
             return match.group(0)
         return str(year + shift)
 
-    return _YEAR.sub(replace, text)
+    def replace_chinese(match: re.Match[str]) -> str:
+        year, before = chinese_year(match.group(1)), text[: match.start()]
+        if year not in window or before.count("《") > before.count("》"):
+            return match.group(0)
+        return as_chinese_year(year + shift, match.group(1))
+
+    text = _YEAR.sub(replace, text)
+    return CHINESE_YEAR.sub(replace_chinese, text)
 
 
 def rename_body(text: str, old_agency: str | None, new_agency: str | None) -> str:
