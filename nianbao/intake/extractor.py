@@ -299,7 +299,8 @@ class _Reader:
         used = index
         if not _says_row(refs):
             trailing, used = self._trailing(tokens, index)
-            trailing = [r for r in trailing if not (isinstance(r, RowRef) and r.rank == 0)]  # 1件为企业申请
+            adjacent = bool(figure.unit) and _said_right_after(tokens, index, _APPLIED)  # 12件申请中
+            trailing = [r for r in trailing if not (isinstance(r, RowRef) and r.rank == 0 and not adjacent)]
             if _says_row(trailing) or not _says_where(refs) or _rest_is_one_type(refs, trailing):
                 refs = refs + trailing  # 其余4件为自然人申请: the rest is one type, said after it
             else:
@@ -362,12 +363,20 @@ class _Reader:
         end = figure.end
         while end < len(self.text) and self.text[end] not in _CLAUSE_END:
             end += 1
-        if self.text[figure.end : end].strip() not in ("中", "里", "之中", "当中") or not self.placed:
+        scope = self.text[figure.end : end].strip() in ("中", "里", "之中", "当中")
+        subject = self.text[self._clause_start(figure.start) : figure.start].endswith("的") and self._first_of_sentence(
+            figure
+        )  # 企业申请的2件，1件公开，1件不掌握
+        if not (scope or subject) or not self.placed:
             return
         placed = self.placed[-1]
         columns = {a[2] for a in placed.targets if a[0] is REQ}
         if placed.figure is figure and len(columns) == 1 and columns <= set(APPLICANT_COLUMNS):
             self.context.within = ColumnRef(REQ, columns.pop())
+
+    def _first_of_sentence(self, figure: Figure) -> bool:
+        start = self._sentence_start(figure.start)
+        return not any(start <= p.figure.start < figure.start for p in self.placed)
 
     def _included(self, whole: _Placed, part: _Placed) -> None:
         """``受理申请36件（含上年结转2件）``: a figure said to include another row's is no cell of its own row
@@ -1301,6 +1310,13 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _said_right_after(tokens: list[Token], index: int, ref: Ref) -> bool:
+    """The token right after the figure at ``index`` is this word, with nothing between them."""
+    after = tokens[index + 1] if index + 1 < len(tokens) else None
+    figure = tokens[index].figure
+    return after is not None and figure is not None and after.start == figure.end and ref in after.refs
 
 
 def _rest_is_one_type(refs: list[Ref], trailing: list[Ref]) -> bool:

@@ -177,6 +177,7 @@ def _applicants() -> dict[str, tuple[Ref, ...]]:
     trader = Marker("ambiguous", "“个体工商户”请说明按哪一类申请人填写（商业企业、其他或自然人）")
     table.update({p: (trader,) for p in ("个体工商户", "个体户")})
     table.update({p: (NOOP,) for p in ("申请人", "本年度办理结果", "办理结果", "政府信息公开", "信息公开")})
+    table.update(_same((NOOP,), "答复结果 答复情况 处理结果 处理情况 办理情况 答复类型"))  # 答复结果：同意公开8件
     return table
 
 

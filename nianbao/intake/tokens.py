@@ -177,7 +177,9 @@ def _counts(text: str, end: int) -> bool:
 def _names_next(text: str, end: int) -> bool:
     """``制发3废止1有效22``: a row or column named right after the number (typed without units or commas)."""
     token = _phrase_at(text, end)
-    return token is not None and any(isinstance(r, RowRef | ColumnRef | GroupRef) for r in token.refs)
+    return token is not None and any(
+        (isinstance(r, RowRef) and r.rank >= 1) or isinstance(r, ColumnRef | GroupRef) for r in token.refs
+    )
 
 
 def _ends_figure(text: str, end: int) -> bool:
