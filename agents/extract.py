@@ -148,7 +148,7 @@ def checked_figures(
         if change is not None:
             change, why = _with_span(change, text)
         if change is not None and _quotes_no_figure(change, text, built_in.not_figures):
-            why = "引用的是工作情况的数字或约数，不是表格中的数字，未采用。"
+            why = "引用的是工作情况的数字或约数（或要先向您问清的数字），不是表格中的数字，未采用。"
             change = None
         elsewhere = _placed_elsewhere(change, text, built_in) if change is not None else []
         if elsewhere:

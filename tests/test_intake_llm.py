@@ -237,6 +237,30 @@ def test_an_llm_cell_from_a_rough_number_is_dropped() -> None:
     assert result.changes == [] and "约数" in result.notes[0]
 
 
+SET_ASIDE = {
+    "立案 is no decision": (
+        "行政处罚立案360件",
+        figure("行政处罚", "本年处理决定数量", "360", "主动公开", "行政处罚立案360件"),
+    ),
+    "the carried-over requests' outcome": (
+        "上年结转2件，其中予以公开1件",
+        figure("三.一", "总计", "1", quote="其中予以公开1件"),
+    ),
+    "收到 that counts the carried-over": (
+        "收到申请34件，其中10件为上年结转",
+        figure("一", "总计", "34", quote="收到申请34件"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SET_ASIDE)
+def test_an_llm_cell_from_a_figure_the_built_in_reading_sets_aside_is_dropped(name: str) -> None:
+    message, cell = SET_ASIDE[name]
+    result = extract_with_llm(message, answering(cell))
+    assert result.changes == []
+    assert "要先向您问清的数字" in result.notes[0]
+
+
 def test_an_llm_cell_the_built_in_reading_places_elsewhere_is_asked_not_applied() -> None:
     totals = answering(figure("一", "总计", "52"), figure("二", "总计", "3"))
     previous = extract_with_llm("今年新收申请52件，上年结转3件。", totals)

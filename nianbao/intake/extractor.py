@@ -308,6 +308,7 @@ class _Reader:
         refs += self._column_of_whole(refs)
         unlike = self._unlike_its_whole(figure, refs)
         if unlike:
+            self.not_figures.append((figure.start, figure.end))
             self._note(figure, unlike, unread=True)
             return used
         if ANOTHER in refs and not _says_row(refs):
@@ -387,6 +388,7 @@ class _Reader:
             return  # 收到36件，含自然人30件: a breakdown of the same row
         if "三.七" in whole_rows:
             return  # 答复3050件（含上年度结转申请34件）: the answered include last year's and every outcome
+        self.not_figures.append((whole.figure.start, whole.figure.end))
         for address in whole.targets:
             if address in self.found and self.found[address].new == whole.figure.value:
                 del self.found[address]
@@ -921,7 +923,8 @@ class _Reader:
             others = [r for r in refs if r is not LEGAL_PERSONS]
             refs = [*others, *(ColumnRef(REQ, c) for c in LEGAL_PERSON_COLUMNS), EACH]
         ambiguous = next((r for r in refs if isinstance(r, Marker) and r.kind in ("ambiguous", "elsewhere")), None)
-        if ambiguous is not None:
+        if ambiguous is not None:  # not a table figure, or not one without asking: an LLM's cell for it is dropped too
+            self.not_figures.append((figure.start, figure.end))
             self._note(figure, ambiguous.note, unread=ambiguous.kind == "ambiguous")
             return
         if self._is_work(refs):
