@@ -1,6 +1,7 @@
 """What a reviewer would object to in an offline draft, found by walking the drafting path as a clerk would on the
-reports in corpus/ (每一处 a test): a sentence the source broke over two paragraphs, every result claim of a sentence
-(均已办结，全部按时答复) held against the tables, the fee in her words, years in Chinese numerals, …
+reports in corpus/ and tests/fixtures, one test each: a sentence the source broke over two paragraphs, every result
+claim of a sentence (均已办结，全部按时答复) held against the tables, the fee said in her words, years in Chinese
+numerals, shares written in tenths (超八成).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from nianbao.drafting.facts import facts_in_text
 from nianbao.drafting.marks import CARRIED, STALE_YEAR
 from nianbao.drafting.model import UNVERIFIED, Draft
 from nianbao.drafting.offline import draft_offline, new_report
-from nianbao.drafting.rewrite import drop_contradicted_claims
+from nianbao.drafting.rewrite import FigureRewriter, drop_contradicted_claims
 from nianbao.drafting.sources import ReportList
 from nianbao.drafting.verify import mark_failing
 from nianbao.model import Report
@@ -111,3 +112,37 @@ def test_years_written_in_chinese_numerals_move_forward_or_are_marked() -> None:
     opening = draft_offline(last.agency or "", 2023, this_year, ReportList([last]), {}).report.part_text("一")
     assert opening.startswith("二〇二三年，我局按照《河南省二〇二二年政务公开工作要点》")  # a title: a real document
     assert f"延续二〇二〇年{STALE_YEAR}以来的做法" in opening  # neither this year nor last: kept, marked
+
+
+SHARE_OF_CLOSED = "2022年，我县共新收政府信息公开申请241件，办结237件，其中予以公开及部分公开206件，"  # 86.92 %
+
+
+@pytest.mark.parametrize(
+    ("share", "agrees"),
+    [
+        ("占比超八成", True),
+        ("占比八成以上", True),
+        ("占办结总数的近九成", True),
+        ("占比超九成", False),  # 86.92 % is not more than nine tenths
+        ("占比约八成", False),  # nearer nine tenths than eight
+        ("占比五成", False),
+    ],
+)
+def test_a_share_written_in_tenths_is_held_against_the_tables(cells: Report, share: str, agrees: bool) -> None:
+    marked, checks = mark_failing(f"{SHARE_OF_CLOSED}{share}。", cells, {}, "一")
+    [check] = [c for c in checks if "成" in c.number]
+    assert check.failed is not agrees
+    assert (f"{share}{UNVERIFIED}。" in marked) is not agrees
+    if not agrees:
+        assert (check.expected or "").startswith("87%")
+
+
+def test_a_share_in_tenths_that_still_holds_is_carried_as_written_and_one_that_does_not_is_computed(
+    seed: Report, cells: Report
+) -> None:
+    rewriter = FigureRewriter(seed.model_copy(update={"year": 2022}), cells, {}, seed)
+    # Last year's sentence, its year already moved: 2021's figures as the seed's tables give them (193 of 223).
+    closed = "2022年，全县办结申请223件，其中予以公开及部分公开193件，"
+    assert rewriter.sentence(closed + "占比超八成。").endswith("206件，占比超八成。")
+    # 超九成 was wrong last year too (86.5 %): the share is computed, and marked, as nothing says how it was counted.
+    assert rewriter.sentence(closed + "占比超九成。").endswith(f"206件，占比87%{UNVERIFIED}。")

@@ -10,7 +10,7 @@ from nianbao.claims.counts import REQ, ClaimCheck, Expected, claims_in_sentence,
 from nianbao.claims.numbers import Approx, Quantity, find_quantities
 from nianbao.claims.text import Sentence, narrative_sentences
 from nianbao.model import Report
-from nianbao.numerals import normalize_digits
+from nianbao.numerals import normalize_digits, parse_chinese_number
 
 
 def decimal_places(printed: Decimal) -> Decimal:
@@ -62,6 +62,24 @@ _SHARE = re.compile(r"占(?:比|[^\d，,；;。%]{0,12}?的?)?(?:比例)?(?:为|
 _RATE = re.compile(r"(?:公开率|公开比例)(?:为|达到|达|是)?\s*$")
 
 
+# A share in tenths (占比超八成, 近九成, 八成以上): 超/逾/以上/多 at least, else within half a tenth either way.
+_TENTHS = re.compile(
+    r"(?P<q>超过|超|逾|近|将近|接近|约|大约)?(?P<n>[一二三四五六七八九1-9])成(?P<after>以上|多|左右)?(?![就为立功绩果本员熟交长])"
+)
+_TENTH_LEEWAY = Decimal(5)
+
+
+def _in_tenths(text: str) -> list[Quantity]:
+    """The shares of a sentence written in tenths, each as a percentage (超八成: at least 80 %)."""
+    found = []
+    for match in _TENTHS.finditer(text):
+        at_least = match.group("q") in ("超过", "超", "逾") or match.group("after") in ("以上", "多")
+        approx, leeway = (Approx.AT_LEAST, Decimal(0)) if at_least else (Approx.ABOUT, _TENTH_LEEWAY)
+        value = int(parse_chinese_number(match.group("n")) or 0) * 10
+        found.append(Quantity(match.group(), value, match.start(), match.end(), True, approx, leeway))
+    return found
+
+
 def _percent_agrees(quantity: Quantity, part: int, whole: int) -> str | None:
     if whole <= 0:
         return None
@@ -70,7 +88,8 @@ def _percent_agrees(quantity: Quantity, part: int, whole: int) -> str | None:
     ratio = Decimal(part) * 100 / Decimal(whole)
     if quantity.approx is Approx.AT_LEAST:
         return "近似" if ratio >= quantity.value else None
-    return "近似" if abs(ratio - Decimal(quantity.value)) <= 1 else None
+    leeway = _TENTH_LEEWAY if quantity.text.endswith(("成", "成左右")) else 1
+    return "近似" if abs(ratio - Decimal(quantity.value)) <= leeway else None
 
 
 def _percent_check(
@@ -85,10 +104,11 @@ def _percent_check(
 
 
 def percents_in_sentence(report: Report, sentence: Sentence, counts: list[ClaimCheck]) -> list[PercentCheck]:
-    """Each “占 X%” after a recognised count, and each “公开率 X%”, checked against the table."""
+    """Each “占 X%” (占比超八成) after a recognised count, and each “公开率 X%”, checked against the table."""
     text = normalize_digits(sentence.text)
     checks = []
-    for quantity in (q for q in find_quantities(sentence.text) if q.percent):
+    shares = [q for q in find_quantities(sentence.text) if q.percent] + _in_tenths(text)
+    for quantity in sorted(shares, key=lambda q: q.start):
         lead = text[: quantity.start]
         if _RATE.search(lead):
             parts = [

@@ -10,7 +10,7 @@ from decimal import Decimal
 from nianbao.claims.changes import ChangeCheck, LevelCheck, TrendCheck, change_text, comparisons
 from nianbao.claims.counts import Expected
 from nianbao.claims.facts import fact_in_units_of, states_fact
-from nianbao.claims.numbers import Number, find_numbers
+from nianbao.claims.numbers import Approx, Number, find_numbers
 from nianbao.claims.shares import PercentCheck, percent_method, request_wholes
 from nianbao.claims.text import split_phrases, split_sentences
 from nianbao.claims.ties import (
@@ -135,8 +135,8 @@ class FigureRewriter:
             was = source_ties.get(tie.start)
             counted = was.share if was and was.share and was.share.method else None
             value = self._share_as_counted(tie.share, counted)
-            if tie.agrees and (counted is None or value is None):
-                continue  # right for this year, and no telling how last year counted it
+            if tie.agrees and (counted is None or value is None or tie.share.quantity.approx is not Approx.EXACT):
+                continue  # right for this year (近九成 still is), and no telling how last year counted it
             sure = sure and counted is not None and value is not None
             if value is not None and value != Decimal(tie.share.quantity.value):
                 replacements.append((tie.start, tie.end, f"{value}%"))
