@@ -22,6 +22,8 @@ Each fixture in tests/fixtures/layouts/ prints the figures of a real report (鹿
 - cms_litigation_table_apart.html: 表二 as four small tables, 表三's header written vertically
   (自<br>然<br>人), 表四 as a 行政复议 table and a 行政诉讼 table of its own (沭阳县 2025);
 - wps_text_boxes.docx: 表二 and 表四 each in a WPS text box (wps:txbx, and its VML fallback copy);
+- wps_headings_in_tables.docx: each part's heading printed as the top row of its table (one cell
+  spanning it), 社会公益组织 for 社会组织, the body on the line above the title;
 - converted_html_tables.md: Markdown from a PDF converter, its tables written as HTML with
   rowspan/colspan between the lines of text;
 - pdf_wrapped_numbers.pdf: the same with value columns so narrow that 3,001 wraps as “3,00” over
@@ -65,6 +67,7 @@ FIXTURE_BODIES = {
     "cms_litigation_table_apart.html": ("沭阳县人民政府", 2025),
     "converted_html_tables.md": ("沭阳县人民政府", 2025),
     "wps_text_boxes.docx": ("沭阳县人民政府", 2025),
+    "wps_headings_in_tables.docx": HUAIAN,
 }
 
 
@@ -302,3 +305,18 @@ def test_a_table_in_a_text_box_is_read_once_after_the_paragraph_it_is_anchored_i
     assert report.value(TableId.ACTIVE, "行政许可", "本年处理决定数量") == 517645
     assert report.value(TableId.APPEALS, "行政复议", "总计") == 61
     assert "structure.rows" not in {f.rule for f in check_report(report).findings}  # the copy is not read twice
+
+
+def test_tables_whose_part_headings_are_not_found_are_an_error_not_blank_tables() -> None:
+    # A web page whose headings 二, 三 and 四 were images: the tables follow part 一's text.
+    text = (LAYOUTS / "box_drawn_signed.txt").read_text(encoding="utf-8")
+    for heading in (
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+    ):
+        text = text.replace(heading + "\n", "")
+    report = read_report_bytes(text.encode(), "headings_as_images.txt")
+    assert not any(cell.value is not None for cell in report.cells)
+    errors = check_report(report).errors
+    assert [(f.rule, f.location.part) for f in errors] == [("tables.unreadable", n) for n in ("二", "三", "四")]

@@ -37,11 +37,24 @@ class Document:
             self.lines.append(Line([piece]))
 
     def add_row(self, cells: list[str]) -> None:
+        spanned = _spanned_text(cells)
+        if spanned is not None:
+            self.lines.append(Line([spanned]))
+            return
         self.lines.append(Line(list(cells), grid=True))
 
     @property
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
+
+
+def _spanned_text(cells: list[str]) -> str | None:
+    """The text of a row that is one cell spanning the table (a heading such as 三、收到和处理政府信息公开
+    申请情况 printed as the table's top row): its spans repeat it in every cell; a line of text, not a row."""
+    filled = [cell for cell in cells if cell.strip()]
+    if len(filled) < 2 or any(cell != filled[0] for cell in filled) or len(filled) < len(cells):
+        return None
+    return None if any(ch.isdigit() for ch in filled[0]) else filled[0]
 
 
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")

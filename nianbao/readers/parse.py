@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.model import Finding, Location, Part, Report, Severity, blank_cells
 from nianbao.readers.document import Document, Line, clean, looks_hard_wrapped, reflow
-from nianbao.readers.readable import unreadable_tables
+from nianbao.readers.readable import tables_without_their_part, unreadable_tables
 from nianbao.readers.tables import COLUMNS_UNSURE, place_table_lines, split_line
 from nianbao.schema import (
     PART_TITLE_VARIANTS,
@@ -118,6 +118,9 @@ def parse_document(document: Document) -> Report:
     report.reader_findings.extend(
         f for f in unreadable_tables(report, table_lines) if f.location.table not in explained
     )
+    missing = [number for number in _TABLE_PARTS if number not in table_lines]
+    elsewhere = [line for s in sections if s.number not in _TABLE_PARTS for line in s.lines] + head
+    report.reader_findings.extend(tables_without_their_part(report, missing, elsewhere))
     return report
 
 

@@ -69,3 +69,26 @@ def _sample(lines: list[Line]) -> str:
     figures = [cells for cells in rows if len(cells) > 1 and not _WORD.search(cells[-1])]
     chosen = " ".join((figures or rows or [[]])[0])
     return chosen[:_SAMPLE] + ("…" if len(chosen) > _SAMPLE else "")
+
+
+def tables_without_their_part(report: Report, missing: list[str], elsewhere: list[Line]) -> list[Finding]:
+    """An error for each table part not found while table rows with figures stand in other parts: the
+    tables were printed, but where their part's heading could not be found (never a blank table passed)."""
+    figures = sum(len(_FIGURE.findall(line.text)) for line in elsewhere if line.grid)
+    if figures < MIN_NUMBERS:
+        return []
+    return [
+        Finding(
+            rule="tables.unreadable",
+            severity=Severity.ERROR,
+            location=Location(table=TABLES[number], part=number),
+            expected=f"第{number}部分及其表格",
+            found="未找到",
+            message=(
+                f"没有找到第{number}部分的标题，其表格（{TABLES[number].value}）无法确定位置，未读入；"
+                "报告其他部分中有带数字的表格，可能就是它。请按标准格式写明该部分的标题。"
+            ),
+        )
+        for number in missing
+        if not any(c.is_number for c in report.cells if c.table is TABLES[number])
+    ]
