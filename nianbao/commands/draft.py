@@ -11,14 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from nianbao.checker import check_report
 from nianbao.commands import COMMANDS
 from nianbao.drafting.facts import FactValue, facts_in_text, parse_fact
 from nianbao.drafting.model import Draft
 from nianbao.drafting.sources import ReportSource
-from nianbao.drafting.verify import report_wrong_figures
 from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.localmodel import local_server
 from nianbao.model import Report
@@ -26,9 +23,6 @@ from nianbao.readers import ReadLimits
 from nianbao.settings import Settings
 from nianbao.usecases.container import compose, configured_settings, past_reports
 from nianbao.usecases.intake import cells_from_file
-
-if TYPE_CHECKING:
-    from nianbao.drafting.worknotes import WorkFact
 
 WRITERS = {".docx": "write_docx", ".md": "write_markdown", ".markdown": "write_markdown", ".txt": "write_text"}
 
@@ -64,23 +58,22 @@ def run(args: argparse.Namespace) -> int:
     writer = _writer(args.out)
     settings = command_settings(configured_settings(), args.llm, args.kb)
     source = past_reports(settings, args.previous, from_kb=bool(args.kb))
-    limits = settings.read_limits
-    cells, facts = this_years_cells(args.facts, args.agency, args.year, source, limits), dict(_file_facts(args.facts))
+    drafting = compose(settings, source).drafting
+    cells = this_years_cells(args.facts, args.agency, args.year, source, settings.read_limits)
+    facts = dict(_file_facts(args.facts))
     facts.update(parse_fact(f) for f in args.fact)
     if args.llm:
         _start_local_model(settings)
-    work = [fact for path in args.work for fact in work_notes(path, limits)]
-    draft = compose(settings, source).drafting.draft_report(args.agency, args.year, cells, facts, work)
-    previous = source.latest_report(args.agency, args.year)
-    result = check_report(draft.report, previous, facts_for_rules(facts))
-    wrong = report_wrong_figures(draft.report, facts, previous)
+    work = [fact for path in args.work for fact in drafting.read_work_notes(path)]
+    draft = drafting.draft_report(args.agency, args.year, cells, facts, work)
+    checked = drafting.check_draft(draft.report, facts)
     data = writer(draft.report)
     if args.out:
         Path(args.out).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     else:
         sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
-    _summary(draft, len(result.errors), len(result.warnings), args.out, len(wrong))
-    return 0 if result.ok and not wrong else 1
+    _summary(draft, len(checked.result.errors), len(checked.result.warnings), args.out, len(checked.wrong))
+    return 0 if checked.ok else 1
 
 
 def command_settings(settings: Settings, llm: bool, kb_dir: str | None) -> Settings:
@@ -101,30 +94,12 @@ def this_years_cells(path: str, agency: str, year: int, source: ReportSource, li
     return report
 
 
-def work_notes(path: str, limits: ReadLimits) -> list[WorkFact]:
-    """The facts of a --work file, read in a worker within the read limits (a 工作总结 may be a large DOCX or PDF)."""
-    from nianbao.drafting.interview import read_notes
-    from nianbao.readers import check_size
-    from nianbao.readers.guard import run_guarded
-
-    try:
-        check_size(Path(path).stat().st_size, limits.max_bytes)  # before the whole file is in memory
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise InvalidInputError(f"无法读取工作情况文件“{path}”：{e.strerror or e}") from e
-    return list(run_guarded(read_notes, data, Path(path).name, limits.max_bytes, limits=limits))
-
-
 def _file_facts(path: str) -> dict[str, FactValue]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return {}
     return facts_in_text(text) if "信息处理费" in text else {}
-
-
-def facts_for_rules(facts: dict[str, FactValue]) -> dict[str, int]:
-    return {name: int(value) for name, value in facts.items() if value == int(value)}
 
 
 def _start_local_model(settings: Settings) -> None:

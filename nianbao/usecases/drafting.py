@@ -11,8 +11,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from nianbao.checker import CheckResult, check_report
 from nianbao.claims.text import split_sentences
 from nianbao.drafting import interview
 from nianbao.drafting.facts import facts_in_text
@@ -27,8 +29,9 @@ from nianbao.drafting.model import Draft, DraftParagraph, DraftPart
 from nianbao.drafting.offline import draft_offline
 from nianbao.drafting.outline import Block, block_text, blocks_of, with_block
 from nianbao.drafting.sources import ReportSource
+from nianbao.drafting.verify import NumberCheck, report_wrong_figures
 from nianbao.drafting.worknotes import Kind, WorkFact, place_fact, stated_place
-from nianbao.errors import NianbaoError
+from nianbao.errors import InvalidInputError, NianbaoError
 from nianbao.model import Part, Report
 from nianbao.schema import PART_NUMERALS, PART_TITLES
 from nianbao.usecases.models import Models
@@ -41,6 +44,19 @@ TextCallback = Callable[[str, str], None]
 PLACE_SETTING = "设置 NIANBAO_PLACE"
 INTERVIEW = "interview"  # the drafting interview's state (questions asked, facts given), saved with the draft
 Facts = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DraftCheck:
+    """A finished draft checked as a whole: every rule (against last year's report and her facts), and the figures
+    and claims of its narrative that the tables, her facts or last year's report contradict."""
+
+    result: CheckResult
+    wrong: list[NumberCheck]
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok and not self.wrong
 
 
 @dataclass
@@ -173,6 +189,27 @@ class Drafting:
         return [PartDraft(p.number, p.text, p.sources, "；".join(notes)) for p in part_drafts(draft, numbers)]
 
     # -- the drafting interview: this year's work, asked for in the chat ------------------------------
+
+    def check_draft(self, report: Report, facts: Facts) -> DraftCheck:
+        """The drafted report checked as a whole before it is written out: against the body's latest past report
+        (last year's, for the cross-year rules and 同比) and her facts (信息处理费 …)."""
+        previous = self._open_source().latest_report(report.agency or "", report.year or 0)
+        whole = {name: int(value) for name, value in facts.items() if value == int(value)}
+        return DraftCheck(check_report(report, previous, whole), report_wrong_figures(report, facts, previous))
+
+    def read_work_notes(self, path: str | Path) -> list[WorkFact]:
+        """Her facts about this year's work from a file (lines of text, or a 工作总结 DOCX/PDF), read in a worker
+        within the read limits (such a file may be large)."""
+        from nianbao.readers import check_size
+        from nianbao.readers.guard import run_guarded
+
+        limits = self.models.settings.read_limits
+        try:
+            check_size(Path(path).stat().st_size, limits.max_bytes)  # before the whole file is in memory
+            data = Path(path).read_bytes()
+        except OSError as e:
+            raise InvalidInputError(f"无法读取工作情况文件“{path}”：{e.strerror or e}") from e
+        return list(run_guarded(interview.read_notes, data, Path(path).name, limits.max_bytes, limits=limits))
 
     def interview_turn(self, report: Report, saved: dict[str, Any], message: str) -> tuple[str, dict[str, Any]] | None:
         """The interview's reply to a message and its state to save with the draft; None when the message is
