@@ -248,6 +248,8 @@ class _Reader:
             if SHARE in pending and DELTA not in pending and self._boundary_before(tokens, index):
                 pending = []  # 办结率97%，结转1件: the words of the share's clause are not about the next figure
             pending = [r for r in pending if r is not SHARE]
+            if self._boundary_before(tokens, index):  # 每件平均答复8天，共答复33件: such words qualify their own clause
+                pending = [r for r in pending if not (isinstance(r, Marker) and r.kind in ("elsewhere", "ambiguous"))]
             if DELTA in pending and self._boundary_before(tokens, index):
                 pending = [
                     r for r in pending if r is not DELTA

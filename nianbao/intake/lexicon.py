@@ -274,7 +274,7 @@ def _markers() -> dict[str, tuple[Ref, ...]]:
     )
     table.update(_same((not_accepted,), "不予受理 不受理 未受理 未予受理 不予答复 不予办理"))
     per = Marker("elsewhere", "这是平均数或每人、每件的数，不是表格中的件数")
-    table.update(_same((per,), "每人 每件 每次 每个 平均 人均 件均"))
+    table.update(_same((per,), "每人 每件 每次 每个 平均 人均"))
     late = Marker("elsewhere", "超期的件数不是表格中的一项（表格按办理结果统计）")
     table.update(_same((late,), "超期 超期答复 超期未答复 超过法定期限 逾期答复 超时"))
     outside = Marker(
