@@ -201,9 +201,18 @@ def test_a_lone_dash_in_pasted_text_is_prose_not_a_row() -> None:
         ("某某县交通运输局2023年度政府信息公开工作报告", "", "某某县交通运输局", 2023),
         ("某某县交通运输局2023年政务公开工作年度报告", "", "某某县交通运输局", 2023),
         ("2023年度政务公开工作年度报告", "某某县交通运输局\n2024年1月18日", "某某县交通运输局", 2023),
+        ("某某县交通运输局政府信息公开工作年度报告（2023年度）", "", "某某县交通运输局", 2023),
+        ("某某县交通运输局\n政府信息公开工作年度报告\n(2023年)", "", "某某县交通运输局", 2023),
+        (
+            "某某县交通运输局政府信息公开工作年度报告\n统计期限自2023年1月1日起至2023年12月31日止。",
+            "",
+            "某某县交通运输局",
+            2023,
+        ),
+        ("某某县交通运输局政府信息公开工作年度报告", "", "某某县交通运输局", None),
     ],
 )
-def test_body_from_the_title_or_the_signature(title: str, signature: str, body: str | None, year: int) -> None:
+def test_body_from_the_title_or_the_signature(title: str, signature: str, body: str | None, year: int | None) -> None:
     text = (LAYOUTS / "paren_numbered_parts.txt").read_text(encoding="utf-8")
     lines = text.rstrip("\n").split("\n")
     text = "\n".join([title, *lines[1:-2], *signature.split("\n")])

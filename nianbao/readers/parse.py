@@ -26,6 +26,13 @@ _TITLE = re.compile(
     r"(?P<agency>[^\d\n]{2,60}?)\s*(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:的)?\s*" + _REPORT
 )
 _TITLE_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<agency>[^\d\n]{2,60}?)\s*" + _REPORT)
+# The year after the title, in brackets: 某某局政府信息公开工作年度报告（2023年度）; or no year at all.
+_TITLE_YEAR_LAST = re.compile(
+    r"(?P<agency>[^\d\n]{2,60}?)\s*" + _REPORT + r"\s*[（(]\s*(?P<year>(?:19|20)\d{2})\s*年?\s*度?\s*[)）]"
+)
+_TITLE_WITHOUT_YEAR = re.compile(r"^(?P<agency>[^\d\n]{2,60}?)\s*" + _REPORT + r"\s*$")
+# The statistics period a preamble states: 统计期限自2023年1月1日起至2023年12月31日止.
+_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日[^。\n]{0,20}?12\s*月\s*31\s*日")
 # A title that leaves the body to the signature (落款) at the end: "2021年政府信息公开工作年度报告".
 _TITLE_WITHOUT_BODY = re.compile(r"^\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*" + _REPORT + r"\s*$")
 # A year written in Chinese numerals (二〇二三年, 二零二三年度, 二O二三年 typed with a letter O), read as 2023.
@@ -237,12 +244,14 @@ def _fill_head(report: Report, head: list[Line], hard_wrapped: bool | None, endi
     if report.year is None:
         report.title, report.year = _find_title_without_body(texts)
         report.agency = _signature(ending) if report.year is not None else None
+    if report.year is None:
+        report.title, report.agency, report.year = _find_title_without_year(texts)
     start = texts.index(report.title.split("\n")[-1]) + 1 if report.title else 0
     report.preamble = "\n".join(_paragraphs(texts[start:], hard_wrapped))
 
 
 def _find_title(texts: list[str]) -> tuple[str, str | None, int | None]:
-    for pattern in (_TITLE, _TITLE_YEAR_FIRST):
+    for pattern in (_TITLE, _TITLE_YEAR_FIRST, _TITLE_YEAR_LAST):
         for start in range(0, min(len(texts), 6)):
             for size in (1, 2, 3):
                 window = texts[start : start + size]
@@ -265,6 +274,17 @@ def _find_title_without_body(texts: list[str]) -> tuple[str, int | None]:
         if match:
             return text, int(match.group("year"))
     return "", None
+
+
+def _find_title_without_year(texts: list[str]) -> tuple[str, str | None, int | None]:
+    """A title naming only the body: the year is the statistics period's, if the preamble states it."""
+    for text in texts[:6]:
+        match = _TITLE_WITHOUT_YEAR.match(text)
+        agency = _clean_agency(match.group("agency")) if match else ""
+        if match and agency not in ("", "政府", "本机关"):
+            period = next((found for t in texts[:20] if (found := _PERIOD.search(t))), None)
+            return text, agency, int(period.group(1)) if period else None
+    return "", None, None
 
 
 def _signature(lines: list[Line]) -> str | None:
