@@ -20,9 +20,13 @@ from nianbao.usecases.drafting import (
     UNVERIFIED,
     PartDraft,
     carried_by_subsection,
+    carried_sentences,
+    chosen,
+    confirmed,
     confirmed_subsection,
     export_docx,
     export_markdown,
+    marks_in,
     sentences_of,
     still_lacking,
     with_parts,
@@ -72,12 +76,11 @@ def _with_openers_moved(sentences: list[str]) -> list[str]:
 def show_parts(draft: StoredDraft, findings: list[Finding] | None = None) -> None:
     """The six parts: drafted parts with highlights, sources and a regenerate button; findings at their sentence."""
     report = draft.report
-    unverified = sum(report.part_text(n).count(UNVERIFIED) for n in DRAFTED)
-    if unverified:
-        st.warning(f"有 {unverified} 句标注了{UNVERIFIED}：其中的数字无法与表格或您提供的数据核对，请逐句核实。")
-    carried = sum(report.part_text(n).count(CARRIED) for n in DRAFTED)
-    if carried:
-        st.info(f"有 {carried} 句沿用上年报告（{CARRIED}）：请逐句核实后修改，或点击“确认沿用”。")
+    marks = marks_in(report)
+    if UNVERIFIED in marks:
+        st.warning(f"有 {marks[UNVERIFIED]} 句标注了{UNVERIFIED}：其中的数字无法与表格或您提供的数据核对，请逐句核实。")
+    if CARRIED in marks:
+        st.info(f"有 {marks[CARRIED]} 句沿用上年报告（{CARRIED}）：请逐句核实后修改，或点击“确认沿用”。")
     show_work_facts(draft)
     drafted = any(report.part_text(n).strip() for n in DRAFTED)
     if not drafted:
@@ -129,9 +132,9 @@ def confirm_buttons(draft: StoredDraft, number: str, text: str) -> None:
     carried, suggested = text.count(CARRIED), text.count(SUGGESTED)
     columns = st.columns(2)
     if carried and columns[0].button(f"确认沿用的 {carried} 句", key=f"confirm-{draft.id}-{number}"):
-        save_part(draft, number, text.replace(CARRIED, ""))
+        save_part(draft, number, confirmed(text))
     if suggested and columns[1].button(f"采用 {suggested} 条建议", key=f"adopt-{draft.id}-{number}"):
-        save_part(draft, number, text.replace(SUGGESTED, ""))
+        save_part(draft, number, chosen(text))
     if carried and number == "一":
         confirm_by_subsection(draft, text)
     if carried:
@@ -152,17 +155,16 @@ def confirm_by_subsection(draft: StoredDraft, text: str) -> None:
 
 def confirm_one(draft: StoredDraft, number: str, text: str) -> None:
     """Confirm one carried-over sentence at a time: pick it, one click."""
-    sentences = [s for line in text.split("\n") for s in sentences_of(line) if CARRIED in s]
+    sentences = carried_sentences(text)
     with st.expander(f"逐句确认沿用的句子（{len(sentences)} 句）"):
         index = st.selectbox(
             "沿用的句子",
             range(len(sentences)),
-            format_func=lambda i: sentences[i].replace(CARRIED, "")[:60],
+            format_func=lambda i: confirmed(sentences[i])[:60],
             key=f"pick-{draft.id}-{number}-{len(sentences)}",
         )
         if index is not None and st.button("确认此句", key=f"confirm-one-{draft.id}-{number}"):
-            chosen = sentences[index]
-            save_part(draft, number, text.replace(chosen, chosen.replace(CARRIED, ""), 1))
+            save_part(draft, number, confirmed(text, sentences[index]))
 
 
 def save_part(draft: StoredDraft, number: str, text: str) -> None:

@@ -24,6 +24,9 @@ from nianbao.drafting.marks import CARRIED as CARRIED
 from nianbao.drafting.marks import STALE_YEAR as STALE_YEAR
 from nianbao.drafting.marks import SUGGESTED as SUGGESTED
 from nianbao.drafting.marks import TO_FILL as TO_FILL
+from nianbao.drafting.marks import chosen as chosen
+from nianbao.drafting.marks import confirmed as confirmed
+from nianbao.drafting.marks import count_marks
 from nianbao.drafting.model import UNVERIFIED as UNVERIFIED
 from nianbao.drafting.model import Draft, DraftParagraph, DraftPart
 from nianbao.drafting.offline import draft_offline
@@ -306,7 +309,7 @@ def carried_by_subsection(text: str) -> list[tuple[Block, int]]:
 
 def confirmed_subsection(text: str, block: Block) -> str:
     """Part 一 with the carried-over sentences of one subsection confirmed as they stand."""
-    return with_block(text, block, block_text(text, block).replace(CARRIED, ""))
+    return with_block(text, block, confirmed(block_text(text, block)))
 
 
 def wants_drafting(message: str) -> list[str] | None:
@@ -324,6 +327,16 @@ def stated_facts(message: str) -> Facts:
     return {name: str(value) for name, value in facts_in_text(message).items()}
 
 
+def marks_in(report: Report) -> dict[str, int]:
+    """How many of each mark the narrative parts (一、五、六) still carry (only the marks present)."""
+    return count_marks("\n".join(report.part_text(number) for number in NARRATIVE))
+
+
+def carried_sentences(text: str) -> list[str]:
+    """The sentences of a part still marked as carried over from last year, for her to confirm one by one."""
+    return [s for line in text.split("\n") for s in split_sentences(line) if CARRIED in s]
+
+
 def still_lacking(report: Report) -> list[str]:
     """What a draft still lacks before it goes out, in words: the checker's errors, blank cells, and the sentences
     of 一、五、六 still carrying a mark (【待核实】, 沿用上年, 待补充, 建议); empty when it lacks nothing."""
@@ -331,13 +344,12 @@ def still_lacking(report: Report) -> list[str]:
 
     errors = sum(1 for f in visible_findings(report, findings_of(report)) if f.is_error)
     blank = sum(1 for c in report.cells if c.value is None)
-    marks = [(mark, sum(report.part_text(n).count(mark) for n in NARRATIVE)) for mark in (CARRIED, TO_FILL, SUGGESTED)]
-    unverified = sum(report.part_text(n).count(UNVERIFIED) for n in NARRATIVE)
+    marks = marks_in(report)
     lacks = [
         f"{errors} 个核对错误" if errors else "",
         f"{blank} 个单元格未填" if blank else "",
-        f"{unverified} 句标注了{UNVERIFIED}" if unverified else "",
-        *(f"{count} 处{mark}" for mark, count in marks if count),
+        f"{marks[UNVERIFIED]} 句标注了{UNVERIFIED}" if UNVERIFIED in marks else "",
+        *(f"{marks[mark]} 处{mark}" for mark in (CARRIED, TO_FILL, SUGGESTED) if mark in marks),
     ]
     return [item for item in lacks if item]
 
