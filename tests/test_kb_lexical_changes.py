@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from nianbao.kb import records
 from nianbao.kb.lexical import tokenize
 from nianbao.kb.models import StoredReport
-from nianbao.kb.records import NewReport, Paragraph, RecordStore
+from nianbao.kb.records import NewReport, Paragraph, RecordStore, ReportRows
 from nianbao.readers import read_report
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -68,7 +68,7 @@ def new_report(number: int, first: int, count: int, agency: str, version: int = 
         content_hash=report_id * 4,
         chunk_count=count,
     )
-    return NewReport(stored, SEED_REPORT, [], paragraphs)
+    return NewReport(stored, ReportRows.of(SEED_REPORT, [], paragraphs))
 
 
 @pytest.fixture
@@ -109,7 +109,8 @@ def test_after_any_adds_replaces_and_removals_the_index_answers_as_one_built_afr
         live = apply(changed, steps)
         fresh = RecordStore(Path(path) / "fresh.sqlite3")
         fresh.write(list(live.values()), [], None)
-        assert changed.paragraph_count() == fresh.paragraph_count() == sum(len(r.paragraphs) for r in live.values())
+        paragraphs = sum(len(r.rows.paragraph_ids) for r in live.values())
+        assert changed.paragraph_count() == fresh.paragraph_count() == paragraphs
         assert answers(changed) == answers(fresh)
         changed.close()
         fresh.close()
@@ -143,7 +144,7 @@ def test_the_scores_are_bm25_and_leaving_out_the_words_in_half_the_paragraphs_ch
     store = RecordStore(folder / "kb.sqlite3")
     report = new_report(1, 0, len(PARAGRAPHS), AGENCIES[0])
     store.write([report], [], None)
-    documents = {p.id: _fts_words(p.tokens) for p in report.paragraphs}
+    documents = {p.id: _fts_words(p.tokens) for p in store.paragraphs(report.rows.paragraph_ids).values()}
     for query in QUERIES:
         words = tokenize(query)
         expected = _bm25(documents, words)
@@ -162,7 +163,8 @@ def test_the_common_words_of_a_question_are_left_out_of_the_match_unless_all_are
     store = RecordStore(folder / "kb.sqlite3")
     report = new_report(1, 0, len(PARAGRAPHS), AGENCIES[0])
     store.write([report], [], None)
-    holding = Counter(w for p in report.paragraphs for w in set(_fts_words(p.tokens)))
+    stored = store.paragraphs(report.rows.paragraph_ids).values()
+    holding = Counter(w for p in stored for w in set(_fts_words(p.tokens)))
     common = [w for w, n in holding.items() if n > records.common_cutoff(len(PARAGRAPHS))]
     assert common
     rare = next(w for w, n in holding.items() if n == 1)

@@ -86,14 +86,14 @@ def test_adding_a_folder_adds_the_good_files_and_lists_the_refused_ones(
     good = write_reports(tmp_path / "reports", 3)
     (tmp_path / "reports" / "会议纪要.txt").write_text("关于召开全县政务公开工作会议的通知\n", encoding="utf-8")
     shutil.copy(good[0], tmp_path / "reports" / "zz_broken.txt")
-    read = ingest.read_report_guarded
+    prepare = ingest.prepare_in_worker
 
-    def reader_with_an_unforeseen_failure(path: Path, *args: object, **kwargs: object) -> object:
+    def preparation_with_an_unforeseen_failure(path: Path, *args: object, **kwargs: object) -> object:
         if Path(path).name == "zz_broken.txt":
             raise ValueError("Exceeds the limit (4300 digits) for integer string conversion")
-        return read(path, *args, **kwargs)  # type: ignore[arg-type]
+        return prepare(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ingest, "read_report_guarded", reader_with_an_unforeseen_failure)
+    monkeypatch.setattr(ingest, "prepare_in_worker", preparation_with_an_unforeseen_failure)
     for name, value in {"NIANBAO_DATA_DIR": str(tmp_path / "data"), "NIANBAO_EMBEDDINGS": "local"}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("CHROMA_HOST", "")
@@ -108,12 +108,32 @@ def test_adding_a_folder_adds_the_good_files_and_lists_the_refused_ones(
 
 
 def test_files_are_prepared_two_at_a_time_and_never_far_ahead_of_the_add(monkeypatch: pytest.MonkeyPatch) -> None:
-    """However many files a folder holds, only a few prepared reports wait in memory for the add to store them."""
+    """However many files a folder holds, only so many prepared reports wait in memory for the add to store them."""
     started: list[Path] = []
     monkeypatch.setattr(ingest, "prepare_file", lambda path, *args: started.append(path) or path)
-    paths = [Path(f"{i}.txt") for i in range(50)]
+    paths = [Path(f"{i}.txt") for i in range(3 * ingest.AHEAD)]
     prepared = ingest.prepare_all(paths, 1, None, None, None)
     assert next(prepared) == paths[0]
     time.sleep(0.3)
-    assert len(started) <= ingest.AHEAD + 1
+    assert ingest.AHEAD <= len(started) <= ingest.AHEAD + 1
     assert list(prepared) == paths[1:] and sorted(started) == sorted(paths)
+
+
+def test_large_files_are_prepared_fewer_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files of a quarter of the bound each: four wait at most, whatever their number."""
+    started: list[Path] = []
+    monkeypatch.setattr(ingest, "prepare_file", lambda path, *args: started.append(path) or path)
+    monkeypatch.setattr(ingest, "_size", lambda path: ingest.AHEAD_BYTES // 4)
+    paths = [Path(f"{i}.pdf") for i in range(40)]
+    prepared = ingest.prepare_all(paths, 1, None, None, None)
+    assert next(prepared) == paths[0]
+    time.sleep(0.3)
+    assert 4 <= len(started) <= 5
+    assert list(prepared) == paths[1:]
+
+
+def test_a_file_larger_than_the_bound_is_still_prepared(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "prepare_file", lambda path, *args: path)
+    monkeypatch.setattr(ingest, "_size", lambda path: 2 * ingest.AHEAD_BYTES)
+    paths = [Path(f"{i}.pdf") for i in range(3)]
+    assert list(ingest.prepare_all(paths, 1, None, None, None)) == paths

@@ -392,7 +392,7 @@ def test_knowledge_base_preparation_reads_many_files_through_the_guard(tmp_path:
     for path in many:
         path.write_bytes(_seed_bytes())
     results = list(prepare_all(many, DEFAULT_LIMITS, None, None, None))
-    assert all(isinstance(r, Prepared) and r.report.cells == read_report(SEED).cells for r in results)
+    assert all(isinstance(r, Prepared) and r.report().cells == read_report(SEED).cells for r in results)
 
 
 def test_the_app_shows_a_timeout_of_an_uploaded_file_in_chinese(

@@ -1,17 +1,22 @@
-"""Preparing report files for the knowledge base: read, check, chunk, tokenise and (locally) embed.
+"""Preparing report files for the knowledge base: read, check, chunk, tokenise, (locally) embed and serialise.
 
 Preparation touches no store, so the next files are prepared while the knowledge base writes the previous
-batch. Each file is read with a time limit in one of the reused reader workers of nianbao.readers.guard
-(NIANBAO_READ_TIMEOUT): a file that overruns is stopped alone and comes back as a PrepareFailure (TIMEOUT)
-while the other files go on, and a file that fails in a way no reader foresaw (an exception that is not
-ours) is a failure of that file too, never of the batch.
+batch. All of it happens in one of the reused reader workers of nianbao.readers.guard, within the file's
+time limit (NIANBAO_READ_TIMEOUT) and the worker's memory ceiling: a file that overruns is stopped alone
+and comes back as a PrepareFailure (TIMEOUT) while the other files go on, and a file that fails in a way no
+reader foresaw (an exception that is not ours) is a failure of that file too, never of the batch.
 
-Two files are prepared at a time, in threads of this process, so that two reader workers read while this
-process checks, tokenises and embeds (the readers' wait releases the interpreter). A pool of processes did
-this before: it forked two workers per add, each starting a reader worker of its own, and shipped every
-report through two pipes, which cost about 9 ms of CPU per report (20 against 11 ms, 100 reports per add),
-more than the parallel work saved on two busy cores. The reader workers die with this process (their
-lifeline pipe), so a ``kill -9`` of ``nianbao kb add`` leaves no worker behind.
+What comes back is what the records store writes, already serialised (the report's JSON, its cells and
+findings as rows, the paragraphs' tokens, the vectors as one array), so this process does not rebuild a
+report model for each file: it only decides and writes. The checker, the tokens and the embedding ran in
+threads of this process before, holding the interpreter while the writes waited for it (about 5 ms of
+wall time a report lost to that contention, bench/bench_kb.py), and a pickled report cost more to load
+than its JSON.
+
+Two files are prepared at a time, and up to a batch and a half ahead of the one the caller waits for, so the
+workers go on while the knowledge base writes a batch; memory stays bounded for any folder. The reader
+workers die with this process (their lifeline pipe), so a ``kill -9`` of ``nianbao kb add`` leaves no
+worker behind.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,28 +37,44 @@ from nianbao.kb.chunks import ChunkText, chunk_report
 from nianbao.kb.embeddings import HashingEmbedder
 from nianbao.kb.lexical import tokenize
 from nianbao.kb.models import MissingReportInfoError
-from nianbao.model import Finding, Report
-from nianbao.readers import ReadLimits
-from nianbao.readers.guard import read_report_guarded
+from nianbao.kb.records import Paragraph, ReportRows
+from nianbao.model import Report
+from nianbao.readers import ReadLimits, _load, read_report_bytes
+from nianbao.readers.guard import REPORT_ADVICE, run_guarded
 
 logger = logging.getLogger(__name__)
 
 AT_ONCE = 2  # files prepared at a time (reader workers busy at once)
-AHEAD = 4  # files prepared ahead of the one the caller waits for: memory stays bounded for any folder
+AHEAD = 96  # files prepared ahead of the one the caller waits for: 1.5 batches of the knowledge base's writes
+AHEAD_BYTES = 64 * 1024 * 1024  # and their size: what waits in memory stays bounded whatever the files
 
 
 @dataclass
 class Prepared:
-    """A report file ready to store: the report, its findings (without last year), chunks, tokens and vectors."""
+    """A report file ready to store: whose and which year, what is written about it, and its vectors (the
+    local embedding's; with an endpoint's, the texts to embed)."""
 
     path: Path
     content_hash: str
     size_bytes: int
-    report: Report
-    findings: list[Finding]
-    chunks: list[ChunkText]
-    tokens: list[str]
+    agency: str
+    year: int
+    format: str
+    title: str
+    rows: ReportRows
     embeddings: np.ndarray | None = None
+    texts: list[str] | None = None
+    _report: Report | None = field(default=None, repr=False)
+
+    @property
+    def report_id(self) -> str:
+        return report_id(self.content_hash)
+
+    def report(self) -> Report:
+        """The report model, loaded from its JSON when first asked (the cross-year check needs it)."""
+        if self._report is None:
+            self._report = Report.model_validate_json(self.rows.report_json)
+        return self._report
 
 
 @dataclass
@@ -78,35 +99,64 @@ def prepare_file(
     path: Path, limits: ReadLimits, agency: str | None, year: int | None, local_dimension: int | None
 ) -> Prepared | PrepareFailure:
     """Read, check, chunk, tokenise and embed one file (the local embedding only); failures as data."""
+    path = Path(path)
     try:
-        return _prepare(Path(path), limits, agency, year, local_dimension)
+        return prepare_in_worker(path, limits, agency, year, local_dimension)
     except ReportReadError as e:
-        return PrepareFailure(Path(path), type(e), e.message, e.reason)
+        return PrepareFailure(path, type(e), e.message, e.reason)
     except NianbaoError as e:
-        return PrepareFailure(Path(path), type(e), e.message)
-    except Exception as e:  # a reader's unforeseen error: this file is refused, the batch goes on
+        return PrepareFailure(path, type(e), e.message)
+    except Exception as e:  # an unforeseen error here: this file is refused, the batch goes on
         logger.warning("读取 %s 时出现意外错误", path, exc_info=True)
-        name = Path(path).name
-        message = f"无法读取文件“{name}”（{type(e).__name__}），已跳过。请检查文件，或另存为 .docx 或 .txt 后再试。"
-        return PrepareFailure(Path(path), ReportReadError, message, ReadFailure.DAMAGED)
+        message = f"无法读取文件“{path.name}”（{type(e).__name__}），已跳过。{REPORT_ADVICE}"
+        return PrepareFailure(path, ReportReadError, message, ReadFailure.DAMAGED)
 
 
-def _prepare(path: Path, limits: ReadLimits, agency: str | None, year: int | None, dimension: int | None) -> Prepared:
-    report = read_report_guarded(path, limits)
-    data = path.read_bytes()
+def prepare_in_worker(
+    path: Path, limits: ReadLimits, agency: str | None, year: int | None, local_dimension: int | None
+) -> Prepared:
+    data = _load(path, limits.max_bytes)
+    args = (limits.max_bytes, agency, year, local_dimension)
+    prepared = run_guarded(prepare_bytes, data, path.name, *args, limits=limits, advice=REPORT_ADVICE)
+    prepared.path = path
+    return prepared
+
+
+def prepare_bytes(
+    data: bytes, name: str, max_bytes: int, agency: str | None, year: int | None, local_dimension: int | None
+) -> Prepared:
+    """What a reader worker does for the knowledge base with one file's bytes."""
+    report = read_report_bytes(data, name, max_bytes)
     resolve_identity(report, agency, year)
+    content_hash = hashlib.sha256(data).hexdigest()
     chunks = chunk_report(report)
     texts = [embedding_text(report.agency or "", int(report.year or 0), c) for c in chunks]
+    paragraphs = paragraphs_of(report_id(content_hash), chunks, [" ".join(tokenize(t)) for t in texts])
     return Prepared(
-        path=path,
-        content_hash=hashlib.sha256(data).hexdigest(),
+        path=Path(name),
+        content_hash=content_hash,
         size_bytes=len(data),
-        report=report,
-        findings=check_report(report).findings,
-        chunks=chunks,
-        tokens=[" ".join(tokenize(t)) for t in texts],
-        embeddings=HashingEmbedder(dimension).embed_array(texts) if dimension else None,
+        agency=report.agency or "",
+        year=int(report.year or 0),
+        format=report.format.value,
+        title=report.title,
+        rows=ReportRows.of(report, check_report(report).findings, paragraphs),
+        embeddings=HashingEmbedder(local_dimension).embed_array(texts) if local_dimension else None,
+        texts=None if local_dimension else texts,
     )
+
+
+def report_id(content_hash: str) -> str:
+    """A stored report's id: the start of its file's SHA-256."""
+    return content_hash[:12]
+
+
+def paragraphs_of(report_id: str, chunks: list[ChunkText], tokens: list[str]) -> list[Paragraph]:
+    """A report's paragraphs as stored: id ``<report id>:<part>:<n>`` (also its vector's id), text and tokens."""
+    return [
+        Paragraph(f"{report_id}:{c.part}:{c.paragraph}", c.part, c.paragraph, c.part_title, c.text, words)
+        for c, words in zip(chunks, tokens, strict=True)
+    ]
 
 
 def resolve_identity(report: Report, agency: str | None, year: int | None) -> None:
@@ -122,21 +172,50 @@ def resolve_identity(report: Report, agency: str | None, year: int | None) -> No
 
 
 def prepare_all(
-    paths: list[Path], limits: ReadLimits, agency: str | None, year: int | None, local_dimension: int | None
+    paths: list[Path],
+    limits: ReadLimits,
+    agency: str | None,
+    year: int | None,
+    local_dimension: int | None,
+    while_waiting: Callable[[], object] = lambda: None,
 ) -> Iterator[Prepared | PrepareFailure]:
-    """Prepared files in the order given, ``AT_ONCE`` at a time and at most ``AHEAD`` ahead of the caller."""
+    """Prepared files in the order given, ``AT_ONCE`` at a time, and ahead of the caller by at most ``AHEAD``
+    files and ``AHEAD_BYTES`` of them (always at least one).
+
+    When the next file is not ready yet, ``while_waiting`` is called first (the knowledge base writes what it
+    has queued), so that this process works while the workers do, instead of each waiting for the other.
+    """
     args = (limits, agency, year, local_dimension)
     if len(paths) < 2:
         yield from (prepare_file(p, *args) for p in paths)
         return
     threads = ThreadPoolExecutor(AT_ONCE, thread_name_prefix="nianbao-kb-prepare")
-    pending: deque[Future[Prepared | PrepareFailure]] = deque()
+    pending: deque[tuple[Future[Prepared | PrepareFailure], int]] = deque()
+    ahead_bytes = 0
+
+    def next_prepared() -> Prepared | PrepareFailure:
+        nonlocal ahead_bytes
+        future, size = pending.popleft()
+        ahead_bytes -= size
+        if not future.done():
+            while_waiting()
+        return future.result()
+
     try:
         for path in paths:
-            pending.append(threads.submit(prepare_file, path, *args))
-            if len(pending) > AHEAD:
-                yield pending.popleft().result()
+            size = _size(path)
+            pending.append((threads.submit(prepare_file, path, *args), size))
+            ahead_bytes += size
+            while len(pending) > AHEAD or (len(pending) > 1 and ahead_bytes > AHEAD_BYTES):
+                yield next_prepared()
         while pending:
-            yield pending.popleft().result()
+            yield next_prepared()
     finally:  # also when the caller stops early (a refused file in a strict add): drop what was not started
         threads.shutdown(wait=True, cancel_futures=True)
+
+
+def _size(path: Path) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0  # the reader says why it cannot be read

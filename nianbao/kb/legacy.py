@@ -26,7 +26,7 @@ from nianbao.kb.embeddings import RecordedEmbedder, chroma_embedding_function
 from nianbao.kb.ingest import embedding_text
 from nianbao.kb.lexical import tokenize
 from nianbao.kb.models import StoredReport
-from nianbao.kb.records import NewReport, Paragraph, RecordStore
+from nianbao.kb.records import NewReport, Paragraph, RecordStore, ReportRows
 from nianbao.kb.store import VectorStore
 from nianbao.model import Finding, Report
 
@@ -60,7 +60,10 @@ def migrate(vectors: VectorStore, records: RecordStore, prefix: str) -> int:
         if keep:
             vectors.add([ids[i] for i in keep], np.asarray([embeddings[i] for i in keep], np.float32), target)
     new = [
-        NewReport(stored.model_copy(update={"chunk_count": len(paragraphs[rid])}), report, findings, paragraphs[rid])
+        NewReport(
+            stored.model_copy(update={"chunk_count": len(paragraphs[rid])}),
+            ReportRows.of(report, findings, paragraphs[rid]),
+        )
         for rid, (stored, report, findings) in reports.items()
     ]
     records.write(new, [r.id for r in records.reports()], None)

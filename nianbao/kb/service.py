@@ -25,7 +25,7 @@ from nianbao.kb import legacy
 from nianbao.kb.agency import agency_level, agency_region
 from nianbao.kb.chunks import PREAMBLE, ChunkText, chunk_report
 from nianbao.kb.embeddings import Embedder, HashingEmbedder, embedder_from_settings
-from nianbao.kb.ingest import Prepared, PrepareFailure, embedding_text, prepare_all
+from nianbao.kb.ingest import Prepared, PrepareFailure, embedding_text, paragraphs_of, prepare_all
 from nianbao.kb.lexical import TOKENS_VERSION, tokenize
 from nianbao.kb.models import (
     AddResult,
@@ -39,9 +39,9 @@ from nianbao.kb.models import (
     SearchHit,
     StoredReport,
 )
-from nianbao.kb.records import Filters, NewReport, Paragraph, RecordStore, records_path
+from nianbao.kb.records import Filters, NewReport, Paragraph, RecordStore, ReportRows, records_path
 from nianbao.kb.store import VectorStore
-from nianbao.model import CellNumber, Finding, Report
+from nianbao.model import CellNumber, Report
 from nianbao.schema import PART_NUMERALS, ReportFormat, TableId, addresses
 from nianbao.settings import Settings
 
@@ -53,7 +53,8 @@ RRF_K = 60
 # BM25's weight in the fusion raised MRR on bench/retrieval_queries.json (0.95 -> 0.98, recall@5 1.0 both).
 DENSE_WEIGHT = 0.5
 WIDE_SEARCH_LIMIT = 200  # Chroma at 10k paragraphs: n 30 -> 0.6 ms, n 1000 -> about 40 ms (loaded)
-BATCH_SIZE = 64
+BATCH_SIZE = 64  # reports written at most in one transaction
+SMALLEST_BATCH = 32  # written early, when the next file is not prepared yet (Chroma costs more a vector below)
 LAYOUT_KEY, LAYOUT = "layout", "sqlite-records-1"
 TOKENS_KEY = "tokens"
 VECTORS_KEY = "vectors"  # the local embedding (name:dimension) the vectors were last found to be made with
@@ -134,7 +135,12 @@ class KnowledgeBase:
         known = {p: stored for p in files if (h := file_hash(p)) and (stored := batch.with_hash(h))}
         fresh = [p for p in files if p not in known]
         results: builtins.list[AddResult] = [_duplicate(p, stored) for p, stored in known.items()]
-        for item in prepare_all(fresh, self.settings.read_limits, agency, year, dimension):
+
+        def write_while_waiting() -> None:
+            if len(batch.items) >= SMALLEST_BATCH:
+                self._write(batch)
+
+        for item in prepare_all(fresh, self.settings.read_limits, agency, year, dimension, write_while_waiting):
             try:
                 results.append(self._admit(item, batch, replace))
             except NianbaoError as e:
@@ -167,7 +173,7 @@ class KnowledgeBase:
         path = str(item.path)
         if (same := batch.with_hash(item.content_hash)) is not None:
             return _duplicate(item.path, same)
-        slot = (item.report.agency or "", int(item.report.year or 0))
+        slot = (item.agency, item.year)
         if slot in batch.pending_slots:
             self._write(batch)  # let an earlier file of this batch land first, then replace it as usual
         old = batch.in_slot(*slot)
@@ -176,26 +182,30 @@ class KnowledgeBase:
                 f"知识库中已有{old.agency} {old.year} 年度的报告（ID {old.id}，来自 {old.source}）。"
                 "如要用新文件替换，请加 --replace。"
             )
-        findings = self._findings(item, batch)
-        stored = _stored_report(item, findings)
-        batch.queue(item, stored, findings, old)
+        rows = self._rows_checked_against_last_year(item, batch)
+        stored = _stored_report(item, rows)
+        batch.queue(item, stored, rows, old)
         if old is None:
             return AddResult(path=path, status="added", report=stored, message="已添加。")
         return AddResult(
             path=path, status="replaced", report=stored, replaced_id=old.id, message=f"已替换原报告 {old.id}。"
         )
 
-    def _findings(self, item: Prepared, batch: _Batch) -> builtins.list[Finding]:
-        """The checker's findings, again with last year's report when the store has it (cross-year rules)."""
-        report = item.report
-        previous = batch.in_slot(report.agency or "", int(report.year or 0) - 1)
+    def _rows_checked_against_last_year(self, item: Prepared, batch: _Batch) -> ReportRows:
+        """The report's rows, its findings checked again with last year's report when the store has it (the
+        cross-year rules)."""
+        previous = batch.in_slot(item.agency, item.year - 1)
         if previous is None:
-            return item.findings
-        last_year = batch.reports.get(previous.id)
-        if last_year is None:
+            return item.rows
+        queued = batch.prepared.get(previous.id)
+        if queued is not None:
+            last_year: Report | None = queued.report()
+        else:
             found = self.records.report(previous.id)
             last_year = found[0] if found else None
-        return item.findings if last_year is None else check_report(report, last_year).findings
+        if last_year is None:
+            return item.rows
+        return item.rows.with_findings(check_report(item.report(), last_year).findings)
 
     def _write(self, batch: _Batch) -> None:
         """Store a batch: note its vector ids in the journal, write the vectors, commit the records in one
@@ -203,11 +213,11 @@ class KnowledgeBase:
         deleted when the store is next opened; the records are never half written."""
         if not batch.items:
             return
-        new = [_new_report(item, stored, findings) for item, stored, findings, _old in batch.items]
+        new = [NewReport(stored, rows) for _item, stored, rows, _old in batch.items]
         replaced = [old.id for *_rest, old in batch.items if old is not None]
-        written = [p.id for report in new for p in report.paragraphs]
+        written = [i for report in new for i in report.rows.paragraph_ids]
         dropped = [i for report_id in replaced for i in self.records.paragraph_ids(report_id)]
-        vectors = _stack([self._vectors_of(item, stored) for item, stored, *_rest in batch.items])
+        vectors = _stack([self._vectors_of(item) for item, *_rest in batch.items])
         change = self.records.begin(written + dropped)
         try:
             self.vectors.add(written, vectors)
@@ -222,11 +232,8 @@ class KnowledgeBase:
         self.records.finish(change)
         batch.written()
 
-    def _vectors_of(self, item: Prepared, stored: StoredReport) -> np.ndarray:
-        return item.embeddings if item.embeddings is not None else self._embed_chunks(stored, item.chunks)
-
-    def _embed_chunks(self, stored: StoredReport, chunks: builtins.list[ChunkText]) -> np.ndarray:
-        return self._embed([embedding_text(stored.agency, stored.year, c) for c in chunks])
+    def _vectors_of(self, item: Prepared) -> np.ndarray:
+        return item.embeddings if item.embeddings is not None else self._embed(item.texts or [])
 
     def _embed(self, texts: builtins.list[str]) -> np.ndarray:
         vectors = self.embedder.embed(texts) if texts else []
@@ -422,16 +429,16 @@ class KnowledgeBase:
             detail = self.show(stored.id)
             chunks = chunk_report(detail.report)
             texts = [embedding_text(stored.agency, stored.year, c) for c in chunks]
-            paragraphs = _paragraphs(stored, chunks, [" ".join(tokenize(t)) for t in texts])
-            self.vectors.add([p.id for p in paragraphs], self._embed_chunks(stored, chunks), staging)
+            paragraphs = paragraphs_of(stored.id, chunks, [" ".join(tokenize(t)) for t in texts])
+            self.vectors.add([p.id for p in paragraphs], self._embed(texts), staging)
             counted = stored.model_copy(update={"chunk_count": len(paragraphs)})
-            rebuilt.append(NewReport(counted, detail.report, detail.findings, paragraphs))
+            rebuilt.append(NewReport(counted, ReportRows.of(detail.report, detail.findings, paragraphs)))
         self.records.write(rebuilt, [r.stored.id for r in rebuilt], None)
         self.vectors.swap_in(staging)
         self._record_cache = None
         if label := _local_label(self.embedder):
             self.records.set_setting(VECTORS_KEY, label)
-        return sum(len(r.paragraphs) for r in rebuilt)
+        return sum(len(r.rows.paragraph_ids) for r in rebuilt)
 
     def embed_again(self) -> int:
         """Embed every paragraph again from its text in the records when the vectors were made by the local
@@ -596,41 +603,27 @@ def file_hash(path: Path) -> str | None:
         return None
 
 
-def _stored_report(item: Prepared, findings: list[Finding]) -> StoredReport:
-    report = item.report
-    agency = report.agency or ""
+def _stored_report(item: Prepared, rows: ReportRows) -> StoredReport:
     return StoredReport(
-        id=item.content_hash[:12],
-        agency=agency,
-        year=int(report.year or 0),
-        region=agency_region(agency),
-        level=agency_level(agency),
-        format=report.format.value,
-        title=report.title,
+        id=item.report_id,
+        agency=item.agency,
+        year=item.year,
+        region=agency_region(item.agency),
+        level=agency_level(item.agency),
+        format=item.format,
+        title=item.title,
         source=item.path.name,
         content_hash=item.content_hash,
         size_bytes=item.size_bytes,
-        chunk_count=len(item.chunks),
-        errors=sum(1 for f in findings if f.is_error),
-        warnings=sum(1 for f in findings if not f.is_error),
+        chunk_count=len(item.rows.paragraph_ids),
+        errors=rows.errors,
+        warnings=rows.warnings,
         added_at=time.time(),
     )
 
 
 def _field(stored: StoredReport, name: str) -> object:
     return stored.id if name == "report_id" else getattr(stored, name)
-
-
-def _new_report(item: Prepared, stored: StoredReport, findings: list[Finding]) -> NewReport:
-    return NewReport(stored, item.report, findings, _paragraphs(stored, item.chunks, item.tokens))
-
-
-def _paragraphs(stored: StoredReport, chunks: list[ChunkText], tokens: list[str]) -> list[Paragraph]:
-    """A report's paragraphs as stored: id ``<report id>:<part>:<n>`` (also its vector's id), text and tokens."""
-    return [
-        Paragraph(f"{stored.id}:{c.part}:{c.paragraph}", c.part, c.paragraph, c.part_title, c.text, words)
-        for c, words in zip(chunks, tokens, strict=True)
-    ]
 
 
 def _chunk(part: str, paragraph: int, title: str, text: str) -> ChunkText:
@@ -648,7 +641,7 @@ def _stack(vectors: list[np.ndarray]) -> np.ndarray:
     return np.vstack(non_empty).astype(np.float32) if non_empty else np.zeros((0, 1), np.float32)
 
 
-BatchItem = tuple[Prepared, StoredReport, list[Finding], StoredReport | None]
+BatchItem = tuple[Prepared, StoredReport, ReportRows, StoredReport | None]
 
 
 class _Batch:
@@ -660,7 +653,7 @@ class _Batch:
         self._records = records
         self.items: list[BatchItem] = []
         self.pending_slots: set[tuple[str, int]] = set()
-        self.reports: dict[str, Report] = {}
+        self.prepared: dict[str, Prepared] = {}
         self._queued_by_hash: dict[str, StoredReport] = {}
         self._queued_by_slot: dict[tuple[str, int], StoredReport] = {}
 
@@ -676,17 +669,17 @@ class _Batch:
             return self._queued_by_slot[(agency, year)]
         return next(iter(self._records.reports({"agency": [agency], "year": [year]})), None)
 
-    def queue(self, item: Prepared, stored: StoredReport, findings: list[Finding], old: StoredReport | None) -> None:
-        self.items.append((item, stored, findings, old))
+    def queue(self, item: Prepared, stored: StoredReport, rows: ReportRows, old: StoredReport | None) -> None:
+        self.items.append((item, stored, rows, old))
         self._queued_by_hash[stored.content_hash] = stored
         self._queued_by_slot[(stored.agency, stored.year)] = stored
         self.pending_slots.add((stored.agency, stored.year))
-        self.reports[stored.id] = item.report
+        self.prepared[stored.id] = item
 
     def written(self) -> None:
         self.items = []
         self.pending_slots = set()
-        self.reports = {}
+        self.prepared = {}
 
 
 class _RecordViews:
