@@ -17,12 +17,12 @@ from nianbao.drafting.facts import FactValue, facts_in_text, parse_fact
 from nianbao.drafting.model import Draft
 from nianbao.drafting.sources import ReportSource
 from nianbao.errors import InvalidInputError, NianbaoError
-from nianbao.localmodel import local_server
 from nianbao.model import Report
 from nianbao.readers import ReadLimits
 from nianbao.settings import Settings
 from nianbao.usecases.container import compose, configured_settings, past_reports
 from nianbao.usecases.intake import cells_from_file
+from nianbao.usecases.models import Models
 
 WRITERS = {".docx": "write_docx", ".md": "write_markdown", ".markdown": "write_markdown", ".txt": "write_text"}
 
@@ -58,12 +58,13 @@ def run(args: argparse.Namespace) -> int:
     writer = _writer(args.out)
     settings = command_settings(configured_settings(), args.llm, args.kb)
     source = past_reports(settings, args.previous, from_kb=bool(args.kb))
-    drafting = compose(settings, source).drafting
+    cases = compose(settings, source)
+    drafting = cases.drafting
     cells = this_years_cells(args.facts, args.agency, args.year, source, settings.read_limits)
     facts = dict(_file_facts(args.facts))
     facts.update(parse_fact(f) for f in args.fact)
     if args.llm:
-        _start_local_model(settings)
+        _start_local_model(cases.models)
     work = [fact for path in args.work for fact in drafting.read_work_notes(path)]
     draft = drafting.draft_report(args.agency, args.year, cells, facts, work)
     checked = drafting.check_draft(draft.report, facts)
@@ -102,14 +103,14 @@ def _file_facts(path: str) -> dict[str, FactValue]:
     return facts_in_text(text) if "信息处理费" in text else {}
 
 
-def _start_local_model(settings: Settings) -> None:
+def _start_local_model(models: Models) -> None:
     """With NIANBAO_LLM=local, the local model's server answers before drafting: one already listening is
     used (and left running), else one is started here and stopped when this command ends."""
-    if settings.llm != "local":
+    if models.settings.llm != "local":
         return
-    url = settings.local_llm_base_url
+    url = models.settings.local_llm_base_url
     print(f"正在连接本地大模型（{url}，未运行时先启动，约需数十秒）……", file=sys.stderr, flush=True)
-    local_server(settings).ensure()
+    models.ensure_local_model()
 
 
 def _writer(out: str | None):  # type: ignore[no-untyped-def]

@@ -85,6 +85,11 @@ class Models:
             message = _state_message(s, server.state, server.error)
         return LocalModelStatus(problem is None, s.llm == "local", server.state, message)
 
+    def ensure_local_model(self) -> None:
+        """The local model's server answers (one already listening is used, else one is started for this process);
+        LocalModelError, in Chinese, when it cannot be started."""
+        local_server(self.settings).ensure()
+
     def start_local_model(self, retry: bool = False) -> LocalModelStatus:
         """Start the local model's server for this process unless it answers; the status after."""
         try:
