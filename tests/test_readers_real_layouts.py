@@ -24,6 +24,8 @@ Each fixture in tests/fixtures/layouts/ prints the figures of a real report (鹿
 - wps_text_boxes.docx: 表二 and 表四 each in a WPS text box (wps:txbx, and its VML fallback copy);
 - wps_headings_in_tables.docx: each part's heading printed as the top row of its table (one cell
   spanning it), 社会公益组织 for 社会组织, the body on the line above the title;
+- cms_transposed_requests.html: 表三 the other way round, the applicants as rows (法人或其他组织
+  spanning its five) and the results as columns under a three-row header;
 - converted_html_tables.md: Markdown from a PDF converter, its tables written as HTML with
   rowspan/colspan between the lines of text;
 - pdf_wrapped_numbers.pdf: the same with value columns so narrow that 3,001 wraps as “3,00” over
@@ -68,6 +70,7 @@ FIXTURE_BODIES = {
     "converted_html_tables.md": ("沭阳县人民政府", 2025),
     "wps_text_boxes.docx": ("沭阳县人民政府", 2025),
     "wps_headings_in_tables.docx": HUAIAN,
+    "cms_transposed_requests.html": HUAIAN,
 }
 
 
@@ -329,3 +332,12 @@ def test_tables_whose_part_headings_are_not_found_are_an_error_not_blank_tables(
     assert not any(cell.value is not None for cell in report.cells)
     errors = check_report(report).errors
     assert [(f.rule, f.location.part) for f in errors] == [("tables.unreadable", n) for n in ("二", "三", "四")]
+
+
+def test_a_transposed_table_without_every_applicant_row_is_unread_and_said_so() -> None:
+    page = (LAYOUTS / "cms_transposed_requests.html").read_text(encoding="utf-8")
+    start = page.index(">科研机构<")
+    row_start, row_end = page.rindex("<tr>", 0, start), page.index("</tr>", start) + len("</tr>")
+    report = read_report_bytes((page[:row_start] + page[row_end:]).encode(), "transposed_short.html")
+    assert all(c.unread and c.value is None for c in report.cells if c.table is TableId.REQUESTS)
+    assert [f.rule for f in check_report(report).errors] == ["reader.columns"]

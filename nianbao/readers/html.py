@@ -15,7 +15,7 @@ from typing import Any
 from nianbao.errors import ReadFailure, ReportReadError
 from nianbao.readers.document import Document
 from nianbao.readers.encoding import decode
-from nianbao.readers.tables import is_value_token
+from nianbao.readers.values import is_value_token
 
 MAX_SPAN = 64
 MAX_COLUMNS = 128

@@ -12,13 +12,13 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from nianbao.errors import ReadFailure, ReportReadError
-from nianbao.model import BLANK_MARKS, CellNumber, Finding, Location, Report, Severity
+from nianbao.model import Finding, Location, Report, Severity
 from nianbao.readers.columns import ColumnOrder, column_order
 from nianbao.readers.document import Line, clean
+from nianbao.readers.transposed import turned_back
+from nianbao.readers.values import is_value_token, parse_value
 from nianbao.schema import (
     CANNOT_PROVIDE,
     NOT_DISCLOSED,
@@ -32,67 +32,11 @@ from nianbao.schema import (
     rows_of,
 )
 
-MAX_DIGITS = 18
-_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _ITEM_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．])")
 _NUMBERING = re.compile(r"[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．]")
 _GROUP_PHRASES = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理", "申请人情况")
 _PART_TABLES = {"二": TableId.ACTIVE, "三": TableId.REQUESTS, "四": TableId.APPEALS}
 _APPEAL_WIDTH = 5
-
-
-# A count with a note on what it includes: "10（其中修订2件）".
-_ANNOTATED = re.compile(r"^(\d+)\s*[（(]其中[^()（）]*[)）]$")
-
-
-# Thousands separators only where they group three digits: "3,0" (a number wrapped in a narrow
-# cell) is no number, never 30.
-_GROUPED = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-
-
-def _without_separators(text: str) -> str:
-    token = clean(text)
-    return token.replace(",", "") if "," in token and _GROUPED.match(token) else token
-
-
-def is_value_token(text: str) -> bool:
-    """A cell or token that holds a table value: a number or a blank mark."""
-    if text.isascii() and text.isdigit():
-        return True
-    token = _without_separators(text)
-    if " " in token:  # cells run together ("1 0 0") are split first, never read as 100
-        return False
-    return token in BLANK_MARKS or bool(_NUMBER.match(token) or _ANNOTATED.match(token))
-
-
-def parse_value(raw: str, kind: ValueKind) -> CellNumber | None:
-    """The number in a cell as published; None when blank or not a number of this kind."""
-    if raw.isascii() and raw.isdigit():  # the usual cell, decided without a regular expression
-        _check_digits(raw)
-        return Decimal(raw) if kind is ValueKind.MONEY else int(raw)
-    token = _without_separators(raw)
-    annotated = _ANNOTATED.match(token)
-    if annotated is not None and kind is not ValueKind.MONEY:
-        token = annotated.group(1)
-    if " " in token or token in BLANK_MARKS or not _NUMBER.match(token):
-        return None
-    _check_digits(token)
-    if kind is ValueKind.MONEY:
-        try:
-            return Decimal(token)
-        except InvalidOperation:
-            return None
-    return int(token) if re.fullmatch(r"[-+]?\d+", token) else None
-
-
-def _check_digits(token: str) -> None:
-    """No figure of a report has more than MAX_DIGITS digits (and int() refuses 4,301 or more): a damaged file."""
-    digits = sum(c.isdigit() for c in token)
-    if digits > MAX_DIGITS:
-        raise ReportReadError(
-            ReadFailure.DAMAGED,
-            f"表格中有一个长达 {digits} 位的数字（{token[:12]}…），不是有效的统计数字，文件可能已损坏或被篡改。",
-        )
 
 
 @lru_cache(maxsize=4096)
@@ -317,8 +261,11 @@ def place_table_lines(report: Report, parts: dict[str, list[Line]]) -> list[Find
     for number, table in _PART_TABLES.items():
         placer = _Placer(report, table, rows_of(report.format, table))
         lines = parts.get(number, [])
+        turned = turned_back(lines) if table is TableId.REQUESTS else None
+        if turned is not None:
+            lines, placer.columns = turned
         rows = [split_line(line, i) for i, line in enumerate(lines)]
-        if table is TableId.REQUESTS:
+        if table is TableId.REQUESTS and turned is None:
             placer.columns = column_order(lines[: next((r.index for r in rows if r.has_numbers), 0)])
         if placer.columns.unsure:
             findings.append(_columns_unsure(placer))
