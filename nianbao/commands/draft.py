@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from nianbao.commands import COMMANDS
@@ -23,8 +24,6 @@ from nianbao.settings import Settings
 from nianbao.usecases.container import compose, configured_settings, past_reports
 from nianbao.usecases.intake import cells_from_file
 from nianbao.usecases.models import Models
-
-WRITERS = {".docx": "write_docx", ".md": "write_markdown", ".markdown": "write_markdown", ".txt": "write_text"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -113,13 +112,20 @@ def _start_local_model(models: Models) -> None:
     models.ensure_local_model()
 
 
-def _writer(out: str | None):  # type: ignore[no-untyped-def]
-    import nianbao.writers as writers
+def _writer(out: str | None) -> Callable[[Report], bytes | str]:
+    """The writer of the output file's format (Markdown on the screen), before any work is done."""
+    from nianbao.writers import write_docx, write_markdown, write_text  # python-docx: loaded only to draft
 
+    writers: dict[str, Callable[[Report], bytes | str]] = {
+        ".docx": write_docx,
+        ".md": write_markdown,
+        ".markdown": write_markdown,
+        ".txt": write_text,
+    }
     suffix = Path(out).suffix.lower() if out else ".md"
-    if suffix not in WRITERS:
+    if suffix not in writers:
         raise InvalidInputError(f"不支持的输出格式“{suffix}”：请用 .docx、.md 或 .txt。")
-    return getattr(writers, WRITERS[suffix])
+    return writers[suffix]
 
 
 def _summary(draft: Draft, errors: int, warnings: int, out: str | None, wrong: int = 0) -> None:
