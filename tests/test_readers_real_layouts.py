@@ -341,3 +341,10 @@ def test_a_transposed_table_without_every_applicant_row_is_unread_and_said_so() 
     report = read_report_bytes((page[:row_start] + page[row_end:]).encode(), "transposed_short.html")
     assert all(c.unread and c.value is None for c in report.cells if c.table is TableId.REQUESTS)
     assert [f.rule for f in check_report(report).errors] == ["reader.columns"]
+
+
+def test_html_tables_in_text_are_read_up_to_a_bound() -> None:
+    from nianbao.readers.text import MAX_HTML_TABLES, text_to_document
+
+    document = text_to_document("<table><tr><td>规章</td><td>1</td></tr></table>\n" * (MAX_HTML_TABLES + 50))
+    assert sum(1 for line in document.lines if line.grid) == MAX_HTML_TABLES

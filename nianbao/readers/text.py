@@ -62,22 +62,24 @@ def _lines(text: str) -> Iterator[str | list[str]]:
             yield from _text_lines(segment)
 
 
-_TABLE_OPEN, _TABLE_CLOSE = "<table", "</table>"
+_TABLE_OPEN = re.compile(r"<table", re.IGNORECASE)
+_TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
+# A report has a dozen tables; a text with far more <table>s is not one, and each would be parsed.
+MAX_HTML_TABLES = 100
 
 
 def _html_table_segments(text: str) -> Iterator[tuple[bool, str]]:
-    """The text cut around each <table>…</table> (PDF-to-Markdown converters write tables as HTML)."""
-    lower = text.lower() if "<" in text else ""
+    """The text cut around each <table>…</table> (PDF-to-Markdown converters write tables as HTML);
+    after MAX_HTML_TABLES tables, the rest is text."""
     position = 0
-    while lower:
-        start = lower.find(_TABLE_OPEN, position)
-        end = lower.find(_TABLE_CLOSE, start) if start >= 0 else -1
-        if end < 0:
+    for _ in range(MAX_HTML_TABLES):
+        start = _TABLE_OPEN.search(text, position)
+        end = _TABLE_CLOSE.search(text, start.end()) if start else None
+        if start is None or end is None:
             break
-        end += len(_TABLE_CLOSE)
-        yield False, text[position:start]
-        yield True, text[start:end]
-        position = end
+        yield False, text[position : start.start()]
+        yield True, text[start.start() : end.end()]
+        position = end.end()
     yield False, text[position:]
 
 
