@@ -33,6 +33,16 @@ CHINESE_DIGIT_CHARS = "".join(_DIGITS)
 PERCENT_WORDS = "百分之"
 
 
+FINANCIAL = str.maketrans("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億", "一二二三三四五六六七八九十百千万亿")
+"""大写 numerals (贰拾, 贰万壹仟伍佰陆拾) as finance ledgers write them, to the common ones (same length)."""
+_FINANCIAL_CHARS = re.compile("[壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億]")
+
+
+def normalize_financial(text: str) -> str:
+    """大写 numerals as the common Chinese numerals, one character for one (so positions keep)."""
+    return text.translate(FINANCIAL) if _FINANCIAL_CHARS.search(text) else text
+
+
 def normalize_digits(text: str) -> str:
     """Full-width digits, point and percent sign as ASCII (same length, so positions keep).
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nianbao.numerals import normalize_digits, parse_chinese_number
+from nianbao.numerals import normalize_digits, normalize_financial, parse_chinese_number
 
 
 @pytest.mark.parametrize(
@@ -112,3 +112,10 @@ def _to_chinese(value: int) -> str:
 @given(st.integers(min_value=1, max_value=10**8 - 1))
 def test_any_chinese_numeral_reads_back(value: int) -> None:
     assert parse_chinese_number(_to_chinese(value)) == value
+
+
+def test_financial_numerals_read_as_the_common_ones_keeping_positions() -> None:
+    text = "收费贰万壹仟伍佰陆拾元，申请贰拾件"
+    assert normalize_financial(text) == "收费二万一千五百六十元，申请二十件"
+    assert parse_chinese_number(normalize_financial("贰万壹仟伍佰陆拾")) == 21560
+    assert normalize_financial("收到申请34件") == "收到申请34件"

@@ -50,7 +50,7 @@ from nianbao.intake.lexicon import (
 from nianbao.intake.pasted import pasted_rows
 from nianbao.intake.tokens import CLAUSE_END, Figure, Token, tokenize, yuan_to_wan
 from nianbao.model import CellNumber
-from nianbao.numerals import normalize_digits
+from nianbao.numerals import normalize_digits, normalize_financial
 from nianbao.schema import (
     APPLICANT_COLUMNS,
     OTHER_HANDLING,
@@ -148,7 +148,7 @@ def extract(
     """
     pasted, pasted_notes, text = pasted_rows(text, fmt)
     before = [Said.model_validate(s) for s in said or []]
-    reader = _Reader(normalize_digits(text), text, fmt, previous=before)
+    reader = _Reader(normalize_financial(normalize_digits(text)), text, fmt, previous=before)
     if rows and (opens_with_correction(text) or any(w in text for w in _REPLACING)):
         reader.context.rows.update({TableId(t): r for t, r in rows.items() if TableId(t) is not ACTIVE})
     cases = [s.row for s in before if s.table is APPEALS and s.column == "总计"]
@@ -256,6 +256,8 @@ class _Reader:
                 ]  # 同比增长12.5%，共223件: the change was its own clause
             if index <= used:
                 continue
+            if token.figure is None and self._applicant_heading(tokens, index):
+                continue
             if token.figure is None:
                 pending.extend(token.refs)
                 self._clause_without_figure(tokens, index, pending)
@@ -359,6 +361,21 @@ class _Reader:
                 "请告诉我全年的数字（如“全年予以公开18件”）。"
             )
         return ""
+
+    def _applicant_heading(self, tokens: list[Token], index: int) -> bool:
+        """``自然人：新收30件，予以公开16件`` (a line per applicant type, as her 台账 keeps them): the type opening a
+        clause, then a colon and words, is the column of every figure to the end of the sentence."""
+        token = tokens[index]
+        columns = [r for r in token.refs if isinstance(r, ColumnRef) and r.table is REQ]
+        after = self.text[token.end :].lstrip(" ")
+        if len(columns) != 1 or len(token.refs) != 1 or not after.startswith(("：", ":")):
+            return False
+        opens = self.text[self._clause_start(token.start) : token.start].strip(" 0123456789.、（）()") == ""
+        named_next = index + 1 < len(tokens) and tokens[index + 1].figure is None
+        if not opens or not named_next:  # 其中自然人：30件 is a value after its name
+            return False
+        self.context.within = columns[0]
+        return True
 
     def _scope_of_one_type(self, figure: Figure) -> None:
         """``自然人申请的30件中，予以公开16件…``: a figure of one applicant type ending its clause with 中 is the
@@ -811,7 +828,8 @@ class _Reader:
     def _respectively(self, tokens: list[Token], index: int, pending: list[Ref]) -> int:
         """``予以公开、部分公开分别为3件、2件``: the n figures go, in order, to the n names before 分别为."""
         names = _names_for_respectively(pending)
-        base = [r for r in pending if r not in names and r is not RESPECTIVELY]
+        other = ColumnRef(REQ, "其他") in names  # 其他 among the types is that column, not a word about each
+        base = [r for r in pending if r not in names and r is not RESPECTIVELY and not (other and r is OTHER)]
         figures = self._figure_list(tokens, index)
         first = tokens[index].figure
         assert first is not None
@@ -1107,7 +1125,8 @@ class _Reader:
         tokens = tokenize(self.text[start + 1 : end])
         refs = [r for t in tokens for r in t.refs]
         rows = {r.key for r in refs if isinstance(r, RowRef) and r.key in _LITIGATION_ROWS}
-        if any(t.figure is not None for t in tokens) or not (EACH in refs or COPULA in refs) or len(rows) != 1:
+        says_which = EACH in refs or COPULA in refs or self.text[start] in "（("  # 诉讼1件（直接起诉）
+        if any(t.figure is not None for t in tokens) or not says_which or len(rows) != 1:
             return None
         return rows.pop()
 
@@ -1293,9 +1312,18 @@ def _not_a_cell(refs: list[Ref]) -> str:
 
 
 def _names_for_respectively(pending: list[Ref]) -> list[Ref]:
-    """The rows (or else columns) listed before 分别为; empty when fewer than two."""
-    rows = list(dict.fromkeys(r for r in pending if isinstance(r, RowRef) and r.rank >= 1))
+    """The rows (or else columns) listed before 分别为; empty when fewer than two. A group listed after a row
+    (予以公开、部分公开、不予公开分别为…) is one of the names; one opening the list is its heading. 其他 among
+    applicant types is the column 其他."""
+    named: list[Ref] = []
+    for ref in pending:
+        after_a_row = isinstance(ref, GroupRef) and any(isinstance(r, RowRef) for r in named)
+        if (isinstance(ref, RowRef) and ref.rank >= 1) or after_a_row:
+            named.append(ref)
+    rows = list(dict.fromkeys(named))
     columns = list(dict.fromkeys(r for r in pending if isinstance(r, ColumnRef)))
+    if columns and all(c.table is REQ for c in columns) and OTHER in pending:
+        columns.append(ColumnRef(REQ, "其他"))
     names: list[Ref] = list(rows if len(rows) > 1 else columns)
     return names if len(names) > 1 else []
 

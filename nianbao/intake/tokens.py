@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from nianbao.intake.lexicon import LEXICON, LONGEST, SHARE, ColumnRef, GroupRef, Ref, RowRef
 from nianbao.model import CellNumber
-from nianbao.numerals import normalize_digits, parse_chinese_number
+from nianbao.numerals import normalize_digits, normalize_financial, parse_chinese_number
 
 CLAUSE_END = "，,；;。！!？?\n…"
 _NUMBER = re.compile(
@@ -72,7 +72,7 @@ class Token:
 def numbers_in(text: str) -> set[CellNumber]:
     """Every number written in the text (with 元 also as 万元), to check figures an LLM proposes."""
     found: set[CellNumber] = set()
-    for token in tokenize(normalize_digits(text)):
+    for token in tokenize(normalize_financial(normalize_digits(text))):
         if token.figure is not None and not token.figure.split:  # 1 2件 says no number for certain
             found.add(token.figure.value)
             if token.figure.unit == "元":
