@@ -41,7 +41,7 @@ import pytest
 
 from nianbao.checker import check_report
 from nianbao.commands.cells import cells_csv
-from nianbao.model import Severity
+from nianbao.model import Report, Severity
 from nianbao.readers import read_report, read_report_bytes, sniff
 from nianbao.readers.columns import column_order
 from nianbao.readers.document import Line
@@ -348,3 +348,32 @@ def test_html_tables_in_text_are_read_up_to_a_bound() -> None:
 
     document = text_to_document("<table><tr><td>规章</td><td>1</td></tr></table>\n" * (MAX_HTML_TABLES + 50))
     assert sum(1 for line in document.lines if line.grid) == MAX_HTML_TABLES
+
+
+# ---- 表二's columns in another order -------------------------------------------------------------------
+
+_DOCS_HEADER = "信息内容\t本年制发件数\t本年废止件数\t现行有效件数"
+
+
+def _with_docs_header(header: str, row: str) -> Report:
+    text = (LAYOUTS / "paren_numbered_parts.txt").read_text(encoding="utf-8")
+    text = text.replace(_DOCS_HEADER, header).replace("行政规范性文件\t10\t8\t26", row)
+    return read_report_bytes(text.encode(), "active_columns.txt")
+
+
+def test_active_columns_in_another_order_follow_their_header() -> None:
+    report = _with_docs_header("信息内容\t现行有效件数\t本年制发件数\t本年废止件数", "行政规范性文件\t26\t10\t8")
+    assert [
+        report.value(TableId.ACTIVE, "行政规范性文件", c) for c in ("本年制发件数", "本年废止件数", "现行有效件数")
+    ] == [
+        10,
+        8,
+        26,
+    ]
+    assert check_report(report).errors == []
+
+
+def test_active_columns_partly_named_out_of_order_are_unread() -> None:
+    report = _with_docs_header("信息内容\t现行有效件数\t本年制发件数\t", "行政规范性文件\t26\t10\t8")
+    assert all(c.unread for c in report.cells if c.row == "行政规范性文件")
+    assert "reader.unplaced" in {f.rule for f in check_report(report).findings}

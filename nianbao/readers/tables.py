@@ -142,6 +142,8 @@ class _Placer:
     blank_rows: dict[str, _Row] = field(default_factory=dict)
     # Lines of digits without a word: pieces of numbers a narrow cell wrapped ("3,0" above "50").
     fragments: set[int] = field(default_factory=set)
+    # The columns the last header row named, as printed (表二's 本年制发件数 … in another order).
+    printed: tuple[str, ...] = ()
 
     def match(self, label: str) -> RowSpec | None:
         squashed = clean(label).replace(" ", "")
@@ -317,6 +319,7 @@ class _Floating:
     above: str
     below: str
     group: str
+    printed: tuple[str, ...] = ()
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -336,7 +339,8 @@ def _place_labelled(placer: _Placer, rows: list[_Row]) -> None:
         if not row.has_numbers:
             if row.is_blank_row and (blank := placer.match_fresh(row.label)) is not None:
                 placer.blank_rows.setdefault(blank.key, row)
-            if _is_header(row.label):
+            if _is_header(row.label) or _column_names(placer, row.label):
+                placer.printed = _column_names(placer, row.label) or placer.printed
                 pending = []  # column names are nobody's label
             elif row.label:
                 pending = [row.label] if _ITEM_MARK.match(row.label) else [*pending, row.label]
@@ -347,7 +351,7 @@ def _place_labelled(placer: _Placer, rows: list[_Row]) -> None:
             continue
         if not row.label:
             below = "".join(_following_labels(rows, position))
-            floating.append(_Floating(row, "".join(pending), below, placer.group))
+            floating.append(_Floating(row, "".join(pending), below, placer.group, placer.printed))
             pending = []
             continue
         if _runs_rows_together(row.label):
@@ -384,6 +388,7 @@ def _place_floating(placer: _Placer, floating: list[_Floating]) -> None:
             break
         waiting.remove(settled)
         (key,) = options[id(settled)] - placer.placed.keys()
+        placer.printed = settled.printed
         _place_values(placer, next(s for s in placer.specs if s.key == key), settled.row)
     for unsure in waiting:
         left = sorted(options[id(unsure)] - placer.placed.keys())
@@ -424,6 +429,12 @@ def _following_labels(rows: list[_Row], position: int) -> list[str]:
 def _place_values(placer: _Placer, spec: RowSpec, row: _Row) -> None:
     width = len(spec.columns)
     values = _aligned(placer, row.values, width) if row.grid else fit_values(row.values, width)
+    in_order = _in_printed_order(placer, spec, values)
+    if in_order is None:
+        printed = "、".join(placer.printed)
+        placer.unplaced(row, f"表头列的顺序与标准格式不同（{printed}），无法确定各数字所在的列。", spec)
+        return
+    values = in_order
     if not placer.columns.is_national:
         if len(values) != width:
             placer.unplaced(row, f"表头的列顺序与标准格式不同，应有 {width} 个数字，实际有 {len(values)} 个。", spec)
@@ -436,6 +447,29 @@ def _place_values(placer: _Placer, spec: RowSpec, row: _Row) -> None:
         placer.unplaced(row, f"应有 {width} 个数字，实际有 {len(values)} 个。", spec)
         return
     placer.place(spec, values, row)
+
+
+def _column_names(placer: _Placer, label: str) -> tuple[str, ...]:
+    """The columns of the table's rows (表二's, 表四's) that a header row names, in the order printed;
+    () when it names fewer than two."""
+    if placer.table is TableId.REQUESTS:
+        return ()  # its header is read as a whole (nianbao.readers.columns)
+    squashed = clean(label).replace(" ", "")
+    names = {column for spec in placer.specs for column in spec.columns if column in squashed}
+    found = sorted(names, key=squashed.index)
+    return tuple(found) if len(found) > 1 else ()
+
+
+def _in_printed_order(placer: _Placer, spec: RowSpec, values: list[str]) -> list[str] | None:
+    """A row's values in the spec's columns, when the header above printed those columns in another order;
+    None when it printed some of them out of order and not all (which value is which cannot be told)."""
+    printed = [column for column in placer.printed if column in spec.columns]
+    if len(printed) < 2 or printed == [c for c in spec.columns if c in printed]:
+        return values
+    if len(values) != len(spec.columns) or len(printed) != len(spec.columns):
+        return None
+    by_column = dict(zip(printed, values, strict=True))
+    return [by_column[column] for column in spec.columns]
 
 
 def _aligned(placer: _Placer, values: list[str], width: int) -> list[str]:
