@@ -14,7 +14,7 @@ from app_pages.places import escape
 from nianbao.model import Finding, Report, Severity
 from nianbao.schema import RowSpec, TableId, rows_of
 from nianbao.usecases.drafts import ChatMessage, StoredDraft
-from nianbao.usecases.intake import cell_findings, changed_cells, describe_cell, edit_cells
+from nianbao.usecases.intake import cell_findings, edit
 
 CHECK_COLUMN = "核对"
 EDIT_NOTE = "grid-edit-note"
@@ -252,16 +252,14 @@ def _in_grid(grid: Grid, address: Address) -> bool:
 def apply_edits(draft: StoredDraft, edits: dict[Address, str]) -> None:
     """An edit goes the way of a chat message's figures: derived cells follow, the change is said in the chat,
     and one click undoes it. Saved at once, then redrawn (the grid's key changes so it shows the new values)."""
-    report, message = edit_cells(draft.report, edits)
-    typed = {describe_cell(a, report) for a in edits}
-    lines = changed_cells(draft.report, report)
-    derived = [line for line in lines if line.split("：", 1)[0] not in typed]
-    said = edit_message(lines, derived, message)
-    common.save_draft(common.add_messages(draft, said), report, **{common.UNDO: draft.report.model_dump_json()})
+    edited = edit(draft.report, edits)
+    said = edit_message(edited.changed, edited.derived, edited.broken)
+    undo = {common.UNDO: draft.report.model_dump_json()}
+    common.save_draft(common.add_messages(draft, said), edited.report, **undo)
     common.bump(f"grid-version-{draft.id}")
-    if message:
-        st.session_state["grid-message"] = f"{message} 已按输入保存，请核对标红的单元格。"
-    st.session_state[EDIT_NOTE] = (lines, derived)
+    if edited.broken:
+        st.session_state["grid-message"] = f"{edited.broken} 已按输入保存，请核对标红的单元格。"
+    st.session_state[EDIT_NOTE] = (edited.changed, edited.derived)
     st.rerun()
 
 

@@ -70,6 +70,20 @@ def test_a_cell_edit_in_words_is_read_as_a_number(seed_path):
     assert updated.value(REQ, "一", "总计") == before - (report.value(REQ, "一", "其他") or 0) + 100
 
 
+def test_an_edit_says_each_changed_cell_and_which_followed_the_typed_one(seed_path):
+    from nianbao.usecases.intake import edit
+
+    report = read_report(seed_path)
+    other, total = report.value(REQ, "一", "其他") or 0, report.value(REQ, "一", "总计") or 0
+    edited = edit(report, {(REQ, "一", "其他"): str(other + 1)})
+    assert edited.broken == "" and edited.report.value(REQ, "一", "总计") == total + 1
+    assert len(edited.changed) > len(edited.derived) >= 1  # the typed cell, and the totals that followed it
+    assert [line for line in edited.changed if line not in edited.derived] == [
+        next(line for line in edited.changed if f"{other} → {other + 1}" in line and "其他" in line)
+    ]
+    assert any(f"{total} → {total + 1}" in line for line in edited.derived)
+
+
 def test_a_finished_report_lacks_nothing_and_a_draft_says_what_it_lacks() -> None:
     from nianbao.usecases.drafting import CARRIED, TO_FILL, UNVERIFIED, still_lacking
     from tests.conftest import SEED

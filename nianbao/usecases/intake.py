@@ -267,22 +267,36 @@ def _broken_by(before: Report, after: Report, typed: set[Address]) -> str:
     return f"这次修改使核对未通过：{broken[0].message.rstrip('。')}{more}。"
 
 
-def describe_cell(address: Address, report: Report) -> str:
-    """A cell named as the pages show it: table / row / column."""
-    return describe_address(address, report.format)
+@dataclass(frozen=True)
+class CellEdit:
+    """Direct edits of cells, applied: the report after them, what rule they broke ('' when none), one line per
+    changed cell, and of those the lines of cells that followed the typed ones (totals, 三.七, 四)."""
+
+    report: Report
+    broken: str
+    changed: list[str]
+    derived: list[str]
 
 
-def changed_cells(before: Report, after: Report) -> list[str]:
-    """One line per cell whose value differs: ``依申请公开 / 一 … / 总计：258 → 268``."""
-    lines = []
+def edit(report: Report, edits: dict[Address, str]) -> CellEdit:
+    """``edit_cells``, with what changed said cell by cell (the page's note and the chat's record of the edit)."""
+    updated, broken = edit_cells(report, edits)
+    changes = _changes(report, updated)
+    derived = [line for address, line in changes if address not in edits]
+    return CellEdit(updated, broken, [line for _, line in changes], derived)
+
+
+def _changes(before: Report, after: Report) -> list[tuple[Address, str]]:
+    """Each cell whose value differs, with its line: ``依申请公开 / 一 … / 总计：258 → 268``."""
+    found = []
     for cell in after.cells:
         address = (cell.table, cell.row, cell.column)
         old = before.cell(*address)
         if (old.value, old.raw.strip()) != (cell.value, cell.raw.strip()):
             was = shown(old.value) if old.value is not None or not old.raw.strip() else old.raw.strip()
             now = shown(cell.value) if cell.value is not None or not cell.raw.strip() else cell.raw.strip()
-            lines.append(f"{describe_address(address, after.format)}：{was} → {now}")
-    return lines
+            found.append((address, f"{describe_address(address, after.format)}：{was} → {now}"))
+    return found
 
 
 # ---- the checker's findings while a draft is being filled ---------------------------------------
