@@ -377,3 +377,12 @@ def test_active_columns_partly_named_out_of_order_are_unread() -> None:
     report = _with_docs_header("信息内容\t现行有效件数\t本年制发件数\t", "行政规范性文件\t26\t10\t8")
     assert all(c.unread for c in report.cells if c.row == "行政规范性文件")
     assert "reader.unplaced" in {f.rule for f in check_report(report).findings}
+
+
+def test_appeal_columns_with_the_total_first_follow_their_header() -> None:
+    text = (LAYOUTS / "box_drawn_signed.txt").read_text(encoding="utf-8")
+    national, total_first = "结果维持│结果纠正│其他结果│尚未审结│总计", "总计│结果维持│结果纠正│其他结果│尚未审结"
+    text = text.replace(national, total_first)
+    text = text.replace("│72│64│178│37│351│13│4│8│1│26│12│1│1│6│20│", "│351│72│64│178│37│26│13│4│8│1│20│12│1│1│6│")
+    report = read_report_bytes(text.encode(), "appeals_total_first.txt")
+    assert cells_csv(report).splitlines() == _expected("box_drawn_signed.txt").splitlines()

@@ -579,15 +579,16 @@ def _place_appeals(placer: _Placer, rows: list[_Row]) -> None:
     for row in rows:
         if not row.has_numbers:
             context.append(row.label)
+            placer.printed = _column_names(placer, row.label) or placer.printed
             continue
         values = fit_values(row.values, len(placer.specs) * _APPEAL_WIDTH)
         if len(values) == len(placer.specs) * _APPEAL_WIDTH:
             for i, spec in enumerate(placer.specs):
-                placer.place(spec, values[i * _APPEAL_WIDTH : (i + 1) * _APPEAL_WIDTH], row)
+                _place_appeal(placer, spec, values[i * _APPEAL_WIDTH : (i + 1) * _APPEAL_WIDTH], row)
         elif len(values) == len(_LITIGATION) * _APPEAL_WIDTH and _is_litigation(placer, row, context):
             # 行政诉讼 printed as a table of its own: 未经复议直接起诉 then 复议后起诉, five columns each.
             for i, spec in enumerate(s for s in placer.specs if s.key in _LITIGATION):
-                placer.place(spec, values[i * _APPEAL_WIDTH : (i + 1) * _APPEAL_WIDTH], row)
+                _place_appeal(placer, spec, values[i * _APPEAL_WIDTH : (i + 1) * _APPEAL_WIDTH], row)
         else:
             _place_one_appeal(placer, row, context)
         context = []
@@ -604,6 +605,16 @@ def _is_litigation(placer: _Placer, row: _Row, context: list[str]) -> bool:
     return says_litigation and not any(key in placer.placed for key in _LITIGATION)
 
 
+def _place_appeal(placer: _Placer, spec: RowSpec, values: list[str], row: _Row) -> None:
+    """Five values in the columns the header printed them in (总计 first, say)."""
+    in_order = _in_printed_order(placer, spec, values)
+    if in_order is None:
+        printed = "、".join(placer.printed)
+        placer.unplaced(row, f"表头列的顺序与标准格式不同（{printed}），无法确定各数字所在的列。", spec)
+        return
+    placer.place(spec, in_order, row)
+
+
 def _place_one_appeal(placer: _Placer, row: _Row, context: list[str]) -> None:
     values = fit_values(row.values, _APPEAL_WIDTH)
     if len(values) != _APPEAL_WIDTH:
@@ -615,4 +626,4 @@ def _place_one_appeal(placer: _Placer, row: _Row, context: list[str]) -> None:
     if spec is None:
         placer.unplaced(row, "复议诉讼三行均已填写。")
         return
-    placer.place(spec, values, row)
+    _place_appeal(placer, spec, values, row)
