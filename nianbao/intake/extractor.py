@@ -35,6 +35,7 @@ from nianbao.intake.lexicon import (
     RESPECTIVELY,
     REST,
     REST_ZERO,
+    REVIEWED,
     SAME_AS_LAST,
     SHARE,
     TOTAL,
@@ -310,6 +311,7 @@ class _Reader:
             else:
                 used = index
         refs += self._column_of_whole(refs)
+        refs = self._reviewed(tokens, index, refs)
         unlike = self._unlike_its_whole(figure, refs)
         if unlike:
             self.not_figures.append((figure.start, figure.end))
@@ -626,11 +628,32 @@ class _Reader:
             between = self.text[tokens[position - 1].end : token.start]
             if token.figure is not None or any(ch in _CLAUSE_END + "：:" for ch in between):
                 break  # 不公开的有3个：涉密1个 — what follows a colon is its breakdown, not its row
+            if self._completed(tokens, index, token):
+                break
             refs.extend(token.refs)
             last = position
             if any(isinstance(r, RowRef) and r.rank >= 1 for r in token.refs):
                 break
         return refs, last
+
+    def _completed(self, tokens: list[Token], index: int, token: Token) -> bool:
+        """``申请5件全部办结``: 全部/均/已 + 办结 after a figure says those were answered; 办结 is not its row."""
+        figure = tokens[index].figure
+        done = any(isinstance(r, RowRef) and r.key == "三.七" for r in token.refs)
+        return done and figure is not None and any(w in self.text[figure.end : token.start] for w in "全均都已")
+
+    def _reviewed(self, tokens: list[Token], index: int, refs: list[Ref]) -> list[Ref]:
+        """``对现行有效的38件规范性文件进行了梳理，废止3件``: the figure is what was reviewed, not a cell (REVIEWED
+        added to its words); its row stays the one talked about, for the 废止3件 after it."""
+        for token in tokens[index + 1 :]:
+            if token.figure is not None or any(ch in _CLAUSE_END for ch in self.text[tokens[index].end : token.start]):
+                return refs
+            if REVIEWED in token.refs:
+                for row in {r.key for r in refs if isinstance(r, RowRef) and r.table is ACTIVE}:
+                    self._remember(ACTIVE, row)
+                    self.context.table = ACTIVE
+                return [*refs, REVIEWED]
+        return refs
 
     def _clause_without_figure(self, tokens: list[Token], index: int, pending: list[Ref]) -> None:
         """A clause that ends without a number: “未发生行政复议” (0), “均为自然人” / “为自然人申请” (about

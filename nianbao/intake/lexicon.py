@@ -87,6 +87,8 @@ INCLUDES = Marker("includes")
 """含/包括: the figure is part of the one before it (受理36件（含上年结转2件）)."""
 SAME_AS_LAST = Marker("same_as_last")
 """跟去年一样: last year's figure is not this year's; asked when it is all the clause says."""
+REVIEWED = Marker("elsewhere", "这是梳理、清理或审查的件数，不是表格中的一项（表格填本年制发、废止和现行有效的件数）")
+"""对…的38件规范性文件进行了梳理: said after the figure, it makes it the object of the work, not a cell."""
 WORK = Marker("work")
 """建议、提案、留言、工单、政策解读、培训…: the clause is about the year's work, not an application or a cell; its
 number is a fact for part 一 (网站发布信息865条), never a figure of the tables."""
@@ -225,6 +227,7 @@ def _active() -> dict[str, tuple[Ref, ...]]:
     table.update(_rows(ACTIVE, "政府集中采购", "政府集中采购 集中采购"))
     table.update(_columns(ACTIVE, "采购项目数量", "采购项目数量 采购项目"))
     table.update(_columns(ACTIVE, "采购总金额", "采购总金额"))
+    table.update(_same((REVIEWED,), "进行了梳理 进行梳理 进行了审查 进行审查 进行了清理 进行清理 进行了评估 进行评估"))
     filed = Marker("elsewhere", "立案、听证的数量不是处理决定数量，表格填本年作出的处理决定数")
     table.update({p: (filed,) for p in ("立案", "立案查处", "受案", "听证", "听证会")})
     relief = Marker("elsewhere", "减免、退还的金额不是收费金额，表格填本年收取的金额")
