@@ -14,6 +14,7 @@ from nianbao.readers.values import is_value_token
 from nianbao.schema import REQUEST_COLUMNS
 
 _MIN_APPLICANT_ROWS = 3
+_LABEL_CELLS = 3  # an applicant row's name stands in its first cells (法人或其他组织, then 商业企业)
 
 
 def turned_back(lines: list[Line]) -> tuple[list[Line], ColumnOrder] | None:
@@ -39,6 +40,8 @@ def turned_back(lines: list[Line]) -> tuple[list[Line], ColumnOrder] | None:
 def _applicant(line: Line) -> str | None:
     """The applicant column a row is labelled with (the last name among its label cells: 法人或其他组织
     spans the five rows it groups), when the row has figures after its label."""
+    if not any(column_name(cell) for cell in line.cells[:_LABEL_CELLS]):
+        return None  # the usual row, told at a glance
     end = _label_end(line)
     if end < 0 or not any(ch.isdigit() for cell in line.cells[end + 1 :] for ch in cell):
         return None
