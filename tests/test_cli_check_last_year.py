@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -70,6 +72,20 @@ def test_a_right_change_passes_and_json_names_last_years_report(tmp_path: Path, 
     assert result.returncode == 0, result.stdout
     assert payload["last_year"].startswith("对照知识库中的鹿邑县人民政府 2021 年度报告")
     assert not [f for f in payload["findings"] if f["rule"] == "narrative.change"]
+
+
+def test_a_kb_add_writing_meanwhile_does_not_hold_the_check_up(tmp_path: Path, store: Path) -> None:
+    adding = sqlite3.connect(store / "nianbao_kb.sqlite3", isolation_level=None)
+    adding.execute("BEGIN IMMEDIATE")  # an add holds the write lock for its whole write
+    try:
+        started = time.monotonic()
+        result = nianbao(store, "check", str(report_2022(tmp_path, WRONG)))
+        took = time.monotonic() - started
+    finally:
+        adding.execute("ROLLBACK")
+        adding.close()
+    assert result.returncode == 1 and "同比核对：对照知识库中的鹿邑县人民政府 2021 年度报告" in result.stdout
+    assert took < 20  # the store's own opening (a write transaction) waited for the add: 30 s, then failed
 
 
 def test_without_a_knowledge_base_the_output_says_no_change_was_checked(tmp_path: Path) -> None:
