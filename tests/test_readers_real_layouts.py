@@ -386,3 +386,12 @@ def test_appeal_columns_with_the_total_first_follow_their_header() -> None:
     text = text.replace("│72│64│178│37│351│13│4│8│1│26│12│1│1│6│20│", "│351│72│64│178│37│26│13│4│8│1│20│12│1│1│6│")
     report = read_report_bytes(text.encode(), "appeals_total_first.txt")
     assert cells_csv(report).splitlines() == _expected("box_drawn_signed.txt").splitlines()
+
+
+def test_a_row_of_slashes_in_every_cell_stays_a_row_of_blank_values() -> None:
+    from nianbao.readers.document import Document
+
+    document = Document()
+    document.add_row(["/"] * 15)
+    document.add_row(["三、收到和处理政府信息公开申请情况"] * 10)
+    assert [line.grid for line in document.lines] == [True, False]

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from nianbao.model import BLANK_MARKS
+
 
 @dataclass
 class Line:
@@ -54,7 +56,9 @@ def _spanned_text(cells: list[str]) -> str | None:
     filled = [cell for cell in cells if cell.strip()]
     if len(filled) < 2 or any(cell != filled[0] for cell in filled) or len(filled) < len(cells):
         return None
-    return None if any(ch.isdigit() for ch in filled[0]) else filled[0]
+    text = filled[0]
+    is_value = text.strip() in BLANK_MARKS or any(ch.isdigit() for ch in text)  # "/" in every cell: values
+    return None if is_value else text
 
 
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
