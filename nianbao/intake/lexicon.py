@@ -178,6 +178,20 @@ def _applicants() -> dict[str, tuple[Ref, ...]]:
     table.update({p: (unit,) for p in ("单位", "法人单位", "企事业单位")})
     trader = Marker("ambiguous", "“个体工商户”请说明按哪一类申请人填写（商业企业、其他或自然人）")
     table.update({p: (trader,) for p in ("个体工商户", "个体户")})
+    kind = Marker(
+        "ambiguous",
+        "这类申请人不是表格中的一类，请说明按哪一类填写（自然人、商业企业、科研机构、社会组织、法律服务机构或其他）",
+    )
+    table.update(
+        _same(
+            (kind,),
+            "村委会 村民委员会 居委会 居民委员会 高校 高等院校 大学 学校 医院 新闻媒体 媒体 记者 人大代表 政协委员 "
+            "机关单位 事业单位 合作社 农民专业合作社 社区",
+        )
+    )
+    agent = Marker("ambiguous", "代理他人提出的申请按申请人本人的类别填写，请说明申请人是哪一类")
+    table.update(_same((agent,), "代当事人 代理人 委托代理人 受委托 代为申请 代理申请"))
+    table.update(_columns(REQ, "社会组织", "基金会 协会 商会 学会 民办非企业单位"))
     table.update({p: (NOOP,) for p in ("申请人", "本年度办理结果", "办理结果", "政府信息公开", "信息公开")})
     table.update(_same((NOOP,), "答复结果 答复情况 处理结果 处理情况 办理情况 答复类型"))  # 答复结果：同意公开8件
     return table
