@@ -1,7 +1,7 @@
 """What a reviewer would object to in an offline draft, found by walking the drafting path as a clerk would on the
 reports in corpus/ and tests/fixtures, one test each: a sentence the source broke over two paragraphs, every result
 claim of a sentence (均已办结，全部按时答复) held against the tables, the fee said in her words, years in Chinese
-numerals, shares written in tenths (超八成).
+numerals, shares written in tenths (超八成), what she wrote about last year's problems landing in 五.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pytest
 from nianbao.claims.text import split_sentences
 from nianbao.drafting.example import example_next_year
 from nianbao.drafting.facts import facts_in_text
+from nianbao.drafting.interview import Interview, answer, facts_from_notes, plan_for, reply_to
 from nianbao.drafting.marks import CARRIED, STALE_YEAR
 from nianbao.drafting.model import UNVERIFIED, Draft
 from nianbao.drafting.offline import draft_offline, new_report
@@ -146,3 +147,48 @@ def test_a_share_in_tenths_that_still_holds_is_carried_as_written_and_one_that_d
     assert rewriter.sentence(closed + "占比超八成。").endswith("206件，占比超八成。")
     # 超九成 was wrong last year too (86.5 %): the share is computed, and marked, as nothing says how it was counted.
     assert rewriter.sentence(closed + "占比超九成。").endswith(f"206件，占比87%{UNVERIFIED}。")
+
+
+# --- 五 from her notes: what was done about last year's problems, this year's problems, next year's measures ---
+
+
+def drafted_with_notes(notes: str) -> Draft:
+    last = read_report(FIXTURES / "changes" / "zhecheng_scj_2022.txt")  # problems: 政策解读形式较为单一; 业务能力…
+    this_year = last.model_copy(update={"year": 2023})
+    work = facts_from_notes(notes, "工作情况.txt")
+    return draft_offline(last.agency or "", 2023, this_year, ReportList([last]), {"信息处理费": 0}, work)
+
+
+@pytest.mark.parametrize(
+    "note", ["业务能力有待提升的问题：今年组织了3次专题培训", "针对业务能力有待提升的问题，今年组织了3次专题培训"]
+)
+def test_a_note_on_one_of_last_years_problems_answers_it_in_part_five(note: str) -> None:
+    draft = drafted_with_notes(note)
+    five = draft.report.part_text("五")
+    assert "针对上年度报告指出的“基层所政务公开工作人员业务能力有待提升”问题，组织专题培训3次。" in five
+    assert "针对上年度报告指出的“政策解读形式较为单一”问题，整改情况【待补充】。" in five
+    assert "专题培训" not in draft.report.part_text("一") + draft.report.part_text("六")  # not cut up and scattered
+
+
+def test_a_note_on_a_problem_last_years_report_did_not_name_stands_as_a_rectification() -> None:
+    five = drafted_with_notes("人力不足的问题：今年新增了1名专职人员").report.part_text("五")
+    rectified = five.split("（二）")[0]
+    assert "针对人力不足的问题，2023年新增专职人员1名。" in rectified
+
+
+def test_notes_labelled_as_this_years_problems_and_next_years_measures_go_there() -> None:
+    draft = drafted_with_notes("存在的问题：人员力量不足\n下一步：加强业务培训")
+    five = draft.report.part_text("五")
+    assert "仍存在一些不足：人员力量不足。" in five and "下一步，我局将加强业务培训。" in five
+    assert "存在的问题" not in draft.report.part_text("六")
+
+
+def test_an_answer_to_the_question_on_a_problem_does_not_name_the_problem_twice(seed: Report, cells: Report) -> None:
+    plan = plan_for(ReportList([seed]), "鹿邑县人民政府", 2022)
+    interview = Interview()
+    question = reply_to(interview, "介绍工作情况", plan)
+    while "人力、财力缺乏" not in question:
+        question = answer(interview, "跳过", plan)
+    answer(interview, "针对人力财力缺乏的问题，今年新增了2名专职人员", plan)
+    draft = draft_offline("鹿邑县人民政府", 2022, cells, ReportList([seed]), {}, interview.facts)
+    assert "针对上年度报告指出的“人力、财力缺乏”问题，新增专职人员2名。" in draft.report.part_text("五")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from nianbao.drafting.marks import SUGGESTED, TO_FILL
-from nianbao.drafting.worknotes import Kind, WorkFact, cleaned
+from nianbao.drafting.worknotes import Kind, WorkFact, cleaned, rectification_lead
 
 TYPICAL_PROBLEMS = (
     "政策解读的形式还不够丰富，图解、视频等解读产品偏少",
@@ -37,12 +37,13 @@ class PartFive:
         self.work, self.last, self.subject, self.year = work, problems_last_year, subject, year
 
     def answered(self, text: str) -> tuple[int | None, str]:
-        """The one of last year's problems a rectification names (针对人力不足，… → 人力、财力缺乏) and what was done.
+        """The one of last year's problems a rectification names (针对人力不足，… or 人力不足的问题：… → 人力、财力缺乏)
+        and what was done.
 
-        Only a “针对…，” lead sharing a word of two characters or more with exactly one problem (公开, 工作 and the
-        like do not count) ties it; otherwise it stands on its own.
+        Only a lead (“针对…，”, “…的问题：”) sharing a word of two characters or more with exactly one problem (公开,
+        工作 and the like do not count) ties it; otherwise it stands on its own.
         """
-        lead = _ABOUT.match(text)
+        lead = rectification_lead(text)
         if lead is None:
             return None, text
         named = [i for i, problem in enumerate(self.last) if _shares_a_word(lead.group("what"), problem)]
@@ -69,11 +70,11 @@ class PartFive:
         taken = {id(f): self.answered(text) for f, text in general}
         paragraphs = []
         for index, problem in enumerate(self.last):
-            said = [self.this_year(text) for f, text in done if f.problem == index]
+            said = [self.this_year(_without_lead(text)) for f, text in done if f.problem == index]
             said += [self.this_year(taken[id(f)][1]) for f, _ in general if taken[id(f)][0] == index]
             what = "；".join(s for s in said if s) or f"整改情况{TO_FILL}"
             paragraphs.append(f"针对上年度报告指出的“{problem}”问题，{what}。")
-        paragraphs += [f"{text}。" for f, text in general if taken[id(f)][0] is None]
+        paragraphs += [f"{_as_rectification(text)}。" for f, text in general if taken[id(f)][0] is None]
         if not paragraphs:
             paragraphs.append(f"上年度报告所指出问题的整改情况{TO_FILL}。")
         return paragraphs
@@ -101,10 +102,24 @@ _WHEN = r"(?:明年|下一?年度?|下一步|今后|(?:19|20)\d{2}年)[，,]?"
 _WILL = r"(?:要|将|会|准备|计划|打算|拟|争取)"
 
 
-_ABOUT = re.compile(r"^针对(?P<what>[^，,。；]{2,20}?)(?:的?问题|方面)?[，,]\s*")
 _COMMON = frozenset(  # words every problem may have
     {"公开", "工作", "信息", "政务", "政府", "单位", "部分", "问题", "情况", "方面", "有待", "不够", "加强"}
 )
+
+
+def _without_lead(text: str) -> str:
+    """An answer to the question on one problem without her words naming it again (针对人力不足的问题，…)."""
+    lead = rectification_lead(text)
+    return text[lead.end() :] if lead is not None and text[lead.end() :].strip() else text
+
+
+def _as_rectification(text: str) -> str:
+    """A rectification of a problem last year's report did not name, as reports write one: “人力不足的问题：新增…”
+    → “针对人力不足的问题，新增…”."""
+    lead = rectification_lead(text)
+    if lead is None or text.startswith(("针对", "关于")) or not text[lead.end() :].strip():
+        return text  # her own 针对…，: her words
+    return f"针对{lead.group('what').removesuffix('的')}的问题，{text[lead.end() :].strip()}"
 
 
 def _shares_a_word(said: str, problem: str) -> bool:

@@ -95,6 +95,33 @@ _ANNOUNCED_COUNT = re.compile(r"[一二三四五六七八九十两几\d]+(?:件�
 _PARTICLE_LE = re.compile(r"(?<![为除完])了(?![解])")  # 配备了 → 配备; 为了, 了解 stay
 
 
+# A line that says what was done about a problem (针对人力不足的问题，…; 业务能力不足的问题：…): a rectification, one
+# item however many subsections its words touch. Not this year's problems (存在的问题：…).
+RECTIFICATION_LEADS = (
+    re.compile(r"^针对(?P<what>[^，,。；;：:]{2,20}?)(?:的?问题|方面)?(?:的整改)?[，,：:]\s*"),
+    re.compile(
+        r"^(?:关于)?(?!存在|主要|今年|本年|目前|当前|还|仍|其他)(?P<what>[^，,。；;：:]{2,20}?)的?问题(?:的整改)?[：:，,]\s*"
+    ),
+)
+
+
+# Lines she labels as this year's problems or next year's measures (存在的问题：…, 下一步：…).
+_KIND_LEADS = (
+    (Kind.PROBLEM, re.compile(r"^(?:[还仍]?存在的?|今年的?|本年度?的?|目前|当前)?(?:主要)?(?:问题|不足)[：:]\s*")),
+    (Kind.MEASURE, re.compile(r"^(?:下一步(?:打算|计划|工作)?|(?:改进|整改)措施|工作打算|明年(?:打算|计划))[：:]\s*")),
+)
+
+
+def _kind_lead(text: str) -> tuple[Kind, re.Match[str]] | None:
+    return next(((kind, m) for kind, pattern in _KIND_LEADS if (m := pattern.match(text.strip()))), None)
+
+
+def rectification_lead(text: str) -> re.Match[str] | None:
+    """The words naming the problem a rectification answers (“针对人力不足的问题，”), None when it names none."""
+    text = without_item_mark(text)
+    return next((m for pattern in RECTIFICATION_LEADS if (m := pattern.match(text)) is not None), None)
+
+
 def without_item_mark(text: str) -> str:
     """An item without its list mark (一是, 1., （二）, 一、)."""
     return _ITEM_MARK.sub("", text.strip())
@@ -128,6 +155,9 @@ def items_of(message: str) -> list[str]:
     items = []
     for line in message.replace("\r", "").split("\n"):
         line = _ITEM_MARK.sub("", line.strip())
+        if rectification_lead(line) is not None:
+            items.append(_item_text(line))
+            continue
         if lead := _topic_lead(line):  # she said which subsection the line is about: it stays there …
             labelled, *others = _CHANGE_OF_TOPIC.split(line)  # … until “另外…” turns to something else
             sentences = [_item_text(s) for s in split_sentences(labelled)]
@@ -237,6 +267,10 @@ def classify(text: str, asked: str | None = None) -> str:
     for about in [*Topic, *Kind]:
         if re.match(rf"\s*{about.value}[：:]", text):
             return about.value
+    if (labelled := _kind_lead(text)) is not None:
+        return labelled[0].value
+    if rectification_lead(text) is not None:
+        return Kind.RECTIFICATION.value
     if (topic := topic_of(_topic_lead(text))) is not None:  # “平台方面，…”: she named it, whatever the words
         return topic.value
     if asked:
@@ -251,6 +285,8 @@ def without_label(text: str) -> str:
         return place
     for about in [*Topic, *Kind]:
         text = re.sub(rf"^\s*{about.value}[：:]\s*", "", text)
+    if (labelled := _kind_lead(text)) is not None:
+        text = text.strip()[labelled[1].end() :]
     return without_lead_in(text)
 
 
