@@ -4,7 +4,9 @@
 行政事业性收费. 依申请公开: 新收 and 上年结转 (and their sum when the body counted them together as
 受理), 办结 with every result category and its share of 办结 (rounded as the body rounded last year),
 结转下年度, and the change in 新收 against last year's report; then 行政复议 and 行政诉讼 with every
-outcome, pending ones included. Every number is a cell or computed from cells.
+outcome, pending ones included. 办结, 行政复议 and 行政诉讼 get their change too, but only where the body's own
+report of last year compared them (its habit, in its words): no such sentence is invented. Every number is a cell
+or computed from cells.
 """
 
 from __future__ import annotations
@@ -319,6 +321,8 @@ _SUIT_CLAIMS = ("行政诉讼", "未经复议直接起诉", "复议后起诉")
 
 @dataclass(frozen=True)
 class _Appeals:
+    """The 复议诉讼 clauses of this year's report, each with its change against last year's where the body wrote one."""
+
     report: Report
     previous: Report | None
     style: Style
