@@ -88,6 +88,8 @@ _APPLIED = RowRef(REQ, "一", 0)
 _WORK_SHOWN = 6
 _SCOPE_ROWS = ("一", "三.七")
 """The applications a clause ending in 中 can scope: those received or those answered."""
+_DOCUMENT_UNITS = ("份", "篇", "页")
+"""予以公开的信息共涉及文件56份: documents counted, not requests, even beside a row's name."""
 _APPLICANTS_AMONG = ("申请人中", "申请人里", "在申请人中")
 _BREAKDOWN_START = ("其中", *_APPLICANTS_AMONG)
 
@@ -306,7 +308,8 @@ class _Reader:
             trailing, used = self._trailing(tokens, index)
             adjacent = bool(figure.unit) and _said_right_after(tokens, index, _APPLIED)  # 12件申请中
             trailing = [r for r in trailing if not (isinstance(r, RowRef) and r.rank == 0 and not adjacent)]
-            if _says_row(trailing) or not _says_where(refs) or _rest_is_one_type(refs, trailing):
+            bare = all(r in (TOTAL, NOOP) for r in refs)  # 一共34个申请
+            if _says_row(trailing) or not _says_where(refs) or _rest_is_one_type(refs, trailing) or (adjacent and bare):
                 refs = refs + trailing  # 其余4件为自然人申请: the rest is one type, said after it
             else:
                 used = index
@@ -970,7 +973,7 @@ class _Reader:
             self.not_figures.append((figure.start, figure.end))
             self._note(figure, ambiguous.note, unread=ambiguous.kind == "ambiguous")
             return
-        if self._is_work(refs):
+        if self._is_work(refs) or (WORK in refs and figure.unit in _DOCUMENT_UNITS):
             self.foreign = self.foreign or self._table(refs) in (REQ, None)
             self._work_number(figure)
             return
