@@ -28,6 +28,8 @@ Each fixture in tests/fixtures/layouts/ prints the figures of a real report (鹿
   spanning its five) and the results as columns under a three-row header;
 - converted_html_tables.md: Markdown from a PDF converter, its tables written as HTML with
   rowspan/colspan between the lines of text;
+- pdf_dash_zero.pdf: a PDF table with 0 printed “—” everywhere, the numbers of a wrapped label on a
+  line of their own between its halves (“2.其他法律行政法规禁止” / “— — — — — — —” / “公开”);
 - pdf_wrapped_numbers.pdf: the same with value columns so narrow that 3,001 wraps as “3,00” over
   “1”: those rows are unread and said so, never read as 300 or with a blank 总计.
 Every cell must read exactly as expected (a printed “—”, “/” or blank is a blank cell).
@@ -71,6 +73,7 @@ FIXTURE_BODIES = {
     "wps_text_boxes.docx": ("沭阳县人民政府", 2025),
     "wps_headings_in_tables.docx": HUAIAN,
     "cms_transposed_requests.html": HUAIAN,
+    "pdf_dash_zero.pdf": LUYI,
 }
 
 

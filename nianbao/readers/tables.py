@@ -58,13 +58,13 @@ class _Row:
 
     @property
     def has_numbers(self) -> bool:
-        """The row prints values: a number, or marks for none ("—", "/") after a label, in a table's
-        cell or in two tokens of pasted text (one "—" alone is prose; marks without a label, a
-        converter's filler)."""
+        """The row prints values: a number, or marks for none ("—", "/"): in a table's cells after a
+        label (cells of marks alone are a converter's filler), or two or more in a line of text, with
+        or without its label (one "—" alone is prose)."""
         if any(any(ch.isdigit() for ch in v) for v in self.values):
             return True
         marks = sum(1 for v in self.values if v)
-        return bool(self.label) and marks >= (1 if self.grid else 2)
+        return bool(self.label) and marks >= 1 if self.grid else marks >= 2
 
     @property
     def is_blank_row(self) -> bool:
