@@ -192,3 +192,13 @@ def test_an_answer_to_the_question_on_a_problem_does_not_name_the_problem_twice(
     answer(interview, "针对人力财力缺乏的问题，今年新增了2名专职人员", plan)
     draft = draft_offline("鹿邑县人民政府", 2022, cells, ReportList([seed]), {}, interview.facts)
     assert "针对上年度报告指出的“人力、财力缺乏”问题，新增专职人员2名。" in draft.report.part_text("五")
+
+
+def test_a_district_whose_own_report_was_copied_from_a_county_speaks_of_itself_as_a_district() -> None:
+    hongze = read_report(FIXTURES / "layouts" / "hongze_2024.txt")  # 淮安市洪泽区人民政府, its text says 我县
+    narrative = "".join(hongze.part_text(n) for n in "一五六")
+    assert "我县" in narrative and "我区" not in narrative
+    draft = draft_offline(hongze.agency or "", 2025, example_next_year(hongze), ReportList([hongze]), {})
+    data = [line for line in draft.report.part_text("一").split("\n") if "新收政府信息公开申请" in line]
+    assert data and "。2025年，我区共新收政府信息公开申请" in data[0]
+    assert "2025年，我区严格落实" in draft.report.part_text("六")

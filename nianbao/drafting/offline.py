@@ -545,15 +545,25 @@ def subject_of(base: Report | None, agency: str) -> str:
     department = next((word for suffix, word in _DEPARTMENT_SUBJECT if agency.endswith(suffix)), None)
     if department:
         return department
+    own = _own_place_word(agency)
     if base is not None:
         text = "\n".join(base.part_text(n) for n in ("一", "五", "六"))
         counts = {s: text.count(s) for s in _SUBJECTS}
         best = max(counts, key=lambda s: counts[s])
-        if counts[best] and agency_level(base.agency) == agency_level(agency):
+        # A 区's report copied from a county's says 我县: the body's own place decides, not the copy.
+        fits = own is None or best not in _PLACE_SUBJECTS.values() or best == own
+        if counts[best] and agency_level(base.agency) == agency_level(agency) and fits:
             return best
-    if agency.endswith("区人民政府"):
-        return "我区"
-    return _LEVEL_SUBJECT.get(agency_level(agency), "本机关")
+    return own or _LEVEL_SUBJECT.get(agency_level(agency), "本机关")
+
+
+_PLACE_SUBJECTS = {"县": "我县", "区": "我区", "市": "我市", "省": "我省", "旗": "我旗", "州": "我州"}
+
+
+def _own_place_word(agency: str) -> str | None:
+    """How a government calls its place (我区 for 淮安市洪泽区人民政府), None for a body that is no government."""
+    name = agency.replace(" ", "").removesuffix("人民政府")
+    return _PLACE_SUBJECTS.get(name[-1:]) if agency.replace(" ", "").endswith("人民政府") else None
 
 
 def last_year_problems(base: Report) -> list[str]:
