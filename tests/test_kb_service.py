@@ -387,3 +387,38 @@ def test_a_report_is_checked_against_last_years_report_of_its_body(kb: Knowledge
     assert any(f.rule == "copy.passages" for f in expected)  # a rule that needs last year's report
     assert _rules(kb.show(stored[2022].id).findings) == _rules(expected)
     assert _rules(kb.show(stored[2021].id).findings) == _rules(check_report(read_report(LUYI_2021)).findings)
+
+
+def test_a_report_whose_last_year_is_stored_is_checked_against_it_in_the_reader_worker(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The adding process only writes: the cross-year check (10 ms a report) runs where the file was read."""
+    from nianbao.checker import check_report
+    from nianbao.kb import service
+
+    kb.add(LUYI_2021)
+
+    def not_here(*args: object, **kwargs: object) -> None:
+        raise AssertionError("checked again in the adding process")
+
+    monkeypatch.setattr(service, "check_report", not_here)
+    (added,) = kb.add(LUYI_2022)
+    expected = check_report(read_report(LUYI_2022), read_report(LUYI_2021)).findings
+    assert _rules(kb.show(added.report.id).findings) == _rules(expected)
+
+
+def test_a_report_checked_against_a_last_year_removed_since_is_checked_again_without_it(kb: KnowledgeBase) -> None:
+    """The worker checked it against the stored 2021 report; by the time the add stores it, that one is gone."""
+    from nianbao.checker import check_report
+    from nianbao.kb.ingest import Preparation, prepare_bytes
+    from nianbao.kb.service import _Batch
+
+    (last_year,) = kb.add(LUYI_2021)
+    how = Preparation(kb.records.path, 384)
+    prepared = prepare_bytes(LUYI_2022.read_bytes(), LUYI_2022.name, 10**8, (None, None), how)
+    assert prepared.checked_against == last_year.report.id
+    kb.remove(last_year.report.id)
+    batch = _Batch(kb.records)
+    added = kb._admit(prepared, batch, replace=False)
+    kb._write(batch)
+    assert _rules(kb.show(added.report.id).findings) == _rules(check_report(read_report(LUYI_2022)).findings)

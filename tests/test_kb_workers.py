@@ -112,7 +112,7 @@ def test_files_are_prepared_two_at_a_time_and_never_far_ahead_of_the_add(monkeyp
     started: list[Path] = []
     monkeypatch.setattr(ingest, "prepare_file", lambda path, *args: started.append(path) or path)
     paths = [Path(f"{i}.txt") for i in range(3 * ingest.AHEAD)]
-    prepared = ingest.prepare_all(paths, 1, None, None, None)
+    prepared = ingest.prepare_all(paths, 1, (None, None), ingest.Preparation(None, None))
     assert next(prepared) == paths[0]
     time.sleep(0.3)
     assert ingest.AHEAD <= len(started) <= ingest.AHEAD + 1
@@ -125,7 +125,7 @@ def test_large_files_are_prepared_fewer_ahead(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(ingest, "prepare_file", lambda path, *args: started.append(path) or path)
     monkeypatch.setattr(ingest, "_size", lambda path: ingest.AHEAD_BYTES // 4)
     paths = [Path(f"{i}.pdf") for i in range(40)]
-    prepared = ingest.prepare_all(paths, 1, None, None, None)
+    prepared = ingest.prepare_all(paths, 1, (None, None), ingest.Preparation(None, None))
     assert next(prepared) == paths[0]
     time.sleep(0.3)
     assert 4 <= len(started) <= 5
@@ -136,4 +136,4 @@ def test_a_file_larger_than_the_bound_is_still_prepared(monkeypatch: pytest.Monk
     monkeypatch.setattr(ingest, "prepare_file", lambda path, *args: path)
     monkeypatch.setattr(ingest, "_size", lambda path: 2 * ingest.AHEAD_BYTES)
     paths = [Path(f"{i}.pdf") for i in range(3)]
-    assert list(ingest.prepare_all(paths, 1, None, None, None)) == paths
+    assert list(ingest.prepare_all(paths, 1, (None, None), ingest.Preparation(None, None))) == paths

@@ -34,7 +34,7 @@ from nianbao.intake import (
     read_spreadsheet_bytes_guarded,
 )
 from nianbao.intake.spreadsheet import SHEET_ADVICE
-from nianbao.kb.ingest import Prepared, PrepareFailure, prepare_all
+from nianbao.kb.ingest import Preparation, Prepared, PrepareFailure, prepare_all
 from nianbao.model import Report
 from nianbao.readers import DEFAULT_LIMITS, ReadLimits, read_report, read_report_bytes
 from nianbao.readers.guard import ReadGuard, read_report_bytes_guarded, read_report_guarded
@@ -382,7 +382,7 @@ def test_knowledge_base_preparation_turns_a_timeout_into_a_failure_of_that_file(
     many = [tmp_path / f"{i}.pdf" for i in range(8)]  # prepared two at a time
     for path in few + many:
         path.write_bytes(PDF.read_bytes())
-    results = list(prepare_all(few + many, ReadLimits(timeout=0.001), None, None, None))
+    results = list(prepare_all(few + many, ReadLimits(timeout=0.001), (None, None), Preparation(None, None)))
     assert all(isinstance(r, PrepareFailure) and r.reason is ReadFailure.TIMEOUT for r in results)
     assert [r.path for r in results] == few + many
 
@@ -391,7 +391,7 @@ def test_knowledge_base_preparation_reads_many_files_through_the_guard(tmp_path:
     many = [tmp_path / f"{i}.txt" for i in range(8)]
     for path in many:
         path.write_bytes(_seed_bytes())
-    results = list(prepare_all(many, DEFAULT_LIMITS, None, None, None))
+    results = list(prepare_all(many, DEFAULT_LIMITS, (None, None), Preparation(None, None)))
     assert all(isinstance(r, Prepared) and r.report().cells == read_report(SEED).cells for r in results)
 
 

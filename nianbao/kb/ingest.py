@@ -9,12 +9,15 @@ reader foresaw (an exception that is not ours) is a failure of that file too, ne
 What comes back is what the records store writes, already serialised (the report's JSON, its cells and
 findings as rows, the paragraphs' tokens, the vectors as one array), so this process does not rebuild a
 report model for each file: it only decides and writes. The checker, the tokens and the embedding ran in
-threads of this process before, holding the interpreter while the writes waited for it (about 5 ms of
-wall time a report lost to that contention, bench/bench_kb.py), and a pickled report cost more to load
-than its JSON.
+threads of this process before, holding the interpreter while the writes waited for it (about 5 ms of wall
+time a report lost to that contention, bench/bench_kb.py), and a pickled report cost more to load than its
+JSON. The worker also checks the report against last year's report of its body when the records already
+hold it (read-only, nianbao.kb.lastyear): that check costs about 10 ms, and adding this year's reports of
+bodies already stored is the usual add.
 
-Two files are prepared at a time, and up to a batch and a half ahead of the one the caller waits for, so the
-workers go on while the knowledge base writes a batch; memory stays bounded for any folder. The reader
+Two files are prepared at a time, and up to a batch and a half ahead of the one the caller waits for (and
+64 MB of files), so the workers go on while the knowledge base writes a batch; memory stays bounded for
+any folder. The reader
 workers die with this process (their lifeline pipe), so a ``kill -9`` of ``nianbao kb add`` leaves no
 worker behind.
 """
@@ -35,6 +38,7 @@ from nianbao.checker import check_report
 from nianbao.errors import ErrorRecord, NianbaoError, ReadFailure, ReportReadError
 from nianbao.kb.chunks import ChunkText, chunk_report
 from nianbao.kb.embeddings import HashingEmbedder
+from nianbao.kb.lastyear import stored_report
 from nianbao.kb.lexical import tokenize
 from nianbao.kb.models import MissingReportInfoError
 from nianbao.kb.records import Paragraph, ReportRows
@@ -62,6 +66,7 @@ class Prepared:
     format: str
     title: str
     rows: ReportRows
+    checked_against: str | None = None  # the id of last year's report the findings were checked with
     embeddings: np.ndarray | None = None
     texts: list[str] | None = None
     _report: Report | None = field(default=None, repr=False)
@@ -90,18 +95,28 @@ class PrepareFailure:
         return ErrorRecord(self.error_type, self.message, self.reason).error()
 
 
+Identity = tuple[str | None, int | None]  # the body and year given for every file (None: read from each)
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """How files are prepared for one knowledge base: its records file, where last year's reports are looked up
+    (None: not checked against them), and the local embedding's dimension (None: an endpoint embeds later)."""
+
+    records: Path | None
+    local_dimension: int | None
+
+
 def embedding_text(agency: str, year: int, chunk: ChunkText) -> str:
     """What is embedded and indexed: the paragraph under a line naming the body, year and part."""
     return f"{agency} {year}年 {chunk.part_title}\n{chunk.text}"
 
 
-def prepare_file(
-    path: Path, limits: ReadLimits, agency: str | None, year: int | None, local_dimension: int | None
-) -> Prepared | PrepareFailure:
+def prepare_file(path: Path, limits: ReadLimits, identity: Identity, how: Preparation) -> Prepared | PrepareFailure:
     """Read, check, chunk, tokenise and embed one file (the local embedding only); failures as data."""
     path = Path(path)
     try:
-        return prepare_in_worker(path, limits, agency, year, local_dimension)
+        return prepare_in_worker(path, limits, identity, how)
     except ReportReadError as e:
         return PrepareFailure(path, type(e), e.message, e.reason)
     except NianbaoError as e:
@@ -112,22 +127,22 @@ def prepare_file(
         return PrepareFailure(path, ReportReadError, message, ReadFailure.DAMAGED)
 
 
-def prepare_in_worker(
-    path: Path, limits: ReadLimits, agency: str | None, year: int | None, local_dimension: int | None
-) -> Prepared:
+def prepare_in_worker(path: Path, limits: ReadLimits, identity: Identity, how: Preparation) -> Prepared:
     data = _load(path, limits.max_bytes)
-    args = (limits.max_bytes, agency, year, local_dimension)
+    args = (limits.max_bytes, identity, how)
     prepared = run_guarded(prepare_bytes, data, path.name, *args, limits=limits, advice=REPORT_ADVICE)
     prepared.path = path
     return prepared
 
 
-def prepare_bytes(
-    data: bytes, name: str, max_bytes: int, agency: str | None, year: int | None, local_dimension: int | None
-) -> Prepared:
-    """What a reader worker does for the knowledge base with one file's bytes."""
+def prepare_bytes(data: bytes, name: str, max_bytes: int, identity: Identity, how: Preparation) -> Prepared:
+    """What a reader worker does for the knowledge base with one file's bytes. The report is checked against
+    last year's when the records already hold it (the add checks it again only against one it queued
+    meanwhile)."""
     report = read_report_bytes(data, name, max_bytes)
-    resolve_identity(report, agency, year)
+    resolve_identity(report, *identity)
+    last_year = stored_report(how.records, report.agency or "", int(report.year or 0) - 1) if how.records else None
+    local_dimension = how.local_dimension
     content_hash = hashlib.sha256(data).hexdigest()
     chunks = chunk_report(report)
     texts = [embedding_text(report.agency or "", int(report.year or 0), c) for c in chunks]
@@ -140,7 +155,8 @@ def prepare_bytes(
         year=int(report.year or 0),
         format=report.format.value,
         title=report.title,
-        rows=ReportRows.of(report, check_report(report).findings, paragraphs),
+        rows=ReportRows.of(report, check_report(report, last_year[1] if last_year else None).findings, paragraphs),
+        checked_against=last_year[0] if last_year else None,
         embeddings=HashingEmbedder(local_dimension).embed_array(texts) if local_dimension else None,
         texts=None if local_dimension else texts,
     )
@@ -174,9 +190,8 @@ def resolve_identity(report: Report, agency: str | None, year: int | None) -> No
 def prepare_all(
     paths: list[Path],
     limits: ReadLimits,
-    agency: str | None,
-    year: int | None,
-    local_dimension: int | None,
+    identity: Identity,
+    how: Preparation,
     while_waiting: Callable[[], object] = lambda: None,
 ) -> Iterator[Prepared | PrepareFailure]:
     """Prepared files in the order given, ``AT_ONCE`` at a time, and ahead of the caller by at most ``AHEAD``
@@ -185,7 +200,7 @@ def prepare_all(
     When the next file is not ready yet, ``while_waiting`` is called first (the knowledge base writes what it
     has queued), so that this process works while the workers do, instead of each waiting for the other.
     """
-    args = (limits, agency, year, local_dimension)
+    args = (limits, identity, how)
     if len(paths) < 2:
         yield from (prepare_file(p, *args) for p in paths)
         return

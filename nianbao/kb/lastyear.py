@@ -77,3 +77,25 @@ def _find(db: sqlite3.Connection, agency: str, year: int, who: str) -> LastYear:
             report = Report.model_validate_json(row[0])
             return LastYear(report, f"知识库中的{stored_agency} {year - 1} 年度报告（ID {report_id}）")
     return LastYear(None, f"知识库中没有{who}")
+
+
+def stored_report(records: Path, agency: str, year: int) -> tuple[str, Report] | None:
+    """The stored report of exactly this body and year as (id, report), read-only; None when the records do not
+    hold it (or cannot be read now: the caller then checks without it). For a knowledge-base add's reader
+    worker, which checks a report against last year's as the add itself would."""
+    if not records.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{records.resolve().as_uri()}?mode=ro", uri=True, timeout=READ_WAIT)
+    except (sqlite3.Error, OSError):
+        return None
+    try:
+        if not _schema_is_current(db):
+            return None
+        sql = "SELECT id, report_json FROM reports WHERE agency = ? AND year = ?"
+        row = db.execute(sql, (agency, year)).fetchone()
+        return None if row is None else (row[0], Report.model_validate_json(row[1]))
+    except (sqlite3.Error, ValueError):
+        return None
+    finally:
+        db.close()

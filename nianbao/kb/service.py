@@ -25,7 +25,7 @@ from nianbao.kb import legacy
 from nianbao.kb.agency import agency_level, agency_region
 from nianbao.kb.chunks import PREAMBLE, ChunkText, chunk_report
 from nianbao.kb.embeddings import Embedder, HashingEmbedder, embedder_from_settings
-from nianbao.kb.ingest import Prepared, PrepareFailure, embedding_text, paragraphs_of, prepare_all
+from nianbao.kb.ingest import Preparation, Prepared, PrepareFailure, embedding_text, paragraphs_of, prepare_all
 from nianbao.kb.lexical import TOKENS_VERSION, tokenize
 from nianbao.kb.models import (
     AddResult,
@@ -140,7 +140,8 @@ class KnowledgeBase:
             if len(batch.items) >= SMALLEST_BATCH:
                 self._write(batch)
 
-        for item in prepare_all(fresh, self.settings.read_limits, agency, year, dimension, write_while_waiting):
+        how = Preparation(records=self.records.path, local_dimension=dimension)
+        for item in prepare_all(fresh, self.settings.read_limits, (agency, year), how, write_while_waiting):
             try:
                 results.append(self._admit(item, batch, replace))
             except NianbaoError as e:
@@ -192,20 +193,22 @@ class KnowledgeBase:
         )
 
     def _rows_checked_against_last_year(self, item: Prepared, batch: _Batch) -> ReportRows:
-        """The report's rows, its findings checked again with last year's report when the store has it (the
-        cross-year rules)."""
+        """The report's rows, its findings checked with last year's report when the store has it (the cross-year
+        rules). The reader worker checked it against the one stored then; it is checked again here only when
+        last year's is another: one queued by this add, or stored or removed since."""
         previous = batch.in_slot(item.agency, item.year - 1)
-        if previous is None:
+        previous_id = previous.id if previous else None
+        if previous_id == item.checked_against:
             return item.rows
-        queued = batch.prepared.get(previous.id)
-        if queued is not None:
-            last_year: Report | None = queued.report()
-        else:
-            found = self.records.report(previous.id)
-            last_year = found[0] if found else None
-        if last_year is None:
-            return item.rows
+        last_year = self._report_queued_or_stored(previous_id, batch) if previous_id else None
         return item.rows.with_findings(check_report(item.report(), last_year).findings)
+
+    def _report_queued_or_stored(self, report_id: str, batch: _Batch) -> Report | None:
+        queued = batch.prepared.get(report_id)
+        if queued is not None:
+            return queued.report()
+        found = self.records.report(report_id)
+        return found[0] if found else None
 
     def _write(self, batch: _Batch) -> None:
         """Store a batch: note its vector ids in the journal, write the vectors, commit the records in one
