@@ -272,3 +272,13 @@ def test_vectors_of_another_embedding_are_left_for_kb_reindex(open_kb: OpenKb) -
     assert kb.embedded_again == 0
     with pytest.raises(EmbeddingMismatchError, match="kb reindex"):
         kb.search("依申请公开", mode="dense")
+
+
+def test_a_new_stores_vector_index_is_built_with_the_measured_settings(kb: KnowledgeBase) -> None:
+    """ef_construction 64 and ef_search 200 (bench/bench_vector_index.py: cheaper to build, and closer to an
+    exact search than Chroma's defaults)."""
+    from nianbao.kb.store import HNSW
+
+    kb.add(LUYI_2021)
+    hnsw = kb.vectors.collection().configuration["hnsw"]
+    assert {key: hnsw[key] for key in HNSW} == HNSW == {"space": "cosine", "ef_construction": 64, "ef_search": 200}
