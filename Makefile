@@ -55,9 +55,11 @@ bench: install
 	$(BIN)/python bench/bench_drafting.py
 	$(BIN)/python bench/bench_retrieval.py
 
-# The knowledge base at 1k, 10k and 100k chunks beside a plain chromadb pipeline: add, warm and cold search (minutes).
+# The knowledge base at 1k, 10k and 100k chunks beside a plain chromadb pipeline: add, warm and cold search;
+# its vector index settings against Chroma's defaults (minutes).
 bench-kb: install
 	$(BIN)/python bench/bench_kb.py
+	$(BIN)/python bench/bench_vector_index.py
 
 # The reader fuzzers with the long hypothesis profile (CI runs them with a small one).
 fuzz: install
