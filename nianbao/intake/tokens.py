@@ -15,7 +15,7 @@ from nianbao.intake.lexicon import LEXICON, LONGEST, SHARE, ColumnRef, GroupRef,
 from nianbao.model import CellNumber
 from nianbao.numerals import normalize_digits, normalize_financial, parse_chinese_number
 
-CLAUSE_END = "，,；;。！!？?\n…"
+CLAUSE_END = "，,；;。！!？?\n…|｜"
 _NUMBER = re.compile(
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?(?:[万亿](?!元))?|[零〇两一二三四五六七八九十百千万亿]+)"
     r"\s*(?P<unit>件次|件|个|项|起|宗|条|份|部(?![分门署委长位])|万元|亿元|元)?"
@@ -121,6 +121,7 @@ def _figure_at(text: str, i: int) -> Token | None:
     if not unit and text.startswith("%", match.end()):  # 办结率97%: a share, and its clause is about it
         return Token(i, match.end() + 1, refs=(SHARE,))
     said_zero = number in ("零", "〇") and i > 0 and text[i - 1] in "为是"
+    after_colon = not arabic and i > 0 and text[i - 1] in "：:" and _ends_figure(text, end)  # 予以公开：十八
     taken_back = arabic and text.endswith("不是", 0, i)
     replaced = arabic and text.startswith(_REPLACED_BY, end)
     approximate = (
@@ -138,6 +139,7 @@ def _figure_at(text: str, i: int) -> Token | None:
     if (
         not unit
         and not said_zero
+        and not after_colon
         and not taken_back
         and not replaced
         and (not arabic or not (_ends_figure(text, end) or _names_next(text, end)) or _is_numbering(text, i, end))
