@@ -88,6 +88,7 @@ _APPLIED = RowRef(REQ, "一", 0)
 _WORK_SHOWN = 6
 _SCOPE_ROWS = ("一", "三.七")
 """The applications a clause ending in 中 can scope: those received or those answered."""
+_FEE_UNIT_QUESTION = "收费金额没有写单位，是元还是万元？请带单位再说一次（如“21560元”或“2.156万元”）。"
 _DOCUMENT_UNITS = ("份", "篇", "页")
 """予以公开的信息共涉及文件56份: documents counted, not requests, even beside a row's name."""
 _APPLICANTS_AMONG = ("申请人中", "申请人里", "在申请人中")
@@ -1284,6 +1285,10 @@ class _Reader:
         if kind is ValueKind.MONEY and figure.unit not in ("元", "万元", ""):  # 收费项目3项: a count, not an amount
             self._note(figure, f"{describe_address(address, self.fmt)} 是金额（万元），这里说的是个数。")
             return None
+        if kind is ValueKind.MONEY and _unitless_whole(figure):  # 收费21560: 元 or 万元? (2.156 as the table keeps it)
+            self.not_figures.append((figure.start, figure.end))
+            self._note(figure, _FEE_UNIT_QUESTION, unread=True)
+            return None
         if kind is ValueKind.MONEY and figure.wan and not figure.unit:  # 收费2.156万: 2.156 万元
             return yuan_to_wan(figure.value)
         if kind is ValueKind.MONEY:
@@ -1376,6 +1381,10 @@ def _said_right_after(tokens: list[Token], index: int, ref: Ref) -> bool:
     after = tokens[index + 1] if index + 1 < len(tokens) else None
     figure = tokens[index].figure
     return after is not None and figure is not None and after.start == figure.end and ref in after.refs
+
+
+def _unitless_whole(figure: Figure) -> bool:
+    return not figure.unit and not figure.wan and isinstance(figure.value, int) and figure.value != 0
 
 
 def _rest_is_one_type(refs: list[Ref], trailing: list[Ref]) -> bool:
