@@ -398,3 +398,13 @@ def test_a_row_of_slashes_in_every_cell_stays_a_row_of_blank_values() -> None:
     document.add_row(["/"] * 15)
     document.add_row(["三、收到和处理政府信息公开申请情况"] * 10)
     assert [line.grid for line in document.lines] == [True, False]
+
+
+def test_a_footnote_mark_printed_as_a_superscript_is_not_read_into_the_number() -> None:
+    page = (FIXTURES / "luyi_2021_gov.html").read_text(encoding="utf-8")
+    marked = page.replace(">26</span>", ">26<sup>1</sup></span>", 1).replace("申请223件次", "申请223<sup>2</sup>件次")
+    assert marked.count("<sup>") == 2
+    plain, footnoted = read_report_bytes(page.encode(), "gov.html"), read_report_bytes(marked.encode(), "gov.html")
+    assert [c.raw for c in footnoted.cells] == [c.raw for c in plain.cells]
+    assert [p.text for p in footnoted.parts] == [p.text for p in plain.parts]
+    assert footnoted.cell(TableId.ACTIVE, "行政规范性文件", "现行有效件数").value == 26

@@ -113,7 +113,8 @@ def _parse(text: str) -> Any:
         raise ReportReadError(ReadFailure.DAMAGED, "网页文件已损坏或无法解析。") from e
     if root is None:
         raise ReportReadError(ReadFailure.DAMAGED, "网页文件已损坏或无法解析。")
-    etree.strip_elements(root, *_SKIPPED, with_tail=False)
+    # A footnote mark printed as a superscript (26<sup>1</sup>) would join its number: 261.
+    etree.strip_elements(root, *_SKIPPED, "sup", with_tail=False)
     if root.xpath("count(//*)") > MAX_ELEMENTS:
         raise ReportReadError(ReadFailure.TOO_LARGE, "网页结构过于庞大（元素数量远超正常年度报告），已拒绝读取。")
     return root
