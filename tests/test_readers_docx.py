@@ -357,3 +357,17 @@ def test_password_protected_docx_is_refused_as_encrypted() -> None:
         read_report_bytes(ole, "加密.docx")
     assert caught.value.reason is ReadFailure.ENCRYPTED
     assert "密码" in caught.value.message
+
+
+def test_a_footnote_mark_printed_raised_is_not_read_into_the_number() -> None:
+    report = read_report(SEED)
+    document = docx.Document(BytesIO(write_docx(report)))
+    wanted = str(report.value(TableId.ACTIVE, "行政规范性文件", "现行有效件数"))
+    cells = [c for t in document.tables for row in t.rows for c in row.cells if c.text.strip() == wanted]
+    cells[0].paragraphs[0].add_run("1").font.superscript = True
+    out = BytesIO()
+    document.save(out)
+    footnoted = read_report_bytes(out.getvalue(), "footnoted.docx")
+    assert [c.raw for c in footnoted.cells] == [
+        c.raw for c in read_report_bytes(write_docx(report), "plain.docx").cells
+    ]

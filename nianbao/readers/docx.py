@@ -224,13 +224,20 @@ def _int_val(element: Any, path: str, default: int = 1) -> int:
         return default
 
 
+def _superscript(run: Any) -> bool:
+    """A run printed raised: a footnote mark (26 with a raised 1), which would join its number (261)."""
+    align = run.find(f"{_W}rPr/{_W}vertAlign") if run is not None else None
+    return align is not None and align.get(f"{_W}val") == "superscript"
+
+
 def paragraph_text(paragraph: Any) -> str:
     """The text of a w:p as Word shows it: tabs as spaces, line breaks kept."""
     pieces: list[str] = []
     for node in paragraph.iter(_TEXT_TAGS):
         tag = node.tag
         if tag == f"{_W}t":
-            pieces.append(node.text or "")
+            if not _superscript(node.getparent()):
+                pieces.append(node.text or "")
         elif tag == f"{_W}tab":
             pieces.append(" ")
         elif tag == f"{_W}noBreakHyphen":
