@@ -37,6 +37,7 @@ _PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日[^。\n]{0,20}?
 _TITLE_WITHOUT_BODY = re.compile(r"^\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*" + _REPORT + r"\s*$")
 # A year written in Chinese numerals (二〇二三年, 二零二三年度, 二O二三年 typed with a letter O), read as 2023.
 _CHINESE_YEAR = re.compile(r"[〇零○OＯ一二三四五六七八九]{4}(?=\s*年)")
+_SPACES = re.compile(r"\s+")
 _CHINESE_DIGITS = str.maketrans("〇零○OＯ一二三四五六七八九", "00000123456789")
 # The signature's date line (2022年1月20日, 二〇二二年一月二十日) and what a body's name ends with.
 _DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
@@ -255,11 +256,17 @@ def _find_title(texts: list[str]) -> tuple[str, str | None, int | None]:
         for start in range(0, min(len(texts), 6)):
             for size in (1, 2, 3):
                 window = texts[start : start + size]
-                match = pattern.search(arabic_years("".join(window)))
+                match = pattern.search(_title_text("".join(window)))
                 agency = _clean_agency(match.group("agency")) if match else ""
                 if match and agency not in ("", "政府", "本机关"):
                     return "\n".join(window), agency, int(match.group("year"))
     return "", None, None
+
+
+def _title_text(text: str) -> str:
+    """A title line as matched: without spaces (a centred title is often spaced out, 2 0 2 3 年 or every
+    character apart) and with its year in Arabic digits."""
+    return arabic_years(_SPACES.sub("", text))
 
 
 def arabic_years(text: str) -> str:
@@ -270,7 +277,7 @@ def arabic_years(text: str) -> str:
 def _find_title_without_body(texts: list[str]) -> tuple[str, int | None]:
     """A title naming only the year; the body signs at the end."""
     for text in texts[:6]:
-        match = _TITLE_WITHOUT_BODY.match(arabic_years(text))
+        match = _TITLE_WITHOUT_BODY.match(_title_text(text))
         if match:
             return text, int(match.group("year"))
     return "", None
@@ -279,7 +286,7 @@ def _find_title_without_body(texts: list[str]) -> tuple[str, int | None]:
 def _find_title_without_year(texts: list[str]) -> tuple[str, str | None, int | None]:
     """A title naming only the body: the year is the statistics period's, if the preamble states it."""
     for text in texts[:6]:
-        match = _TITLE_WITHOUT_YEAR.match(text)
+        match = _TITLE_WITHOUT_YEAR.match(_title_text(text))
         agency = _clean_agency(match.group("agency")) if match else ""
         if match and agency not in ("", "政府", "本机关"):
             period = next((found for t in texts[:20] if (found := _PERIOD.search(t))), None)
