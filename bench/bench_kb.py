@@ -236,19 +236,44 @@ def _pct(values: list[float], percent: int) -> float:
 
 
 def _cpu_seconds() -> float:
-    """CPU time of this process, of its children that ended, and of the reader workers still alive (theirs
-    reaches RUSAGE_CHILDREN only when they end)."""
+    """CPU time of this process and of every process it started, ended or alive.
+
+    Ended children count in RUSAGE_CHILDREN once reaped; a live child (the fork server) with what its own
+    ended children used; the reader workers alive with what they used so far. A reader worker started by the
+    fork server is its child, not ours: when it is replaced (every 500 reads) its time reaches the fork
+    server's, not RUSAGE_CHILDREN.
+    """
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    alive = sum(_process_cpu_seconds(pid) for pid in default_guard().worker_pids())
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime + alive
+    total = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    mine = _children_of(os.getpid())
+    total += sum(_process_cpu_seconds(pid, with_ended_children=True) for pid in mine)
+    return total + sum(_process_cpu_seconds(pid) for pid in default_guard().worker_pids() if pid not in mine)
 
 
-def _process_cpu_seconds(pid: int) -> float:
+def _children_of(parent: int) -> set[int]:
+    children = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat_fields(int(entry.name))[1]) == parent:
+                    children.add(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return children
+
+
+def _process_cpu_seconds(pid: int, with_ended_children: bool = False) -> float:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = _stat_fields(pid)
     except OSError:
-        return 0.0  # ended meanwhile: counted with the children
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return 0.0  # ended meanwhile: counted with its parent's children
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if with_ended_children else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _stat_fields(pid: int) -> list[str]:
+    """/proc/<pid>/stat after the command name: state, ppid, … (utime is [11], cstime [14])."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
 def _load() -> str:
