@@ -275,8 +275,8 @@ def test_vectors_of_another_embedding_are_left_for_kb_reindex(open_kb: OpenKb) -
 
 
 def test_a_new_stores_vector_index_is_built_with_the_measured_settings(kb: KnowledgeBase) -> None:
-    """ef_construction 64 and ef_search 200 (bench/bench_vector_index.py: cheaper to build, and closer to an
-    exact search than Chroma's defaults)."""
+    """ef_construction 64 and ef_search 200 (bench/bench_vector_index.py: a third cheaper to build than Chroma's
+    defaults, and as close to an exact search)."""
     from nianbao.kb.store import HNSW
 
     kb.add(LUYI_2021)

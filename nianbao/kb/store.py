@@ -27,9 +27,10 @@ T = TypeVar("T")
 VECTORS = "vectors"
 
 # The vector index of a new store. Against Chroma's defaults (ef_construction 100, ef_search 100), at 96 231
-# paragraphs of varied reports: building costs 4.9 instead of 6.6 ms of CPU per 20 vectors (a report), and the
-# nearest 5 agree with an exact search for 0.907 of questions instead of 0.883 (near-identical paragraphs of
-# many bodies make that harder than usual). A store made before keeps its own settings.
+# paragraphs of varied reports (bench/bench_vector_index.py, three runs on a quiet machine): building costs
+# 3.4-4.9 instead of 4.8-6.6 ms of CPU per 20 vectors (a report), and the nearest 5 agree with an exact
+# search as often (0.877-0.907 of questions, against 0.880-0.891; HNSW is built differently each time). A
+# store made before keeps its own settings.
 HNSW = {"space": "cosine", "ef_construction": 64, "ef_search": 200}
 
 
