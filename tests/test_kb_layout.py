@@ -8,6 +8,8 @@ Embedded and on Chroma's own server, like tests/test_kb_service.py.
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -147,12 +149,46 @@ def test_a_remove_interrupted_after_its_commit_loses_its_vectors_when_the_store_
     assert all(rows == [] for rows in reopened.records.dump().values())
 
 
-def test_another_processs_change_in_progress_is_left_alone(open_kb: OpenKb) -> None:
+def test_a_change_this_process_has_given_up_is_undone_when_the_store_is_opened_unless_within_the_grace(
+    open_kb: OpenKb,
+) -> None:
     kb = open_kb()
     kb.add(LUYI_2021)
     change = kb.records.begin(["abcdef123456:一:0"])
-    open_kb(pending_grace_seconds=600)
+    open_kb(pending_grace_seconds=0)
+    assert [c.id for c in kb.records.unfinished()] == [change]  # still being made here
+    kb.records.settled(change)
+    open_kb(pending_grace_seconds=600)  # on a shared Chroma server, another machine may be making it
     assert [c.id for c in kb.records.unfinished()] == [change]
+    open_kb(pending_grace_seconds=0)
+    assert kb.records.unfinished() == []
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from nianbao.kb.records import RecordStore
+store = RecordStore(Path(sys.argv[1]))
+store.begin(["abcdef123456:一:0"])
+print("begun", flush=True)
+time.sleep(60)
+"""
+
+
+def test_another_processs_change_in_progress_is_left_alone_until_that_process_is_gone(open_kb: OpenKb) -> None:
+    """A kb add in another process (the CLI beside the app) is in the middle of a batch: opening the store here
+    must not delete the vectors it has written and not yet committed."""
+    kb = open_kb()
+    kb.add(LUYI_2021)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(kb.records.path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "begun"
+        (change,) = kb.records.unfinished()
+        open_kb(pending_grace_seconds=0)
+        assert kb.records.unfinished() == [change]
+    finally:
+        writer.kill()
+        writer.communicate()
     open_kb(pending_grace_seconds=0)
     assert kb.records.unfinished() == []
 

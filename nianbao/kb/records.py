@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import socket
 import sqlite3
 import threading
 import time
@@ -43,6 +45,7 @@ Filters = Mapping[str, Sequence[str | int]]
 COMMON_WORD_SHARE = 0.1
 COMMON_WORD_FLOOR = 2000  # below this many paragraphs holding it, a word is only left out above half of them
 FEWEST_WORDS = 2  # when every word of a question is common, its rarest ones
+LIVE_CHANGE_SECONDS = 600.0
 FILTER_TABLES = 16  # filters whose paragraphs are kept at once (temporary tables of this connection)
 REPORT_FIELDS = tuple(StoredReport.model_fields)
 _FILTER_COLUMNS = {
@@ -130,6 +133,8 @@ MIGRATIONS: list[tuple[str, str]] = [
     # The bodies a question may name, read from this index alone: a report's row carries its whole JSON, so a
     # scan of the table read most of the file (a cold search at 100k paragraphs spent 0.27 s loading reports).
     ("003_reports_by_body", "CREATE INDEX reports_by_body ON reports (agency, region);"),
+    # Which process a change is by, so that another process opening the store leaves a live one's alone.
+    ("004_journal_writer", "ALTER TABLE journal ADD COLUMN writer TEXT NOT NULL DEFAULT '';"),
 ]
 
 
@@ -204,6 +209,42 @@ class UnfinishedChange:
     id: str
     vector_ids: list[str]
     started_at: float
+    writer: str = ""  # the process making it (this_process()); empty for a change noted before it was kept
+
+    def in_progress(self, now: float) -> bool:
+        """Being made now: by this process and not settled, or lately by another process still running on this
+        machine (a change older than LIVE_CHANGE_SECONDS was given up: an add writes a batch in seconds)."""
+        with _IN_PROGRESS_LOCK:
+            if self.id in _IN_PROGRESS:
+                return True
+        return now - self.started_at < LIVE_CHANGE_SECONDS and is_another_live_process(self.writer)
+
+
+_IN_PROGRESS: set[str] = set()  # the changes this process has begun and not settled
+_IN_PROGRESS_LOCK = threading.Lock()
+
+
+def this_process() -> str:
+    """This process, as the journal names a change's writer: machine, process id and start time (an id the
+    system gives again later is another process)."""
+    return f"{socket.gethostname()} {os.getpid()} {_start_time(os.getpid())}"
+
+
+def is_another_live_process(writer: str) -> bool:
+    """Whether ``writer`` (this_process() of some process) is another process still running on this machine."""
+    parts = writer.split(" ")
+    if len(parts) != 3 or not parts[1].isdigit() or not parts[2]:
+        return False
+    host, pid, started = parts[0], int(parts[1]), parts[2]
+    return host == socket.gethostname() and pid != os.getpid() and _start_time(pid) == started
+
+
+def _start_time(pid: int) -> str:
+    """When the process started, in clock ticks since boot ('' when it is not running, or unknown here)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
 
 
 def records_path(settings: Settings, prefix: str = "nianbao") -> Path:
@@ -470,22 +511,34 @@ class RecordStore:
     # -- the journal ------------------------------------------------------------------------------------
 
     def begin(self, vector_ids: Iterable[str]) -> str:
-        """Note that these vectors are being written or dropped; returns the change's id."""
+        """Note that these vectors are being written or dropped; returns the change's id. The change is in
+        progress until ``settled`` (or ``finish``) is called, whichever way it ends."""
         change_id = uuid.uuid4().hex
+        with _IN_PROGRESS_LOCK:
+            _IN_PROGRESS.add(change_id)
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO journal (id, vector_ids, started_at) VALUES (?, ?, ?)",
-                (change_id, json.dumps(list(vector_ids)), time.time()),
+                "INSERT INTO journal (id, vector_ids, started_at, writer) VALUES (?, ?, ?, ?)",
+                (change_id, json.dumps(list(vector_ids)), time.time(), this_process()),
             )
         return change_id
 
     def finish(self, change_id: str) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM journal WHERE id = ?", (change_id,))
+        self.settled(change_id)
+
+    @staticmethod
+    def settled(change_id: str) -> None:
+        """This process no longer works on the change: finished, or given up (its row then waits for recovery)."""
+        with _IN_PROGRESS_LOCK:
+            _IN_PROGRESS.discard(change_id)
 
     def unfinished(self) -> list[UnfinishedChange]:
-        rows = self._rows("SELECT id, vector_ids, started_at FROM journal ORDER BY started_at")
-        return [UnfinishedChange(r["id"], json.loads(r["vector_ids"]), float(r["started_at"])) for r in rows]
+        rows = self._rows("SELECT id, vector_ids, started_at, writer FROM journal ORDER BY started_at")
+        return [
+            UnfinishedChange(r["id"], json.loads(r["vector_ids"]), float(r["started_at"]), r["writer"]) for r in rows
+        ]
 
     def without_paragraph(self, ids: Sequence[str]) -> list[str]:
         """Those of these vector ids that have no paragraph (what an unfinished change left in Chroma)."""

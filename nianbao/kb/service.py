@@ -223,17 +223,30 @@ class KnowledgeBase:
         vectors = _stack([self._vectors_of(item) for item, *_rest in batch.items])
         change = self.records.begin(written + dropped)
         try:
+            self._write_change(change, new, replaced, vectors, dropped)
+        finally:
+            self._record_cache = None
+            self.records.settled(change)  # finished, or left for recovery when the store is next opened
+        batch.written()
+
+    def _write_change(
+        self,
+        change: str,
+        new: builtins.list[NewReport],
+        replaced: builtins.list[str],
+        vectors: np.ndarray,
+        dropped: builtins.list[str],
+    ) -> None:
+        written = [i for report in new for i in report.rows.paragraph_ids]
+        try:
             self.vectors.add(written, vectors)
             self.records.write(new, replaced, change)
         except BaseException:
             self.vectors.delete(written)
             self.records.finish(change)
             raise
-        finally:
-            self._record_cache = None
         self.vectors.delete(dropped)
         self.records.finish(change)
-        batch.written()
 
     def _vectors_of(self, item: Prepared) -> np.ndarray:
         return item.embeddings if item.embeddings is not None else self._embed(item.texts or [])
@@ -272,9 +285,12 @@ class KnowledgeBase:
         self._record_cache = None
         ids = self.records.paragraph_ids(stored.id)
         change = self.records.begin(ids)
-        self.records.remove(stored.id, change)
-        self.vectors.delete(ids)
-        self.records.finish(change)
+        try:
+            self.records.remove(stored.id, change)
+            self.vectors.delete(ids)
+            self.records.finish(change)
+        finally:
+            self.records.settled(change)
         return stored
 
     def figures(self, agency: str, all_cells: bool = False) -> FiguresTable:
@@ -501,10 +517,10 @@ class KnowledgeBase:
 
     def recover(self) -> None:
         """Delete the vectors that interrupted adds and removes left in Chroma without a paragraph."""
-        cutoff = time.time() - self.grace_seconds
+        now = time.time()
         for change in self.records.unfinished():
-            if change.started_at > cutoff:
-                continue  # another process's change, still in progress
+            if change.started_at > now - self.grace_seconds or change.in_progress(now):
+                continue  # a change still being made, here or by another process
             leftovers = self.records.without_paragraph(change.vector_ids)
             if leftovers:
                 logger.warning("清理 %d 个未完成添加或删除留下的向量（上次操作中断）", len(leftovers))
