@@ -53,6 +53,13 @@ def test_tables_without_one_readable_number_fail_the_check(form: str, tmp_path: 
     assert "错误 0 项" not in out
 
 
+@pytest.mark.parametrize("form", ["chinese_numerals", "superscripts", "scientific", "nan", "inf"])
+def test_numbers_printed_otherwise_are_asked_for_in_arabic_digits(form: str) -> None:
+    report = read_report_bytes(with_table_figures(FORMS[form]).encode(), f"{form}.txt")
+    [active] = [f for f in report.reader_findings if f.rule == "tables.unreadable" and f.location.part == "二"]
+    assert "请确认表中的数字是阿拉伯数字" in active.message
+
+
 def test_the_message_shows_what_the_table_prints():
     report = read_report_bytes(with_table_figures(FORMS["chinese_numerals"]).encode(), "chinese.txt")
     [active] = [f for f in report.reader_findings if f.rule == "tables.unreadable" and f.location.part == "二"]

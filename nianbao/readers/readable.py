@@ -34,10 +34,8 @@ def unreadable_tables(report: Report, lines: dict[str, list[Line]]) -> list[Find
                 location=Location(table=table, part=number),
                 expected="表格中的阿拉伯数字",
                 found=sample or "空",
-                message=(
-                    f"第{number}部分的表格（{table.value}）中没有读到任何数字（{printed}），无法核对。"
-                    "请确认表中的数字是阿拉伯数字（不是中文数字、科学计数法或上标），或改用原始的 Word、PDF 文件。"
-                ),
+                message=f"第{number}部分的表格（{table.value}）中没有读到任何数字（{printed}），无法核对。"
+                + _advice(lines[number]),
             )
         )
     return findings
@@ -45,12 +43,28 @@ def unreadable_tables(report: Report, lines: dict[str, list[Line]]) -> list[Find
 
 MIN_NUMBERS = 10
 _FIGURE = re.compile(r"\d+")
+_STANDALONE_FIGURE = re.compile(r"(?<![\w.])\d+(?![\w.])")  # 12 alone, not the digits of 1e30 or 第1
+
+
+def _advice(lines: list[Line]) -> str:
+    """What to do: numbers were printed but could not be placed, or none was printed as digits."""
+    standalone = sum(len(_STANDALONE_FIGURE.findall(line.text)) for line in lines)
+    if standalone >= MIN_NUMBERS:
+        return (
+            "表中印有数字，但无法确定它们属于哪一行、哪一列（表格可能被转换成了连续的文字，或缺少表头）；"
+            "请改用原始的 Word、PDF 文件，或按标准格式重新粘贴表格。"
+        )
+    return "请确认表中的数字是阿拉伯数字（不是中文数字、科学计数法或上标），或改用原始的 Word、PDF 文件。"
+
+
+def _figures(lines: list[Line]) -> int:
+    return sum(len(_FIGURE.findall(line.text)) for line in lines)
 
 
 def _printed_a_table(lines: list[Line]) -> bool:
     """Some rows were printed: at least MIN_ROWS lines of several cells, or short lines that are not sentences,
     or MIN_NUMBERS figures however they were laid out (a whole table run into one line by a converter)."""
-    if sum(len(_FIGURE.findall(line.text)) for line in lines) >= MIN_NUMBERS:
+    if _figures(lines) >= MIN_NUMBERS:
         return True
     rows = 0
     for line in lines:
