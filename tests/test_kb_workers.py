@@ -137,3 +137,26 @@ def test_a_file_larger_than_the_bound_is_still_prepared(monkeypatch: pytest.Monk
     monkeypatch.setattr(ingest, "_size", lambda path: 2 * ingest.AHEAD_BYTES)
     paths = [Path(f"{i}.pdf") for i in range(3)]
     assert list(ingest.prepare_all(paths, 1, (None, None), ingest.Preparation(None, None))) == paths
+
+
+def test_a_file_whose_preparation_overruns_the_workers_memory_is_read_there_and_prepared_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A huge report (an 8.7 MB one of 60 000 paragraphs needs more for its tokens, vectors and rows than for its
+    reading) is still added, as before the preparation moved into the worker."""
+    from nianbao.errors import ReadFailure, ReportReadError
+    from nianbao.readers import DEFAULT_LIMITS
+
+    (path,) = write_reports(tmp_path / "reports", 1)
+    how = ingest.Preparation(None, 384)
+    whole = ingest.prepare_file(path, DEFAULT_LIMITS, (None, None), how)
+
+    def over_the_ceiling(*args: object, **kwargs: object) -> None:
+        raise ReportReadError(ReadFailure.MEMORY, "超过了读取进程的内存上限")
+
+    monkeypatch.setattr(ingest, "run_guarded", over_the_ceiling)
+    split = ingest.prepare_file(path, DEFAULT_LIMITS, (None, None), how)
+    assert isinstance(whole, ingest.Prepared) and isinstance(split, ingest.Prepared)
+    assert split.rows == whole.rows and split.report_id == whole.report_id
+    assert split.embeddings is not None and whole.embeddings is not None
+    assert (split.embeddings == whole.embeddings).all()

@@ -44,7 +44,7 @@ from nianbao.kb.models import MissingReportInfoError
 from nianbao.kb.records import Paragraph, ReportRows
 from nianbao.model import Report
 from nianbao.readers import ReadLimits, _load, read_report_bytes
-from nianbao.readers.guard import REPORT_ADVICE, run_guarded
+from nianbao.readers.guard import REPORT_ADVICE, read_report_bytes_guarded, run_guarded
 
 logger = logging.getLogger(__name__)
 
@@ -128,18 +128,31 @@ def prepare_file(path: Path, limits: ReadLimits, identity: Identity, how: Prepar
 
 
 def prepare_in_worker(path: Path, limits: ReadLimits, identity: Identity, how: Preparation) -> Prepared:
+    """The whole preparation in a reader worker; a file too large for that within the worker's memory ceiling
+    is read there alone and prepared here (an 8.7 MB report of 60 000 paragraphs: its tokens, vectors and rows
+    need more than the reading)."""
     data = _load(path, limits.max_bytes)
     args = (limits.max_bytes, identity, how)
-    prepared = run_guarded(prepare_bytes, data, path.name, *args, limits=limits, advice=REPORT_ADVICE)
+    try:
+        prepared = run_guarded(prepare_bytes, data, path.name, *args, limits=limits, advice=REPORT_ADVICE)
+    except ReportReadError as e:
+        if e.reason not in (ReadFailure.MEMORY, ReadFailure.CRASHED):
+            raise
+        logger.info("%s 在读取进程中准备时超出内存上限，改为只在读取进程中读取", path.name)
+        report = read_report_bytes_guarded(data, path.name, limits)
+        prepared = prepare_report(report, data, path.name, identity, how)
     prepared.path = path
     return prepared
 
 
 def prepare_bytes(data: bytes, name: str, max_bytes: int, identity: Identity, how: Preparation) -> Prepared:
-    """What a reader worker does for the knowledge base with one file's bytes. The report is checked against
-    last year's when the records already hold it (the add checks it again only against one it queued
-    meanwhile)."""
-    report = read_report_bytes(data, name, max_bytes)
+    """What a reader worker does for the knowledge base with one file's bytes."""
+    return prepare_report(read_report_bytes(data, name, max_bytes), data, name, identity, how)
+
+
+def prepare_report(report: Report, data: bytes, name: str, identity: Identity, how: Preparation) -> Prepared:
+    """Check, chunk, tokenise, embed and serialise a report read from ``data``. It is checked against last year's
+    when the records already hold it (the add checks it again only against one it queued meanwhile)."""
     resolve_identity(report, *identity)
     last_year = stored_report(how.records, report.agency or "", int(report.year or 0) - 1) if how.records else None
     local_dimension = how.local_dimension
