@@ -154,24 +154,23 @@ def prepare_report(report: Report, data: bytes, name: str, identity: Identity, h
     """Check, chunk, tokenise, embed and serialise a report read from ``data``. It is checked against last year's
     when the records already hold it (the add checks it again only against one it queued meanwhile)."""
     resolve_identity(report, *identity)
-    last_year = stored_report(how.records, report.agency or "", int(report.year or 0) - 1) if how.records else None
-    local_dimension = how.local_dimension
+    agency, year = report.agency or "", int(report.year or 0)
+    last_year = stored_report(how.records, agency, year - 1) if how.records else None
     content_hash = hashlib.sha256(data).hexdigest()
-    chunks = chunk_report(report)
-    texts = [embedding_text(report.agency or "", int(report.year or 0), c) for c in chunks]
-    paragraphs = paragraphs_of(report_id(content_hash), chunks, [" ".join(tokenize(t)) for t in texts])
+    paragraphs, texts = paragraphs_of(report_id(content_hash), agency, year, report)
+    dimension = how.local_dimension
     return Prepared(
         path=Path(name),
         content_hash=content_hash,
         size_bytes=len(data),
-        agency=report.agency or "",
-        year=int(report.year or 0),
+        agency=agency,
+        year=year,
         format=report.format.value,
         title=report.title,
         rows=ReportRows.of(report, check_report(report, last_year[1] if last_year else None).findings, paragraphs),
         checked_against=last_year[0] if last_year else None,
-        embeddings=HashingEmbedder(local_dimension).embed_array(texts) if local_dimension else None,
-        texts=None if local_dimension else texts,
+        embeddings=HashingEmbedder(dimension).embed_array(texts) if dimension else None,
+        texts=None if dimension else texts,
     )
 
 
@@ -180,12 +179,18 @@ def report_id(content_hash: str) -> str:
     return content_hash[:12]
 
 
-def paragraphs_of(report_id: str, chunks: list[ChunkText], tokens: list[str]) -> list[Paragraph]:
-    """A report's paragraphs as stored: id ``<report id>:<part>:<n>`` (also its vector's id), text and tokens."""
-    return [
-        Paragraph(f"{report_id}:{c.part}:{c.paragraph}", c.part, c.paragraph, c.part_title, c.text, words)
-        for c, words in zip(chunks, tokens, strict=True)
+def paragraphs_of(report_id: str, agency: str, year: int, report: Report) -> tuple[list[Paragraph], list[str]]:
+    """A report's paragraphs as stored (id ``<report id>:<part>:<n>``, also its vector's id; text and search
+    tokens), and the text each is embedded and indexed by."""
+    chunks = chunk_report(report)
+    texts = [embedding_text(agency, year, c) for c in chunks]
+    paragraphs = [
+        Paragraph(
+            f"{report_id}:{c.part}:{c.paragraph}", c.part, c.paragraph, c.part_title, c.text, " ".join(tokenize(t))
+        )
+        for c, t in zip(chunks, texts, strict=True)
     ]
+    return paragraphs, texts
 
 
 def resolve_identity(report: Report, agency: str | None, year: int | None) -> None:

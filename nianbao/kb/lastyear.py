@@ -11,6 +11,7 @@ look-up says so and the caller goes on without last year.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def last_year_from_records(records: Path, agency: str | None, year: int | None) 
             )
         return LastYear(None, f"{records.parent} 下没有知识库，未找到{who}")
     try:
-        db = sqlite3.connect(f"{records.resolve().as_uri()}?mode=ro", uri=True, timeout=READ_WAIT)
+        db = _open_read_only(records)
     except (sqlite3.Error, OSError) as e:
         return LastYear(None, f"未能打开知识库 {records}（{e}），未取得{who}")
     try:
@@ -86,16 +87,16 @@ def stored_report(records: Path, agency: str, year: int) -> tuple[str, Report] |
     if not records.is_file():
         return None
     try:
-        db = sqlite3.connect(f"{records.resolve().as_uri()}?mode=ro", uri=True, timeout=READ_WAIT)
-    except (sqlite3.Error, OSError):
+        with closing(_open_read_only(records)) as db:
+            if not _schema_is_current(db):
+                return None
+            sql = "SELECT id, report_json FROM reports WHERE agency = ? AND year = ?"
+            row = db.execute(sql, (agency, year)).fetchone()
+            return None if row is None else (row[0], Report.model_validate_json(row[1]))
+    except (sqlite3.Error, OSError, ValueError):
         return None
-    try:
-        if not _schema_is_current(db):
-            return None
-        sql = "SELECT id, report_json FROM reports WHERE agency = ? AND year = ?"
-        row = db.execute(sql, (agency, year)).fetchone()
-        return None if row is None else (row[0], Report.model_validate_json(row[1]))
-    except (sqlite3.Error, ValueError):
-        return None
-    finally:
-        db.close()
+
+
+def _open_read_only(records: Path) -> sqlite3.Connection:
+    """The records file opened read-only: nothing created, migrated or locked."""
+    return sqlite3.connect(f"{records.resolve().as_uri()}?mode=ro", uri=True, timeout=READ_WAIT)

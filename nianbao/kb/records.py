@@ -171,9 +171,7 @@ class ReportRows:
 
     @classmethod
     def of(cls, report: Report, findings: Sequence[Finding], paragraphs: Sequence[Paragraph]) -> ReportRows:
-        cells = [
-            [c.table.value, c.row, c.column, c.raw, None if c.value is None else str(c.value)] for c in report.cells
-        ]
+        cells = [[c.table.value, c.row, c.column, c.raw, _text(c.value)] for c in report.cells]
         return cls(
             report_json=report.model_dump_json(),
             cells_json=_json(cells),

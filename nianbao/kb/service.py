@@ -23,7 +23,7 @@ from nianbao.checker import check_report
 from nianbao.errors import NianbaoError
 from nianbao.kb import legacy
 from nianbao.kb.agency import agency_level, agency_region
-from nianbao.kb.chunks import PREAMBLE, ChunkText, chunk_report
+from nianbao.kb.chunks import PREAMBLE, ChunkText
 from nianbao.kb.embeddings import Embedder, HashingEmbedder, embedder_from_settings
 from nianbao.kb.ingest import Preparation, Prepared, PrepareFailure, embedding_text, paragraphs_of, prepare_all
 from nianbao.kb.lexical import TOKENS_VERSION, tokenize
@@ -223,7 +223,7 @@ class KnowledgeBase:
         vectors = _stack([self._vectors_of(item) for item, *_rest in batch.items])
         change = self.records.begin(written + dropped)
         try:
-            self._write_change(change, new, replaced, vectors, dropped)
+            self._write_change(change, new, replaced, written, vectors, dropped)
         finally:
             self._record_cache = None
             self.records.settled(change)  # finished, or left for recovery when the store is next opened
@@ -234,10 +234,10 @@ class KnowledgeBase:
         change: str,
         new: builtins.list[NewReport],
         replaced: builtins.list[str],
+        written: builtins.list[str],
         vectors: np.ndarray,
         dropped: builtins.list[str],
     ) -> None:
-        written = [i for report in new for i in report.rows.paragraph_ids]
         try:
             self.vectors.add(written, vectors)
             self.records.write(new, replaced, change)
@@ -446,9 +446,7 @@ class KnowledgeBase:
         rebuilt: builtins.list[NewReport] = []
         for stored in self._records():
             detail = self.show(stored.id)
-            chunks = chunk_report(detail.report)
-            texts = [embedding_text(stored.agency, stored.year, c) for c in chunks]
-            paragraphs = paragraphs_of(stored.id, chunks, [" ".join(tokenize(t)) for t in texts])
+            paragraphs, texts = paragraphs_of(stored.id, stored.agency, stored.year, detail.report)
             self.vectors.add([p.id for p in paragraphs], self._embed(texts), staging)
             counted = stored.model_copy(update={"chunk_count": len(paragraphs)})
             rebuilt.append(NewReport(counted, ReportRows.of(detail.report, detail.findings, paragraphs)))

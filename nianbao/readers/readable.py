@@ -57,14 +57,10 @@ def _advice(lines: list[Line]) -> str:
     return "请确认表中的数字是阿拉伯数字（不是中文数字、科学计数法或上标），或改用原始的 Word、PDF 文件。"
 
 
-def _figures(lines: list[Line]) -> int:
-    return sum(len(_FIGURE.findall(line.text)) for line in lines)
-
-
 def _printed_a_table(lines: list[Line]) -> bool:
     """Some rows were printed: at least MIN_ROWS lines of several cells, or short lines that are not sentences,
     or MIN_NUMBERS figures however they were laid out (a whole table run into one line by a converter)."""
-    if _figures(lines) >= MIN_NUMBERS:
+    if sum(len(_FIGURE.findall(line.text)) for line in lines) >= MIN_NUMBERS:
         return True
     rows = 0
     for line in lines:
